@@ -1,0 +1,129 @@
+"""Every endpoint and every path the app uses, in one place.
+
+Each value can be overridden by an environment variable (``C2T_*``) so tests and the sandbox never touch a real
+profile or a real Microsoft endpoint. Command-line options win over the environment.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import platformdirs
+
+APP_NAME = "c2t-wizard"
+APP_AUTHOR = "Call2Teams"
+
+MICROSOFT_LOGIN = "https://login.microsoftonline.com"
+MICROSOFT_GRAPH = "https://graph.microsoft.com/v1.0"
+# Microsoft 365 Business Basic sign-up: creates a work or school account, and with it the tenant.
+MICROSOFT_SIGNUP = "https://go.microsoft.com/fwlink/?linkid=2181424"
+# "Microsoft Graph Command Line Tools": a public client every tenant can consent to, so partners need no app
+# registration of their own.
+DEFAULT_CLIENT_ID = "14d82eec-204b-4c2f-b7e8-296a70dab67e"
+
+
+@dataclass(frozen=True)
+class Endpoints:
+    """Where the app talks to: Microsoft's services, or the embedded sandbox's stand-ins."""
+
+    login: str
+    graph: str
+    signup: str
+    ca_cert: Path | None = None
+    """A certificate to trust for ``login`` and ``graph`` (sandbox only); None means the system's trust store."""
+    outbox: str | None = None
+    """The sandbox's outbox page (sandbox only)."""
+
+    @classmethod
+    def microsoft(cls, env: Mapping[str, str]) -> Endpoints:
+        ca = env.get("C2T_CA_CERT")
+        return cls(
+            login=env.get("C2T_LOGIN_URL", MICROSOFT_LOGIN).rstrip("/"),
+            graph=env.get("C2T_GRAPH_URL", MICROSOFT_GRAPH).rstrip("/"),
+            signup=env.get("C2T_SIGNUP_URL", MICROSOFT_SIGNUP),
+            ca_cert=Path(ca) if ca else None,
+        )
+
+    @classmethod
+    def from_sandbox_line(cls, info: Mapping[str, object]) -> Endpoints:
+        """Build endpoints from the JSON line a sandbox prints when it is ready."""
+        ca = info.get("ca_cert")
+        outbox = info.get("outbox")
+        return cls(
+            login=str(info["login"]).rstrip("/"),
+            graph=str(info["graph"]).rstrip("/"),
+            signup=str(info["signup"]),
+            ca_cert=Path(str(ca)) if ca else None,
+            outbox=str(outbox) if outbox else None,
+        )
+
+
+@dataclass(frozen=True)
+class Paths:
+    """Where the app keeps its files (platformdirs, each overridable)."""
+
+    settings_dir: Path
+    data_dir: Path
+    log_dir: Path
+    cache_dir: Path
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> Paths:
+        def pick(var: str, default: str) -> Path:
+            value = env.get(var)
+            return Path(value) if value else Path(default)
+
+        home = env.get("C2T_HOME")
+        if home:
+            root = Path(home)
+            return cls(
+                settings_dir=pick("C2T_SETTINGS_DIR", str(root / "settings")),
+                data_dir=pick("C2T_DATA_DIR", str(root / "data")),
+                log_dir=pick("C2T_LOG_DIR", str(root / "logs")),
+                cache_dir=pick("C2T_CACHE_DIR", str(root / "cache")),
+            )
+        return cls(
+            settings_dir=pick("C2T_SETTINGS_DIR", platformdirs.user_config_dir(APP_NAME, APP_AUTHOR)),
+            data_dir=pick("C2T_DATA_DIR", platformdirs.user_data_dir(APP_NAME, APP_AUTHOR)),
+            log_dir=pick("C2T_LOG_DIR", platformdirs.user_log_dir(APP_NAME, APP_AUTHOR)),
+            cache_dir=pick("C2T_CACHE_DIR", platformdirs.user_cache_dir(APP_NAME, APP_AUTHOR)),
+        )
+
+    def ensure(self) -> None:
+        for path in (self.settings_dir, self.data_dir, self.log_dir, self.cache_dir):
+            path.mkdir(parents=True, exist_ok=True)
+
+
+@dataclass(frozen=True)
+class Config:
+    """The whole configuration of one run of the app."""
+
+    paths: Paths
+    endpoints: Endpoints
+    sandbox: bool = False
+    sandbox_state: Path | None = None
+    sandbox_faults: str = ""
+    client_id: str = DEFAULT_CLIENT_ID
+    language: str | None = None
+    log_level: str = "INFO"
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Config:
+        env = os.environ if env is None else env
+        state = env.get("C2T_SANDBOX_STATE")
+        return cls(
+            paths=Paths.from_env(env),
+            endpoints=Endpoints.microsoft(env),
+            sandbox=env.get("C2T_SANDBOX", "") not in ("", "0", "false", "no"),
+            sandbox_state=Path(state) if state else None,
+            sandbox_faults=env.get("C2T_SANDBOX_FAULTS", ""),
+            client_id=env.get("C2T_CLIENT_ID", DEFAULT_CLIENT_ID),
+            language=env.get("C2T_LANG") or None,
+            log_level=env.get("C2T_LOG_LEVEL", "INFO").upper(),
+        )
+
+    def with_endpoints(self, endpoints: Endpoints) -> Config:
+        return replace(self, endpoints=endpoints)

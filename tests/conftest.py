@@ -1,0 +1,157 @@
+"""Test setup: headless Qt, an isolated profile, a real sandbox, and leak detectors."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# Never touch a real profile: every path the app uses lives under one temporary home.
+_HOME = Path(os.environ.get("C2T_TEST_HOME", "")) if os.environ.get("C2T_TEST_HOME") else None
+if _HOME is None:
+    import tempfile
+
+    _HOME = Path(tempfile.mkdtemp(prefix="c2t-test-home-"))
+os.environ["C2T_HOME"] = str(_HOME)
+for _var in ("C2T_SETTINGS_DIR", "C2T_DATA_DIR", "C2T_LOG_DIR", "C2T_CACHE_DIR"):
+    os.environ.pop(_var, None)
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class Sandbox:
+    """A sandbox process started for the tests, and what it printed when ready."""
+
+    def __init__(self, proc: subprocess.Popen[str], info: dict[str, Any]) -> None:
+        self.proc = proc
+        self.info = info
+
+    def __getitem__(self, key: str) -> Any:
+        return self.info[key]
+
+    @property
+    def base(self) -> str:
+        return str(self.info["base"])
+
+    def set_faults(self, spec: str) -> None:
+        import httpx
+
+        response = httpx.post(f"{self.base}/_sandbox/faults", json={"spec": spec}, timeout=5, trust_env=False)
+        response.raise_for_status()
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(5)
+        if self.proc.stdout is not None:
+            self.proc.stdout.close()
+        if self.proc.stdin is not None:
+            self.proc.stdin.close()
+
+
+def start_sandbox(state: Path, *extra: str) -> Sandbox:
+    """Start ``python -m c2t_wizard.sandbox`` and wait for its ready line."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "c2t_wizard.sandbox", "--port", "0", "--state", str(state), *extra],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
+    )
+    assert proc.stdout is not None
+    line = proc.stdout.readline()
+    if not line:
+        proc.wait(10)
+        raise RuntimeError(f"sandbox exited before it was ready (code {proc.returncode})")
+    return Sandbox(proc, json.loads(line))
+
+
+@pytest.fixture(scope="session")
+def sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sandbox]:
+    """One sandbox for the whole session (tests must not depend on each other's tenants)."""
+    box = start_sandbox(tmp_path_factory.mktemp("sandbox-state"))
+    try:
+        yield box
+    finally:
+        box.stop()
+
+
+@pytest.fixture
+def clean_faults(sandbox: Sandbox) -> Iterator[Sandbox]:
+    """The session sandbox with no faults before and after the test."""
+    sandbox.set_faults("")
+    try:
+        yield sandbox
+    finally:
+        sandbox.set_faults("")
+
+
+# --- leak detectors ---
+
+_KNOWN_THREADS = {"MainThread"}
+
+
+def _live_threads() -> set[threading.Thread]:
+    return {t for t in threading.enumerate() if t.is_alive() and t.name not in _KNOWN_THREADS}
+
+
+@pytest.fixture(autouse=True)
+def _no_leaked_threads() -> Iterator[None]:
+    """A test that leaves a thread (the service thread, a worker) running fails."""
+    before = _live_threads()
+    yield
+    deadline = time.monotonic() + 2.0
+    leaked = _live_threads() - before
+    while leaked and time.monotonic() < deadline:
+        time.sleep(0.02)
+        leaked = _live_threads() - before
+    assert not leaked, f"threads left running: {sorted(t.name for t in leaked)}"
+
+
+@pytest.fixture(autouse=True)
+def _no_leaked_qt_timers(request: pytest.FixtureRequest) -> Iterator[None]:
+    """A Qt test that leaves a QTimer or QThread running fails."""
+    if "qtbot" not in request.fixturenames and "qapp" not in request.fixturenames:
+        yield
+        return
+    from PySide6.QtCore import QThread, QTimer
+
+    qapp = request.getfixturevalue("qapp")
+    yield
+    qapp.processEvents()
+    timers = [t for t in qapp.findChildren(QTimer) if t.isActive()]
+    for widget in qapp.topLevelWidgets():
+        timers += [t for t in widget.findChildren(QTimer) if t.isActive()]
+    threads = [t for t in qapp.findChildren(QThread) if t.isRunning()]
+    for widget in qapp.topLevelWidgets():
+        threads += [t for t in widget.findChildren(QThread) if t.isRunning()]
+    assert not threads, f"QThreads left running: {threads}"
+    assert not timers, f"QTimers left running: {[t.objectName() for t in timers]}"
+
+
+@pytest.fixture
+def runner(qapp: Any) -> Iterator[Any]:
+    """A started service runner, shut down after the test."""
+    from c2t_wizard.ui.runner import ServiceRunner
+
+    service_runner = ServiceRunner()
+    service_runner.start()
+    try:
+        yield service_runner
+    finally:
+        service_runner.shutdown()
+        service_runner.deleteLater()
+        qapp.processEvents()
