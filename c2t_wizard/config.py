@@ -1,12 +1,13 @@
 """Every endpoint and every path the app uses, in one place.
 
-Each value can be overridden by an environment variable (``C2T_*``) so tests and the sandbox never touch a real
-profile or a real Microsoft endpoint. Command-line options win over the environment.
+Each value can be overridden by an environment variable (``C2T_*``) so tests and the sandbox never
+touch a real profile or a real Microsoft endpoint. Command-line options win over the environment.
 """
 
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -33,7 +34,7 @@ class Endpoints:
     graph: str
     signup: str
     ca_cert: Path | None = None
-    """A certificate to trust for ``login`` and ``graph`` (sandbox only); None means the system's trust store."""
+    """A certificate to trust for ``login`` and ``graph`` (sandbox only); None: the system's trust store."""
     outbox: str | None = None
     """The sandbox's outbox page (sandbox only)."""
 
@@ -124,6 +125,11 @@ class Config:
             language=env.get("C2T_LANG") or None,
             log_level=env.get("C2T_LOG_LEVEL", "INFO").upper(),
         )
+
+    def fresh_sandbox_state(self) -> Path:
+        """A new, empty sandbox state directory under the data directory."""
+        stamp = time.strftime("%Y%m%d-%H%M%S")
+        return self.paths.data_dir / "sandbox" / f"{stamp}-{os.getpid()}"
 
     def with_endpoints(self, endpoints: Endpoints) -> Config:
         return replace(self, endpoints=endpoints)

@@ -1,7 +1,7 @@
 """The endpoints of this run and the HTTP client that talks to them.
 
-In sandbox mode the endpoints are known only once the sandbox process has printed its ready line, so services ask
-for them with ``await backend.endpoints()``. Everything here is used on the service thread.
+In sandbox mode the endpoints are known only once the sandbox process has printed its ready line, so
+services ask for them with ``await backend.endpoints()``. Everything here is used on the service thread.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from c2t_wizard.config import Endpoints
 USER_AGENT = "c2t-wizard/0.1"
 
 
-class BackendUnavailable(Exception):
+class BackendUnavailableError(Exception):
     """The endpoints could not be had (the sandbox did not start)."""
 
 
@@ -51,7 +51,7 @@ class Backend:
         try:
             return await asyncio.wait_for(asyncio.shield(asyncio.wrap_future(self._ready)), timeout)
         except TimeoutError as exc:
-            raise BackendUnavailable("the sandbox did not become ready") from exc
+            raise BackendUnavailableError("the sandbox did not become ready") from exc
 
     def ssl_context(self, endpoints: Endpoints) -> ssl.SSLContext | bool:
         if endpoints.ca_cert is None:
@@ -72,8 +72,8 @@ class Backend:
             "verify": self.ssl_context(endpoints),
             "timeout": httpx.Timeout(10.0, connect=5.0),
             "headers": {"User-Agent": USER_AGENT},
-            # The sandbox must never be reached through a proxy, and this machine's CA bundle variables must not
-            # override the sandbox certificate.
+            # The sandbox must never be reached through a proxy, and this machine's CA bundle variables
+            # must not override the sandbox certificate.
             "trust_env": endpoints.ca_cert is None,
         }
         options.update(kwargs)

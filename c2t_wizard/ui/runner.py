@@ -1,8 +1,8 @@
 """The service runner: one background thread owning an asyncio loop, where all I/O happens.
 
-The GUI submits coroutines and hears back through Qt signals delivered on the GUI thread, so the GUI thread never
-waits on the network. (Measured: qasync froze the GUI ~2 s on msgraph's first request; QtAsyncio cannot open
-connections; a loop in its own thread stalls the GUI < 100 ms.)
+The GUI submits coroutines and hears back through Qt signals delivered on the GUI thread, so the GUI
+thread never waits on the network. (Measured: qasync froze the GUI ~2 s on msgraph's first request;
+QtAsyncio cannot open connections; a loop in its own thread stalls the GUI < 100 ms.)
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import concurrent.futures
 import inspect
 import logging
 import threading
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import Callable, Coroutine
 from typing import Any, TypeVar
 
 from PySide6.QtCore import QObject, Qt, Signal, Slot
@@ -22,7 +22,7 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 Report = Callable[[object], None]
 """Thread-safe: a coroutine calls it with progress; the job's ``progress`` signal carries it to the GUI."""
-Work = Coroutine[Any, Any, Any] | Callable[[Report], Awaitable[Any]]
+Work = Coroutine[Any, Any, Any] | Callable[[Report], Coroutine[Any, Any, Any]]
 
 
 class Job(QObject):
@@ -177,6 +177,7 @@ class ServiceRunner(QObject):
         job.failed.connect(lambda exc: self._maybe_unhandled(job, exc))
         job.finished.connect(lambda: self._forget(job))
         coro = work if inspect.iscoroutine(work) else work(job._report)  # type: ignore[operator]
+        assert inspect.iscoroutine(coro)
         self._jobs.add(job)
         future = asyncio.run_coroutine_threadsafe(coro, loop)
         job._future = future
@@ -199,7 +200,9 @@ class ServiceRunner(QObject):
     def active_jobs(self) -> int:
         return len(self._jobs)
 
-    def shutdown(self, timeout: float = 5.0, cleanup: Callable[[], Awaitable[None]] | None = None) -> None:
+    def shutdown(
+        self, timeout: float = 5.0, cleanup: Callable[[], Coroutine[Any, Any, None]] | None = None
+    ) -> None:
         """Cancel what is running, run ``cleanup`` on the loop, and stop the thread."""
         if not self.running or self._loop is None:
             return

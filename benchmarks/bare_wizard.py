@@ -1,0 +1,42 @@
+"""Baseline for benchmarks/startup.py: a bare PySide6 QWizard with three pages, first paint then quit."""
+
+from __future__ import annotations
+
+import sys
+import time
+
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtWidgets import QApplication, QLabel, QVBoxLayout, QWizard, QWizardPage
+
+
+class Probe(QObject):
+    def __init__(self) -> None:
+        super().__init__()
+        self.done = False
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if not self.done and event.type() == QEvent.Type.Paint:
+            self.done = True
+            sys.stdout.write(f"first-paint {time.monotonic():.6f}\n")
+            sys.stdout.flush()
+            QTimer.singleShot(0, QApplication.quit)
+        return False
+
+
+def main() -> int:
+    app = QApplication(sys.argv)
+    wizard = QWizard()
+    for n in range(3):
+        page = QWizardPage()
+        page.setTitle(f"Page {n + 1}")
+        layout = QVBoxLayout(page)
+        layout.addWidget(QLabel("Hello"))
+        wizard.addPage(page)
+    probe = Probe()
+    wizard.installEventFilter(probe)
+    wizard.show()
+    return app.exec()
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

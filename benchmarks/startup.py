@@ -1,0 +1,62 @@
+"""Process start -> first paint of the wizard, against a bare PySide6 QWizard measured in the same run.
+
+Budget (DESIGN.md): the wizard's median within 1.25x of the bare QWizard's. Runs are interleaved so
+both see the same machine load. Usage: python benchmarks/startup.py [--runs N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def first_paint_ms(command: list[str], env: dict[str, str]) -> float:
+    start = time.monotonic()
+    result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=60, cwd=ROOT)
+    for line in result.stdout.splitlines():
+        if line.startswith("first-paint "):
+            return (float(line.split()[1]) - start) * 1000
+    raise RuntimeError(f"{command} printed no first-paint line:\n{result.stdout}\n{result.stderr}")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--runs", type=int, default=9)
+    args = parser.parse_args()
+
+    home = tempfile.mkdtemp(prefix="c2t-bench-")
+    env = dict(os.environ, QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"))
+    env.update(C2T_HOME=home, C2T_QUIT_AFTER_FIRST_PAINT="1")
+    variants = {
+        "bare QWizard": [sys.executable, str(ROOT / "benchmarks" / "bare_wizard.py")],
+        "c2t-wizard": [sys.executable, "-m", "c2t_wizard"],
+        "c2t-wizard --sandbox": [sys.executable, "-m", "c2t_wizard", "--sandbox"],
+    }
+    times: dict[str, list[float]] = {name: [] for name in variants}
+    for command in variants.values():  # one warm-up each (page cache, .pyc)
+        first_paint_ms(command, env)
+    for _ in range(args.runs):
+        for name, command in variants.items():
+            times[name].append(first_paint_ms(command, env))
+
+    base = statistics.median(times["bare QWizard"])
+    print(f"process start -> first paint, median of {args.runs} interleaved runs (offscreen):")
+    for name, values in times.items():
+        median = statistics.median(values)
+        spread = f"min {min(values):.0f} / max {max(values):.0f}"
+        print(f"  {name:<22} {median:7.0f} ms   ({spread})   ratio {median / base:.2f}")
+    ratio = statistics.median(times["c2t-wizard"]) / base
+    print(f"budget: ratio <= 1.25 -> {'OK' if ratio <= 1.25 else 'OVER BUDGET'} ({ratio:.2f})")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

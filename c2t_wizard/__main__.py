@@ -1,0 +1,5 @@
+"""``python -m c2t_wizard`` runs the wizard."""
+
+from c2t_wizard.app import main
+
+raise SystemExit(main())

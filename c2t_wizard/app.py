@@ -1,0 +1,73 @@
+"""Entry point: arguments, settings, the service thread, the sandbox if asked for, and the wizard."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from collections.abc import Sequence
+from dataclasses import replace
+from pathlib import Path
+
+from c2t_wizard import __version__
+from c2t_wizard.config import Config
+from c2t_wizard.logging_setup import setup_logging
+
+log = logging.getLogger("c2t_wizard")
+
+LANGUAGES = ("en", "de")
+
+
+def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="c2t-wizard",
+        description="Set up Microsoft work accounts for your staff and invite them to Call2Teams.",
+    )
+    parser.add_argument(
+        "--sandbox",
+        action="store_true",
+        help="run against the embedded sandbox instead of Microsoft (nothing real is changed)",
+    )
+    parser.add_argument("--state", type=Path, help="sandbox state directory (default: a fresh one)")
+    parser.add_argument("--faults", default=None, help="sandbox fault injection, e.g. latency=150ms,503=0.1")
+    parser.add_argument("--lang", choices=LANGUAGES, help="user interface language")
+    parser.add_argument(
+        "--log-level",
+        default=None,
+        choices=("DEBUG", "INFO", "WARNING", "ERROR"),
+        type=str.upper,
+        help="how much to write to the log file",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    return parser.parse_args(argv)
+
+
+def make_config(args: argparse.Namespace, env: dict[str, str] | None = None) -> Config:
+    config = Config.from_env(dict(os.environ) if env is None else env)
+    return replace(
+        config,
+        sandbox=config.sandbox or bool(args.sandbox),
+        sandbox_state=args.state or config.sandbox_state,
+        sandbox_faults=args.faults if args.faults is not None else config.sandbox_faults,
+        language=args.lang or config.language,
+        log_level=args.log_level or config.log_level,
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(argv)
+    config = make_config(args)
+    config.paths.ensure()
+    log_file = setup_logging(config.paths.log_dir, config.log_level)
+    log.info("c2t-wizard %s starting (sandbox=%s, log=%s)", __version__, config.sandbox, log_file)
+
+    # Qt and the app's UI are imported only now, so --help and --version stay instant.
+    from c2t_wizard.ui.application import WizardApplication
+
+    wizard_app = WizardApplication(config, sys.argv[:1])
+    return wizard_app.run()
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

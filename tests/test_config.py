@@ -1,0 +1,86 @@
+"""Every endpoint and path can be overridden, so tests never touch a real profile."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from c2t_wizard import __version__
+from c2t_wizard.app import make_config, parse_args
+from c2t_wizard.config import DEFAULT_CLIENT_ID, MICROSOFT_LOGIN, Config, Endpoints
+
+
+def test_defaults_are_microsoft() -> None:
+    config = Config.from_env({"C2T_HOME": "/tmp/x"})
+    assert config.endpoints.login == MICROSOFT_LOGIN
+    assert config.endpoints.graph == "https://graph.microsoft.com/v1.0"
+    assert config.endpoints.ca_cert is None
+    assert config.client_id == DEFAULT_CLIENT_ID
+    assert not config.sandbox
+
+
+def test_environment_overrides_everything(tmp_path: Path) -> None:
+    env = {
+        "C2T_SETTINGS_DIR": str(tmp_path / "s"),
+        "C2T_DATA_DIR": str(tmp_path / "d"),
+        "C2T_LOG_DIR": str(tmp_path / "l"),
+        "C2T_CACHE_DIR": str(tmp_path / "c"),
+        "C2T_LOGIN_URL": "https://login.example/",
+        "C2T_GRAPH_URL": "https://graph.example/v1.0/",
+        "C2T_SIGNUP_URL": "https://signup.example/start",
+        "C2T_CA_CERT": str(tmp_path / "ca.pem"),
+        "C2T_CLIENT_ID": "my-app",
+        "C2T_LANG": "de",
+        "C2T_LOG_LEVEL": "debug",
+    }
+    config = Config.from_env(env)
+    assert config.paths.settings_dir == tmp_path / "s"
+    assert config.paths.data_dir == tmp_path / "d"
+    assert config.paths.log_dir == tmp_path / "l"
+    assert config.paths.cache_dir == tmp_path / "c"
+    assert config.endpoints == Endpoints(
+        login="https://login.example",
+        graph="https://graph.example/v1.0",
+        signup="https://signup.example/start",
+        ca_cert=tmp_path / "ca.pem",
+    )
+    assert config.client_id == "my-app"
+    assert config.language == "de"
+    assert config.log_level == "DEBUG"
+
+
+def test_home_puts_every_path_under_one_directory(tmp_path: Path) -> None:
+    paths = Config.from_env({"C2T_HOME": str(tmp_path)}).paths
+    for path in (paths.settings_dir, paths.data_dir, paths.log_dir, paths.cache_dir):
+        assert tmp_path in path.parents
+
+
+def test_command_line_wins_over_environment(tmp_path: Path) -> None:
+    args = parse_args(["--sandbox", "--lang", "en", "--log-level", "warning", "--state", str(tmp_path)])
+    config = make_config(args, {"C2T_HOME": str(tmp_path), "C2T_LANG": "de"})
+    assert config.sandbox
+    assert config.language == "en"
+    assert config.log_level == "WARNING"
+    assert config.sandbox_state == tmp_path
+
+
+def test_version(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        parse_args(["--version"])
+    assert exit_info.value.code == 0
+    assert __version__ in capsys.readouterr().out
+
+
+def test_sandbox_line_gives_endpoints() -> None:
+    endpoints = Endpoints.from_sandbox_line(
+        {
+            "base": "http://127.0.0.1:1",
+            "login": "https://127.0.0.1:2/",
+            "graph": "https://127.0.0.1:2/v1.0",
+            "signup": "http://127.0.0.1:1/signup",
+            "ca_cert": "/state/ca.pem",
+        }
+    )
+    assert endpoints.login == "https://127.0.0.1:2"
+    assert endpoints.ca_cert == Path("/state/ca.pem")
