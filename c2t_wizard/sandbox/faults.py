@@ -1,0 +1,161 @@
+"""Fault injection: latency, throttling, outages and dropped connections on the https site.
+
+A spec is a comma-separated list of ``key=value`` items, e.g. ``latency=150ms,429=0.1,drop=0.05``.
+Every key has a kind (a duration or a probability); adding a fault means adding a key to ``KEYS`` and using
+``Faults.get`` where it applies. Unknown keys and bad values raise ``FaultSpecError`` with a clear message.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+import re
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from enum import Enum
+
+from aiohttp import web
+from aiohttp.typedefs import Middleware
+
+from .common import graph_error
+
+log = logging.getLogger(__name__)
+
+
+class Kind(Enum):
+    DURATION = "duration"
+    PROBABILITY = "probability"
+
+
+KEYS: dict[str, Kind] = {
+    "latency": Kind.DURATION,  # added before every answer
+    "429": Kind.PROBABILITY,  # answer 429 TooManyRequests with Retry-After
+    "503": Kind.PROBABILITY,  # answer 503 ServiceUnavailable with Retry-After
+    "drop": Kind.PROBABILITY,  # close the connection without answering
+    "retry_after": Kind.DURATION,  # the Retry-After sent with 429/503 (default 1s)
+}
+DEFAULT_RETRY_AFTER = 1.0
+
+_DURATION = re.compile(r"^(\d+(?:\.\d+)?)(ms|s)?$")
+
+
+class FaultSpecError(ValueError):
+    """A fault spec that cannot be parsed."""
+
+
+@dataclass(frozen=True)
+class Faults:
+    """A parsed fault spec."""
+
+    values: dict[str, float] = field(default_factory=dict)
+
+    @classmethod
+    def parse(cls, spec: str) -> Faults:
+        values: dict[str, float] = {}
+        for raw in spec.split(","):
+            item = raw.strip()
+            if not item:
+                continue
+            key, sep, value = item.partition("=")
+            key, value = key.strip().lower(), value.strip().lower()
+            if not sep or not key or not value:
+                raise FaultSpecError(f"fault {item!r}: expected key=value")
+            kind = KEYS.get(key)
+            if kind is None:
+                known = ", ".join(sorted(KEYS))
+                raise FaultSpecError(f"unknown fault {key!r} (known: {known})")
+            values[key] = _parse_value(key, kind, value)
+        return cls(values)
+
+    def get(self, key: str, default: float = 0.0) -> float:
+        return self.values.get(key, default)
+
+    @property
+    def spec(self) -> str:
+        parts = []
+        for key, value in self.values.items():
+            if KEYS[key] is Kind.DURATION:
+                parts.append(f"{key}={round(value * 1000)}ms")
+            else:
+                parts.append(f"{key}={value:g}")
+        return ",".join(parts)
+
+    @property
+    def retry_after(self) -> str:
+        seconds = self.get("retry_after", DEFAULT_RETRY_AFTER)
+        return f"{seconds:g}"
+
+
+def _parse_value(key: str, kind: Kind, value: str) -> float:
+    if kind is Kind.DURATION:
+        match = _DURATION.match(value)
+        if not match:
+            raise FaultSpecError(f"fault {key}: {value!r} is not a duration like 150ms or 1.5s")
+        number = float(match.group(1))
+        return number / 1000 if match.group(2) == "ms" else number
+    try:
+        number = float(value)
+    except ValueError:
+        raise FaultSpecError(f"fault {key}: {value!r} is not a probability") from None
+    if not 0.0 <= number <= 1.0:
+        raise FaultSpecError(f"fault {key}: probability {value} is not between 0 and 1")
+    return number
+
+
+class FaultBox:
+    """The current faults, replaceable at run time through the control API."""
+
+    def __init__(self, faults: Faults, rng: random.Random | None = None) -> None:
+        self.faults = faults
+        self._rng = rng or random.Random()
+
+    def roll(self) -> float:
+        return self._rng.random()
+
+
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+
+def faults_middleware(box: FaultBox) -> Middleware:
+    """A middleware that applies the current faults to https requests only."""
+
+    @web.middleware
+    async def middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+        if not request.secure:
+            return await handler(request)
+        faults = box.faults
+        latency = faults.get("latency")
+        if latency > 0:
+            await asyncio.sleep(latency)
+        if faults.get("drop") and box.roll() < faults.get("drop"):
+            log.info("fault: dropping %s %s", request.method, request.path)
+            if request.transport is not None:
+                request.transport.abort()
+            raise asyncio.CancelledError
+        p429, p503 = faults.get("429"), faults.get("503")
+        if p429 or p503:
+            roll = box.roll()
+            retry = {"Retry-After": faults.retry_after}
+            if roll < p429:
+                log.info("fault: 429 for %s %s", request.method, request.path)
+                return graph_error(
+                    request,
+                    429,
+                    "TooManyRequests",
+                    "Please retry again later.",
+                    headers=retry,
+                    inner={"code": "429", "message": "Please retry after", "status": "429"},
+                )
+            if roll < p429 + p503:
+                log.info("fault: 503 for %s %s", request.method, request.path)
+                return graph_error(
+                    request,
+                    503,
+                    "serviceNotAvailable",
+                    "The service is temporarily unavailable. Please retry after a delay.",
+                    headers=retry,
+                )
+        return await handler(request)
+
+    return middleware

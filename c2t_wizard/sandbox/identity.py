@@ -1,0 +1,619 @@
+"""Microsoft identity stand-in: authorize (sign-in page), token, device code and the device login page."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import logging
+import secrets
+import time
+from html import escape
+from typing import Any
+from urllib.parse import urlencode, urlsplit
+
+from aiohttp import web
+
+from . import tokens
+from .common import aad_error, json_response, new_guid
+from .context import Context, ctx
+from .discovery import Resolved, resolve_or_error, resolve_tenant
+from .pages import error_page, field, hidden, page
+from .state import User
+
+log = logging.getLogger(__name__)
+
+CODE_LIFETIME = 600
+DEVICE_CODE_LIFETIME = 900
+DEVICE_CODE_INTERVAL = 5
+_USER_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+# The OAuth parameters the sign-in page carries through its form.
+_AUTHORIZE_PARAMS = (
+    "client_id",
+    "response_type",
+    "redirect_uri",
+    "scope",
+    "state",
+    "nonce",
+    "code_challenge",
+    "code_challenge_method",
+    "response_mode",
+    "prompt",
+    "login_hint",
+    "domain_hint",
+    "client_info",
+    "claims",
+)
+
+
+# --- shared ------------------------------------------------------------------------------------------
+
+
+class SignInError(Exception):
+    """A failed sign-in: the AADSTS code, OAuth error and message, and which field it concerns."""
+
+    def __init__(self, error: str, code: int, message: str, field_name: str = "password") -> None:
+        super().__init__(message)
+        self.error, self.code, self.message, self.field = error, code, message, field_name
+
+
+def check_credentials(context: Context, resolved: Resolved, username: str, password: str) -> User:
+    """Sign a user in against the tenant of the request (any tenant for common/organizations)."""
+    username = username.strip()
+    user = context.store.user_by_upn(username) if username else None
+    if user is None or (resolved.tenant is not None and user.tenant_id != resolved.tenant.id):
+        where = f"the {resolved.tenant.id} directory" if resolved.tenant else "the directory"
+        raise SignInError(
+            "invalid_grant",
+            50034,
+            f"The user account {{EUII Hidden}} does not exist in {where}. To sign into this "
+            "application, the account must be added to the directory.",
+            "username",
+        )
+    if not context.store.check_password(user, password):
+        raise SignInError(
+            "invalid_grant",
+            50126,
+            "Error validating credentials due to invalid username or password.",
+        )
+    if not user.account_enabled:
+        raise SignInError("invalid_grant", 50057, "The user account is disabled.", "username")
+    return user
+
+
+def _is_loopback_redirect(uri: str) -> bool:
+    try:
+        parts = urlsplit(uri)
+    except ValueError:
+        return False
+    return parts.scheme == "http" and parts.hostname in ("localhost", "127.0.0.1", "::1")
+
+
+def _scope_list(scope: str) -> str:
+    names = tokens.graph_scopes(tokens.split_scopes(scope))
+    return "".join(f"<li>{escape(name)}</li>" for name in names)
+
+
+# --- authorize (browser, plain http) -----------------------------------------------------------------
+
+
+def _authorize_problem(params: dict[str, str]) -> str | None:
+    if not params.get("client_id"):
+        return "AADSTS900144: The request body must contain the following parameter: 'client_id'."
+    if params.get("response_type") != "code":
+        return "AADSTS700054: response_type 'code' is the only one this sandbox supports."
+    if not _is_loopback_redirect(params.get("redirect_uri", "")):
+        return (
+            "AADSTS50011: The redirect URI specified in the request does not match the redirect "
+            "URIs configured for the application (the sandbox accepts http://localhost only)."
+        )
+    method = params.get("code_challenge_method", "")
+    if params.get("code_challenge") and method not in ("S256", "plain", ""):
+        return "AADSTS501491: Invalid code_challenge_method."
+    return None
+
+
+def _signin_form(
+    request: web.Request,
+    params: dict[str, str],
+    *,
+    username: str = "",
+    errors: dict[str, str] | None = None,
+    status: int = 200,
+) -> web.Response:
+    errors = errors or {}
+    carried = "".join(hidden(name, params[name]) for name in _AUTHORIZE_PARAMS if name in params)
+    body = (
+        "<h1>Sign in</h1>"
+        '<p class="step">Sandbox sign-in page — stands in for login.microsoftonline.com</p>'
+        f'<form method="post" action="{escape(request.path)}" novalidate>{carried}'
+        + field(
+            "username",
+            "Email, phone, or Skype",
+            value=username or params.get("login_hint", ""),
+            kind="email",
+            autocomplete="username",
+            error=errors.get("username"),
+        )
+        + field(
+            "password",
+            "Password",
+            kind="password",
+            autocomplete="current-password",
+            error=errors.get("password"),
+        )
+        + '<p class="hint">By signing in, you let the app (client '
+        f"{escape(params.get('client_id', ''))}) use these permissions:</p>"
+        f'<ul class="hint">{_scope_list(params.get("scope", ""))}</ul>'
+        '<div class="actions">'
+        '<button type="submit" name="action" value="decline">Cancel</button>'
+        '<button type="submit" name="action" value="signin" class="primary">Sign in</button>'
+        "</div></form>"
+    )
+    return page("Sign in to your account", body, status=status)
+
+
+def _respond_to_client(params: dict[str, str], fields: dict[str, str]) -> web.Response:
+    """Send the authorization response to the redirect URI (form_post by default, as MSAL asks)."""
+    redirect_uri = params["redirect_uri"]
+    if params.get("state"):
+        fields = {**fields, "state": params["state"]}
+    mode = params.get("response_mode", "form_post")
+    if mode in ("query", "fragment"):
+        separator = "#" if mode == "fragment" else ("&" if "?" in redirect_uri else "?")
+        raise web.HTTPFound(f"{redirect_uri}{separator}{urlencode(fields)}")
+    inputs = "".join(hidden(name, value) for name, value in fields.items())
+    body = (
+        "<h1>Signing you in…</h1>"
+        f'<form method="post" action="{escape(redirect_uri)}" id="form_post">{inputs}'
+        "<noscript><p>Script is disabled. Click Submit to continue.</p>"
+        '<button type="submit" class="primary">Submit</button></noscript></form>'
+    )
+    return page("Working…", body, script="document.getElementById('form_post').submit();")
+
+
+async def authorize(request: web.Request) -> web.Response:
+    context = ctx(request)
+    resolved = resolve_tenant(context, request.match_info["tenant"])
+    if resolved.kind in ("unknown", "malformed"):
+        return error_page("Sign in", tenant_error_message(resolved))
+    if request.method == "POST":
+        form = await request.post()
+        values = {key: str(value) for key, value in form.items()}
+    else:
+        values = dict(request.query)
+    params = {name: values[name] for name in _AUTHORIZE_PARAMS if name in values}
+    problem = _authorize_problem(params)
+    if problem:
+        return error_page("Sorry, but we're having trouble signing you in.", problem)
+    if request.method == "GET":
+        return _signin_form(request, params)
+    if values.get("action") == "decline":
+        return _respond_to_client(
+            params,
+            {
+                "error": "access_denied",
+                "error_description": "AADSTS65004: User declined to consent to access the app.",
+            },
+        )
+    username = values.get("username", "")
+    try:
+        user = check_credentials(context, resolved, username, values.get("password", ""))
+    except SignInError as exc:
+        friendly = {
+            50034: "We couldn't find an account with that username in this organisation.",
+            50126: "Your account or password is incorrect.",
+            50057: "Your account has been locked. Contact your administrator.",
+        }.get(exc.code, exc.message)
+        return _signin_form(
+            request,
+            params,
+            username=username,
+            errors={exc.field: f"{friendly} (AADSTS{exc.code})"},
+            status=200,
+        )
+    code = secrets.token_urlsafe(48)
+    context.store.put_grant(
+        code,
+        "code",
+        {
+            "client_id": params["client_id"],
+            "redirect_uri": params["redirect_uri"],
+            "scope": params.get("scope", ""),
+            "nonce": params.get("nonce"),
+            "code_challenge": params.get("code_challenge"),
+            "code_challenge_method": params.get("code_challenge_method") or "plain",
+        },
+        CODE_LIFETIME,
+        user_id=user.id,
+    )
+    log.info("authorize: %s signed in", user.upn)
+    return _respond_to_client(params, {"code": code, "session_state": new_guid()})
+
+
+def tenant_error_message(resolved: Resolved) -> str:
+    if resolved.kind == "malformed":
+        return (
+            f"AADSTS900023: Specified tenant identifier '{resolved.given}' is neither a valid DNS "
+            "name, nor a valid external domain."
+        )
+    return f"AADSTS90002: Tenant '{resolved.given}' not found."
+
+
+async def logout(request: web.Request) -> web.Response:
+    target = request.query.get("post_logout_redirect_uri", "")
+    if _is_loopback_redirect(target):
+        raise web.HTTPFound(target)
+    return page("Signed out", "<h1>You signed out of your account</h1><p>You can close this page.</p>")
+
+
+# --- token endpoint (https) --------------------------------------------------------------------------
+
+
+def _pkce_ok(challenge: str | None, method: str, verifier: str) -> bool:
+    if not challenge:
+        return True
+    if not verifier:
+        return False
+    if method == "S256":
+        digest = hashlib.sha256(verifier.encode("ascii", "replace")).digest()
+        computed = base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")
+    else:
+        computed = verifier
+    return hmac.compare_digest(computed, challenge)
+
+
+def _grant_error(request: web.Request, error: str, code: int, message: str) -> web.Response:
+    return aad_error(request, error, code, message)
+
+
+def _invalid_grant(request: web.Request) -> web.Response:
+    return _grant_error(request, "invalid_grant", 70000, "Provided grant is invalid or malformed.")
+
+
+def _missing(request: web.Request, name: str) -> web.Response:
+    return _grant_error(
+        request,
+        "invalid_request",
+        900144,
+        f"The request body must contain the following parameter: '{name}'.",
+    )
+
+
+def _tenant_mismatch(resolved: Resolved, user: User) -> bool:
+    return resolved.tenant is not None and resolved.tenant.id != user.tenant_id
+
+
+async def token(request: web.Request) -> web.Response:
+    resolved = resolve_or_error(request)
+    if isinstance(resolved, web.Response):
+        return resolved
+    context = ctx(request)
+    form = {key: str(value) for key, value in (await request.post()).items()}
+    grant_type = form.get("grant_type", "")
+    client_id = form.get("client_id", "")
+    if not grant_type:
+        return _missing(request, "grant_type")
+    if not client_id:
+        return _missing(request, "client_id")
+    handler = _GRANTS.get(grant_type)
+    if handler is None:
+        return _grant_error(
+            request,
+            "unsupported_grant_type",
+            70003,
+            f"The app requested an unsupported grant type '{grant_type}'.",
+        )
+    response = handler(request, context, resolved, form)
+    response.headers["Cache-Control"] = "no-store, no-cache"
+    response.headers["Pragma"] = "no-cache"
+    return response
+
+
+def _token_response(body: dict[str, Any]) -> web.Response:
+    return json_response(body)
+
+
+def _grant_authorization_code(
+    request: web.Request, context: Context, resolved: Resolved, form: dict[str, str]
+) -> web.Response:
+    code = form.get("code", "")
+    if not code:
+        return _missing(request, "code")
+    grant = context.store.grant(code, "code")
+    if grant is None or grant.user_id is None:
+        return _grant_error(
+            request, "invalid_grant", 9002313, "Invalid request. Request is malformed or invalid."
+        )
+    if grant.state != "active":
+        return _grant_error(
+            request,
+            "invalid_grant",
+            54005,
+            "OAuth2 Authorization code was already redeemed, please retry with a new valid code "
+            "or use an existing refresh token.",
+        )
+    context.store.update_grant(code, state="redeemed")
+    data = grant.data
+    if grant.expires < time.time():
+        return _grant_error(
+            request,
+            "invalid_grant",
+            70008,
+            "The provided authorization code or refresh token has expired due to inactivity.",
+        )
+    if data["client_id"] != form["client_id"]:
+        return _invalid_grant(request)
+    if form.get("redirect_uri", "") != data["redirect_uri"]:
+        return _grant_error(
+            request,
+            "invalid_grant",
+            500117,
+            "The reply uri specified in the token request does not match the reply uri used "
+            "when acquiring the authorization code.",
+        )
+    if not _pkce_ok(data.get("code_challenge"), data["code_challenge_method"], form.get("code_verifier", "")):
+        return _grant_error(
+            request,
+            "invalid_grant",
+            501481,
+            "The Code_Verifier does not match the code_challenge supplied in the authorization request.",
+        )
+    user = context.store.user_by_id(grant.user_id)
+    if user is None or _tenant_mismatch(resolved, user):
+        return _invalid_grant(request)
+    scopes = tokens.split_scopes(form.get("scope") or data["scope"])
+    return _token_response(
+        tokens.issue(context, user, client_id=form["client_id"], scopes=scopes, nonce=data["nonce"])
+    )
+
+
+def _grant_refresh_token(
+    request: web.Request, context: Context, resolved: Resolved, form: dict[str, str]
+) -> web.Response:
+    refresh = form.get("refresh_token", "")
+    if not refresh:
+        return _missing(request, "refresh_token")
+    grant = context.store.grant(refresh, "refresh")
+    if grant is None or grant.user_id is None or grant.data["client_id"] != form["client_id"]:
+        return _invalid_grant(request)
+    if grant.state == "revoked":
+        return _grant_error(
+            request,
+            "invalid_grant",
+            50173,
+            "The provided grant has expired due to it being revoked, a fresh auth token is "
+            "needed. The user might have changed or reset their password.",
+        )
+    if grant.expires < time.time():
+        return _grant_error(
+            request,
+            "invalid_grant",
+            700082,
+            "The refresh token has expired due to inactivity.",
+        )
+    user = context.store.user_by_id(grant.user_id)
+    if user is None or not user.account_enabled or _tenant_mismatch(resolved, user):
+        return _invalid_grant(request)
+    scopes = tokens.split_scopes(form.get("scope", "")) or ["openid", "profile", "offline_access"]
+    if not any(scope.lower() == "offline_access" for scope in scopes):
+        scopes.append("offline_access")  # a refresh always rotates the refresh token
+    return _token_response(tokens.issue(context, user, client_id=form["client_id"], scopes=scopes))
+
+
+def _grant_password(
+    request: web.Request, context: Context, resolved: Resolved, form: dict[str, str]
+) -> web.Response:
+    for name in ("username", "password"):
+        if not form.get(name):
+            return _missing(request, name)
+    try:
+        user = check_credentials(context, resolved, form["username"], form["password"])
+    except SignInError as exc:
+        return _grant_error(request, exc.error, exc.code, exc.message)
+    scopes = tokens.split_scopes(form.get("scope", ""))
+    return _token_response(tokens.issue(context, user, client_id=form["client_id"], scopes=scopes))
+
+
+def _grant_device_code(
+    request: web.Request, context: Context, resolved: Resolved, form: dict[str, str]
+) -> web.Response:
+    device_code = form.get("device_code") or form.get("code", "")
+    if not device_code:
+        return _missing(request, "device_code")
+    grant = context.store.grant(device_code, "device")
+    if grant is None or grant.data["client_id"] != form["client_id"]:
+        return _invalid_grant(request)
+    status = grant.data.get("status")
+    if status == "redeemed":
+        return _invalid_grant(request)
+    if grant.expires < time.time():
+        return _grant_error(
+            request,
+            "expired_token",
+            70020,
+            "The provided value for the input parameter 'device_code' is not valid. This device "
+            "code has expired.",
+        )
+    if status == "denied":
+        return _grant_error(
+            request,
+            "authorization_declined",
+            70000,
+            "The end user denied the authorization request.",
+        )
+    if status != "approved" or grant.user_id is None:
+        return _grant_error(
+            request,
+            "authorization_pending",
+            70016,
+            "OAuth 2.0 device flow error. Authorization is pending. Continue polling.",
+        )
+    user = context.store.user_by_id(grant.user_id)
+    if user is None:
+        return _invalid_grant(request)
+    context.store.update_grant(device_code, data={**grant.data, "status": "redeemed"})
+    scopes = tokens.split_scopes(grant.data["scope"])
+    return _token_response(tokens.issue(context, user, client_id=form["client_id"], scopes=scopes))
+
+
+_GRANTS = {
+    "authorization_code": _grant_authorization_code,
+    "refresh_token": _grant_refresh_token,
+    "password": _grant_password,
+    "urn:ietf:params:oauth:grant-type:device_code": _grant_device_code,
+    "device_code": _grant_device_code,
+}
+
+
+# --- device code (https) and the device login page (http) --------------------------------------------
+
+
+def _new_user_code() -> str:
+    return "".join(secrets.choice(_USER_CODE_ALPHABET) for _ in range(9))
+
+
+async def devicecode(request: web.Request) -> web.Response:
+    resolved = resolve_or_error(request)
+    if isinstance(resolved, web.Response):
+        return resolved
+    context = ctx(request)
+    form = {key: str(value) for key, value in (await request.post()).items()}
+    if not form.get("client_id"):
+        return _missing(request, "client_id")
+    device_code = secrets.token_urlsafe(48)
+    user_code = _new_user_code()
+    data = {
+        "client_id": form["client_id"],
+        "scope": form.get("scope", ""),
+        "tenant": resolved.segment,
+        "user_code": user_code,
+        "status": "pending",
+    }
+    context.store.put_grant(device_code, "device", data, DEVICE_CODE_LIFETIME)
+    context.store.put_grant(user_code, "user_code", {"device_code": device_code}, DEVICE_CODE_LIFETIME)
+    verification_uri = f"{context.base}/devicelogin"
+    return json_response(
+        {
+            "user_code": user_code,
+            "device_code": device_code,
+            "verification_uri": verification_uri,
+            "expires_in": DEVICE_CODE_LIFETIME,
+            "interval": DEVICE_CODE_INTERVAL,
+            "message": (
+                f"To sign in, use a web browser to open the page {verification_uri} and enter "
+                f"the code {user_code} to authenticate."
+            ),
+        }
+    )
+
+
+def _device_grant(context: Context, user_code: str) -> tuple[str, dict[str, Any]] | None:
+    """(device_code, data) for a user code that can still be approved."""
+    mapping = context.store.grant(user_code.strip().upper().replace("-", ""), "user_code")
+    if mapping is None or mapping.expires < time.time():
+        return None
+    device_code = str(mapping.data["device_code"])
+    grant = context.store.grant(device_code, "device")
+    if grant is None or grant.data.get("status") != "pending":
+        return None
+    return device_code, grant.data
+
+
+def _code_form(code: str = "", error: str | None = None) -> web.Response:
+    body = (
+        "<h1>Enter code</h1>"
+        '<p class="lead">Enter the code displayed on your app or device.</p>'
+        '<form method="post" action="/devicelogin" novalidate>'
+        + field("otc", "Code", value=code, error=error, autocomplete="off")
+        + '<div class="actions"><button type="submit" class="primary">Next</button></div>'
+        "</form>"
+    )
+    return page("Enter code", body)
+
+
+def _device_signin_form(
+    user_code: str, data: dict[str, Any], username: str = "", errors: dict[str, str] | None = None
+) -> web.Response:
+    errors = errors or {}
+    body = (
+        "<h1>Sign in</h1>"
+        '<p class="step">Sandbox sign-in page — stands in for login.microsoftonline.com</p>'
+        f'<p class="lead">Signing in to an app on another device (code {escape(user_code)}).</p>'
+        '<form method="post" action="/devicelogin/signin" novalidate>'
+        + hidden("otc", user_code)
+        + field(
+            "username",
+            "Email, phone, or Skype",
+            value=username,
+            kind="email",
+            autocomplete="username",
+            error=errors.get("username"),
+        )
+        + field(
+            "password",
+            "Password",
+            kind="password",
+            autocomplete="current-password",
+            error=errors.get("password"),
+        )
+        + '<p class="hint">By signing in, you let the app use these permissions:</p>'
+        f'<ul class="hint">{_scope_list(str(data.get("scope", "")))}</ul>'
+        '<div class="actions">'
+        '<button type="submit" name="action" value="decline">Cancel</button>'
+        '<button type="submit" name="action" value="signin" class="primary">Sign in</button>'
+        "</div></form>"
+    )
+    return page("Sign in", body)
+
+
+async def devicelogin(request: web.Request) -> web.Response:
+    context = ctx(request)
+    if request.method == "GET":
+        return _code_form(request.query.get("otc", ""))
+    form = await request.post()
+    user_code = str(form.get("otc", "")).strip()
+    found = _device_grant(context, user_code)
+    if found is None:
+        return _code_form(user_code, "That code didn't work. Check the code and try again. (AADSTS70018)")
+    return _device_signin_form(user_code.upper(), found[1])
+
+
+async def devicelogin_signin(request: web.Request) -> web.Response:
+    context = ctx(request)
+    form = {key: str(value) for key, value in (await request.post()).items()}
+    user_code = form.get("otc", "")
+    found = _device_grant(context, user_code)
+    if found is None:
+        return _code_form(user_code, "That code has expired or was already used. (AADSTS70019)")
+    device_code, data = found
+    if form.get("action") == "decline":
+        context.store.update_grant(device_code, data={**data, "status": "denied"})
+        return page("Declined", "<h1>You declined to sign in</h1><p>You can close this window.</p>")
+    resolved = resolve_tenant(context, str(data["tenant"]))
+    username = form.get("username", "")
+    try:
+        user = check_credentials(context, resolved, username, form.get("password", ""))
+    except SignInError as exc:
+        return _device_signin_form(
+            user_code, data, username, {exc.field: f"{exc.message} (AADSTS{exc.code})"}
+        )
+    context.store.update_grant(device_code, user_id=user.id, data={**data, "status": "approved"})
+    log.info("devicelogin: %s approved a device code", user.upn)
+    return page(
+        "Signed in",
+        "<h1>You're signed in</h1>"
+        f'<p class="lead" id="device-approved">You have signed in as {escape(user.upn)} on your '
+        "device. You may now close this window.</p>",
+    )
+
+
+def add_routes(app: web.Application) -> None:
+    app.router.add_route("GET", "/{tenant}/oauth2/v2.0/authorize", authorize)
+    app.router.add_route("POST", "/{tenant}/oauth2/v2.0/authorize", authorize)
+    app.router.add_get("/{tenant}/oauth2/v2.0/logout", logout)
+    app.router.add_post("/{tenant}/oauth2/v2.0/token", token)
+    app.router.add_post("/{tenant}/oauth2/v2.0/devicecode", devicecode)
+    app.router.add_get("/devicelogin", devicelogin)
+    app.router.add_post("/devicelogin", devicelogin)
+    app.router.add_post("/devicelogin/signin", devicelogin_signin)

@@ -1,0 +1,705 @@
+"""The sandbox's state: tenants, domains, users, directory roles, grants and sign-up sessions, in SQLite.
+
+The database lives in the state directory, so a sandbox restarted with the same directory sees the same
+tenants, users and refresh tokens. Passwords are stored as salted scrypt hashes only.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import secrets
+import sqlite3
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .common import GLOBAL_ADMIN_TEMPLATE, ROLE_NAMES, b64url, b64url_decode, iso_now, new_guid
+
+DB_FILE = "sandbox.sqlite3"
+
+DEMO_PREFIX = "contoso"
+DEMO_ADMIN = "admin"
+DEMO_ADMIN_PASSWORD = "Contoso-Admin-2024!"
+DEMO_USER = "megan"
+DEMO_USER_PASSWORD = "Contoso-Megan-2024!"
+
+# Well-known example names, taken from the start as they are in reality.
+WELL_KNOWN_TENANTS: tuple[tuple[str, str], ...] = (
+    ("contoso", "Contoso"),
+    ("fabrikam", "Fabrikam, Inc."),
+    ("northwind", "Northwind Traders"),
+    ("adventureworks", "Adventure Works Cycles"),
+    ("wingtiptoys", "Wingtip Toys"),
+    ("tailspintoys", "Tailspin Toys"),
+    ("litware", "Litware, Inc."),
+    ("woodgrove", "Woodgrove Bank"),
+    ("proseware", "Proseware, Inc."),
+    ("alpineskihouse", "Alpine Ski House"),
+)
+
+# Cheap scrypt parameters: this is a sandbox that may create hundreds of users quickly.
+_SCRYPT_N, _SCRYPT_R, _SCRYPT_P = 2**11, 8, 1
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS tenants (
+    id TEXT PRIMARY KEY,
+    prefix TEXT NOT NULL UNIQUE,
+    display_name TEXT NOT NULL,
+    country TEXT,
+    tenant_type TEXT NOT NULL DEFAULT 'AAD',
+    created TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS domains (
+    name TEXT PRIMARY KEY,
+    tenant_id TEXT NOT NULL REFERENCES tenants(id),
+    is_initial INTEGER NOT NULL,
+    is_default INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS users (
+    id TEXT PRIMARY KEY,
+    tenant_id TEXT NOT NULL REFERENCES tenants(id),
+    upn TEXT NOT NULL UNIQUE COLLATE NOCASE,
+    display_name TEXT NOT NULL,
+    given_name TEXT,
+    surname TEXT,
+    mail TEXT,
+    password_hash TEXT NOT NULL,
+    account_enabled INTEGER NOT NULL DEFAULT 1,
+    has_mailbox INTEGER NOT NULL DEFAULT 0,
+    props TEXT NOT NULL DEFAULT '{}',
+    created TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS users_tenant ON users(tenant_id);
+CREATE TABLE IF NOT EXISTS directory_roles (
+    id TEXT PRIMARY KEY,
+    tenant_id TEXT NOT NULL REFERENCES tenants(id),
+    role_template_id TEXT NOT NULL,
+    display_name TEXT NOT NULL,
+    description TEXT NOT NULL,
+    UNIQUE (tenant_id, role_template_id)
+);
+CREATE TABLE IF NOT EXISTS role_members (
+    role_id TEXT NOT NULL REFERENCES directory_roles(id),
+    user_id TEXT NOT NULL REFERENCES users(id),
+    PRIMARY KEY (role_id, user_id)
+);
+CREATE TABLE IF NOT EXISTS grants (
+    key TEXT PRIMARY KEY,
+    kind TEXT NOT NULL,
+    user_id TEXT,
+    data TEXT NOT NULL,
+    expires REAL NOT NULL,
+    state TEXT NOT NULL DEFAULT 'active'
+);
+CREATE INDEX IF NOT EXISTS grants_user ON grants(user_id, kind);
+CREATE TABLE IF NOT EXISTS outbox (
+    id TEXT PRIMARY KEY,
+    tenant_id TEXT NOT NULL,
+    sender TEXT NOT NULL,
+    recipients TEXT NOT NULL,
+    subject TEXT NOT NULL,
+    content_type TEXT NOT NULL,
+    body TEXT NOT NULL,
+    sent TEXT NOT NULL,
+    sent_at REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS signup_sessions (
+    id TEXT PRIMARY KEY,
+    step TEXT NOT NULL,
+    data TEXT NOT NULL,
+    created REAL NOT NULL
+);
+"""
+
+
+class ConflictError(Exception):
+    """A name (tenant prefix, user principal name) that is already taken."""
+
+
+@dataclass(frozen=True)
+class Tenant:
+    id: str
+    prefix: str
+    display_name: str
+    country: str | None
+    tenant_type: str
+    created: str
+
+    @property
+    def initial_domain(self) -> str:
+        return f"{self.prefix}.onmicrosoft.com"
+
+
+@dataclass(frozen=True)
+class Domain:
+    name: str
+    tenant_id: str
+    is_initial: bool
+    is_default: bool
+
+
+@dataclass(frozen=True)
+class User:
+    id: str
+    tenant_id: str
+    upn: str
+    display_name: str
+    given_name: str | None
+    surname: str | None
+    mail: str | None
+    account_enabled: bool
+    has_mailbox: bool
+    created: str
+    props: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Mail:
+    """A message sent through ``sendMail``, kept in the outbox."""
+
+    id: str
+    tenant_id: str
+    sender: str
+    recipients: dict[str, list[str]]
+    """``to``, ``cc`` and ``bcc`` addresses."""
+    subject: str
+    content_type: str
+    body: str
+    sent: str
+
+
+@dataclass(frozen=True)
+class Role:
+    id: str
+    tenant_id: str
+    role_template_id: str
+    display_name: str
+    description: str
+
+
+@dataclass(frozen=True)
+class Grant:
+    """A one-time code, device code or refresh token with its JSON data."""
+
+    key: str
+    kind: str
+    user_id: str | None
+    data: dict[str, Any]
+    expires: float
+    state: str
+
+
+def hash_password(password: str) -> str:
+    salt = secrets.token_bytes(16)
+    digest = hashlib.scrypt(
+        password.encode("utf-8"), salt=salt, n=_SCRYPT_N, r=_SCRYPT_R, p=_SCRYPT_P, dklen=32
+    )
+    return f"scrypt${_SCRYPT_N}${_SCRYPT_R}${_SCRYPT_P}${b64url(salt)}${b64url(digest)}"
+
+
+def verify_password(password: str, stored: str) -> bool:
+    try:
+        scheme, n, r, p, salt, digest = stored.split("$")
+        if scheme != "scrypt":
+            return False
+        actual = hashlib.scrypt(
+            password.encode("utf-8"),
+            salt=b64url_decode(salt),
+            n=int(n),
+            r=int(r),
+            p=int(p),
+            dklen=32,
+        )
+    except ValueError:
+        return False
+    return hmac.compare_digest(actual, b64url_decode(digest))
+
+
+def _token_key(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+class Store:
+    """All state, in one SQLite database. Used from the event loop's thread only."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._db = sqlite3.connect(path, isolation_level=None)
+        self._db.row_factory = sqlite3.Row
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=NORMAL")
+        self._db.execute("PRAGMA foreign_keys=ON")
+        self._db.executescript(_SCHEMA)
+
+    def close(self) -> None:
+        self._db.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            yield self._db
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        self._db.execute("COMMIT")
+
+    # --- meta -----------------------------------------------------------------------------------------
+
+    def meta(self, key: str) -> str | None:
+        row = self._db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return None if row is None else str(row["value"])
+
+    def set_meta(self, key: str, value: str) -> None:
+        self._db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
+
+    # --- seed -----------------------------------------------------------------------------------------
+
+    def seed(self) -> None:
+        """Create the well-known tenants and the demo tenant's users (first start only)."""
+        if self.meta("seeded") == "1":
+            return
+        for prefix, display_name in WELL_KNOWN_TENANTS:
+            if self.tenant_by_prefix(prefix) is not None:
+                continue
+            if prefix == DEMO_PREFIX:
+                tenant, _ = self.create_tenant(
+                    prefix,
+                    display_name,
+                    country="US",
+                    admin_username=DEMO_ADMIN,
+                    admin_password=DEMO_ADMIN_PASSWORD,
+                    given_name="Adele",
+                    surname="Vance",
+                    display_name_of_admin="Adele Vance",
+                    has_mailbox=True,
+                )
+                self.add_user(
+                    tenant.id,
+                    f"{DEMO_USER}@{tenant.initial_domain}",
+                    "Megan Bowen",
+                    DEMO_USER_PASSWORD,
+                    given_name="Megan",
+                    surname="Bowen",
+                    has_mailbox=True,
+                )
+            else:
+                self.create_tenant(prefix, display_name, country="US")
+        self.set_meta("seeded", "1")
+
+    # --- tenants --------------------------------------------------------------------------------------
+
+    @staticmethod
+    def _tenant(row: sqlite3.Row) -> Tenant:
+        return Tenant(
+            id=row["id"],
+            prefix=row["prefix"],
+            display_name=row["display_name"],
+            country=row["country"],
+            tenant_type=row["tenant_type"],
+            created=row["created"],
+        )
+
+    def tenants(self) -> list[Tenant]:
+        rows = self._db.execute("SELECT * FROM tenants ORDER BY created, prefix").fetchall()
+        return [self._tenant(row) for row in rows]
+
+    def tenant_by_id(self, tenant_id: str) -> Tenant | None:
+        row = self._db.execute("SELECT * FROM tenants WHERE id = ?", (tenant_id.lower(),)).fetchone()
+        return None if row is None else self._tenant(row)
+
+    def tenant_by_prefix(self, prefix: str) -> Tenant | None:
+        row = self._db.execute("SELECT * FROM tenants WHERE prefix = ?", (prefix.lower(),)).fetchone()
+        return None if row is None else self._tenant(row)
+
+    def tenant_by_domain(self, domain: str) -> Tenant | None:
+        row = self._db.execute(
+            "SELECT t.* FROM tenants t JOIN domains d ON d.tenant_id = t.id WHERE d.name = ?",
+            (domain.lower(),),
+        ).fetchone()
+        return None if row is None else self._tenant(row)
+
+    def domains(self, tenant_id: str) -> list[Domain]:
+        rows = self._db.execute(
+            "SELECT * FROM domains WHERE tenant_id = ? ORDER BY is_initial DESC, name", (tenant_id,)
+        ).fetchall()
+        return [
+            Domain(row["name"], row["tenant_id"], bool(row["is_initial"]), bool(row["is_default"]))
+            for row in rows
+        ]
+
+    def create_tenant(
+        self,
+        prefix: str,
+        display_name: str,
+        *,
+        country: str | None = None,
+        admin_username: str | None = None,
+        admin_password: str | None = None,
+        admin_password_hash: str | None = None,
+        given_name: str | None = None,
+        surname: str | None = None,
+        display_name_of_admin: str | None = None,
+        has_mailbox: bool = False,
+    ) -> tuple[Tenant, User | None]:
+        """Create a tenant with its initial domain and, optionally, its first Global Administrator."""
+        prefix = prefix.lower()
+        domain = f"{prefix}.onmicrosoft.com"
+        tenant_id = new_guid()
+        admin: User | None = None
+        try:
+            with self.transaction() as db:
+                db.execute(
+                    "INSERT INTO tenants (id, prefix, display_name, country, created) VALUES (?, ?, ?, ?, ?)",
+                    (tenant_id, prefix, display_name, country, iso_now()),
+                )
+                db.execute(
+                    "INSERT INTO domains (name, tenant_id, is_initial, is_default) VALUES (?, ?, 1, 1)",
+                    (domain, tenant_id),
+                )
+                if admin_username and (admin_password or admin_password_hash):
+                    names = " ".join(n for n in (given_name, surname) if n)
+                    admin = self._insert_user(
+                        tenant_id,
+                        f"{admin_username}@{domain}",
+                        display_name_of_admin or names or admin_username,
+                        admin_password or "",
+                        password_hash=admin_password_hash,
+                        given_name=given_name,
+                        surname=surname,
+                        has_mailbox=has_mailbox,
+                    )
+                    self._assign_role(tenant_id, admin.id, GLOBAL_ADMIN_TEMPLATE)
+        except sqlite3.IntegrityError as exc:
+            raise ConflictError(domain) from exc
+        tenant = self.tenant_by_id(tenant_id)
+        assert tenant is not None
+        return tenant, admin
+
+    # --- users ----------------------------------------------------------------------------------------
+
+    @staticmethod
+    def _user(row: sqlite3.Row) -> User:
+        return User(
+            id=row["id"],
+            tenant_id=row["tenant_id"],
+            upn=row["upn"],
+            display_name=row["display_name"],
+            given_name=row["given_name"],
+            surname=row["surname"],
+            mail=row["mail"],
+            account_enabled=bool(row["account_enabled"]),
+            has_mailbox=bool(row["has_mailbox"]),
+            created=row["created"],
+            props=json.loads(row["props"]),
+        )
+
+    def _insert_user(
+        self,
+        tenant_id: str,
+        upn: str,
+        display_name: str,
+        password: str,
+        *,
+        given_name: str | None = None,
+        surname: str | None = None,
+        has_mailbox: bool = False,
+        account_enabled: bool = True,
+        props: dict[str, Any] | None = None,
+        password_hash: str | None = None,
+    ) -> User:
+        user = User(
+            id=new_guid(),
+            tenant_id=tenant_id,
+            upn=upn,
+            display_name=display_name,
+            given_name=given_name,
+            surname=surname,
+            mail=upn if has_mailbox else None,
+            account_enabled=account_enabled,
+            has_mailbox=has_mailbox,
+            created=iso_now(),
+            props=dict(props or {}),
+        )
+        self._db.execute(
+            "INSERT INTO users (id, tenant_id, upn, display_name, given_name, surname, mail, "
+            "password_hash, account_enabled, has_mailbox, props, created) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                user.id,
+                tenant_id,
+                upn,
+                display_name,
+                given_name,
+                surname,
+                user.mail,
+                password_hash or hash_password(password),
+                int(account_enabled),
+                int(has_mailbox),
+                json.dumps(user.props),
+                user.created,
+            ),
+        )
+        return user
+
+    def add_user(
+        self,
+        tenant_id: str,
+        upn: str,
+        display_name: str,
+        password: str,
+        *,
+        given_name: str | None = None,
+        surname: str | None = None,
+        has_mailbox: bool = False,
+        account_enabled: bool = True,
+        props: dict[str, Any] | None = None,
+    ) -> User:
+        try:
+            with self.transaction():
+                return self._insert_user(
+                    tenant_id,
+                    upn,
+                    display_name,
+                    password,
+                    given_name=given_name,
+                    surname=surname,
+                    has_mailbox=has_mailbox,
+                    account_enabled=account_enabled,
+                    props=props,
+                )
+        except sqlite3.IntegrityError as exc:
+            raise ConflictError(upn) from exc
+
+    def user_by_id(self, user_id: str) -> User | None:
+        row = self._db.execute("SELECT * FROM users WHERE id = ?", (user_id.lower(),)).fetchone()
+        return None if row is None else self._user(row)
+
+    def user_by_upn(self, upn: str) -> User | None:
+        row = self._db.execute("SELECT * FROM users WHERE upn = ?", (upn,)).fetchone()
+        return None if row is None else self._user(row)
+
+    def users_in(self, tenant_id: str) -> list[User]:
+        rows = self._db.execute(
+            "SELECT * FROM users WHERE tenant_id = ? ORDER BY created, upn", (tenant_id,)
+        ).fetchall()
+        return [self._user(row) for row in rows]
+
+    def update_user(
+        self,
+        user_id: str,
+        columns: dict[str, Any] | None = None,
+        props: dict[str, Any] | None = None,
+        password: str | None = None,
+    ) -> User:
+        """Change columns (``upn``, ``display_name``, ``given_name``, ``surname``, ``mail``,
+        ``account_enabled``), merge ``props`` (a ``None`` value removes the key) and/or set the password."""
+        allowed = {"upn", "display_name", "given_name", "surname", "mail", "account_enabled"}
+        columns = dict(columns or {})
+        if set(columns) - allowed:
+            raise ValueError(f"not updatable: {sorted(set(columns) - allowed)}")
+        if password is not None:
+            columns["password_hash"] = hash_password(password)
+        try:
+            with self.transaction() as db:
+                row = db.execute("SELECT props FROM users WHERE id = ?", (user_id,)).fetchone()
+                if row is None:
+                    raise KeyError(user_id)
+                if props:
+                    merged = json.loads(row["props"])
+                    for key, value in props.items():
+                        if value is None:
+                            merged.pop(key, None)
+                        else:
+                            merged[key] = value
+                    columns["props"] = json.dumps(merged)
+                if columns:
+                    assignments = ", ".join(f"{name} = ?" for name in columns)
+                    db.execute(
+                        f"UPDATE users SET {assignments} WHERE id = ?",  # noqa: S608 (names are fixed above)
+                        (*columns.values(), user_id),
+                    )
+        except sqlite3.IntegrityError as exc:
+            raise ConflictError(str(columns.get("upn", user_id))) from exc
+        user = self.user_by_id(user_id)
+        assert user is not None
+        return user
+
+    def check_password(self, user: User, password: str) -> bool:
+        row = self._db.execute("SELECT password_hash FROM users WHERE id = ?", (user.id,)).fetchone()
+        return row is not None and verify_password(password, str(row["password_hash"]))
+
+    def set_password(self, user_id: str, password: str) -> None:
+        self._db.execute(
+            "UPDATE users SET password_hash = ? WHERE id = ?", (hash_password(password), user_id)
+        )
+
+    # --- directory roles ------------------------------------------------------------------------------
+
+    def _assign_role(self, tenant_id: str, user_id: str, template: str) -> Role:
+        row = self._db.execute(
+            "SELECT * FROM directory_roles WHERE tenant_id = ? AND role_template_id = ?",
+            (tenant_id, template),
+        ).fetchone()
+        if row is None:
+            name, description = ROLE_NAMES.get(template, (template, ""))
+            role = Role(new_guid(), tenant_id, template, name, description)
+            self._db.execute(
+                "INSERT INTO directory_roles VALUES (?, ?, ?, ?, ?)",
+                (role.id, tenant_id, template, name, description),
+            )
+        else:
+            role = self._role(row)
+        self._db.execute(
+            "INSERT OR IGNORE INTO role_members (role_id, user_id) VALUES (?, ?)", (role.id, user_id)
+        )
+        return role
+
+    def assign_role(self, tenant_id: str, user_id: str, template: str) -> Role:
+        with self.transaction():
+            return self._assign_role(tenant_id, user_id, template)
+
+    @staticmethod
+    def _role(row: sqlite3.Row) -> Role:
+        return Role(
+            row["id"],
+            row["tenant_id"],
+            row["role_template_id"],
+            row["display_name"],
+            row["description"],
+        )
+
+    def user_roles(self, user_id: str) -> list[Role]:
+        rows = self._db.execute(
+            "SELECT r.* FROM directory_roles r JOIN role_members m ON m.role_id = r.id "
+            "WHERE m.user_id = ? ORDER BY r.display_name",
+            (user_id,),
+        ).fetchall()
+        return [self._role(row) for row in rows]
+
+    # --- grants: authorization codes, device codes, refresh tokens ------------------------------------
+
+    def put_grant(
+        self, key: str, kind: str, data: dict[str, Any], ttl: float, user_id: str | None = None
+    ) -> None:
+        self._db.execute(
+            "INSERT INTO grants (key, kind, user_id, data, expires) VALUES (?, ?, ?, ?, ?)",
+            (_token_key(key), kind, user_id, json.dumps(data), time.time() + ttl),
+        )
+
+    def grant(self, key: str, kind: str) -> Grant | None:
+        row = self._db.execute(
+            "SELECT * FROM grants WHERE key = ? AND kind = ?", (_token_key(key), kind)
+        ).fetchone()
+        if row is None:
+            return None
+        return Grant(
+            key=key,
+            kind=row["kind"],
+            user_id=row["user_id"],
+            data=json.loads(row["data"]),
+            expires=float(row["expires"]),
+            state=row["state"],
+        )
+
+    def update_grant(
+        self,
+        key: str,
+        *,
+        state: str | None = None,
+        user_id: str | None = None,
+        data: dict[str, Any] | None = None,
+    ) -> None:
+        hashed = _token_key(key)
+        if state is not None:
+            self._db.execute("UPDATE grants SET state = ? WHERE key = ?", (state, hashed))
+        if user_id is not None:
+            self._db.execute("UPDATE grants SET user_id = ? WHERE key = ?", (user_id, hashed))
+        if data is not None:
+            self._db.execute("UPDATE grants SET data = ? WHERE key = ?", (json.dumps(data), hashed))
+
+    def revoke_user_grants(self, user_id: str) -> int:
+        cursor = self._db.execute(
+            "UPDATE grants SET state = 'revoked' WHERE user_id = ? AND kind = 'refresh' AND state = 'active'",
+            (user_id,),
+        )
+        return cursor.rowcount
+
+    def purge_expired(self) -> None:
+        self._db.execute("DELETE FROM grants WHERE expires < ?", (time.time() - 86400,))
+
+    # --- sign-up sessions -----------------------------------------------------------------------------
+
+    def create_signup(self, data: dict[str, Any]) -> str:
+        session_id = b64url(secrets.token_bytes(18))
+        self._db.execute(
+            "INSERT INTO signup_sessions (id, step, data, created) VALUES (?, ?, ?, ?)",
+            (session_id, "account", json.dumps(data), time.time()),
+        )
+        return session_id
+
+    def signup(self, session_id: str) -> tuple[str, dict[str, Any]] | None:
+        row = self._db.execute(
+            "SELECT step, data FROM signup_sessions WHERE id = ?", (session_id,)
+        ).fetchone()
+        return None if row is None else (str(row["step"]), json.loads(row["data"]))
+
+    def update_signup(self, session_id: str, step: str, data: dict[str, Any]) -> None:
+        self._db.execute(
+            "UPDATE signup_sessions SET step = ?, data = ? WHERE id = ?",
+            (step, json.dumps(data), session_id),
+        )
+
+    # --- outbox ---------------------------------------------------------------------------------------
+
+    def add_mail(
+        self,
+        tenant_id: str,
+        sender: str,
+        recipients: dict[str, list[str]],
+        subject: str,
+        content_type: str,
+        body: str,
+    ) -> Mail:
+        mail = Mail(new_guid(), tenant_id, sender, recipients, subject, content_type, body, iso_now())
+        self._db.execute(
+            "INSERT INTO outbox (id, tenant_id, sender, recipients, subject, content_type, body, sent, sent_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                mail.id,
+                tenant_id,
+                sender,
+                json.dumps(recipients),
+                subject,
+                content_type,
+                body,
+                mail.sent,
+                time.time(),
+            ),
+        )
+        return mail
+
+    def outbox(self, limit: int = 500) -> list[Mail]:
+        """Sent mail, newest first."""
+        rows = self._db.execute(
+            "SELECT * FROM outbox ORDER BY sent_at DESC, rowid DESC LIMIT ?", (limit,)
+        ).fetchall()
+        return [
+            Mail(
+                row["id"],
+                row["tenant_id"],
+                row["sender"],
+                json.loads(row["recipients"]),
+                row["subject"],
+                row["content_type"],
+                row["body"],
+                row["sent"],
+            )
+            for row in rows
+        ]
