@@ -1,0 +1,149 @@
+"""The msgraph client: Graph base URL from the endpoints, tokens from the AuthService, msgraph's middleware.
+
+msgraph and kiota are imported inside functions only: importing this module costs nothing at start-up.
+``warm_up_graph_models()`` pays msgraph's first-deserialisation cost (~2 s) on the service thread early.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import logging
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+import httpx
+
+from c2t_wizard.services.backend import Backend
+
+if TYPE_CHECKING:
+    from msgraph.graph_service_client import GraphServiceClient
+
+    from c2t_wizard.services.auth import AuthService
+
+log = logging.getLogger(__name__)
+
+GRAPH_TIMEOUT = httpx.Timeout(30.0, connect=10.0)
+
+
+@functools.cache
+def _token_provider_class() -> type[Any]:
+    """The kiota ``AccessTokenProvider`` subclass (built on first use, so kiota is imported lazily)."""
+    from kiota_abstractions.authentication import AccessTokenProvider, AllowedHostsValidator
+
+    class AuthTokenProvider(AccessTokenProvider):
+        """Hands msgraph the AuthService's token, for the Graph host only."""
+
+        def __init__(self, auth: AuthService, hosts: list[str]) -> None:
+            self._auth = auth
+            self._validator = AllowedHostsValidator(hosts)
+
+        async def get_authorization_token(
+            self, uri: str, additional_authentication_context: dict[str, Any] | None = None
+        ) -> str:
+            if not self._validator.is_url_host_valid(uri):
+                return ""
+            return await self._auth.access_token()
+
+        def get_allowed_hosts_validator(self) -> Any:
+            return self._validator
+
+    return AuthTokenProvider
+
+
+def token_provider(auth: AuthService, graph_url: str) -> Any:
+    """A kiota ``AccessTokenProvider`` answering with ``auth.access_token()`` for ``graph_url``'s host."""
+    host = urlsplit(graph_url).hostname or ""
+    return _token_provider_class()(auth, [host])
+
+
+async def create_graph_client(backend: Backend, auth: AuthService) -> GraphServiceClient:
+    """A GraphServiceClient for this run's Graph endpoint (trusting the sandbox CA there); close it with
+    ``close_graph_client``."""
+    from kiota_abstractions.authentication import BaseBearerTokenAuthenticationProvider
+    from msgraph.graph_request_adapter import GraphRequestAdapter
+    from msgraph.graph_request_adapter import options as graph_options
+    from msgraph.graph_service_client import GraphServiceClient
+    from msgraph_core import GraphClientFactory
+
+    endpoints = await backend.endpoints()
+    http = backend.new_client(endpoints, timeout=GRAPH_TIMEOUT)
+    http = GraphClientFactory.create_with_default_middleware(client=http, options=graph_options)
+    provider = BaseBearerTokenAuthenticationProvider(token_provider(auth, endpoints.graph))
+    adapter = GraphRequestAdapter(provider, client=http)
+    adapter.base_url = endpoints.graph
+    return GraphServiceClient(request_adapter=adapter)
+
+
+async def close_graph_client(client: GraphServiceClient) -> None:
+    """Close the client's HTTP connections.
+
+    msgraph-core's ``AsyncGraphTransport`` does not pass ``aclose`` on to the transport it wraps (1.5.2), so
+    the wrapped connection pools are closed here too.
+    """
+    http = getattr(client.request_adapter, "_http_client", None)
+    if not isinstance(http, httpx.AsyncClient):
+        return
+    transports = [getattr(http, "_transport", None), *getattr(http, "_mounts", {}).values()]
+    await http.aclose()
+    for transport in transports:
+        inner = getattr(transport, "transport", None)
+        if isinstance(inner, httpx.AsyncBaseTransport):
+            await inner.aclose()
+
+
+def _warm_up() -> int:
+    from msgraph.generated.models.directory_object_collection_response import (
+        DirectoryObjectCollectionResponse,
+    )
+    from msgraph.generated.models.directory_role import DirectoryRole
+    from msgraph.generated.models.o_data_errors.o_data_error import ODataError
+    from msgraph.generated.models.organization import Organization
+    from msgraph.generated.models.organization_collection_response import OrganizationCollectionResponse
+    from msgraph.generated.models.user import User
+    from msgraph.graph_service_client import GraphServiceClient  # noqa: F401  (client and builders)
+
+    count = 0
+    for model in (
+        User,
+        Organization,
+        OrganizationCollectionResponse,
+        DirectoryRole,
+        DirectoryObjectCollectionResponse,
+        ODataError,
+    ):
+        count += len(model().get_field_deserializers())
+    return count
+
+
+async def warm_up_graph_models() -> int:
+    """Import msgraph's models and build their deserialisers (the first-call cost) in a worker thread,
+    so the service loop stays responsive meanwhile; returns the number of fields prepared."""
+    return await asyncio.to_thread(_warm_up)
+
+
+class GraphSession:
+    """The signed-in administrator's msgraph client: made on first use, shared by all pages."""
+
+    def __init__(self, backend: Backend, auth: AuthService) -> None:
+        self._backend = backend
+        self._auth = auth
+        self._client: GraphServiceClient | None = None
+        self._lock: asyncio.Lock | None = None
+
+    async def client(self) -> GraphServiceClient:
+        if self._lock is None:
+            self._lock = asyncio.Lock()
+        async with self._lock:
+            if self._client is None:
+                self._client = await create_graph_client(self._backend, self._auth)
+            return self._client
+
+    async def reset(self) -> None:
+        """Forget the client (after signing out or switching account)."""
+        client, self._client = self._client, None
+        if client is not None:
+            await close_graph_client(client)
+
+    async def aclose(self) -> None:
+        await self.reset()

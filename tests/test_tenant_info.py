@@ -1,0 +1,109 @@
+"""Tenant facts and the role check, through the real msgraph client against the sandbox's Graph."""
+
+from __future__ import annotations
+
+import asyncio
+import subprocess
+import sys
+from typing import Any
+
+import pytest
+from conftest import ROOT, Sandbox
+
+from c2t_wizard.config import Endpoints
+from c2t_wizard.domain.roles import KnownRole, TenantFacts
+from c2t_wizard.services.auth import AuthError, AuthProblem, AuthService
+from c2t_wizard.services.backend import Backend
+from c2t_wizard.services.graph import close_graph_client, create_graph_client, warm_up_graph_models
+from c2t_wizard.services.tenant_info import load_tenant_facts
+
+# msgraph's generated request builders warn about their own deprecated classes when first imported.
+pytestmark = pytest.mark.filterwarnings(
+    "ignore:This class is deprecated:DeprecationWarning:msgraph.generated.*"
+)
+
+
+async def facts_for(box: Sandbox, who: str) -> TenantFacts:
+    backend = Backend(Endpoints.from_sandbox_line(box.info))
+    auth = AuthService(backend)
+    creds = box.info["demo"][who]
+    await auth.sign_in_with_password(creds["username"], creds["password"])
+    client = await create_graph_client(backend, auth)
+    try:
+        return await load_tenant_facts(client)
+    finally:
+        await close_graph_client(client)
+        await backend.aclose()
+
+
+def test_admin_sees_contoso_and_may_create_users(sandbox: Sandbox) -> None:
+    facts = asyncio.run(facts_for(sandbox, "admin"))
+    demo = sandbox.info["demo"]
+    assert facts.display_name == "Contoso"
+    assert facts.tenant_id == demo["tenant_id"]
+    assert facts.initial_domain == "contoso.onmicrosoft.com"
+    assert facts.default_domain in facts.domain_names
+    assert facts.user.user_principal_name == demo["admin"]["username"]
+    assert facts.user.display_name
+    assert facts.user.id
+    assert facts.roles.allowed
+    assert facts.roles.granted_by is KnownRole.GLOBAL_ADMINISTRATOR
+    assert any(role.display_name == "Global Administrator" for role in facts.roles.roles)
+
+
+def test_plain_user_is_told_which_roles_are_missing(sandbox: Sandbox) -> None:
+    facts = asyncio.run(facts_for(sandbox, "user"))
+    assert facts.user.user_principal_name == sandbox.info["demo"]["user"]["username"]
+    assert facts.display_name == "Contoso"
+    assert not facts.roles.allowed
+    assert facts.roles.missing == (KnownRole.GLOBAL_ADMINISTRATOR, KnownRole.USER_ADMINISTRATOR)
+    assert KnownRole.PRIVILEGED_ROLE_ADMINISTRATOR in facts.roles.grantable_by
+
+
+def test_signed_out_client_raises_interaction_required(sandbox: Sandbox) -> None:
+    async def run() -> None:
+        backend = Backend(Endpoints.from_sandbox_line(sandbox.info))
+        client = await create_graph_client(backend, AuthService(backend))
+        try:
+            await load_tenant_facts(client)
+        finally:
+            await close_graph_client(client)
+
+    with pytest.raises(AuthError) as caught:
+        asyncio.run(run())
+    assert caught.value.problem is AuthProblem.INTERACTION_REQUIRED
+
+
+def test_token_is_sent_to_the_graph_host_only(sandbox: Sandbox) -> None:
+    from c2t_wizard.services.graph import token_provider
+
+    class FakeAuth:
+        async def access_token(self) -> str:
+            return "a-token"
+
+    provider: Any = token_provider(FakeAuth(), sandbox.info["graph"])  # type: ignore[arg-type]
+    graph = sandbox.info["graph"]
+
+    async def run() -> tuple[str, str]:
+        return (
+            await provider.get_authorization_token(f"{graph}/me"),
+            await provider.get_authorization_token("https://elsewhere.example.com/v1.0/me"),
+        )
+
+    assert asyncio.run(run()) == ("a-token", "")
+
+
+def test_warm_up_prepares_the_models() -> None:
+    assert asyncio.run(warm_up_graph_models()) > 100
+
+
+def test_importing_the_services_does_not_import_msal_or_msgraph() -> None:
+    code = (
+        "import sys\n"
+        "import c2t_wizard.services.auth, c2t_wizard.services.graph, c2t_wizard.services.tenant_info\n"
+        "import c2t_wizard.domain.roles\n"
+        "heavy = sorted(m for m in sys.modules if m.split('.')[0] in ('msal', 'msal_extensions', "
+        "'msgraph', 'msgraph_core', 'kiota_abstractions', 'kiota_http', 'requests'))\n"
+        "assert not heavy, heavy\n"
+    )
+    subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True, timeout=60)
