@@ -1,0 +1,128 @@
+"""Regenerate docs/screenshots/*.png: the wizard on a fresh sandbox, page by page, and the README's gallery.
+
+Usage: python scripts/screenshots.py [OUTPUT_DIR]   (QT_QPA_PLATFORM=offscreen works; so does Xvfb)
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("C2T_HOME", tempfile.mkdtemp(prefix="c2t-screenshots-"))
+
+from PySide6.QtWidgets import QApplication, QLineEdit, QWidget  # noqa: E402
+
+from c2t_wizard.config import Config  # noqa: E402
+from c2t_wizard.ui.application import WizardApplication  # noqa: E402
+from c2t_wizard.ui.wizard import PageId  # noqa: E402
+
+CAPTIONS: dict[str, str] = {}
+
+
+def wait_until(predicate: Callable[[], object], timeout: float = 20.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        QApplication.processEvents()
+        if predicate():
+            return
+        time.sleep(0.01)
+    raise TimeoutError(f"condition not met within {timeout} s")
+
+
+def settle(ms: int = 150) -> None:
+    end = time.monotonic() + ms / 1000
+    while time.monotonic() < end:
+        QApplication.processEvents()
+        time.sleep(0.01)
+
+
+def shoot(widget: QWidget, out: Path, name: str, caption: str) -> None:
+    settle()
+    path = out / f"{name}.png"
+    widget.grab().save(str(path))
+    CAPTIONS[name] = caption
+    print(f"wrote {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
+
+
+def type_into(edit: QLineEdit, text: str) -> None:
+    edit.setFocus()
+    edit.selectAll()
+    edit.del_()
+    for char in text:
+        edit.insert(char)
+        QApplication.processEvents()
+
+
+def update_readme(out: Path) -> None:
+    readme = ROOT / "README.md"
+    text = readme.read_text(encoding="utf-8")
+    rows = []
+    for name, caption in CAPTIONS.items():
+        rel = (out / f"{name}.png").relative_to(ROOT)
+        rows.append(f"**{caption}**\n\n![{caption}]({rel.as_posix()})\n")
+    block = "<!-- screenshots:start -->\n" + "\n".join(rows) + "<!-- screenshots:end -->"
+    text = re.sub(r"<!-- screenshots:start -->.*<!-- screenshots:end -->", block, text, flags=re.S)
+    readme.write_text(text, encoding="utf-8")
+
+
+def main() -> int:
+    out = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "docs" / "screenshots"
+    out = out.resolve()
+    out.mkdir(parents=True, exist_ok=True)
+    from tests.helpers.sandbox_web import sign_up
+
+    config = replace(Config.from_env(), sandbox=True, language="en")
+    opened: list[str] = []
+    app = WizardApplication(config, show_error_dialogs=False, open_url=lambda url: opened.append(url) or True)
+    wizard = app.wizard
+    wizard.resize(820, 600)
+    app.show()
+    wait_until(lambda: app.backend.known is not None, 30)
+    try:
+        shoot(wizard, out, "01-welcome", "Welcome: choose how to start")
+        wizard.next()
+        page = wizard.page(PageId.TENANT_NAME)
+        org = page.findChild(QLineEdit, "org_name_edit")
+        prefix = page.findChild(QLineEdit, "tenant_prefix_edit")
+        suggestions = page.findChild(QWidget, "tenant_suggestions")
+        type_into(org, "Contoso")
+        wait_until(lambda: suggestions is not None and suggestions.isVisible() and suggestions.count() > 0)
+        settle(600)
+        shoot(wizard, out, "02-tenant-name-taken", "Tenant name: taken, with checked free alternatives")
+        fresh = f"northwindtraders{os.getpid() % 1000}"
+        type_into(org, "Northwind Traders Ltd")
+        type_into(prefix, fresh)
+        wait_until(lambda: wizard.button(wizard.WizardButton.NextButton).isEnabled())
+        shoot(wizard, out, "03-tenant-name-free", "Tenant name: free, ready to go on")
+        wizard.next()
+        signup_page = wizard.page(PageId.SIGNUP)
+        wait_until(lambda: signup_page.isVisible())
+        settle(400)
+        shoot(
+            wizard, out, "04-signup-waiting", "Sign-up: the steps, and the wizard watching for the new tenant"
+        )
+        base = str(app.sandbox.info["base"]) if app.sandbox and app.sandbox.info else ""
+        sign_up(base, organisation="Northwind Traders Ltd", prefix=fresh)
+        done_button = signup_page.findChild(QWidget, "signup_done_button")
+        if done_button is not None:
+            done_button.click()  # type: ignore[attr-defined]
+        wait_until(lambda: app.wizard.onboarding.tenant_id is not None)
+        settle(400)
+        shoot(wizard, out, "05-signup-done", "Sign-up: the new tenant noticed")
+    finally:
+        app.shutdown()
+    update_readme(out)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
