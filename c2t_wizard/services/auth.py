@@ -9,10 +9,7 @@ never holds a token or a password. Tokens live in MSAL's cache only (encrypted, 
 
 from __future__ import annotations
 
-import asyncio
-import concurrent.futures
 import contextlib
-import http.client
 import importlib
 import json
 import logging
@@ -30,11 +27,25 @@ from urllib.parse import urlencode, urlsplit
 
 from c2t_wizard.config import DEFAULT_CLIENT_ID, Config, Endpoints
 from c2t_wizard.domain.tenant_name import tenant_domain
+from c2t_wizard.lazy import lazy_import
 from c2t_wizard.logging_setup import redact
 from c2t_wizard.services.backend import Backend
 
 if TYPE_CHECKING:
     import requests
+
+if TYPE_CHECKING:
+    import asyncio
+    import concurrent.futures
+    import http.client
+else:
+    asyncio = lazy_import("asyncio")
+    lazy_import("concurrent.futures")
+    import concurrent
+
+    lazy_import("http.client")
+    import http
+
 
 log = logging.getLogger(__name__)
 
@@ -387,6 +398,43 @@ class AuthService:
         self._ensure_cache()
         return self._cache_detail
 
+    def set_plaintext_cache(self, enabled: bool) -> CacheMode:
+        """Opt in to (or out of) keeping sign-ins in an unencrypted file readable by this user only (0600).
+
+        Only when encryption is unavailable: an encrypted cache stays as it is. What the cache holds moves
+        along, so whoever is signed in stays signed in; opting out deletes the file. Blocking file I/O:
+        call it off the GUI thread, not while a sign-in is running.
+        """
+        import msal
+
+        self._ensure_cache()
+        with self._lock:
+            mode = self._cache_mode
+            assert mode is not None
+            if mode is CacheMode.ENCRYPTED or self._cache_dir is None:
+                return mode
+            path = self._cache_dir / PLAINTEXT_CACHE_FILE
+            if enabled and mode is CacheMode.MEMORY_ONLY:
+                snapshot = self._cache.serialize()
+                cache = _plaintext_cache(path, snapshot)
+                mode = CacheMode.PLAINTEXT_FILE
+            elif not enabled and mode is CacheMode.PLAINTEXT_FILE:
+                cache = msal.SerializableTokenCache()
+                with contextlib.suppress(OSError):
+                    text = path.read_text(encoding="utf-8")
+                    if text.strip():
+                        cache.deserialize(text)
+                for leftover in (path, path.with_name(path.name + ".lockfile")):
+                    leftover.unlink(missing_ok=True)
+                mode = CacheMode.MEMORY_ONLY
+            else:
+                return mode
+            # MSAL applications hold the cache they were built with: build them again on next use.
+            self._cache, self._cache_mode, self._allow_plaintext = cache, mode, enabled
+            self._apps.clear()
+        log.info("Token cache: %s (chosen by the user)", mode.value)
+        return mode
+
     @property
     def broker_enabled(self) -> bool:
         endpoints = self._backend.known
@@ -650,11 +698,13 @@ class AuthService:
                     mode, detail = CacheMode.ENCRYPTED, ""
                 except Exception as exc:  # ImportError (no PyGObject), no keyring, unsupported OS …
                     detail = f"encrypted persistence unavailable: {type(exc).__name__}: {exc}"
-                    if self._allow_plaintext:
-                        cache = _plaintext_cache(self._cache_dir / PLAINTEXT_CACHE_FILE)
+                    plaintext = self._cache_dir / PLAINTEXT_CACHE_FILE
+                    # The file exists only because the user opted in (in this run or an earlier one).
+                    if self._allow_plaintext or plaintext.exists():
+                        cache = _plaintext_cache(plaintext)
                         mode = CacheMode.PLAINTEXT_FILE
             if cache is None:
-                cache = msal.TokenCache()
+                cache = msal.SerializableTokenCache()
             log.info("Token cache: %s%s", mode.value, f" ({detail})" if detail else "")
             self._cache, self._cache_mode, self._cache_detail = cache, mode, detail
             return cache
@@ -824,15 +874,19 @@ def _cached_id_claims(app: Any, account: Mapping[str, Any]) -> dict[str, Any]:
     return {}
 
 
-def _plaintext_cache(path: Path) -> Any:
-    """An unencrypted file cache readable by this user only (0600), on explicit opt-in."""
+def _plaintext_cache(path: Path, initial: str | None = None) -> Any:
+    """An unencrypted file cache readable by this user only (0600), on explicit opt-in; ``initial`` (a
+    serialised cache) replaces what the file held."""
     from msal_extensions import FilePersistence, PersistedTokenCache
 
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     if not path.exists():
         os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
     os.chmod(path, 0o600)
-    return PersistedTokenCache(FilePersistence(str(path)))
+    persistence = FilePersistence(str(path))
+    if initial is not None:
+        persistence.save(initial)
+    return PersistedTokenCache(persistence)
 
 
 def _sandbox_session(endpoints: Endpoints) -> requests.Session:

@@ -6,14 +6,24 @@ services ask for them with ``await backend.endpoints()``. Everything here is use
 
 from __future__ import annotations
 
-import asyncio
-import concurrent.futures
-import ssl
-from typing import Any
-
-import httpx
+from typing import TYPE_CHECKING, Any
 
 from c2t_wizard.config import Endpoints
+from c2t_wizard.lazy import lazy_import
+
+if TYPE_CHECKING:
+    import asyncio
+    import concurrent.futures
+    import ssl
+
+    import httpx
+else:
+    asyncio = lazy_import("asyncio")
+    lazy_import("concurrent.futures")
+    import concurrent
+    ssl = lazy_import("ssl")
+    httpx = lazy_import("httpx")
+
 
 USER_AGENT = "c2t-wizard/0.1"
 

@@ -6,14 +6,12 @@ msgraph and kiota are imported inside functions only: importing this module cost
 
 from __future__ import annotations
 
-import asyncio
 import functools
 import logging
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-import httpx
-
+from c2t_wizard.lazy import lazy_import
 from c2t_wizard.services.backend import Backend
 
 if TYPE_CHECKING:
@@ -21,9 +19,19 @@ if TYPE_CHECKING:
 
     from c2t_wizard.services.auth import AuthService
 
+if TYPE_CHECKING:
+    import asyncio
+
+    import httpx
+else:
+    asyncio = lazy_import("asyncio")
+    httpx = lazy_import("httpx")
+
+
 log = logging.getLogger(__name__)
 
-GRAPH_TIMEOUT = httpx.Timeout(30.0, connect=10.0)
+GRAPH_TIMEOUT_SECONDS = 30.0
+GRAPH_CONNECT_TIMEOUT_SECONDS = 10.0
 
 
 @functools.cache
@@ -67,7 +75,9 @@ async def create_graph_client(backend: Backend, auth: AuthService) -> GraphServi
     from msgraph_core import GraphClientFactory
 
     endpoints = await backend.endpoints()
-    http = backend.new_client(endpoints, timeout=GRAPH_TIMEOUT)
+    http = backend.new_client(
+        endpoints, timeout=httpx.Timeout(GRAPH_TIMEOUT_SECONDS, connect=GRAPH_CONNECT_TIMEOUT_SECONDS)
+    )
     http = GraphClientFactory.create_with_default_middleware(client=http, options=graph_options)
     provider = BaseBearerTokenAuthenticationProvider(token_provider(auth, endpoints.graph))
     adapter = GraphRequestAdapter(provider, client=http)

@@ -5,13 +5,21 @@ The app never imports the sandbox: it runs it like any other server, so the two 
 
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
-import subprocess
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from c2t_wizard.lazy import lazy_import
+
+if TYPE_CHECKING:
+    import asyncio
+    import subprocess
+else:
+    asyncio = lazy_import("asyncio")
+    subprocess = lazy_import("subprocess")
+
 
 log = logging.getLogger(__name__)
 

@@ -8,15 +8,11 @@ Used on the service thread's asyncio loop only; the loop-bound parts are created
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import re
-import ssl
 import time
 from collections.abc import Callable, Sequence
-from typing import Any
-
-import httpx
+from typing import TYPE_CHECKING, Any
 
 from c2t_wizard.domain.tenant_name import (
     Availability,
@@ -26,7 +22,19 @@ from c2t_wizard.domain.tenant_name import (
     tenant_domain,
     validate_prefix,
 )
+from c2t_wizard.lazy import lazy_import
 from c2t_wizard.services.backend import Backend
+
+if TYPE_CHECKING:
+    import asyncio
+    import ssl
+
+    import httpx
+else:
+    asyncio = lazy_import("asyncio")
+    ssl = lazy_import("ssl")
+    httpx = lazy_import("httpx")
+
 
 log = logging.getLogger(__name__)
 

@@ -5,7 +5,6 @@ The three Graph calls run concurrently; ``memberOf`` is followed through ``@odat
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from typing import TYPE_CHECKING, Any
 
@@ -16,9 +15,16 @@ from c2t_wizard.domain.roles import (
     VerifiedDomain,
     check_may_create_users,
 )
+from c2t_wizard.lazy import lazy_import
 
 if TYPE_CHECKING:
     from msgraph.graph_service_client import GraphServiceClient
+
+if TYPE_CHECKING:
+    import asyncio
+else:
+    asyncio = lazy_import("asyncio")
+
 
 log = logging.getLogger(__name__)
 

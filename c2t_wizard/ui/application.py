@@ -6,7 +6,7 @@ import logging
 import os
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -42,22 +42,19 @@ def install_translations(app: QApplication, language: str | None) -> list[QTrans
     return installed
 
 
-class FirstPaintProbe(QObject):
-    """Prints ``first-paint <monotonic seconds>`` when the window first paints (for benchmarks)."""
+class FirstPaint(QObject):
+    """Calls ``callback`` once, when ``window`` first paints."""
 
-    def __init__(self, window: QObject, *, quit_after: bool) -> None:
+    def __init__(self, window: QObject, callback: Callable[[], None]) -> None:
         super().__init__(window)
-        self._quit_after = quit_after
-        self._done = False
+        self._callback: Callable[[], None] | None = callback
         window.installEventFilter(self)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if not self._done and event.type() == QEvent.Type.Paint:
-            self._done = True
-            sys.stdout.write(f"first-paint {time.monotonic():.6f}\n")
-            sys.stdout.flush()
-            if self._quit_after:
-                QTimer.singleShot(0, QApplication.quit)
+        if self._callback is not None and event.type() == QEvent.Type.Paint:
+            callback, self._callback = self._callback, None
+            # Let the paint finish before doing anything else.
+            QTimer.singleShot(0, callback)
         return False
 
 
@@ -71,6 +68,7 @@ class WizardApplication:
         *,
         show_error_dialogs: bool = True,
         open_url: Any = None,
+        auth_options: dict[str, Any] | None = None,
     ) -> None:
         self.config = config
         existing = QApplication.instance()
@@ -82,27 +80,20 @@ class WizardApplication:
 
         self.errors = ErrorReporter(show_dialogs=show_error_dialogs)
         self.errors.install()
+        # The service thread, the sandbox and msgraph's warm-up start once the window has painted
+        # (start_services): nothing slow happens before the partner sees the wizard.
         self.runner = ServiceRunner()
         self.runner.unhandled.connect(lambda exc, name: self.errors.report(exc, where=name))
-        self.runner.start()
-
         self.sandbox: SandboxProcess | None = None
         if config.sandbox:
             self.backend = Backend()
             self.sandbox = SandboxProcess(
                 config.sandbox_state or config.fresh_sandbox_state(), faults=config.sandbox_faults
             )
-            self.sandbox.spawn()
-            self.runner.submit(
-                self.sandbox.wait_ready(),
-                name="start sandbox",
-                on_success=self._sandbox_ready,
-                on_failure=self._sandbox_failed,
-            )
         else:
             self.backend = Backend(config.endpoints)
 
-        auth = AuthService.from_config(config, self.backend)
+        auth = AuthService.from_config(config, self.backend, **(auth_options or {}))
         self.services = Services(
             runner=self.runner,
             backend=self.backend,
@@ -120,6 +111,7 @@ class WizardApplication:
         self.errors.set_window(self.wizard)
         self.qapp.aboutToQuit.connect(self.shutdown)
         self._closed = False
+        self._first_paint = FirstPaint(self.wizard, self.start_services)
 
     async def _close_services(self) -> None:
         await self.services.graph.aclose()
@@ -138,15 +130,32 @@ class WizardApplication:
 
     def run(self) -> int:
         if os.environ.get("C2T_QUIT_AFTER_FIRST_PAINT"):
-            # A diagnostic for benchmarks/startup.py and the smoke test: report the first paint, then quit.
-            self._paint_probe = FirstPaintProbe(self.wizard, quit_after=True)
+            self._quit_probe = FirstPaint(self.wizard, self._report_first_paint_and_quit)
         self.show()
-        # Nothing slow before the first paint: anything heavy starts once the event loop runs.
-        QTimer.singleShot(0, self._after_first_paint)
         return self.qapp.exec()
 
-    def _after_first_paint(self) -> None:
-        log.info("Wizard shown")
+    def _report_first_paint_and_quit(self) -> None:
+        """The diagnostic behind C2T_QUIT_AFTER_FIRST_PAINT (benchmarks/startup.py, the smoke test):
+        report the first paint, start the services as usual, and quit at once (exercising shutdown)."""
+        sys.stdout.write(f"first-paint {time.monotonic():.6f}\n")
+        sys.stdout.flush()
+        self.start_services()
+        QApplication.quit()
+
+    def start_services(self) -> None:
+        """Start the service thread, the sandbox and msgraph's warm-up; idempotent (called on first paint)."""
+        if self.runner.running or self._closed:
+            return
+        log.info("Wizard shown; starting services")
+        self.runner.start()
+        if self.sandbox is not None:
+            self.sandbox.spawn()
+            self.runner.submit(
+                self.sandbox.wait_ready(),
+                name="start sandbox",
+                on_success=self._sandbox_ready,
+                on_failure=self._sandbox_failed,
+            )
         # msgraph's first deserialisation costs ~2 s: pay it now, off the GUI thread, not when the user waits.
         self.runner.submit(
             warm_up_graph_models(), name="warm up Graph models", on_failure=self._warm_up_failed

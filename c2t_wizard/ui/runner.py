@@ -7,15 +7,24 @@ QtAsyncio cannot open connections; a loop in its own thread stalls the GUI < 100
 
 from __future__ import annotations
 
-import asyncio
-import concurrent.futures
 import inspect
 import logging
 import threading
 from collections.abc import Callable, Coroutine
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from PySide6.QtCore import QObject, Qt, Signal, Slot
+
+from c2t_wizard.lazy import lazy_import
+
+if TYPE_CHECKING:
+    import asyncio
+    import concurrent.futures
+else:
+    asyncio = lazy_import("asyncio")
+    lazy_import("concurrent.futures")
+    import concurrent
+
 
 log = logging.getLogger(__name__)
 
