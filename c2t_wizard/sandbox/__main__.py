@@ -10,6 +10,7 @@ from pathlib import Path
 
 from .context import DEFAULT_TOKEN_LIFETIME
 from .faults import Faults, FaultSpecError
+from .quota import DEFAULT_WRITE_QUOTA, QuotaSpec, QuotaSpecError
 from .server import Options, serve
 
 
@@ -29,6 +30,11 @@ def parse_args(argv: list[str] | None = None) -> Options:
         help="access token lifetime in seconds",
     )
     parser.add_argument(
+        "--write-quota",
+        default=DEFAULT_WRITE_QUOTA,
+        help="Graph identity writes per window per (app, tenant), e.g. 3000/150s (default), 20/1s or off",
+    )
+    parser.add_argument(
         "--exit-on-stdin-eof", action="store_true", help="stop when stdin reaches end of file"
     )
     parser.add_argument("--log-level", default="INFO", help="stderr log level")
@@ -37,6 +43,10 @@ def parse_args(argv: list[str] | None = None) -> Options:
         faults = Faults.parse(args.faults)
     except FaultSpecError as exc:
         parser.error(f"--faults: {exc}")
+    try:
+        write_quota = QuotaSpec.parse(args.write_quota)
+    except QuotaSpecError as exc:
+        parser.error(f"--write-quota: {exc}")
     if args.token_lifetime <= 0:
         parser.error("--token-lifetime must be positive")
     logging.basicConfig(
@@ -50,6 +60,7 @@ def parse_args(argv: list[str] | None = None) -> Options:
         state=args.state,
         faults=faults,
         token_lifetime=args.token_lifetime,
+        write_quota=write_quota,
         exit_on_stdin_eof=args.exit_on_stdin_eof,
     )
 

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from aiohttp import web
 
 from .faults import FaultBox
 from .jwt import SigningKey
+from .quota import DEFAULT_WRITE_QUOTA, QuotaSpec, WriteQuota
 from .state import Store
 
 DEFAULT_TOKEN_LIFETIME = 3600
@@ -23,6 +24,10 @@ class Context:
     login: str = ""
     """The https site, e.g. ``https://127.0.0.1:Q`` (identity endpoints and Graph)."""
     token_lifetime: int = DEFAULT_TOKEN_LIFETIME
+    quota: WriteQuota = field(default_factory=lambda: WriteQuota(QuotaSpec.parse(DEFAULT_WRITE_QUOTA)))
+    """Graph's identity write quota per (app, tenant)."""
+    created_at: dict[str, float] = field(default_factory=dict)
+    """``time.monotonic()`` of each user created by this process (for the ``consistency_delay`` fault)."""
 
     @property
     def graph(self) -> str:

@@ -1,4 +1,12 @@
-"""The control API for tests and demos (plain-http site only), and the outbox page."""
+"""The control API for tests and demos (plain-http site only).
+
+``GET/POST /_sandbox/faults`` (``{"spec": "..."}``),
+``GET/POST /_sandbox/quota`` (``{"writeQuota": "20/1s"}``,
+setting it also empties the counters), ``POST /_sandbox/reset_quota``, ``GET /_sandbox/tenants`` (with
+``?detail=1`` every user also has createdDateTime, forceChangePasswordNextSignIn, …),
+``GET /_sandbox/users?tenant=contoso.onmicrosoft.com``, ``POST /_sandbox/revoke`` (``{"upn": ...}``) and
+``GET /_sandbox/outbox`` (in ``mail.py``).
+"""
 
 from __future__ import annotations
 
@@ -12,6 +20,8 @@ from .common import json_response
 from .context import ctx
 from .faults import Faults, FaultSpecError
 from .pages import page
+from .quota import QuotaSpec, QuotaSpecError
+from .state import Store, Tenant, User
 
 log = logging.getLogger(__name__)
 
@@ -44,30 +54,82 @@ async def set_faults(request: web.Request) -> web.Response:
     return json_response({"spec": faults.spec})
 
 
+def _user_entry(store: Store, user: User, *, detailed: bool) -> dict[str, Any]:
+    entry: dict[str, Any] = {
+        "id": user.id,
+        "upn": user.upn,
+        "displayName": user.display_name,
+        "roles": [role.display_name for role in store.user_roles(user.id)],
+        "hasMailbox": user.has_mailbox,
+    }
+    if not detailed:
+        return entry
+    return {
+        **entry,
+        "givenName": user.given_name,
+        "surname": user.surname,
+        "accountEnabled": user.account_enabled,
+        "createdDateTime": user.created,
+        "forceChangePasswordNextSignIn": bool(user.props.get("forceChangePasswordNextSignIn", False)),
+        "otherMails": user.props.get("otherMails", []),
+        "mailNickname": user.props.get("mailNickname"),
+        "usageLocation": user.props.get("usageLocation"),
+    }
+
+
+def _tenant_entry(store: Store, tenant: Tenant, *, detailed: bool) -> dict[str, Any]:
+    users = [_user_entry(store, user, detailed=detailed) for user in store.users_in(tenant.id)]
+    return {
+        "id": tenant.id,
+        "name": tenant.initial_domain,
+        "displayName": tenant.display_name,
+        "created": tenant.created,
+        "userCount": len(users),
+        "users": users,
+    }
+
+
 async def tenants(request: web.Request) -> web.Response:
     store = ctx(request).store
-    result = []
-    for tenant in store.tenants():
-        users = [
-            {
-                "id": user.id,
-                "upn": user.upn,
-                "displayName": user.display_name,
-                "roles": [role.display_name for role in store.user_roles(user.id)],
-                "hasMailbox": user.has_mailbox,
-            }
-            for user in store.users_in(tenant.id)
-        ]
-        result.append(
-            {
-                "id": tenant.id,
-                "name": tenant.initial_domain,
-                "displayName": tenant.display_name,
-                "created": tenant.created,
-                "users": users,
-            }
-        )
-    return json_response({"tenants": result})
+    detailed = request.query.get("detail", "") in ("1", "true", "yes")
+    return json_response(
+        {"tenants": [_tenant_entry(store, tenant, detailed=detailed) for tenant in store.tenants()]}
+    )
+
+
+async def users(request: web.Request) -> web.Response:
+    """The users of one tenant: ``?tenant=`` a domain, a prefix or the tenant id."""
+    store = ctx(request).store
+    name = request.query.get("tenant", "").strip().lower()
+    tenant = store.tenant_by_domain(name) or store.tenant_by_prefix(name) or store.tenant_by_id(name)
+    if tenant is None:
+        return json_response({"error": f"no such tenant: {name!r}"}, status=404)
+    entry = _tenant_entry(store, tenant, detailed=True)
+    return json_response({"tenant": entry["name"], "count": entry["userCount"], "users": entry["users"]})
+
+
+async def get_quota(request: web.Request) -> web.Response:
+    return json_response({"writeQuota": ctx(request).quota.spec.spec})
+
+
+async def set_quota(request: web.Request) -> web.Response:
+    body = await _json_body(request)
+    spec = body.get("writeQuota", "")
+    if not isinstance(spec, str):
+        return json_response({"error": "writeQuota must be a string"}, status=400)
+    try:
+        parsed = QuotaSpec.parse(spec)
+    except QuotaSpecError as exc:
+        return json_response({"error": str(exc)}, status=400)
+    ctx(request).quota.configure(parsed)
+    log.info("write quota set to %s", parsed.spec)
+    return json_response({"writeQuota": parsed.spec})
+
+
+async def reset_quota(request: web.Request) -> web.Response:
+    quota = ctx(request).quota
+    quota.reset()
+    return json_response({"writeQuota": quota.spec.spec})
 
 
 async def revoke(request: web.Request) -> web.Response:
@@ -79,14 +141,6 @@ async def revoke(request: web.Request) -> web.Response:
     count = store.revoke_user_grants(user.id)
     log.info("revoked %d refresh token(s) of %s", count, user.upn)
     return json_response({"revoked": count})
-
-
-async def outbox(request: web.Request) -> web.Response:
-    return page(
-        "Outbox",
-        '<h1>Outbox</h1><p class="lead">Mail sent through the sandbox appears here.</p>'
-        '<p class="hint" id="outbox-empty">No mail has been sent yet.</p>',
-    )
 
 
 async def index(request: web.Request) -> web.Response:
@@ -108,5 +162,8 @@ def add_routes(app: web.Application) -> None:
     app.router.add_get("/_sandbox/faults", get_faults)
     app.router.add_post("/_sandbox/faults", set_faults)
     app.router.add_get("/_sandbox/tenants", tenants)
+    app.router.add_get("/_sandbox/users", users)
+    app.router.add_get("/_sandbox/quota", get_quota)
+    app.router.add_post("/_sandbox/quota", set_quota)
+    app.router.add_post("/_sandbox/reset_quota", reset_quota)
     app.router.add_post("/_sandbox/revoke", revoke)
-    app.router.add_get("/outbox", outbox)

@@ -1,6 +1,21 @@
 """Fault injection: latency, throttling, outages and dropped connections on the https site.
 
 A spec is a comma-separated list of ``key=value`` items, e.g. ``latency=150ms,429=0.1,drop=0.05``.
+
+Where each fault applies (``$batch`` is ``POST /v1.0/$batch``; a "write" is a POST/PATCH/PUT/DELETE under
+``/v1.0``):
+
+- ``latency``: once per HTTP request (a whole ``$batch`` counts once).
+- ``drop``: any https request, before it is handled.
+- ``drop_before_commit`` / ``drop_after_commit``: writes (including a whole ``$batch``): the connection is
+  closed before the handler runs / after it ran and committed (the user exists, the client gets a connection
+  error).
+- ``429``: a whole request, except ``$batch``, where every item rolls on its own (item status 429, Retry-After
+  in the item's headers; the batch answers 200).
+- ``503``: a whole request, ``$batch`` included.
+- ``batch429`` / ``424``: a whole ``$batch`` answered 429 (TooManyRequests) / 424 (FailedDependency);
+  Microsoft's documents disagree on which one a throttled batch gets.
+- ``consistency_delay``: a user created less than this long ago answers 404 on GET (Entra's replication lag).
 Every key has a kind (a duration or a probability); adding a fault means adding a key to ``KEYS`` and using
 ``Faults.get`` where it applies. Unknown keys and bad values raise ``FaultSpecError`` with a clear message.
 """
@@ -14,11 +29,12 @@ import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from enum import Enum
+from typing import Any, NoReturn
 
 from aiohttp import web
 from aiohttp.typedefs import Middleware
 
-from .common import graph_error
+from .common import THROTTLED_CODE, THROTTLED_INNER, THROTTLED_MESSAGE, graph_error
 
 log = logging.getLogger(__name__)
 
@@ -34,7 +50,14 @@ KEYS: dict[str, Kind] = {
     "503": Kind.PROBABILITY,  # answer 503 ServiceUnavailable with Retry-After
     "drop": Kind.PROBABILITY,  # close the connection without answering
     "retry_after": Kind.DURATION,  # the Retry-After sent with 429/503 (default 1s)
+    "drop_before_commit": Kind.PROBABILITY,  # writes: close the connection before the write is applied
+    "drop_after_commit": Kind.PROBABILITY,  # writes: apply the write, then close without answering
+    "consistency_delay": Kind.DURATION,  # a new user answers 404 on GET for this long after creation
+    "batch429": Kind.PROBABILITY,  # a whole $batch answered 429
+    "424": Kind.PROBABILITY,  # a whole $batch answered 424 Failed Dependency
 }
+BATCH_PATH = "/v1.0/$batch"
+_WRITE_METHODS = {"POST", "PATCH", "PUT", "DELETE"}
 DEFAULT_RETRY_AFTER = 1.0
 
 _DURATION = re.compile(r"^(\d+(?:\.\d+)?)(ms|s)?$")
@@ -113,6 +136,32 @@ class FaultBox:
     def roll(self) -> float:
         return self._rng.random()
 
+    def hit(self, key: str) -> bool:
+        """Roll for a probability fault."""
+        probability = self.faults.get(key)
+        return probability > 0 and self._rng.random() < probability
+
+    def shuffle(self, items: list[Any]) -> None:
+        self._rng.shuffle(items)
+
+
+def throttled(request: web.Request, retry_after: str) -> web.Response:
+    return graph_error(
+        request,
+        429,
+        THROTTLED_CODE,
+        THROTTLED_MESSAGE,
+        headers={"Retry-After": retry_after},
+        inner=THROTTLED_INNER,
+    )
+
+
+def _drop(request: web.Request, why: str) -> NoReturn:
+    log.info("fault: %s: dropping %s %s", why, request.method, request.path)
+    if request.transport is not None:
+        request.transport.abort()
+    raise asyncio.CancelledError
+
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
@@ -128,25 +177,20 @@ def faults_middleware(box: FaultBox) -> Middleware:
         latency = faults.get("latency")
         if latency > 0:
             await asyncio.sleep(latency)
-        if faults.get("drop") and box.roll() < faults.get("drop"):
-            log.info("fault: dropping %s %s", request.method, request.path)
-            if request.transport is not None:
-                request.transport.abort()
-            raise asyncio.CancelledError
-        p429, p503 = faults.get("429"), faults.get("503")
+        if box.hit("drop"):
+            _drop(request, "drop")
+        write = request.method in _WRITE_METHODS and request.path.startswith("/v1.0/")
+        if write and box.hit("drop_before_commit"):
+            _drop(request, "drop_before_commit")
+        # In a $batch, 429 applies to each item (see batch.py), not to the batch.
+        p429 = 0.0 if request.path == BATCH_PATH else faults.get("429")
+        p503 = faults.get("503")
         if p429 or p503:
             roll = box.roll()
             retry = {"Retry-After": faults.retry_after}
             if roll < p429:
                 log.info("fault: 429 for %s %s", request.method, request.path)
-                return graph_error(
-                    request,
-                    429,
-                    "TooManyRequests",
-                    "Please retry again later.",
-                    headers=retry,
-                    inner={"code": "429", "message": "Please retry after", "status": "429"},
-                )
+                return throttled(request, faults.retry_after)
             if roll < p429 + p503:
                 log.info("fault: 503 for %s %s", request.method, request.path)
                 return graph_error(
@@ -156,6 +200,9 @@ def faults_middleware(box: FaultBox) -> Middleware:
                     "The service is temporarily unavailable. Please retry after a delay.",
                     headers=retry,
                 )
-        return await handler(request)
+        response = await handler(request)
+        if write and box.hit("drop_after_commit"):
+            _drop(request, "drop_after_commit")
+        return response
 
     return middleware

@@ -14,7 +14,7 @@ from urllib.parse import urlencode, urlsplit
 
 from aiohttp import web
 
-from . import tokens
+from . import policy, tokens
 from .common import aad_error, json_response, new_guid
 from .context import Context, ctx
 from .discovery import Resolved, resolve_or_error, resolve_tenant
@@ -24,6 +24,7 @@ from .state import User
 log = logging.getLogger(__name__)
 
 CODE_LIFETIME = 600
+PASSWORD_CHANGE_LIFETIME = 600
 DEVICE_CODE_LIFETIME = 900
 DEVICE_CODE_INTERVAL = 5
 _USER_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
@@ -188,6 +189,8 @@ async def authorize(request: web.Request) -> web.Response:
         return error_page("Sorry, but we're having trouble signing you in.", problem)
     if request.method == "GET":
         return _signin_form(request, params)
+    if values.get("action") == "changepassword":
+        return _change_password(request, context, params, values)
     if values.get("action") == "decline":
         return _respond_to_client(
             params,
@@ -212,6 +215,14 @@ async def authorize(request: web.Request) -> web.Response:
             errors={exc.field: f"{friendly} (AADSTS{exc.code})"},
             status=200,
         )
+    if must_change_password(user):
+        ticket = secrets.token_urlsafe(32)
+        context.store.put_grant(ticket, "pwchange", {}, PASSWORD_CHANGE_LIFETIME, user_id=user.id)
+        return _change_password_form(request, params, ticket, user.upn)
+    return _issue_code(context, params, user)
+
+
+def _issue_code(context: Context, params: dict[str, str], user: User) -> web.Response:
     code = secrets.token_urlsafe(48)
     context.store.put_grant(
         code,
@@ -229,6 +240,69 @@ async def authorize(request: web.Request) -> web.Response:
     )
     log.info("authorize: %s signed in", user.upn)
     return _respond_to_client(params, {"code": code, "session_state": new_guid()})
+
+
+def must_change_password(user: User) -> bool:
+    return bool(user.props.get("forceChangePasswordNextSignIn"))
+
+
+def _change_password_form(
+    request: web.Request, params: dict[str, str], ticket: str, upn: str, error: str | None = None
+) -> web.Response:
+    """ "Update your password": shown after a correct password when the user must choose a new one."""
+    carried = "".join(hidden(name, params[name]) for name in _AUTHORIZE_PARAMS if name in params)
+    body = (
+        "<h1>Update your password</h1>"
+        '<p class="step">Sandbox sign-in page — stands in for login.microsoftonline.com</p>'
+        f'<p class="lead" id="password-expired">You need to update your password because this is the first '
+        f"time you are signing in, or because your password has expired. ({escape(upn)})</p>"
+        f'<form method="post" action="{escape(request.path)}" novalidate>{carried}'
+        + hidden("ticket", ticket)
+        + field(
+            "new_password",
+            "New password",
+            kind="password",
+            autocomplete="new-password",
+            error=error,
+            hint="8 to 256 characters, with three of: lower case, upper case, digits, symbols.",
+        )
+        + field("confirm_password", "Confirm password", kind="password", autocomplete="new-password")
+        + '<div class="actions">'
+        '<button type="submit" name="action" value="changepassword" class="primary">Sign in</button>'
+        "</div></form>"
+    )
+    return page("Update your password", body)
+
+
+def _change_password(
+    request: web.Request, context: Context, params: dict[str, str], values: dict[str, str]
+) -> web.Response:
+    ticket = values.get("ticket", "")
+    grant = context.store.grant(ticket, "pwchange") if ticket else None
+    if grant is None or grant.state != "active" or grant.expires < time.time() or grant.user_id is None:
+        return error_page("Sign in", "Your session to update the password has expired. Sign in again.")
+    user = context.store.user_by_id(grant.user_id)
+    if user is None:
+        return error_page("Sign in", "Your session to update the password has expired. Sign in again.")
+    new, confirm = values.get("new_password", ""), values.get("confirm_password", "")
+    problem = None
+    if new != confirm:
+        problem = "The passwords don't match."
+    elif context.store.check_password(user, new):
+        problem = "You can't reuse your current password. Choose a different one."
+    elif not policy.password_ok(
+        new, strong="DisableStrongPassword" not in str(user.props.get("passwordPolicies"))
+    ):
+        problem = (
+            "Your password doesn't meet the complexity requirements: 8 to 256 characters with three of "
+            "lower case, upper case, digits and symbols."
+        )
+    if problem:
+        return _change_password_form(request, params, ticket, user.upn, problem)
+    context.store.update_grant(ticket, state="redeemed")
+    user = context.store.update_user(user.id, props={"forceChangePasswordNextSignIn": False}, password=new)
+    log.info("authorize: %s chose a new password", user.upn)
+    return _issue_code(context, params, user)
 
 
 def tenant_error_message(resolved: Resolved) -> str:
@@ -411,6 +485,8 @@ def _grant_password(
         user = check_credentials(context, resolved, form["username"], form["password"])
     except SignInError as exc:
         return _grant_error(request, exc.error, exc.code, exc.message)
+    if must_change_password(user):
+        return _grant_error(request, "invalid_grant", 50055, "The password is expired.")
     scopes = tokens.split_scopes(form.get("scope", ""))
     return _token_response(tokens.issue(context, user, client_id=form["client_id"], scopes=scopes))
 

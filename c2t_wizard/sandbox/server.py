@@ -20,10 +20,11 @@ from typing import Any
 
 from aiohttp import web
 
-from . import control, discovery, graph, identity, signup
+from . import control, discovery, graph, identity, mail, signup
 from .context import CONTEXT, DEFAULT_TOKEN_LIFETIME, Context
 from .faults import FaultBox, Faults, faults_middleware
 from .jwt import SigningKey
+from .quota import DEFAULT_WRITE_QUOTA, QuotaSpec, WriteQuota
 from .state import (
     DB_FILE,
     DEMO_ADMIN,
@@ -47,6 +48,7 @@ class Options:
     state: Path | None = None
     faults: Faults = field(default_factory=Faults)
     token_lifetime: int = DEFAULT_TOKEN_LIFETIME
+    write_quota: QuotaSpec = field(default_factory=lambda: QuotaSpec.parse(DEFAULT_WRITE_QUOTA))
     exit_on_stdin_eof: bool = False
 
 
@@ -65,6 +67,7 @@ def build_app(context: Context) -> web.Application:
     signup.add_routes(app)
     discovery.add_routes(app)
     identity.add_routes(app)
+    mail.add_routes(app)
     graph.add_routes(app)  # last: it ends with a catch-all under /v1.0
     return app
 
@@ -134,6 +137,7 @@ async def serve(options: Options) -> None:
         key=SigningKey.load_or_create(state),
         faults=FaultBox(options.faults),
         token_lifetime=options.token_lifetime,
+        quota=WriteQuota(options.write_quota),
     )
     http_sock, https_sock = _bind(options.port), _bind(options.tls_port)
     context.base = f"http://127.0.0.1:{http_sock.getsockname()[1]}"

@@ -669,8 +669,8 @@ class Store:
     ) -> Mail:
         mail = Mail(new_guid(), tenant_id, sender, recipients, subject, content_type, body, iso_now())
         self._db.execute(
-            "INSERT INTO outbox (id, tenant_id, sender, recipients, subject, content_type, body, sent, sent_at) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO outbox (id, tenant_id, sender, recipients, subject, content_type, body, sent, "
+            "sent_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 mail.id,
                 tenant_id,

@@ -204,13 +204,35 @@ def approve_device_code(
         return submit(client, signin.form(), values)
 
 
-def sign_in_authorize(authorize_url: str, username: str, password: str, *, decline: bool = False) -> Form:
-    """Open an authorize URL, submit the sign-in form; returns the form_post form for the redirect URI."""
+def sign_in_authorize(
+    authorize_url: str,
+    username: str,
+    password: str,
+    *,
+    decline: bool = False,
+    new_password: str | None = None,
+) -> Form:
+    """Open an authorize URL, submit the sign-in form; returns the form_post form for the redirect URI.
+
+    When the page then asks for a new password (the user must change it), ``new_password`` is entered;
+    without one, ``WebFlowError`` is raised."""
     with httpx.Client(trust_env=False, follow_redirects=False, timeout=15) as client:
         signin = parse_page(client.get(authorize_url))
         action = "decline" if decline else "signin"
         result = submit(client, signin.form(), {"username": username, "password": password, "action": action})
         form = result.form()
+        if "new_password" in form.fields:
+            if new_password is None:
+                raise WebFlowError(
+                    f"the sign-in page asks for a new password: {result.texts.get('password-expired')}"
+                )
+            values = {
+                "new_password": new_password,
+                "confirm_password": new_password,
+                "action": "changepassword",
+            }
+            result = submit(client, form, values)
+            form = result.form()
         if "code" not in form.fields and "error" not in form.fields:
             raise WebFlowError(f"sign-in failed: {result.errors}")
         return form

@@ -1,0 +1,259 @@
+"""Graph sendMail on the sandbox, the outbox (JSON and page), and granting Mail.Send incrementally."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import secrets
+import ssl
+import uuid
+from collections.abc import Iterator
+from html import escape
+from typing import Any
+from urllib.parse import urlencode
+
+import httpx
+import pytest
+from conftest import Sandbox
+from helpers.sandbox_web import sign_in_authorize, sign_up
+
+from c2t_wizard.sandbox.jwt import unverified_claims
+
+CLIENT_ID = "14d82eec-204b-4c2f-b7e8-296a70dab67e"
+INNER = {"date", "request-id", "client-request-id"}
+
+
+@pytest.fixture(scope="module")
+def https(sandbox: Sandbox) -> Iterator[httpx.Client]:
+    context = ssl.create_default_context(cafile=sandbox["ca_cert"])
+    with httpx.Client(verify=context, trust_env=False, timeout=10) as client:
+        yield client
+
+
+@pytest.fixture(scope="module")
+def web(sandbox: Sandbox) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=sandbox.base, trust_env=False, timeout=10) as client:
+        yield client
+
+
+def token_for(https: httpx.Client, box: Sandbox, username: str, password: str, scope: str) -> dict[str, Any]:
+    response = https.post(
+        f"{box['login']}/organizations/oauth2/v2.0/token",
+        data={
+            "grant_type": "password",
+            "client_id": CLIENT_ID,
+            "username": username,
+            "password": password,
+            "scope": scope,
+        },
+    )
+    result: dict[str, Any] = response.json()
+    return result
+
+
+@pytest.fixture(scope="module")
+def admin_mail_token(sandbox: Sandbox, https: httpx.Client) -> str:
+    admin = sandbox["demo"]["admin"]
+    return str(
+        token_for(https, sandbox, admin["username"], admin["password"], "User.Read Mail.Send")["access_token"]
+    )
+
+
+def message(to: list[str], subject: str, content: str, kind: str = "HTML") -> dict[str, Any]:
+    return {
+        "message": {
+            "subject": subject,
+            "body": {"contentType": kind, "content": content},
+            "toRecipients": [{"emailAddress": {"address": address}} for address in to],
+        },
+        "saveToSentItems": False,
+    }
+
+
+def send(
+    https: httpx.Client, box: Sandbox, token: str, body: Any, path: str = "/me/sendMail"
+) -> httpx.Response:
+    return https.post(f"{box['graph']}{path}", json=body, headers={"Authorization": f"Bearer {token}"})
+
+
+def error_of(response: httpx.Response) -> dict[str, Any]:
+    error = dict(response.json()["error"])
+    assert set(error.pop("innerError")) == INNER
+    return error
+
+
+def outbox(web: httpx.Client) -> list[dict[str, Any]]:
+    messages: list[dict[str, Any]] = web.get("/_sandbox/outbox").json()["messages"]
+    return messages
+
+
+def test_send_mail_is_accepted_and_lands_in_the_outbox(
+    sandbox: Sandbox, https: httpx.Client, web: httpx.Client, admin_mail_token: str
+) -> None:
+    subject = f"Your new account {uuid.uuid4().hex[:6]}"
+    html = (
+        "<p>Hello <b>Adele</b>,</p><p>your password: <code>xWwv]6NM&lt;</code></p><script>alert(1)</script>"
+    )
+    response = send(
+        https, sandbox, admin_mail_token, message(["adele@example.com", "it@example.org"], subject, html)
+    )
+    assert response.status_code == 202
+    assert response.content == b""
+    assert response.headers["request-id"]
+    latest = outbox(web)[0]
+    assert latest["from"] == "admin@contoso.onmicrosoft.com"
+    assert latest["to"] == ["adele@example.com", "it@example.org"]
+    assert (latest["subject"], latest["contentType"], latest["body"]) == (subject, "html", html)
+    assert latest["sentDateTime"].endswith("Z")
+    # A plain-text message sent by id is newest now.
+    me = https.get(f"{sandbox['graph']}/me", headers={"Authorization": f"Bearer {admin_mail_token}"}).json()
+    text_subject = f"Plain {uuid.uuid4().hex[:6]}"
+    body = message(["bob@example.com"], text_subject, "Line 1\n<not a tag>", kind="Text")
+    assert send(https, sandbox, admin_mail_token, body, f"/users/{me['id']}/sendMail").status_code == 202
+    newest, previous = outbox(web)[:2]
+    assert (newest["subject"], newest["contentType"]) == (text_subject, "text")
+    assert previous["subject"] == subject
+    # The page: SANDBOX banner, newest first, HTML in a sandboxed iframe, text escaped.
+    page = web.get("/outbox")
+    assert page.status_code == 200
+    text = page.text
+    assert "SANDBOX" in text
+    assert text.index(escape(text_subject)) < text.index(escape(subject))
+    assert f'srcdoc="{escape(html, quote=True)}"' in text
+    assert '<iframe sandbox=""' in text
+    assert "<script>alert(1)</script>" not in text
+    assert "Line 1\n&lt;not a tag&gt;" in text
+
+
+def test_send_mail_needs_mail_send(sandbox: Sandbox, https: httpx.Client) -> None:
+    admin = sandbox["demo"]["admin"]
+    token = token_for(https, sandbox, admin["username"], admin["password"], "User.Read")["access_token"]
+    response = send(https, sandbox, token, message(["a@example.com"], "s", "b"))
+    assert response.status_code == 403
+    assert error_of(response) == {
+        "code": "ErrorAccessDenied",
+        "message": "Access is denied. Check credentials and try again.",
+    }
+
+
+def test_send_mail_without_a_mailbox(sandbox: Sandbox, https: httpx.Client, web: httpx.Client) -> None:
+    prefix = f"mail{uuid.uuid4().hex[:10]}"
+    new = sign_up(sandbox.base, organisation="No Licence Ltd", prefix=prefix)
+    token = token_for(https, sandbox, new["upn"], new["password"], "Mail.Send User.ReadWrite.All")[
+        "access_token"
+    ]
+    expected = {
+        "code": "MailboxNotEnabledForRESTAPI",
+        "message": "The mailbox is either inactive, soft-deleted, or is hosted on-premise.",
+    }
+    response = send(https, sandbox, token, message(["a@example.com"], "s", "b"))
+    assert response.status_code == 404
+    assert error_of(response) == expected
+    # A user created through Graph has no mailbox either.
+    upn = f"new@{prefix}.onmicrosoft.com"
+    created = https.post(
+        f"{sandbox['graph']}/users",
+        json={
+            "accountEnabled": True,
+            "displayName": "New",
+            "mailNickname": "new",
+            "userPrincipalName": upn,
+            "passwordProfile": {"password": "Fresh-Passw0rd!", "forceChangePasswordNextSignIn": False},
+        },
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    assert created.status_code == 201
+    user_token = token_for(https, sandbox, upn, "Fresh-Passw0rd!", "Mail.Send")["access_token"]
+    response = send(https, sandbox, user_token, message(["a@example.com"], "s", "b"))
+    assert response.status_code == 404
+    assert error_of(response) == expected
+    assert all(m["from"] not in (new["upn"], upn) for m in outbox(web))
+
+
+@pytest.mark.parametrize(
+    ("body", "code", "message_start"),
+    [
+        (message([], "s", "b"), "ErrorInvalidRecipients", "At least one recipient is not valid."),
+        (
+            message(["not-an-address"], "s", "b"),
+            "ErrorInvalidRecipients",
+            "At least one recipient isn't valid.",
+        ),
+        (
+            {"message": {"subject": "s", "toRecipients": [{"emailAddress": {}}]}},
+            "ErrorInvalidRecipients",
+            "At least one recipient isn't valid.",
+        ),
+        (
+            {"saveToSentItems": False},
+            "ErrorInvalidParameter",
+            "The value of the parameter 'Message' is empty.",
+        ),
+    ],
+    ids=["no-recipients", "bad-address", "no-address", "no-message"],
+)
+def test_send_mail_validation(
+    sandbox: Sandbox, https: httpx.Client, admin_mail_token: str, body: Any, code: str, message_start: str
+) -> None:
+    response = send(https, sandbox, admin_mail_token, body)
+    assert response.status_code == 400
+    error = error_of(response)
+    assert error["code"] == code
+    assert error["message"].startswith(message_start)
+
+
+def test_send_mail_as_someone_else_is_denied(
+    sandbox: Sandbox, https: httpx.Client, admin_mail_token: str
+) -> None:
+    path = "/users/megan@contoso.onmicrosoft.com/sendMail"
+    response = send(https, sandbox, admin_mail_token, message(["a@example.com"], "s", "b"), path)
+    assert response.status_code == 403
+    assert error_of(response)["code"] == "ErrorAccessDenied"
+
+
+def test_mail_send_granted_incrementally(sandbox: Sandbox, https: httpx.Client) -> None:
+    """Sign in interactively for User.Read, then get Mail.Send by refresh token (consent is implicit)."""
+    prefix = f"incr{uuid.uuid4().hex[:10]}"
+    new = sign_up(sandbox.base, organisation="Incremental", prefix=prefix)
+    verifier = secrets.token_urlsafe(32)
+    challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=").decode()
+    query = {
+        "client_id": CLIENT_ID,
+        "response_type": "code",
+        "redirect_uri": "http://localhost:8400",
+        "scope": "User.Read openid profile offline_access",
+        "code_challenge": challenge,
+        "code_challenge_method": "S256",
+    }
+    form = sign_in_authorize(
+        f"{sandbox.base}/organizations/oauth2/v2.0/authorize?{urlencode(query)}", new["upn"], new["password"]
+    )
+    token_url = f"{sandbox['login']}/organizations/oauth2/v2.0/token"
+    first = https.post(
+        token_url,
+        data={
+            "grant_type": "authorization_code",
+            "client_id": CLIENT_ID,
+            "code": form.fields["code"],
+            "redirect_uri": "http://localhost:8400",
+            "code_verifier": verifier,
+        },
+    ).json()
+    assert "Mail.Send" not in unverified_claims(first["access_token"])["scp"].split()
+    second = https.post(
+        token_url,
+        data={
+            "grant_type": "refresh_token",
+            "client_id": CLIENT_ID,
+            "refresh_token": first["refresh_token"],
+            "scope": "https://graph.microsoft.com/Mail.Send offline_access",
+        },
+    ).json()
+    assert "Mail.Send" in unverified_claims(second["access_token"])["scp"].split()
+    # Mail.Send is granted, but this fresh admin has no mailbox: the mailbox error, not the access error.
+    response = send(https, sandbox, second["access_token"], message(["a@example.com"], "s", "b"))
+    assert response.json()["error"]["code"] == "MailboxNotEnabledForRESTAPI"
+
+
+def test_outbox_is_not_on_the_https_control_path(sandbox: Sandbox, https: httpx.Client) -> None:
+    assert https.get(f"{sandbox['login']}/_sandbox/outbox").status_code == 404
