@@ -29,6 +29,11 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         action="store_true",
         help="run against the embedded sandbox instead of Microsoft (nothing real is changed)",
     )
+    parser.add_argument(
+        "--demo",
+        action="store_true",
+        help="start the demo: the embedded sandbox with its practice organisation, Contoso",
+    )
     parser.add_argument("--state", type=Path, help="sandbox state directory (default: a fresh one)")
     parser.add_argument("--faults", default=None, help="sandbox fault injection, e.g. latency=150ms,503=0.1")
     parser.add_argument("--lang", choices=LANGUAGES, help="user interface language")
@@ -47,7 +52,7 @@ def make_config(args: argparse.Namespace, env: dict[str, str] | None = None) -> 
     config = Config.from_env(dict(os.environ) if env is None else env)
     return replace(
         config,
-        sandbox=config.sandbox or bool(args.sandbox),
+        sandbox=config.sandbox or bool(args.sandbox) or bool(args.demo),
         sandbox_state=args.state or config.sandbox_state,
         sandbox_faults=args.faults if args.faults is not None else config.sandbox_faults,
         language=args.lang or config.language,
@@ -65,7 +70,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     # Qt and the app's UI are imported only now, so --help and --version stay instant.
     from c2t_wizard.ui.application import WizardApplication
 
-    wizard_app = WizardApplication(config, sys.argv[:1])
+    wizard_app = WizardApplication(config, sys.argv[:1], demo=bool(args.demo))
     return wizard_app.run()
 
 

@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -57,3 +58,56 @@ def test_bad_arguments_are_refused_with_a_message(tmp_path: Path, bad: list[str]
     result = run_app(tmp_path, *bad)
     assert result.returncode == 2
     assert "usage:" in result.stderr
+
+
+def test_demo_outside_sandbox_mode_restarts_the_app_on_the_sandbox(qtbot: Any, tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    from PySide6.QtWidgets import QRadioButton, QWizard
+
+    from c2t_wizard.config import Config
+    from c2t_wizard.ui.application import WizardApplication
+
+    launched: list[tuple[str, list[str]]] = []
+    quits: list[bool] = []
+    config = replace(Config.from_env({"C2T_HOME": str(tmp_path)}), language="de")
+    app = WizardApplication(
+        config,
+        show_error_dialogs=False,
+        launch_detached=lambda program, arguments: launched.append((program, arguments)) or True,
+    )
+    app.quit = lambda: quits.append(True)
+    try:
+        app.show()
+        qtbot.waitUntil(lambda: app.runner.running, timeout=5000)
+        demo = app.wizard.findChild(QRadioButton, "choice_demo")
+        assert demo is not None
+        demo.click()
+        app.wizard.button(QWizard.WizardButton.NextButton).click()
+        assert launched == [
+            (sys.executable, ["-m", "c2t_wizard", "--demo", "--log-level", "INFO", "--lang", "de"])
+        ]
+        assert quits == [True]
+        assert not app.wizard.isVisible()
+    finally:
+        app.shutdown()
+
+
+def test_demo_option_starts_on_the_sandbox_with_the_demo_chosen(qtbot: Any, tmp_path: Path) -> None:
+    from PySide6.QtWidgets import QRadioButton
+
+    from c2t_wizard.app import make_config, parse_args
+    from c2t_wizard.ui.application import WizardApplication
+
+    config = make_config(parse_args(["--demo"]), {"C2T_HOME": str(tmp_path)})
+    assert config.sandbox
+    app = WizardApplication(config, show_error_dialogs=False, demo=True)
+    try:
+        app.show()
+        demo = app.wizard.findChild(QRadioButton, "choice_demo")
+        assert demo is not None
+        assert demo.isChecked()
+        qtbot.waitUntil(lambda: app.wizard.services.demo_account is not None, timeout=20000)
+        assert app.wizard.services.demo_account[0].startswith("admin@contoso")
+    finally:
+        app.shutdown()

@@ -122,11 +122,11 @@ def test_shows_the_saved_choice_when_initialised(qtbot: QtBot) -> None:
     wizard.close()
 
 
-def test_next_and_finish_follow_the_choice_in_the_real_wizard(qtbot: QtBot, runner: Any) -> None:
+def test_every_choice_leads_on_and_the_demo_stays_in_the_sandbox(qtbot: QtBot, runner: Any) -> None:
     from c2t_wizard.config import Endpoints
     from c2t_wizard.services.backend import Backend
     from c2t_wizard.services.tenant_discovery import TenantDiscovery
-    from c2t_wizard.ui.wizard import OnboardingWizard, Services
+    from c2t_wizard.ui.wizard import OnboardingWizard, PageId, Services
 
     unused = Backend(Endpoints(login="https://127.0.0.1:1", graph="https://127.0.0.1:1", signup="https://x"))
     given = {"runner": runner, "backend": unused, "discovery": TenantDiscovery(unused)}
@@ -146,15 +146,21 @@ def test_next_and_finish_follow_the_choice_in_the_real_wizard(qtbot: QtBot, runn
     try:
         assert next_button.isVisible()
         assert not finish_button.isVisible()
+        # Every choice leads on: a new tenant to its name, the others to signing in.
+        for name in ("choice_demo", "choice_existing_tenant", "choice_new_tenant"):
+            choice = wizard.findChild(QRadioButton, name)
+            assert choice is not None
+            choice.click()
+            assert next_button.isVisible()
+            assert next_button.isEnabled()
+            assert not finish_button.isVisible()
+        # Outside sandbox mode the demo never reaches Microsoft: the wizard asks the app to restart on the
+        # sandbox instead of moving on.
         demo = wizard.findChild(QRadioButton, "choice_demo")
         assert demo is not None
         demo.click()
-        assert finish_button.isVisible()
-        assert not next_button.isVisible()
-        new_tenant = wizard.findChild(QRadioButton, "choice_new_tenant")
-        assert new_tenant is not None
-        new_tenant.click()
-        assert next_button.isVisible()
-        assert next_button.isEnabled()
+        with qtbot.waitSignal(wizard.demo_requested, timeout=2000):
+            next_button.click()
+        assert wizard.currentId() == PageId.WELCOME
     finally:
         wizard.close()

@@ -1,0 +1,200 @@
+"""The whole wizard on its own sandbox: Welcome → "I already have one" → sign in in the (scripted) browser →
+the tenant's facts; and a DEBUG-level run leaves no token in any file the app wrote."""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from helpers.identity_web import ScriptedBrowser
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QPushButton, QRadioButton, QWizard
+from pytestqt.qtbot import QtBot
+
+from c2t_wizard.config import Config
+from c2t_wizard.logging_setup import LOG_FILE_NAME, setup_logging
+from c2t_wizard.ui.application import WizardApplication
+from c2t_wizard.ui.pages.sign_in import SignInPage, SignInState
+from c2t_wizard.ui.wizard import PageId
+
+pytestmark = [
+    pytest.mark.e2e,
+    # msgraph's generated request builders warn about their own deprecated classes when first imported.
+    pytest.mark.filterwarnings("ignore:This class is deprecated:DeprecationWarning:msgraph.generated.*"),
+]
+
+WAIT = 30_000
+
+
+@pytest.fixture
+def config(tmp_path: Path) -> Config:
+    """Sandbox mode, with every file the app writes under this test's own home."""
+    env = {key: value for key, value in os.environ.items() if not key.startswith("C2T_")}
+    env["C2T_HOME"] = str(tmp_path / "home")
+    return dataclasses.replace(Config.from_env(env), sandbox=True)
+
+
+@pytest.fixture
+def debug_log(config: Config) -> Iterator[Path]:
+    """The app's rotating log at DEBUG, as ``--log-level debug`` sets it up; removed afterwards."""
+    root = logging.getLogger()
+    level = root.level
+    noisy = {name: logging.getLogger(name).level for name in ("hpack", "httpcore", "asyncio")}
+    config.paths.ensure()
+    path = setup_logging(config.paths.log_dir, "DEBUG")
+    try:
+        yield path
+    finally:
+        for handler in [h for h in root.handlers if getattr(h, "_c2t", False)]:
+            root.removeHandler(handler)
+            handler.close()
+        root.setLevel(level)
+        for name, old in noisy.items():
+            logging.getLogger(name).setLevel(old)
+
+
+class Run:
+    """One app on its own sandbox, driven like a partner would."""
+
+    def __init__(self, qtbot: QtBot, config: Config) -> None:
+        self.qtbot = qtbot
+        self.browser = ScriptedBrowser()
+        self.opened: list[str] = []
+        self.reported: list[str] = []
+        self.app = WizardApplication(
+            config,
+            show_error_dialogs=False,
+            open_url=self._open_url,
+            auth_options={"open_browser": self.browser},
+        )
+        self.app.errors.reported.connect(self.reported.append)
+
+    def _open_url(self, url: str) -> bool:
+        self.opened.append(url)
+        return True
+
+    @property
+    def wizard(self) -> QWizard:
+        return self.app.wizard
+
+    def button(self, which: QWizard.WizardButton) -> QPushButton:
+        button = self.wizard.button(which)
+        assert isinstance(button, QPushButton)
+        return button
+
+    def start(self) -> None:
+        self.app.show()
+        self.qtbot.waitExposed(self.wizard)
+        self.app.start_services()  # what the first paint does (idempotent): runner, sandbox, warm-up
+
+    def sandbox_info(self) -> dict[str, Any]:
+        self.qtbot.waitUntil(lambda: self.app.backend.known is not None, timeout=WAIT)
+        assert self.app.sandbox is not None
+        assert self.app.sandbox.info is not None
+        return self.app.sandbox.info
+
+    def to_sign_in(self) -> SignInPage:
+        existing = self.wizard.currentPage().findChild(QRadioButton, "choice_existing_tenant")
+        assert existing is not None
+        self.qtbot.mouseClick(existing, Qt.MouseButton.LeftButton)
+        self.qtbot.mouseClick(self.button(QWizard.WizardButton.NextButton), Qt.MouseButton.LeftButton)
+        assert self.wizard.currentId() == PageId.SIGN_IN
+        page = self.wizard.currentPage()
+        assert isinstance(page, SignInPage)
+        self.qtbot.waitUntil(lambda: page.state is SignInState.CHOICES, timeout=WAIT)
+        return page
+
+    def sign_in(self, page: SignInPage, who: str = "admin") -> dict[str, str]:
+        account = dict(self.sandbox_info()["demo"][who])
+        self.browser.username, self.browser.password = account["username"], account["password"]
+        assert page.sign_in_button.hasFocus()
+        self.qtbot.keyClick(page.sign_in_button, Qt.Key.Key_Return)
+
+        def signed_in() -> None:
+            assert page.state is SignInState.SIGNED_IN, (page.state, page.sign_in_status.text())
+
+        self.qtbot.waitUntil(signed_in, timeout=WAIT)
+        return account
+
+
+def test_existing_tenant_sign_in_through_the_whole_wizard(qtbot: QtBot, config: Config) -> None:
+    run = Run(qtbot, config)
+    try:
+        run.start()
+        page = run.to_sign_in()
+        assert run.app.services.auth.tenant == "organizations"
+        account = run.sign_in(page)
+        assert page.tenant_org_label.text() == "Contoso"
+        assert page.tenant_domain_label.text() == "contoso.onmicrosoft.com"
+        assert account["username"] in page.signed_in_user_label.text()
+        assert page.role_status.text()
+        assert page.isComplete()
+        # The last page for now: Finish, enabled.
+        assert run.button(QWizard.WizardButton.FinishButton).isEnabled()
+        assert page.validatePage()
+        assert run.wizard.onboarding.signed_in_username == account["username"]
+        assert run.wizard.onboarding.tenant_facts is not None
+        assert run.browser.loopback_status == [200]
+        assert run.reported == []
+    finally:
+        run.app.shutdown()
+
+
+def _token_fragments(auth: Any) -> dict[str, str]:
+    """Every secret in the AuthService's token cache, and distinctive pieces of each."""
+    cache = auth._cache
+    fragments: dict[str, str] = {}
+    for kind in (
+        cache.CredentialType.ACCESS_TOKEN,
+        cache.CredentialType.REFRESH_TOKEN,
+        cache.CredentialType.ID_TOKEN,
+    ):
+        for number, entry in enumerate(cache.search(kind)):
+            secret = str(entry["secret"])
+            name = f"{kind} #{number}"
+            fragments[name] = secret
+            parts = secret.split(".")
+            if len(parts) == 3:
+                # The payload and the signature are unique to this token (the header is not).
+                fragments[f"{name} payload"] = parts[1][:40]
+                fragments[f"{name} signature"] = parts[2]
+            else:
+                middle = len(secret) // 2
+                fragments[f"{name} middle"] = secret[max(0, middle - 12) : middle + 12]
+    return {name: value for name, value in fragments.items() if len(value) >= 16}
+
+
+def test_a_debug_run_leaves_no_token_in_any_file(qtbot: QtBot, config: Config, debug_log: Path) -> None:
+    run = Run(qtbot, config)
+    try:
+        run.start()
+        page = run.to_sign_in()
+        run.sign_in(page)
+        fragments = _token_fragments(run.app.services.auth)
+        kinds = " ".join(fragments)
+        assert "AccessToken" in kinds
+        assert "RefreshToken" in kinds
+        assert "IdToken" in kinds
+        # Sign out and in again (refresh, removal): more chances to write a token somewhere.
+        page.sign_out()
+        qtbot.waitUntil(lambda: page.state is SignInState.CHOICES, timeout=WAIT)
+        run.sign_in(page)
+        fragments.update({f"second {k}": v for k, v in _token_fragments(run.app.services.auth).items()})
+    finally:
+        run.app.shutdown()
+
+    home = config.paths.data_dir.parent
+    sandbox_state = config.paths.data_dir / "sandbox"  # the stand-in for Microsoft keeps its own tokens
+    written = [path for path in home.rglob("*") if path.is_file() and sandbox_state not in path.parents]
+    log_file = config.paths.log_dir / LOG_FILE_NAME
+    assert log_file in written
+    assert "DEBUG" in log_file.read_text(encoding="utf-8")
+    for path in written:
+        text = path.read_bytes().decode("utf-8", "replace")
+        for name, fragment in fragments.items():
+            assert fragment not in text, f"{name} found in {path.relative_to(home)}"
