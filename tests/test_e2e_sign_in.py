@@ -11,24 +11,19 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers.identity_web import ScriptedBrowser
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QPushButton, QRadioButton, QWizard
+from helpers.wizard_run import WAIT, Run
+from PySide6.QtWidgets import QWizard
 from pytestqt.qtbot import QtBot
 
 from c2t_wizard.config import Config
 from c2t_wizard.logging_setup import LOG_FILE_NAME, setup_logging
-from c2t_wizard.ui.application import WizardApplication
-from c2t_wizard.ui.pages.sign_in import SignInPage, SignInState
-from c2t_wizard.ui.wizard import PageId
+from c2t_wizard.ui.pages.sign_in import SignInState
 
 pytestmark = [
     pytest.mark.e2e,
     # msgraph's generated request builders warn about their own deprecated classes when first imported.
     pytest.mark.filterwarnings("ignore:This class is deprecated:DeprecationWarning:msgraph.generated.*"),
 ]
-
-WAIT = 30_000
 
 
 @pytest.fixture
@@ -56,70 +51,6 @@ def debug_log(config: Config) -> Iterator[Path]:
         root.setLevel(level)
         for name, old in noisy.items():
             logging.getLogger(name).setLevel(old)
-
-
-class Run:
-    """One app on its own sandbox, driven like a partner would."""
-
-    def __init__(self, qtbot: QtBot, config: Config) -> None:
-        self.qtbot = qtbot
-        self.browser = ScriptedBrowser()
-        self.opened: list[str] = []
-        self.reported: list[str] = []
-        self.app = WizardApplication(
-            config,
-            show_error_dialogs=False,
-            open_url=self._open_url,
-            auth_options={"open_browser": self.browser},
-        )
-        self.app.errors.reported.connect(self.reported.append)
-
-    def _open_url(self, url: str) -> bool:
-        self.opened.append(url)
-        return True
-
-    @property
-    def wizard(self) -> QWizard:
-        return self.app.wizard
-
-    def button(self, which: QWizard.WizardButton) -> QPushButton:
-        button = self.wizard.button(which)
-        assert isinstance(button, QPushButton)
-        return button
-
-    def start(self) -> None:
-        self.app.show()
-        self.qtbot.waitExposed(self.wizard)
-        self.app.start_services()  # what the first paint does (idempotent): runner, sandbox, warm-up
-
-    def sandbox_info(self) -> dict[str, Any]:
-        self.qtbot.waitUntil(lambda: self.app.backend.known is not None, timeout=WAIT)
-        assert self.app.sandbox is not None
-        assert self.app.sandbox.info is not None
-        return self.app.sandbox.info
-
-    def to_sign_in(self) -> SignInPage:
-        existing = self.wizard.currentPage().findChild(QRadioButton, "choice_existing_tenant")
-        assert existing is not None
-        self.qtbot.mouseClick(existing, Qt.MouseButton.LeftButton)
-        self.qtbot.mouseClick(self.button(QWizard.WizardButton.NextButton), Qt.MouseButton.LeftButton)
-        assert self.wizard.currentId() == PageId.SIGN_IN
-        page = self.wizard.currentPage()
-        assert isinstance(page, SignInPage)
-        self.qtbot.waitUntil(lambda: page.state is SignInState.CHOICES, timeout=WAIT)
-        return page
-
-    def sign_in(self, page: SignInPage, who: str = "admin") -> dict[str, str]:
-        account = dict(self.sandbox_info()["demo"][who])
-        self.browser.username, self.browser.password = account["username"], account["password"]
-        assert page.sign_in_button.hasFocus()
-        self.qtbot.keyClick(page.sign_in_button, Qt.Key.Key_Return)
-
-        def signed_in() -> None:
-            assert page.state is SignInState.SIGNED_IN, (page.state, page.sign_in_status.text())
-
-        self.qtbot.waitUntil(signed_in, timeout=WAIT)
-        return account
 
 
 def test_existing_tenant_sign_in_through_the_whole_wizard(qtbot: QtBot, config: Config) -> None:
