@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck contracts pytest screenshots bench clean
+.PHONY: demo test lint typecheck contracts pytest screenshots translations bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -32,6 +32,9 @@ pytest: $(STAMP)
 
 screenshots: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python scripts/screenshots.py docs/screenshots
+
+translations: $(STAMP)
+	$(BIN)/python scripts/translations.py
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/startup.py

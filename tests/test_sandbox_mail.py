@@ -257,3 +257,13 @@ def test_mail_send_granted_incrementally(sandbox: Sandbox, https: httpx.Client) 
 
 def test_outbox_is_not_on_the_https_control_path(sandbox: Sandbox, https: httpx.Client) -> None:
     assert https.get(f"{sandbox['login']}/_sandbox/outbox").status_code == 404
+
+
+def test_send_mail_parameter_names_are_case_insensitive_as_msgraph_sends_them(
+    sandbox: Sandbox, https: httpx.Client, web: httpx.Client, admin_mail_token: str
+) -> None:
+    subject = f"PascalCase {uuid.uuid4().hex[:6]}"
+    body = message(["carol@example.com"], subject, "Hello", kind="Text")
+    pascal = {"Message": body["message"], "SaveToSentItems": False}
+    assert send(https, sandbox, admin_mail_token, pascal).status_code == 202
+    assert outbox(web)[0]["subject"] == subject

@@ -67,11 +67,19 @@ def _recipients(message: dict[str, Any]) -> dict[str, list[str]]:
     return found
 
 
+def _parameter(body: dict[str, Any], name: str, default: Any = None) -> Any:
+    """An action parameter: Graph matches their names case-insensitively (msgraph-sdk sends ``Message``)."""
+    for key, value in body.items():
+        if key.lower() == name.lower():
+            return value
+    return default
+
+
 def _message(body: Any) -> tuple[dict[str, list[str]], str, str, str]:
-    message = body.get("message") if isinstance(body, dict) else None
+    message = _parameter(body, "message") if isinstance(body, dict) else None
     if not isinstance(message, dict):
         raise MailError(400, "ErrorInvalidParameter", "The value of the parameter 'Message' is empty.")
-    save = body.get("saveToSentItems", True)
+    save = _parameter(body, "saveToSentItems", True)
     if not isinstance(save, bool | None):
         raise MailError(
             400, "ErrorInvalidParameter", "The value of the parameter 'SaveToSentItems' is invalid."

@@ -1,0 +1,1007 @@
+"""Step 6: hand each new user their username and temporary password, at their real work email.
+
+Methods (``DeliveryMethod``), the best available preselected: Graph sendMail from the admin's mailbox
+(when ``/me`` has a ``mail`` address: see ``services.delivery``), the default mail app (``mailto:``), the
+clipboard (cleared after a minute) and a printable welcome sheet (PDF). Passwords live in memory only: the
+Users page hands them over in ``Onboarding.passwords``; people created in an earlier, interrupted run whose
+password was never delivered get a new temporary password here first (the wizard never stores passwords).
+The journal records each delivery's method and time.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from enum import Enum
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QCoreApplication, QDateTime, QLocale, QStandardPaths, Qt
+from PySide6.QtGui import QIcon, QStandardItemModel
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFileDialog,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QStyle,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+    QWizardPage,
+)
+
+from c2t_wizard.domain.onboarding import Onboarding
+from c2t_wizard.domain.welcome_message import (
+    LANGUAGE_NAMES,
+    MICROSOFT_SIGN_IN_URL,
+    SUPPORTED_LANGUAGES,
+    WelcomeMessage,
+    build_welcome_message,
+    message_language,
+)
+from c2t_wizard.services.delivery import (
+    DeliveryError,
+    DeliveryMethod,
+    DeliveryProblem,
+    DeliveryService,
+    MailboxStatus,
+    Outgoing,
+    SendOutcome,
+    build_mailto,
+    load_created_people,
+    record_delivered,
+)
+from c2t_wizard.ui.runner import Job, ServiceRunner
+from c2t_wizard.ui.welcome_sheet import (
+    CLIPBOARD_CLEAR_MS,
+    SecretClipboard,
+    SheetPage,
+    WelcomeSheetError,
+    write_welcome_sheet,
+)
+from c2t_wizard.ui.widgets import StatusKind, StatusLine
+
+if TYPE_CHECKING:
+    from c2t_wizard.services.journal import Journal, PersonRecord
+
+ChooseFile = Callable[[QWidget, str, str], str]
+"""(parent, caption, suggested path) -> the chosen path, or "" when cancelled."""
+Confirm = Callable[[QWidget, str, str], bool]
+"""(parent, title, text) -> True to go on."""
+
+
+def _choose_pdf_file(parent: QWidget, caption: str, suggested: str) -> str:
+    path, _filter = QFileDialog.getSaveFileName(parent, caption, suggested, parent.tr("PDF files (*.pdf)"))
+    return path
+
+
+def _confirm_warning(parent: QWidget, title: str, text: str) -> bool:
+    answer = QMessageBox.warning(
+        parent,
+        title,
+        text,
+        QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Cancel,
+        QMessageBox.StandardButton.Cancel,
+    )
+    return answer == QMessageBox.StandardButton.Save
+
+
+class RowState(Enum):
+    """Where one person's delivery stands."""
+
+    RESETTING = "resetting"
+    RESET_FAILED = "reset_failed"
+    READY = "ready"
+    SENDING = "sending"
+    DELIVERED = "delivered"
+    DELIVERED_EARLIER = "delivered_earlier"
+    """Delivered in an earlier session (the journal says so): nothing to do."""
+    FAILED = "failed"
+    TOO_LONG = "too_long"
+    """Too long for a mail link in "deliver all": deliver it on its own (body via the clipboard)."""
+
+
+_DONE = (RowState.DELIVERED, RowState.DELIVERED_EARLIER)
+_DELIVERABLE = (RowState.READY, RowState.FAILED, RowState.TOO_LONG, RowState.DELIVERED)
+
+
+@dataclass
+class DeliveryRow:
+    """One person on the page (the password in memory only)."""
+
+    record: PersonRecord
+    password: str | None
+    state: RowState = RowState.READY
+    reset: bool = False
+    """Got a new temporary password on this page."""
+    method: DeliveryMethod | None = None
+    when: QDateTime | None = None
+    problem: DeliveryProblem | None = None
+
+    @property
+    def key(self) -> str:
+        return self.record.key
+
+    @property
+    def run_id(self) -> str:
+        return self.record.run_id
+
+
+class Column:
+    NAME = 0
+    USERNAME = 1
+    EMAIL = 2
+    STATUS = 3
+
+
+class CredentialsPage(QWizardPage):
+    """Deliver each user's credentials, by the best method available, and record it."""
+
+    def __init__(
+        self,
+        onboarding: Onboarding,
+        runner: ServiceRunner,
+        delivery: DeliveryService,
+        journal: Callable[[], Journal | None],
+        open_url: Callable[[str], bool],
+        parent: QWidget | None = None,
+        *,
+        clear_after_ms: int = CLIPBOARD_CLEAR_MS,
+        choose_file: ChooseFile = _choose_pdf_file,
+        confirm: Confirm = _confirm_warning,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("page_credentials")
+        self._onboarding = onboarding
+        self._runner = runner
+        self._delivery = delivery
+        self._journal = journal
+        self._open_url = open_url
+        self.choose_file = choose_file
+        """Asks where to save the welcome sheet (a file dialog; replaceable for tests)."""
+        self.confirm = confirm
+        """Shows the "this file will contain passwords" warning (replaceable for tests)."""
+        self._rows: list[DeliveryRow] = []
+        self._jobs: set[Job] = set()
+        self._busy: Job | None = None
+        self._loading = False
+        self._mailbox = MailboxStatus.UNKNOWN
+        self._no_mailbox = False
+        self._sign_in_url = MICROSOFT_SIGN_IN_URL
+        self._last_sheet: Path | None = None
+        self._watching_close = False
+
+        self.clipboard = SecretClipboard(self, clear_after_ms=clear_after_ms)
+        self.clipboard.cleared.connect(self._on_clipboard_cleared)
+
+        self.setTitle(self.tr("Hand over the passwords"))
+        self.setSubTitle(
+            self.tr(
+                "Each person gets their username and temporary password at their work email, with what to "
+                "do next. The wizard keeps passwords in memory only."
+            )
+        )
+
+        # --- the method and the language -------------------------------------------------------------
+        self.delivery_method_combo = QComboBox(self)
+        self.delivery_method_combo.setObjectName("delivery_method_combo")
+        self.delivery_method_combo.setAccessibleName(self.tr("How to deliver"))
+        for method, text in (
+            (DeliveryMethod.SEND_MAIL, self.tr("Send from your mailbox (Microsoft 365)")),
+            (DeliveryMethod.MAILTO, self.tr("Open messages in your mail app")),
+            (DeliveryMethod.CLIPBOARD, self.tr("Copy one message at a time")),
+            (DeliveryMethod.WELCOME_SHEET, self.tr("Print or save welcome sheets (PDF)")),
+        ):
+            self.delivery_method_combo.addItem(text, method)
+        self.delivery_method_combo.currentIndexChanged.connect(self._on_method_changed)
+        method_label = QLabel(self.tr("&Deliver by:"), self)
+        method_label.setBuddy(self.delivery_method_combo)
+
+        self.message_language_combo = QComboBox(self)
+        self.message_language_combo.setObjectName("message_language_combo")
+        self.message_language_combo.setAccessibleName(self.tr("Language of the message"))
+        for code in SUPPORTED_LANGUAGES:
+            self.message_language_combo.addItem(LANGUAGE_NAMES.get(code, code), code)
+        self.set_message_language(message_language(QLocale().name()))
+        language_label = QLabel(self.tr("Message &language:"), self)
+        language_label.setBuddy(self.message_language_combo)
+
+        self.method_help = QLabel(self)
+        self.method_help.setObjectName("delivery_method_help")
+        self.method_help.setWordWrap(True)
+        self.method_help.setTextFormat(Qt.TextFormat.PlainText)
+        help_font = self.method_help.font()
+        help_font.setPointSizeF(help_font.pointSizeF() * 0.95)
+        self.method_help.setFont(help_font)
+
+        # --- why some passwords are new ----------------------------------------------------------------
+        self.reset_notice = StatusLine(self)
+        self.reset_notice.setObjectName("credentials_reset_notice")
+        self.reset_notice.setVisible(False)
+
+        # --- the people ----------------------------------------------------------------------------------
+        self.delivery_table = QTableWidget(0, 4, self)
+        self.delivery_table.setObjectName("delivery_table")
+        self.delivery_table.setAccessibleName(self.tr("People and how their passwords were delivered"))
+        self.delivery_table.setHorizontalHeaderLabels(
+            [self.tr("Name"), self.tr("Username"), self.tr("Work email"), self.tr("Delivery")]
+        )
+        self.delivery_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.delivery_table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.delivery_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.delivery_table.setTabKeyNavigation(False)
+        self.delivery_table.setAlternatingRowColors(True)
+        self.delivery_table.verticalHeader().setVisible(False)
+        header = self.delivery_table.horizontalHeader()
+        header.setSectionResizeMode(Column.NAME, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(Column.USERNAME, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(Column.EMAIL, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(Column.STATUS, QHeaderView.ResizeMode.Stretch)
+        self.delivery_table.itemSelectionChanged.connect(self._update_buttons)
+        table_label = QLabel(self.tr("&People:"), self)
+        table_label.setBuddy(self.delivery_table)
+
+        # --- actions -------------------------------------------------------------------------------------
+        self.deliver_all_button = QPushButton(self)
+        self.deliver_all_button.setObjectName("deliver_all_button")
+        self.deliver_all_button.setAutoDefault(False)
+        bold = self.deliver_all_button.font()
+        bold.setBold(True)
+        self.deliver_all_button.setFont(bold)
+        self.deliver_all_button.clicked.connect(self.deliver_all)
+        self.deliver_selected_button = QPushButton(self.tr("Deliver to selec&ted"), self)
+        self.deliver_selected_button.setObjectName("deliver_selected_button")
+        self.deliver_selected_button.setAccessibleName(self.tr("Deliver to the selected people"))
+        self.deliver_selected_button.setAutoDefault(False)
+        self.deliver_selected_button.clicked.connect(self.deliver_selected)
+        self.retry_delivery_button = QPushButton(self.tr("&Retry failed"), self)
+        self.retry_delivery_button.setObjectName("retry_delivery_button")
+        self.retry_delivery_button.setAccessibleName(self.tr("Retry the deliveries that failed"))
+        self.retry_delivery_button.setAutoDefault(False)
+        self.retry_delivery_button.clicked.connect(self.retry_failed)
+
+        self.delivery_status = StatusLine(self)
+        self.delivery_status.setObjectName("delivery_status")
+
+        # --- layout --------------------------------------------------------------------------------------
+        form = QGridLayout()
+        form.setHorizontalSpacing(10)
+        form.setVerticalSpacing(6)
+        form.addWidget(method_label, 0, 0)
+        form.addWidget(self.delivery_method_combo, 0, 1)
+        form.addWidget(language_label, 0, 2)
+        form.addWidget(self.message_language_combo, 0, 3)
+        form.addWidget(self.method_help, 1, 1, 1, 3)
+        form.setColumnStretch(1, 1)
+
+        buttons = QHBoxLayout()
+        buttons.setSpacing(8)
+        buttons.addWidget(self.deliver_all_button)
+        buttons.addWidget(self.deliver_selected_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.retry_delivery_button)
+
+        layout = QVBoxLayout(self)
+        layout.setSpacing(8)
+        layout.addWidget(self.reset_notice)
+        layout.addLayout(form)
+        layout.addSpacing(4)
+        layout.addWidget(table_label)
+        layout.addWidget(self.delivery_table, 1)
+        layout.addLayout(buttons)
+        layout.addWidget(self.delivery_status)
+
+        self.setTabOrder(self.delivery_method_combo, self.message_language_combo)
+        self.setTabOrder(self.message_language_combo, self.delivery_table)
+        self.setTabOrder(self.delivery_table, self.deliver_all_button)
+        self.setTabOrder(self.deliver_all_button, self.deliver_selected_button)
+        self.setTabOrder(self.deliver_selected_button, self.retry_delivery_button)
+        self._on_method_changed()
+
+    # --- QWizardPage --------------------------------------------------------------------------------
+
+    def initializePage(self) -> None:
+        wizard = self.wizard()
+        if wizard is not None and not self._watching_close:
+            # Closing the wizard or quitting clears a password still on the clipboard.
+            wizard.finished.connect(self.forget_clipboard)
+            app = QCoreApplication.instance()
+            if app is not None:
+                app.aboutToQuit.connect(self.forget_clipboard)
+            self._watching_close = True
+        self._cancel_jobs()
+        self._rows = []
+        self._no_mailbox = False
+        self._loading = True
+        self.reset_notice.setVisible(False)
+        self.delivery_status.show_status(StatusKind.BUSY, self.tr("Getting the list of people ready…"))
+        self._render()
+        facts = self._onboarding.tenant_facts
+        domain = (facts.initial_domain if facts else None) or self._onboarding.tenant_domain
+        self._submit(self._delivery.sign_in_url(domain or ""), "sign-in address", self._on_sign_in_url)
+        self._submit(self._delivery.probe_mailbox(), "mailbox probe", self._on_mailbox)
+        journal = self._journal()
+        if journal is None:
+            self._loading = False
+            self.delivery_status.show_status(
+                StatusKind.WARNING, self.tr("The journal isn't open yet. Go back and forward again.")
+            )
+            self._render()
+            return
+        self._submit(
+            load_created_people(journal, list(self._onboarding.user_run_ids)),
+            "load people",
+            self._on_people,
+            self._on_load_failed,
+        )
+
+    def isComplete(self) -> bool:
+        return (
+            not self._loading
+            and self._busy is None
+            and all(row.state in _DONE for row in self._rows)
+            and not any(job for job in self._jobs if not job.done)
+        )
+
+    def validatePage(self) -> bool:
+        if not self.isComplete():
+            return False
+        # Delivered: these passwords are not needed any more.
+        for row in self._rows:
+            if row.state in _DONE:
+                self._onboarding.passwords.pop(row.key, None)
+                row.password = None
+        self._onboarding.credentials_delivery = {
+            row.key: row.method.value for row in self._rows if row.method is not None
+        }
+        self.clipboard.stop(clear=False)
+        return True
+
+    def cleanupPage(self) -> None:
+        """Back: stop what runs; a password still on the clipboard is cleared now."""
+        self._cancel_jobs()
+        self.clipboard.stop(clear=True)
+
+    def forget_clipboard(self) -> None:
+        """Stop the clipboard timer and clear a password still on the clipboard (the wizard closed, the app
+        quits)."""
+        self.clipboard.stop(clear=True)
+
+    # --- public for the wizard and tests ---------------------------------------------------------------
+
+    @property
+    def rows(self) -> list[DeliveryRow]:
+        return list(self._rows)
+
+    @property
+    def busy(self) -> bool:
+        return (
+            self._loading or self._busy is not None or any(r.state is RowState.RESETTING for r in self._rows)
+        )
+
+    @property
+    def mailbox(self) -> MailboxStatus:
+        return self._mailbox
+
+    @property
+    def method(self) -> DeliveryMethod:
+        data = self.delivery_method_combo.currentData()
+        return data if isinstance(data, DeliveryMethod) else DeliveryMethod.MAILTO
+
+    def set_method(self, method: DeliveryMethod) -> None:
+        index = self.delivery_method_combo.findData(method)
+        if index >= 0:
+            self.delivery_method_combo.setCurrentIndex(index)
+
+    @property
+    def language(self) -> str:
+        data = self.message_language_combo.currentData()
+        return str(data) if data else message_language(None)
+
+    def set_message_language(self, language: str) -> None:
+        index = self.message_language_combo.findData(message_language(language))
+        if index >= 0:
+            self.message_language_combo.setCurrentIndex(index)
+
+    def message_for(self, row: DeliveryRow) -> WelcomeMessage:
+        """The row's welcome message (it holds the password: keep it in memory)."""
+        if row.password is None:
+            raise ValueError("no password known for this person")
+        facts = self._onboarding.tenant_facts
+        return build_welcome_message(
+            row.record.user,
+            row.password,
+            language=self.language,
+            sign_in_url=self._sign_in_url,
+            organisation=facts.display_name if facts else self._onboarding.organisation_name,
+        )
+
+    def select_rows(self, indexes: Sequence[int]) -> None:
+        self.delivery_table.clearSelection()
+        mode = self.delivery_table.selectionMode()
+        self.delivery_table.setSelectionMode(QAbstractItemView.SelectionMode.MultiSelection)
+        for index in indexes:
+            self.delivery_table.selectRow(index)
+        self.delivery_table.setSelectionMode(mode)
+
+    # --- loading and resetting -------------------------------------------------------------------------
+
+    def _on_sign_in_url(self, url: object) -> None:
+        if isinstance(url, str) and url:
+            self._sign_in_url = url
+
+    def _on_mailbox(self, status: object) -> None:
+        if isinstance(status, MailboxStatus):
+            self._mailbox = status
+        if self._mailbox is MailboxStatus.NONE:
+            self._no_mailbox = True
+        self._refresh_methods(preselect=True)
+
+    def _on_people(self, people: object) -> None:
+        self._loading = False
+        records: list[PersonRecord] = list(people) if isinstance(people, list) else []
+        passwords = self._onboarding.passwords
+        rows: list[DeliveryRow] = []
+        for record in records:
+            password = passwords.get(record.key)
+            if password is not None:
+                rows.append(DeliveryRow(record, password))
+            elif record.credentials_pending:
+                rows.append(DeliveryRow(record, None, RowState.RESETTING, reset=True))
+            elif record.credentials_delivered_at is not None:
+                row = DeliveryRow(record, None, RowState.DELIVERED_EARLIER)
+                row.method = _method_of(record.delivery_method)
+                rows.append(row)
+            else:  # created, never marked pending, no password (the Users page's own choice): reset too
+                rows.append(DeliveryRow(record, None, RowState.RESETTING, reset=True))
+        self._rows = rows
+        resets = [row for row in rows if row.state is RowState.RESETTING]
+        if resets:
+            self.reset_notice.show_status(
+                StatusKind.INFO,
+                self.tr(
+                    "%n person(s) were created in an earlier session and never got their password. For "
+                    "security, the wizard never stores passwords, so these people get a new temporary "
+                    "password now.",
+                    "",
+                    len(resets),
+                ),
+            )
+            self.reset_notice.setVisible(True)
+            self._reset(resets)
+        if not rows:
+            self.delivery_status.show_status(StatusKind.INFO, self.tr("Nobody new to deliver a password to."))
+        else:
+            self._show_summary()
+        self._render()
+
+    def _on_load_failed(self, error: BaseException) -> None:
+        self._loading = False
+        self.delivery_status.show_status(
+            StatusKind.ERROR, self.tr("The list of people couldn't be read: {error}").format(error=error)
+        )
+        self._render()
+
+    def _reset(self, rows: Sequence[DeliveryRow]) -> None:
+        for row in rows:
+            row.state = RowState.RESETTING
+            row.problem = None
+            user_id = row.record.user_id or row.record.upn
+            self._submit(
+                self._delivery.reset_password(user_id),
+                "reset password",
+                functools.partial(self._on_reset, row),
+                functools.partial(self._on_reset_failed, row),
+            )
+        self._render()
+
+    def _on_reset(self, row: DeliveryRow, password: object) -> None:
+        if row not in self._rows or not isinstance(password, str):
+            return
+        row.password = password
+        row.state = RowState.READY
+        self._render()
+        self._show_summary()
+
+    def _on_reset_failed(self, row: DeliveryRow, error: BaseException) -> None:
+        if row not in self._rows:
+            return
+        row.state = RowState.RESET_FAILED
+        row.problem = error.problem if isinstance(error, DeliveryError) else DeliveryProblem.UNKNOWN
+        self._render()
+        self._show_summary()
+
+    # --- delivering ------------------------------------------------------------------------------------
+
+    def deliver_all(self) -> None:
+        """Deliver to everyone not delivered yet, by the chosen method."""
+        targets = [
+            row for row in self._rows if row.state in _DELIVERABLE and row.state is not RowState.DELIVERED
+        ]
+        self._deliver(targets, single=len(targets) == 1)
+
+    def deliver_selected(self) -> None:
+        """Deliver to the selected people (again, for someone already delivered)."""
+        targets = [self._rows[i] for i in self._selected_indexes() if self._rows[i].state in _DELIVERABLE]
+        self._deliver(targets, single=len(targets) == 1)
+
+    def retry_failed(self) -> None:
+        """Reset again where a reset failed; deliver again where delivery failed."""
+        resets = [row for row in self._rows if row.state is RowState.RESET_FAILED]
+        if resets:
+            self._reset(resets)
+        failed = [row for row in self._rows if row.state is RowState.FAILED]
+        if failed:
+            self._deliver(failed, single=len(failed) == 1)
+
+    def _deliver(self, targets: list[DeliveryRow], *, single: bool) -> None:
+        targets = [row for row in targets if row.password is not None]
+        if not targets or self._busy is not None:
+            return
+        method = self.method
+        if method is DeliveryMethod.SEND_MAIL:
+            self._send_mail(targets)
+        elif method is DeliveryMethod.MAILTO:
+            self._mailto(targets, single=single)
+        elif method is DeliveryMethod.CLIPBOARD:
+            self._copy(targets[0])
+        else:
+            self._save_sheet(targets)
+
+    def _send_mail(self, targets: list[DeliveryRow]) -> None:
+        for row in targets:
+            row.state = RowState.SENDING
+            row.problem = None
+        self.delivery_status.show_status(StatusKind.BUSY, self.tr("Asking for permission to send mail…"))
+        outgoing = [Outgoing(row.key, row.record.email, self.message_for(row), row.run_id) for row in targets]
+        journal = self._journal()
+
+        async def send(report: Callable[[object], None]) -> list[SendOutcome]:
+            await self._delivery.enable_send_mail()
+            report("sending")
+            return await self._delivery.send_each(outgoing, journal=journal, report=report)
+
+        self._busy = self._submit(
+            send, "send welcome mail", self._on_sent, self._on_send_failed, self._on_sent_one
+        )
+        self._render()
+
+    def _on_sent_one(self, value: object) -> None:
+        if value == "sending":
+            self.delivery_status.show_status(StatusKind.BUSY, self.tr("Sending…"))
+            return
+        if not isinstance(value, SendOutcome):
+            return
+        row = self._row(value.key)
+        if row is None:
+            return
+        if value.sent:
+            self._delivered(row, DeliveryMethod.SEND_MAIL)
+        else:
+            row.state = RowState.FAILED
+            row.problem = value.problem
+        self._render()
+
+    def _on_sent(self, outcomes: object) -> None:
+        self._busy = None
+        problems = (
+            [o.problem for o in outcomes if isinstance(o, SendOutcome) and o.problem is not None]
+            if isinstance(outcomes, list)
+            else []
+        )
+        for outcome in outcomes if isinstance(outcomes, list) else []:
+            self._on_sent_one(outcome)
+        if DeliveryProblem.NO_MAILBOX in problems:
+            self._fall_back_from_send_mail()
+            return
+        if problems:
+            self.delivery_status.show_status(StatusKind.ERROR, self._problem_text(problems[0]))
+        else:
+            self._show_summary()
+        self._render()
+
+    def _on_send_failed(self, error: BaseException) -> None:
+        self._busy = None
+        problem = error.problem if isinstance(error, DeliveryError) else DeliveryProblem.UNKNOWN
+        for row in self._rows:
+            if row.state is RowState.SENDING:
+                row.state = RowState.FAILED
+                row.problem = problem
+        if problem is DeliveryProblem.NO_MAILBOX:
+            self._fall_back_from_send_mail()
+            return
+        self.delivery_status.show_status(StatusKind.ERROR, self._problem_text(problem))
+        self._render()
+
+    def _fall_back_from_send_mail(self) -> None:
+        """No mailbox after all: sendMail goes off the list and the mail app takes over."""
+        self._no_mailbox = True
+        for row in self._rows:
+            if row.state is RowState.FAILED and row.problem is DeliveryProblem.NO_MAILBOX:
+                row.state = RowState.READY
+                row.problem = None
+        self._refresh_methods(preselect=False)
+        self.set_method(DeliveryMethod.MAILTO)
+        self.delivery_status.show_status(
+            StatusKind.WARNING,
+            self.tr(
+                "Your account has no Microsoft 365 mailbox (it has no Exchange licence), so the wizard can't "
+                "send from it. Your mail app is chosen instead: deliver again from there."
+            ),
+        )
+        self._render()
+
+    def _mailto(self, targets: list[DeliveryRow], *, single: bool) -> None:
+        opened: list[DeliveryRow] = []
+        too_long: list[DeliveryRow] = []
+        failed = 0
+        pasted = False
+        for row in targets:
+            message = self.message_for(row)
+            link = build_mailto(row.record.email, message.subject, message.text)
+            if not link.includes_body:
+                if not single:
+                    row.state = RowState.TOO_LONG
+                    too_long.append(row)
+                    continue
+                self.clipboard.copy(message.text)
+                pasted = True
+            if self._open_url(link.url):
+                opened.append(row)
+            else:
+                row.state = RowState.FAILED
+                row.problem = None
+                failed += 1
+        for row in opened:
+            self._delivered(row, DeliveryMethod.MAILTO)
+        self._record(opened, DeliveryMethod.MAILTO)
+        if failed:
+            self.delivery_status.show_status(
+                StatusKind.ERROR,
+                self.tr(
+                    "Your mail app didn't open. Choose another way to deliver, such as the welcome sheet."
+                ),
+            )
+        elif pasted:
+            self.delivery_status.show_status(
+                StatusKind.INFO,
+                self.tr(
+                    "The message is too long for a mail link, so it's on the clipboard: paste it into the "
+                    "message your mail app opened, then send it. The clipboard is cleared in a minute."
+                ),
+            )
+        elif too_long:
+            self.delivery_status.show_status(
+                StatusKind.WARNING,
+                self.tr(
+                    "%n message(s) are too long for a mail link. Select each of those people and use "
+                    "Deliver to selected: the message then goes via the clipboard.",
+                    "",
+                    len(too_long),
+                ),
+            )
+        else:
+            self.delivery_status.show_status(
+                StatusKind.OK,
+                self.tr(
+                    "%n message(s) opened in your mail app: check each one and send it.", "", len(opened)
+                ),
+            )
+        self._render()
+
+    def _copy(self, row: DeliveryRow) -> None:
+        self.clipboard.copy(self.message_for(row).text)
+        self._delivered(row, DeliveryMethod.CLIPBOARD)
+        self._record([row], DeliveryMethod.CLIPBOARD)
+        seconds = max(1, round(self.clipboard.clear_after_ms / 1000))
+        self.delivery_status.show_status(
+            StatusKind.OK,
+            self.tr(
+                "The message for {name} is on the clipboard: paste it into a message to {email}. "
+                "The clipboard is cleared in %n second(s).",
+                "",
+                seconds,
+            ).format(name=row.record.display_name, email=row.record.email),
+        )
+        self._render()
+
+    def _save_sheet(self, targets: list[DeliveryRow]) -> None:
+        warning = self.tr(
+            "The welcome sheet contains the temporary passwords of %n person(s). Save it only somewhere "
+            "private, print it, and delete the file once everyone has signed in.",
+            "",
+            len(targets),
+        )
+        if not self.confirm(self, self.tr("This file will contain passwords"), warning):
+            return
+        documents = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+        suggested = str(Path(documents or Path.home()) / self.tr("welcome-sheets.pdf"))
+        chosen = self.choose_file(self, self.tr("Save the welcome sheets"), suggested)
+        if not chosen:
+            return
+        path = Path(chosen)
+        if path.suffix.lower() != ".pdf":
+            path = path.with_name(path.name + ".pdf")
+        pages = [SheetPage(row.record.display_name, self.message_for(row)) for row in targets]
+        try:
+            count = write_welcome_sheet(path, pages, title=self.tr("Welcome sheets"))
+        except (OSError, WelcomeSheetError) as exc:
+            self.delivery_status.show_status(
+                StatusKind.ERROR,
+                self.tr("The welcome sheet couldn't be saved: {error}").format(error=exc.strerror or exc),
+            )
+            return
+        self._last_sheet = path
+        for row in targets:
+            self._delivered(row, DeliveryMethod.WELCOME_SHEET)
+        self._record(targets, DeliveryMethod.WELCOME_SHEET)
+        self.delivery_status.show_status(
+            StatusKind.OK,
+            self.tr(
+                "Saved %n page(s) to {path}. Print them, hand each person their page, then delete the file.",
+                "",
+                count,
+            ).format(path=str(path)),
+        )
+        self._render()
+
+    @property
+    def last_sheet(self) -> Path | None:
+        return self._last_sheet
+
+    def _delivered(self, row: DeliveryRow, method: DeliveryMethod) -> None:
+        row.state = RowState.DELIVERED
+        row.method = method
+        row.when = QDateTime.currentDateTime()
+        row.problem = None
+
+    def _record(self, rows: Sequence[DeliveryRow], method: DeliveryMethod) -> None:
+        if rows:
+            people = [(row.run_id, row.key) for row in rows]
+            self._submit(
+                record_delivered(self._journal(), people, method), "record delivery", lambda _r: None
+            )
+
+    def _on_clipboard_cleared(self) -> None:
+        if self.delivery_status.kind is StatusKind.OK and self.method is DeliveryMethod.CLIPBOARD:
+            self.delivery_status.show_status(StatusKind.INFO, self.tr("The clipboard was cleared."))
+
+    # --- jobs --------------------------------------------------------------------------------------------
+
+    def _submit(
+        self,
+        work: Any,
+        name: str,
+        on_success: Callable[[Any], None],
+        on_failure: Callable[[BaseException], None] | None = None,
+        on_progress: Callable[[object], None] | None = None,
+    ) -> Job:
+        job = self._runner.submit(
+            work,
+            name=name,
+            on_success=on_success,
+            on_failure=on_failure or self._on_job_failed,
+            on_progress=on_progress,
+        )
+        self._jobs.add(job)
+        job.finished.connect(lambda j=job: self._job_done(j))
+        return job
+
+    def _job_done(self, job: Job) -> None:
+        self._jobs.discard(job)
+        if self._busy is job:
+            self._busy = None
+        self._update_buttons()
+        self.completeChanged.emit()
+
+    def _on_job_failed(self, error: BaseException) -> None:
+        self.delivery_status.show_status(
+            StatusKind.ERROR, self.tr("Something went wrong: {error}").format(error=error)
+        )
+
+    def _cancel_jobs(self) -> None:
+        for job in list(self._jobs):
+            job.cancel()
+        self._jobs.clear()
+        self._busy = None
+        for row in self._rows:
+            if row.state is RowState.SENDING:
+                row.state = RowState.FAILED
+
+    # --- showing ------------------------------------------------------------------------------------------
+
+    def _row(self, key: str) -> DeliveryRow | None:
+        return next((row for row in self._rows if row.key == key), None)
+
+    def _selected_indexes(self) -> list[int]:
+        return sorted({index.row() for index in self.delivery_table.selectionModel().selectedRows()})
+
+    def _refresh_methods(self, *, preselect: bool) -> None:
+        model = self.delivery_method_combo.model()
+        assert isinstance(model, QStandardItemModel)
+        index = self.delivery_method_combo.findData(DeliveryMethod.SEND_MAIL)
+        item = model.item(index)
+        if item is not None:
+            item.setEnabled(not self._no_mailbox)
+            text = self.tr("Send from your mailbox (Microsoft 365)")
+            if self._no_mailbox:
+                text = self.tr("Send from your mailbox (your account has none)")
+            item.setText(text)
+        if preselect or (self._no_mailbox and self.method is DeliveryMethod.SEND_MAIL):
+            best = (
+                DeliveryMethod.SEND_MAIL if self._mailbox is MailboxStatus.LIKELY else DeliveryMethod.MAILTO
+            )
+            if self._no_mailbox:
+                best = DeliveryMethod.MAILTO
+            self.set_method(best)
+        self._on_method_changed()
+
+    def _on_method_changed(self) -> None:
+        method = self.method
+        texts = {
+            DeliveryMethod.SEND_MAIL: (
+                self.tr("&Send to everyone"),
+                self.tr(
+                    "The wizard sends each person their message from your mailbox. The first time, Microsoft "
+                    "asks you to allow the wizard to send mail."
+                ),
+            ),
+            DeliveryMethod.MAILTO: (
+                self.tr("&Open all in your mail app"),
+                self.tr(
+                    "Your mail app opens one new message per person, filled in: check each one and send it."
+                ),
+            ),
+            DeliveryMethod.CLIPBOARD: (
+                self.tr("&Copy the next message"),
+                self.tr(
+                    "Copies one person's message at a time, to paste into any mail or chat. The clipboard "
+                    "is cleared after a minute."
+                ),
+            ),
+            DeliveryMethod.WELCOME_SHEET: (
+                self.tr("Save &welcome sheets…"),
+                self.tr(
+                    "A PDF with one page per person, to print and hand over. It contains passwords: keep it "
+                    "private and delete it afterwards."
+                ),
+            ),
+        }
+        button_text, help_text = texts[method]
+        self.deliver_all_button.setText(button_text)
+        self.deliver_all_button.setAccessibleName(button_text.replace("&", ""))
+        self.method_help.setText(help_text)
+        self._update_buttons()
+
+    def _update_buttons(self) -> None:
+        idle = not self._loading and self._busy is None
+        pending = [
+            row for row in self._rows if row.state in _DELIVERABLE and row.state is not RowState.DELIVERED
+        ]
+        selected = [
+            i for i in self._selected_indexes() if i < len(self._rows) and self._rows[i].state in _DELIVERABLE
+        ]
+        self.deliver_all_button.setEnabled(idle and bool(pending))
+        self.deliver_selected_button.setEnabled(idle and bool(selected))
+        self.retry_delivery_button.setEnabled(
+            idle and any(row.state in (RowState.FAILED, RowState.RESET_FAILED) for row in self._rows)
+        )
+        self.delivery_method_combo.setEnabled(idle)
+        self.message_language_combo.setEnabled(idle)
+
+    def _show_summary(self) -> None:
+        if not self._rows or self._busy is not None:
+            return
+        done = sum(1 for row in self._rows if row.state in _DONE)
+        if done == len(self._rows):
+            self.delivery_status.show_status(
+                StatusKind.OK, self.tr("Everyone has their password: %n delivered.", "", done)
+            )
+        elif any(row.state is RowState.RESETTING for row in self._rows):
+            self.delivery_status.show_status(StatusKind.BUSY, self.tr("Setting new temporary passwords…"))
+        elif any(row.state is RowState.RESET_FAILED for row in self._rows):
+            self.delivery_status.show_status(
+                StatusKind.ERROR,
+                self.tr("Some new passwords couldn't be set. Use Retry failed to try again."),
+            )
+        else:
+            self.delivery_status.show_status(
+                StatusKind.INFO,
+                self.tr("{done} of {total} delivered.").format(done=done, total=len(self._rows)),
+            )
+
+    def _status_text(self, row: DeliveryRow) -> str:
+        when = QLocale().toString(row.when.time(), QLocale.FormatType.ShortFormat) if row.when else ""
+        if row.state is RowState.RESETTING:
+            return self.tr("Setting a new temporary password…")
+        if row.state is RowState.RESET_FAILED:
+            return self.tr("New password not set: {problem}").format(problem=self._problem_text(row.problem))
+        if row.state is RowState.SENDING:
+            return self.tr("Sending…")
+        if row.state is RowState.FAILED:
+            if row.problem is None:
+                return self.tr("Not delivered")
+            return self.tr("Not delivered: {problem}").format(problem=self._problem_text(row.problem))
+        if row.state is RowState.TOO_LONG:
+            return self.tr("Too long for a mail link: deliver it on its own")
+        if row.state is RowState.DELIVERED_EARLIER:
+            return self.tr("Delivered in an earlier session")
+        if row.state is RowState.DELIVERED:
+            texts = {
+                DeliveryMethod.SEND_MAIL: self.tr("Sent at {time}"),
+                DeliveryMethod.MAILTO: self.tr("Opened in your mail app at {time}"),
+                DeliveryMethod.CLIPBOARD: self.tr("Copied at {time}"),
+                DeliveryMethod.WELCOME_SHEET: self.tr("In the welcome sheet saved at {time}"),
+            }
+            return texts[row.method or DeliveryMethod.SEND_MAIL].format(time=when)
+        if row.reset:
+            return self.tr("Ready (new temporary password)")
+        return self.tr("Ready to deliver")
+
+    def _problem_text(self, problem: DeliveryProblem | None) -> str:
+        texts = {
+            DeliveryProblem.NO_MAILBOX: self.tr("your account has no mailbox to send from"),
+            DeliveryProblem.NOT_ALLOWED: self.tr(
+                "Microsoft refused to send mail from your account (no permission)"
+            ),
+            DeliveryProblem.CONSENT_DENIED: self.tr("permission to send mail was not given"),
+            DeliveryProblem.SIGN_IN_NEEDED: self.tr("your sign-in has expired: go back and sign in again"),
+            DeliveryProblem.INVALID_RECIPIENT: self.tr("Microsoft refused the work email address"),
+            DeliveryProblem.THROTTLED: self.tr("Microsoft is busy: try again in a minute"),
+            DeliveryProblem.NETWORK: self.tr("no connection to Microsoft"),
+            DeliveryProblem.SERVER: self.tr("Microsoft had a problem: try again"),
+            DeliveryProblem.USER_NOT_FOUND: self.tr("the user no longer exists"),
+            DeliveryProblem.UNKNOWN: self.tr("an unexpected answer from Microsoft"),
+        }
+        return texts.get(problem or DeliveryProblem.UNKNOWN, texts[DeliveryProblem.UNKNOWN])
+
+    def _render(self) -> None:
+        table = self.delivery_table
+        selected = self._selected_indexes()
+        table.setRowCount(len(self._rows))
+        style = self.style()
+        icons = {
+            RowState.DELIVERED: QStyle.StandardPixmap.SP_DialogApplyButton,
+            RowState.DELIVERED_EARLIER: QStyle.StandardPixmap.SP_DialogApplyButton,
+            RowState.FAILED: QStyle.StandardPixmap.SP_MessageBoxCritical,
+            RowState.RESET_FAILED: QStyle.StandardPixmap.SP_MessageBoxCritical,
+            RowState.TOO_LONG: QStyle.StandardPixmap.SP_MessageBoxWarning,
+            RowState.RESETTING: QStyle.StandardPixmap.SP_BrowserReload,
+            RowState.SENDING: QStyle.StandardPixmap.SP_BrowserReload,
+        }
+        for index, row in enumerate(self._rows):
+            values = {
+                Column.NAME: row.record.display_name,
+                Column.USERNAME: row.record.upn,
+                Column.EMAIL: row.record.email,
+                Column.STATUS: self._status_text(row),
+            }
+            for column, text in values.items():
+                item = table.item(index, column)
+                if item is None:
+                    item = QTableWidgetItem()
+                    table.setItem(index, column, item)
+                item.setText(text)
+                item.setToolTip(text)
+            status = table.item(index, Column.STATUS)
+            pixmap = icons.get(row.state)
+            if status is not None:
+                status.setIcon(style.standardIcon(pixmap, None, self) if pixmap is not None else QIcon())
+        if selected:
+            self.select_rows([i for i in selected if i < len(self._rows)])
+        self._update_buttons()
+        self.completeChanged.emit()
+
+
+def _method_of(value: str | None) -> DeliveryMethod | None:
+    try:
+        return DeliveryMethod(value) if value else None
+    except ValueError:
+        return None

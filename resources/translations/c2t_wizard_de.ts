@@ -1,0 +1,1875 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="de" sourcelanguage="en">
+<context>
+    <name>BusySpinner</name>
+    <message>
+        <location filename="../../c2t_wizard/ui/widgets.py" line="+46"/>
+        <source>Busy</source>
+        <translation>Beschäftigt</translation>
+    </message>
+</context>
+<context>
+    <name>CredentialsPage</name>
+    <message>
+        <location filename="../../c2t_wizard/ui/pages/credentials.py" line="+184"/>
+        <source>Hand over the passwords</source>
+        <translation>Kennwörter übergeben</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Each person gets their username and temporary password at their work email, with what to do next. The wizard keeps passwords in memory only.</source>
+        <translation>Jede Person erhält ihren Benutzernamen und ihr vorläufiges Kennwort an ihre geschäftliche E-Mail-Adresse, dazu die nächsten Schritte. Der Assistent hält Kennwörter nur im Arbeitsspeicher.</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>How to deliver</source>
+        <translation>Zustellweg</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <location line="+636"/>
+        <source>Send from your mailbox (Microsoft 365)</source>
+        <translation>Aus Ihrem Postfach senden (Microsoft 365)</translation>
+    </message>
+    <message>
+        <location line="-635"/>
+        <source>Open messages in your mail app</source>
+        <translation>Nachrichten in Ihrem Mailprogramm öffnen</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Copy one message at a time</source>
+        <translation>Nachrichten einzeln kopieren</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Print or save welcome sheets (PDF)</source>
+        <translation>Begrüßungsblätter drucken oder speichern (PDF)</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>&amp;Deliver by:</source>
+        <translation>&amp;Versand per:</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Language of the message</source>
+        <translation>Sprache der Nachricht</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Message &amp;language:</source>
+        <translation>Sprache der &amp;Nachricht:</translation>
+    </message>
+    <message>
+        <location line="+19"/>
+        <source>People and how their passwords were delivered</source>
+        <translation>Personen und wie ihre Kennwörter zugestellt wurden</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Name</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Username</source>
+        <translation>Benutzername</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Work email</source>
+        <translation>Geschäftliche E-Mail</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Delivery</source>
+        <translation>Zustellung</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>&amp;People:</source>
+        <translation>&amp;Personen:</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>Deliver to the selected people</source>
+        <translation>An die ausgewählten Personen zustellen</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>&amp;Retry failed</source>
+        <translation>Fehlgeschlagene e&amp;rneut versuchen</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Retry the deliveries that failed</source>
+        <translation>Die fehlgeschlagenen Zustellungen erneut versuchen</translation>
+    </message>
+    <message>
+        <location line="+58"/>
+        <source>Getting the list of people ready…</source>
+        <translation>Die Liste der Personen wird vorbereitet …</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>The journal isn&apos;t open yet. Go back and forward again.</source>
+        <translation>Das Protokoll ist noch nicht geöffnet. Gehen Sie einen Schritt zurück und wieder vor.</translation>
+    </message>
+    <message>
+        <location line="-75"/>
+        <source>Deliver to selec&amp;ted</source>
+        <translation>An &amp;Ausgewählte zustellen</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+211"/>
+        <source>%n person(s) were created in an earlier session and never got their password. For security, the wizard never stores passwords, so these people get a new temporary password now.</source>
+        <translation>
+            <numerusform>%n Person wurde in einer früheren Sitzung angelegt und hat ihr Kennwort nie erhalten. Aus Sicherheitsgründen speichert der Assistent keine Kennwörter, daher bekommt sie jetzt ein neues vorläufiges Kennwort.</numerusform>
+            <numerusform>%n Personen wurden in einer früheren Sitzung angelegt und haben ihr Kennwort nie erhalten. Aus Sicherheitsgründen speichert der Assistent keine Kennwörter, daher bekommen sie jetzt ein neues vorläufiges Kennwort.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Nobody new to deliver a password to.</source>
+        <translation>Es gibt niemanden, dem ein Kennwort zugestellt werden muss.</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>The list of people couldn&apos;t be read: {error}</source>
+        <translation>Die Liste der Personen ließ sich nicht lesen: {error}</translation>
+    </message>
+    <message>
+        <location line="+74"/>
+        <source>Asking for permission to send mail…</source>
+        <translation>Berechtigung zum Senden von E-Mails wird angefragt …</translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <location line="+349"/>
+        <source>Sending…</source>
+        <translation>Wird gesendet …</translation>
+    </message>
+    <message>
+        <location line="-292"/>
+        <source>Your account has no Microsoft 365 mailbox (it has no Exchange licence), so the wizard can&apos;t send from it. Your mail app is chosen instead: deliver again from there.</source>
+        <translation>Ihr Konto hat kein Microsoft 365-Postfach (keine Exchange-Lizenz), daher kann der Assistent nicht daraus senden. Stattdessen ist Ihr Mailprogramm ausgewählt: Stellen Sie von dort erneut zu.</translation>
+    </message>
+    <message>
+        <location line="+34"/>
+        <source>Your mail app didn&apos;t open. Choose another way to deliver, such as the welcome sheet.</source>
+        <translation>Ihr Mailprogramm hat sich nicht geöffnet. Wählen Sie einen anderen Zustellweg, zum Beispiel das Begrüßungsblatt.</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>The message is too long for a mail link, so it&apos;s on the clipboard: paste it into the message your mail app opened, then send it. The clipboard is cleared in a minute.</source>
+        <translation>Die Nachricht ist zu lang für einen Mail-Link und liegt daher in der Zwischenablage: Fügen Sie sie in die Nachricht ein, die Ihr Mailprogramm geöffnet hat, und senden Sie sie. Die Zwischenablage wird in einer Minute geleert.</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+8"/>
+        <source>%n message(s) are too long for a mail link. Select each of those people and use Deliver to selected: the message then goes via the clipboard.</source>
+        <translation>
+            <numerusform>%n Nachricht ist zu lang für einen Mail-Link. Wählen Sie die Person aus und nutzen Sie „An Ausgewählte zustellen“: Die Nachricht geht dann über die Zwischenablage.</numerusform>
+            <numerusform>%n Nachrichten sind zu lang für einen Mail-Link. Wählen Sie jede dieser Personen aus und nutzen Sie „An Ausgewählte zustellen“: Die Nachricht geht dann über die Zwischenablage.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+10"/>
+        <source>%n message(s) opened in your mail app: check each one and send it.</source>
+        <translation>
+            <numerusform>%n Nachricht in Ihrem Mailprogramm geöffnet: Prüfen Sie sie und senden Sie sie ab.</numerusform>
+            <numerusform>%n Nachrichten in Ihrem Mailprogramm geöffnet: Prüfen Sie jede und senden Sie sie ab.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+13"/>
+        <source>The message for {name} is on the clipboard: paste it into a message to {email}. The clipboard is cleared in %n second(s).</source>
+        <translation>
+            <numerusform>Die Nachricht für {name} ist in der Zwischenablage: Fügen Sie sie in eine Nachricht an {email} ein. Die Zwischenablage wird in %n Sekunde geleert.</numerusform>
+            <numerusform>Die Nachricht für {name} ist in der Zwischenablage: Fügen Sie sie in eine Nachricht an {email} ein. Die Zwischenablage wird in %n Sekunden geleert.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+10"/>
+        <source>The welcome sheet contains the temporary passwords of %n person(s). Save it only somewhere private, print it, and delete the file once everyone has signed in.</source>
+        <translation>
+            <numerusform>Das Begrüßungsblatt enthält das vorläufige Kennwort von %n Person. Speichern Sie es nur an einem privaten Ort, drucken Sie es aus und löschen Sie die Datei, sobald sich die Person angemeldet hat.</numerusform>
+            <numerusform>Das Begrüßungsblatt enthält die vorläufigen Kennwörter von %n Personen. Speichern Sie es nur an einem privaten Ort, drucken Sie es aus und löschen Sie die Datei, sobald sich alle angemeldet haben.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>This file will contain passwords</source>
+        <translation>Diese Datei wird Kennwörter enthalten</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>welcome-sheets.pdf</source>
+        <translation>begruessungsblaetter.pdf</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Save the welcome sheets</source>
+        <translation>Begrüßungsblätter speichern</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Welcome sheets</source>
+        <translation>Begrüßungsblätter</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>The welcome sheet couldn&apos;t be saved: {error}</source>
+        <translation>Das Begrüßungsblatt ließ sich nicht speichern: {error}</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+10"/>
+        <source>Saved %n page(s) to {path}. Print them, hand each person their page, then delete the file.</source>
+        <translation>
+            <numerusform>%n Seite unter {path} gespeichert. Drucken Sie sie aus, übergeben Sie sie der Person und löschen Sie dann die Datei.</numerusform>
+            <numerusform>%n Seiten unter {path} gespeichert. Drucken Sie sie aus, übergeben Sie jeder Person ihre Seite und löschen Sie dann die Datei.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+26"/>
+        <source>The clipboard was cleared.</source>
+        <translation>Die Zwischenablage wurde geleert.</translation>
+    </message>
+    <message>
+        <location line="+32"/>
+        <source>Something went wrong: {error}</source>
+        <translation>Etwas ist schiefgelaufen: {error}</translation>
+    </message>
+    <message>
+        <location line="+29"/>
+        <source>Send from your mailbox (your account has none)</source>
+        <translation>Aus Ihrem Postfach senden (Ihr Konto hat keines)</translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>&amp;Send to everyone</source>
+        <translation>An alle s&amp;enden</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The wizard sends each person their message from your mailbox. The first time, Microsoft asks you to allow the wizard to send mail.</source>
+        <translation>Der Assistent sendet jeder Person ihre Nachricht aus Ihrem Postfach. Beim ersten Mal fragt Microsoft, ob der Assistent E-Mails senden darf.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>&amp;Open all in your mail app</source>
+        <translation>Alle im Mailprogramm ö&amp;ffnen</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Your mail app opens one new message per person, filled in: check each one and send it.</source>
+        <translation>Ihr Mailprogramm öffnet pro Person eine ausgefüllte neue Nachricht: Prüfen Sie jede und senden Sie sie ab.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>&amp;Copy the next message</source>
+        <translation>Nächste Nachricht &amp;kopieren</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Copies one person&apos;s message at a time, to paste into any mail or chat. The clipboard is cleared after a minute.</source>
+        <translation>Kopiert jeweils die Nachricht für eine Person, zum Einfügen in eine beliebige E-Mail oder einen Chat. Die Zwischenablage wird nach einer Minute geleert.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Save &amp;welcome sheets…</source>
+        <translation>&amp;Begrüßungsblätter speichern …</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>A PDF with one page per person, to print and hand over. It contains passwords: keep it private and delete it afterwards.</source>
+        <translation>Ein PDF mit einer Seite pro Person zum Ausdrucken und Übergeben. Es enthält Kennwörter: Bewahren Sie es vertraulich auf und löschen Sie es danach.</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+33"/>
+        <source>Everyone has their password: %n delivered.</source>
+        <translation>
+            <numerusform>Alle haben ihr Kennwort: %n zugestellt.</numerusform>
+            <numerusform>Alle haben ihr Kennwort: %n zugestellt.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+40"/>
+        <source>Ready (new temporary password)</source>
+        <translation>Bereit (neues vorläufiges Kennwort)</translation>
+    </message>
+    <message>
+        <location line="-37"/>
+        <source>Setting new temporary passwords…</source>
+        <translation>Neue vorläufige Kennwörter werden festgelegt …</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Some new passwords couldn&apos;t be set. Use Retry failed to try again.</source>
+        <translation>Einige neue Kennwörter ließen sich nicht festlegen. Versuchen Sie es mit „Fehlgeschlagene erneut versuchen“ noch einmal.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>{done} of {total} delivered.</source>
+        <translation>{done} von {total} zugestellt.</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Setting a new temporary password…</source>
+        <translation>Neues vorläufiges Kennwort wird festgelegt …</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>New password not set: {problem}</source>
+        <translation>Neues Kennwort nicht festgelegt: {problem}</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Not delivered</source>
+        <translation>Nicht zugestellt</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Not delivered: {problem}</source>
+        <translation>Nicht zugestellt: {problem}</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Too long for a mail link: deliver it on its own</source>
+        <translation>Zu lang für einen Mail-Link: bitte einzeln zustellen</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Delivered in an earlier session</source>
+        <translation>In einer früheren Sitzung zugestellt</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Sent at {time}</source>
+        <translation>Gesendet um {time}</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Opened in your mail app at {time}</source>
+        <translation>Um {time} im Mailprogramm geöffnet</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Copied at {time}</source>
+        <translation>Kopiert um {time}</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>In the welcome sheet saved at {time}</source>
+        <translation>Im Begrüßungsblatt, gespeichert um {time}</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Ready to deliver</source>
+        <translation>Bereit zum Zustellen</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>your account has no mailbox to send from</source>
+        <translation>Ihr Konto hat kein Postfach zum Senden</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Microsoft refused to send mail from your account (no permission)</source>
+        <translation>Microsoft hat das Senden aus Ihrem Konto abgelehnt (keine Berechtigung)</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>permission to send mail was not given</source>
+        <translation>die Berechtigung zum Senden von E-Mails wurde nicht erteilt</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>your sign-in has expired: go back and sign in again</source>
+        <translation>Ihre Anmeldung ist abgelaufen: Gehen Sie zurück und melden Sie sich erneut an</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Microsoft refused the work email address</source>
+        <translation>Microsoft hat die geschäftliche E-Mail-Adresse abgelehnt</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Microsoft is busy: try again in a minute</source>
+        <translation>Microsoft ist überlastet: Versuchen Sie es in einer Minute erneut</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>no connection to Microsoft</source>
+        <translation>keine Verbindung zu Microsoft</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Microsoft had a problem: try again</source>
+        <translation>Microsoft hatte ein Problem: Versuchen Sie es erneut</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>the user no longer exists</source>
+        <translation>den Benutzer gibt es nicht mehr</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>an unexpected answer from Microsoft</source>
+        <translation>eine unerwartete Antwort von Microsoft</translation>
+    </message>
+</context>
+<context>
+    <name>ErrorReporter</name>
+    <message>
+        <location filename="../../c2t_wizard/ui/errors.py" line="+86"/>
+        <source>Something went wrong</source>
+        <translation>Etwas ist schiefgelaufen</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Something unexpected went wrong. Nothing you entered is lost; you can carry on or try again. The details are in the log file.</source>
+        <translation>Etwas Unerwartetes ist passiert. Ihre Eingaben sind nicht verloren; Sie können weitermachen oder es erneut versuchen. Die Einzelheiten stehen in der Protokolldatei.</translation>
+    </message>
+</context>
+<context>
+    <name>OnboardingWizard</name>
+    <message>
+        <location filename="../../c2t_wizard/ui/application.py" line="+102"/>
+        <location filename="../../c2t_wizard/ui/wizard.py" line="+84"/>
+        <source>Call2Teams onboarding</source>
+        <translation>Call2Teams-Einrichtung</translation>
+    </message>
+    <message>
+        <location line="+40"/>
+        <source>SANDBOX</source>
+        <translation>ÜBUNGSUMGEBUNG</translation>
+    </message>
+</context>
+<context>
+    <name>SignInPage</name>
+    <message>
+        <location filename="../../c2t_wizard/ui/pages/sign_in.py" line="+122"/>
+        <source>Sign in to Microsoft</source>
+        <translation>Bei Microsoft anmelden</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>&amp;Sign in with Microsoft</source>
+        <translation>Mit Microsoft &amp;anmelden</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Sign in with Microsoft in your browser</source>
+        <translation>Im Browser mit Microsoft anmelden</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Your browser opens Microsoft&apos;s sign-in page. Come back here when you&apos;re done.</source>
+        <translation>Ihr Browser öffnet die Anmeldeseite von Microsoft. Kommen Sie danach hierher zurück.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Sign in with a &amp;code instead</source>
+        <translation>Stattdessen mit &amp;Code anmelden</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Sign in with a code instead</source>
+        <translation>Stattdessen mit Code anmelden</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>You get a short code to type in on another device, for example your phone.</source>
+        <translation>Sie erhalten einen kurzen Code, den Sie auf einem anderen Gerät eingeben, zum Beispiel auf Ihrem Handy.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Sign in as the &amp;demo administrator</source>
+        <translation>Als &amp;Demo-Administrator anmelden</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Sign in as the demo administrator</source>
+        <translation>Als Demo-Administrator anmelden</translation>
+    </message>
+    <message>
+        <location line="+31"/>
+        <source>Microsoft&apos;s sign-in page is open in your browser. Sign in there with your administrator account and accept the permissions; then come back to this window.</source>
+        <translation>Die Anmeldeseite von Microsoft ist in Ihrem Browser geöffnet. Melden Sie sich dort mit Ihrem Administratorkonto an und akzeptieren Sie die Berechtigungen; kommen Sie dann zu diesem Fenster zurück.</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Don&apos;t see it? Check your browser&apos;s windows and tabs, or cancel and choose “Sign in with a code instead”.</source>
+        <translation>Nicht zu sehen? Schauen Sie in die Fenster und Tabs Ihres Browsers, oder brechen Sie ab und wählen Sie „Stattdessen mit Code anmelden“.</translation>
+    </message>
+    <message>
+        <location line="+19"/>
+        <source>1.  On this computer or on your phone, open this page:</source>
+        <translation>1.  Öffnen Sie auf diesem Computer oder auf Ihrem Handy diese Seite:</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>2.  Type in this &amp;code:</source>
+        <translation>2.  Geben Sie diesen &amp;Code ein:</translation>
+    </message>
+    <message>
+        <location line="+24"/>
+        <source>Co&amp;py code</source>
+        <translation>Code ko&amp;pieren</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Copy the code to the clipboard</source>
+        <translation>Den Code in die Zwischenablage kopieren</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Copied.</source>
+        <translation>Kopiert.</translation>
+    </message>
+    <message>
+        <location line="+30"/>
+        <source>Organisation</source>
+        <translation>Organisation</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Microsoft domain</source>
+        <translation>Microsoft-Domäne</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Signed in as</source>
+        <translation>Angemeldet als</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Or&amp;ganisation:</source>
+        <translation>&amp;Organisation:</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Microsoft do&amp;main:</source>
+        <translation>Microsoft-&amp;Domäne:</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Signed &amp;in as:</source>
+        <translation>Angemeldet a&amp;ls:</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>Check a&amp;gain</source>
+        <translation>Erneut &amp;prüfen</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Check your role again</source>
+        <translation>Ihre Rolle erneut prüfen</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Use &amp;another account</source>
+        <translation>Anderes &amp;Konto verwenden</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Sign in with another account</source>
+        <translation>Mit einem anderen Konto anmelden</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Sign &amp;out</source>
+        <translation>&amp;Abmelden</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Sign out and forget this sign-in</source>
+        <translation>Abmelden und diese Anmeldung vergessen</translation>
+    </message>
+    <message>
+        <location line="+41"/>
+        <source>&amp;Cancel</source>
+        <translation>Abb&amp;rechen</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Cancel signing in</source>
+        <translation>Anmeldung abbrechen</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>&amp;Try again</source>
+        <translation>&amp;Erneut versuchen</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Read your organisation&apos;s details again</source>
+        <translation>Die Angaben Ihrer Organisation erneut abrufen</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>&amp;Details</source>
+        <translation>De&amp;tails</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Show the technical details</source>
+        <translation>Technische Details anzeigen</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>Technical details</source>
+        <translation>Technische Details</translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>&amp;Remember my sign-in in a file on this computer (not encrypted)</source>
+        <translation>Anmeldung in einer Datei auf diesem Computer &amp;merken (unverschlüsselt)</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Remember my sign-in in a file on this computer, not encrypted</source>
+        <translation>Anmeldung in einer Datei auf diesem Computer merken, unverschlüsselt</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Anyone who can read your files on this computer could use your sign-in.</source>
+        <translation>Wer Ihre Dateien auf diesem Computer lesen kann, könnte Ihre Anmeldung verwenden.</translation>
+    </message>
+    <message>
+        <location line="+119"/>
+        <source>Getting a code from Microsoft…</source>
+        <translation>Code wird bei Microsoft angefordert …</translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>Signing in as {username}…</source>
+        <translation>Anmeldung als {username} …</translation>
+    </message>
+    <message>
+        <location line="+28"/>
+        <source>Your browser didn&apos;t open. Type the address into a browser yourself: {url}</source>
+        <translation>Der Browser hat sich nicht geöffnet. Geben Sie die Adresse bitte selbst in einen Browser ein: {url}</translation>
+    </message>
+    <message>
+        <location line="+19"/>
+        <source>Signing out…</source>
+        <translation>Abmeldung läuft …</translation>
+    </message>
+    <message>
+        <location line="+23"/>
+        <source>Finish signing in in your browser…</source>
+        <translation>Schließen Sie die Anmeldung in Ihrem Browser ab …</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Checking whether you&apos;re already signed in…</source>
+        <translation>Es wird geprüft, ob Sie bereits angemeldet sind …</translation>
+    </message>
+    <message>
+        <location line="+24"/>
+        <source>Your earlier sign-in has expired. Please sign in again.</source>
+        <translation>Ihre frühere Anmeldung ist abgelaufen. Bitte melden Sie sich erneut an.</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>Open {url} in your browser</source>
+        <translation>{url} im Browser öffnen</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Your code: {code}</source>
+        <translation>Ihr Code: {code}</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>3.  Sign in there with your administrator account. This window carries on by itself. The code works until {time}.</source>
+        <translation>3.  Melden Sie sich dort mit Ihrem Administratorkonto an. Dieses Fenster macht dann von selbst weiter. Der Code gilt bis {time} Uhr.</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Your browser couldn&apos;t be opened, so sign in with a code instead. Waiting for you to enter the code…</source>
+        <translation>Der Browser ließ sich nicht öffnen, deshalb melden Sie sich stattdessen mit einem Code an. Warten auf Ihre Eingabe des Codes …</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Waiting for you to enter the code…</source>
+        <translation>Warten auf Ihre Eingabe des Codes …</translation>
+    </message>
+    <message>
+        <location line="+20"/>
+        <source>Signed in as {username}. Reading your organisation&apos;s details…</source>
+        <translation>Angemeldet als {username}. Die Angaben Ihrer Organisation werden abgerufen …</translation>
+    </message>
+    <message>
+        <location line="+18"/>
+        <source>Your sign-in has expired. Please sign in again.</source>
+        <translation>Ihre Anmeldung ist abgelaufen. Bitte melden Sie sich erneut an.</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>We couldn&apos;t read your organisation&apos;s details from Microsoft.</source>
+        <translation>Die Angaben Ihrer Organisation ließen sich nicht von Microsoft abrufen.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Check your internet connection, then try again.</source>
+        <translation>Prüfen Sie Ihre Internetverbindung und versuchen Sie es dann erneut.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Try again in a moment.</source>
+        <translation>Versuchen Sie es gleich noch einmal.</translation>
+    </message>
+    <message>
+        <location line="+20"/>
+        <source>You&apos;re signed out. Sign in again to go on.</source>
+        <translation>Sie sind abgemeldet. Melden Sie sich erneut an, um fortzufahren.</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>You&apos;re signed out, but the sign-in couldn&apos;t be removed from this computer.</source>
+        <translation>Sie sind abgemeldet, aber die Anmeldung ließ sich nicht von diesem Computer entfernen.</translation>
+    </message>
+    <message>
+        <location line="+55"/>
+        <source>The file for your sign-in couldn&apos;t be written, so nothing changed.</source>
+        <translation>Die Datei für Ihre Anmeldung ließ sich nicht schreiben, daher hat sich nichts geändert.</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>Your sign-in is kept encrypted on this computer.</source>
+        <translation>Ihre Anmeldung wird verschlüsselt auf diesem Computer gespeichert.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>This computer has no secure place where the wizard can keep your sign-in, so it won&apos;t remember you after you close it: you&apos;ll sign in again next time.</source>
+        <translation>Auf diesem Computer gibt es keinen sicheren Ort, an dem der Assistent Ihre Anmeldung aufbewahren kann. Nach dem Schließen vergisst er sie daher: Beim nächsten Mal melden Sie sich erneut an.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Your sign-in is remembered in a file on this computer that only your user account can read. It isn&apos;t encrypted: untick the box to forget it when you close the wizard.</source>
+        <translation>Ihre Anmeldung wird in einer Datei auf diesem Computer gespeichert, die nur Ihr Benutzerkonto lesen kann. Sie ist nicht verschlüsselt: Entfernen Sie das Häkchen, damit sie beim Schließen des Assistenten vergessen wird.</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>(no name)</source>
+        <translation>(ohne Namen)</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>{name} ({username})</source>
+        <translation>{name} ({username})</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>This account belongs to {org}, not to {expected}. Choose “Use another account” and sign in with an account of {expected}.</source>
+        <translation>Dieses Konto gehört zu {org}, nicht zu {expected}. Wählen Sie „Anderes Konto verwenden“ und melden Sie sich mit einem Konto von {expected} an.</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>You can add users: you&apos;re a {role}.</source>
+        <translation>Sie können Benutzer hinzufügen: Sie haben die Rolle „{role}“.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source> or </source>
+        <translation> oder </translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>{name} isn&apos;t allowed to add users to {org}. You need the {roles} role. A Global Administrator of your organisation can give it to you in the Microsoft 365 admin center, under Roles. Then choose “Check again”, or use another account.</source>
+        <translation>{name} darf in {org} keine Benutzer hinzufügen. Dafür brauchen Sie die Rolle {roles}. Ein globaler Administrator Ihrer Organisation kann sie Ihnen im Microsoft 365 Admin Center unter „Rollen“ zuweisen. Wählen Sie danach „Erneut prüfen“ oder verwenden Sie ein anderes Konto.</translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>Global Administrator</source>
+        <translation>Globaler Administrator</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>User Administrator</source>
+        <translation>Benutzeradministrator</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Privileged Role Administrator</source>
+        <translation>Administrator für privilegierte Rollen</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Global Reader</source>
+        <translation>Globaler Leser</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>administrator</source>
+        <translation>Administrator</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <location line="+63"/>
+        <source>Something went wrong while signing in. Try again; if it keeps happening, send the details below to Call2Teams support.</source>
+        <translation>Bei der Anmeldung ist etwas schiefgelaufen. Versuchen Sie es erneut; wenn es wieder passiert, senden Sie die Details unten an den Call2Teams-Support.</translation>
+    </message>
+    <message>
+        <location line="-53"/>
+        <source>Signing in took too long, so we stopped waiting. Please try again.</source>
+        <translation>Die Anmeldung hat zu lange gedauert, deshalb haben wir das Warten beendet. Bitte versuchen Sie es erneut.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>The wizard needs your permission to add users. You (or your organisation&apos;s administrator) need to accept the permissions Microsoft shows. Sign in again and choose “Accept”.</source>
+        <translation>Der Assistent braucht Ihre Erlaubnis, um Benutzer hinzuzufügen. Sie (oder der Administrator Ihrer Organisation) müssen die Berechtigungen akzeptieren, die Microsoft anzeigt. Melden Sie sich erneut an und wählen Sie „Akzeptieren“.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Your organisation asks for a second step when you sign in (for example a code on your phone). Choose “Sign in with Microsoft”: the browser lets you complete it.</source>
+        <translation>Ihre Organisation verlangt bei der Anmeldung einen zweiten Schritt (zum Beispiel einen Code auf Ihrem Handy). Wählen Sie „Mit Microsoft anmelden“: Im Browser können Sie ihn abschließen.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Your organisation&apos;s security rules blocked this sign-in. Ask your IT administrator to allow it, or try again from a computer your organisation manages.</source>
+        <translation>Die Sicherheitsregeln Ihrer Organisation haben diese Anmeldung blockiert. Bitten Sie Ihren IT-Administrator, sie zuzulassen, oder versuchen Sie es von einem Computer, den Ihre Organisation verwaltet.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Microsoft didn&apos;t accept that username and password, or the account is locked or disabled. Check them and try again.</source>
+        <translation>Microsoft hat Benutzername und Kennwort nicht akzeptiert, oder das Konto ist gesperrt oder deaktiviert. Prüfen Sie die Angaben und versuchen Sie es erneut.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Microsoft doesn&apos;t know the organisation {tenant} yet. If you&apos;ve just created it, wait a minute and try again; otherwise go back and check its name.</source>
+        <translation>Microsoft kennt die Organisation {tenant} noch nicht. Wenn Sie sie gerade erst erstellt haben, warten Sie eine Minute und versuchen Sie es erneut; gehen Sie andernfalls zurück und prüfen Sie den Namen.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Microsoft couldn&apos;t find your organisation. Check the account and try again.</source>
+        <translation>Microsoft konnte Ihre Organisation nicht finden. Prüfen Sie das Konto und versuchen Sie es erneut.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>We couldn&apos;t reach Microsoft. Check your internet connection, then try again.</source>
+        <translation>Microsoft ist nicht erreichbar. Prüfen Sie Ihre Internetverbindung und versuchen Sie es dann erneut.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Please sign in again.</source>
+        <translation>Bitte melden Sie sich erneut an.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Your browser couldn&apos;t be opened. Choose “Sign in with a code instead”.</source>
+        <translation>Der Browser ließ sich nicht öffnen. Wählen Sie „Stattdessen mit Code anmelden“.</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>This account isn&apos;t in the organisation {tenant}. Sign in with an account of that organisation.</source>
+        <translation>Dieses Konto gehört nicht zur Organisation {tenant}. Melden Sie sich mit einem Konto dieser Organisation an.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Microsoft couldn&apos;t find this account. Check the username and try again.</source>
+        <translation>Microsoft konnte dieses Konto nicht finden. Prüfen Sie den Benutzernamen und versuchen Sie es erneut.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>The code has expired. Choose “Sign in with a code instead” to get a new one.</source>
+        <translation>Der Code ist abgelaufen. Wählen Sie „Stattdessen mit Code anmelden“, um einen neuen zu erhalten.</translation>
+    </message>
+    <message>
+        <location line="+91"/>
+        <source>Practice only: signs in as {username}, without a browser.</source>
+        <translation>Nur zum Üben: meldet Sie ohne Browser als {username} an.</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Sign in with the administrator account of {tenant}. The wizard then checks that you&apos;re allowed to add users.</source>
+        <translation>Melden Sie sich mit dem Administratorkonto von {tenant} an. Der Assistent prüft dann, ob Sie Benutzer hinzufügen dürfen.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Sign in with your organisation&apos;s administrator account. The wizard then checks that you&apos;re allowed to add users.</source>
+        <translation>Melden Sie sich mit dem Administratorkonto Ihrer Organisation an. Der Assistent prüft dann, ob Sie Benutzer hinzufügen dürfen.</translation>
+    </message>
+</context>
+<context>
+    <name>SignupPage</name>
+    <message>
+        <location filename="../../c2t_wizard/ui/pages/signup.py" line="+78"/>
+        <source>Create your Microsoft account</source>
+        <translation>Microsoft-Konto erstellen</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>You sign up on Microsoft&apos;s website, in your browser. Keep this window open: it notices by itself when you&apos;re done.</source>
+        <translation>Sie registrieren sich auf der Website von Microsoft in Ihrem Browser. Lassen Sie dieses Fenster geöffnet: Es bemerkt von selbst, wenn Sie fertig sind.</translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>&amp;Open the sign-up page</source>
+        <translation>&amp;Registrierungsseite öffnen</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Open Microsoft&apos;s sign-up page in your browser</source>
+        <translation>Die Registrierungsseite von Microsoft im Browser öffnen</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>&amp;Copy name again</source>
+        <translation>Namen erneut &amp;kopieren</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Copy the name to the clipboard again</source>
+        <translation>Den Namen erneut in die Zwischenablage kopieren</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Steps to follow</source>
+        <translation>Diese Schritte sind zu tun</translation>
+    </message>
+    <message>
+        <location line="+26"/>
+        <source>I&apos;ve finished &amp;signing up</source>
+        <translation>Registrierung ist &amp;fertig</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>I&apos;ve finished signing up: check now</source>
+        <translation>Registrierung ist fertig: jetzt prüfen</translation>
+    </message>
+    <message>
+        <location line="+95"/>
+        <source>Your browser didn&apos;t open. Open this address yourself: {url}</source>
+        <translation>Der Browser hat sich nicht geöffnet. Öffnen Sie diese Adresse bitte selbst: {url}</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>“{name}” is on your clipboard: paste it when Microsoft asks for a domain name.</source>
+        <translation>„{name}“ ist in der Zwischenablage: Fügen Sie es ein, wenn Microsoft nach einem Domänennamen fragt.</translation>
+    </message>
+    <message>
+        <location line="+40"/>
+        <source>The sign-up page isn&apos;t ready yet. Press “Open the sign-up page” to try again.</source>
+        <translation>Die Registrierungsseite ist noch nicht bereit. Klicken Sie auf „Registrierungsseite öffnen“, um es erneut zu versuchen.</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Go back and choose a name for your organisation first.</source>
+        <translation>Gehen Sie zurück und wählen Sie zuerst einen Namen für Ihre Organisation.</translation>
+    </message>
+    <message>
+        <location line="+63"/>
+        <source>{domain} exists: your organisation&apos;s Microsoft tenant is ready.</source>
+        <translation>{domain} ist da: Der Microsoft-Mandant Ihrer Organisation ist bereit.</translation>
+    </message>
+    <message>
+        <location line="+20"/>
+        <source>Waiting for {domain} to appear…</source>
+        <translation>Warten, bis {domain} erscheint …</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Waiting for {domain} to appear… We couldn&apos;t check at {time}; we&apos;ll try again.</source>
+        <translation>Warten, bis {domain} erscheint … Die Prüfung um {time} hat nicht geklappt; wir versuchen es erneut.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Waiting for {domain} to appear… (last checked {time})</source>
+        <translation>Warten, bis {domain} erscheint … (zuletzt geprüft um {time})</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>Open Microsoft&apos;s sign-up page with the button below.</source>
+        <translation>Öffnen Sie die Registrierungsseite von Microsoft mit der Schaltfläche unten.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Fill in your business details: your name, your company&apos;s name, phone and country.</source>
+        <translation>Geben Sie Ihre Geschäftsdaten ein: Ihren Namen, den Namen Ihres Unternehmens, Telefonnummer und Land.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>When asked how you&apos;ll sign in, choose a username and, as the domain name, paste &lt;b&gt;{name}&lt;/b&gt; (it&apos;s on your clipboard). Your address becomes {domain}.</source>
+        <translation>Wenn Sie gefragt werden, wie Sie sich anmelden möchten, wählen Sie einen Benutzernamen und fügen Sie als Domänennamen &lt;b&gt;{name}&lt;/b&gt; ein (er ist in der Zwischenablage). Ihre Adresse lautet dann {domain}.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Type in the verification code Microsoft sends you.</source>
+        <translation>Geben Sie den Bestätigungscode ein, den Microsoft Ihnen schickt.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Come back here: this page notices by itself when your tenant exists.</source>
+        <translation>Kommen Sie hierher zurück: Diese Seite bemerkt von selbst, wenn Ihr Mandant da ist.</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Step {number}: {text}</source>
+        <translation>Schritt {number}: {text}</translation>
+    </message>
+</context>
+<context>
+    <name>TenantNamePage</name>
+    <message>
+        <location filename="../../c2t_wizard/ui/pages/tenant_name.py" line="+95"/>
+        <source>Choose your organisation&apos;s Microsoft name</source>
+        <translation>Microsoft-Namen für Ihre Organisation wählen</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Microsoft gives every organisation its own address. Your staff will sign in with it, for example anna@yourname.onmicrosoft.com.</source>
+        <translation>Microsoft gibt jeder Organisation eine eigene Adresse. Damit melden sich Ihre Mitarbeitenden an, zum Beispiel anna@ihrname.onmicrosoft.com.</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>Organisation name</source>
+        <translation>Name der Organisation</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>e.g. Acme Plumbing Ltd</source>
+        <translation>z. B. Muster Sanitär GmbH</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>&amp;Organisation name:</source>
+        <translation>&amp;Organisation:</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Microsoft name</source>
+        <translation>Microsoft-Name</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Followed by .onmicrosoft.com. Letters and digits only.</source>
+        <translation>Gefolgt von .onmicrosoft.com. Nur Buchstaben und Ziffern.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>e.g. acmeplumbing</source>
+        <translation>z. B. mustersanitaer</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>&amp;Microsoft name:</source>
+        <translation>&amp;Microsoft-Name:</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>ends in .onmicrosoft.com</source>
+        <translation>endet auf .onmicrosoft.com</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>This becomes your organisation&apos;s Microsoft address. Choose carefully: it can&apos;t be changed later.</source>
+        <translation>Das wird Ihre Microsoft-Adresse. Wählen Sie sorgfältig: Sie lässt sich später nicht ändern.</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>&amp;Try again</source>
+        <translation>&amp;Erneut versuchen</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Try the check again</source>
+        <translation>Prüfung erneut versuchen</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>Free names you could &amp;use instead:</source>
+        <translation>Freie Namen, die Sie stattdessen &amp;nutzen können:</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Free names you could use instead</source>
+        <translation>Freie Namen, die Sie stattdessen nutzen können</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Press Enter or double-click to use a name.</source>
+        <translation>Drücken Sie die Eingabetaste oder doppelklicken Sie, um einen Namen zu übernehmen.</translation>
+    </message>
+    <message>
+        <location line="+180"/>
+        <source>Looking for free names you could use instead…</source>
+        <translation>Suche nach freien Namen, die Sie stattdessen nutzen können …</translation>
+    </message>
+    <message>
+        <location line="+21"/>
+        <source>{domain}  — free</source>
+        <translation>{domain}  – frei</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Use {domain}</source>
+        <translation>{domain} verwenden</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>We couldn&apos;t find a free alternative just now. Try a different name.</source>
+        <translation>Gerade ließ sich keine freie Alternative finden. Versuchen Sie einen anderen Namen.</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>We couldn&apos;t look for alternatives just now. Try another name.</source>
+        <translation>Gerade konnten wir nicht nach Alternativen suchen. Versuchen Sie einen anderen Namen.</translation>
+    </message>
+    <message>
+        <location line="+63"/>
+        <source>Type a name using letters and digits.</source>
+        <translation>Geben Sie einen Namen aus Buchstaben und Ziffern ein.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Type your organisation&apos;s name, or choose a Microsoft name.</source>
+        <translation>Geben Sie den Namen Ihrer Organisation ein oder wählen Sie einen Microsoft-Namen.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Only letters and digits: remove {characters}</source>
+        <translation>Nur Buchstaben und Ziffern: Entfernen Sie {characters}</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Checking {domain}…</source>
+        <translation>{domain} wird geprüft …</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>{domain} looks free. Microsoft confirms it when you sign up.</source>
+        <translation>{domain} scheint frei zu sein. Microsoft bestätigt das bei der Registrierung.</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>{domain} already belongs to another organisation. Pick another name or one of the suggestions below.</source>
+        <translation>{domain} gehört bereits einer anderen Organisation. Wählen Sie einen anderen Namen oder einen der Vorschläge unten.</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Microsoft doesn&apos;t accept {domain} as a name. Try another one.</source>
+        <translation>Microsoft akzeptiert {domain} nicht als Namen. Versuchen Sie einen anderen.</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>We couldn&apos;t check {domain} right now. Check your internet connection; you can try again.</source>
+        <translation>Wir konnten {domain} gerade nicht prüfen. Bitte kontrollieren Sie Ihre Internetverbindung und versuchen Sie es erneut.</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>That&apos;s a long name ({count} characters). Shorter names are easier for your staff to type; we suggest 27 or fewer.</source>
+        <translation>Das ist ein langer Name ({count} Zeichen). Kürzere Namen lassen sich von Ihren Mitarbeitenden leichter eintippen; wir empfehlen höchstens 27.</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>, </source>
+        <translation>, </translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>spaces</source>
+        <translation>Leerzeichen</translation>
+    </message>
+</context>
+<context>
+    <name>UsersModel</name>
+    <message>
+        <location filename="../../c2t_wizard/ui/users_model.py" line="+373"/>
+        <source>The username {upn} is also on row {rows}; each person needs their own.</source>
+        <translation>Der Benutzername {upn} steht auch in Zeile {rows}; jede Person braucht einen eigenen.</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>first name</source>
+        <translation>Vorname</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>last name</source>
+        <translation>Nachname</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>display name</source>
+        <translation>Anzeigename</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>username</source>
+        <translation>Benutzername</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>domain</source>
+        <translation>Domäne</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>work email</source>
+        <translation>Geschäftliche E-Mail</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Type a display name, or a first or last name to make one from.</source>
+        <translation>Geben Sie einen Anzeigenamen ein oder einen Vor- oder Nachnamen, aus dem er gebildet wird.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Type the person&apos;s real work email: their password and the portal invitation go there.</source>
+        <translation>Geben Sie die tatsächliche geschäftliche E-Mail-Adresse der Person ein: Dorthin gehen ihr Kennwort und die Einladung zum Portal.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>The {name} is missing.</source>
+        <translation>„{name}“ fehlt.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>The {name} is {length} characters long; Microsoft allows at most {limit}.</source>
+        <translation>„{name}“ ist {length} Zeichen lang; Microsoft erlaubt höchstens {limit}.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Microsoft doesn&apos;t allow {chars} in a username. Use letters a–z without accents, digits and . - _ &apos; ! # ^ ~.</source>
+        <translation>Microsoft erlaubt {chars} nicht in einem Benutzernamen. Verwenden Sie Buchstaben a–z ohne Akzente und Umlaute, Ziffern und . - _ &apos; ! # ^ ~.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>The {name} can&apos;t contain {chars}.</source>
+        <translation>„{name}“ darf {chars} nicht enthalten.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>A username can&apos;t end with a dot.</source>
+        <translation>Ein Benutzername darf nicht mit einem Punkt enden.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>A username can&apos;t start with a dot.</source>
+        <translation>Ein Benutzername darf nicht mit einem Punkt beginnen.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>A domain can&apos;t start or end with a dot.</source>
+        <translation>Eine Domäne darf nicht mit einem Punkt beginnen oder enden.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The {name} can&apos;t have two dots in a row.</source>
+        <translation>„{name}“ darf keine zwei Punkte hintereinander enthalten.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>{domain} isn&apos;t one of your organisation&apos;s domains. Pick one from the list.</source>
+        <translation>{domain} ist keine Domäne Ihrer Organisation. Wählen Sie eine aus der Liste.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>{email} isn&apos;t a valid email address.</source>
+        <translation>{email} ist keine gültige E-Mail-Adresse.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>{email} is an address in your Microsoft organisation, which this person can&apos;t read yet. Type the email address they use today.</source>
+        <translation>{email} ist eine Adresse in Ihrer Microsoft-Organisation, die diese Person noch nicht lesen kann. Geben Sie die E-Mail-Adresse ein, die sie heute verwendet.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>The {name} isn&apos;t valid.</source>
+        <translation>„{name}“ ist ungültig.</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>spaces</source>
+        <translation>Leerzeichen</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>line breaks or tabs</source>
+        <translation>Zeilenumbrüche oder Tabulatoren</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>{first} and {last}</source>
+        <translation>{first} und {last}</translation>
+    </message>
+    <message>
+        <location line="+25"/>
+        <source>First name</source>
+        <translation>Vorname</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Last name</source>
+        <translation>Nachname</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Display name</source>
+        <translation>Anzeigename</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Username</source>
+        <translation>Benutzername</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Domain</source>
+        <translation>Domäne</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Work email</source>
+        <translation>Geschäftliche E-Mail</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Status</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>The person&apos;s first name.</source>
+        <translation>Der Vorname der Person.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The person&apos;s last name.</source>
+        <translation>Der Nachname der Person.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>How the name is shown to others. Made from the names unless you change it.</source>
+        <translation>So wird der Name anderen angezeigt. Wird aus Vor- und Nachname gebildet, solange Sie ihn nicht ändern.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>What they type to sign in, before the @. Suggested from the names.</source>
+        <translation>Was die Person bei der Anmeldung vor dem @ eingibt. Wird aus Vor- und Nachname vorgeschlagen.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The part after the @: one of your organisation&apos;s domains.</source>
+        <translation>Der Teil nach dem @: eine der Domänen Ihrer Organisation.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The email address they read today: their password and invitation go there.</source>
+        <translation>Die E-Mail-Adresse, die die Person heute liest: Dorthin gehen ihr Kennwort und die Einladung.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Whether the person was created.</source>
+        <translation>Ob die Person angelegt wurde.</translation>
+    </message>
+    <message>
+        <location line="+55"/>
+        <source>{upn} is already used in your organisation. That account will be reported as already existing, not changed. If this is someone else, choose another username.</source>
+        <translation>{upn} wird in Ihrer Organisation bereits verwendet. Dieses Konto wird als bereits vorhanden gemeldet und nicht geändert. Wenn es um eine andere Person geht, wählen Sie einen anderen Benutzernamen.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>{upn} is free.</source>
+        <translation>{upn} ist frei.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Checking whether {upn} is free…</source>
+        <translation>Es wird geprüft, ob {upn} frei ist …</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>We couldn&apos;t check {upn} just now; creating will tell.</source>
+        <translation>{upn} ließ sich gerade nicht prüfen; beim Anlegen zeigt sich, ob er frei ist.</translation>
+    </message>
+    <message>
+        <location line="+21"/>
+        <source>Waiting</source>
+        <translation>Wartet</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Creating…</source>
+        <translation>Wird angelegt …</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>✓ Created</source>
+        <translation>✓ Angelegt</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Already existed</source>
+        <translation>War schon vorhanden</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Failed: {reason}</source>
+        <translation>Fehlgeschlagen: {reason}</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>unknown error</source>
+        <translation>unbekannter Fehler</translation>
+    </message>
+</context>
+<context>
+    <name>UsersPage</name>
+    <message>
+        <location filename="../../c2t_wizard/ui/pages/users.py" line="+147"/>
+        <source>Add your staff</source>
+        <translation>Mitarbeitende hinzufügen</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Type in the people who will use Call2Teams, or import them from a spreadsheet. Each gets a Microsoft username and a temporary password.</source>
+        <translation>Geben Sie die Personen ein, die Call2Teams nutzen werden, oder importieren Sie sie aus einer Tabelle. Jede Person erhält einen Microsoft-Benutzernamen und ein vorläufiges Kennwort.</translation>
+    </message>
+    <message>
+        <location line="+22"/>
+        <location line="+99"/>
+        <source>&amp;Resume</source>
+        <translation>&amp;Fortsetzen</translation>
+    </message>
+    <message>
+        <location line="-97"/>
+        <source>Resume the unfinished run</source>
+        <translation>Den unterbrochenen Durchgang fortsetzen</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Start over</source>
+        <translation>&amp;Neu beginnen</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Start over with an empty list</source>
+        <translation>Mit einer leeren Liste neu beginnen</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>People to create</source>
+        <translation>Anzulegende Personen</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Type to edit a cell, F2 to change it, Enter to finish, Tab for the next cell. Delete removes the selected people.</source>
+        <translation>Tippen Sie, um eine Zelle zu bearbeiten, F2 zum Ändern, Eingabetaste zum Abschließen, Tab für die nächste Zelle. Entf entfernt die ausgewählten Personen.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>&amp;People to create:</source>
+        <translation>&amp;Anzulegende Personen:</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>&amp;Add person</source>
+        <translation>Person &amp;hinzufügen</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Add a person</source>
+        <translation>Eine Person hinzufügen</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Re&amp;move</source>
+        <translation>&amp;Entfernen</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Remove the selected people</source>
+        <translation>Die ausgewählten Personen entfernen</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>&amp;Import from file…</source>
+        <translation>Aus Datei &amp;importieren …</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Import people from a CSV file</source>
+        <translation>Personen aus einer CSV-Datei importieren</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>A CSV file from Excel: the Microsoft 365 “Add multiple users” template, the Entra “Bulk create” template, or ours.</source>
+        <translation>Eine CSV-Datei aus Excel: die Vorlage „Mehrere Benutzer hinzufügen“ von Microsoft 365, die Vorlage „Massenerstellung“ von Entra oder unsere.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Download &amp;template…</source>
+        <translation>&amp;Vorlage herunterladen …</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Download a CSV template to fill in</source>
+        <translation>Eine CSV-Vorlage zum Ausfüllen herunterladen</translation>
+    </message>
+    <message>
+        <location line="+22"/>
+        <source>Problems to fix</source>
+        <translation>Zu behebende Probleme</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Press Enter on a problem to go to its cell.</source>
+        <translation>Drücken Sie bei einem Problem die Eingabetaste, um zur betroffenen Zelle zu gelangen.</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>Created without a licence: they can sign in to Microsoft and to the Call2Teams portal, but get no mailbox, Teams or Office apps. That costs nothing; you can add a licence later in the Microsoft 365 admin center.</source>
+        <translation>Ohne Lizenz angelegt: Die Personen können sich bei Microsoft und im Call2Teams-Portal anmelden, erhalten aber kein Postfach, kein Teams und keine Office-Apps. Das kostet nichts; eine Lizenz können Sie später im Microsoft 365 Admin Center hinzufügen.</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <location line="+807"/>
+        <source>&amp;Create users</source>
+        <translation>Benutzer an&amp;legen</translation>
+    </message>
+    <message>
+        <location line="-805"/>
+        <source>Create the users</source>
+        <translation>Die Benutzer anlegen</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Ca&amp;ncel</source>
+        <translation>A&amp;bbrechen</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Stop creating users</source>
+        <translation>Anlegen der Benutzer abbrechen</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Resume creating the people not created yet</source>
+        <translation>Mit den noch nicht angelegten Personen fortfahren</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Try &amp;failed again</source>
+        <translation>Erneut ve&amp;rsuchen</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Try the failed people again</source>
+        <translation>Die fehlgeschlagenen Personen erneut versuchen</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Users created</source>
+        <translation>Angelegte Benutzer</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>%v of %m</source>
+        <translation>%v von %m</translation>
+    </message>
+    <message>
+        <location line="+172"/>
+        <source>Reading {name}…</source>
+        <translation>{name} wird gelesen …</translation>
+    </message>
+    <message>
+        <location line="+27"/>
+        <source>Template saved as {path}. Fill it in with Excel, save it as CSV, and import it.</source>
+        <translation>Vorlage gespeichert unter {path}. Füllen Sie sie in Excel aus, speichern Sie sie als CSV und importieren Sie sie.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>The template couldn&apos;t be saved as {path}: {reason}</source>
+        <translation>Die Vorlage ließ sich nicht unter {path} speichern: {reason}</translation>
+    </message>
+    <message>
+        <location line="+27"/>
+        <source>Stopping… waiting for the answers to what was already sent.</source>
+        <translation>Wird angehalten … Warten auf die Antworten zu bereits Gesendetem.</translation>
+    </message>
+    <message>
+        <location line="+135"/>
+        <source>Creating users…</source>
+        <translation>Benutzer werden angelegt …</translation>
+    </message>
+    <message>
+        <location line="+85"/>
+        <source>Microsoft refused the password; try again</source>
+        <translation>Microsoft hat das Kennwort abgelehnt; versuchen Sie es erneut</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>the domain isn&apos;t verified in your organisation</source>
+        <translation>die Domäne ist in Ihrer Organisation nicht verifiziert</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Microsoft refused a value</source>
+        <translation>Microsoft hat einen Wert abgelehnt</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>you aren&apos;t allowed to create users; sign in as an administrator</source>
+        <translation>Sie dürfen keine Benutzer anlegen; melden Sie sich als Administrator an</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Microsoft was too busy; try again in a few minutes</source>
+        <translation>Microsoft war überlastet; versuchen Sie es in ein paar Minuten erneut</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>no connection to Microsoft; try again</source>
+        <translation>keine Verbindung zu Microsoft; versuchen Sie es erneut</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Microsoft had a problem; try again</source>
+        <translation>Microsoft hatte ein Problem; versuchen Sie es erneut</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>unexpected answer</source>
+        <translation>unerwartete Antwort</translation>
+    </message>
+    <message>
+        <location line="+21"/>
+        <source>Creating stopped: {reason}. Nobody was created twice; you can resume.</source>
+        <translation>Das Anlegen wurde angehalten: {reason}. Niemand wurde doppelt angelegt; Sie können fortsetzen.</translation>
+    </message>
+    <message>
+        <location line="+48"/>
+        <source>Stopped. {created} created so far; {remaining} not yet. Nothing was created twice: Resume carries on where it stopped.</source>
+        <translation>Angehalten. Bisher {created} angelegt, {remaining} noch nicht. Nichts wurde doppelt angelegt: „Fortsetzen“ macht dort weiter, wo angehalten wurde.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>{count} created</source>
+        <translation>{count} angelegt</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>{count} already existed and were left unchanged</source>
+        <translation>{count} waren schon vorhanden und blieben unverändert</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>{count} failed</source>
+        <translation>{count} fehlgeschlagen</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Done: {parts}.</source>
+        <translation>Fertig: {parts}.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The reason is in each row&apos;s status; you can try them again.</source>
+        <translation>Der Grund steht jeweils im Status der Zeile; Sie können es erneut versuchen.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Next, each person gets their sign-in details.</source>
+        <translation>Als Nächstes erhält jede Person ihre Anmeldedaten.</translation>
+    </message>
+    <message>
+        <location line="+49"/>
+        <source>You started adding {total} people on {when} and didn&apos;t finish: {done} are done. Resume to carry on, or start over with an empty list.</source>
+        <translation>Sie haben am {when} begonnen, {total} Personen hinzuzufügen, und sind nicht fertig geworden: {done} sind erledigt. Setzen Sie fort oder beginnen Sie mit einer leeren Liste neu.</translation>
+    </message>
+    <message>
+        <location line="+34"/>
+        <source>The record of earlier runs couldn&apos;t be read: {reason}</source>
+        <translation>Die Aufzeichnung früherer Durchgänge ließ sich nicht lesen: {reason}</translation>
+    </message>
+    <message>
+        <location line="+21"/>
+        <source>Added {count} people from {name}.</source>
+        <translation>{count} Personen aus {name} hinzugefügt.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>{count} rows of the file have problems and were left out: fix them in the file and import it again, or add those people here.</source>
+        <translation>{count} Zeilen der Datei haben Probleme und wurden ausgelassen: Korrigieren Sie sie in der Datei und importieren Sie sie erneut, oder fügen Sie diese Personen hier hinzu.</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Nobody was added from {name}.</source>
+        <translation>Aus {name} wurde niemand hinzugefügt.</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>{name} couldn&apos;t be opened: {reason}</source>
+        <translation>{name} ließ sich nicht öffnen: {reason}</translation>
+    </message>
+    <message>
+        <location line="+19"/>
+        <source>Row {row}, {column}: {reason}</source>
+        <translation>Zeile {row}, {column}: {reason}</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>File line {line}</source>
+        <translation>Dateizeile {line}</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>File</source>
+        <translation>Datei</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>Fix {count} problem(s) before creating: they are marked in the table.</source>
+        <translation>Beheben Sie vor dem Anlegen {count} Problem(e): Sie sind in der Tabelle markiert.</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Problems in {name}, by line of the file:</source>
+        <translation>Probleme in {name}, nach Zeile der Datei:</translation>
+    </message>
+    <message>
+        <location line="+26"/>
+        <source>Created {created} · already existed {existed} · failed {failed} · remaining {remaining}</source>
+        <translation>Angelegt {created} · vorhanden {existed} · fehlgeschlagen {failed} · offen {remaining}</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Creating users… {done} of {total} done.</source>
+        <translation>Benutzer werden angelegt … {done} von {total} erledigt.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Microsoft asked us to slow down; {count} wait a moment.</source>
+        <translation>Microsoft hat um eine Pause gebeten; {count} warten einen Moment.</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Sign in first: the users are created in your organisation.</source>
+        <translation>Melden Sie sich zuerst an: Die Benutzer werden in Ihrer Organisation angelegt.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Getting ready…</source>
+        <translation>Wird vorbereitet …</translation>
+    </message>
+    <message>
+        <location line="+23"/>
+        <source>&amp;Create {count} users</source>
+        <translation>{count} Benutzer an&amp;legen</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>&amp;Create user</source>
+        <translation>Benutzer an&amp;legen</translation>
+    </message>
+</context>
+<context>
+    <name>WelcomePage</name>
+    <message>
+        <location filename="../../c2t_wizard/ui/pages/welcome.py" line="+22"/>
+        <source>Welcome to Call2Teams</source>
+        <translation>Willkommen bei Call2Teams</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>This assistant gets your team ready for Call2Teams, one step at a time. It can take a few minutes; you can stop and come back later.</source>
+        <translation>Dieser Assistent macht Ihr Team Schritt für Schritt startklar für Call2Teams. Das dauert ein paar Minuten; Sie können jederzeit unterbrechen und später weitermachen.</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>It will:
+•  create a Microsoft work account for your organisation, if you don&apos;t have one yet
+•  add your staff to it
+•  send each of them their sign-in details
+•  invite them to the Call2Teams portal</source>
+        <translation>Er wird:
+•  ein Microsoft-Geschäftskonto für Ihre Organisation einrichten, falls Sie noch keines haben
+•  Ihre Mitarbeitenden dort hinzufügen
+•  allen ihre Anmeldedaten schicken
+•  sie zum Call2Teams-Portal einladen</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>How would you like to start?</source>
+        <translation>Wie möchten Sie beginnen?</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>I need a &amp;Microsoft tenant</source>
+        <translation>Ich brauche einen &amp;Microsoft-Mandanten</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>You don&apos;t have Microsoft 365 or a work account for your organisation yet. We&apos;ll help you create one.</source>
+        <translation>Ihre Organisation hat noch kein Microsoft 365 und kein Geschäfts-, Schul- oder Unikonto. Wir helfen Ihnen, eines einzurichten.</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>I &amp;already have one</source>
+        <translation>Ich habe &amp;bereits einen</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Your organisation already uses Microsoft 365 or has a work account. You&apos;ll sign in with it.</source>
+        <translation>Ihre Organisation nutzt bereits Microsoft 365 oder hat ein Geschäfts-, Schul- oder Unikonto. Sie melden sich damit an.</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Try the &amp;demo (sandbox)</source>
+        <translation>&amp;Demo ausprobieren (Sandbox)</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Walk through every step in a practice environment. Nothing real is created or changed.</source>
+        <translation>Gehen Sie alle Schritte in einer Übungsumgebung durch. Dabei wird nichts Echtes angelegt oder geändert.</translation>
+    </message>
+</context>
+<context>
+    <name>page</name>
+    <message>
+        <location filename="../../c2t_wizard/ui/pages/users.py" line="+138"/>
+        <source>your sign-in has expired; sign in again</source>
+        <translation>Ihre Anmeldung ist abgelaufen; melden Sie sich erneut an</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>an unexpected error ({kind})</source>
+        <translation>ein unerwarteter Fehler ({kind})</translation>
+    </message>
+</context>
+<context>
+    <name>parent</name>
+    <message>
+        <location filename="../../c2t_wizard/ui/pages/credentials.py" line="-880"/>
+        <source>PDF files (*.pdf)</source>
+        <translation>PDF-Dateien (*.pdf)</translation>
+    </message>
+    <message>
+        <location filename="../../c2t_wizard/ui/pages/users.py" line="-1142"/>
+        <source>Import people from a file</source>
+        <translation>Personen aus einer Datei importieren</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Spreadsheet files (*.csv *.txt);;All files (*)</source>
+        <translation>Tabellendateien (*.csv *.txt);;Alle Dateien (*)</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Save the template</source>
+        <translation>Vorlage speichern</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>CSV files (*.csv)</source>
+        <translation>CSV-Dateien (*.csv)</translation>
+    </message>
+</context>
+</TS>

@@ -1,0 +1,388 @@
+"""Credentials delivery: mailto links, Graph sendMail against the sandbox (with and without a mailbox, with
+and without Mail.Send), the password reset on resume, and what the journal records."""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import ssl
+import uuid
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, unquote, urlsplit
+
+import httpx
+import pytest
+from conftest import Sandbox
+from helpers.sandbox_web import sign_up
+
+from c2t_wizard.config import Endpoints
+from c2t_wizard.domain.users import NewUser
+from c2t_wizard.domain.welcome_message import MICROSOFT_SIGN_IN_URL, build_welcome_message
+from c2t_wizard.services.auth import AuthError, AuthProblem, AuthService
+from c2t_wizard.services.backend import Backend
+from c2t_wizard.services.delivery import (
+    MAILTO_SAFE_LENGTH,
+    DeliveryError,
+    DeliveryMethod,
+    DeliveryProblem,
+    DeliveryService,
+    MailboxStatus,
+    Outgoing,
+    SendOutcome,
+    build_mailto,
+    classify_send_error,
+    load_created_people,
+    mailto_url,
+    record_delivered,
+)
+from c2t_wizard.services.directory import DirectoryService
+from c2t_wizard.services.graph import GraphSession
+from c2t_wizard.services.journal import Journal, PersonState
+
+pytestmark = pytest.mark.filterwarnings(
+    "ignore:This class is deprecated:DeprecationWarning:msgraph.generated.*"
+)
+
+
+# --- mailto ------------------------------------------------------------------------------------------
+
+
+def test_mailto_is_percent_encoded() -> None:
+    url = mailto_url("anna+c2t@example.com", "Hello & welcome?", "Line one\nLine 2: a=b #3 100%\r\nÄ")
+    assert url.startswith("mailto:anna%2Bc2t@example.com?subject=")
+    query = url.split("?", 1)[1]
+    assert query.startswith("subject=Hello%20%26%20welcome%3F&body=")
+    body = query.split("&body=", 1)[1]
+    assert body == "Line%20one%0D%0ALine%202%3A%20a%3Db%20%233%20100%25%0D%0A%C3%84"
+    assert " " not in url
+    assert "\n" not in url
+    assert "+" not in query
+    # What a mail client decodes is exactly what was meant (CRLF line breaks).
+    assert unquote(body) == "Line one\r\nLine 2: a=b #3 100%\r\nÄ"
+
+
+def test_mailto_without_body() -> None:
+    assert mailto_url("a@example.com", "Hi there") == "mailto:a@example.com?subject=Hi%20there"
+
+
+def test_mailto_keeps_the_body_while_it_fits() -> None:
+    link = build_mailto("a@example.com", "S", "x" * 100)
+    assert link.includes_body
+    assert parse_qs(urlsplit(link.url).query)["body"] == ["x" * 100]
+
+
+def test_mailto_falls_back_to_recipient_and_subject_when_too_long() -> None:
+    body = "word " * 500
+    link = build_mailto("a@example.com", "Your account", body)
+    assert len(mailto_url("a@example.com", "Your account", body)) > MAILTO_SAFE_LENGTH
+    assert not link.includes_body
+    assert link.url == "mailto:a@example.com?subject=Your%20account"
+
+
+def test_mailto_limit_is_inclusive() -> None:
+    exact = mailto_url("a@example.com", "S", "b")
+    assert build_mailto("a@example.com", "S", "b", limit=len(exact)).includes_body
+    assert not build_mailto("a@example.com", "S", "b", limit=len(exact) - 1).includes_body
+
+
+def test_a_real_english_welcome_message_fits_in_a_mail_link() -> None:
+    user = NewUser(
+        "Anna", "Müller", "Anna Müller", "anna.mueller", "contoso.onmicrosoft.com", "anna@example.com"
+    )
+    message = build_welcome_message(
+        user, "Tq7$wPx2!mZr9vKa", language="en", sign_in_url=MICROSOFT_SIGN_IN_URL
+    )
+    link = build_mailto(user.email, message.subject, message.text)
+    assert link.includes_body
+    assert len(link.url) <= MAILTO_SAFE_LENGTH
+    body = parse_qs(urlsplit(link.url).query)["body"][0]
+    assert body.replace("\r\n", "\n") == message.text
+
+
+# --- Graph error classification ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("status", "code", "problem"),
+    [
+        (404, "MailboxNotEnabledForRESTAPI", DeliveryProblem.NO_MAILBOX),
+        (404, "MailboxNotFound", DeliveryProblem.NO_MAILBOX),
+        (404, "ResourceNotFound", DeliveryProblem.NO_MAILBOX),
+        (403, "ErrorAccessDenied", DeliveryProblem.NOT_ALLOWED),
+        (401, "InvalidAuthenticationToken", DeliveryProblem.NOT_ALLOWED),
+        (400, "ErrorInvalidRecipients", DeliveryProblem.INVALID_RECIPIENT),
+        (429, "ApplicationThrottled", DeliveryProblem.THROTTLED),
+        (503, "ServiceUnavailable", DeliveryProblem.SERVER),
+        (400, "ErrorInvalidParameter", DeliveryProblem.UNKNOWN),
+    ],
+)
+def test_send_errors_are_classified(status: int, code: str, problem: DeliveryProblem) -> None:
+    assert classify_send_error(status, code) is problem
+
+
+def test_problems_that_stop_sending() -> None:
+    assert DeliveryProblem.NO_MAILBOX.stops_sending
+    assert DeliveryProblem.NOT_ALLOWED.stops_sending
+    assert not DeliveryProblem.INVALID_RECIPIENT.stops_sending
+    assert not DeliveryProblem.THROTTLED.stops_sending
+
+
+# --- against the sandbox -------------------------------------------------------------------------------
+
+
+@dataclass
+class Session:
+    backend: Backend
+    auth: AuthService
+    graph: GraphSession
+    delivery: DeliveryService
+    journal: Journal
+    directory: DirectoryService
+    domain: str
+
+
+class NoMailScopeAuth(AuthService):
+    """Hands out the sign-in token whatever scopes are asked for: Graph sees no Mail.Send."""
+
+    async def access_token(self, scopes: Sequence[str] | None = None, *, force_refresh: bool = False) -> str:
+        return await super().access_token(None, force_refresh=force_refresh)
+
+
+@asynccontextmanager
+async def session(
+    box: Sandbox, tmp_path: Path, *, fresh: bool = False, auth_class: type[AuthService] = AuthService
+) -> AsyncIterator[Session]:
+    """The demo administrator (who has a mailbox) or a freshly signed-up one (who has none), signed in."""
+    if fresh:
+        prefix = "deliver" + uuid.uuid4().hex[:10]
+        account = await asyncio.to_thread(sign_up, box.base, organisation=f"Delivery {prefix}", prefix=prefix)
+        username, password, domain = account["upn"], account["password"], f"{prefix}.onmicrosoft.com"
+    else:
+        demo = box.info["demo"]["admin"]
+        username, password, domain = demo["username"], demo["password"], box.info["demo"]["tenant"]
+    backend = Backend(Endpoints.from_sandbox_line(box.info))
+    auth = auth_class(backend, cache_dir=tmp_path / "cache")
+    await auth.sign_in_with_password(username, password)
+    graph = GraphSession(backend, auth)
+    journal = Journal.open(tmp_path / f"journal-{uuid.uuid4().hex[:6]}.sqlite3")
+    delivery = DeliveryService(graph, auth, backend, sandbox=True)
+    try:
+        yield Session(backend, auth, graph, delivery, journal, DirectoryService(graph, journal), domain)
+    finally:
+        await graph.aclose()
+        await backend.aclose()
+        journal.close()
+
+
+async def create(s: Session, count: int) -> tuple[str, list[NewUser], dict[str, str]]:
+    tag = uuid.uuid4().hex[:8]
+    people = [
+        NewUser(
+            first_name=f"Person{n}",
+            last_name="Delivery",
+            display_name=f"Person{n} Delivery",
+            username=f"p{n}.{tag}",
+            domain=s.domain,
+            email=f"p{n}.{tag}@example.com",
+        )
+        for n in range(count)
+    ]
+    run_id = s.journal.start_run("tenant", people)
+    result = await s.directory.create_users(run_id)
+    assert result.created == count
+    return run_id, people, dict(result.passwords)
+
+
+def outbox(box: Sandbox) -> list[dict[str, Any]]:
+    response = httpx.get(f"{box.base}/_sandbox/outbox", timeout=10, trust_env=False)
+    response.raise_for_status()
+    messages: list[dict[str, Any]] = response.json()["messages"]
+    return messages
+
+
+def test_send_mail_delivers_one_message_per_person_and_records_it(sandbox: Sandbox, tmp_path: Path) -> None:
+    async def run() -> tuple[list[SendOutcome], list[NewUser], dict[str, str], str, Session]:
+        async with session(sandbox, tmp_path) as s:
+            assert await s.delivery.probe_mailbox() is MailboxStatus.LIKELY
+            run_id, people, passwords = await create(s, 3)
+            url = await s.delivery.sign_in_url(s.domain)
+            outgoing = [
+                Outgoing(
+                    user.upn.lower(),
+                    user.email,
+                    build_welcome_message(user, passwords[user.upn.lower()], language="en", sign_in_url=url),
+                    run_id,
+                )
+                for user in people
+            ]
+            await s.delivery.enable_send_mail()
+            reported: list[SendOutcome] = []
+            outcomes = await s.delivery.send_each(outgoing, journal=s.journal, report=reported.append)
+            assert reported == outcomes
+            assert all(o.sent for o in outcomes), outcomes
+            records = s.journal.people(run_id)
+            assert all(r.credentials_delivered_at is not None for r in records)
+            assert {r.delivery_method for r in records} == {"sendmail"}
+            assert not any(r.credentials_pending for r in records)
+            return outcomes, people, passwords, url, s
+
+    outcomes, people, passwords, url, _s = asyncio.run(run())
+    assert all(outcome.sent for outcome in outcomes)
+    admin = sandbox.info["demo"]["admin"]["username"]
+    messages = outbox(sandbox)
+    for user in people:
+        mine = [m for m in messages if m["to"] == [user.email]]
+        assert len(mine) == 1, user.email
+        body = html.unescape(mine[0]["body"])
+        assert mine[0]["from"] == admin
+        assert mine[0]["contentType"] == "html"
+        assert user.upn in body
+        assert passwords[user.upn.lower()] in body
+        assert html.unescape(html.escape(url)) in body  # the sandbox's sign-in page
+        assert mine[0]["cc"] == []
+        assert mine[0]["bcc"] == []
+
+
+def test_admin_without_a_mailbox_is_detected_and_sending_stops(sandbox: Sandbox, tmp_path: Path) -> None:
+    async def run() -> tuple[MailboxStatus, DeliveryError, list[SendOutcome]]:
+        async with session(sandbox, tmp_path, fresh=True) as s:
+            status = await s.delivery.probe_mailbox()
+            user = NewUser("A", "B", "A B", "ab", s.domain, f"ab.{uuid.uuid4().hex[:6]}@example.com")
+            message = build_welcome_message(user, "pw-Secret-1", language="en", sign_in_url="x")
+            await s.delivery.enable_send_mail()  # consent is given; the mailbox is still missing
+            with pytest.raises(DeliveryError) as caught:
+                await s.delivery.send_mail(user.email, message)
+            outcomes = await s.delivery.send_each(
+                [Outgoing("a", user.email, message), Outgoing("b", "other@example.com", message)]
+            )
+            return status, caught.value, outcomes
+
+    before = len(outbox(sandbox))
+    status, error, outcomes = asyncio.run(run())
+    assert status is MailboxStatus.NONE
+    assert error.problem is DeliveryProblem.NO_MAILBOX
+    assert "MailboxNotEnabledForRESTAPI" in error.detail
+    assert "pw-Secret-1" not in str(error)
+    assert [(o.key, o.problem, o.attempted) for o in outcomes] == [
+        ("a", DeliveryProblem.NO_MAILBOX, True),
+        ("b", DeliveryProblem.NO_MAILBOX, False),
+    ]
+    assert len(outbox(sandbox)) == before
+
+
+def test_a_token_without_mail_send_is_refused_gracefully(sandbox: Sandbox, tmp_path: Path) -> None:
+    async def run() -> DeliveryError:
+        async with session(sandbox, tmp_path, auth_class=NoMailScopeAuth) as s:
+            user = NewUser("A", "B", "A B", "ab", s.domain, "ab@example.com")
+            message = build_welcome_message(user, "pw-Secret-2", language="en", sign_in_url="x")
+            with pytest.raises(DeliveryError) as caught:
+                await s.delivery.send_mail(user.email, message)
+            return caught.value
+
+    error = asyncio.run(run())
+    assert error.problem is DeliveryProblem.NOT_ALLOWED
+    assert "ErrorAccessDenied" in error.detail
+
+
+def test_signed_out_is_sign_in_needed(sandbox: Sandbox, tmp_path: Path) -> None:
+    async def run() -> DeliveryError:
+        async with session(sandbox, tmp_path) as s:
+            await s.auth.sign_out()
+            with pytest.raises(DeliveryError) as caught:
+                await s.delivery.enable_send_mail()
+            return caught.value
+
+    assert asyncio.run(run()).problem is DeliveryProblem.SIGN_IN_NEEDED
+
+
+def test_reset_password_gives_a_new_temporary_password(sandbox: Sandbox, tmp_path: Path) -> None:
+    async def run() -> tuple[str, str, NewUser, list[Any]]:
+        async with session(sandbox, tmp_path) as s:
+            run_id, people, passwords = await create(s, 1)
+            record = s.journal.people(run_id)[0]
+            assert record.user_id
+            new = await s.delivery.reset_password(record.user_id)
+            loaded = await load_created_people(s.journal, [run_id])
+            return passwords[record.key], new, people[0], loaded
+
+    old, new, user, loaded = asyncio.run(run())
+    assert new != old
+    assert [p.upn for p in loaded] == [user.upn]
+    # The new password is the one that works now, and it must be changed at first sign-in.
+    users = httpx.get(
+        f"{sandbox.base}/_sandbox/users", params={"tenant": user.domain}, timeout=10, trust_env=False
+    ).json()["users"]
+    entry = next(u for u in users if u["upn"].lower() == user.upn.lower())
+    assert entry["forceChangePasswordNextSignIn"] is True
+
+    async def try_sign_in(password: str) -> AuthProblem | None:
+        backend = Backend(Endpoints.from_sandbox_line(sandbox.info))
+        auth = AuthService(backend, cache_dir=tmp_path / "user-cache")
+        try:
+            await auth.sign_in_with_password(user.upn, password)
+        except AuthError as exc:
+            return exc.problem
+        finally:
+            await backend.aclose()
+        return None
+
+    assert asyncio.run(try_sign_in(old)) is AuthProblem.WRONG_CREDENTIALS
+    assert asyncio.run(try_sign_in(new)) is AuthProblem.INTERACTION_REQUIRED  # "update your password"
+
+
+def test_reset_of_an_unknown_user_is_user_not_found(sandbox: Sandbox, tmp_path: Path) -> None:
+    async def run() -> DeliveryError:
+        async with session(sandbox, tmp_path) as s:
+            s.delivery._sleep = _no_sleep
+            with pytest.raises(DeliveryError) as caught:
+                await s.delivery.reset_password("00000000-0000-0000-0000-000000000000")
+            return caught.value
+
+    assert asyncio.run(run()).problem is DeliveryProblem.USER_NOT_FOUND
+
+
+async def _no_sleep(_seconds: float) -> None:
+    return None
+
+
+def test_record_delivered_writes_method_and_time_only(tmp_path: Path) -> None:
+    user = NewUser("A", "B", "A B", "ab", "contoso.onmicrosoft.com", "ab@example.com")
+    with Journal.open(tmp_path / "journal.sqlite3") as journal:
+        run_id = journal.start_run("tenant", [user])
+        journal.mark_created(run_id, user.upn.lower(), "id-1")
+        asyncio.run(record_delivered(journal, [(run_id, user.upn.lower())], DeliveryMethod.WELCOME_SHEET))
+        asyncio.run(record_delivered(None, [(run_id, user.upn.lower())], DeliveryMethod.MAILTO))  # no journal
+        record = journal.person(run_id, user.upn.lower())
+    assert record.state is PersonState.CREATED
+    assert record.delivery_method == "pdf"
+    assert record.credentials_delivered_at is not None
+    assert not record.credentials_pending
+
+
+def test_sign_in_url_is_microsofts_outside_the_sandbox(sandbox: Sandbox) -> None:
+    async def run() -> tuple[str, str]:
+        backend = Backend(Endpoints.from_sandbox_line(sandbox.info))
+        auth = AuthService(backend)
+        graph = GraphSession(backend, auth)
+        try:
+            real = await DeliveryService(graph, auth, backend).sign_in_url("contoso.onmicrosoft.com")
+            local = await DeliveryService(graph, auth, backend, sandbox=True).sign_in_url(
+                "Contoso.onmicrosoft.com"
+            )
+            return real, local
+        finally:
+            await backend.aclose()
+
+    real, local = asyncio.run(run())
+    assert real == MICROSOFT_SIGN_IN_URL
+    assert local.startswith(f"{sandbox.info['login']}/contoso.onmicrosoft.com/oauth2/v2.0/authorize?")
+    assert "client_id=" in local
+    # The sandbox shows its sign-in form there.
+    context = ssl.create_default_context(cafile=sandbox.info["ca_cert"])
+    page = httpx.get(local, verify=context, timeout=10, trust_env=False)
+    assert page.status_code == 200
+    assert "Sign in" in page.text

@@ -1,0 +1,552 @@
+"""The Credentials page against the real sandbox: sendMail, the mail app, the clipboard, the welcome sheet,
+the fall-back when the admin has no mailbox, and the password reset for people of an interrupted run."""
+
+from __future__ import annotations
+
+import html
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, unquote, urlsplit
+
+import httpx
+import pypdf
+import pytest
+from conftest import Sandbox
+from helpers.sandbox_web import sign_up
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication, QStandardItemModel
+from PySide6.QtWidgets import QLabel, QWidget, QWizard
+from pytestqt.qtbot import QtBot
+
+from c2t_wizard.config import Endpoints
+from c2t_wizard.domain.onboarding import Onboarding, StartChoice
+from c2t_wizard.domain.roles import TenantFacts
+from c2t_wizard.domain.users import NewUser
+from c2t_wizard.services.auth import AuthService
+from c2t_wizard.services.backend import Backend
+from c2t_wizard.services.delivery import DeliveryMethod, DeliveryService, MailboxStatus
+from c2t_wizard.services.directory import DirectoryService
+from c2t_wizard.services.graph import GraphSession
+from c2t_wizard.services.journal import Journal
+from c2t_wizard.services.tenant_info import load_tenant_facts
+from c2t_wizard.ui.pages.credentials import CredentialsPage, RowState
+from c2t_wizard.ui.runner import ServiceRunner
+from c2t_wizard.ui.widgets import StatusKind
+
+pytestmark = pytest.mark.filterwarnings(
+    "ignore:This class is deprecated:DeprecationWarning:msgraph.generated.*"
+)
+
+WAIT = 20_000
+SHOTS = Path("/tmp/c2t-credentials-shots")
+
+
+@dataclass
+class Admin:
+    backend: Backend
+    auth: AuthService
+    graph: GraphSession
+    facts: TenantFacts
+    journal: Journal
+    directory: DirectoryService
+    domain: str
+
+
+def sign_in(runner: ServiceRunner, sandbox: Sandbox, tmp_path: Path, *, fresh: bool) -> Admin:
+    if fresh:
+        prefix = "cred" + uuid.uuid4().hex[:10]
+        account = sign_up(sandbox.base, organisation=f"Credentials {prefix}", prefix=prefix)
+        username, password = account["upn"], account["password"]
+    else:
+        demo = sandbox.info["demo"]["admin"]
+        username, password = str(demo["username"]), str(demo["password"])
+    backend = Backend(Endpoints.from_sandbox_line(sandbox.info))
+    auth = AuthService(backend, cache_dir=tmp_path / "cache")
+    graph = GraphSession(backend, auth)
+
+    async def start() -> TenantFacts:
+        await auth.sign_in_with_password(username, password)
+        return await load_tenant_facts(await graph.client())
+
+    facts = runner.call(start(), timeout=60)
+    journal = Journal.open(tmp_path / f"journal-{uuid.uuid4().hex[:6]}.sqlite3")
+    return Admin(
+        backend, auth, graph, facts, journal, DirectoryService(graph, journal), str(facts.initial_domain)
+    )
+
+
+def close(runner: ServiceRunner, admin: Admin) -> None:
+    async def shut() -> None:
+        await admin.graph.aclose()
+        await admin.backend.aclose()
+
+    runner.call(shut(), timeout=10)
+    admin.journal.close()
+
+
+@pytest.fixture
+def contoso(runner: ServiceRunner, sandbox: Sandbox, tmp_path: Path) -> Iterator[Admin]:
+    admin = sign_in(runner, sandbox, tmp_path, fresh=False)
+    yield admin
+    close(runner, admin)
+
+
+@pytest.fixture
+def fresh(runner: ServiceRunner, sandbox: Sandbox, tmp_path: Path) -> Iterator[Admin]:
+    admin = sign_in(runner, sandbox, tmp_path, fresh=True)
+    yield admin
+    close(runner, admin)
+
+
+def create(
+    runner: ServiceRunner, admin: Admin, count: int, *, last_name: str = "Tester", long: bool = False
+) -> tuple[str, dict[str, str]]:
+    tag = uuid.uuid4().hex[:8] + ("-with-a-rather-long-username-for-mail-links" if long else "")
+    people = [
+        NewUser(
+            f"Person{n}",
+            last_name,
+            f"Person{n} {last_name}",
+            f"p{n}.{tag}",
+            admin.domain,
+            f"p{n}.{tag}@example.com",
+        )
+        for n in range(count)
+    ]
+    run_id = admin.journal.start_run(admin.facts.tenant_id, people)
+    result = runner.call(admin.directory.create_users(run_id), timeout=60)
+    assert result.created == count
+    return run_id, dict(result.passwords)
+
+
+class Hosted:
+    def __init__(self, qtbot: QtBot, wizard: QWizard, page: CredentialsPage, onboarding: Onboarding) -> None:
+        self.qtbot = qtbot
+        self.wizard = wizard
+        self.page = page
+        self.onboarding = onboarding
+        self.opened: list[str] = []
+        self.confirmations: list[str] = []
+
+    def wait_loaded(self) -> None:
+        def loaded() -> None:
+            assert not self.page.busy
+            assert self.page.mailbox is not MailboxStatus.UNKNOWN or self.page.rows == []
+
+        self.qtbot.waitUntil(loaded, timeout=WAIT)
+
+    def states(self) -> list[RowState]:
+        return [row.state for row in self.page.rows]
+
+    @property
+    def finish_enabled(self) -> bool:
+        return self.wizard.button(QWizard.WizardButton.FinishButton).isEnabled()
+
+    def shot(self, name: str) -> None:
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        self.wizard.grab().save(str(SHOTS / f"{name}.png"))
+
+    def cleanup(self) -> None:
+        self.page.cleanupPage()
+        self.page.clipboard.stop(clear=True)
+
+
+def host(
+    qtbot: QtBot,
+    runner: ServiceRunner,
+    admin: Admin,
+    run_id: str,
+    passwords: dict[str, str],
+    *,
+    delivery: DeliveryService | None = None,
+    clear_after_ms: int = 60_000,
+    choose_file: Any = None,
+    confirm: bool = True,
+) -> Hosted:
+    onboarding = Onboarding(choice=StartChoice.DEMO)
+    onboarding.tenant_facts = admin.facts
+    onboarding.tenant_id = admin.facts.tenant_id
+    onboarding.user_run_ids = [run_id]
+    onboarding.passwords = dict(passwords)
+    wizard = QWizard()
+    wizard.setMinimumSize(760, 560)
+    service = delivery or DeliveryService(admin.graph, admin.auth, admin.backend, sandbox=True)
+    holder: dict[str, Hosted] = {}
+
+    def open_url(url: str) -> bool:
+        holder["hosted"].opened.append(url)
+        return True
+
+    def confirm_warning(_parent: QWidget, title: str, text: str) -> bool:
+        holder["hosted"].confirmations.append(f"{title}\n{text}")
+        return confirm
+
+    page = CredentialsPage(
+        onboarding,
+        runner,
+        service,
+        journal=lambda: admin.journal,
+        open_url=open_url,
+        clear_after_ms=clear_after_ms,
+        choose_file=choose_file or (lambda *_a: ""),
+        confirm=confirm_warning,
+    )
+    wizard.addPage(page)
+    qtbot.addWidget(wizard)
+    hosted = Hosted(qtbot, wizard, page, onboarding)
+    holder["hosted"] = hosted
+    wizard.show()
+    qtbot.waitExposed(wizard)
+    hosted.wait_loaded()
+    return hosted
+
+
+def outbox(sandbox: Sandbox) -> list[dict[str, Any]]:
+    response = httpx.get(f"{sandbox.base}/_sandbox/outbox", timeout=10, trust_env=False)
+    response.raise_for_status()
+    messages: list[dict[str, Any]] = response.json()["messages"]
+    return messages
+
+
+# --- sendMail --------------------------------------------------------------------------------------------
+
+
+def test_send_mail_is_preselected_and_delivers_to_everyone(
+    qtbot: QtBot, runner: ServiceRunner, sandbox: Sandbox, contoso: Admin
+) -> None:
+    run_id, passwords = create(runner, contoso, 3)
+    hosted = host(qtbot, runner, contoso, run_id, passwords)
+    page = hosted.page
+    try:
+        assert page.mailbox is MailboxStatus.LIKELY
+        assert page.method is DeliveryMethod.SEND_MAIL
+        assert hosted.states() == [RowState.READY] * 3
+        assert not hosted.finish_enabled
+        assert not page.reset_notice.isVisible()
+        hosted.shot("01-ready-sendmail")
+        assert page.deliver_all_button.isEnabled()
+        qtbot.mouseClick(page.deliver_all_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: hosted.states() == [RowState.DELIVERED] * 3, timeout=WAIT)
+        qtbot.waitUntil(lambda: hosted.finish_enabled, timeout=WAIT)
+        assert page.delivery_status.kind is StatusKind.OK
+        hosted.shot("02-delivered-sendmail")
+        messages = outbox(sandbox)
+        for person in contoso.journal.people(run_id):
+            mine = [m for m in messages if m["to"] == [person.email]]
+            assert len(mine) == 1
+            body = html.unescape(mine[0]["body"])
+            assert person.upn in body
+            assert passwords[person.key] in body
+            assert person.delivery_method == "sendmail"
+            assert person.credentials_delivered_at is not None
+        table = page.delivery_table
+        assert table.item(0, 3).text().startswith("Sent at")
+        # Next/Finish: delivered passwords are dropped from memory; how each was delivered is kept.
+        assert page.validatePage()
+        assert hosted.onboarding.passwords == {}
+        assert set(hosted.onboarding.credentials_delivery.values()) == {"sendmail"}
+    finally:
+        hosted.cleanup()
+
+
+class WrongProbe(DeliveryService):
+    """Believes the admin has a mailbox (``mail`` set without one, as for synced users)."""
+
+    async def probe_mailbox(self) -> MailboxStatus:
+        return MailboxStatus.LIKELY
+
+
+def test_no_mailbox_after_all_falls_back_to_the_mail_app(
+    qtbot: QtBot, runner: ServiceRunner, sandbox: Sandbox, fresh: Admin
+) -> None:
+    run_id, passwords = create(runner, fresh, 2)
+    delivery = WrongProbe(fresh.graph, fresh.auth, fresh.backend, sandbox=True)
+    hosted = host(qtbot, runner, fresh, run_id, passwords, delivery=delivery)
+    page = hosted.page
+    try:
+        assert page.method is DeliveryMethod.SEND_MAIL
+        before = len(outbox(sandbox))
+        page.deliver_all()
+        qtbot.waitUntil(lambda: page.method is DeliveryMethod.MAILTO, timeout=WAIT)
+        assert hosted.states() == [RowState.READY] * 2
+        assert page.delivery_status.kind is StatusKind.WARNING
+        assert "no Microsoft 365 mailbox" in page.delivery_status.text()
+        model = page.delivery_method_combo.model()
+        assert isinstance(model, QStandardItemModel)
+        send_item = model.item(page.delivery_method_combo.findData(DeliveryMethod.SEND_MAIL))
+        assert send_item is not None
+        assert not send_item.isEnabled()
+        assert len(outbox(sandbox)) == before
+        hosted.shot("03-no-mailbox-fallback")
+    finally:
+        hosted.cleanup()
+
+
+# --- the mail app -----------------------------------------------------------------------------------------
+
+
+def test_mail_app_is_preselected_without_a_mailbox_and_opens_one_message_each(
+    qtbot: QtBot, runner: ServiceRunner, fresh: Admin
+) -> None:
+    run_id, passwords = create(runner, fresh, 2)
+    hosted = host(qtbot, runner, fresh, run_id, passwords)
+    page = hosted.page
+    try:
+        assert page.mailbox is MailboxStatus.NONE
+        assert page.method is DeliveryMethod.MAILTO
+        page.set_message_language("en")
+        qtbot.mouseClick(page.deliver_all_button, Qt.MouseButton.LeftButton)
+        assert hosted.states() == [RowState.DELIVERED] * 2
+        assert len(hosted.opened) == 2
+        people = fresh.journal.people(run_id)
+        for url, person in zip(hosted.opened, people, strict=True):
+            parts = urlsplit(url)
+            assert parts.scheme == "mailto"
+            assert unquote(parts.path) == person.email
+            query = parse_qs(parts.query)
+            assert person.upn in query["body"][0]
+            assert passwords[person.key] in query["body"][0]
+            assert " " not in url
+        qtbot.waitUntil(
+            lambda: {p.delivery_method for p in fresh.journal.people(run_id)} == {"mailto"}, timeout=WAIT
+        )
+        qtbot.waitUntil(lambda: hosted.finish_enabled, timeout=WAIT)
+    finally:
+        hosted.cleanup()
+
+
+def test_too_long_for_a_mail_link_goes_through_the_clipboard(
+    qtbot: QtBot, runner: ServiceRunner, fresh: Admin
+) -> None:
+    run_id, passwords = create(runner, fresh, 2, last_name="Schmidt-Wörthmann", long=True)
+    hosted = host(qtbot, runner, fresh, run_id, passwords)
+    page = hosted.page
+    try:
+        page.set_message_language("de")  # longer, and umlauts take 6 characters each in a URL
+        page.deliver_all()
+        assert hosted.states() == [RowState.TOO_LONG] * 2
+        assert hosted.opened == []
+        assert "too long" in page.delivery_status.text()
+        page.select_rows([1])
+        assert page.deliver_selected_button.isEnabled()
+        qtbot.mouseClick(page.deliver_selected_button, Qt.MouseButton.LeftButton)
+        assert hosted.states() == [RowState.TOO_LONG, RowState.DELIVERED]
+        person = fresh.journal.people(run_id)[1]
+        assert hosted.opened == [f"mailto:{person.email}?subject=Ihr%20neues%20Microsoft-Arbeitskonto"]
+        clipboard = QGuiApplication.clipboard().text()
+        assert passwords[person.key] in clipboard
+        assert "Vorläufiges Kennwort" in clipboard
+        assert page.clipboard.pending
+    finally:
+        hosted.cleanup()
+    assert QGuiApplication.clipboard().text() == ""  # leaving the page clears it
+
+
+# --- the clipboard ----------------------------------------------------------------------------------------
+
+
+def test_clipboard_copy_is_cleared_after_the_delay(
+    qtbot: QtBot, runner: ServiceRunner, contoso: Admin
+) -> None:
+    run_id, passwords = create(runner, contoso, 2)
+    hosted = host(qtbot, runner, contoso, run_id, passwords, clear_after_ms=300)
+    page = hosted.page
+    try:
+        page.set_method(DeliveryMethod.CLIPBOARD)
+        page.select_rows([0])
+        with qtbot.waitSignal(page.clipboard.cleared, timeout=WAIT):
+            qtbot.mouseClick(page.deliver_selected_button, Qt.MouseButton.LeftButton)
+            person = contoso.journal.people(run_id)[0]
+            assert passwords[person.key] in QGuiApplication.clipboard().text()
+            assert hosted.states()[0] is RowState.DELIVERED
+            assert "0 second" not in page.delivery_status.text()
+        assert QGuiApplication.clipboard().text() == ""
+        assert not page.clipboard.pending
+    finally:
+        hosted.cleanup()
+
+
+def test_clipboard_is_left_alone_when_it_changed_meanwhile(
+    qtbot: QtBot, runner: ServiceRunner, contoso: Admin
+) -> None:
+    run_id, passwords = create(runner, contoso, 1)
+    hosted = host(qtbot, runner, contoso, run_id, passwords, clear_after_ms=200)
+    page = hosted.page
+    try:
+        page.set_method(DeliveryMethod.CLIPBOARD)
+        page.deliver_all()  # one person: copies theirs
+        assert page.clipboard.pending
+        QGuiApplication.clipboard().setText("something else the admin copied")
+        with qtbot.assertNotEmitted(page.clipboard.cleared, wait=400):
+            qtbot.waitUntil(lambda: not page.clipboard.pending, timeout=WAIT)
+        assert QGuiApplication.clipboard().text() == "something else the admin copied"
+    finally:
+        hosted.cleanup()
+        QGuiApplication.clipboard().clear()
+
+
+# --- the welcome sheet ------------------------------------------------------------------------------------
+
+
+def test_welcome_sheet_has_one_page_per_person_with_a_warning(
+    qtbot: QtBot, runner: ServiceRunner, contoso: Admin, tmp_path: Path
+) -> None:
+    run_id, passwords = create(runner, contoso, 3)
+    chosen = tmp_path / "sheets" / "welcome"  # no suffix: .pdf is added
+    chosen.parent.mkdir()
+    asked: list[str] = []
+
+    def choose_file(_parent: QWidget, caption: str, suggested: str) -> str:
+        asked.append(suggested)
+        return str(chosen)
+
+    hosted = host(qtbot, runner, contoso, run_id, passwords, choose_file=choose_file)
+    page = hosted.page
+    try:
+        page.set_method(DeliveryMethod.WELCOME_SHEET)
+        page.set_message_language("en")
+        qtbot.mouseClick(page.deliver_all_button, Qt.MouseButton.LeftButton)
+        assert len(hosted.confirmations) == 1
+        assert "password" in hosted.confirmations[0]
+        assert asked[0].endswith(".pdf")
+        path = chosen.with_name("welcome.pdf")
+        assert page.last_sheet == path
+        assert hosted.states() == [RowState.DELIVERED] * 3
+        reader = pypdf.PdfReader(str(path))
+        people = contoso.journal.people(run_id)
+        assert len(reader.pages) == len(people)
+        for pdf_page, person in zip(reader.pages, people, strict=True):
+            text = " ".join(pdf_page.extract_text().split())
+            # Text extraction may split a word where glyph runs meet: compare without whitespace too.
+            compact = "".join(text.split())
+            assert "CONFIDENTIAL" in text
+            assert "contains a password" in text
+            assert passwords[person.key] in compact
+            assert person.upn in compact
+            assert "".join(person.display_name.split()) in compact
+        qtbot.waitUntil(
+            lambda: {p.delivery_method for p in contoso.journal.people(run_id)} == {"pdf"}, timeout=WAIT
+        )
+        assert str(path) in page.delivery_status.text()
+    finally:
+        hosted.cleanup()
+
+
+def test_welcome_sheet_cancelled_at_the_warning_writes_nothing(
+    qtbot: QtBot, runner: ServiceRunner, contoso: Admin, tmp_path: Path
+) -> None:
+    run_id, passwords = create(runner, contoso, 1)
+    asked: list[str] = []
+    hosted = host(
+        qtbot,
+        runner,
+        contoso,
+        run_id,
+        passwords,
+        choose_file=lambda *_a: asked.append("asked") or str(tmp_path / "x.pdf"),
+        confirm=False,
+    )
+    try:
+        hosted.page.set_method(DeliveryMethod.WELCOME_SHEET)
+        hosted.page.deliver_all()
+        assert asked == []
+        assert not (tmp_path / "x.pdf").exists()
+        assert hosted.states() == [RowState.READY]
+    finally:
+        hosted.cleanup()
+
+
+# --- resume -----------------------------------------------------------------------------------------------
+
+
+def test_people_of_an_interrupted_run_get_a_new_password_first(
+    qtbot: QtBot, runner: ServiceRunner, sandbox: Sandbox, contoso: Admin
+) -> None:
+    run_id, passwords = create(runner, contoso, 2)
+    hosted = host(qtbot, runner, contoso, run_id, {})  # the app was restarted: no password in memory
+    page = hosted.page
+    try:
+        assert page.reset_notice.isVisible()
+        assert "never stores passwords" in page.reset_notice.text()
+        assert "2 person(s) were created in an earlier session" in page.reset_notice.text()
+        assert hosted.states() == [RowState.READY] * 2
+        assert all(row.reset for row in page.rows)
+        hosted.shot("04-reset-on-resume")
+        new = {row.key: row.password for row in page.rows}
+        assert all(new[key] and new[key] != passwords[key] for key in passwords)
+        page.deliver_all()
+        qtbot.waitUntil(lambda: hosted.states() == [RowState.DELIVERED] * 2, timeout=WAIT)
+        messages = outbox(sandbox)
+        for person in contoso.journal.people(run_id):
+            (mine,) = [m for m in messages if m["to"] == [person.email]]
+            body = html.unescape(mine["body"])
+            assert new[person.key] in body
+            assert passwords[person.key] not in body
+    finally:
+        hosted.cleanup()
+
+
+def test_people_delivered_earlier_are_shown_and_not_reset(
+    qtbot: QtBot, runner: ServiceRunner, contoso: Admin
+) -> None:
+    run_id, passwords = create(runner, contoso, 2)
+    first = contoso.journal.people(run_id)[0]
+    contoso.journal.mark_credentials_delivered(run_id, first.key, "pdf")
+    hosted = host(qtbot, runner, contoso, run_id, {k: v for k, v in passwords.items() if k != first.key})
+    try:
+        assert hosted.states() == [RowState.DELIVERED_EARLIER, RowState.READY]
+        assert not hosted.page.reset_notice.isVisible()
+        assert hosted.page.delivery_table.item(0, 3).text() == "Delivered in an earlier session"
+    finally:
+        hosted.cleanup()
+
+
+# --- keyboard and screen readers ----------------------------------------------------------------------------
+
+
+def test_every_control_has_a_name_a_buddy_and_a_place_in_the_tab_order(
+    qtbot: QtBot, runner: ServiceRunner, contoso: Admin
+) -> None:
+    run_id, passwords = create(runner, contoso, 1)
+    hosted = host(qtbot, runner, contoso, run_id, passwords)
+    page = hosted.page
+    try:
+        buddies = {label.buddy() for label in page.findChildren(QLabel) if label.buddy() is not None}
+        for widget in (page.delivery_method_combo, page.message_language_combo, page.delivery_table):
+            assert widget in buddies, widget.objectName()
+        for widget in (
+            page.delivery_method_combo,
+            page.message_language_combo,
+            page.delivery_table,
+            page.deliver_all_button,
+            page.deliver_selected_button,
+            page.retry_delivery_button,
+        ):
+            assert widget.objectName()
+            assert widget.accessibleName()
+            assert widget.focusPolicy() & Qt.FocusPolicy.TabFocus
+        order = [page.delivery_method_combo]
+        widget = page.delivery_method_combo.nextInFocusChain()
+        while len(order) < 6 and widget is not page.delivery_method_combo:
+            if widget.focusPolicy() & Qt.FocusPolicy.TabFocus and widget.isVisibleTo(page):
+                order.append(widget)
+            widget = widget.nextInFocusChain()
+        assert order == [
+            page.delivery_method_combo,
+            page.message_language_combo,
+            page.delivery_table,
+            page.deliver_all_button,
+            page.deliver_selected_button,
+            page.retry_delivery_button,
+        ]
+        # From the keyboard: pick the clipboard, copy with the mnemonic-free Return on the focused button.
+        page.delivery_method_combo.setFocus()
+        page.set_method(DeliveryMethod.CLIPBOARD)
+        page.deliver_all_button.setFocus()
+        qtbot.keyClick(page.deliver_all_button, Qt.Key.Key_Space)
+        assert hosted.states() == [RowState.DELIVERED]
+    finally:
+        hosted.cleanup()
