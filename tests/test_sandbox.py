@@ -426,7 +426,16 @@ def test_throttling_and_outage_faults(
     clean_faults: Sandbox, https: httpx.Client, web: httpx.Client, status: int, code: str
 ) -> None:
     clean_faults.set_faults(f"{status}=1,retry_after=2s")
-    response = discover(https, clean_faults, "contoso.onmicrosoft.com")
+    # Identity endpoints refuse in OAuth's error shape, which MSAL understands.
+    refused = discover(https, clean_faults, "contoso.onmicrosoft.com")
+    assert refused.status_code == status
+    assert refused.headers["Retry-After"] == "2"
+    oauth = refused.json()
+    assert oauth["error"] == "temporarily_unavailable"
+    assert oauth["error_codes"] == [90033]
+    assert oauth["error_description"].startswith("AADSTS90033: ")
+    # Graph refuses in Graph's error shape.
+    response = https.get(f"{clean_faults['graph']}/me")
     assert response.status_code == status
     assert response.headers["Retry-After"] == "2"
     assert response.headers["request-id"]

@@ -34,7 +34,10 @@ from typing import Any, NoReturn
 from aiohttp import web
 from aiohttp.typedefs import Middleware
 
-from .common import THROTTLED_CODE, THROTTLED_INNER, THROTTLED_MESSAGE, graph_error
+from .common import THROTTLED_CODE, THROTTLED_INNER, THROTTLED_MESSAGE, aad_error, graph_error
+
+TRANSIENT_AADSTS = 90033
+"""AADSTS90033: a transient error (what identity endpoints answer when they shed load)."""
 
 log = logging.getLogger(__name__)
 
@@ -188,6 +191,19 @@ def faults_middleware(box: FaultBox) -> Middleware:
         if p429 or p503:
             roll = box.roll()
             retry = {"Retry-After": faults.retry_after}
+            if roll < p429 + p503 and not request.path.startswith("/v1.0/"):
+                # Identity endpoints answer in OAuth's error shape (MSAL cannot read Graph's).
+                status = 429 if roll < p429 else 503
+                log.info("fault: %d for %s %s", status, request.method, request.path)
+                refusal = aad_error(
+                    request,
+                    "temporarily_unavailable",
+                    TRANSIENT_AADSTS,
+                    "A transient error has occurred. Please try again.",
+                    status=status,
+                )
+                refusal.headers.update(retry)
+                return refusal
             if roll < p429:
                 log.info("fault: 429 for %s %s", request.method, request.path)
                 return throttled(request, faults.retry_after)

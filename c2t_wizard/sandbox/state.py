@@ -43,7 +43,7 @@ WELL_KNOWN_TENANTS: tuple[tuple[str, str], ...] = (
 )
 
 # Cheap scrypt parameters: this is a sandbox that may create hundreds of users quickly.
-_SCRYPT_N, _SCRYPT_R, _SCRYPT_P = 2**11, 8, 1
+_SCRYPT_N, _SCRYPT_R, _SCRYPT_P = 2**8, 8, 1
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);

@@ -1,0 +1,496 @@
+"""The onboarding journal: what was planned, sent, created, delivered and invited, per person, in SQLite.
+
+Every step is written **before** it happens and **after** its answer, each write committed at once (WAL,
+``synchronous=FULL``), so an app killed at any moment (SIGKILL, power loss) finds the truth on restart:
+
+- ``PLANNED``: never sent, or sent and answered "not done, try again" (429, …): safe to send again.
+- ``SENDING``: a request is (or was, when the app died) on the wire: the user may or may not exist.
+- ``CREATED`` / ``EXISTS`` / ``FAILED``: final for the creation step.
+
+``in_doubt`` says that an earlier attempt *may* have created the user (no answer, a dropped connection, a
+5xx): a later "already exists" is then checked against the user's properties before deciding it was ours.
+
+Later steps write into the same rows: ``credentials_pending`` (set when a user is created, cleared by
+``mark_credentials_delivered``), ``delivery_method``, ``invited_at``, ``invite_role``. The summary reads
+it all.
+
+The journal never holds a password or a token: no column is meant for one and no method takes one.
+One ``Journal`` may be used from several threads (one connection guarded by a lock).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+import threading
+import uuid
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from enum import Enum
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from c2t_wizard.config import Paths
+    from c2t_wizard.domain.users import NewUser
+
+JOURNAL_FILE = "journal.sqlite3"
+SCHEMA_VERSION = 1
+_MAX_DETAIL = 500
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS runs (
+    id TEXT PRIMARY KEY,
+    tenant_id TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    finished_at TEXT
+);
+CREATE TABLE IF NOT EXISTS people (
+    run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+    key TEXT NOT NULL,
+    position INTEGER NOT NULL,
+    upn TEXT NOT NULL,
+    username TEXT NOT NULL,
+    domain TEXT NOT NULL,
+    first_name TEXT NOT NULL,
+    last_name TEXT NOT NULL,
+    display_name TEXT NOT NULL,
+    email TEXT NOT NULL,
+    mail_nickname TEXT NOT NULL,
+    state TEXT NOT NULL,
+    user_id TEXT,
+    failure_code TEXT,
+    failure_detail TEXT,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    in_doubt INTEGER NOT NULL DEFAULT 0,
+    first_sent_at TEXT,
+    last_sent_at TEXT,
+    created_at TEXT,
+    updated_at TEXT NOT NULL,
+    credentials_pending INTEGER NOT NULL DEFAULT 0,
+    credentials_delivered_at TEXT,
+    delivery_method TEXT,
+    invited_at TEXT,
+    invite_role TEXT,
+    PRIMARY KEY (run_id, key)
+);
+CREATE INDEX IF NOT EXISTS people_state ON people (run_id, state);
+"""
+
+
+class PersonState(Enum):
+    """Where a person's creation stands."""
+
+    PLANNED = "planned"
+    SENDING = "sending"
+    CREATED = "created"
+    EXISTS = "exists"
+    """The username was taken before this run: reported, never modified."""
+    FAILED = "failed"
+
+    @property
+    def final(self) -> bool:
+        return self in (PersonState.CREATED, PersonState.EXISTS, PersonState.FAILED)
+
+
+class JournalError(Exception):
+    """A journal call that makes no sense (unknown run or person, a duplicate username in a run)."""
+
+
+def person_key(upn: str) -> str:
+    """A person's key within a run: the lower-cased userPrincipalName (Entra compares UPNs that way)."""
+    return upn.strip().lower()
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return None if moment is None else moment.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+def _dt(text: str | None) -> datetime | None:
+    return None if text is None else datetime.fromisoformat(text)
+
+
+@dataclass(frozen=True)
+class PersonRecord:
+    """One person of a run, as the journal knows them."""
+
+    run_id: str
+    key: str
+    position: int
+    upn: str
+    display_name: str
+    first_name: str
+    last_name: str
+    username: str
+    domain: str
+    email: str
+    mail_nickname: str
+    state: PersonState
+    user_id: str | None
+    failure_code: str | None
+    failure_detail: str | None
+    attempts: int
+    in_doubt: bool
+    """An earlier attempt may have created the user (its answer was never seen)."""
+    first_sent_at: datetime | None
+    last_sent_at: datetime | None
+    created_at: datetime | None
+    updated_at: datetime
+    credentials_pending: bool
+    """Created, but the password was never handed over (a later step resets and delivers it)."""
+    credentials_delivered_at: datetime | None
+    delivery_method: str | None
+    invited_at: datetime | None
+    invite_role: str | None
+
+    @property
+    def user(self) -> NewUser:
+        from c2t_wizard.domain.users import NewUser
+
+        return NewUser(
+            first_name=self.first_name,
+            last_name=self.last_name,
+            display_name=self.display_name,
+            username=self.username,
+            domain=self.domain,
+            email=self.email,
+        )
+
+
+@dataclass(frozen=True)
+class RunSummary:
+    """A run and how far its people got."""
+
+    run_id: str
+    tenant_id: str
+    created_at: datetime
+    updated_at: datetime
+    finished_at: datetime | None
+    total: int
+    planned: int
+    sending: int
+    created: int
+    exists: int
+    failed: int
+    credentials_pending: int
+
+    @property
+    def creation_done(self) -> bool:
+        """Nobody is left to create (failures included: they are final until retried)."""
+        return self.planned == 0 and self.sending == 0
+
+
+def _person(row: sqlite3.Row) -> PersonRecord:
+    return PersonRecord(
+        run_id=row["run_id"],
+        key=row["key"],
+        position=row["position"],
+        upn=row["upn"],
+        display_name=row["display_name"],
+        first_name=row["first_name"],
+        last_name=row["last_name"],
+        username=row["username"],
+        domain=row["domain"],
+        email=row["email"],
+        mail_nickname=row["mail_nickname"],
+        state=PersonState(row["state"]),
+        user_id=row["user_id"],
+        failure_code=row["failure_code"],
+        failure_detail=row["failure_detail"],
+        attempts=row["attempts"],
+        in_doubt=bool(row["in_doubt"]),
+        first_sent_at=_dt(row["first_sent_at"]),
+        last_sent_at=_dt(row["last_sent_at"]),
+        created_at=_dt(row["created_at"]),
+        updated_at=datetime.fromisoformat(row["updated_at"]),
+        credentials_pending=bool(row["credentials_pending"]),
+        credentials_delivered_at=_dt(row["credentials_delivered_at"]),
+        delivery_method=row["delivery_method"],
+        invited_at=_dt(row["invited_at"]),
+        invite_role=row["invite_role"],
+    )
+
+
+class Journal:
+    """The journal file: open with ``Journal.open(path)``, ``close()`` when done."""
+
+    def __init__(self, connection: sqlite3.Connection, path: Path) -> None:
+        self._db = connection
+        self.path = path
+        self._lock = threading.RLock()
+        self._depth = 0
+
+    # --- opening ----------------------------------------------------------------------------------------
+
+    @staticmethod
+    def default_path(paths: Paths) -> Path:
+        return paths.data_dir / JOURNAL_FILE
+
+    @classmethod
+    def open(cls, path: Path) -> Journal:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        db = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=10.0)
+        try:
+            db.row_factory = sqlite3.Row
+            mode = db.execute("PRAGMA journal_mode=WAL").fetchone()[0]
+            if str(mode).lower() != "wal":
+                raise JournalError(f"the journal could not switch to WAL mode (got {mode!r})")
+            db.execute("PRAGMA synchronous=FULL")
+            db.execute("PRAGMA foreign_keys=ON")
+            db.executescript(_SCHEMA)
+            db.execute(
+                "INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),)
+            )
+        except BaseException:
+            db.close()
+            raise
+        return cls(db, path)
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    def __enter__(self) -> Journal:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def journal_mode(self) -> str:
+        with self._lock:
+            return str(self._db.execute("PRAGMA journal_mode").fetchone()[0])
+
+    # --- writing ----------------------------------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[None]:
+        """Group writes into one commit (nested calls join the outer one)."""
+        with self._lock:
+            if self._depth == 0:
+                self._db.execute("BEGIN IMMEDIATE")
+            self._depth += 1
+            try:
+                yield
+            except BaseException:
+                self._depth -= 1
+                if self._depth == 0:
+                    self._db.execute("ROLLBACK")
+                raise
+            self._depth -= 1
+            if self._depth == 0:
+                self._db.execute("COMMIT")
+
+    def _update(self, run_id: str, keys: Iterable[str], assignments: str, values: Sequence[Any]) -> None:
+        now = _iso(_now())
+        with self.transaction():
+            for key in keys:
+                cursor = self._db.execute(
+                    f"UPDATE people SET {assignments}, updated_at = ? WHERE run_id = ? AND key = ?",  # noqa: S608
+                    (*values, now, run_id, key),
+                )
+                if cursor.rowcount != 1:
+                    raise JournalError(f"no person {key!r} in run {run_id!r}")
+            self._db.execute("UPDATE runs SET updated_at = ? WHERE id = ?", (now, run_id))
+
+    def start_run(self, tenant_id: str, people: Sequence[NewUser]) -> str:
+        """A new run with everyone ``PLANNED``; returns its id. Two people with one username: JournalError."""
+        keys = [person_key(user.upn) for user in people]
+        twice = sorted(key for key, count in Counter(keys).items() if count > 1)
+        if twice:
+            raise JournalError(f"the same username appears twice: {', '.join(twice)}")
+        run_id = uuid.uuid4().hex
+        now = _iso(_now())
+        with self.transaction():
+            self._db.execute(
+                "INSERT INTO runs (id, tenant_id, created_at, updated_at) VALUES (?, ?, ?, ?)",
+                (run_id, tenant_id, now, now),
+            )
+            self._db.executemany(
+                "INSERT INTO people (run_id, key, position, upn, username, domain, first_name, last_name, "
+                "display_name, email, mail_nickname, state, updated_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (
+                        run_id,
+                        key,
+                        position,
+                        user.upn,
+                        user.username,
+                        user.domain,
+                        user.first_name,
+                        user.last_name,
+                        user.display_name,
+                        user.email,
+                        user.mail_nickname,
+                        PersonState.PLANNED.value,
+                        now,
+                    )
+                    for position, (key, user) in enumerate(zip(keys, people, strict=True))
+                ],
+            )
+        return run_id
+
+    def mark_sending(self, run_id: str, keys: Iterable[str]) -> None:
+        """Before a request: these people are on the wire (counts an attempt, stamps the first send)."""
+        now = _iso(_now())
+        self._update(
+            run_id,
+            keys,
+            "state = ?, attempts = attempts + 1, first_sent_at = COALESCE(first_sent_at, ?), "
+            "last_sent_at = ?",
+            (PersonState.SENDING.value, now, now),
+        )
+
+    def mark_retry(self, run_id: str, keys: Iterable[str], *, in_doubt: bool) -> None:
+        """An answer that says "not done, try again" (back to ``PLANNED``); ``in_doubt``: the attempt may
+        have created the user all the same (no answer seen, a 5xx)."""
+        self._update(
+            run_id,
+            keys,
+            "state = ?, in_doubt = MAX(in_doubt, ?)",
+            (PersonState.PLANNED.value, int(in_doubt)),
+        )
+
+    def mark_created(self, run_id: str, key: str, user_id: str, *, credentials_pending: bool = True) -> None:
+        self._update(
+            run_id,
+            [key],
+            "state = ?, user_id = ?, created_at = COALESCE(created_at, ?), credentials_pending = ?, "
+            "failure_code = NULL, failure_detail = NULL",
+            (PersonState.CREATED.value, user_id, _iso(_now()), int(credentials_pending)),
+        )
+
+    def mark_exists(
+        self, run_id: str, key: str, user_id: str | None = None, *, code: str | None = None, detail: str = ""
+    ) -> None:
+        """The username belonged to someone before this run: never touched. ``code``/``detail`` say why."""
+        self._update(
+            run_id,
+            [key],
+            "state = ?, user_id = ?, credentials_pending = 0, failure_code = ?, failure_detail = ?",
+            (PersonState.EXISTS.value, user_id, code, detail[:_MAX_DETAIL] or None),
+        )
+
+    def mark_failed(self, run_id: str, key: str, code: str, detail: str = "") -> None:
+        """``detail`` is technical (Graph's code and message), never a secret; it is cut to 500 characters."""
+        self._update(
+            run_id,
+            [key],
+            "state = ?, failure_code = ?, failure_detail = ?",
+            (PersonState.FAILED.value, code, detail[:_MAX_DETAIL]),
+        )
+
+    def requeue(self, run_id: str, keys: Iterable[str] | None = None) -> list[str]:
+        """Failed people (all, or these) back to ``PLANNED`` for another try; returns the keys requeued."""
+        with self.transaction():
+            rows = self._db.execute(
+                "SELECT key FROM people WHERE run_id = ? AND state = ?", (run_id, PersonState.FAILED.value)
+            ).fetchall()
+            failed = [row["key"] for row in rows]
+            chosen = failed if keys is None else [key for key in keys if key in set(failed)]
+            if chosen:
+                self._update(
+                    run_id,
+                    chosen,
+                    "state = ?, failure_code = NULL, failure_detail = NULL",
+                    (PersonState.PLANNED.value,),
+                )
+            self._db.execute("UPDATE runs SET finished_at = NULL WHERE id = ?", (run_id,))
+        return chosen
+
+    def mark_credentials_delivered(self, run_id: str, key: str, method: str) -> None:
+        """The credentials step handed the (reset) password over by ``method`` (e.g. "sendmail", "pdf")."""
+        self._update(
+            run_id,
+            [key],
+            "credentials_pending = 0, credentials_delivered_at = ?, delivery_method = ?",
+            (_iso(_now()), method),
+        )
+
+    def mark_invited(self, run_id: str, key: str, role: str) -> None:
+        """The portal step invited this person with ``role``."""
+        self._update(run_id, [key], "invited_at = ?, invite_role = ?", (_iso(_now()), role))
+
+    def finish_run(self, run_id: str) -> None:
+        """The onboarding is over (the summary was shown): no longer offered for resuming."""
+        with self.transaction():
+            cursor = self._db.execute(
+                "UPDATE runs SET finished_at = ?, updated_at = ? WHERE id = ?",
+                (_iso(_now()), _iso(_now()), run_id),
+            )
+            if cursor.rowcount != 1:
+                raise JournalError(f"no run {run_id!r}")
+
+    # --- reading ----------------------------------------------------------------------------------------
+
+    def people(self, run_id: str) -> list[PersonRecord]:
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT * FROM people WHERE run_id = ? ORDER BY position", (run_id,)
+            ).fetchall()
+        return [_person(row) for row in rows]
+
+    def person(self, run_id: str, key: str) -> PersonRecord:
+        with self._lock:
+            row = self._db.execute(
+                "SELECT * FROM people WHERE run_id = ? AND key = ?", (run_id, key)
+            ).fetchone()
+        if row is None:
+            raise JournalError(f"no person {key!r} in run {run_id!r}")
+        return _person(row)
+
+    def run(self, run_id: str) -> RunSummary:
+        summaries = self._summaries("WHERE r.id = ?", (run_id,))
+        if not summaries:
+            raise JournalError(f"no run {run_id!r}")
+        return summaries[0]
+
+    def unfinished_runs(self, tenant_id: str | None = None) -> list[RunSummary]:
+        """Runs not finished yet (newest first): someone left to create, or the onboarding not closed."""
+        if tenant_id is None:
+            return self._summaries("WHERE r.finished_at IS NULL", ())
+        return self._summaries("WHERE r.finished_at IS NULL AND r.tenant_id = ?", (tenant_id,))
+
+    def _summaries(self, where: str, args: tuple[Any, ...]) -> list[RunSummary]:
+        query = (  # ``where`` is one of two fixed clauses; values are bound
+            "SELECT r.id, r.tenant_id, r.created_at, r.updated_at, r.finished_at, COUNT(p.key) AS total, "  # noqa: S608
+            "COALESCE(SUM(p.state = 'planned'), 0) AS planned, "
+            "COALESCE(SUM(p.state = 'sending'), 0) AS sending, "
+            "COALESCE(SUM(p.state = 'created'), 0) AS created, "
+            "COALESCE(SUM(p.state = 'exists'), 0) AS exists_, "
+            "COALESCE(SUM(p.state = 'failed'), 0) AS failed, "
+            "COALESCE(SUM(p.credentials_pending), 0) AS pending "
+            f"FROM runs r LEFT JOIN people p ON p.run_id = r.id {where} "
+            "GROUP BY r.id ORDER BY r.created_at DESC, r.id"
+        )
+        with self._lock:
+            rows = self._db.execute(query, args).fetchall()
+        return [
+            RunSummary(
+                run_id=row["id"],
+                tenant_id=row["tenant_id"],
+                created_at=datetime.fromisoformat(row["created_at"]),
+                updated_at=datetime.fromisoformat(row["updated_at"]),
+                finished_at=_dt(row["finished_at"]),
+                total=row["total"],
+                planned=row["planned"],
+                sending=row["sending"],
+                created=row["created"],
+                exists=row["exists_"],
+                failed=row["failed"],
+                credentials_pending=row["pending"],
+            )
+            for row in rows
+        ]

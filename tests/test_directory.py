@@ -1,0 +1,604 @@
+"""Bulk user creation through the real msgraph-sdk against a private sandbox: batches, throttling, faults,
+idempotency (ours vs. someone else's), cancel and resume, eventual consistency, username availability."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import random
+import ssl
+from collections.abc import AsyncIterator, Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+import httpx
+import pytest
+from conftest import Sandbox, start_sandbox
+
+from c2t_wizard.config import Endpoints
+from c2t_wizard.domain.users import NewUser
+from c2t_wizard.services.auth import AuthService
+from c2t_wizard.services.backend import Backend
+from c2t_wizard.services.directory import (
+    CreationProgress,
+    DirectoryService,
+    FailureCode,
+    NotVisibleError,
+    _is_ours,
+    classify_error,
+    parse_retry_after,
+)
+from c2t_wizard.services.graph import GraphSession
+from c2t_wizard.services.journal import Journal, PersonRecord, PersonState
+
+pytestmark = pytest.mark.filterwarnings(
+    "ignore:This class is deprecated:DeprecationWarning:msgraph.generated.*"
+)
+
+DOMAIN = "contoso.onmicrosoft.com"
+
+
+@pytest.fixture(scope="module")
+def box(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sandbox]:
+    """A private sandbox: the demo tenant's users are counted exactly (each test its own name prefix)."""
+    sandbox = start_sandbox(tmp_path_factory.mktemp("directory-sandbox"), "--log-level", "WARNING")
+    try:
+        yield sandbox
+    finally:
+        sandbox.stop()
+
+
+@pytest.fixture
+def sandbox_box(box: Sandbox) -> Iterator[Sandbox]:
+    box.set_faults("")
+    _set_quota(box, "3000/150s")
+    try:
+        yield box
+    finally:
+        box.set_faults("")
+        _set_quota(box, "3000/150s")
+
+
+@pytest.fixture
+def journal(tmp_path: Path) -> Iterator[Journal]:
+    opened = Journal.open(tmp_path / "data" / "journal.sqlite3")
+    try:
+        yield opened
+    finally:
+        opened.close()
+
+
+def _set_quota(box: Sandbox, spec: str) -> None:
+    httpx.post(f"{box.base}/_sandbox/quota", json={"writeQuota": spec}, timeout=5, trust_env=False)
+
+
+def people(prefix: str, count: int, domain: str = DOMAIN) -> list[NewUser]:
+    return [
+        NewUser(
+            first_name=f"First{i}",
+            last_name=f"{prefix.title()}",
+            display_name=f"First{i} {prefix.title()}",
+            username=f"{prefix}.{i}",
+            domain=domain,
+            email=f"{prefix}.{i}@partner-example.com",
+        )
+        for i in range(count)
+    ]
+
+
+def tenant_users(box: Sandbox, prefix: str) -> dict[str, dict[str, Any]]:
+    """The demo tenant's users whose username starts with ``prefix.``, by lower-case UPN (asserting none
+    appears twice)."""
+    response = httpx.get(f"{box.base}/_sandbox/users", params={"tenant": DOMAIN}, timeout=10, trust_env=False)
+    response.raise_for_status()
+    found = [u for u in response.json()["users"] if u["upn"].lower().startswith(prefix.lower() + ".")]
+    by_upn = {u["upn"].lower(): u for u in found}
+    assert len(by_upn) == len(found), "a user appears twice"
+    return by_upn
+
+
+@contextlib.asynccontextmanager
+async def directory(box: Sandbox, journal: Journal, **options: Any) -> AsyncIterator[DirectoryService]:
+    """A DirectoryService signed in as the demo tenant's administrator (ROPC), closed afterwards."""
+    backend = Backend(Endpoints.from_sandbox_line(box.info))
+    auth = AuthService(backend)
+    admin = box.info["demo"]["admin"]
+    await auth.sign_in_with_password(admin["username"], admin["password"])
+    session = GraphSession(backend, auth)
+    try:
+        await session.client()  # sign-in and client before any fault is switched on
+        yield DirectoryService(session, journal, **options)
+    finally:
+        await session.aclose()
+        await backend.aclose()
+
+
+class Waits:
+    """An injected ``sleep``: records each wait and waits (almost) nothing."""
+
+    def __init__(self) -> None:
+        self.waits: list[float] = []
+
+    async def __call__(self, seconds: float) -> None:
+        self.waits.append(seconds)
+        await asyncio.sleep(0.001)
+
+
+async def post_user_directly(box: Sandbox, auth_box_user: NewUser, display_name: str | None = None) -> str:
+    """Create a user with plain HTTP (someone else, or an earlier attempt whose answer was lost)."""
+    backend = Backend(Endpoints.from_sandbox_line(box.info))
+    auth = AuthService(backend)
+    admin = box.info["demo"]["admin"]
+    await auth.sign_in_with_password(admin["username"], admin["password"])
+    token = await auth.access_token()
+    await backend.aclose()
+    body = {
+        "accountEnabled": True,
+        "displayName": display_name or auth_box_user.display_name,
+        "mailNickname": auth_box_user.mail_nickname,
+        "userPrincipalName": auth_box_user.upn,
+        "passwordProfile": {"password": "Someone-Else's-Passw0rd", "forceChangePasswordNextSignIn": True},
+        "otherMails": [auth_box_user.email],
+    }
+    verify = ssl.create_default_context(cafile=str(box.info["ca_cert"]))
+    async with httpx.AsyncClient(verify=verify, trust_env=False, timeout=10) as client:
+        response = await client.post(
+            f"{box.info['graph']}/users", json=body, headers={"Authorization": f"Bearer {token}"}
+        )
+    assert response.status_code == 201, response.text
+    return str(response.json()["id"])
+
+
+def states(journal: Journal, run_id: str) -> dict[PersonState, int]:
+    counts: dict[PersonState, int] = {}
+    for record in journal.people(run_id):
+        counts[record.state] = counts.get(record.state, 0) + 1
+    return counts
+
+
+# --- the happy path ----------------------------------------------------------------------------------
+
+
+def test_45_users_are_created_in_batches_without_a_licence(sandbox_box: Sandbox, journal: Journal) -> None:
+    box = sandbox_box
+    staff = people("happy", 45)
+    run_id = journal.start_run(box.info["demo"]["tenant_id"], staff)
+    reports: list[CreationProgress] = []
+    batches: list[int] = []
+
+    async def run() -> Any:
+        async with directory(box, journal) as service:
+            original = service.post_batch
+
+            async def counting(client: Any, items: Any) -> Any:
+                batches.append(len(items))
+                return await original(client, items)
+
+            service.post_batch = counting  # type: ignore[method-assign]
+            return await service.create_users(run_id, report=reports.append)
+
+    result = asyncio.run(run())
+
+    assert sorted(batches) == [5, 20, 20]
+    assert (result.created, result.existed, result.failed, result.remaining) == (45, 0, 0, 0)
+    assert not result.cancelled
+    created = tenant_users(box, "happy")
+    assert set(created) == {u.upn.lower() for u in staff}
+    for user in staff:
+        entry = created[user.upn.lower()]
+        assert entry["accountEnabled"] is True
+        assert entry["forceChangePasswordNextSignIn"] is True
+        assert entry["otherMails"] == [user.email]
+        assert entry["usageLocation"] is None  # no licence, nothing licence-related
+        assert entry["mailNickname"] == user.mail_nickname
+        assert (entry["givenName"], entry["surname"], entry["displayName"]) == (
+            user.first_name,
+            user.last_name,
+            user.display_name,
+        )
+    records = journal.people(run_id)
+    assert {r.state for r in records} == {PersonState.CREATED}
+    assert {r.key: r.user_id for r in records} == {upn: entry["id"] for upn, entry in created.items()}
+    assert all(r.credentials_pending and r.attempts == 1 for r in records)
+    # Passwords: one per person, different, known to this process only.
+    assert set(result.passwords) == {r.key for r in records}
+    assert len(set(result.passwords.values())) == 45
+    assert result.needs_password_reset == ()
+    assert "passwords" not in repr(result) or "Passw" not in repr(result)
+    for password in result.passwords.values():
+        assert password not in repr(result)
+    # Progress: first report before anything, counts never go back, the last one says done.
+    assert (reports[0].created, reports[0].remaining, reports[0].total) == (0, 45, 45)
+    assert [r.created for r in reports] == sorted(r.created for r in reports)
+    assert (reports[-1].created, reports[-1].remaining) == (45, 0)
+    assert reports[-1].last is not None
+    # The journal files never saw a password.
+    journal_bytes = b"".join(p.read_bytes() for p in journal.path.parent.iterdir())
+    assert staff[0].email.encode() in journal_bytes
+    for password in result.passwords.values():
+        assert password.encode() not in journal_bytes
+
+
+def test_users_that_existed_before_are_reported_and_never_modified(
+    sandbox_box: Sandbox, journal: Journal
+) -> None:
+    box = sandbox_box
+    staff = people("prior", 6)
+    existing = staff[:3]
+
+    async def run() -> Any:
+        for user in existing:
+            await post_user_directly(box, user, display_name="Someone Else")
+        before = tenant_users(box, "prior")
+        run_id = journal.start_run(box.info["demo"]["tenant_id"], staff)
+        async with directory(box, journal) as service:
+            return before, await service.create_users(run_id)
+
+    before, result = asyncio.run(run())
+
+    assert (result.created, result.existed, result.failed) == (3, 3, 0)
+    after = tenant_users(box, "prior")
+    assert len(after) == 6
+    for user in existing:
+        assert after[user.upn.lower()] == before[user.upn.lower()]  # untouched: name, dates, everything
+        record = next(r for r in result.people if r.key == user.upn.lower())
+        assert record.state is PersonState.EXISTS
+        assert record.failure_code == FailureCode.DUPLICATE_EXISTED.value
+        assert record.failure_detail is not None
+        assert "already exists" in record.failure_detail
+        assert not record.credentials_pending
+        assert record.key not in result.passwords
+
+
+def test_validation_failures_are_final_with_a_code(sandbox_box: Sandbox, journal: Journal) -> None:
+    box = sandbox_box
+    good = people("valid", 2)
+    unverified = people("unverified", 1, domain="not-ours.example.com")[0]
+    weak = people("weakpw", 1)[0]
+    long_name = NewUser("Long", "Name", "x" * 300, "longname.0", DOMAIN, "long@partner-example.com")
+    run_id = journal.start_run(box.info["demo"]["tenant_id"], [*good, unverified, weak, long_name])
+
+    async def run() -> Any:
+        async with directory(box, journal) as service:
+            return await service.create_users(run_id, passwords={weak.upn.lower(): "weak1"})
+
+    result = asyncio.run(run())
+    by_key = {r.key: r for r in result.people}
+    assert result.created == 2
+    assert by_key[unverified.upn.lower()].failure_code == FailureCode.DOMAIN_NOT_VERIFIED.value
+    assert by_key[weak.upn.lower()].failure_code == FailureCode.PASSWORD_POLICY.value
+    assert by_key[long_name.upn.lower()].failure_code == FailureCode.INVALID_PROPERTY.value
+    for key in (unverified.upn.lower(), weak.upn.lower(), long_name.upn.lower()):
+        assert by_key[key].state is PersonState.FAILED
+        assert by_key[key].attempts == 1  # a 400 is final, never retried
+        assert "weak1" not in (by_key[key].failure_detail or "")
+    assert len(tenant_users(box, "valid")) == 2
+    assert tenant_users(box, "weakpw") == {}
+    assert tenant_users(box, "longname") == {}
+
+
+# --- faults, throttling, idempotency -----------------------------------------------------------------
+
+
+def test_faults_leave_exactly_n_users_and_a_true_journal(sandbox_box: Sandbox, journal: Journal) -> None:
+    box = sandbox_box
+    staff = people("faulty", 80)
+    run_id = journal.start_run(box.info["demo"]["tenant_id"], staff)
+
+    async def run() -> Any:
+        async with directory(box, journal, rng=random.Random(7)) as service:
+            box.set_faults(
+                "429=0.2,503=0.05,drop_after_commit=0.05,drop_before_commit=0.05,"
+                "batch429=0.05,424=0.05,retry_after=50ms"
+            )
+            return await service.create_users(run_id)
+
+    result = asyncio.run(run())
+    box.set_faults("")
+    created = tenant_users(box, "faulty")
+    assert set(created) == {u.upn.lower() for u in staff}  # exactly N, none twice
+    assert (result.created, result.existed, result.failed, result.remaining) == (80, 0, 0, 0)
+    records = journal.people(run_id)
+    assert {r.key: r.user_id for r in records} == {upn: entry["id"] for upn, entry in created.items()}
+    assert any(r.attempts > 1 for r in records)  # the faults did hit
+    # A password is handed out only when every attempt carried it (all attempts were this process's).
+    assert set(result.passwords) == {r.key for r in records}
+
+
+def test_lost_answers_are_recognised_as_ours_and_others_are_not(
+    sandbox_box: Sandbox, journal: Journal
+) -> None:
+    """The app sent a batch and died before the answer: the users exist. On resume, "already exists" is
+    ours when the user is the one we sent; someone else's user with the same username is not."""
+    box = sandbox_box
+    staff = people("lost", 4)
+    run_id = journal.start_run(box.info["demo"]["tenant_id"], staff)
+    keys = [r.key for r in journal.people(run_id)]
+
+    async def run() -> Any:
+        journal.mark_sending(run_id, keys[:3])  # on the wire when the app died ...
+        await post_user_directly(box, staff[0])  # ... and these two were committed
+        await post_user_directly(box, staff[1])
+        await post_user_directly(box, staff[2], display_name="Not The Same Person")  # someone else's
+        async with directory(box, journal) as service:
+            return await service.create_users(run_id)
+
+    result = asyncio.run(run())
+    by_key = {r.key: r for r in result.people}
+    assert by_key[keys[0]].state is PersonState.CREATED
+    assert by_key[keys[1]].state is PersonState.CREATED
+    assert by_key[keys[2]].state is PersonState.EXISTS
+    assert by_key[keys[3]].state is PersonState.CREATED
+    # The two recovered users were created with a password this process never knew: reset before delivery.
+    assert set(result.needs_password_reset) == {keys[0], keys[1]}
+    assert set(result.passwords) == {keys[3]}
+    assert len(tenant_users(box, "lost")) == 4
+
+
+def test_is_ours_compares_properties_and_time() -> None:
+    sent = datetime(2026, 1, 1, 12, 0, 0, 500000, tzinfo=UTC)
+    record = SimpleNamespace(
+        display_name="Ada Admin",
+        mail_nickname="ada",
+        email="ada@example.com",
+        first_sent_at=sent,
+    )
+
+    def user(**changes: Any) -> Any:
+        values = {
+            "display_name": "Ada Admin",
+            "mail_nickname": "Ada",
+            "other_mails": ["ADA@example.com"],
+            "created_date_time": sent.replace(microsecond=0),
+        }
+        values.update(changes)
+        return SimpleNamespace(**values)
+
+    person: PersonRecord = record  # type: ignore[assignment]
+    assert _is_ours(person, user())
+    assert _is_ours(person, user(created_date_time=sent - timedelta(seconds=30)))  # clock skew
+    assert not _is_ours(person, user(created_date_time=sent - timedelta(days=3)))  # there before us
+    assert not _is_ours(person, user(display_name="Ada Other"))
+    assert not _is_ours(person, user(mail_nickname="ada2"))
+    assert not _is_ours(person, user(other_mails=[]))
+    assert not _is_ours(person, user(created_date_time=None))
+    never_sent: PersonRecord = SimpleNamespace(**{**vars(record), "first_sent_at": None})  # type: ignore[assignment]
+    assert not _is_ours(never_sent, user())
+
+
+def test_per_item_retry_after_is_honoured(sandbox_box: Sandbox, journal: Journal) -> None:
+    box = sandbox_box
+    staff = people("patient", 40)
+    run_id = journal.start_run(box.info["demo"]["tenant_id"], staff)
+    waits = Waits()
+
+    async def run() -> Any:
+        async with directory(box, journal, sleep=waits) as service:
+            box.set_faults("429=0.3,retry_after=7s")
+            return await service.create_users(run_id)
+
+    result = asyncio.run(run())
+    assert result.created == 40
+    assert waits.waits
+    assert set(waits.waits) == {7.0}  # exactly the items' Retry-After, never a guess
+    assert len(tenant_users(box, "patient")) == 40
+
+
+def test_whole_batch_throttling_is_waited_out(sandbox_box: Sandbox, journal: Journal) -> None:
+    box = sandbox_box
+    staff = people("wholebatch", 45)
+    run_id = journal.start_run(box.info["demo"]["tenant_id"], staff)
+    waits = Waits()
+
+    async def run() -> Any:
+        async with directory(box, journal, sleep=waits, batch_size=5) as service:
+            box.set_faults("batch429=0.5,424=0.3,retry_after=4s")  # 9 batches: some surely hit
+            return await service.create_users(run_id)
+
+    result = asyncio.run(run())
+    assert result.created == 45
+    assert 4.0 in waits.waits  # a throttled batch: its Retry-After
+    assert all(w == 4.0 or w <= 2.0 for w in waits.waits)  # a 424 has none: back-off with jitter
+    assert len(tenant_users(box, "wholebatch")) == 45
+
+
+def test_the_write_quota_is_waited_out(sandbox_box: Sandbox, journal: Journal) -> None:
+    """Graph's identity write quota (tiny here: 20 writes a second): items answered 429, Retry-After 1."""
+    box = sandbox_box
+    staff = people("quota", 45)
+    run_id = journal.start_run(box.info["demo"]["tenant_id"], staff)
+
+    async def run() -> Any:
+        async with directory(box, journal) as service:
+            _set_quota(box, "20/1s")
+            return await service.create_users(run_id)
+
+    result = asyncio.run(run())
+    assert result.created == 45
+    assert max(r.attempts for r in result.people) > 1
+    assert len(tenant_users(box, "quota")) == 45
+
+
+def test_waiting_is_bounded(sandbox_box: Sandbox, journal: Journal) -> None:
+    box = sandbox_box
+    staff = people("throttled", 25)
+    run_id = journal.start_run(box.info["demo"]["tenant_id"], staff)
+    waits = Waits()
+
+    async def run() -> Any:
+        async with directory(box, journal, sleep=waits, max_total_wait=25.0) as service:
+            box.set_faults("429=1,retry_after=10s")
+            return await service.create_users(run_id)
+
+    result = asyncio.run(run())
+    assert result.failed == 25
+    for record in result.people:
+        assert record.state is PersonState.FAILED
+        assert record.failure_code == FailureCode.THROTTLED_TOO_LONG.value
+        assert record.attempts == 3  # sent, waited 10, sent, waited 10 (20 s), the next 10 s is too many
+        assert record.failure_detail is not None
+        assert "20 s" in record.failure_detail
+        assert "429" in record.failure_detail
+    assert sum(waits.waits) <= 25.0 * 2  # two groups (20 + 5), each waited 20 s at most
+    assert tenant_users(box, "throttled") == {}
+    # Failed people can be tried again later (e.g. the summary's retry button).
+    box.set_faults("")
+    assert len(journal.requeue(run_id)) == 25
+
+
+# --- cancel and resume -------------------------------------------------------------------------------
+
+
+def test_cancel_stops_new_batches_and_the_run_resumes(sandbox_box: Sandbox, journal: Journal) -> None:
+    box = sandbox_box
+    staff = people("cancel", 60)
+    run_id = journal.start_run(box.info["demo"]["tenant_id"], staff)
+
+    async def run() -> Any:
+        async with directory(box, journal, batch_size=5, max_in_flight=2) as service:
+            box.set_faults("latency=100ms")
+
+            def report(progress: CreationProgress) -> None:
+                if progress.created >= 10:
+                    service.cancel_creation(run_id)
+
+            first = await service.create_users(run_id, report=report)
+            middle = states(journal, run_id)
+            in_tenant = len(tenant_users(box, "cancel"))
+            second = await service.create_users(run_id)
+            return first, middle, in_tenant, second
+
+    first, middle, in_tenant, second = asyncio.run(run())
+    assert first.cancelled
+    assert 10 <= first.created < 60
+    assert middle.get(PersonState.SENDING, 0) == 0  # in-flight batches finished and were recorded
+    assert middle[PersonState.PLANNED] == 60 - first.created
+    assert in_tenant == first.created  # the journal is true
+    assert [s.run_id for s in journal.unfinished_runs()] == [run_id]
+    assert not second.cancelled
+    assert (second.created, second.remaining) == (60, 0)
+    assert len(tenant_users(box, "cancel")) == 60
+    assert all(r.attempts == 1 for r in second.people)  # nobody sent twice
+    assert set(second.passwords) == {r.key for r in second.people}  # same process: all passwords known
+
+
+def test_cancelling_the_task_lets_in_flight_batches_finish(sandbox_box: Sandbox, journal: Journal) -> None:
+    box = sandbox_box
+    staff = people("taskcancel", 40)
+    run_id = journal.start_run(box.info["demo"]["tenant_id"], staff)
+
+    async def run() -> None:
+        async with directory(box, journal, batch_size=5, max_in_flight=2) as service:
+            box.set_faults("latency=150ms")
+            started = asyncio.Event()
+
+            def report(progress: CreationProgress) -> None:
+                if progress.created >= 5:
+                    started.set()
+
+            task = asyncio.create_task(service.create_users(run_id, report=report))
+            await started.wait()
+            task.cancel()
+            with pytest.raises(asyncio.CancelledError):
+                await task
+
+    asyncio.run(run())
+    counts = states(journal, run_id)
+    assert counts.get(PersonState.SENDING, 0) == 0
+    assert len(tenant_users(box, "taskcancel")) == counts[PersonState.CREATED]
+    assert counts[PersonState.PLANNED] > 0
+
+
+# --- reading users back ------------------------------------------------------------------------------
+
+
+def test_wait_until_visible_rides_out_replication_lag(sandbox_box: Sandbox, journal: Journal) -> None:
+    box = sandbox_box
+    staff = people("lag", 3)
+    run_id = journal.start_run(box.info["demo"]["tenant_id"], staff)
+
+    async def run() -> Any:
+        async with directory(box, journal) as service:
+            box.set_faults("consistency_delay=1s")
+            result = await service.create_users(run_id)
+            before = await service.get_user(staff[0].upn)
+            ids = [await service.wait_until_visible(user.upn, timeout=20) for user in staff]
+            with pytest.raises(NotVisibleError):
+                await service.wait_until_visible(f"nobody@{DOMAIN}", timeout=0.5)
+            return result, before, ids
+
+    result, before, ids = asyncio.run(run())
+    assert before is None  # just created: not readable yet
+    assert ids == [r.user_id for r in result.people]
+
+
+def test_is_username_free(sandbox_box: Sandbox, journal: Journal) -> None:
+    box = sandbox_box
+    waits = Waits()
+
+    async def run() -> tuple[bool | None, bool | None, bool | None]:
+        async with directory(box, journal, sleep=waits) as service:
+            await service.warm_up()  # prepares, sends nothing
+            taken = await service.is_username_free(box.info["demo"]["admin"]["username"])
+            free = await service.is_username_free(f"surely.free.name@{DOMAIN}")
+            box.set_faults("503=1,retry_after=2s")
+            unknown = await service.is_username_free(f"surely.free.name@{DOMAIN}", max_wait=5)
+            return taken, free, unknown
+
+    assert asyncio.run(run()) == (False, True, None)
+    assert waits.waits == [2.0, 2.0]  # retried after Retry-After, then "can't tell", never "free"
+
+
+# --- pure rules --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("status", "code", "message", "expected"),
+    [
+        (400, "Request_BadRequest",
+         "Another object with the same value for property userPrincipalName already exists.",
+         FailureCode.DUPLICATE_EXISTED),
+        (400, "Request_BadRequest",
+         "The specified password does not comply with password complexity requirements. "
+         "Please provide a different password.", FailureCode.PASSWORD_POLICY),
+        (400, "Request_BadRequest",
+         "The domain portion of the userPrincipalName property is invalid. You must use one of the verified "
+         "domain names in your organization.", FailureCode.DOMAIN_NOT_VERIFIED),
+        (400, "Request_BadRequest", "Invalid value specified for property 'mailNickname' of resource 'User'.",
+         FailureCode.INVALID_PROPERTY),
+        (403, "Authorization_RequestDenied", "Insufficient privileges to complete the operation.",
+         FailureCode.FORBIDDEN),
+        (500, "InternalServerError", "", FailureCode.SERVER),
+        (409, "Conflict", "", FailureCode.UNKNOWN),
+    ],
+)  # fmt: skip
+def test_classify_error(status: int, code: str, message: str, expected: FailureCode) -> None:
+    assert classify_error(status, code, message) is expected
+
+
+def test_duplicate_is_recognised_by_its_details_too() -> None:
+    details = [{"target": "userPrincipalName", "code": "ObjectConflict"}]
+    assert classify_error(400, "Request_BadRequest", "", details) is FailureCode.DUPLICATE_EXISTED
+
+
+def test_parse_retry_after() -> None:
+    now = datetime(2026, 1, 1, 12, 0, 0, tzinfo=UTC)
+    assert parse_retry_after("2.128") == pytest.approx(2.128)
+    assert parse_retry_after("7") == 7.0
+    assert parse_retry_after(None) is None
+    assert parse_retry_after("") is None
+    assert parse_retry_after("soon") is None
+    assert parse_retry_after("Thu, 01 Jan 2026 12:00:30 GMT", now=now) == 30.0
+    assert parse_retry_after("-3") == 0.0
+    assert parse_retry_after("99999") == 300.0
+
+
+def test_backoff_grows_with_jitter_and_is_capped() -> None:
+    service = DirectoryService(None, None, rng=random.Random(1))  # type: ignore[arg-type]
+    first = [service.backoff(1) for _ in range(50)]
+    assert all(0.25 <= d <= 0.5 for d in first)
+    assert len(set(first)) > 1
+    assert all(2.0 <= service.backoff(4) <= 4.0 for _ in range(20))
+    assert all(15.0 <= service.backoff(30) <= 30.0 for _ in range(20))

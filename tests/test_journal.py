@@ -1,0 +1,244 @@
+"""The onboarding journal: states, WAL, reopening, unfinished runs, and no secret ever stored."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from pathlib import Path
+
+import pytest
+
+from c2t_wizard.domain.passwords import generate_password
+from c2t_wizard.domain.users import NewUser
+from c2t_wizard.services.journal import (
+    Journal,
+    JournalError,
+    PersonState,
+    person_key,
+)
+
+TENANT = "11111111-2222-3333-4444-555555555555"
+
+
+def person(i: int, domain: str = "contoso.onmicrosoft.com") -> NewUser:
+    return NewUser(
+        first_name=f"First{i}",
+        last_name=f"Last{i}",
+        display_name=f"First{i} Last{i}",
+        username=f"User.{i}",
+        domain=domain,
+        email=f"user{i}@example.com",
+    )
+
+
+@pytest.fixture
+def journal(tmp_path: Path) -> Journal:
+    opened = Journal.open(tmp_path / "data" / "journal.sqlite3")
+    yield opened  # type: ignore[misc]
+    opened.close()
+
+
+def test_a_new_run_plans_everyone_in_order(journal: Journal) -> None:
+    run = journal.start_run(TENANT, [person(1), person(2), person(3)])
+    people = journal.people(run)
+    assert [p.key for p in people] == ["user.1@contoso.onmicrosoft.com", "user.2@contoso.onmicrosoft.com",
+                                       "user.3@contoso.onmicrosoft.com"]  # fmt: skip
+    assert {p.state for p in people} == {PersonState.PLANNED}
+    first = people[0]
+    assert first.upn == "User.1@contoso.onmicrosoft.com"
+    assert first.user == person(1)
+    assert first.mail_nickname == person(1).mail_nickname
+    assert (first.attempts, first.in_doubt, first.user_id, first.first_sent_at) == (0, False, None, None)
+    assert not first.credentials_pending
+    summary = journal.run(run)
+    assert (summary.total, summary.planned, summary.tenant_id) == (3, 3, TENANT)
+    assert not summary.creation_done
+
+
+def test_state_transitions(journal: Journal) -> None:
+    run = journal.start_run(TENANT, [person(i) for i in range(5)])
+    keys = [p.key for p in journal.people(run)]
+    journal.mark_sending(run, keys[:4])
+    sending = journal.person(run, keys[0])
+    assert sending.state is PersonState.SENDING
+    assert sending.attempts == 1
+    assert sending.first_sent_at is not None
+    assert sending.first_sent_at == sending.last_sent_at
+
+    journal.mark_created(run, keys[0], "id-0")
+    journal.mark_exists(run, keys[1], "id-1")
+    journal.mark_failed(run, keys[2], "DOMAIN_NOT_VERIFIED", "Request_BadRequest: the domain … " + "x" * 900)
+    journal.mark_retry(run, [keys[3]], in_doubt=True)
+
+    created, exists, failed, retried, untouched = journal.people(run)
+    assert (created.state, created.user_id, created.credentials_pending) == (
+        PersonState.CREATED,
+        "id-0",
+        True,
+    )
+    assert created.created_at is not None
+    assert (exists.state, exists.user_id) == (PersonState.EXISTS, "id-1")
+    assert not exists.credentials_pending
+    assert failed.state is PersonState.FAILED
+    assert failed.failure_code == "DOMAIN_NOT_VERIFIED"
+    assert failed.failure_detail is not None
+    assert len(failed.failure_detail) == 500
+    assert (retried.state, retried.in_doubt, retried.attempts) == (PersonState.PLANNED, True, 1)
+    assert untouched.state is PersonState.PLANNED
+
+    # A second send keeps the first timestamp and counts attempts; a later clean retry keeps the doubt.
+    journal.mark_sending(run, [keys[3]])
+    journal.mark_retry(run, [keys[3]], in_doubt=False)
+    again = journal.person(run, keys[3])
+    assert again.attempts == 2
+    assert again.in_doubt
+    assert again.first_sent_at == retried.first_sent_at
+    assert again.last_sent_at is not None
+    assert again.first_sent_at is not None
+    assert again.last_sent_at >= again.first_sent_at
+
+    summary = journal.run(run)
+    assert (summary.created, summary.exists, summary.failed, summary.planned, summary.sending) == (
+        1,
+        1,
+        1,
+        2,
+        0,
+    )
+    assert summary.credentials_pending == 1
+
+    # Later steps record into the same rows.
+    journal.mark_credentials_delivered(run, keys[0], "sendmail")
+    journal.mark_invited(run, keys[0], "account_administrator")
+    done = journal.person(run, keys[0])
+    assert not done.credentials_pending
+    assert done.delivery_method == "sendmail"
+    assert done.credentials_delivered_at is not None
+    assert (done.invite_role, done.invited_at is not None) == ("account_administrator", True)
+
+    # A failed person can be tried again.
+    assert journal.requeue(run) == [keys[2]]
+    requeued = journal.person(run, keys[2])
+    assert (requeued.state, requeued.failure_code) == (PersonState.PLANNED, None)
+
+
+def test_unknown_people_and_duplicate_usernames_are_refused(journal: Journal) -> None:
+    run = journal.start_run(TENANT, [person(1)])
+    with pytest.raises(JournalError):
+        journal.mark_created(run, "nobody@contoso.onmicrosoft.com", "x")
+    with pytest.raises(JournalError):
+        journal.person(run, "nobody@contoso.onmicrosoft.com")
+    twin = NewUser("A", "B", "A B", "user.1", "CONTOSO.onmicrosoft.com", "a@example.com")
+    with pytest.raises(JournalError, match="twice"):
+        journal.start_run(TENANT, [person(1), twin])
+    assert person_key(twin.upn) == person_key(person(1).upn)
+    # nothing half-written: the refused run does not exist
+    assert [r.run_id for r in journal.unfinished_runs()] == [run]
+
+
+def test_a_failed_transaction_writes_nothing(journal: Journal) -> None:
+    run = journal.start_run(TENANT, [person(1), person(2)])
+    keys = [p.key for p in journal.people(run)]
+    with pytest.raises(JournalError):
+        journal.mark_sending(run, [keys[0], "nobody"])
+    assert journal.person(run, keys[0]).state is PersonState.PLANNED
+
+
+def test_wal_mode_and_reopen_after_close(tmp_path: Path) -> None:
+    path = tmp_path / "journal.sqlite3"
+    first = Journal.open(path)
+    assert first.journal_mode == "wal"
+    run = first.start_run(TENANT, [person(1), person(2)])
+    key = first.people(run)[0].key
+    first.mark_sending(run, [key])
+    first.mark_created(run, key, "the-id")
+    first.close()
+
+    again = Journal.open(path)
+    try:
+        assert again.journal_mode == "wal"
+        record = again.person(run, key)
+        assert (record.state, record.user_id, record.attempts) == (PersonState.CREATED, "the-id", 1)
+        [summary] = again.unfinished_runs(TENANT)
+        assert (summary.run_id, summary.created, summary.planned) == (run, 1, 1)
+    finally:
+        again.close()
+
+
+def test_every_write_is_visible_to_another_connection_at_once(journal: Journal) -> None:
+    """Committed immediately: another process (here: another connection) sees each write."""
+    run = journal.start_run(TENANT, [person(1)])
+    key = journal.people(run)[0].key
+    journal.mark_sending(run, [key])
+    other = sqlite3.connect(journal.path)
+    try:
+        state = other.execute("SELECT state FROM people WHERE key = ?", (key,)).fetchone()[0]
+    finally:
+        other.close()
+    assert state == "sending"
+
+
+def test_unfinished_runs(journal: Journal) -> None:
+    done = journal.start_run(TENANT, [person(1)])
+    journal.mark_sending(done, [person_key(person(1).upn)])
+    journal.mark_created(done, person_key(person(1).upn), "id")
+    journal.finish_run(done)
+    other_tenant = journal.start_run("another-tenant", [person(2)])
+    open_run = journal.start_run(TENANT, [person(3), person(4)])
+    journal.mark_sending(open_run, [person_key(person(3).upn)])
+
+    assert {r.run_id for r in journal.unfinished_runs()} == {open_run, other_tenant}
+    [summary] = journal.unfinished_runs(TENANT)
+    assert (summary.run_id, summary.sending, summary.planned, summary.total) == (open_run, 1, 1, 2)
+    assert journal.run(done).finished_at is not None
+    assert journal.run(done).creation_done
+    with pytest.raises(JournalError):
+        journal.finish_run("no-such-run")
+    with pytest.raises(JournalError):
+        journal.run("no-such-run")
+
+
+def test_usable_from_several_threads(journal: Journal) -> None:
+    run = journal.start_run(TENANT, [person(i) for i in range(40)])
+    keys = [p.key for p in journal.people(run)]
+    errors: list[BaseException] = []
+
+    def work(part: list[str]) -> None:
+        try:
+            for key in part:
+                journal.mark_sending(run, [key])
+                journal.mark_created(run, key, f"id-{key}")
+        except BaseException as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=work, args=(keys[i::4],), name=f"journal-{i}") for i in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors
+    assert journal.run(run).created == 40
+
+
+def test_no_password_is_ever_stored(tmp_path: Path) -> None:
+    """The journal has no place for a password, and a whole run's file holds none of the passwords."""
+    path = tmp_path / "journal.sqlite3"
+    journal = Journal.open(path)
+    passwords = [generate_password() for _ in range(20)]
+    people = [person(i) for i in range(20)]
+    try:
+        run = journal.start_run(TENANT, people)
+        for record in journal.people(run):
+            journal.mark_sending(run, [record.key])
+            journal.mark_created(run, record.key, f"id-{record.position}")
+            journal.mark_credentials_delivered(run, record.key, "clipboard")
+        columns = [row[1].lower() for row in journal._db.execute("PRAGMA table_info(people)").fetchall()]
+        columns += [row[1].lower() for row in journal._db.execute("PRAGMA table_info(runs)").fetchall()]
+        assert not [c for c in columns if "password" in c or "token" in c or "secret" in c]
+        data = b"".join(p.read_bytes() for p in tmp_path.iterdir() if p.name.startswith("journal.sqlite3"))
+    finally:
+        journal.close()
+    data += path.read_bytes()
+    assert people[0].email.encode() in data  # the scan does see the file's contents
+    for password in passwords:
+        assert password.encode() not in data
