@@ -107,7 +107,35 @@ def test_demo_option_starts_on_the_sandbox_with_the_demo_chosen(qtbot: Any, tmp_
         demo = app.wizard.findChild(QRadioButton, "choice_demo")
         assert demo is not None
         assert demo.isChecked()
-        qtbot.waitUntil(lambda: app.wizard.services.demo_account is not None, timeout=20000)
+        qtbot.waitUntil(
+            lambda: app.wizard.has_services and app.wizard.services.demo_account is not None, timeout=20000
+        )
         assert app.wizard.services.demo_account[0].startswith("admin@contoso")
     finally:
         app.shutdown()
+
+
+def test_nothing_slow_is_imported_before_the_first_paint(tmp_path: Path) -> None:
+    """msgraph, MSAL, kiota, requests and httpx cost hundreds of ms: they load after the window shows."""
+    code = """
+import sys
+from c2t_wizard.app import make_config, parse_args
+from c2t_wizard.ui.application import WizardApplication
+app = WizardApplication(make_config(parse_args(["--sandbox"])), show_error_dialogs=False)
+slow = sorted(m for m in ("msgraph", "msal", "kiota_abstractions", "requests", "httpx", "msal_extensions")
+              if m in sys.modules and type(sys.modules[m]).__name__ != "_LazyModule")
+print("slow:", ",".join(slow))
+app.shutdown()
+"""
+    env = dict(os.environ, C2T_HOME=str(tmp_path), QT_QPA_PLATFORM="offscreen")
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "slow: \n" in result.stdout or result.stdout.strip().endswith("slow:"), result.stdout

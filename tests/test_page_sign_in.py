@@ -541,7 +541,7 @@ def test_the_wizard_routes_existing_and_new_tenants_to_sign_in(
         wizard.onboarding.choice = StartChoice.EXISTING_TENANT
         wizard.next()
         assert wizard.currentId() == PageId.SIGN_IN
-        assert wizard.nextId() == -1
+        assert wizard.nextId() == PageId.USERS
         page = wizard.currentPage()
         assert isinstance(page, SignInPage)
         qtbot.waitUntil(lambda: page.state is SignInState.CHOICES, timeout=WAIT)

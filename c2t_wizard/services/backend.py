@@ -21,6 +21,7 @@ else:
     asyncio = lazy_import("asyncio")
     lazy_import("concurrent.futures")
     import concurrent
+
     ssl = lazy_import("ssl")
     httpx = lazy_import("httpx")
 

@@ -2,26 +2,38 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import sys
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QEvent, QLibraryInfo, QLocale, QObject, QTimer, QTranslator
+from PySide6.QtCore import (
+    QCoreApplication,
+    QEvent,
+    QLibraryInfo,
+    QLocale,
+    QObject,
+    QProcess,
+    QTimer,
+    QTranslator,
+)
 from PySide6.QtWidgets import QApplication
 
 from c2t_wizard.config import Config, Endpoints
-from c2t_wizard.services.auth import AuthService
+from c2t_wizard.domain.onboarding import Onboarding, StartChoice
 from c2t_wizard.services.backend import Backend
-from c2t_wizard.services.graph import GraphSession, warm_up_graph_models
 from c2t_wizard.services.sandbox_process import SandboxProcess
-from c2t_wizard.services.tenant_discovery import TenantDiscovery
 from c2t_wizard.ui.errors import ErrorReporter
 from c2t_wizard.ui.runner import ServiceRunner
 from c2t_wizard.ui.wizard import OnboardingWizard, Services
+
+if TYPE_CHECKING:
+    from c2t_wizard.services.directory import DirectoryService
+    from c2t_wizard.services.journal import Journal
 
 log = logging.getLogger(__name__)
 
@@ -58,6 +70,11 @@ class FirstPaint(QObject):
         return False
 
 
+def _start_detached(program: str, arguments: list[str]) -> bool:
+    started, _pid = QProcess.startDetached(program, arguments)
+    return bool(started)
+
+
 class WizardApplication:
     """Owns everything one run of the app needs, and tears it all down in order."""
 
@@ -69,14 +86,18 @@ class WizardApplication:
         show_error_dialogs: bool = True,
         open_url: Any = None,
         auth_options: dict[str, Any] | None = None,
+        demo: bool = False,
+        launch_detached: Callable[[str, list[str]], bool] | None = None,
     ) -> None:
         self.config = config
         existing = QApplication.instance()
         self.qapp: QApplication = existing if isinstance(existing, QApplication) else QApplication(list(argv))
         self.qapp.setApplicationName("c2t-wizard")
         self.qapp.setOrganizationName("Call2Teams")
-        self.qapp.setApplicationDisplayName(self.qapp.tr("Call2Teams onboarding"))
         self.translators = install_translations(self.qapp, config.language)
+        self.qapp.setApplicationDisplayName(
+            QCoreApplication.translate("OnboardingWizard", "Call2Teams onboarding")
+        )
 
         self.errors = ErrorReporter(show_dialogs=show_error_dialogs)
         self.errors.install()
@@ -93,33 +114,92 @@ class WizardApplication:
         else:
             self.backend = Backend(config.endpoints)
 
-        auth = AuthService.from_config(config, self.backend, **(auth_options or {}))
-        self.services = Services(
-            runner=self.runner,
-            backend=self.backend,
-            discovery=TenantDiscovery(self.backend),
-            auth=auth,
-            graph=GraphSession(self.backend, auth),
-            sandbox=config.sandbox,
-        )
+        self._auth_options = auth_options or {}
+        self.services: Services | None = None
         kwargs: dict[str, Any] = {}
         if open_url is not None:
             kwargs["open_url"] = open_url
-        self.wizard = OnboardingWizard(self.services, **kwargs)
+        onboarding = Onboarding(choice=StartChoice.DEMO) if demo else Onboarding()
+        # Only the Welcome page now; the services and the other pages come with start_services().
+        self.wizard = OnboardingWizard(None, onboarding, **kwargs)
+        self._launch_detached = launch_detached or _start_detached
+        self.quit: Callable[[], None] = QApplication.quit
+        self.wizard.demo_requested.connect(self.restart_as_demo)
         if config.sandbox:
-            self.wizard.setWindowTitle(self.wizard.windowTitle() + " — " + self.qapp.tr("SANDBOX"))
+            sandbox = QCoreApplication.translate("OnboardingWizard", "SANDBOX")
+            self.wizard.setWindowTitle(f"{self.wizard.windowTitle()} — {sandbox}")
         self.errors.set_window(self.wizard)
         self.qapp.aboutToQuit.connect(self.shutdown)
         self._closed = False
         self._first_paint = FirstPaint(self.wizard, self.start_services)
 
+    def _build_services(self) -> Services:
+        """The services the pages talk to; their modules load here, after the first paint."""
+        from c2t_wizard.services.auth import AuthService
+        from c2t_wizard.services.delivery import DeliveryService
+        from c2t_wizard.services.graph import GraphSession
+        from c2t_wizard.services.tenant_discovery import TenantDiscovery
+
+        config = self.config
+        auth = AuthService.from_config(config, self.backend, **self._auth_options)
+        graph = GraphSession(self.backend, auth)
+        return Services(
+            runner=self.runner,
+            backend=self.backend,
+            discovery=TenantDiscovery(self.backend),
+            auth=auth,
+            graph=graph,
+            sandbox=config.sandbox,
+            delivery=DeliveryService(
+                graph, auth, self.backend, sandbox=config.sandbox, client_id=config.client_id
+            ),
+        )
+
+    async def _open_users_services(self, services: Services) -> tuple[Journal, DirectoryService]:
+        """The journal (SQLite: file I/O) and the directory, opened on the service thread; their modules are
+        imported here too, so the first paint never waits for them."""
+        from c2t_wizard.services.directory import DirectoryService
+        from c2t_wizard.services.journal import Journal
+
+        journal = Journal.open(Journal.default_path(self.config.paths))
+        return journal, DirectoryService(services.graph, journal)
+
+    def _users_services_ready(self, opened: tuple[Journal, DirectoryService]) -> None:
+        journal, directory = opened
+        if self._closed:
+            journal.close()
+            return
+        self.wizard.set_users_services(directory, journal)
+
+    def _journal_failed(self, error: BaseException) -> None:
+        self.errors.report(error, where="opening the journal")
+
     async def _close_services(self) -> None:
-        await self.services.graph.aclose()
+        if self.services is not None:
+            await self.services.graph.aclose()
         await self.backend.aclose()
+        if self.services is not None and self.services.journal is not None:
+            self.services.journal.close()
+
+    def restart_as_demo(self) -> None:
+        """The demo never touches Microsoft: start the app anew on the sandbox, and close this instance."""
+        arguments = ["-m", "c2t_wizard", "--demo", "--log-level", self.config.log_level]
+        if self.config.language:
+            arguments += ["--lang", self.config.language]
+        if self._launch_detached(sys.executable, arguments):
+            log.info("Restarting as the demo")
+            self.wizard.close()
+            self.quit()
+        else:
+            self.errors.report(RuntimeError("could not start the demo"), where="the demo")
 
     def _sandbox_ready(self, info: object) -> None:
         assert isinstance(info, dict)
         self.backend.provide(Endpoints.from_sandbox_line(info))
+        demo = info.get("demo")
+        if isinstance(demo, dict) and isinstance(demo.get("admin"), dict):
+            admin = demo["admin"]
+            self.wizard.set_demo_account((str(admin["username"]), str(admin["password"])))
 
     def _sandbox_failed(self, error: BaseException) -> None:
         self.backend.fail(error)
@@ -148,6 +228,8 @@ class WizardApplication:
             return
         log.info("Wizard shown; starting services")
         self.runner.start()
+        self.services = services = self._build_services()
+        self.wizard.install_services(services)
         if self.sandbox is not None:
             self.sandbox.spawn()
             self.runner.submit(
@@ -156,10 +238,26 @@ class WizardApplication:
                 on_success=self._sandbox_ready,
                 on_failure=self._sandbox_failed,
             )
-        # msgraph's first deserialisation costs ~2 s: pay it now, off the GUI thread, not when the user waits.
         self.runner.submit(
-            warm_up_graph_models(), name="warm up Graph models", on_failure=self._warm_up_failed
+            self._open_users_services(services),
+            name="open the journal",
+            on_success=self._users_services_ready,
+            on_failure=self._journal_failed,
         )
+        # msgraph's first deserialisation costs ~2 s: pay it now, off the GUI thread, not when the user waits.
+        from c2t_wizard.services.graph import warm_up_graph_models
+
+        self.runner.submit(
+            warm_up_graph_models(),
+            name="warm up Graph models",
+            on_success=self._warmed_up,
+            on_failure=self._warm_up_failed,
+        )
+
+    def _warmed_up(self, _fields: object) -> None:
+        # msgraph's tens of thousands of long-lived model objects would make every full garbage collection
+        # stall the window (measured up to 170 ms); move them out of the collector's way.
+        gc.freeze()
 
     def _warm_up_failed(self, error: BaseException) -> None:
         log.warning("Warming up Graph models failed: %s", error)

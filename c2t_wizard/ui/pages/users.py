@@ -1,0 +1,1316 @@
+"""Step 5: the people to create — typed in, or imported from a spreadsheet — checked, then created in bulk.
+
+Everything slow happens on the service thread: reading and parsing a file, the availability of each
+username (debounced), the journal, and the creation run (``$batch``, progress, cancel, resume). The table,
+its rules and its editors live in ``ui.users_model``, loaded when the page is first shown (its rules pull in
+the email validator, which the first paint of the window must not wait for).
+"""
+
+from __future__ import annotations
+
+import errno
+import threading
+from collections.abc import Callable, Coroutine, Sequence
+from dataclasses import dataclass, field
+from enum import Enum
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QCoreApplication, QLocale, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QHideEvent, QKeyEvent, QPalette, QResizeEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFileDialog,
+    QFrame,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QProgressBar,
+    QPushButton,
+    QSizePolicy,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+    QWizard,
+    QWizardPage,
+)
+
+from c2t_wizard.domain.onboarding import Onboarding
+from c2t_wizard.lazy import lazy_import
+from c2t_wizard.ui.runner import Job, ServiceRunner
+from c2t_wizard.ui.widgets import StatusKind, StatusLine
+
+if TYPE_CHECKING:
+    import asyncio
+
+    from c2t_wizard.domain.csv_import import CsvImport
+    from c2t_wizard.domain.users import NewUser
+    from c2t_wizard.services.directory import CreationProgress, CreationResult, DirectoryService
+    from c2t_wizard.services.journal import Journal, PersonRecord, PersonState, RunSummary
+    from c2t_wizard.ui import users_model
+    from c2t_wizard.ui.users_model import RowStatus, UsersModel
+else:
+    asyncio = lazy_import("asyncio")
+    users_model = lazy_import("c2t_wizard.ui.users_model")
+
+DEBOUNCE_MS = 500
+TICK_S = 0.25
+"""How often a running creation looks at the journal for people on the wire."""
+CHECKS_AT_ONCE = 4
+"""Availability checks in flight at a time (a file of 200 people must not look like an attack)."""
+TEMPLATE_NAME = "call2teams-users.csv"
+ProblemWhere = Qt.ItemDataRole.UserRole
+
+
+def choose_csv_file(parent: QWidget) -> Path | None:
+    name, _ = QFileDialog.getOpenFileName(
+        parent,
+        QCoreApplication.translate("UsersPage", "Import people from a file"),
+        "",
+        QCoreApplication.translate("UsersPage", "Spreadsheet files (*.csv *.txt);;All files (*)"),
+    )
+    return Path(name) if name else None
+
+
+def choose_template_path(parent: QWidget) -> Path | None:
+    name, _ = QFileDialog.getSaveFileName(
+        parent,
+        QCoreApplication.translate("UsersPage", "Save the template"),
+        str(Path.home() / TEMPLATE_NAME),
+        QCoreApplication.translate("UsersPage", "CSV files (*.csv)"),
+    )
+    return Path(name) if name else None
+
+
+class UsersState(Enum):
+    """What the page is doing."""
+
+    EDITING = "editing"
+    CREATING = "creating"
+    STOPPING = "stopping"
+
+
+@dataclass(frozen=True)
+class _RunStarted:
+    run_id: str
+
+
+@dataclass(frozen=True)
+class _RunProgress:
+    run_id: str
+    progress: CreationProgress | None
+    changed: dict[str, tuple[PersonState, str | None, str | None]] = field(default_factory=dict)
+    """key -> (state, failure code, failure detail) of people whose entry changed since the last report."""
+
+
+class UsersPage(QWizardPage):
+    """People in, users created (without a licence) out; the journal keeps every step true.
+
+    Next is enabled once at least one person was created (or already existed) and nothing is running.
+    """
+
+    def __init__(
+        self,
+        onboarding: Onboarding,
+        runner: ServiceRunner,
+        directory: DirectoryService | None = None,
+        journal: Journal | None = None,
+        parent: QWidget | None = None,
+        *,
+        choose_file: Callable[[], Path | None] | None = None,
+        choose_save_path: Callable[[], Path | None] | None = None,
+        debounce_ms: int = DEBOUNCE_MS,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("page_users")
+        self._onboarding = onboarding
+        self._runner = runner
+        self._directory = directory
+        self._journal = journal
+        self._choose_file = choose_file or (lambda: choose_csv_file(self))
+        self._choose_save_path = choose_save_path or (lambda: choose_template_path(self))
+        self._model: UsersModel | None = None
+        self._state = UsersState.EDITING
+        self._runs: list[str] = []
+        self._creation_job: Job | None = None
+        self._stop = threading.Event()
+        self._check_jobs: set[Job] = set()
+        self._other_jobs: set[Job] = set()
+        self._passwords: dict[str, str] = {}
+        self._waiting = 0
+        self._import_problems: list[tuple[int, str, str]] = []
+        self._offered_runs: list[RunSummary] = []
+        self._resume_checked_for: str | None = None
+        self._failure = ""
+        self._run_keys: dict[str, set[str]] = {}
+        self._complete = (False, False)
+        self._fitted = False
+        self._import_name = ""
+
+        self.setTitle(self.tr("Add your staff"))
+        self.setSubTitle(
+            self.tr(
+                "Type in the people who will use Call2Teams, or import them from a spreadsheet. "
+                "Each gets a Microsoft username and a temporary password."
+            )
+        )
+
+        self._debounce = QTimer(self)
+        self._debounce.setObjectName("users_check_debounce")
+        self._debounce.setSingleShot(True)
+        self._debounce.setInterval(debounce_ms)
+        self._debounce.timeout.connect(self._send_checks)
+
+        # --- resume banner -------------------------------------------------------------------------
+        self.resume_banner = QFrame(self)
+        self.resume_banner.setObjectName("resume_banner")
+        self.resume_banner.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        self.resume_banner.setStyleSheet(
+            "QFrame#resume_banner { border: 1px solid palette(highlight); border-radius: 6px;"
+            " background: palette(base); }"
+        )
+        self.resume_text = StatusLine(self.resume_banner)
+        self.resume_text.setObjectName("resume_text")
+        self.resume_run_button = self._button(
+            self.tr("&Resume"), "resume_run_button", self.resume_offered_run
+        )
+        self.resume_run_button.setAccessibleName(self.tr("Resume the unfinished run"))
+        self.start_over_button = self._button(self.tr("&Start over"), "start_over_button", self.start_over)
+        self.start_over_button.setAccessibleName(self.tr("Start over with an empty list"))
+        banner_layout = QHBoxLayout(self.resume_banner)
+        banner_layout.setContentsMargins(10, 8, 10, 8)
+        banner_layout.addWidget(self.resume_text, 1)
+        banner_layout.addWidget(self.resume_run_button, 0, Qt.AlignmentFlag.AlignVCenter)
+        banner_layout.addWidget(self.start_over_button, 0, Qt.AlignmentFlag.AlignVCenter)
+        self.resume_banner.setVisible(False)
+
+        # --- toolbar ----------------------------------------------------------------------------------
+        self.users_table = UsersTable(self)
+        self.users_table.setObjectName("users_table")
+        self.users_table.setAccessibleName(self.tr("People to create"))
+        self.users_table.setAccessibleDescription(
+            self.tr(
+                "Type to edit a cell, F2 to change it, Enter to finish, Tab for the next cell. "
+                "Delete removes the selected people."
+            )
+        )
+        table_label = QLabel(self.tr("&People to create:"), self)
+        table_label.setObjectName("users_table_label")
+        table_label.setBuddy(self.users_table)
+        font = table_label.font()
+        font.setBold(True)
+        table_label.setFont(font)
+
+        self.add_user_button = self._button(self.tr("&Add person"), "add_user_button", self.add_user)
+        self.add_user_button.setAccessibleName(self.tr("Add a person"))
+        self.remove_user_button = self._button(self.tr("Re&move"), "remove_user_button", self.remove_selected)
+        self.remove_user_button.setAccessibleName(self.tr("Remove the selected people"))
+        self.import_csv_button = self._button(
+            self.tr("&Import from file…"), "import_csv_button", self.import_csv
+        )
+        self.import_csv_button.setAccessibleName(self.tr("Import people from a CSV file"))
+        self.import_csv_button.setToolTip(
+            self.tr(
+                "A CSV file from Excel: the Microsoft 365 “Add multiple users” template, the Entra "
+                "“Bulk create” template, or ours."
+            )
+        )
+        self.download_template_button = self._button(
+            self.tr("Download &template…"), "download_template_button", self.download_template
+        )
+        self.download_template_button.setAccessibleName(self.tr("Download a CSV template to fill in"))
+        toolbar = QHBoxLayout()
+        toolbar.setSpacing(6)
+        toolbar.addWidget(table_label)
+        toolbar.addStretch(1)
+        for button in (
+            self.add_user_button,
+            self.remove_user_button,
+            self.import_csv_button,
+            self.download_template_button,
+        ):
+            toolbar.addWidget(button)
+
+        # --- problems ---------------------------------------------------------------------------------
+        self.users_summary = StatusLine(self)
+        self.users_summary.setObjectName("users_summary")
+        self.users_problems = QListWidget(self)
+        self.users_problems.setObjectName("users_problems")
+        self.users_problems.setAccessibleName(self.tr("Problems to fix"))
+        self.users_problems.setAccessibleDescription(self.tr("Press Enter on a problem to go to its cell."))
+        self.users_problems.setWordWrap(True)
+        side = self.fontMetrics().height()
+        self.users_problems.setIconSize(QSize(side, side))
+        self.users_problems.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.users_problems.setFixedHeight(self.fontMetrics().lineSpacing() * 4 + 10)
+        self.users_problems.itemActivated.connect(self._go_to_problem)
+        self.users_problems.setVisible(False)
+
+        # --- licence note -----------------------------------------------------------------------------
+        self.licence_note = StatusLine(self)
+        self.licence_note.setObjectName("licence_note")
+        self.licence_note.show_status(
+            StatusKind.INFO,
+            self.tr(
+                "Created without a licence: they can sign in to Microsoft and to the Call2Teams portal, "
+                "but get no mailbox, Teams or Office apps. That costs nothing; you can add a licence later "
+                "in the Microsoft 365 admin center."
+            ),
+        )
+        self._make_secondary(self.licence_note)
+
+        # --- creation ---------------------------------------------------------------------------------
+        self.create_users_button = self._button(
+            self.tr("&Create users"), "create_users_button", self.create_users
+        )
+        self.create_users_button.setAccessibleName(self.tr("Create the users"))
+        self.cancel_creation_button = self._button(
+            self.tr("&Stop"), "cancel_creation_button", self.cancel_creation
+        )
+        self.cancel_creation_button.setAccessibleName(self.tr("Stop creating users"))
+        self.resume_creation_button = self._button(
+            self.tr("&Resume"), "resume_creation_button", self.resume_creation
+        )
+        self.resume_creation_button.setAccessibleName(self.tr("Resume creating the people not created yet"))
+        self.retry_failed_button = self._button(
+            self.tr("Try failed a&gain"), "retry_failed_button", self.retry_failed
+        )
+        self.retry_failed_button.setAccessibleName(self.tr("Try the failed people again"))
+        self.creation_progress = QProgressBar(self)
+        self.creation_progress.setObjectName("creation_progress")
+        self.creation_progress.setAccessibleName(self.tr("Users created"))
+        self.creation_progress.setTextVisible(True)
+        self.creation_progress.setFormat(self.tr("%v of %m"))
+        self.creation_progress.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.creation_counts = QLabel(self)
+        self.creation_counts.setObjectName("creation_counts")
+        self.creation_counts.setTextFormat(Qt.TextFormat.PlainText)
+        self.creation_counts.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByKeyboard)
+        self.creation_status = StatusLine(self)
+        self.creation_status.setObjectName("creation_status")
+        creation_row = QHBoxLayout()
+        creation_row.setSpacing(8)
+        creation_row.addWidget(self.create_users_button)
+        creation_row.addWidget(self.cancel_creation_button)
+        creation_row.addWidget(self.resume_creation_button)
+        creation_row.addWidget(self.retry_failed_button)
+        creation_row.addWidget(self.creation_progress, 1)
+        creation_row.addWidget(self.creation_counts)
+        creation_row.addStretch(0)  # takes the room while there is no progress bar
+
+        layout = QVBoxLayout(self)
+        layout.setSpacing(6)
+        layout.addWidget(self.resume_banner)
+        layout.addLayout(toolbar)
+        layout.addWidget(self.users_table, 1)
+        layout.addWidget(self.users_summary)
+        layout.addWidget(self.users_problems)
+        layout.addWidget(self.licence_note)
+        layout.addLayout(creation_row)
+        layout.addWidget(self.creation_status)
+
+        self.setTabOrder(self.resume_run_button, self.start_over_button)
+        self._render()
+
+    # --- the model, loaded on first show ---------------------------------------------------------------
+
+    @property
+    def model(self) -> UsersModel:
+        if self._model is None:
+            self._model = users_model.UsersModel(self)
+            self._model.setObjectName("users_model")
+            table = self.users_table
+            table.setModel(self._model)
+            table.setItemDelegate(users_model.LiveTextDelegate(table))
+            table.setItemDelegateForColumn(users_model.Column.DOMAIN, users_model.DomainDelegate(table))
+            header = table.horizontalHeader()
+            header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+            header.setStretchLastSection(True)
+            header.setHighlightSections(False)
+            metrics = table.fontMetrics()
+            table.verticalHeader().setDefaultSectionSize(metrics.lineSpacing() + 10)
+            table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+            self._model.rows_validated.connect(self._on_validated)
+            self._model.username_changed.connect(lambda _row: self._debounce.start())
+            self._model.rowsInserted.connect(lambda *_: self._render())
+            self._model.rowsRemoved.connect(lambda *_: self._render())
+            table.selectionModel().selectionChanged.connect(lambda *_: self._render_buttons())
+            table.delete_requested.connect(self.remove_selected)
+            self._apply_domains()
+        return self._model
+
+    def _apply_domains(self) -> None:
+        facts = self._onboarding.tenant_facts
+        if self._model is None or facts is None:
+            return
+        self._model.set_domains(facts.domain_names, facts.default_domain or "")
+        if len(facts.domain_names) == 1:
+            self.setSubTitle(
+                self.tr(
+                    "Type in the people who will use Call2Teams, or import them from a spreadsheet. Each "
+                    "gets a Microsoft username ending in @{domain} and a temporary password."
+                ).format(domain=facts.domain_names[0])
+            )
+
+    # --- QWizardPage -----------------------------------------------------------------------------------
+
+    def initializePage(self) -> None:
+        model = self.model
+        self._apply_domains()
+        if model.rowCount() == 0 and not self._runs:
+            self._add_first_row()
+        self._check_for_unfinished_runs()
+        if model.upns_to_check():
+            self._debounce.start()
+        self._render()
+
+    def isComplete(self) -> bool:
+        if self._state is not UsersState.EDITING or self._model is None:
+            return False
+        return any(row.status in users_model.DONE for row in self._model.rows)
+
+    def validatePage(self) -> bool:
+        if not self.isComplete():
+            return False
+        assert self._model is not None
+        self._onboarding.user_run_ids = list(self._runs)
+        self._onboarding.created_users = [
+            row.user() for row in self._model.rows if row.status in users_model.DONE
+        ]
+        self._onboarding.passwords = dict(self._passwords)
+        return True
+
+    def cleanupPage(self) -> None:
+        """Back: stop checking; a run in progress is stopped (it can be resumed)."""
+        self._stop_checks()
+        if self._state is UsersState.CREATING:
+            self.cancel_creation()
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        super().hideEvent(event)
+        if not self.isVisible():
+            self._stop_checks()
+
+    # --- public for the wizard and tests ---------------------------------------------------------------
+
+    @property
+    def state(self) -> UsersState:
+        return self._state
+
+    @property
+    def run_ids(self) -> list[str]:
+        return list(self._runs)
+
+    @property
+    def passwords(self) -> dict[str, str]:
+        """key (lower-case UPN) -> temporary password, for the credentials step; memory only."""
+        return dict(self._passwords)
+
+    def set_services(self, directory: DirectoryService | None, journal: Journal | None) -> None:
+        """The directory and journal, once the app has opened them (after the first paint)."""
+        self._directory = directory
+        self._journal = journal
+        if self.isVisible():
+            self._check_for_unfinished_runs()
+            self._debounce.start()
+        self._render()
+
+    def add_user(self) -> None:
+        """A new row; editing starts in its first name."""
+        if self._state is not UsersState.EDITING:
+            return
+        row = self.model.add_row()
+        self._edit(row, users_model.Column.FIRST_NAME)
+
+    def remove_selected(self) -> None:
+        if self._state is not UsersState.EDITING or self._model is None:
+            return
+        table = self.users_table
+        rows = table.selected_rows()
+        current = table.currentIndex()
+        removed = self._model.remove_rows(rows)
+        if removed and self._model.rowCount():
+            row = min(rows[0], self._model.rowCount() - 1)
+            table.setCurrentIndex(self._model.index(row, max(current.column(), 0)))
+        self._render()
+
+    def import_csv(self) -> None:
+        """Pick a file; it is read and checked on the service thread."""
+        if self._state is not UsersState.EDITING:
+            return
+        path = self._choose_file()
+        if path is None:
+            return
+        facts = self._onboarding.tenant_facts
+        default = (facts.default_domain or "") if facts else ""
+        verified = facts.domain_names if facts else ()
+
+        def read() -> CsvImport:
+            from c2t_wizard.domain.csv_import import parse_users_csv
+
+            return parse_users_csv(path.read_bytes(), default_domain=default, verified_domains=verified)
+
+        self.import_csv_button.setEnabled(False)
+        self.users_summary.show_status(StatusKind.BUSY, self.tr("Reading {name}…").format(name=path.name))
+        self._submit(
+            asyncio.to_thread(read),
+            f"import {path.name}",
+            lambda result: self._on_imported(path, result),
+            lambda error: self._on_import_failed(path, error),
+        )
+
+    def download_template(self) -> None:
+        path = self._choose_save_path()
+        if path is None:
+            return
+        if path.suffix.lower() != ".csv":
+            path = path.with_suffix(".csv")
+
+        def write() -> Path:
+            from c2t_wizard.domain.csv_import import write_template_csv
+
+            path.write_bytes(write_template_csv())
+            return path
+
+        self._submit(
+            asyncio.to_thread(write),
+            "write the template",
+            lambda _result: self.creation_status.show_status(
+                StatusKind.OK,
+                self.tr(
+                    "Template saved as {path}. Fill it in with Excel, save it as CSV, and import it."
+                ).format(path=str(path)),
+            ),
+            lambda error: self.creation_status.show_status(
+                StatusKind.ERROR,
+                self.tr("The template couldn't be saved as {path}: {reason}").format(
+                    path=str(path), reason=self._os_reason(error)
+                ),
+            ),
+        )
+
+    def create_users(self) -> None:
+        """Create every draft row (all must be valid), in a new journal run."""
+        if not self._can_create():
+            return
+        model = self.model
+        model.remove_rows([number for number, row in enumerate(model.rows) if row.blank])
+        drafts = [
+            number for number, row in enumerate(model.rows) if row.status is users_model.RowStatus.DRAFT
+        ]
+        people = [model.row(number).user() for number in drafts]
+        for number in drafts:
+            model.set_status(number, users_model.RowStatus.WAITING)
+        self._start_creation(people=people, runs=[], requeue=False)
+
+    def cancel_creation(self) -> None:
+        """Stop scheduling; batches on the wire are answered and recorded; the rest can be resumed."""
+        if self._state is not UsersState.CREATING:
+            return
+        self._state = UsersState.STOPPING
+        self._stop.set()
+        self._cancel_runs()
+        self.creation_status.show_status(
+            StatusKind.BUSY, self.tr("Stopping… waiting for the answers to what was already sent.")
+        )
+        self._render()
+
+    def resume_creation(self) -> None:
+        """Go on with the people not created yet."""
+        if self._state is not UsersState.EDITING or not self._runs or not self._ready():
+            return
+        self._start_creation(people=[], runs=self._runs_with(users_model.RowStatus.WAITING), requeue=False)
+
+    def retry_failed(self) -> None:
+        """Try the failed people again."""
+        if self._state is not UsersState.EDITING or not self._ready():
+            return
+        runs = self._runs_with(users_model.RowStatus.FAILED)
+        if runs:
+            self._start_creation(people=[], runs=runs, requeue=True)
+
+    def resume_offered_run(self) -> None:
+        """The banner's Resume: the unfinished runs back in the table, and creation goes on."""
+        journal = self._journal
+        runs = [summary.run_id for summary in reversed(self._offered_runs)]  # oldest first
+        if journal is None or not runs:
+            return
+        self.resume_banner.setVisible(False)
+
+        async def load() -> list[tuple[str, list[PersonRecord]]]:
+            return [(run_id, journal.people(run_id)) for run_id in runs]
+
+        self._submit(load(), "read unfinished runs", self._on_runs_restored, self._on_journal_failed)
+
+    def start_over(self) -> None:
+        """The banner's Start over: the unfinished runs are closed (whoever was created stays)."""
+        journal = self._journal
+        runs = [summary.run_id for summary in self._offered_runs]
+        self._offered_runs = []
+        self.resume_banner.setVisible(False)
+        if journal is None or not runs:
+            return
+
+        async def close() -> None:
+            for run_id in runs:
+                journal.finish_run(run_id)
+
+        self._submit(close(), "close unfinished runs", lambda _r: None, self._on_journal_failed)
+        self.users_table.setFocus()
+
+    # --- availability ----------------------------------------------------------------------------------
+
+    def _send_checks(self) -> None:
+        directory = self._directory
+        if directory is None or self._model is None or self._state is not UsersState.EDITING:
+            return
+        upns = self._model.upns_to_check()
+        if not upns:
+            return
+        for upn in upns:
+            self._model.set_availability(upn, users_model.Availability.CHECKING)
+
+        async def check(report: Callable[[object], None]) -> None:
+            gate = asyncio.Semaphore(CHECKS_AT_ONCE)
+
+            async def one(upn: str) -> None:
+                async with gate:
+                    try:
+                        free = await directory.is_username_free(upn)
+                    except Exception:  # never "free" on doubt
+                        free = None
+                    report((upn, free))
+
+            await asyncio.gather(*(one(upn) for upn in upns))
+
+        job = self._runner.submit(
+            check,
+            name=f"check {len(upns)} usernames",
+            on_progress=self._on_availability,
+            on_failure=lambda _error: None,
+        )
+        self._check_jobs.add(job)
+        job.finished.connect(lambda: self._check_jobs.discard(job))
+
+    def _on_availability(self, answer: object) -> None:
+        if self._model is None or not isinstance(answer, tuple):
+            return
+        upn, free = answer
+        Availability = users_model.Availability  # noqa: N806
+        state = Availability.UNCHECKED if free is None else Availability.FREE if free else Availability.TAKEN
+        self._model.set_availability(str(upn), state)
+
+    def _stop_checks(self) -> None:
+        self._debounce.stop()
+        for job in list(self._check_jobs):
+            job.cancel()
+        self._check_jobs.clear()
+        if self._model is not None:
+            self._model.forget_unanswered()
+
+    # --- creation --------------------------------------------------------------------------------------
+
+    def _ready(self) -> bool:
+        facts = self._onboarding.tenant_facts
+        return (
+            self._directory is not None
+            and self._journal is not None
+            and facts is not None
+            and bool(facts.tenant_id)
+        )
+
+    def _can_create(self) -> bool:
+        if self._state is not UsersState.EDITING or self._model is None or not self._ready():
+            return False
+        drafts = [
+            row for row in self._model.rows if row.status is users_model.RowStatus.DRAFT and not row.blank
+        ]
+        return bool(drafts) and self._model.all_valid
+
+    def _runs_with(self, status: RowStatus) -> list[str]:
+        assert self._model is not None
+        wanted = {row.upn_key for row in self._model.rows if row.status is status}
+        return [run_id for run_id in self._runs if wanted & self._run_keys.get(run_id, set())]
+
+    def _start_creation(self, *, people: Sequence[NewUser], runs: Sequence[str], requeue: bool) -> None:
+        journal, directory, facts = self._journal, self._directory, self._onboarding.tenant_facts
+        assert journal is not None
+        assert directory is not None
+        assert facts is not None
+        tenant_id = facts.tenant_id
+        self._stop_checks()
+        # A new run leaves the offer of an older one behind (it can still be resumed on the next visit).
+        self.resume_banner.setVisible(False)
+        self._stop = stop = threading.Event()
+        self._state = UsersState.CREATING
+        self._failure = ""
+        self.model.set_locked(True)
+        if people:
+            for user in people:  # shown as waiting until the journal says otherwise
+                number = self.model.find_upn(user.upn)
+                if number is not None:
+                    self.model.set_status(number, users_model.RowStatus.WAITING)
+        self.creation_status.show_status(StatusKind.BUSY, self.tr("Creating users…"))
+
+        async def work(report: Callable[[object], None]) -> list[CreationResult]:
+            todo = list(runs)
+            if people:
+                run_id = journal.start_run(tenant_id, list(people))
+                report(_RunStarted(run_id))
+                todo.append(run_id)
+            results: list[CreationResult] = []
+            for run_id in todo:
+                if stop.is_set():
+                    break
+                if requeue:
+                    journal.requeue(run_id)
+                progressed = _changes_reporter(journal, run_id, report)
+                result = await _with_ticks(directory.create_users(run_id, report=progressed), progressed)
+                results.append(result)
+                if result.cancelled:
+                    break
+            return results
+
+        self._creation_job = self._runner.submit(
+            work,
+            name="create users",
+            on_success=self._on_created,
+            on_failure=self._on_creation_failed,
+            on_progress=self._on_creation_progress,
+        )
+        self._render()
+
+    def _cancel_runs(self) -> None:
+        directory = self._directory
+        if directory is not None:
+            for run_id in self._runs:
+                directory.cancel_creation(run_id)
+
+    def _on_creation_progress(self, value: object) -> None:
+        if isinstance(value, _RunStarted):
+            self._runs.append(value.run_id)
+            assert self._model is not None
+            self._run_keys[value.run_id] = {
+                row.upn_key for row in self._model.rows if row.status is users_model.RowStatus.WAITING
+            }
+            if self._stop.is_set():
+                self._cancel_runs()
+            return
+        if not isinstance(value, _RunProgress):
+            return
+        if value.progress is not None:
+            self._waiting = value.progress.waiting
+        if self._stop.is_set():  # a stop asked before the run was listening
+            self._cancel_runs()
+        self._apply_states(value.run_id, value.changed)
+        self._render()
+
+    def _apply_states(
+        self, run_id: str, states: dict[str, tuple[PersonState, str | None, str | None]]
+    ) -> None:
+        model = self.model
+        where = {row.upn_key: number for number, row in enumerate(model.rows)}
+        keys = self._run_keys.setdefault(run_id, set())
+        for key, (state, code, detail) in states.items():
+            keys.add(key)
+            number = where.get(key)
+            if number is None:
+                continue
+            status, words = self._row_status(state, code, detail)
+            model.set_status(number, status, words)
+
+    def _row_status(self, state: PersonState, code: str | None, detail: str | None) -> tuple[RowStatus, str]:
+        RowStatus = users_model.RowStatus  # noqa: N806
+        match state.value:
+            case "planned":
+                return RowStatus.WAITING, ""
+            case "sending":
+                running = self._state is not UsersState.EDITING
+                return (RowStatus.CREATING if running else RowStatus.WAITING), ""
+            case "created":
+                return RowStatus.CREATED, ""
+            case "exists":
+                return RowStatus.EXISTED, ""
+            case _:
+                return RowStatus.FAILED, self._failure_words(code, detail)
+
+    def _failure_words(self, code: str | None, detail: str | None) -> str:
+        words = {
+            "PASSWORD_POLICY": self.tr("Microsoft refused the password; try again"),
+            "DOMAIN_NOT_VERIFIED": self.tr("the domain isn't verified in your organisation"),
+            "INVALID_PROPERTY": self.tr("Microsoft refused a value"),
+            "FORBIDDEN": self.tr("you aren't allowed to create users; sign in as an administrator"),
+            "THROTTLED_TOO_LONG": self.tr("Microsoft was too busy; try again in a few minutes"),
+            "NETWORK": self.tr("no connection to Microsoft; try again"),
+            "SERVER": self.tr("Microsoft had a problem; try again"),
+        }.get(code or "")
+        if words is None:
+            words = self.tr("unexpected answer")
+        if code == "INVALID_PROPERTY" and detail:
+            words += f" ({detail})"
+        return words
+
+    def _on_created(self, results: object) -> None:
+        self._creation_job = None
+        cancelled = False
+        if isinstance(results, list):
+            for result in results:
+                self._passwords.update(result.passwords)
+                cancelled = cancelled or result.cancelled
+                self._apply_states(
+                    result.run_id,
+                    {p.key: (p.state, p.failure_code, p.failure_detail) for p in result.people},
+                )
+        self._finish_run(stopped=cancelled or self._stop.is_set())
+
+    def _on_creation_failed(self, error: BaseException) -> None:
+        self._creation_job = None
+        self._failure = self.tr(
+            "Creating stopped: {reason}. Nobody was created twice; you can resume."
+        ).format(reason=self._error_words(error))
+        self._finish_run(stopped=True)
+        self._refresh_from_journal()
+
+    def _finish_run(self, *, stopped: bool) -> None:
+        self._state = UsersState.EDITING
+        self._waiting = 0
+        model = self.model
+        model.set_locked(False)
+        # After the run, nobody is "creating…": whatever is not final waits for Resume.
+        for number, row in enumerate(model.rows):
+            if row.status is users_model.RowStatus.CREATING:
+                model.set_status(number, users_model.RowStatus.WAITING)
+        self._summarise(stopped=stopped)
+        self._render()
+        if model.upns_to_check():
+            self._debounce.start()
+
+    def _refresh_from_journal(self) -> None:
+        journal = self._journal
+        if journal is None or not self._runs:
+            return
+        runs = list(self._runs)
+
+        async def read() -> list[tuple[str, list[PersonRecord]]]:
+            return [(run_id, journal.people(run_id)) for run_id in runs]
+
+        def apply(result: object) -> None:
+            for run_id, people in result if isinstance(result, list) else []:
+                self._apply_states(
+                    run_id, {p.key: (p.state, p.failure_code, p.failure_detail) for p in people}
+                )
+            self._render()
+
+        self._submit(read(), "read the journal", apply, self._on_journal_failed)
+
+    def _summarise(self, *, stopped: bool) -> None:
+        counts = self._counts()
+        if self._failure:
+            self.creation_status.show_status(StatusKind.ERROR, self._failure)
+            return
+        if stopped and counts["remaining"]:
+            self.creation_status.show_status(
+                StatusKind.WARNING,
+                self.tr(
+                    "Stopped. {created} created so far; {remaining} not yet. Nothing was created twice: "
+                    "Resume carries on where it stopped."
+                ).format(created=counts["created"], remaining=counts["remaining"]),
+            )
+            return
+        parts = [self.tr("{count} created").format(count=counts["created"])]
+        if existed := counts["existed"]:
+            parts.append(
+                _plural(
+                    existed,
+                    self.tr("1 already existed and was left unchanged"),
+                    self.tr("%n already existed and were left unchanged", "", existed),
+                )
+            )
+        if counts["failed"]:
+            parts.append(self.tr("{count} failed").format(count=counts["failed"]))
+        text = self.tr("Done: {parts}.").format(parts=", ".join(parts))
+        if counts["failed"]:
+            text += " " + self.tr("The reason is in each row's status; you can try them again.")
+        elif counts["created"] or counts["existed"]:
+            text += " " + self.tr("Next, each person gets their sign-in details.")
+        kind = StatusKind.WARNING if counts["failed"] else StatusKind.OK
+        self.creation_status.show_status(kind, text)
+
+    def _counts(self) -> dict[str, int]:
+        RowStatus = users_model.RowStatus  # noqa: N806
+        counts = {"created": 0, "existed": 0, "failed": 0, "remaining": 0, "total": 0}
+        if self._model is None:
+            return counts
+        for row in self._model.rows:
+            if row.status is RowStatus.DRAFT:
+                continue
+            counts["total"] += 1
+            if row.status is RowStatus.CREATED:
+                counts["created"] += 1
+            elif row.status is RowStatus.EXISTED:
+                counts["existed"] += 1
+            elif row.status is RowStatus.FAILED:
+                counts["failed"] += 1
+            else:
+                counts["remaining"] += 1
+        return counts
+
+    # --- resume ----------------------------------------------------------------------------------------
+
+    def _check_for_unfinished_runs(self) -> None:
+        journal, facts = self._journal, self._onboarding.tenant_facts
+        if journal is None or facts is None or self._runs or self._resume_checked_for == facts.tenant_id:
+            return
+        self._resume_checked_for = tenant_id = facts.tenant_id
+
+        async def look() -> list[RunSummary]:
+            return journal.unfinished_runs(tenant_id)
+
+        self._submit(look(), "look for unfinished runs", self._on_unfinished_runs, self._on_journal_failed)
+
+    def _on_unfinished_runs(self, result: object) -> None:
+        runs = [run for run in result if run.total] if isinstance(result, list) else []
+        runs = [run for run in runs if run.run_id not in self._runs]
+        if not runs or self._runs:
+            return
+        self._offered_runs = runs
+        total = sum(run.total for run in runs)
+        left = sum(run.planned + run.sending + run.failed for run in runs)
+        when = QLocale().toString(runs[0].created_at.astimezone(), QLocale.FormatType.ShortFormat)
+        if left:
+            text = self.tr(
+                "An earlier session started adding {total} people ({when}); {left} of them aren't created "
+                "yet. Resume to carry on, or start over with an empty list."
+            ).format(total=total, when=when, left=left)
+        else:
+            text = self.tr(
+                "An earlier session added {total} people ({when}) and didn't finish the onboarding. Resume "
+                "to carry on with them, or start over with an empty list."
+            ).format(total=total, when=when)
+        self.resume_text.show_status(StatusKind.INFO, text)
+        self.resume_banner.setVisible(True)
+
+    def _on_runs_restored(self, result: object) -> None:
+        if not isinstance(result, list) or self._state is not UsersState.EDITING:
+            return
+        model = self.model
+        RowStatus = users_model.RowStatus  # noqa: N806
+        rows = [row for row in model.rows if not row.blank]
+        for run_id, people in result:
+            self._runs.append(run_id)
+            self._run_keys[run_id] = {person.key for person in people}
+            for person in people:
+                row = users_model.UserRow.from_user(person.user)
+                row.status, row.status_detail = self._row_status(
+                    person.state, person.failure_code, person.failure_detail
+                )
+                rows.append(row)
+        model.replace_rows(rows)
+        self._offered_runs = []
+        remaining = any(row.status is RowStatus.WAITING for row in model.rows)
+        if remaining and self._ready():
+            self.resume_creation()
+        else:
+            self._summarise(stopped=False)
+            self._render()
+
+    def _on_journal_failed(self, error: BaseException) -> None:
+        self.creation_status.show_status(
+            StatusKind.ERROR,
+            self.tr("The record of earlier runs couldn't be read: {reason}").format(
+                reason=self._error_words(error)
+            ),
+        )
+
+    # --- import ----------------------------------------------------------------------------------------
+
+    def _on_imported(self, path: Path, result: object) -> None:
+        self.import_csv_button.setEnabled(self._state is UsersState.EDITING)
+        from c2t_wizard.domain.csv_import import CsvImport
+
+        if not isinstance(result, CsvImport):
+            return
+        model = self.model
+        blanks = [number for number, row in enumerate(model.rows) if row.blank]
+        model.remove_rows(blanks)
+        added = model.add_users(result.users, result.user_lines)
+        self._import_problems = [(p.line, p.column, p.message) for p in result.notices + result.problems]
+        self._import_name = path.name
+        rejected = len({p.line for p in result.problems if p.line})
+        if added:
+            text = _plural(
+                len(added),
+                self.tr("Added 1 person from {name}."),
+                self.tr("Added %n people from {name}.", "", len(added)),
+            ).format(name=path.name)
+            if rejected:
+                text += " " + _plural(
+                    rejected,
+                    self.tr(
+                        "1 row of the file has problems and was left out: fix it in the file and import it "
+                        "again, or add that person here."
+                    ),
+                    self.tr(
+                        "%n rows of the file have problems and were left out: fix them in the file and "
+                        "import it again, or add those people here.",
+                        "",
+                        rejected,
+                    ),
+                )
+            self.creation_status.show_status(StatusKind.WARNING if rejected else StatusKind.OK, text)
+            self.users_table.setFocus()
+            self.users_table.setCurrentIndex(model.index(added[0], 0))
+        else:
+            self.creation_status.show_status(
+                StatusKind.ERROR, self.tr("Nobody was added from {name}.").format(name=path.name)
+            )
+        self._debounce.start()
+        self._on_validated()
+
+    def _on_import_failed(self, path: Path, error: BaseException) -> None:
+        self.import_csv_button.setEnabled(self._state is UsersState.EDITING)
+        self.creation_status.show_status(
+            StatusKind.ERROR,
+            self.tr("{name} couldn't be opened: {reason}").format(
+                name=path.name, reason=self._os_reason(error)
+            ),
+        )
+        self._on_validated()
+
+    # --- problems --------------------------------------------------------------------------------------
+
+    def _on_validated(self) -> None:
+        model = self._model
+        problems = self.users_problems
+        problems.clear()
+        count = 0
+        if model is not None:
+            RowStatus = users_model.RowStatus  # noqa: N806
+            for number, row in enumerate(model.rows):
+                if row.status is not RowStatus.DRAFT:
+                    continue
+                for column, reason in model.problems_of(number):
+                    count += 1
+                    item = QListWidgetItem(
+                        self.tr("Row {row}, {column}: {reason}").format(
+                            row=number + 1, column=model.column_title(column), reason=reason
+                        )
+                    )
+                    item.setData(ProblemWhere, (number, int(column)))
+                    item.setIcon(model._icon("error"))
+                    problems.addItem(item)
+        for line, heading, message in self._import_problems:
+            where = self.tr("File line {line}").format(line=line) if line else self.tr("File")
+            if heading:
+                where += f" ({heading})"
+            item = QListWidgetItem(f"{where}: {message}")
+            item.setData(ProblemWhere, None)
+            if model is not None:
+                item.setIcon(model._icon("warning"))
+            problems.addItem(item)
+        problems.setVisible(problems.count() > 0)
+        if count:
+            self.users_summary.show_status(
+                StatusKind.ERROR,
+                _plural(
+                    count,
+                    self.tr("Fix 1 problem before creating: it is marked on its cell."),
+                    self.tr("Fix %n problems before creating: each is marked on its cell.", "", count),
+                ),
+            )
+        elif self._import_problems:
+            self.users_summary.show_status(
+                StatusKind.WARNING,
+                self.tr("Problems in {name}, by line of the file:").format(name=self._import_name),
+            )
+        else:
+            self.users_summary.clear()
+        self.users_summary.setVisible(bool(count or self._import_problems))
+        self._render()
+
+    def _go_to_problem(self, item: QListWidgetItem) -> None:
+        where = item.data(ProblemWhere)
+        if isinstance(where, tuple) and self._model is not None and where[0] < self._model.rowCount():
+            self._edit(where[0], users_model.Column(where[1]))
+
+    # --- rendering -------------------------------------------------------------------------------------
+
+    def _render(self) -> None:
+        self._render_buttons()
+        counts = self._counts()
+        running = self._state is not UsersState.EDITING
+        show_progress = counts["total"] > 0
+        self.creation_progress.setVisible(show_progress)
+        self.creation_counts.setVisible(show_progress)
+        if show_progress:
+            done = counts["created"] + counts["existed"] + counts["failed"]
+            self.creation_progress.setRange(0, counts["total"])
+            self.creation_progress.setValue(done)
+            text = self.tr(
+                "Created {created} · already existed {existed} · failed {failed} · remaining {remaining}"
+            ).format(**counts)
+            self.creation_counts.setText(text)
+            self.creation_counts.setAccessibleName(text)
+            self.creation_progress.setAccessibleDescription(text)
+        if running and self._state is UsersState.CREATING:
+            text = self.tr("Creating users… {done} of {total} done.").format(
+                done=counts["created"] + counts["existed"] + counts["failed"], total=counts["total"]
+            )
+            if self._waiting:
+                text += " " + _plural(
+                    self._waiting,
+                    self.tr("Microsoft asked us to slow down; 1 waits a moment."),
+                    self.tr("Microsoft asked us to slow down; %n wait a moment.", "", self._waiting),
+                )
+            self.creation_status.show_status(StatusKind.BUSY, text)
+        elif not running and not self.creation_status.text() and not self._ready():
+            if self._onboarding.tenant_facts is None:
+                self.creation_status.show_status(
+                    StatusKind.INFO, self.tr("Sign in first: the users are created in your organisation.")
+                )
+            else:
+                self.creation_status.show_status(StatusKind.BUSY, self.tr("Getting ready…"))
+        self._lock_back(running)
+        self._update_columns()
+
+    def _update_columns(self) -> None:
+        """The Domain column only when there is a choice; Status once people are being created."""
+        if self._model is None:
+            return
+        Column = users_model.Column  # noqa: N806
+        table = self.users_table
+        wanted = {
+            Column.DOMAIN: self._model.domain_column_needed,
+            Column.STATUS: self._model.status_column_needed,
+        }
+        changed = False
+        for column, shown in wanted.items():
+            if table.isColumnHidden(column) == shown:
+                table.setColumnHidden(column, not shown)
+                changed = True
+        if changed or not self._fitted:
+            self._fit_columns()
+
+    def _fit_columns(self) -> None:
+        """Share the visible width between the visible columns (each can still be resized by hand)."""
+        table = self.users_table
+        width = table.viewport().width()
+        if width < 100 or self._model is None:
+            return
+        self._fitted = True
+        weights = {
+            users_model.Column.FIRST_NAME: 1.0,
+            users_model.Column.LAST_NAME: 1.0,
+            users_model.Column.DISPLAY_NAME: 1.3,
+            users_model.Column.USERNAME: 1.3,
+            users_model.Column.DOMAIN: 1.7,
+            users_model.Column.EMAIL: 1.6,
+            users_model.Column.STATUS: 1.2,
+        }
+        shown = {column: weight for column, weight in weights.items() if not table.isColumnHidden(column)}
+        total = sum(shown.values())
+        minimum = table.fontMetrics().averageCharWidth() * 9
+        for column, weight in shown.items():
+            table.setColumnWidth(column, max(minimum, int(width * weight / total)))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if self._model is not None:
+            QTimer.singleShot(0, self, self._fit_columns)
+
+    def _render_buttons(self) -> None:
+        editing = self._state is UsersState.EDITING
+        model = self._model
+        RowStatus = users_model.RowStatus if model is not None else None  # noqa: N806
+        drafts = 0
+        waiting = failed = False
+        if model is not None and RowStatus is not None:
+            drafts = sum(1 for row in model.rows if row.status is RowStatus.DRAFT and not row.blank)
+            waiting = any(row.status is RowStatus.WAITING for row in model.rows)
+            failed = any(row.status is RowStatus.FAILED for row in model.rows)
+        selected = model is not None and any(
+            model.row(number).status is users_model.RowStatus.DRAFT
+            for number in self.users_table.selected_rows()
+            if number < model.rowCount()
+        )
+        self.add_user_button.setEnabled(editing)
+        self.remove_user_button.setEnabled(editing and selected)
+        self.import_csv_button.setEnabled(editing)
+        self.create_users_button.setEnabled(self._can_create())
+        self.create_users_button.setText(
+            _plural(drafts, self.tr("&Create 1 user"), self.tr("&Create %n users", "", drafts))
+            if drafts
+            else self.tr("&Create users")
+        )
+        self.cancel_creation_button.setVisible(not editing)
+        self.cancel_creation_button.setEnabled(self._state is UsersState.CREATING)
+        self.resume_creation_button.setVisible(editing and waiting and bool(self._runs))
+        self.resume_creation_button.setEnabled(self._ready())
+        self.retry_failed_button.setVisible(editing and failed)
+        self.retry_failed_button.setEnabled(self._ready())
+
+    def _lock_back(self, running: bool) -> None:
+        """Tell the wizard when Next changes; no going Back while a run is on."""
+        complete = self.isComplete()
+        if (complete, running) != self._complete:
+            # Also when a run ends: QWizard then works out Back again.
+            self._complete = (complete, running)
+            self.completeChanged.emit()
+        wizard = self.wizard()
+        if running and wizard is not None and wizard.currentPage() is self:
+            # QWizard re-enables Back on completeChanged; a run in progress must not be left this way.
+            wizard.button(QWizard.WizardButton.BackButton).setEnabled(False)
+
+    # --- helpers ---------------------------------------------------------------------------------------
+
+    def _add_first_row(self) -> None:
+        self.model.add_row()
+
+    def _edit(self, row: int, column: int) -> None:
+        table = self.users_table
+        index = self.model.index(row, column)
+        table.setFocus(Qt.FocusReason.OtherFocusReason)
+        table.scrollTo(index)
+        table.setCurrentIndex(index)
+        if index.flags() & Qt.ItemFlag.ItemIsEditable:
+            table.edit(index)
+
+    def _submit(
+        self,
+        work: Any,
+        name: str,
+        on_success: Callable[[Any], None],
+        on_failure: Callable[[BaseException], None],
+    ) -> None:
+        job = self._runner.submit(work, name=name, on_success=on_success, on_failure=on_failure)
+        self._other_jobs.add(job)
+        job.finished.connect(lambda: self._other_jobs.discard(job))
+
+    def _button(self, text: str, name: str, slot: Callable[[], None]) -> QPushButton:
+        button = QPushButton(text, self)
+        button.setObjectName(name)
+        button.setAutoDefault(False)
+        button.clicked.connect(lambda _checked=False: slot())
+        return button
+
+    def _os_reason(self, error: BaseException) -> str:
+        """Why a file couldn't be read or written, in the user's language (the system's own text is English);
+        the technical name, if any, only in brackets."""
+        number = error.errno if isinstance(error, OSError) else None
+        if number == errno.ENOENT:
+            return self.tr("the file or its folder doesn't exist")
+        if number in (errno.EACCES, errno.EPERM, errno.EROFS):
+            return self.tr("access was denied")
+        if number == errno.ENOSPC:
+            return self.tr("the disk is full")
+        if number == errno.EISDIR:
+            return self.tr("that is a folder, not a file")
+        if number is not None:
+            return self.tr("the system reported an error ({kind})").format(
+                kind=errno.errorcode.get(number, str(number))
+            )
+        return self.tr("an unexpected error ({kind})").format(kind=type(error).__name__)
+
+    def _error_words(self, error: BaseException) -> str:
+        from c2t_wizard.services.auth import AuthError
+
+        if isinstance(error, AuthError):
+            return self.tr("your sign-in has expired; sign in again")
+        return self._os_reason(error)
+
+    @staticmethod
+    def _make_secondary(widget: QWidget) -> None:
+        palette = widget.palette()
+        palette.setColor(QPalette.ColorRole.WindowText, palette.color(QPalette.ColorRole.PlaceholderText))
+        widget.setPalette(palette)
+
+
+class UsersTable(QTableView):
+    """The table: Delete removes the selected rows, Enter starts editing, Tab leaves the table.
+
+    Signals:
+        delete_requested(): Delete or Backspace pressed while not editing.
+    """
+
+    delete_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setTabKeyNavigation(False)
+        self.setEditTriggers(
+            QAbstractItemView.EditTrigger.DoubleClicked
+            | QAbstractItemView.EditTrigger.EditKeyPressed
+            | QAbstractItemView.EditTrigger.AnyKeyPressed
+            | QAbstractItemView.EditTrigger.SelectedClicked
+        )
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.setAlternatingRowColors(True)
+        self.setWordWrap(False)
+        self.setCornerButtonEnabled(False)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        editing = self.state() == QAbstractItemView.State.EditingState
+        if not editing and event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace):
+            self.delete_requested.emit()
+            event.accept()
+            return
+        if not editing and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            index = self.currentIndex()
+            if index.isValid() and index.flags() & Qt.ItemFlag.ItemIsEditable:
+                self.edit(index)
+            # Enter in the table never presses the wizard's default button.
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+    def selected_rows(self) -> list[int]:
+        rows = {index.row() for index in self.selectionModel().selectedIndexes()}
+        if not rows and self.currentIndex().isValid():
+            rows = {self.currentIndex().row()}
+        return sorted(rows)
+
+
+def _changes_reporter(
+    journal: Journal, run_id: str, report: Callable[[object], None]
+) -> Callable[[CreationProgress | None], None]:
+    """A progress callback for ``create_users`` that also says which people changed since its last call
+    (None: nothing new from the run itself; look at the journal anyway).
+
+    It runs on the service thread, where reading the journal (a few ms) is harmless.
+    """
+    seen: dict[str, tuple[PersonState, str | None, str | None]] = {}
+
+    def progressed(progress: CreationProgress | None) -> None:
+        now = {p.key: (p.state, p.failure_code, p.failure_detail) for p in journal.people(run_id)}
+        changed = {key: value for key, value in now.items() if seen.get(key) != value}
+        seen.update(changed)
+        report(_RunProgress(run_id, progress, changed))
+
+    return progressed
+
+
+async def _with_ticks(
+    creation: Coroutine[Any, Any, CreationResult], tick: Callable[[CreationProgress | None], None]
+) -> CreationResult:
+    """Await ``creation``, calling ``tick(None)`` every TICK_S meanwhile, so rows turn "Creating…" when their
+    batch goes out, not only when the batch before it is answered."""
+    task = asyncio.ensure_future(creation)
+    try:
+        while True:
+            done, _ = await asyncio.wait({task}, timeout=TICK_S)
+            if done:
+                return task.result()
+            tick(None)
+    finally:
+        if not task.done():  # cancelled from outside: the run records what is on the wire, then stops
+            task.cancel()
+            await asyncio.wait({task})
+
+
+def _plural(count: int, one: str, many: str) -> str:
+    """``one`` for exactly 1, else ``many``, which comes from ``tr("…%n…", "", count)``: each translation has
+    its language's plural forms there, while English (which ships no translation) gets both its texts."""
+    return one if count == 1 else many

@@ -1,0 +1,777 @@
+"""The Users page's table: one row per person to create, validated as it is typed, and its editors.
+
+The model owns the rows and the rules that tie cells together (display name and username follow the names
+until edited by hand; duplicates are flagged on every row involved). Problems are codes from
+``domain.users``; the model words them, so each cell can say what is wrong with it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from enum import Enum, IntEnum
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractItemModel,
+    QAbstractTableModel,
+    QEvent,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QColor, QIcon, QKeyEvent, QPalette
+from PySide6.QtWidgets import (
+    QApplication,
+    QComboBox,
+    QLineEdit,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QWidget,
+)
+
+from c2t_wizard.domain.users import (
+    DISPLAY_NAME_MAX,
+    DOMAIN_MAX,
+    LOCAL_MAX,
+    NAME_MAX,
+    Field,
+    FieldProblem,
+    NewUser,
+    Problem,
+    derive_display_name,
+    find_duplicates,
+    normalise_user,
+    suggest_username,
+    validate_user,
+)
+
+AnyIndex = QModelIndex | QPersistentModelIndex
+
+
+class Column(IntEnum):
+    FIRST_NAME = 0
+    LAST_NAME = 1
+    DISPLAY_NAME = 2
+    USERNAME = 3
+    DOMAIN = 4
+    EMAIL = 5
+    STATUS = 6
+
+
+FIELD_OF_COLUMN = {
+    Column.FIRST_NAME: Field.FIRST_NAME,
+    Column.LAST_NAME: Field.LAST_NAME,
+    Column.DISPLAY_NAME: Field.DISPLAY_NAME,
+    Column.USERNAME: Field.USERNAME,
+    Column.DOMAIN: Field.DOMAIN,
+    Column.EMAIL: Field.EMAIL,
+}
+COLUMN_OF_FIELD = {value: key for key, value in FIELD_OF_COLUMN.items()}
+MAX_LENGTH = {
+    Column.FIRST_NAME: NAME_MAX * 2,
+    Column.LAST_NAME: NAME_MAX * 2,
+    Column.DISPLAY_NAME: DISPLAY_NAME_MAX * 2,
+    Column.USERNAME: LOCAL_MAX * 2,
+    Column.DOMAIN: DOMAIN_MAX * 2,
+    Column.EMAIL: 512,
+}
+"""Editors stop at twice the limit: long enough to show "too long" with its reason, short of absurd."""
+
+
+class Availability(Enum):
+    """What the tenant said about a username."""
+
+    UNKNOWN = "unknown"
+    CHECKING = "checking"
+    FREE = "free"
+    TAKEN = "taken"
+    UNCHECKED = "unchecked"
+    """The check could not be made (network, throttling); creating will tell."""
+
+
+class RowStatus(Enum):
+    """Where a row stands in a creation run."""
+
+    DRAFT = "draft"
+    """Not part of a run yet: editable."""
+    WAITING = "waiting"
+    CREATING = "creating"
+    CREATED = "created"
+    EXISTED = "existed"
+    FAILED = "failed"
+
+
+DONE = (RowStatus.CREATED, RowStatus.EXISTED)
+
+
+@dataclass
+class UserRow:
+    """One person in the table, as typed (not yet normalised)."""
+
+    first_name: str = ""
+    last_name: str = ""
+    display_name: str = ""
+    username: str = ""
+    domain: str = ""
+    email: str = ""
+    display_edited: bool = False
+    """The display name was typed by hand; it no longer follows the names."""
+    username_edited: bool = False
+    """The username was typed by hand; it is no longer suggested from the names."""
+    line: int | None = None
+    """The file line it was imported from, if any."""
+    status: RowStatus = RowStatus.DRAFT
+    status_detail: str = ""
+    """For FAILED: the reason in plain words."""
+    problems: list[FieldProblem] = field(default_factory=list)
+    duplicate_rows: list[int] = field(default_factory=list)
+    """Other rows (0-based) with the same username."""
+    upn_key: str = ""
+    """The userPrincipalName, lower-cased (kept by ``UsersModel.revalidate``): how rows, checks and the
+    journal are matched."""
+
+    @classmethod
+    def from_user(cls, user: NewUser, line: int | None = None) -> UserRow:
+        derived = derive_display_name(user.first_name, user.last_name)
+        suggested = suggest_username(user.first_name, user.last_name)
+        return cls(
+            first_name=user.first_name,
+            last_name=user.last_name,
+            display_name=user.display_name,
+            username=user.username,
+            domain=user.domain,
+            email=user.email,
+            display_edited=user.display_name != derived,
+            username_edited=user.username != suggested,
+            line=line,
+        )
+
+    def user(self) -> NewUser:
+        return normalise_user(
+            NewUser(
+                self.first_name,
+                self.last_name,
+                self.display_name,
+                self.username,
+                self.domain,
+                self.email,
+            )
+        )
+
+    @property
+    def valid(self) -> bool:
+        return not self.problems and not self.duplicate_rows
+
+    @property
+    def blank(self) -> bool:
+        """Nothing typed yet (a new row): not checked, not created."""
+        return not any(
+            text.strip()
+            for text in (self.first_name, self.last_name, self.display_name, self.username, self.email)
+        )
+
+    def text(self, column: Column) -> str:
+        return str(getattr(self, FIELD_OF_COLUMN[column].value)) if column in FIELD_OF_COLUMN else ""
+
+
+def _mix(base: QColor, tint: QColor, amount: float) -> QColor:
+    return QColor.fromRgbF(
+        base.redF() * (1 - amount) + tint.redF() * amount,
+        base.greenF() * (1 - amount) + tint.greenF() * amount,
+        base.blueF() * (1 - amount) + tint.blueF() * amount,
+    )
+
+
+ERROR_TINT = QColor(214, 48, 49)
+WARNING_TINT = QColor(230, 160, 0)
+OK_TINT = QColor(30, 130, 60)
+
+
+class UsersModel(QAbstractTableModel):
+    """The people to create.
+
+    Signals:
+        rows_validated(): problems or availability changed somewhere (the page refreshes its summary).
+        username_changed(int): row's username or domain changed (the page schedules an availability check).
+    """
+
+    rows_validated = Signal()
+    username_changed = Signal(int)
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._rows: list[UserRow] = []
+        self._verified: tuple[str, ...] = ()
+        self._default_domain = ""
+        self._availability: dict[str, Availability] = {}
+        self._locked = False
+        self._icons: dict[str, QIcon] = {}
+
+    # --- configuration -------------------------------------------------------------------------------
+
+    @property
+    def domain_column_needed(self) -> bool:
+        """More than one domain to choose from, or a row whose domain needs fixing."""
+        if len(self._verified) > 1:
+            return True
+        return any(row.domain != self._default_domain and not row.blank for row in self._rows)
+
+    @property
+    def status_column_needed(self) -> bool:
+        return any(row.status is not RowStatus.DRAFT for row in self._rows)
+
+    def set_domains(self, verified: Sequence[str], default: str) -> None:
+        """The tenant's verified domains (default first); rows without a domain get ``default``."""
+        self._verified = tuple(verified)
+        self._default_domain = default
+        for row in self._rows:
+            if not row.domain and row.status is RowStatus.DRAFT:
+                row.domain = default
+        self.revalidate()
+
+    @property
+    def domains(self) -> tuple[str, ...]:
+        return self._verified
+
+    @property
+    def default_domain(self) -> str:
+        return self._default_domain
+
+    def set_locked(self, locked: bool) -> None:
+        """While creating, nothing can be edited."""
+        self._locked = locked
+        self._changed_all()
+
+    @property
+    def locked(self) -> bool:
+        return self._locked
+
+    # --- rows ----------------------------------------------------------------------------------------
+
+    @property
+    def rows(self) -> list[UserRow]:
+        return self._rows
+
+    def row(self, index: int) -> UserRow:
+        return self._rows[index]
+
+    def add_row(self) -> int:
+        """A new empty row at the end; returns its index."""
+        position = len(self._rows)
+        self.beginInsertRows(QModelIndex(), position, position)
+        self._rows.append(UserRow(domain=self._default_domain))
+        self.endInsertRows()
+        self.revalidate()
+        return position
+
+    def add_users(self, users: Iterable[NewUser], lines: Sequence[int] = ()) -> list[int]:
+        """Append people (e.g. from a file); returns their indexes."""
+        new = [
+            UserRow.from_user(user, lines[number] if number < len(lines) else None)
+            for number, user in enumerate(users)
+        ]
+        if not new:
+            return []
+        start = len(self._rows)
+        self.beginInsertRows(QModelIndex(), start, start + len(new) - 1)
+        self._rows.extend(new)
+        self.endInsertRows()
+        self.revalidate()
+        return list(range(start, start + len(new)))
+
+    def replace_rows(self, rows: Iterable[UserRow]) -> None:
+        self.beginResetModel()
+        self._rows = list(rows)
+        self.endResetModel()
+        self.revalidate()
+
+    def remove_rows(self, indexes: Iterable[int]) -> int:
+        """Remove draft rows (a row in a run stays); returns how many went."""
+        removed = 0
+        for index in sorted(set(indexes), reverse=True):
+            if 0 <= index < len(self._rows) and self._rows[index].status is RowStatus.DRAFT:
+                self.beginRemoveRows(QModelIndex(), index, index)
+                del self._rows[index]
+                self.endRemoveRows()
+                removed += 1
+        if removed:
+            self.revalidate()
+        return removed
+
+    def set_status(self, index: int, status: RowStatus, detail: str = "") -> None:
+        row = self._rows[index]
+        if row.status is status and row.status_detail == detail:
+            return
+        row.status, row.status_detail = status, detail
+        self.dataChanged.emit(self.index(index, 0), self.index(index, Column.STATUS))
+
+    def find_upn(self, upn: str) -> int | None:
+        key = upn.lower()
+        for number, row in enumerate(self._rows):
+            if row.upn_key == key:
+                return number
+        return None
+
+    # --- availability --------------------------------------------------------------------------------
+
+    def availability(self, index: int) -> Availability:
+        return self._availability.get(self._rows[index].upn_key, Availability.UNKNOWN)
+
+    def availability_of(self, upn: str) -> Availability:
+        return self._availability.get(upn.lower(), Availability.UNKNOWN)
+
+    def set_availability(self, upn: str, state: Availability) -> None:
+        key = upn.lower()
+        if self._availability.get(key) is state:
+            return
+        self._availability[key] = state
+        for number, row in enumerate(self._rows):
+            if row.upn_key == key:
+                cell = self.index(number, Column.USERNAME)
+                self.dataChanged.emit(cell, cell)
+        self.rows_validated.emit()
+
+    def forget_unanswered(self) -> None:
+        """Checks in flight were stopped: they count as not asked."""
+        for key, state in list(self._availability.items()):
+            if state is Availability.CHECKING:
+                del self._availability[key]
+
+    def upns_to_check(self) -> list[str]:
+        """Draft rows whose username could be created and was not asked about yet."""
+        wanted: dict[str, None] = {}
+        for row in self._rows:
+            if row.status is not RowStatus.DRAFT or row.blank:
+                continue
+            if any(p.field in (Field.USERNAME, Field.DOMAIN) for p in row.problems):
+                continue
+            key = row.upn_key
+            if key not in self._availability:
+                wanted[key] = None
+        return list(wanted)
+
+    # --- validation ----------------------------------------------------------------------------------
+
+    def revalidate(self, rows: Iterable[int] | None = None) -> None:
+        """Check ``rows`` (all when None) and the duplicates across the table."""
+        targets = range(len(self._rows)) if rows is None else rows
+        for number in targets:
+            row = self._rows[number]
+            row.problems = [] if row.blank else validate_user(row.user(), self._verified)
+        users = [row.user() for row in self._rows]
+        for row, user in zip(self._rows, users, strict=True):
+            row.upn_key = user.upn.lower()
+        groups: dict[int, list[int]] = {}
+        for duplicate, first in find_duplicates(users).items():
+            groups.setdefault(first, [first]).append(duplicate)
+        for row in self._rows:
+            row.duplicate_rows = []
+        for members in groups.values():
+            for member in members:
+                self._rows[member].duplicate_rows = [other for other in members if other != member]
+        self._changed_all()
+        self.rows_validated.emit()
+
+    @property
+    def all_valid(self) -> bool:
+        return all(row.valid for row in self._rows)
+
+    def problems_of(self, index: int) -> list[tuple[Column, str]]:
+        """Every problem of a row as (column, reason in words)."""
+        row = self._rows[index]
+        user = row.user()
+        found = [(COLUMN_OF_FIELD[p.field], self.describe(p, user)) for p in row.problems]
+        if row.duplicate_rows:
+            others = ", ".join(str(other + 1) for other in row.duplicate_rows)
+            found.append(
+                (
+                    Column.USERNAME,
+                    self.tr("The username {upn} is also on row {rows}; each person needs their own.").format(
+                        upn=self._quote(user.upn), rows=others
+                    ),
+                )
+            )
+        return found
+
+    def cell_problems(self, index: int, column: Column) -> list[str]:
+        return [text for where, text in self.problems_of(index) if where is column]
+
+    def describe(self, item: FieldProblem, user: NewUser) -> str:
+        """One problem in plain words: a whole sentence for each field, so each language can inflect it."""
+        field = item.field
+        value = getattr(user, field.value)
+        match item.problem:
+            case Problem.REQUIRED if field is Field.DISPLAY_NAME:
+                return self.tr("Type a display name, or a first or last name to make one from.")
+            case Problem.REQUIRED if field is Field.EMAIL:
+                return self.tr(
+                    "Type the person's real work email: their password and the portal invitation go there."
+                )
+            case Problem.REQUIRED:
+                return {
+                    Field.FIRST_NAME: self.tr("The first name is missing."),
+                    Field.LAST_NAME: self.tr("The last name is missing."),
+                    Field.USERNAME: self.tr("The username is missing."),
+                    Field.DOMAIN: self.tr("The domain is missing."),
+                }.get(field) or self._invalid(field)
+            case Problem.TOO_LONG:
+                return {
+                    Field.FIRST_NAME: self.tr(
+                        "The first name is {length} characters long; Microsoft allows at most {limit}."
+                    ),
+                    Field.LAST_NAME: self.tr(
+                        "The last name is {length} characters long; Microsoft allows at most {limit}."
+                    ),
+                    Field.DISPLAY_NAME: self.tr(
+                        "The display name is {length} characters long; Microsoft allows at most {limit}."
+                    ),
+                    Field.USERNAME: self.tr(
+                        "The username is {length} characters long; Microsoft allows at most {limit}."
+                    ),
+                    Field.DOMAIN: self.tr(
+                        "The domain is {length} characters long; Microsoft allows at most {limit}."
+                    ),
+                    Field.EMAIL: self.tr(
+                        "The work email is {length} characters long; Microsoft allows at most {limit}."
+                    ),
+                }[field].format(length=len(value), limit=item.detail)
+            case Problem.INVALID_CHARACTERS if field is Field.USERNAME:
+                return self.tr(
+                    "Microsoft doesn't allow {chars} in a username. Use letters a–z without accents, "
+                    "digits and . - _ ' ! # ^ ~."
+                ).format(chars=self._describe_chars(item.detail))
+            case Problem.INVALID_CHARACTERS:
+                return {
+                    Field.FIRST_NAME: self.tr("The first name can't contain {chars}."),
+                    Field.LAST_NAME: self.tr("The last name can't contain {chars}."),
+                    Field.DISPLAY_NAME: self.tr("The display name can't contain {chars}."),
+                    Field.DOMAIN: self.tr("The domain can't contain {chars}."),
+                    Field.EMAIL: self.tr("The work email can't contain {chars}."),
+                }[field].format(chars=self._describe_chars(item.detail))
+            case Problem.DOT_BEFORE_AT:
+                return self.tr("A username can't end with a dot.")
+            case Problem.LEADING_OR_TRAILING_DOT if field is Field.USERNAME:
+                return self.tr("A username can't start with a dot.")
+            case Problem.LEADING_OR_TRAILING_DOT:
+                return self.tr("A domain can't start or end with a dot.")
+            case Problem.CONSECUTIVE_DOTS if field is Field.USERNAME:
+                return self.tr("The username can't have two dots in a row.")
+            case Problem.CONSECUTIVE_DOTS if field is Field.DOMAIN:
+                return self.tr("The domain can't have two dots in a row.")
+            case Problem.DOMAIN_NOT_VERIFIED:
+                return self.tr(
+                    "{domain} isn't one of your organisation's domains. Pick one from the list."
+                ).format(domain=self._quote(user.domain))
+            case Problem.INVALID_EMAIL:
+                return self.tr("{email} isn't a valid email address.").format(email=self._quote(user.email))
+            case Problem.EMAIL_IS_TENANT_ADDRESS:
+                return self.tr(
+                    "{email} is an address in your Microsoft organisation, which this person can't read yet. "
+                    "Type the email address they use today."
+                ).format(email=self._quote(user.email))
+            case _:
+                return self._invalid(field)
+
+    def _invalid(self, field: Field) -> str:
+        return {
+            Field.FIRST_NAME: self.tr("The first name isn't valid."),
+            Field.LAST_NAME: self.tr("The last name isn't valid."),
+            Field.DISPLAY_NAME: self.tr("The display name isn't valid."),
+            Field.USERNAME: self.tr("The username isn't valid."),
+            Field.DOMAIN: self.tr("The domain isn't valid."),
+            Field.EMAIL: self.tr("The work email isn't valid."),
+        }[field]
+
+    def _describe_chars(self, chars: str) -> str:
+        words = []
+        for char in chars:
+            if char == " ":
+                words.append(self.tr("spaces"))
+            elif char < " " or char == "\x7f":
+                words.append(self.tr("line breaks or tabs"))
+            else:
+                words.append(self._quote(char))
+        words = list(dict.fromkeys(words))
+        if len(words) == 1:
+            return words[0]
+        return self.tr("{first} and {last}").format(first=", ".join(words[:-1]), last=words[-1])
+
+    # --- Qt model ------------------------------------------------------------------------------------
+
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008 (Qt's signature)
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(Column)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation == Qt.Orientation.Vertical:
+            if role == Qt.ItemDataRole.DisplayRole:
+                return str(section + 1)
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self.column_title(Column(section))
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self.column_help(Column(section))
+        return None
+
+    def column_title(self, column: Column) -> str:
+        return {
+            Column.FIRST_NAME: self.tr("First name"),
+            Column.LAST_NAME: self.tr("Last name"),
+            Column.DISPLAY_NAME: self.tr("Display name"),
+            Column.USERNAME: self.tr("Username"),
+            Column.DOMAIN: self.tr("Domain"),
+            Column.EMAIL: self.tr("Work email"),
+            Column.STATUS: self.tr("Status"),
+        }[column]
+
+    def column_help(self, column: Column) -> str:
+        return {
+            Column.FIRST_NAME: self.tr("The person's first name."),
+            Column.LAST_NAME: self.tr("The person's last name."),
+            Column.DISPLAY_NAME: self.tr(
+                "How the name is shown to others. Made from the names unless you change it."
+            ),
+            Column.USERNAME: self.tr("What they type to sign in, before the @. Suggested from the names."),
+            Column.DOMAIN: self.tr("The part after the @: one of your organisation's domains."),
+            Column.EMAIL: self.tr(
+                "The email address they read today: their password and invitation go there."
+            ),
+            Column.STATUS: self.tr("Whether the person was created."),
+        }[column]
+
+    def flags(self, index: AnyIndex) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        base = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        row = self._rows[index.row()]
+        if index.column() != Column.STATUS and not self._locked and row.status is RowStatus.DRAFT:
+            base |= Qt.ItemFlag.ItemIsEditable
+        return base
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or index.row() >= len(self._rows):
+            return None
+        number, column = index.row(), Column(index.column())
+        row = self._rows[number]
+        if column is Column.STATUS:
+            return self._status_data(row, role)
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
+            text = row.text(column)
+            if column is Column.DOMAIN and role == Qt.ItemDataRole.DisplayRole and text:
+                return "@" + text
+            return text
+        problems = self.cell_problems(number, column) if row.status is RowStatus.DRAFT else []
+        notes = self._availability_notes(number) if column is Column.USERNAME else []
+        if role == Qt.ItemDataRole.BackgroundRole:
+            if problems:
+                return _mix(QApplication.palette().color(QPalette.ColorRole.Base), ERROR_TINT, 0.22)
+            if notes and self.availability(number) is Availability.TAKEN:
+                return _mix(QApplication.palette().color(QPalette.ColorRole.Base), WARNING_TINT, 0.25)
+            return None
+        if role == Qt.ItemDataRole.DecorationRole:
+            if problems:
+                return self._icon("error")
+            if column is Column.USERNAME and row.status is RowStatus.DRAFT:
+                state = self.availability(number)
+                if state is Availability.TAKEN:
+                    return self._icon("warning")
+                if state is Availability.FREE:
+                    return self._icon("ok")
+            return None
+        if role in (Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleDescriptionRole):
+            return "\n".join(problems + notes) or None
+        return None
+
+    def _availability_notes(self, number: int) -> list[str]:
+        row = self._rows[number]
+        if row.status is not RowStatus.DRAFT or self.cell_problems(number, Column.USERNAME):
+            return []
+        state = self.availability(number)
+        upn = self._quote(row.user().upn)
+        if state is Availability.TAKEN:
+            return [
+                self.tr(
+                    "{upn} is already used in your organisation. That account will be reported as already "
+                    "existing, not changed. If this is someone else, choose another username."
+                ).format(upn=upn)
+            ]
+        if state is Availability.FREE:
+            return [self.tr("{upn} is free.").format(upn=upn)]
+        if state is Availability.CHECKING:
+            return [self.tr("Checking whether {upn} is free…").format(upn=upn)]
+        if state is Availability.UNCHECKED:
+            return [self.tr("We couldn't check {upn} just now; creating will tell.").format(upn=upn)]
+        return []
+
+    def _status_data(self, row: UserRow, role: int) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self.status_text(row)
+        if role in (Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleDescriptionRole):
+            return self.status_text(row) or None
+        if role == Qt.ItemDataRole.ForegroundRole and row.status in (RowStatus.CREATED, RowStatus.FAILED):
+            text = QApplication.palette().color(QPalette.ColorRole.Text)
+            return _mix(text, OK_TINT if row.status is RowStatus.CREATED else ERROR_TINT, 0.75)
+        if role == Qt.ItemDataRole.DecorationRole:
+            return {  # "✓ Created" carries its own mark
+                RowStatus.EXISTED: self._icon("info"),
+                RowStatus.FAILED: self._icon("error"),
+            }.get(row.status)
+        return None
+
+    def status_text(self, row: UserRow) -> str:
+        match row.status:
+            case RowStatus.DRAFT:
+                return ""
+            case RowStatus.WAITING:
+                return self.tr("Waiting")
+            case RowStatus.CREATING:
+                return self.tr("Creating…")
+            case RowStatus.CREATED:
+                return self.tr("✓ Created")
+            case RowStatus.EXISTED:
+                return self.tr("Already existed")
+            case _:
+                return self.tr("Failed: {reason}").format(
+                    reason=row.status_detail or self.tr("unknown error")
+                )
+
+    def setData(self, index: AnyIndex, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
+        if role != Qt.ItemDataRole.EditRole or not index.isValid():
+            return False
+        if not self.flags(index) & Qt.ItemFlag.ItemIsEditable:
+            return False
+        number, column = index.row(), Column(index.column())
+        row = self._rows[number]
+        text = str(value) if value is not None else ""
+        if column is Column.DOMAIN:
+            text = text.removeprefix("@").strip().lower()
+        if row.text(column) == text:
+            return True
+        before = row.upn_key
+        if column in (Column.FIRST_NAME, Column.LAST_NAME):
+            setattr(row, FIELD_OF_COLUMN[column].value, text)
+            if not row.display_edited:
+                row.display_name = derive_display_name(row.first_name, row.last_name)
+            if not row.username_edited:
+                row.username = suggest_username(row.first_name, row.last_name)
+        elif column is Column.DISPLAY_NAME:
+            row.display_name = text
+            # Emptying it hands it back to the names.
+            row.display_edited = bool(text.strip())
+            if not row.display_edited:
+                row.display_name = derive_display_name(row.first_name, row.last_name)
+        elif column is Column.USERNAME:
+            row.username = text
+            row.username_edited = bool(text.strip())
+            if not row.username_edited:
+                row.username = suggest_username(row.first_name, row.last_name)
+        else:
+            setattr(row, FIELD_OF_COLUMN[column].value, text)
+        self.revalidate([number])
+        if row.upn_key != before:
+            self.username_changed.emit(number)
+        return True
+
+    def _changed_all(self) -> None:
+        if self._rows:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self._rows) - 1, len(Column) - 1))
+
+    def _quote(self, value: str, limit: int = 60) -> str:
+        """A value in the language's quotation marks, shortened to ``limit`` characters."""
+        if len(value) > limit:
+            value = value[: limit - 1] + "…"
+        return self.tr("“{value}”").format(value=value)
+
+    def _icon(self, kind: str) -> QIcon:
+        if kind not in self._icons:
+            pixmap = {
+                "ok": QStyle.StandardPixmap.SP_DialogApplyButton,
+                "info": QStyle.StandardPixmap.SP_MessageBoxInformation,
+                "warning": QStyle.StandardPixmap.SP_MessageBoxWarning,
+                "error": QStyle.StandardPixmap.SP_MessageBoxCritical,
+            }[kind]
+            self._icons[kind] = QApplication.style().standardIcon(pixmap)
+        return self._icons[kind]
+
+
+# --- editors ---------------------------------------------------------------------------------------------
+
+
+class LiveTextDelegate(QStyledItemDelegate):
+    """A line editor that commits as you type (so derived cells and problems follow at once);
+    Escape puts the value back as it was when editing started."""
+
+    ORIGINAL = "original_value"
+
+    def createEditor(self, parent: QWidget, option: QStyleOptionViewItem, index: AnyIndex) -> QWidget:
+        editor = QLineEdit(parent)
+        editor.setObjectName("users_cell_editor")
+        editor.setFrame(False)
+        column = Column(index.column())
+        editor.setMaxLength(MAX_LENGTH.get(column, 256))
+        model = index.model()
+        if isinstance(model, UsersModel):
+            editor.setAccessibleName(model.column_title(column))
+            editor.setAccessibleDescription(model.column_help(column))
+        editor.textEdited.connect(lambda _text: self.commitData.emit(editor))
+        return editor
+
+    def setEditorData(self, editor: QWidget, index: AnyIndex) -> None:
+        assert isinstance(editor, QLineEdit)
+        value = str(index.data(Qt.ItemDataRole.EditRole) or "")
+        if editor.property(self.ORIGINAL) is None:
+            editor.setProperty(self.ORIGINAL, value)
+        if editor.text() != value:  # a live commit must not move the cursor
+            editor.setText(value)
+
+    def setModelData(self, editor: QWidget, model: QAbstractItemModel, index: AnyIndex) -> None:
+        assert isinstance(editor, QLineEdit)
+        model.setData(index, editor.text(), Qt.ItemDataRole.EditRole)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (
+            isinstance(watched, QLineEdit)
+            and event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() == Qt.Key.Key_Escape
+        ):
+            original = watched.property(self.ORIGINAL)
+            if isinstance(original, str) and watched.text() != original:
+                watched.setText(original)
+                self.commitData.emit(watched)
+        return super().eventFilter(watched, event)
+
+
+class DomainDelegate(QStyledItemDelegate):
+    """A drop-down of the tenant's verified domains."""
+
+    def createEditor(self, parent: QWidget, option: QStyleOptionViewItem, index: AnyIndex) -> QWidget:
+        editor = QComboBox(parent)
+        editor.setObjectName("users_domain_editor")
+        model = index.model()
+        if isinstance(model, UsersModel):
+            editor.addItems(["@" + domain for domain in model.domains])
+            editor.setAccessibleName(model.column_title(Column.DOMAIN))
+        editor.activated.connect(lambda _number: self.commitData.emit(editor))
+        return editor
+
+    def setEditorData(self, editor: QWidget, index: AnyIndex) -> None:
+        assert isinstance(editor, QComboBox)
+        value = "@" + str(index.data(Qt.ItemDataRole.EditRole) or "")
+        found = editor.findText(value, Qt.MatchFlag.MatchFixedString)
+        if found < 0 and value != "@":
+            editor.addItem(value)  # an unverified domain from a file: shown, flagged, replaceable
+            found = editor.count() - 1
+        editor.setCurrentIndex(max(found, 0))
+
+    def setModelData(self, editor: QWidget, model: QAbstractItemModel, index: AnyIndex) -> None:
+        assert isinstance(editor, QComboBox)
+        model.setData(index, editor.currentText(), Qt.ItemDataRole.EditRole)
