@@ -36,6 +36,11 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     )
     parser.add_argument("--state", type=Path, help="sandbox state directory (default: a fresh one)")
     parser.add_argument("--faults", default=None, help="sandbox fault injection, e.g. latency=150ms,503=0.1")
+    parser.add_argument(
+        "--client-id",
+        default=None,
+        help="the app registration to sign in with (default: Microsoft Graph Command Line Tools)",
+    )
     parser.add_argument("--lang", choices=LANGUAGES, help="user interface language")
     parser.add_argument(
         "--log-level",
@@ -56,6 +61,7 @@ def make_config(args: argparse.Namespace, env: dict[str, str] | None = None) -> 
         sandbox_state=args.state or config.sandbox_state,
         sandbox_faults=args.faults if args.faults is not None else config.sandbox_faults,
         language=args.lang or config.language,
+        client_id=args.client_id or config.client_id,
         log_level=args.log_level or config.log_level,
     )
 

@@ -6,6 +6,7 @@ touch a real profile or a real Microsoft endpoint. Command-line options win over
 
 from __future__ import annotations
 
+import json
 import os
 import time
 from collections.abc import Mapping
@@ -98,6 +99,23 @@ class Paths:
             path.mkdir(parents=True, exist_ok=True)
 
 
+SETTINGS_FILE_NAME = "settings.json"
+
+
+def read_settings(path: Path) -> dict[str, str]:
+    """The user's settings file (``{"client_id": "..."}``); a missing or unreadable file means no settings.
+
+    Only plain, non-secret values live there: never a token or a password.
+    """
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(data, dict):
+        return {}
+    return {str(key): str(value) for key, value in data.items() if isinstance(value, str) and value}
+
+
 @dataclass(frozen=True)
 class Config:
     """The whole configuration of one run of the app."""
@@ -113,15 +131,18 @@ class Config:
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Config:
+        """Defaults, then the settings file, then the environment (the command line comes last, in app.py)."""
         env = os.environ if env is None else env
+        paths = Paths.from_env(env)
+        settings = read_settings(paths.settings_dir / SETTINGS_FILE_NAME)
         state = env.get("C2T_SANDBOX_STATE")
         return cls(
-            paths=Paths.from_env(env),
+            paths=paths,
             endpoints=Endpoints.microsoft(env),
             sandbox=env.get("C2T_SANDBOX", "") not in ("", "0", "false", "no"),
             sandbox_state=Path(state) if state else None,
             sandbox_faults=env.get("C2T_SANDBOX_FAULTS", ""),
-            client_id=env.get("C2T_CLIENT_ID", DEFAULT_CLIENT_ID),
+            client_id=env.get("C2T_CLIENT_ID") or settings.get("client_id") or DEFAULT_CLIENT_ID,
             language=env.get("C2T_LANG") or None,
             log_level=env.get("C2T_LOG_LEVEL", "INFO").upper(),
         )

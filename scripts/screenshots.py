@@ -78,14 +78,27 @@ def main() -> int:
     out = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "docs" / "screenshots"
     out = out.resolve()
     out.mkdir(parents=True, exist_ok=True)
-    from tests.helpers.sandbox_web import sign_up
+    sys.path.insert(0, str(ROOT / "tests"))
+    from helpers.identity_web import ScriptedBrowser
+    from helpers.sandbox_web import sign_up
+
+    from c2t_wizard.domain.csv_import import write_template_csv
+    from c2t_wizard.domain.users import NewUser
+    from c2t_wizard.ui.pages.sign_in import SignInState
 
     config = replace(Config.from_env(), sandbox=True, language="en")
     opened: list[str] = []
-    app = WizardApplication(config, show_error_dialogs=False, open_url=lambda url: opened.append(url) or True)
+    browser = ScriptedBrowser()
+    app = WizardApplication(
+        config,
+        show_error_dialogs=False,
+        open_url=lambda url: opened.append(url) or True,
+        auth_options={"open_browser": browser},
+    )
     wizard = app.wizard
     wizard.resize(820, 600)
     app.show()
+    app.start_services()
     wait_until(lambda: app.backend.known is not None, 30)
     try:
         shoot(wizard, out, "01-welcome", "Welcome: choose how to start")
@@ -111,13 +124,60 @@ def main() -> int:
             wizard, out, "04-signup-waiting", "Sign-up: the steps, and the wizard watching for the new tenant"
         )
         base = str(app.sandbox.info["base"]) if app.sandbox and app.sandbox.info else ""
-        sign_up(base, organisation="Northwind Traders Ltd", prefix=fresh)
+        created = sign_up(base, organisation="Northwind Traders Ltd", prefix=fresh)
         done_button = signup_page.findChild(QWidget, "signup_done_button")
         if done_button is not None:
             done_button.click()  # type: ignore[attr-defined]
         wait_until(lambda: app.wizard.onboarding.tenant_id is not None)
-        settle(400)
+        settle(300)
         shoot(wizard, out, "05-signup-done", "Sign-up: the new tenant noticed")
+
+        wait_until(lambda: wizard.currentId() == PageId.SIGN_IN)
+        sign_in = wizard.sign_in_page
+        assert sign_in is not None
+        wait_until(lambda: sign_in.state is SignInState.CHOICES)
+        settle(300)
+        shoot(wizard, out, "06-sign-in", "Sign in: in the browser, with a code, or as the demo administrator")
+        browser.username, browser.password = created["upn"], created["password"]
+        sign_in.sign_in_button.click()
+        wait_until(lambda: sign_in.state is SignInState.SIGNED_IN, 30)
+        settle(300)
+        shoot(wizard, out, "07-signed-in", "Signed in: organisation, domain and the role check")
+
+        wizard.next()
+        users = wizard.users_page
+        assert users is not None
+        wait_until(lambda: wizard.services.directory is not None)
+        domain = f"{fresh}.onmicrosoft.com"
+        people = [
+            NewUser(
+                "Anna-Lena",
+                "Müller",
+                "Anna-Lena Müller",
+                "anna-lena.muller",
+                domain,
+                "anna@northwind.example",
+            ),
+            NewUser("Ben", "Okafor", "Ben Okafor", "ben.okafor", domain, "ben.okafor@northwind.example"),
+            NewUser("Chloé", "Dubois", "Chloé Dubois", "chloe.dubois", domain, "chloe@northwind.example"),
+            NewUser("Dev", "Patel", "Dev Patel", "dev.patel", domain, "dev@northwind.example"),
+        ]
+        csv_path = Path(tempfile.mkdtemp()) / "people.csv"
+        csv_path.write_bytes(write_template_csv(people))
+        users._choose_file = lambda: csv_path  # what the file dialog would answer
+        users.import_csv()
+        wait_until(lambda: users.model.rowCount() >= len(people))
+        settle(1200)
+        shoot(wizard, out, "08-users", "Users: checked cell by cell, created without a licence")
+        users.create_users()
+        wait_until(lambda: wizard.button(wizard.WizardButton.NextButton).isEnabled(), 60)
+        settle(300)
+        shoot(wizard, out, "09-users-created", "Users: created in batches, with progress and counts")
+
+        wizard.next()
+        wait_until(lambda: wizard.currentId() == PageId.CREDENTIALS)
+        settle(1500)
+        shoot(wizard, out, "10-credentials", "Credentials: each person gets their sign-in details")
     finally:
         app.shutdown()
     update_readme(out)

@@ -84,3 +84,21 @@ def test_sandbox_line_gives_endpoints() -> None:
     )
     assert endpoints.login == "https://127.0.0.1:2"
     assert endpoints.ca_cert == Path("/state/ca.pem")
+
+
+def test_client_id_from_settings_file_environment_and_command_line(tmp_path: Path) -> None:
+    settings = tmp_path / "settings"
+    settings.mkdir()
+    (settings / "settings.json").write_text('{"client_id": "from-settings"}', encoding="utf-8")
+    env = {"C2T_HOME": str(tmp_path)}
+    assert Config.from_env(env).client_id == "from-settings"
+    assert Config.from_env({**env, "C2T_CLIENT_ID": "from-env"}).client_id == "from-env"
+    args = parse_args(["--client-id", "from-cli"])
+    assert make_config(args, {**env, "C2T_CLIENT_ID": "from-env"}).client_id == "from-cli"
+
+
+def test_a_broken_settings_file_is_ignored(tmp_path: Path) -> None:
+    settings = tmp_path / "settings"
+    settings.mkdir()
+    (settings / "settings.json").write_text("{not json", encoding="utf-8")
+    assert Config.from_env({"C2T_HOME": str(tmp_path)}).client_id == DEFAULT_CLIENT_ID
