@@ -170,6 +170,8 @@ class WizardApplication:
             journal.close()
             return
         self.wizard.set_users_services(directory, journal)
+        # The first batch should not pay for msgraph's batch serialisation while the partner watches.
+        self.runner.submit(directory.warm_up(), name="warm up user creation", on_failure=self._warm_up_failed)
 
     def _journal_failed(self, error: BaseException) -> None:
         self.errors.report(error, where="opening the journal")

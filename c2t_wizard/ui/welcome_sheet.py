@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from html import escape
 from pathlib import Path
 
-from PySide6.QtCore import QMarginsF, QObject, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QMarginsF, QObject, QTimer, Signal
 from PySide6.QtGui import QGuiApplication, QPageLayout, QPageSize, QPainter, QPdfWriter, QTextDocument
 
 from c2t_wizard.domain.welcome_message import WelcomeMessage, welcome_sheet_warning
@@ -32,7 +32,17 @@ class SheetPage:
 
 
 class WelcomeSheetError(OSError):
-    """The PDF could not be written (no permission, disk full, a bad path)."""
+    """The PDF could not be written (no permission, disk full, a bad path); its text is for the user."""
+
+
+def _cannot_write(path: Path) -> WelcomeSheetError:
+    return WelcomeSheetError(
+        QCoreApplication.translate(
+            "WelcomeSheet",
+            "{name} can't be written there (the folder may be read-only, or the file open in another "
+            "program)",
+        ).format(name=path.name)
+    )
 
 
 def sheet_page_html(page: SheetPage) -> str:
@@ -68,7 +78,7 @@ def write_welcome_sheet(path: Path, pages: Sequence[SheetPage], *, title: str = 
     )
     painter = QPainter()
     if not painter.begin(writer):
-        raise WelcomeSheetError(f"cannot write {path.name}")
+        raise _cannot_write(path)
     try:
         area = writer.pageLayout().paintRectPixels(SHEET_RESOLUTION)
         for number, page in enumerate(pages):
@@ -94,7 +104,7 @@ def write_welcome_sheet(path: Path, pages: Sequence[SheetPage], *, title: str = 
         painter.end()
     if not path.is_file() or path.stat().st_size == 0:
         path.unlink(missing_ok=True)
-        raise WelcomeSheetError(f"cannot write {path.name}")
+        raise _cannot_write(path)
     return len(pages)
 
 

@@ -12,7 +12,7 @@
 <context>
     <name>CredentialsPage</name>
     <message>
-        <location filename="../../c2t_wizard/ui/pages/credentials.py" line="+184"/>
+        <location filename="../../c2t_wizard/ui/pages/credentials.py" line="+187"/>
         <source>Hand over the passwords</source>
         <translation>Kennwörter übergeben</translation>
     </message>
@@ -28,12 +28,12 @@
     </message>
     <message>
         <location line="+2"/>
-        <location line="+636"/>
+        <location line="+659"/>
         <source>Send from your mailbox (Microsoft 365)</source>
         <translation>Aus Ihrem Postfach senden (Microsoft 365)</translation>
     </message>
     <message>
-        <location line="-635"/>
+        <location line="-658"/>
         <source>Open messages in your mail app</source>
         <translation>Nachrichten in Ihrem Mailprogramm öffnen</translation>
     </message>
@@ -122,8 +122,13 @@
         <source>Deliver to selec&amp;ted</source>
         <translation>An &amp;Ausgewählte zustellen</translation>
     </message>
+    <message>
+        <location line="-179"/>
+        <source>PDF files (*.pdf)</source>
+        <translation>PDF-Dateien (*.pdf)</translation>
+    </message>
     <message numerus="yes">
-        <location line="+211"/>
+        <location line="+390"/>
         <source>%n person(s) were created in an earlier session and never got their password. For security, the wizard never stores passwords, so these people get a new temporary password now.</source>
         <translation>
             <numerusform>%n Person wurde in einer früheren Sitzung angelegt und hat ihr Kennwort nie erhalten. Aus Sicherheitsgründen speichert der Assistent keine Kennwörter, daher bekommt sie jetzt ein neues vorläufiges Kennwort.</numerusform>
@@ -136,7 +141,7 @@
         <translation>Es gibt niemanden, dem ein Kennwort zugestellt werden muss.</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+9"/>
         <source>The list of people couldn&apos;t be read: {error}</source>
         <translation>Die Liste der Personen ließ sich nicht lesen: {error}</translation>
     </message>
@@ -147,12 +152,12 @@
     </message>
     <message>
         <location line="+16"/>
-        <location line="+349"/>
+        <location line="+371"/>
         <source>Sending…</source>
         <translation>Wird gesendet …</translation>
     </message>
     <message>
-        <location line="-292"/>
+        <location line="-314"/>
         <source>Your account has no Microsoft 365 mailbox (it has no Exchange licence), so the wizard can&apos;t send from it. Your mail app is chosen instead: deliver again from there.</source>
         <translation>Ihr Konto hat kein Microsoft 365-Postfach (keine Exchange-Lizenz), daher kann der Assistent nicht daraus senden. Stattdessen ist Ihr Mailprogramm ausgewählt: Stellen Sie von dort erneut zu.</translation>
     </message>
@@ -242,7 +247,37 @@
         <translation>Etwas ist schiefgelaufen: {error}</translation>
     </message>
     <message>
-        <location line="+29"/>
+        <location line="+12"/>
+        <source>the file or its folder doesn&apos;t exist</source>
+        <translation>die Datei oder ihr Ordner existiert nicht</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>access was denied</source>
+        <translation>der Zugriff wurde verweigert</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>the disk is full</source>
+        <translation>der Datenträger ist voll</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>that is a folder, not a file</source>
+        <translation>das ist ein Ordner, keine Datei</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>the system reported an error ({kind})</source>
+        <translation>das System hat einen Fehler gemeldet ({kind})</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>an unexpected error ({kind})</source>
+        <translation>ein unerwarteter Fehler ({kind})</translation>
+    </message>
+    <message>
+        <location line="+28"/>
         <source>Send from your mailbox (your account has none)</source>
         <translation>Aus Ihrem Postfach senden (Ihr Konto hat keines)</translation>
     </message>
@@ -436,13 +471,13 @@
 <context>
     <name>OnboardingWizard</name>
     <message>
-        <location filename="../../c2t_wizard/ui/application.py" line="+102"/>
-        <location filename="../../c2t_wizard/ui/wizard.py" line="+84"/>
+        <location filename="../../c2t_wizard/ui/application.py" line="+99"/>
+        <location filename="../../c2t_wizard/ui/wizard.py" line="+87"/>
         <source>Call2Teams onboarding</source>
         <translation>Call2Teams-Einrichtung</translation>
     </message>
     <message>
-        <location line="+40"/>
+        <location line="+30"/>
         <source>SANDBOX</source>
         <translation>ÜBUNGSUMGEBUNG</translation>
     </message>
@@ -560,12 +595,7 @@
         <translation>Angemeldet a&amp;ls:</translation>
     </message>
     <message>
-        <location line="+12"/>
-        <source>Check a&amp;gain</source>
-        <translation>Erneut &amp;prüfen</translation>
-    </message>
-    <message>
-        <location line="+2"/>
+        <location line="+14"/>
         <source>Check your role again</source>
         <translation>Ihre Rolle erneut prüfen</translation>
     </message>
@@ -590,8 +620,13 @@
         <translation>Abmelden und diese Anmeldung vergessen</translation>
     </message>
     <message>
-        <location line="+41"/>
-        <source>&amp;Cancel</source>
+        <location line="-14"/>
+        <source>&amp;Check again</source>
+        <translation>Erneut &amp;prüfen</translation>
+    </message>
+    <message>
+        <location line="+55"/>
+        <source>Ca&amp;ncel</source>
         <translation>Abb&amp;rechen</translation>
     </message>
     <message>
@@ -775,12 +810,17 @@
         <translation>Sie können Benutzer hinzufügen: Sie haben die Rolle „{role}“.</translation>
     </message>
     <message>
-        <location line="+3"/>
-        <source> or </source>
-        <translation> oder </translation>
+        <location line="+6"/>
+        <source>{first} or {last}</source>
+        <translation>{first} oder {last}</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+1"/>
+        <source>, </source>
+        <translation>, </translation>
+    </message>
+    <message>
+        <location line="+5"/>
         <source>{name} isn&apos;t allowed to add users to {org}. You need the {roles} role. A Global Administrator of your organisation can give it to you in the Microsoft 365 admin center, under Roles. Then choose “Check again”, or use another account.</source>
         <translation>{name} darf in {org} keine Benutzer hinzufügen. Dafür brauchen Sie die Rolle {roles}. Ein globaler Administrator Ihrer Organisation kann sie Ihnen im Microsoft 365 Admin Center unter „Rollen“ zuweisen. Wählen Sie danach „Erneut prüfen“ oder verwenden Sie ein anderes Konto.</translation>
     </message>
@@ -1172,50 +1212,25 @@
         <translation>, </translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+1"/>
         <source>spaces</source>
         <translation>Leerzeichen</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>“{char}”</source>
+        <translation>„{char}“</translation>
     </message>
 </context>
 <context>
     <name>UsersModel</name>
     <message>
-        <location filename="../../c2t_wizard/ui/users_model.py" line="+373"/>
+        <location filename="../../c2t_wizard/ui/users_model.py" line="+393"/>
         <source>The username {upn} is also on row {rows}; each person needs their own.</source>
         <translation>Der Benutzername {upn} steht auch in Zeile {rows}; jede Person braucht einen eigenen.</translation>
     </message>
     <message>
-        <location line="+13"/>
-        <source>first name</source>
-        <translation>Vorname</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>last name</source>
-        <translation>Nachname</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>display name</source>
-        <translation>Anzeigename</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>username</source>
-        <translation>Benutzername</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>domain</source>
-        <translation>Domäne</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>work email</source>
-        <translation>Geschäftliche E-Mail</translation>
-    </message>
-    <message>
-        <location line="+6"/>
+        <location line="+16"/>
         <source>Type a display name, or a first or last name to make one from.</source>
         <translation>Geben Sie einen Anzeigenamen ein oder einen Vor- oder Nachnamen, aus dem er gebildet wird.</translation>
     </message>
@@ -1225,27 +1240,12 @@
         <translation>Geben Sie die tatsächliche geschäftliche E-Mail-Adresse der Person ein: Dorthin gehen ihr Kennwort und die Einladung zum Portal.</translation>
     </message>
     <message>
-        <location line="+3"/>
-        <source>The {name} is missing.</source>
-        <translation>„{name}“ fehlt.</translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <source>The {name} is {length} characters long; Microsoft allows at most {limit}.</source>
-        <translation>„{name}“ ist {length} Zeichen lang; Microsoft erlaubt höchstens {limit}.</translation>
-    </message>
-    <message>
-        <location line="+4"/>
+        <location line="+32"/>
         <source>Microsoft doesn&apos;t allow {chars} in a username. Use letters a–z without accents, digits and . - _ &apos; ! # ^ ~.</source>
         <translation>Microsoft erlaubt {chars} nicht in einem Benutzernamen. Verwenden Sie Buchstaben a–z ohne Akzente und Umlaute, Ziffern und . - _ &apos; ! # ^ ~.</translation>
     </message>
     <message>
-        <location line="+4"/>
-        <source>The {name} can&apos;t contain {chars}.</source>
-        <translation>„{name}“ darf {chars} nicht enthalten.</translation>
-    </message>
-    <message>
-        <location line="+4"/>
+        <location line="+12"/>
         <source>A username can&apos;t end with a dot.</source>
         <translation>Ein Benutzername darf nicht mit einem Punkt enden.</translation>
     </message>
@@ -1260,12 +1260,7 @@
         <translation>Eine Domäne darf nicht mit einem Punkt beginnen oder enden.</translation>
     </message>
     <message>
-        <location line="+2"/>
-        <source>The {name} can&apos;t have two dots in a row.</source>
-        <translation>„{name}“ darf keine zwei Punkte hintereinander enthalten.</translation>
-    </message>
-    <message>
-        <location line="+3"/>
+        <location line="+7"/>
         <source>{domain} isn&apos;t one of your organisation&apos;s domains. Pick one from the list.</source>
         <translation>{domain} ist keine Domäne Ihrer Organisation. Wählen Sie eine aus der Liste.</translation>
     </message>
@@ -1280,12 +1275,122 @@
         <translation>{email} ist eine Adresse in Ihrer Microsoft-Organisation, die diese Person noch nicht lesen kann. Geben Sie die E-Mail-Adresse ein, die sie heute verwendet.</translation>
     </message>
     <message>
-        <location line="+4"/>
-        <source>The {name} isn&apos;t valid.</source>
-        <translation>„{name}“ ist ungültig.</translation>
+        <location line="-57"/>
+        <source>The first name is missing.</source>
+        <translation>Der Vorname fehlt.</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+1"/>
+        <source>The last name is missing.</source>
+        <translation>Der Nachname fehlt.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The username is missing.</source>
+        <translation>Der Benutzername fehlt.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The domain is missing.</source>
+        <translation>Die Domäne fehlt.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>The first name is {length} characters long; Microsoft allows at most {limit}.</source>
+        <translation>Der Vorname ist {length} Zeichen lang; Microsoft erlaubt höchstens {limit}.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>The last name is {length} characters long; Microsoft allows at most {limit}.</source>
+        <translation>Der Nachname ist {length} Zeichen lang; Microsoft erlaubt höchstens {limit}.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>The display name is {length} characters long; Microsoft allows at most {limit}.</source>
+        <translation>Der Anzeigename ist {length} Zeichen lang; Microsoft erlaubt höchstens {limit}.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>The username is {length} characters long; Microsoft allows at most {limit}.</source>
+        <translation>Der Benutzername ist {length} Zeichen lang; Microsoft erlaubt höchstens {limit}.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>The domain is {length} characters long; Microsoft allows at most {limit}.</source>
+        <translation>Die Domäne ist {length} Zeichen lang; Microsoft erlaubt höchstens {limit}.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>The work email is {length} characters long; Microsoft allows at most {limit}.</source>
+        <translation>Die geschäftliche E-Mail-Adresse ist {length} Zeichen lang; Microsoft erlaubt höchstens {limit}.</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>The first name can&apos;t contain {chars}.</source>
+        <translation>Der Vorname darf {chars} nicht enthalten.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The last name can&apos;t contain {chars}.</source>
+        <translation>Der Nachname darf {chars} nicht enthalten.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The display name can&apos;t contain {chars}.</source>
+        <translation>Der Anzeigename darf {chars} nicht enthalten.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The domain can&apos;t contain {chars}.</source>
+        <translation>Die Domäne darf {chars} nicht enthalten.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The work email can&apos;t contain {chars}.</source>
+        <translation>Die geschäftliche E-Mail-Adresse darf {chars} nicht enthalten.</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>The username can&apos;t have two dots in a row.</source>
+        <translation>Der Benutzername darf keine zwei Punkte hintereinander enthalten.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The domain can&apos;t have two dots in a row.</source>
+        <translation>Die Domäne darf keine zwei Punkte hintereinander enthalten.</translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>The first name isn&apos;t valid.</source>
+        <translation>Der Vorname ist ungültig.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The last name isn&apos;t valid.</source>
+        <translation>Der Nachname ist ungültig.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The display name isn&apos;t valid.</source>
+        <translation>Der Anzeigename ist ungültig.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The username isn&apos;t valid.</source>
+        <translation>Der Benutzername ist ungültig.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The domain isn&apos;t valid.</source>
+        <translation>Die Domäne ist ungültig.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The work email isn&apos;t valid.</source>
+        <translation>Die geschäftliche E-Mail-Adresse ist ungültig.</translation>
+    </message>
+    <message>
+        <location line="+7"/>
         <source>spaces</source>
         <translation>Leerzeichen</translation>
     </message>
@@ -1390,7 +1495,7 @@
         <translation>{upn} ließ sich gerade nicht prüfen; beim Anlegen zeigt sich, ob er frei ist.</translation>
     </message>
     <message>
-        <location line="+21"/>
+        <location line="+23"/>
         <source>Waiting</source>
         <translation>Wartet</translation>
     </message>
@@ -1419,11 +1524,36 @@
         <source>unknown error</source>
         <translation>unbekannter Fehler</translation>
     </message>
+    <message>
+        <location line="+48"/>
+        <source>“{value}”</source>
+        <translation>„{value}“</translation>
+    </message>
 </context>
 <context>
     <name>UsersPage</name>
     <message>
-        <location filename="../../c2t_wizard/ui/pages/users.py" line="+147"/>
+        <location filename="../../c2t_wizard/ui/pages/users.py" line="+70"/>
+        <source>Import people from a file</source>
+        <translation>Personen aus einer Datei importieren</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Spreadsheet files (*.csv *.txt);;All files (*)</source>
+        <translation>Tabellendateien (*.csv *.txt);;Alle Dateien (*)</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Save the template</source>
+        <translation>Vorlage speichern</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>CSV files (*.csv)</source>
+        <translation>CSV-Dateien (*.csv)</translation>
+    </message>
+    <message>
+        <location line="+70"/>
         <source>Add your staff</source>
         <translation>Mitarbeitende hinzufügen</translation>
     </message>
@@ -1434,12 +1564,12 @@
     </message>
     <message>
         <location line="+22"/>
-        <location line="+99"/>
+        <location line="+97"/>
         <source>&amp;Resume</source>
         <translation>&amp;Fortsetzen</translation>
     </message>
     <message>
-        <location line="-97"/>
+        <location line="-95"/>
         <source>Resume the unfinished run</source>
         <translation>Den unterbrochenen Durchgang fortsetzen</translation>
     </message>
@@ -1514,7 +1644,7 @@
         <translation>Eine CSV-Vorlage zum Ausfüllen herunterladen</translation>
     </message>
     <message>
-        <location line="+22"/>
+        <location line="+18"/>
         <source>Problems to fix</source>
         <translation>Zu behebende Probleme</translation>
     </message>
@@ -1524,28 +1654,156 @@
         <translation>Drücken Sie bei einem Problem die Eingabetaste, um zur betroffenen Zelle zu gelangen.</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+15"/>
         <source>Created without a licence: they can sign in to Microsoft and to the Call2Teams portal, but get no mailbox, Teams or Office apps. That costs nothing; you can add a licence later in the Microsoft 365 admin center.</source>
         <translation>Ohne Lizenz angelegt: Die Personen können sich bei Microsoft und im Call2Teams-Portal anmelden, erhalten aber kein Postfach, kein Teams und keine Office-Apps. Das kostet nichts; eine Lizenz können Sie später im Microsoft 365 Admin Center hinzufügen.</translation>
     </message>
     <message>
         <location line="+9"/>
-        <location line="+807"/>
+        <location line="+879"/>
         <source>&amp;Create users</source>
         <translation>Benutzer an&amp;legen</translation>
     </message>
     <message>
-        <location line="-805"/>
+        <location line="-877"/>
         <source>Create the users</source>
         <translation>Die Benutzer anlegen</translation>
     </message>
     <message>
         <location line="+2"/>
-        <source>Ca&amp;ncel</source>
-        <translation>A&amp;bbrechen</translation>
+        <source>&amp;Stop</source>
+        <translation>Anhal&amp;ten</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Try failed a&amp;gain</source>
+        <translation>Erneut ve&amp;rsuchen</translation>
+    </message>
+    <message>
+        <location line="+549"/>
+        <source>1 already existed and was left unchanged</source>
+        <translation>1 war schon vorhanden und blieb unverändert</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+1"/>
+        <source>%n already existed and were left unchanged</source>
+        <translation>
+            <numerusform>%n war schon vorhanden und blieb unverändert</numerusform>
+            <numerusform>%n waren schon vorhanden und blieben unverändert</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+56"/>
+        <source>An earlier session started adding {total} people ({when}); {left} of them aren&apos;t created yet. Resume to carry on, or start over with an empty list.</source>
+        <translation>In einer früheren Sitzung wurde begonnen, {total} Personen hinzuzufügen ({when}); {left} davon sind noch nicht angelegt. Setzen Sie fort oder beginnen Sie mit einer leeren Liste neu.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>An earlier session added {total} people ({when}) and didn&apos;t finish the onboarding. Resume to carry on with them, or start over with an empty list.</source>
+        <translation>In einer früheren Sitzung wurden {total} Personen hinzugefügt ({when}), die Einrichtung aber nicht abgeschlossen. Setzen Sie mit ihnen fort oder beginnen Sie mit einer leeren Liste neu.</translation>
+    </message>
+    <message>
+        <location line="+56"/>
+        <source>Added 1 person from {name}.</source>
+        <translation>1 Person aus {name} hinzugefügt.</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+1"/>
+        <source>Added %n people from {name}.</source>
+        <translation>
+            <numerusform>%n Person aus {name} hinzugefügt.</numerusform>
+            <numerusform>%n Personen aus {name} hinzugefügt.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>1 row of the file has problems and was left out: fix it in the file and import it again, or add that person here.</source>
+        <translation>1 Zeile der Datei hat Probleme und wurde ausgelassen: Korrigieren Sie sie in der Datei und importieren Sie die Datei erneut, oder fügen Sie die Person hier hinzu.</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+4"/>
+        <source>%n rows of the file have problems and were left out: fix them in the file and import it again, or add those people here.</source>
+        <translation>
+            <numerusform>%n Zeile der Datei hat Probleme und wurde ausgelassen: Korrigieren Sie sie in der Datei und importieren Sie die Datei erneut, oder fügen Sie die Person hier hinzu.</numerusform>
+            <numerusform>%n Zeilen der Datei haben Probleme und wurden ausgelassen: Korrigieren Sie sie in der Datei und importieren Sie die Datei erneut, oder fügen Sie diese Personen hier hinzu.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+63"/>
+        <source>Fix 1 problem before creating: it is marked on its cell.</source>
+        <translation>Beheben Sie vor dem Anlegen 1 Problem: Es ist an seiner Zelle markiert.</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+1"/>
+        <source>Fix %n problems before creating: each is marked on its cell.</source>
+        <translation>
+            <numerusform>Beheben Sie vor dem Anlegen %n Problem: Es ist an seiner Zelle markiert.</numerusform>
+            <numerusform>Beheben Sie vor dem Anlegen %n Probleme: Jedes ist an seiner Zelle markiert.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+44"/>
+        <source>Microsoft asked us to slow down; 1 waits a moment.</source>
+        <translation>Microsoft hat um eine Pause gebeten; 1 Person wartet einen Moment.</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+1"/>
+        <source>Microsoft asked us to slow down; %n wait a moment.</source>
+        <translation>
+            <numerusform>Microsoft hat um eine Pause gebeten; %n Person wartet einen Moment.</numerusform>
+            <numerusform>Microsoft hat um eine Pause gebeten; %n Personen warten einen Moment.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+78"/>
+        <source>&amp;Create 1 user</source>
+        <translation>1 Benutzer an&amp;legen</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+0"/>
+        <source>&amp;Create %n users</source>
+        <translation>
+            <numerusform>%n Benutzer an&amp;legen</numerusform>
+            <numerusform>%n Benutzer an&amp;legen</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+60"/>
+        <source>the file or its folder doesn&apos;t exist</source>
+        <translation>die Datei oder ihr Ordner existiert nicht</translation>
     </message>
     <message>
         <location line="+2"/>
+        <source>access was denied</source>
+        <translation>der Zugriff wurde verweigert</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>the disk is full</source>
+        <translation>der Datenträger ist voll</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>that is a folder, not a file</source>
+        <translation>das ist ein Ordner, keine Datei</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>the system reported an error ({kind})</source>
+        <translation>das System hat einen Fehler gemeldet ({kind})</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>an unexpected error ({kind})</source>
+        <translation>ein unerwarteter Fehler ({kind})</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>your sign-in has expired; sign in again</source>
+        <translation>Ihre Anmeldung ist abgelaufen; melden Sie sich erneut an</translation>
+    </message>
+    <message>
+        <location line="-948"/>
         <source>Stop creating users</source>
         <translation>Anlegen der Benutzer abbrechen</translation>
     </message>
@@ -1555,12 +1813,7 @@
         <translation>Mit den noch nicht angelegten Personen fortfahren</translation>
     </message>
     <message>
-        <location line="+2"/>
-        <source>Try &amp;failed again</source>
-        <translation>Erneut ve&amp;rsuchen</translation>
-    </message>
-    <message>
-        <location line="+2"/>
+        <location line="+4"/>
         <source>Try the failed people again</source>
         <translation>Die fehlgeschlagenen Personen erneut versuchen</translation>
     </message>
@@ -1575,7 +1828,12 @@
         <translation>%v von %m</translation>
     </message>
     <message>
-        <location line="+172"/>
+        <location line="+67"/>
+        <source>Type in the people who will use Call2Teams, or import them from a spreadsheet. Each gets a Microsoft username ending in @{domain} and a temporary password.</source>
+        <translation>Geben Sie die Personen ein, die Call2Teams nutzen werden, oder importieren Sie sie aus einer Tabelle. Jede Person erhält einen Microsoft-Benutzernamen mit der Endung @{domain} und ein vorläufiges Kennwort.</translation>
+    </message>
+    <message>
+        <location line="+104"/>
         <source>Reading {name}…</source>
         <translation>{name} wird gelesen …</translation>
     </message>
@@ -1590,17 +1848,17 @@
         <translation>Die Vorlage ließ sich nicht unter {path} speichern: {reason}</translation>
     </message>
     <message>
-        <location line="+27"/>
+        <location line="+28"/>
         <source>Stopping… waiting for the answers to what was already sent.</source>
         <translation>Wird angehalten … Warten auf die Antworten zu bereits Gesendetem.</translation>
     </message>
     <message>
-        <location line="+135"/>
+        <location line="+139"/>
         <source>Creating users…</source>
         <translation>Benutzer werden angelegt …</translation>
     </message>
     <message>
-        <location line="+85"/>
+        <location line="+86"/>
         <source>Microsoft refused the password; try again</source>
         <translation>Microsoft hat das Kennwort abgelehnt; versuchen Sie es erneut</translation>
     </message>
@@ -1645,7 +1903,7 @@
         <translation>Das Anlegen wurde angehalten: {reason}. Niemand wurde doppelt angelegt; Sie können fortsetzen.</translation>
     </message>
     <message>
-        <location line="+48"/>
+        <location line="+46"/>
         <source>Stopped. {created} created so far; {remaining} not yet. Nothing was created twice: Resume carries on where it stopped.</source>
         <translation>Angehalten. Bisher {created} angelegt, {remaining} noch nicht. Nichts wurde doppelt angelegt: „Fortsetzen“ macht dort weiter, wo angehalten wurde.</translation>
     </message>
@@ -1655,12 +1913,7 @@
         <translation>{count} angelegt</translation>
     </message>
     <message>
-        <location line="+3"/>
-        <source>{count} already existed and were left unchanged</source>
-        <translation>{count} waren schon vorhanden und blieben unverändert</translation>
-    </message>
-    <message>
-        <location line="+3"/>
+        <location line="+10"/>
         <source>{count} failed</source>
         <translation>{count} fehlgeschlagen</translation>
     </message>
@@ -1680,27 +1933,12 @@
         <translation>Als Nächstes erhält jede Person ihre Anmeldedaten.</translation>
     </message>
     <message>
-        <location line="+49"/>
-        <source>You started adding {total} people on {when} and didn&apos;t finish: {done} are done. Resume to carry on, or start over with an empty list.</source>
-        <translation>Sie haben am {when} begonnen, {total} Personen hinzuzufügen, und sind nicht fertig geworden: {done} sind erledigt. Setzen Sie fort oder beginnen Sie mit einer leeren Liste neu.</translation>
-    </message>
-    <message>
-        <location line="+34"/>
+        <location line="+85"/>
         <source>The record of earlier runs couldn&apos;t be read: {reason}</source>
         <translation>Die Aufzeichnung früherer Durchgänge ließ sich nicht lesen: {reason}</translation>
     </message>
     <message>
-        <location line="+21"/>
-        <source>Added {count} people from {name}.</source>
-        <translation>{count} Personen aus {name} hinzugefügt.</translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <source>{count} rows of the file have problems and were left out: fix them in the file and import it again, or add those people here.</source>
-        <translation>{count} Zeilen der Datei haben Probleme und wurden ausgelassen: Korrigieren Sie sie in der Datei und importieren Sie sie erneut, oder fügen Sie diese Personen hier hinzu.</translation>
-    </message>
-    <message>
-        <location line="+8"/>
+        <location line="+45"/>
         <source>Nobody was added from {name}.</source>
         <translation>Aus {name} wurde niemand hinzugefügt.</translation>
     </message>
@@ -1710,7 +1948,7 @@
         <translation>{name} ließ sich nicht öffnen: {reason}</translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+21"/>
         <source>Row {row}, {column}: {reason}</source>
         <translation>Zeile {row}, {column}: {reason}</translation>
     </message>
@@ -1725,19 +1963,14 @@
         <translation>Datei</translation>
     </message>
     <message>
-        <location line="+12"/>
-        <source>Fix {count} problem(s) before creating: they are marked in the table.</source>
-        <translation>Beheben Sie vor dem Anlegen {count} Problem(e): Sie sind in der Tabelle markiert.</translation>
-    </message>
-    <message>
-        <location line="+7"/>
+        <location line="+21"/>
         <source>Problems in {name}, by line of the file:</source>
         <translation>Probleme in {name}, nach Zeile der Datei:</translation>
     </message>
     <message>
         <location line="+26"/>
         <source>Created {created} · already existed {existed} · failed {failed} · remaining {remaining}</source>
-        <translation>Angelegt {created} · vorhanden {existed} · fehlgeschlagen {failed} · offen {remaining}</translation>
+        <translation>Angelegt {created} · vorhanden {existed} · Fehler {failed} · offen {remaining}</translation>
     </message>
     <message>
         <location line="+6"/>
@@ -1745,12 +1978,7 @@
         <translation>Benutzer werden angelegt … {done} von {total} erledigt.</translation>
     </message>
     <message>
-        <location line="+4"/>
-        <source>Microsoft asked us to slow down; {count} wait a moment.</source>
-        <translation>Microsoft hat um eine Pause gebeten; {count} warten einen Moment.</translation>
-    </message>
-    <message>
-        <location line="+7"/>
+        <location line="+13"/>
         <source>Sign in first: the users are created in your organisation.</source>
         <translation>Melden Sie sich zuerst an: Die Benutzer werden in Ihrer Organisation angelegt.</translation>
     </message>
@@ -1758,16 +1986,6 @@
         <location line="+3"/>
         <source>Getting ready…</source>
         <translation>Wird vorbereitet …</translation>
-    </message>
-    <message>
-        <location line="+23"/>
-        <source>&amp;Create {count} users</source>
-        <translation>{count} Benutzer an&amp;legen</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>&amp;Create user</source>
-        <translation>Benutzer an&amp;legen</translation>
     </message>
 </context>
 <context>
@@ -1832,44 +2050,11 @@
     </message>
 </context>
 <context>
-    <name>page</name>
+    <name>WelcomeSheet</name>
     <message>
-        <location filename="../../c2t_wizard/ui/pages/users.py" line="+138"/>
-        <source>your sign-in has expired; sign in again</source>
-        <translation>Ihre Anmeldung ist abgelaufen; melden Sie sich erneut an</translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <source>an unexpected error ({kind})</source>
-        <translation>ein unerwarteter Fehler ({kind})</translation>
-    </message>
-</context>
-<context>
-    <name>parent</name>
-    <message>
-        <location filename="../../c2t_wizard/ui/pages/credentials.py" line="-880"/>
-        <source>PDF files (*.pdf)</source>
-        <translation>PDF-Dateien (*.pdf)</translation>
-    </message>
-    <message>
-        <location filename="../../c2t_wizard/ui/pages/users.py" line="-1142"/>
-        <source>Import people from a file</source>
-        <translation>Personen aus einer Datei importieren</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>Spreadsheet files (*.csv *.txt);;All files (*)</source>
-        <translation>Tabellendateien (*.csv *.txt);;Alle Dateien (*)</translation>
-    </message>
-    <message>
-        <location line="+8"/>
-        <source>Save the template</source>
-        <translation>Vorlage speichern</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>CSV files (*.csv)</source>
-        <translation>CSV-Dateien (*.csv)</translation>
+        <location filename="../../c2t_wizard/ui/welcome_sheet.py" line="+40"/>
+        <source>{name} can&apos;t be written there (the folder may be read-only, or the file open in another program)</source>
+        <translation>{name} kann dort nicht geschrieben werden (der Ordner ist vielleicht schreibgeschützt oder die Datei in einem anderen Programm geöffnet)</translation>
     </message>
 </context>
 </TS>

@@ -10,6 +10,7 @@ The journal records each delivery's method and time.
 
 from __future__ import annotations
 
+import errno
 import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -78,7 +79,9 @@ Confirm = Callable[[QWidget, str, str], bool]
 
 
 def _choose_pdf_file(parent: QWidget, caption: str, suggested: str) -> str:
-    path, _filter = QFileDialog.getSaveFileName(parent, caption, suggested, parent.tr("PDF files (*.pdf)"))
+    path, _filter = QFileDialog.getSaveFileName(
+        parent, caption, suggested, QCoreApplication.translate("CredentialsPage", "PDF files (*.pdf)")
+    )
     return path
 
 
@@ -485,7 +488,8 @@ class CredentialsPage(QWizardPage):
     def _on_load_failed(self, error: BaseException) -> None:
         self._loading = False
         self.delivery_status.show_status(
-            StatusKind.ERROR, self.tr("The list of people couldn't be read: {error}").format(error=error)
+            StatusKind.ERROR,
+            self.tr("The list of people couldn't be read: {error}").format(error=self._error_words(error)),
         )
         self._render()
 
@@ -735,7 +739,7 @@ class CredentialsPage(QWizardPage):
         except (OSError, WelcomeSheetError) as exc:
             self.delivery_status.show_status(
                 StatusKind.ERROR,
-                self.tr("The welcome sheet couldn't be saved: {error}").format(error=exc.strerror or exc),
+                self.tr("The welcome sheet couldn't be saved: {error}").format(error=self._error_words(exc)),
             )
             return
         self._last_sheet = path
@@ -803,8 +807,30 @@ class CredentialsPage(QWizardPage):
 
     def _on_job_failed(self, error: BaseException) -> None:
         self.delivery_status.show_status(
-            StatusKind.ERROR, self.tr("Something went wrong: {error}").format(error=error)
+            StatusKind.ERROR, self.tr("Something went wrong: {error}").format(error=self._error_words(error))
         )
+
+    def _error_words(self, error: BaseException) -> str:
+        """What went wrong, in the user's language (the system's own text is English); the technical name, if
+        any, only in brackets."""
+        if isinstance(error, WelcomeSheetError):
+            return str(error)  # worded (and translated) where it is raised
+        if isinstance(error, DeliveryError):
+            return self._problem_text(error.problem)
+        number = error.errno if isinstance(error, OSError) else None
+        if number == errno.ENOENT:
+            return self.tr("the file or its folder doesn't exist")
+        if number in (errno.EACCES, errno.EPERM, errno.EROFS):
+            return self.tr("access was denied")
+        if number == errno.ENOSPC:
+            return self.tr("the disk is full")
+        if number == errno.EISDIR:
+            return self.tr("that is a folder, not a file")
+        if number is not None:
+            return self.tr("the system reported an error ({kind})").format(
+                kind=errno.errorcode.get(number, str(number))
+            )
+        return self.tr("an unexpected error ({kind})").format(kind=type(error).__name__)
 
     def _cancel_jobs(self) -> None:
         for job in list(self._jobs):

@@ -296,7 +296,7 @@ class SignInPage(QWizardPage):
         facts.addRow(user_caption, self.signed_in_user_label)
         self.role_status = StatusLine(self._signed_in)
         self.role_status.setObjectName("role_status")
-        self.recheck_button = QPushButton(self.tr("Check a&gain"), self._signed_in)
+        self.recheck_button = QPushButton(self.tr("&Check again"), self._signed_in)
         self.recheck_button.setObjectName("recheck_button")
         self.recheck_button.setAccessibleName(self.tr("Check your role again"))
         self.recheck_button.setAutoDefault(False)
@@ -351,7 +351,7 @@ class SignInPage(QWizardPage):
         # --- status, cancel, retry, details -------------------------------------------------------
         self.sign_in_status = StatusLine(self)
         self.sign_in_status.setObjectName("sign_in_status")
-        self.cancel_sign_in_button = QPushButton(self.tr("&Cancel"), self)
+        self.cancel_sign_in_button = QPushButton(self.tr("Ca&ncel"), self)
         self.cancel_sign_in_button.setObjectName("cancel_sign_in_button")
         self.cancel_sign_in_button.setAccessibleName(self.tr("Cancel signing in"))
         self.cancel_sign_in_button.setAutoDefault(False)
@@ -878,7 +878,12 @@ class SignInPage(QWizardPage):
                 self.tr("You can add users: you're a {role}.").format(role=self._role_name(role)),
             )
         else:
-            needed = self.tr(" or ").join(self._role_name(role) for role in facts.roles.missing)
+            missing = [self._role_name(role) for role in facts.roles.missing]
+            needed = missing[-1] if missing else ""
+            if len(missing) > 1:
+                needed = self.tr("{first} or {last}").format(
+                    first=self.tr(", ").join(missing[:-1]), last=missing[-1]
+                )
             self.role_status.show_status(
                 StatusKind.ERROR,
                 self.tr(

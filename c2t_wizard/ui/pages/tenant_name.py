@@ -525,7 +525,9 @@ class TenantNamePage(QWizardPage):
 
     def _quote_characters(self, characters: str) -> str:
         """``"-."`` -> ``“-” “.”``; spaces are named, since a quoted space is hard to see."""
-        return self.tr(", ").join(self.tr("spaces") if char == " " else f"“{char}”" for char in characters)
+        return self.tr(", ").join(
+            self.tr("spaces") if char == " " else self.tr("“{char}”").format(char=char) for char in characters
+        )
 
     @staticmethod
     def _set_secondary(label: QLabel) -> None:
