@@ -19,6 +19,7 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("C2T_HOME", tempfile.mkdtemp(prefix="c2t-screenshots-"))
 
+from PySide6.QtCore import QEventLoop, QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication, QLineEdit, QWidget  # noqa: E402
 
 from c2t_wizard.config import Config  # noqa: E402
@@ -28,21 +29,23 @@ from c2t_wizard.ui.wizard import PageId  # noqa: E402
 CAPTIONS: dict[str, str] = {}
 
 
+def pump(ms: int) -> None:
+    """Run the event loop for ``ms`` milliseconds (timers, network answers, repaints)."""
+    loop = QEventLoop()
+    QTimer.singleShot(ms, loop.quit)
+    loop.exec()
+
+
 def wait_until(predicate: Callable[[], object], timeout: float = 20.0) -> None:
     deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        QApplication.processEvents()
-        if predicate():
-            return
-        time.sleep(0.01)
-    raise TimeoutError(f"condition not met within {timeout} s")
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"condition not met within {timeout} s")
+        pump(10)
 
 
 def settle(ms: int = 150) -> None:
-    end = time.monotonic() + ms / 1000
-    while time.monotonic() < end:
-        QApplication.processEvents()
-        time.sleep(0.01)
+    pump(ms)
 
 
 def shoot(widget: QWidget, out: Path, name: str, caption: str) -> None:

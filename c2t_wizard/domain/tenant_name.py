@@ -12,6 +12,8 @@ import unicodedata
 from dataclasses import dataclass
 from enum import Enum
 
+from c2t_wizard.domain.text import fold_to_ascii
+
 ONMICROSOFT = "onmicrosoft.com"
 RECOMMENDED_MAX_LENGTH = 27
 """A limit Microsoft does not document (a third-party script assumes it); we only warn above it."""
@@ -19,22 +21,6 @@ RECOMMENDED_MAX_LENGTH = 27
 _ALLOWED = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
 _SCHEMES = ("https://", "http://")
 _SUFFIXES = ("." + ONMICROSOFT + "/", "." + ONMICROSOFT)
-
-# Letters that NFKD does not decompose into an ASCII base letter (keys are lower-case).
-_TRANSLITERATION = str.maketrans(
-    {
-        "ß": "ss",
-        "æ": "ae",
-        "œ": "oe",
-        "ø": "o",
-        "ł": "l",
-        "đ": "d",
-        "ð": "d",
-        "þ": "th",
-        "ı": "i",
-        "ħ": "h",
-    }
-)
 
 # Suffixes tried after a taken prefix, in this order; numbers fill up the rest.
 _SUGGESTION_SUFFIXES = (
@@ -118,9 +104,7 @@ class PrefixCheck:
 
 def propose_prefix(organisation_name: str) -> str:
     """A prefix made from an organisation's name: ASCII letters and digits only, lower-cased; may be ""."""
-    text = unicodedata.normalize("NFKD", organisation_name).lower().translate(_TRANSLITERATION)
-    # NFKD split accented letters into base letter + combining mark; the marks fall out with everything else.
-    return "".join(char for char in text if char in _ALLOWED)
+    return "".join(char for char in fold_to_ascii(organisation_name) if char in _ALLOWED)
 
 
 def normalise_prefix(text: str) -> str:

@@ -21,6 +21,8 @@ from enum import Enum
 
 from email_validator import EmailNotValidError, validate_email
 
+from c2t_wizard.domain.text import fold_to_ascii
+
 UPN_ALLOWED = frozenset(string.ascii_letters + string.digits + "'.-_!#^~")
 """Characters allowed in the part of a userPrincipalName before the ``@``."""
 LOCAL_MAX = 64
@@ -42,20 +44,6 @@ _DOMAIN_ALLOWED = frozenset(string.ascii_letters + string.digits + "-.")
 # What a suggested username keeps: a plain, unsurprising subset of UPN_ALLOWED.
 _SUGGESTION_ALLOWED = frozenset(string.ascii_lowercase + string.digits + "-_.")
 # Letters that NFKD does not decompose into an ASCII base letter (as in tenant_name; keys lower-case).
-_TRANSLITERATION = str.maketrans(
-    {
-        "ß": "ss",
-        "æ": "ae",
-        "œ": "oe",
-        "ø": "o",
-        "ł": "l",
-        "đ": "d",
-        "ð": "d",
-        "þ": "th",
-        "ı": "i",
-        "ħ": "h",
-    }
-)
 
 
 class Field(Enum):
@@ -162,7 +150,7 @@ def suggest_username(first: str, last: str) -> str:
 
 def _suggestion_part(name: str) -> str:
     """One name as a piece of a username ("Jan van der Berg" -> "jan.van.der.berg")."""
-    folded = unicodedata.normalize("NFKD", name).lower().translate(_TRANSLITERATION)
+    folded = fold_to_ascii(name)
     words = ("".join(char for char in word if char in _SUGGESTION_ALLOWED) for word in folded.split())
     return _tidy_dots(".".join(word.strip("-_.") for word in words))
 
