@@ -5,17 +5,21 @@ from __future__ import annotations
 import codecs
 from collections.abc import Collection
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from c2t_wizard.domain import csv_import
 from c2t_wizard.domain.csv_import import (
     TEMPLATE_HEADERS,
     WHOLE_FILE,
     CsvFormat,
     CsvImport,
+    CsvIssue,
     CsvProblem,
+    english_message,
     parse_users_csv,
     write_template_csv,
 )
@@ -35,6 +39,22 @@ ENTRA_HEADER = (
     "Required,Block sign in (Yes/No) [accountEnabled] Required,First name [givenName],Last name [surname]"
 )
 CATCH_ALL = "This file couldn't be read as a CSV file."
+
+
+class Said(NamedTuple):
+    """A problem as the issue's contract has it: where, and in plain English words."""
+
+    line: int
+    column: str
+    message: str
+
+
+def said(problems: list[CsvProblem]) -> list[Said]:
+    return [Said(problem.line, problem.column, problem.message) for problem in problems]
+
+
+def codes(problems: list[CsvProblem]) -> list[CsvIssue]:
+    return [problem.code for problem in problems]
 
 
 def parse_file(
@@ -84,8 +104,8 @@ def test_m365_german_labels_semicolons_windows_1252() -> None:
         (f"sophie.koenig@{TENANT}", "König", "König, Sophie"),
     ]
     assert result.user_lines == [2, 3, 5]
-    assert result.problems == [
-        CsvProblem(
+    assert said(result.problems) == [
+        Said(
             4,
             "Benutzername",
             "The username “jürgen.weiß” has characters Microsoft doesn't allow: “ü” and “ß”. "
@@ -109,8 +129,8 @@ def test_entra_bulk_create_with_version_and_example_rows() -> None:
     data = (DATA / "entra_bulk_create.csv").read_bytes()
     result = parse_users_csv(data, verified_domains=VERIFIED)
     assert result.format is CsvFormat.ENTRA_BULK
-    assert result.notices == [
-        CsvProblem(3, "", "Line 3 is Microsoft's example row from the Entra template; it was skipped.")
+    assert said(result.notices) == [
+        Said(3, "", "Line 3 is Microsoft's example row from the Entra template; it was skipped.")
     ]
     assert result.users == [
         NewUser("Alain", "Charon", "Alain Charon", "alain", TENANT, "alain.charon@charon-consulting.fr"),
@@ -118,8 +138,8 @@ def test_entra_bulk_create_with_version_and_example_rows() -> None:
     ]
     assert result.user_lines == [4, 6]
     assert result.rows_read == 3
-    assert result.problems == [
-        CsvProblem(
+    assert said(result.problems) == [
+        Said(
             5,
             "Work email",
             "The work email “isabella@acmepartners.onmicrosoft.com” is an address in the Microsoft tenant, "
@@ -150,34 +170,34 @@ def test_messy_file_reports_every_problem_on_its_line_and_column() -> None:
     assert result.users[0].display_name == "Anna Schmidt"  # derived: the cell was empty
     assert result.user_lines == [3, 12]
     assert result.rows_read == 8
-    assert result.problems == [
-        CsvProblem(
+    assert said(result.problems) == [
+        Said(
             4,
             "Username",
             "The domain “fabrikam.com” isn't one of this tenant's domains "
             "(acmepartners.de, acmepartners.onmicrosoft.com).",
         ),
-        CsvProblem(
+        Said(
             6,
             "Username",
             "The username “jörg.weiß” has characters Microsoft doesn't allow: “ö” and “ß”. "
             "Use only letters a–z without accents, digits and . - _ ' ! # ^ ~.",
         ),
-        CsvProblem(7, "Username", "The username “Anna.Schmidt@acmepartners.de” is already used on line 3."),
-        CsvProblem(8, "First name", "The first name is 65 characters long; Microsoft allows at most 64."),
-        CsvProblem(
+        Said(7, "Username", "The username “Anna.Schmidt@acmepartners.de” is already used on line 3."),
+        Said(8, "First name", "The first name is 65 characters long; Microsoft allows at most 64."),
+        Said(
             9,
             "Work email",
             "The work email “carla.diaz@acmepartners.onmicrosoft.com” is an address in the Microsoft tenant, "
             "not the person's real work email. Their password and the portal invitation must go to an "
             "address they already read.",
         ),
-        CsvProblem(
+        Said(
             10,
             "Username",
             "The username “dan.” ends with a dot; Microsoft doesn't allow a dot just before the @.",
         ),
-        CsvProblem(10, "Work email", "The work email “dan@dan-mail” isn't a valid email address."),
+        Said(10, "Work email", "The work email “dan@dan-mail” isn't a valid email address."),
     ]
 
 
@@ -210,8 +230,8 @@ def test_unknown_headings_are_one_clear_problem() -> None:
     result = parse_text("Name;Mail\nAnna;anna@x.de\n")
     assert result.format is None
     assert result.users == []
-    assert result.problems == [
-        CsvProblem(
+    assert said(result.problems) == [
+        Said(
             1,
             "",
             "The column headings on line 1 don't match a list this wizard can read. Use the Microsoft 365 "
@@ -246,8 +266,8 @@ def test_entra_contoso_row_is_kept_when_contoso_is_really_verified() -> None:
     skipped = parse_text(text, verified_domains=())
     assert skipped.users == []
     assert [notice.line for notice in skipped.notices] == [3]
-    assert skipped.problems == [
-        CsvProblem(WHOLE_FILE, "", "The file has no users in it, only the column headings.")
+    assert said(skipped.problems) == [
+        Said(WHOLE_FILE, "", "The file has no users in it, only the column headings.")
     ]
 
 
@@ -261,16 +281,14 @@ def test_entra_other_mails_token_is_the_work_email() -> None:
 def test_entra_without_upn_column() -> None:
     result = parse_text("version:v1.0\nName [displayName] Required,First name [givenName]\nAnna,Anna\n")
     assert result.format is CsvFormat.ENTRA_BULK
-    assert result.problems == [CsvProblem(2, "", "The file has no “User name [userPrincipalName]” column.")]
+    assert said(result.problems) == [Said(2, "", "The file has no “User name [userPrincipalName]” column.")]
 
 
 def test_entra_version_row_alone() -> None:
     result = parse_text("version:v1.0,,,,\r\n")
     assert result.format is CsvFormat.ENTRA_BULK
-    assert result.problems == [
-        CsvProblem(
-            WHOLE_FILE, "", "The file has only the Entra version row: no column headings and no users."
-        )
+    assert said(result.problems) == [
+        Said(WHOLE_FILE, "", "The file has only the Entra version row: no column headings and no users.")
     ]
 
 
@@ -338,13 +356,13 @@ def test_line_numbers_are_physical_lines_where_the_record_starts() -> None:
     )
     result = parse_text(text, default_domain=CUSTOM)
     assert result.user_lines == [3, 9]
-    assert result.problems == [
-        CsvProblem(
+    assert said(result.problems) == [
+        Said(
             5,
             "Last name",
             'The last name “"quoted" and lines” contains a line break, which can\'t be in a name.',
         ),
-        CsvProblem(
+        Said(
             5,
             "Username",
             "The username “b é n” has characters Microsoft doesn't allow: a space and “é”. "
@@ -357,8 +375,8 @@ def test_unclosed_quote_stops_reading_with_a_clear_problem() -> None:
     text = TEMPLATE_HEADER + 'Anna,,Anna,anna,\nBen,"Smith,Ben,ben,\nCara,,Cara,cara,\n'
     result = parse_text(text, default_domain=CUSTOM)
     assert usernames(result) == [f"anna@{CUSTOM}"]
-    assert result.problems == [
-        CsvProblem(
+    assert said(result.problems) == [
+        Said(
             3,
             "",
             "Line 3 can't be read: a quotation mark there is never closed, or a value is far too long. "
@@ -374,8 +392,8 @@ def test_a_quote_inside_an_unquoted_value_is_just_a_character() -> None:
 
 def test_username_without_domain_and_no_default() -> None:
     result = parse_text(TEMPLATE_HEADER + "Anna,,Anna,anna,\n")
-    assert result.problems == [
-        CsvProblem(
+    assert said(result.problems) == [
+        Said(
             2,
             "Username",
             "The username “anna” has no domain. Write it with one, for example “anna@acmepartners.de”.",
@@ -432,14 +450,15 @@ def test_no_250_row_limit_and_10k_rows() -> None:
 )
 def test_not_a_csv_file(data: bytes, message: str) -> None:
     result = parse_users_csv(data)
-    assert result == CsvImport(None, [], [CsvProblem(WHOLE_FILE, "", message)], 0)
+    assert (result.format, result.users, result.rows_read) == (None, [], 0)
+    assert said(result.problems) == [(WHOLE_FILE, "", message)]
 
 
 def test_header_only() -> None:
     result = parse_text(M365_HEADER + "\r\n, , , \r\n")
     assert result.format is CsvFormat.MICROSOFT_365
-    assert result.problems == [
-        CsvProblem(WHOLE_FILE, "", "The file has no users in it, only the column headings.")
+    assert said(result.problems) == [
+        Said(WHOLE_FILE, "", "The file has no users in it, only the column headings.")
     ]
 
 
@@ -452,7 +471,7 @@ def test_header_only() -> None:
 @example(b'User Name\n"' + b"x" * 200_000)
 def test_never_raises_on_arbitrary_bytes(data: bytes) -> None:
     result = parse_users_csv(data)
-    assert CsvProblem(WHOLE_FILE, "", CATCH_ALL) not in result.problems  # the safety net never caught a bug
+    assert CsvIssue.UNREADABLE not in codes(result.problems)  # the safety net never caught a bug
     assert len(result.users) == len(result.user_lines)
 
 
@@ -483,7 +502,7 @@ def test_never_raises_on_csv_like_text(
     text = newline.join(delimiter.join(row) for row in [header, *rows])
     data = text.encode(encoding, "replace")
     result = parse_users_csv(data, default_domain=CUSTOM, verified_domains=VERIFIED)
-    assert CsvProblem(WHOLE_FILE, "", CATCH_ALL) not in result.problems
+    assert CsvIssue.UNREADABLE not in codes(result.problems)
     for new_user in result.users:
         assert validate_user(new_user, VERIFIED, require_email=False) == []
     assert all(problem.line >= 0 and problem.message for problem in result.problems)
@@ -524,3 +543,146 @@ def test_template_round_trip(people: list[NewUser]) -> None:
     assert result.problems == []
     assert result.users == people
     assert result.format is CsvFormat.C2T_TEMPLATE
+
+
+# --- problems as codes with data (for the UI to word), and the same in English ----------------------------
+
+ROW = TEMPLATE_HEADER  # line 1; the row under test is line 2
+ISSUES: dict[CsvIssue, tuple[bytes, dict[str, str]]] = {
+    CsvIssue.XLSX_WORKBOOK: (b"PK\x03\x04\x14\x00" + b"\x00" * 40, {}),
+    CsvIssue.XLS_WORKBOOK: (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100, {}),
+    CsvIssue.NOT_TEXT: (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x01\x00", {}),
+    CsvIssue.EMPTY: (b" \r\n", {}),
+    CsvIssue.ONLY_VERSION_ROW: (b"version:v1.0,,,,\r\n", {}),
+    CsvIssue.NO_USERS: (M365_HEADER.encode() + b"\r\n", {}),
+    CsvIssue.UNKNOWN_HEADINGS: (b"\n\nName;Mail\nAnna;anna@x.de\n", {"line": "3"}),
+    CsvIssue.NO_USERNAME_COLUMN: (
+        b"version:v1.0\nName [displayName] Required,First name [givenName]\nAnna,Anna\n",
+        {"heading": "User name [userPrincipalName]"},
+    ),
+    CsvIssue.BROKEN_RECORD: (
+        (ROW + 'Anna,,Anna,anna@acmepartners.de,\nBen,"Smith,Ben,ben,\nCara,,Cara,cara,\n').encode(),
+        {"line": "3"},
+    ),
+    CsvIssue.EXAMPLE_ROW_SKIPPED: (
+        f"{ENTRA_HEADER}\nChris Green,chris@acmepartners.de,Pw,No,Chris,Green\n".encode(),
+        {"line": "2"},
+    ),
+    CsvIssue.DISPLAY_NAME_MISSING: ((ROW + ",,,anna@acmepartners.de,\n").encode(), {}),
+    CsvIssue.NAME_TOO_LONG: (
+        (ROW + "A" * 65 + ",,Anna,anna@acmepartners.de,\n").encode(),
+        {"field": "first_name", "length": "65", "limit": "64"},
+    ),
+    CsvIssue.NAME_INVALID_CHARACTERS: (
+        (ROW + 'Anna,"Mül\tler",Anna,anna@acmepartners.de,\n').encode(),
+        {"field": "last_name", "value": "Mül\tler", "characters": "\t"},
+    ),
+    CsvIssue.USERNAME_MISSING: ((ROW + "Anna,,Anna,@acmepartners.de,\n").encode(), {}),
+    CsvIssue.USERNAME_TOO_LONG: (
+        (ROW + "Anna,,Anna," + "a" * 65 + "@acmepartners.de,\n").encode(),
+        {"value": "a" * 65, "length": "65", "limit": "64"},
+    ),
+    CsvIssue.USERNAME_INVALID_CHARACTERS: (
+        (ROW + "Jörg,,Jörg,jörg b@acmepartners.de,\n").encode(),
+        {"value": "jörg b", "characters": "ö "},
+    ),
+    CsvIssue.USERNAME_STARTS_WITH_DOT: ((ROW + "A,,A,.anna@acmepartners.de,\n").encode(), {"value": ".anna"}),
+    CsvIssue.USERNAME_DOUBLE_DOT: ((ROW + "A,,A,an..na@acmepartners.de,\n").encode(), {"value": "an..na"}),
+    CsvIssue.USERNAME_ENDS_WITH_DOT: ((ROW + "A,,A,anna.@acmepartners.de,\n").encode(), {"value": "anna."}),
+    CsvIssue.DOMAIN_MISSING: (
+        (ROW + "A,,A,anna,\n").encode(),
+        {"username": "anna", "example": "anna@acmepartners.de"},
+    ),
+    CsvIssue.DOMAIN_TOO_LONG: (
+        (ROW + "A,,A,anna@" + "d" * 45 + ".com,\n").encode(),
+        {"value": "d" * 45 + ".com", "length": "49", "limit": "48"},
+    ),
+    CsvIssue.DOMAIN_INVALID_CHARACTERS: (
+        (ROW + "A,,A,anna@müller_it.de,\n").encode(),
+        {"value": "müller_it.de", "characters": "ü_"},
+    ),
+    CsvIssue.DOMAIN_STARTS_OR_ENDS_WITH_DOT: (
+        (ROW + "A,,A,anna@acme.de.,\n").encode(),
+        {"value": "acme.de."},
+    ),
+    CsvIssue.DOMAIN_DOUBLE_DOT: ((ROW + "A,,A,anna@acme..de,\n").encode(), {"value": "acme..de"}),
+    CsvIssue.DOMAIN_NOT_VERIFIED: (
+        (ROW + "A,,A,anna@fabrikam.com,\n").encode(),
+        {"value": "fabrikam.com", "domains": "acmepartners.de, acmepartners.onmicrosoft.com", "more": "0"},
+    ),
+    CsvIssue.EMAIL_INVALID: (
+        (ROW + "A,,A,anna@acmepartners.de,anna@mail\n").encode(),
+        {"value": "anna@mail"},
+    ),
+    CsvIssue.EMAIL_IS_TENANT_ADDRESS: (
+        (ROW + "A,,A,anna@acmepartners.de,x@acmepartners.onmicrosoft.com\n").encode(),
+        {"value": "x@acmepartners.onmicrosoft.com"},
+    ),
+    CsvIssue.DUPLICATE_USERNAME: (
+        (ROW + "A,,A,anna@acmepartners.de,\nB,,B,ANNA@acmepartners.de,\n").encode(),
+        {"value": "ANNA@acmepartners.de", "first_line": "2"},
+    ),
+}
+
+
+def test_every_issue_is_covered() -> None:
+    assert set(ISSUES) | {CsvIssue.UNREADABLE} == set(CsvIssue)
+
+
+@pytest.mark.parametrize("code", list(ISSUES), ids=lambda code: code.value)
+def test_each_issue_carries_its_params(code: CsvIssue) -> None:
+    data, params = ISSUES[code]
+    result = parse_users_csv(data, verified_domains=VERIFIED)
+    found = result.notices if code is CsvIssue.EXAMPLE_ROW_SKIPPED else result.problems
+    assert codes(found) == [code], said(found)
+    problem = found[0]
+    assert dict(problem.params) == params
+    assert problem.message == english_message(code, params)
+    assert "{" not in problem.message
+    with pytest.raises(TypeError):
+        problem.params["value"] = "changed"  # type: ignore[index]
+
+
+def test_the_safety_net_is_a_problem_too(monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(*_args: object) -> CsvImport:
+        raise ValueError("a bug")
+
+    monkeypatch.setattr(csv_import, "_parse", broken)
+    result = parse_users_csv(b"First name\nAnna\n")
+    assert said(result.problems) == [(WHOLE_FILE, "", CATCH_ALL)]
+    assert codes(result.problems) == [CsvIssue.UNREADABLE]
+    assert result.problems[0].params == {}
+
+
+def test_a_problem_is_its_code_and_params() -> None:
+    problem = CsvProblem(4, "Username", CsvIssue.USERNAME_DOUBLE_DOT, {"value": "a..b"})
+    assert problem == CsvProblem(4, "Username", CsvIssue.USERNAME_DOUBLE_DOT, {"value": "a..b"})
+    assert problem != CsvProblem(4, "Username", CsvIssue.USERNAME_DOUBLE_DOT, {"value": "a...b"})
+    assert hash(problem) == hash(CsvProblem(4, "Username", CsvIssue.USERNAME_DOUBLE_DOT, {"value": "a..b"}))
+    assert problem.message == "The username “a..b” has two dots in a row, which isn't allowed."
+
+
+def test_many_domains_are_shortened_with_a_count() -> None:
+    domains = [f"d{n}.example" for n in range(7)]
+    result = parse_text(ROW + "A,,A,anna@fabrikam.com,\n", verified_domains=domains)
+    [problem] = result.problems
+    assert problem.params == {
+        "value": "fabrikam.com",
+        "domains": "d0.example, d1.example, d2.example, d3.example, d4.example",
+        "more": "2",
+    }
+    assert problem.message == (
+        "The domain “fabrikam.com” isn't one of this tenant's domains "
+        "(d0.example, d1.example, d2.example, d3.example, d4.example and 2 more)."
+    )
+
+
+def test_long_values_are_shortened_and_invisible_characters_named() -> None:
+    message = english_message(
+        CsvIssue.NAME_INVALID_CHARACTERS,
+        {"field": "display_name", "value": "x" * 70 + "\n", "characters": "\n\x01\ufffd"},
+    )
+    assert message == (
+        "The display name “" + "x" * 59 + "…” contains a line break, an invisible control character and "
+        "“\ufffd” (a character the file's encoding couldn't represent), which can't be in a name."
+    )

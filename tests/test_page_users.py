@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 from conftest import Sandbox
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLineEdit, QWidget
+from PySide6.QtCore import QLocale, Qt, QTranslator
+from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QPushButton, QWidget, QWizard
 from pytestqt.qtbot import QtBot
 from users_page_helpers import (
     WAIT,
@@ -23,12 +23,13 @@ from users_page_helpers import (
     sign_in,
 )
 
-from c2t_wizard.domain.csv_import import write_template_csv
+from c2t_wizard.domain.csv_import import CsvIssue, CsvProblem, visible_value, write_template_csv
 from c2t_wizard.domain.users import NewUser
 from c2t_wizard.services.journal import PersonState
+from c2t_wizard.ui import application
 from c2t_wizard.ui.pages.users import UsersState
 from c2t_wizard.ui.runner import ServiceRunner
-from c2t_wizard.ui.users_model import Availability, Column, RowStatus
+from c2t_wizard.ui.users_model import Availability, Column, RowStatus, UsersModel
 
 pytestmark = pytest.mark.filterwarnings(
     "ignore:This class is deprecated:DeprecationWarning:msgraph.generated.*"
@@ -42,6 +43,21 @@ def contoso(runner: ServiceRunner, sandbox: Sandbox, tmp_path: Path) -> Iterator
     admin = sign_in(runner, sandbox, tmp_path, fresh=False)
     yield admin
     close_admin(runner, admin)
+
+
+@pytest.fixture
+def german(qapp: QApplication) -> Iterator[list[QTranslator]]:
+    """German installed the way the app installs it, and removed again (other tests stay English)."""
+    default_locale = QLocale()
+    installed = application.install_translations(qapp, "de")
+    try:
+        yield installed
+    finally:
+        for translator in installed:
+            qapp.removeTranslator(translator)
+            translator.deleteLater()
+        QLocale.setDefault(default_locale)
+        qapp.processEvents()
 
 
 @pytest.fixture
@@ -297,6 +313,7 @@ def test_create_25_users(qtbot: QtBot, runner: ServiceRunner, fresh: Admin, clea
     assert hosted.counts == "Created 25 · already existed 0 · failed 0 · remaining 0"
     assert "Done: 25 created." in hosted.status().text()
     assert hosted.next_enabled
+    assert_bottom_row_fits(hosted)
     users = sandbox_users(clean_faults, domain)
     assert len(users) == 26
     assert len(set(users)) == 26
@@ -320,6 +337,7 @@ def test_cancel_then_resume_creates_nobody_twice(
         clean_faults.set_faults("latency=300ms")
         qtbot.mouseClick(hosted.button("create_users_button"), Qt.MouseButton.LeftButton)
         qtbot.waitUntil(lambda: hosted.statuses().count("✓ Created") >= 5, timeout=WAIT)
+        assert_bottom_row_fits(hosted)  # creating: Stop beside the bar, the counts under it
         qtbot.mouseClick(hosted.button("cancel_creation_button"), Qt.MouseButton.LeftButton)
         assert hosted.page.state is UsersState.STOPPING
         assert "Stopping" in hosted.status().text()
@@ -333,6 +351,8 @@ def test_cancel_then_resume_creates_nobody_twice(
         resume = hosted.button("resume_creation_button")
         assert resume.isVisible()
         assert resume.isEnabled()
+        assert resume.text() == "Res&ume"
+        assert_bottom_row_fits(hosted)
         journal_states = [p.state for p in admin.journal.people(hosted.page.run_ids[0])]
         assert journal_states.count(PersonState.CREATED) == created
         assert journal_states.count(PersonState.PLANNED) == 25 - created
@@ -360,7 +380,9 @@ def test_an_unfinished_run_is_offered_and_resumed(
     banner = hosted.page.findChild(QWidget, "resume_banner")
     assert banner is not None
     qtbot.waitUntil(banner.isVisible, timeout=WAIT)
-    assert "6 people" in hosted.status("resume_text").text()
+    banner_text = hosted.status("resume_text").text()
+    assert banner_text.startswith("An earlier session started adding 6 people (")
+    assert "). Nobody has been created yet. Resume to carry on" in banner_text
     qtbot.mouseClick(hosted.button("resume_run_button"), Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: hosted.model.rowCount() == 6, timeout=WAIT)
     qtbot.waitUntil(lambda: hosted.statuses() == ["✓ Created"] * 6, timeout=WAIT)
@@ -375,10 +397,29 @@ def test_an_unfinished_run_is_offered_and_resumed(
     other = again.page.findChild(QWidget, "resume_banner")
     assert other is not None
     qtbot.waitUntil(other.isVisible, timeout=WAIT)
+    again_text = again.status("resume_text").text()
+    assert again_text.startswith("An earlier session added 6 people (")
+    assert again_text.endswith(
+        ") and didn't finish the onboarding. Resume to carry on with them, or start over with an empty list."
+    )
+    assert again.button("start_over_button").text() == "Start &over"
     qtbot.mouseClick(again.button("start_over_button"), Qt.MouseButton.LeftButton)
     assert not other.isVisible()
     qtbot.waitUntil(lambda: not fresh.journal.unfinished_runs(fresh.facts.tenant_id), timeout=WAIT)
     assert [row.status for row in again.model.rows] == [RowStatus.DRAFT]
+
+
+def test_an_unfinished_run_of_one_person_says_person(
+    qtbot: QtBot, runner: ServiceRunner, fresh: Admin
+) -> None:
+    fresh.journal.start_run(fresh.facts.tenant_id, people(1, str(fresh.facts.default_domain), "zeta"))
+    hosted = host(qtbot, runner, fresh)
+    banner = hosted.page.findChild(QWidget, "resume_banner")
+    assert banner is not None
+    qtbot.waitUntil(banner.isVisible, timeout=WAIT)
+    text = hosted.status("resume_text").text()
+    assert text.startswith("An earlier session started adding 1 person (")
+    assert "people" not in text
 
 
 def test_failures_say_why_and_can_be_tried_again(
@@ -400,6 +441,7 @@ def test_failures_say_why_and_can_be_tried_again(
         assert not hosted.next_enabled
         retry = hosted.button("retry_failed_button")
         assert retry.isVisible()
+        assert_bottom_row_fits(hosted)
 
         clean_faults.set_faults("")
         qtbot.mouseClick(retry, Qt.MouseButton.LeftButton)
@@ -410,3 +452,213 @@ def test_failures_say_why_and_can_be_tried_again(
         assert len(sandbox_users(clean_faults, domain)) == 4
     finally:
         close_admin(runner, admin)
+
+
+# --- the bottom row fits, in English and German --------------------------------------------------------
+
+BOTTOM_ROW = (
+    "create_users_button",
+    "cancel_creation_button",
+    "resume_creation_button",
+    "retry_failed_button",
+)
+
+
+def assert_bottom_row_fits(hosted: Hosted) -> None:
+    """At the wizard's minimum size nothing in the creation row is squeezed or cut off."""
+    hosted.wizard.resize(760, 560)
+    QApplication.processEvents()
+    assert hosted.wizard.width() == 760  # the page's content doesn't force a wider wizard
+    page_width = hosted.page.width()
+    for name in BOTTOM_ROW:
+        button = hosted.button(name)
+        if button.isVisible():
+            assert button.width() >= button.sizeHint().width(), name
+            assert button.geometry().right() < page_width, name
+    progress = hosted.progress
+    assert progress.isVisible()
+    assert progress.width() >= 150
+    assert progress.geometry().right() < page_width
+    counts = hosted._child(QLabel, "creation_counts")
+    assert counts.isVisible()
+    needed = counts.fontMetrics().horizontalAdvance(counts.text())
+    assert needed <= counts.contentsRect().width(), counts.text()  # one line, not cut off
+    assert counts.height() >= counts.heightForWidth(counts.width())
+    assert counts.geometry().top() >= progress.geometry().bottom()  # under the bar, not beside it
+
+
+# --- mnemonics ---------------------------------------------------------------------------------------------
+
+
+def mnemonic(text: str) -> str:
+    """The letter after a single ``&`` (lower-case), or ""."""
+    plain = text.replace("&&", "")
+    return plain.split("&", 1)[1][:1].lower() if "&" in plain else ""
+
+
+def page_mnemonics(hosted: Hosted) -> dict[str, str]:
+    """objectName -> mnemonic letter of every button and label on the page, shown or not."""
+    found = {}
+    for widget in hosted.page.findChildren(QPushButton) + hosted.page.findChildren(QLabel):
+        letter = mnemonic(widget.text())
+        if letter:
+            found[widget.objectName()] = letter
+    return found
+
+
+def wizard_mnemonics(wizard: QWizard) -> set[str]:
+    buttons = [getattr(QWizard.WizardButton, name) for name in ("BackButton", "NextButton", "FinishButton")]
+    return {mnemonic(wizard.buttonText(button)) for button in buttons} - {""}
+
+
+def assert_mnemonics_distinct(hosted: Hosted) -> dict[str, str]:
+    letters = page_mnemonics(hosted)
+    twice = {letter for letter in letters.values() if list(letters.values()).count(letter) > 1}
+    assert not twice, letters
+    assert not set(letters.values()) & wizard_mnemonics(hosted.wizard), letters
+    return letters
+
+
+def test_every_mnemonic_on_the_page_is_its_own(qtbot: QtBot, runner: ServiceRunner) -> None:
+    hosted = host(qtbot, runner, None)
+    letters = assert_mnemonics_distinct(hosted)
+    assert {"b", "n"} <= wizard_mnemonics(hosted.wizard)  # "< &Back", "&Next >"
+    assert letters["start_over_button"] != letters["cancel_creation_button"]  # "Start &over" / "&Stop"
+    assert letters["resume_run_button"] != letters["resume_creation_button"]
+    assert len(letters) == 11
+
+
+def test_every_german_mnemonic_on_the_page_is_its_own(
+    german: list[QTranslator], qtbot: QtBot, runner: ServiceRunner
+) -> None:
+    hosted = host(qtbot, runner, None)
+    assert hosted.wizard.buttonText(QWizard.WizardButton.NextButton) == "&Weiter >"
+    letters = assert_mnemonics_distinct(hosted)
+    assert not set(letters.values()) & {"w", "z", "s"}  # Qt's German Weiter, Zurück, Abschließen
+    assert len(letters) == 11
+
+
+# --- file problems in the user's language ------------------------------------------------------------------
+
+CSV_SAMPLES: dict[CsvIssue, dict[str, str]] = {
+    CsvIssue.UNREADABLE: {},
+    CsvIssue.XLSX_WORKBOOK: {},
+    CsvIssue.XLS_WORKBOOK: {},
+    CsvIssue.NOT_TEXT: {},
+    CsvIssue.EMPTY: {},
+    CsvIssue.ONLY_VERSION_ROW: {},
+    CsvIssue.NO_USERS: {},
+    CsvIssue.UNKNOWN_HEADINGS: {"line": "3"},
+    CsvIssue.NO_USERNAME_COLUMN: {"heading": "User name [userPrincipalName]"},
+    CsvIssue.BROKEN_RECORD: {"line": "7"},
+    CsvIssue.EXAMPLE_ROW_SKIPPED: {"line": "3"},
+    CsvIssue.DISPLAY_NAME_MISSING: {},
+    CsvIssue.NAME_TOO_LONG: {"field": "first_name", "length": "65", "limit": "64"},
+    CsvIssue.NAME_INVALID_CHARACTERS: {"field": "last_name", "value": "Mül\tler", "characters": "\t\x01"},
+    CsvIssue.USERNAME_MISSING: {},
+    CsvIssue.USERNAME_TOO_LONG: {"value": "a" * 65, "length": "65", "limit": "64"},
+    CsvIssue.USERNAME_INVALID_CHARACTERS: {"value": "jörg weiß", "characters": "ö ß"},
+    CsvIssue.USERNAME_STARTS_WITH_DOT: {"value": ".anna"},
+    CsvIssue.USERNAME_DOUBLE_DOT: {"value": "an..na"},
+    CsvIssue.USERNAME_ENDS_WITH_DOT: {"value": "anna."},
+    CsvIssue.DOMAIN_MISSING: {"username": "anna", "example": "anna@contoso.de"},
+    CsvIssue.DOMAIN_TOO_LONG: {"value": "d" * 45 + ".com", "length": "49", "limit": "48"},
+    CsvIssue.DOMAIN_INVALID_CHARACTERS: {"value": "m\ufffdller.de", "characters": "\ufffd"},
+    CsvIssue.DOMAIN_STARTS_OR_ENDS_WITH_DOT: {"value": "contoso.de."},
+    CsvIssue.DOMAIN_DOUBLE_DOT: {"value": "contoso..de"},
+    CsvIssue.DOMAIN_NOT_VERIFIED: {
+        "value": "fabrikam.com",
+        "domains": "a.de, b.de, c.de, d.de, e.de",
+        "more": "2",
+    },
+    CsvIssue.EMAIL_INVALID: {"value": "anna@mail"},
+    CsvIssue.EMAIL_IS_TENANT_ADDRESS: {"value": "anna@contoso.onmicrosoft.com"},
+    CsvIssue.DUPLICATE_USERNAME: {"value": "anna@contoso.de", "first_line": "2"},
+}
+GERMAN_WORDS = {
+    CsvIssue.UNKNOWN_HEADINGS: "Die Spaltenüberschriften in Zeile 3 passen zu keiner Liste",
+    CsvIssue.NO_USERNAME_COLUMN: "Die Datei hat keine Spalte „User name [userPrincipalName]“.",
+    CsvIssue.NAME_TOO_LONG: "Der Vorname ist 65 Zeichen lang; Microsoft erlaubt höchstens 64.",
+    CsvIssue.NAME_INVALID_CHARACTERS: (
+        "Der Nachname „Mül ler“ enthält Zeichen, die in einem Namen nicht vorkommen dürfen: "
+        "ein Tabulator und ein unsichtbares Steuerzeichen."
+    ),
+    CsvIssue.USERNAME_INVALID_CHARACTERS: "Microsoft nicht erlaubt: „ö“, ein Leerzeichen und „ß“.",
+    CsvIssue.DOMAIN_INVALID_CHARACTERS: "(ein Zeichen, das die Codierung der Datei nicht darstellen konnte)",
+    CsvIssue.DOMAIN_MISSING: "Der Benutzername „anna“ hat keine Domäne. Geben Sie ihn mit Domäne an, zum "
+    "Beispiel „anna@contoso.de“.",
+    CsvIssue.DOMAIN_NOT_VERIFIED: "dieses Mandanten (a.de, b.de, c.de, d.de, e.de und 2 weitere).",
+    CsvIssue.DUPLICATE_USERNAME: "Der Benutzername „anna@contoso.de“ wird bereits in Zeile 2 verwendet.",
+}
+
+
+def sample_problems() -> list[CsvProblem]:
+    problems = [CsvProblem(2, "Username", code, params) for code, params in CSV_SAMPLES.items()]
+    for name in ("last_name", "display_name"):  # first_name is in the table
+        problems.append(
+            CsvProblem(2, "", CsvIssue.NAME_TOO_LONG, {"field": name, "length": "9", "limit": "8"})
+        )
+    for name in ("first_name", "display_name"):
+        params = {"field": name, "value": "A\nB", "characters": "\n"}
+        problems.append(CsvProblem(2, "", CsvIssue.NAME_INVALID_CHARACTERS, params))
+    return problems
+
+
+def test_every_file_problem_has_words_in_english(qtbot: QtBot) -> None:
+    assert set(CSV_SAMPLES) == set(CsvIssue)
+    model = UsersModel()
+    for problem in sample_problems():
+        # English ships no translation: the page says exactly what the issue's message says.
+        assert model.csv_problem_text(problem) == problem.message
+
+
+def test_every_file_problem_has_words_in_german(german: list[QTranslator], qtbot: QtBot) -> None:
+    model = UsersModel()
+    for problem in sample_problems():
+        text = model.csv_problem_text(problem)
+        assert text != problem.message, problem.code
+        assert "{" not in text
+        assert "%n" not in text
+        assert "”" not in text, text  # German quotation marks: „…“, not “…”
+        for key in ("value", "username", "example", "heading"):
+            if key in problem.params:
+                assert f"„{visible_value(problem.params[key])}“" in text, text
+    words = {p.code: model.csv_problem_text(p) for p in sample_problems()[: len(CSV_SAMPLES)]}
+    for code, expected in GERMAN_WORDS.items():
+        assert expected in words[code], words[code]
+
+
+def test_a_file_s_problems_are_listed_in_german(
+    german: list[QTranslator], qtbot: QtBot, runner: ServiceRunner, tmp_path: Path
+) -> None:
+    path = tmp_path / "mitarbeitende.csv"
+    path.write_bytes((DATA / "messy_template.csv").read_bytes())
+    hosted = host(qtbot, runner, None, choose_file=lambda: path)
+    qtbot.mouseClick(hosted.button("import_csv_button"), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: hosted.problems.count() > 0, timeout=WAIT)
+    lines = [hosted.problems.item(n).text() for n in range(hosted.problems.count())]
+    assert (
+        "Dateizeile 6 (Username): Der Benutzername „jörg.weiß“ enthält Zeichen, die Microsoft nicht erlaubt: "
+        "„ö“ und „ß“. Verwenden Sie nur Buchstaben a–z ohne Akzente und Umlaute, Ziffern und . - _ ' ! # ^ ~."
+    ) in lines, lines
+    assert any(
+        line.startswith("Dateizeile 10 (Work email): Die geschäftliche E-Mail-Adresse") for line in lines
+    )
+    assert not [line for line in lines if "The " in line], lines
+    assert "Probleme in mitarbeitende.csv" in hosted.status("users_summary").text()
+
+
+def test_german_creation_fits_at_the_minimum_size(
+    german: list[QTranslator], qtbot: QtBot, runner: ServiceRunner, fresh: Admin, clean_faults: Sandbox
+) -> None:
+    hosted = host(qtbot, runner, fresh)
+    fill(hosted, people(4, str(fresh.facts.default_domain), "epsilon"))
+    clean_faults.set_faults("latency=300ms")
+    qtbot.mouseClick(hosted.button("create_users_button"), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: hosted.progress.isVisible(), timeout=WAIT)
+    assert hosted.button("cancel_creation_button").isVisible()
+    assert_bottom_row_fits(hosted)
+    qtbot.waitUntil(lambda: hosted.page.state is UsersState.EDITING, timeout=WAIT)
+    assert hosted.counts == "Angelegt 4 · vorhanden 0 · Fehler 0 · offen 0"
+    assert "Fertig: 4 angelegt." in hosted.status().text()
+    assert_bottom_row_fits(hosted)

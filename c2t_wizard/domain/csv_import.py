@@ -25,7 +25,11 @@ BOM (guessed from NUL bytes) and, failing UTF-8, Windows-1252 (German Excel's pl
 ``;`` or tab, whichever the heading row has most of outside quotes, or as Excel's ``sep=;`` first line says.
 Values are stripped; blank lines and "a space plus a comma" blank fields are fine. Line numbers are physical
 lines of the file (a record with a quoted line break is reported at the line where it starts); problems about
-the whole file use line 0 (WHOLE_FILE) and column "". Messages are plain English sentences, as the issue asks.
+the whole file use line 0 (WHOLE_FILE) and column "".
+
+Each problem is a code (``CsvIssue``) with its data (``params``: the value, the offending characters, the
+other line, the limit…), so the UI can word it in the user's language; ``message`` is the same problem as a
+plain English sentence (as the issue asks), made by ``english_message`` from the code and the data.
 """
 
 from __future__ import annotations
@@ -34,9 +38,10 @@ import codecs
 import csv
 import io
 import re
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from enum import Enum
+from types import MappingProxyType
 
 from c2t_wizard.domain.users import (
     DISPLAY_NAME_MAX,
@@ -68,15 +73,91 @@ class CsvFormat(Enum):
     C2T_TEMPLATE = "c2t_template"
 
 
+class CsvIssue(Enum):
+    """What is wrong with a file or one of its rows; each member says which ``params`` it carries.
+
+    Values are raw (a value exactly as read, the offending characters themselves, numbers as digits): the
+    wording, quoting and shortening are the reader's (``english_message``, or the UI in its language).
+    """
+
+    UNREADABLE = "unreadable"
+    """A bug stopped the reading (the safety net). No params."""
+    XLSX_WORKBOOK = "xlsx_workbook"
+    """An Excel workbook (.xlsx), not a CSV file. No params."""
+    XLS_WORKBOOK = "xls_workbook"
+    """An old Excel workbook (.xls). No params."""
+    NOT_TEXT = "not_text"
+    """Not a text file at all. No params."""
+    EMPTY = "empty"
+    """Nothing but blank lines. No params."""
+    ONLY_VERSION_ROW = "only_version_row"
+    """An Entra file with its ``version:`` row and nothing else. No params."""
+    NO_USERS = "no_users"
+    """Headings, but no data rows. No params."""
+    UNKNOWN_HEADINGS = "unknown_headings"
+    """``line``: where the headings are."""
+    NO_USERNAME_COLUMN = "no_username_column"
+    """``heading``: the heading the username column should have."""
+    BROKEN_RECORD = "broken_record"
+    """``line``: the record that can't be read (an unclosed quote); nothing after it was read."""
+    EXAMPLE_ROW_SKIPPED = "example_row_skipped"
+    """A notice. ``line``: Microsoft's example row in the Entra template, which was skipped."""
+    DISPLAY_NAME_MISSING = "display_name_missing"
+    """No display name, and no first or last name to make one from. No params."""
+    NAME_TOO_LONG = "name_too_long"
+    """``field`` (a ``Field`` value: first_name, last_name or display_name), ``length``, ``limit``."""
+    NAME_INVALID_CHARACTERS = "name_invalid_characters"
+    """``field`` (as for NAME_TOO_LONG), ``value``, ``characters`` (distinct, in order of appearance)."""
+    USERNAME_MISSING = "username_missing"
+    """No params."""
+    USERNAME_TOO_LONG = "username_too_long"
+    """``value`` (the part before the @), ``length``, ``limit``."""
+    USERNAME_INVALID_CHARACTERS = "username_invalid_characters"
+    """``value``, ``characters``."""
+    USERNAME_STARTS_WITH_DOT = "username_starts_with_dot"
+    """``value``."""
+    USERNAME_DOUBLE_DOT = "username_double_dot"
+    """``value``."""
+    USERNAME_ENDS_WITH_DOT = "username_ends_with_dot"
+    """``value``."""
+    DOMAIN_MISSING = "domain_missing"
+    """``username`` (written without ``@domain``); ``example``: it with a domain (``anna@contoso.de``)."""
+    DOMAIN_TOO_LONG = "domain_too_long"
+    """``value`` (the domain), ``length``, ``limit``."""
+    DOMAIN_INVALID_CHARACTERS = "domain_invalid_characters"
+    """``value``, ``characters``."""
+    DOMAIN_STARTS_OR_ENDS_WITH_DOT = "domain_starts_or_ends_with_dot"
+    """``value``."""
+    DOMAIN_DOUBLE_DOT = "domain_double_dot"
+    """``value``."""
+    DOMAIN_NOT_VERIFIED = "domain_not_verified"
+    """``value``; ``domains``: the tenant's first few domains (sorted, ", "-separated); ``more``: how many
+    others there are ("0" when none)."""
+    EMAIL_INVALID = "email_invalid"
+    """``value``."""
+    EMAIL_IS_TENANT_ADDRESS = "email_is_tenant_address"
+    """``value``: an address in the tenant rather than the person's real work email."""
+    DUPLICATE_USERNAME = "duplicate_username"
+    """``value`` (the whole username as written), ``first_line`` (where it is used first)."""
+
+
 @dataclass(frozen=True)
 class CsvProblem:
-    """Something wrong in the file, said in plain words."""
+    """Something wrong in the file: a code with its data, and the same in plain English words."""
 
     line: int
     """The physical line (1-based) where the record starts; WHOLE_FILE (0) for the whole file."""
     column: str
     """The column's heading as it appears in the file; "" for a whole row or the whole file."""
-    message: str
+    code: CsvIssue
+    params: Mapping[str, str] = field(default_factory=dict, hash=False)
+    """The data the code says it carries (see ``CsvIssue``); kept read-only."""
+    message: str = field(init=False)
+    """``english_message(code, params)``: a plain English sentence."""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "params", MappingProxyType(dict(self.params)))
+        object.__setattr__(self, "message", english_message(self.code, self.params))
 
 
 @dataclass(frozen=True)
@@ -144,24 +225,6 @@ _OTHER_MAILS = "othermails"
 _EXAMPLE_DOMAINS = frozenset({"contoso.com", "contoso.onmicrosoft.com"})
 _EXAMPLE_NAME = "chris green"
 
-_UNREADABLE = "This file couldn't be read as a CSV file."
-_XLSX = (
-    "This file looks like an Excel workbook (.xlsx), not a CSV file. In Excel, choose File › Save As, pick "
-    "“CSV UTF-8 (Comma delimited)”, and import that file."
-)
-_XLS = (
-    "This file looks like an old Excel workbook (.xls), not a CSV file. In Excel, choose File › Save As, "
-    "pick “CSV UTF-8 (Comma delimited)”, and import that file."
-)
-_BINARY = "This file isn't a text file, so it can't be a CSV file. Save the list as CSV and import that file."
-_EMPTY = "The file is empty."
-_NO_HEADINGS = "The file has only the Entra version row: no column headings and no users."
-_NO_USERS = "The file has no users in it, only the column headings."
-_UNKNOWN = (
-    "The column headings on line {line} don't match a list this wizard can read. Use the Microsoft 365 "
-    "“Add multiple users” template, the Entra “Bulk create” template, or download our template."
-)
-
 
 @dataclass(frozen=True)
 class _Columns:
@@ -200,12 +263,12 @@ def parse_users_csv(
     try:
         return _parse(data, default_domain, verified_domains)
     except Exception:  # a bug must not take the page down with it: report, don't crash
-        return CsvImport(None, [], [CsvProblem(WHOLE_FILE, "", _UNREADABLE)], 0)
+        return CsvImport(None, [], [CsvProblem(WHOLE_FILE, "", CsvIssue.UNREADABLE)], 0)
 
 
 def _parse(data: bytes, default_domain: str, verified_domains: Collection[str]) -> CsvImport:
     text, failure = _decode(data)
-    if failure:
+    if failure is not None:
         return CsvImport(None, [], [CsvProblem(WHOLE_FILE, "", failure)], 0)
     layout = _sniff(text)
     records, problems = _read_records(text, layout.delimiter)
@@ -214,29 +277,30 @@ def _parse(data: bytes, default_domain: str, verified_domains: Collection[str]) 
     if layout.version_row and records and records[0].cells[0].lower().startswith("version:"):
         records.pop(0)
         if not records and not problems:
-            return CsvImport(CsvFormat.ENTRA_BULK, [], [CsvProblem(WHOLE_FILE, "", _NO_HEADINGS)], 0)
+            return CsvImport(
+                CsvFormat.ENTRA_BULK, [], [CsvProblem(WHOLE_FILE, "", CsvIssue.ONLY_VERSION_ROW)], 0
+            )
     if not records:
-        return CsvImport(None, [], problems or [CsvProblem(WHOLE_FILE, "", _EMPTY)], 0)
+        return CsvImport(None, [], problems or [CsvProblem(WHOLE_FILE, "", CsvIssue.EMPTY)], 0)
     header, rows = records[0], records[1:]
 
     detected = _detect(header.cells, rows, is_entra_file=layout.version_row)
     if detected is None:
-        problems.insert(0, CsvProblem(header.line, "", _UNKNOWN.format(line=header.line)))
+        problems.insert(0, CsvProblem(header.line, "", CsvIssue.UNKNOWN_HEADINGS, {"line": str(header.line)}))
         return CsvImport(None, [], problems, len(rows))
     csv_format, columns = detected
     if columns.username is None:
         heading = "User name [userPrincipalName]" if csv_format is CsvFormat.ENTRA_BULK else "Username"
-        problems.insert(0, CsvProblem(header.line, "", f"The file has no “{heading}” column."))
+        problems.insert(0, CsvProblem(header.line, "", CsvIssue.NO_USERNAME_COLUMN, {"heading": heading}))
         return CsvImport(csv_format, [], problems, len(rows))
 
     notices: list[CsvProblem] = []
     entra = csv_format is CsvFormat.ENTRA_BULK
     if entra and rows and _is_example_row(rows[0].cells, columns, verified_domains):
         line = rows.pop(0).line
-        message = f"Line {line} is Microsoft's example row from the Entra template; it was skipped."
-        notices.append(CsvProblem(line, "", message))
+        notices.append(CsvProblem(line, "", CsvIssue.EXAMPLE_ROW_SKIPPED, {"line": str(line)}))
     if not rows:
-        problems.append(CsvProblem(WHOLE_FILE, "", _NO_USERS))
+        problems.append(CsvProblem(WHOLE_FILE, "", CsvIssue.NO_USERS))
         return CsvImport(csv_format, [], problems, 0, notices=notices)
     return _build(csv_format, columns, rows, problems, notices, default_domain, verified_domains)
 
@@ -259,13 +323,19 @@ def _build(
         line = row.line
         found = validate_user(user, verified_domains, require_email=False)
         row_problems = [
-            CsvProblem(line, columns.for_field(item.field), _message(item, user, verified_domains))
+            CsvProblem(line, columns.for_field(item.field), *_issue(item, user, verified_domains))
             for item in found
         ]
         if index in duplicates:
-            first_line = rows[duplicates[index]].line
-            message = f"The username {_quote(user.upn)} is already used on line {first_line}."
-            row_problems.append(CsvProblem(line, columns.heading(columns.username), message))
+            first_line = str(rows[duplicates[index]].line)
+            row_problems.append(
+                CsvProblem(
+                    line,
+                    columns.heading(columns.username),
+                    CsvIssue.DUPLICATE_USERNAME,
+                    {"value": user.upn, "first_line": first_line},
+                )
+            )
         if row_problems:
             problems.extend(row_problems)
         else:
@@ -287,14 +357,14 @@ def _user_from_row(cells: list[str], columns: _Columns, default_domain: str) -> 
     return normalise_user(NewUser(first, last, display, username, domain, cell(columns.email)))
 
 
-def _decode(data: bytes) -> tuple[str, str]:
-    """(text, "") or ("", why the bytes are not a CSV text)."""
+def _decode(data: bytes) -> tuple[str, CsvIssue | None]:
+    """(text, None) or ("", why the bytes are not a CSV text)."""
     if not data.strip():
-        return "", _EMPTY
+        return "", CsvIssue.EMPTY
     if data.startswith(_ZIP_MAGIC):
-        return "", _XLSX
+        return "", CsvIssue.XLSX_WORKBOOK
     if data.startswith(_OLE_MAGIC):
-        return "", _XLS
+        return "", CsvIssue.XLS_WORKBOOK
     if data.startswith(codecs.BOM_UTF8):
         text = data[len(codecs.BOM_UTF8) :].decode("utf-8", "replace")
     elif data.startswith(codecs.BOM_UTF16_LE):
@@ -310,10 +380,10 @@ def _decode(data: bytes) -> tuple[str, str]:
             text = data.decode("cp1252", "replace")
     text = text.lstrip("\ufeff")
     if not text.strip():
-        return "", _EMPTY
+        return "", CsvIssue.EMPTY
     if _looks_binary(text):
-        return "", _BINARY
-    return text, ""
+        return "", CsvIssue.NOT_TEXT
+    return text, None
 
 
 def _decode_utf16_without_bom(data: bytes) -> str:
@@ -402,11 +472,11 @@ def _read_records(text: str, delimiter: str) -> tuple[list[_Record], list[CsvPro
                 last_end = previous
     except csv.Error:
         line = previous + 1
-        return records, [CsvProblem(line, "", _broken_record(line))]
+        return records, [_broken_record(line)]
     # Only a record that runs to the very end of the file can hide an unclosed quote.
     if records and records[-1].line < last_end == previous and _unclosed_quote(text, records[-1].line):
         line = records.pop().line
-        return records, [CsvProblem(line, "", _broken_record(line))]
+        return records, [_broken_record(line)]
     return records, []
 
 
@@ -416,11 +486,8 @@ def _unclosed_quote(text: str, start_line: int) -> bool:
     return "".join(lines).count('"') % 2 == 1
 
 
-def _broken_record(line: int) -> str:
-    return (
-        f"Line {line} can't be read: a quotation mark there is never closed, or a value is far too long. "
-        "Nothing after it was read."
-    )
+def _broken_record(line: int) -> CsvProblem:
+    return CsvProblem(line, "", CsvIssue.BROKEN_RECORD, {"line": str(line)})
 
 
 # --- formats ----------------------------------------------------------------------------------------------
@@ -513,129 +580,232 @@ def _is_example_row(cells: list[str], columns: _Columns, verified_domains: Colle
     return domain in _EXAMPLE_DOMAINS and domain not in verified
 
 
-# --- messages ---------------------------------------------------------------------------------------------
-
-_NAMES = {Field.FIRST_NAME: "first name", Field.LAST_NAME: "last name", Field.DISPLAY_NAME: "display name"}
-_USERNAME_CHARACTERS = "Use only letters a–z without accents, digits and . - _ ' ! # ^ ~."
+# --- problems: codes with data, and their English words ----------------------------------------------
 
 
-def _message(item: FieldProblem, user: NewUser, verified_domains: Collection[str]) -> str:
-    """A plain-English sentence for one problem with one row."""
-    if item.field in _NAMES:
-        return _name_message(item, user)
-    if item.field is Field.USERNAME:
-        return _username_message(item, user.username)
-    if item.field is Field.DOMAIN:
-        return _domain_message(item, user, verified_domains)
-    return _email_message(item, user.email)
+def _issue(
+    item: FieldProblem, user: NewUser, verified_domains: Collection[str]
+) -> tuple[CsvIssue, dict[str, str]]:
+    """The code and data of one problem with one row."""
+    which = item.field
+    if which in (Field.FIRST_NAME, Field.LAST_NAME, Field.DISPLAY_NAME):
+        value = getattr(user, which.value)
+        if item.problem is Problem.REQUIRED:
+            return CsvIssue.DISPLAY_NAME_MISSING, {}
+        if item.problem is Problem.TOO_LONG:
+            limit = DISPLAY_NAME_MAX if which is Field.DISPLAY_NAME else NAME_MAX
+            return CsvIssue.NAME_TOO_LONG, {
+                "field": which.value,
+                "length": str(len(value)),
+                "limit": str(limit),
+            }
+        return CsvIssue.NAME_INVALID_CHARACTERS, {
+            "field": which.value,
+            "value": value,
+            "characters": item.detail,
+        }
+    if which is Field.USERNAME:
+        value = user.username
+        match item.problem:
+            case Problem.REQUIRED:
+                return CsvIssue.USERNAME_MISSING, {}
+            case Problem.TOO_LONG:
+                return CsvIssue.USERNAME_TOO_LONG, {
+                    "value": value,
+                    "length": str(len(value)),
+                    "limit": str(LOCAL_MAX),
+                }
+            case Problem.INVALID_CHARACTERS:
+                return CsvIssue.USERNAME_INVALID_CHARACTERS, {"value": value, "characters": item.detail}
+            case Problem.LEADING_OR_TRAILING_DOT:
+                return CsvIssue.USERNAME_STARTS_WITH_DOT, {"value": value}
+            case Problem.CONSECUTIVE_DOTS:
+                return CsvIssue.USERNAME_DOUBLE_DOT, {"value": value}
+            case _:
+                return CsvIssue.USERNAME_ENDS_WITH_DOT, {"value": value}
+    if which is Field.DOMAIN:
+        value = user.domain
+        match item.problem:
+            case Problem.REQUIRED:
+                domain = min(verified_domains, default="your-domain.onmicrosoft.com").strip().lower()
+                return CsvIssue.DOMAIN_MISSING, {
+                    "username": user.username,
+                    "example": f"{user.username}@{domain}",
+                }
+            case Problem.TOO_LONG:
+                return CsvIssue.DOMAIN_TOO_LONG, {
+                    "value": value,
+                    "length": str(len(value)),
+                    "limit": str(DOMAIN_MAX),
+                }
+            case Problem.INVALID_CHARACTERS:
+                return CsvIssue.DOMAIN_INVALID_CHARACTERS, {"value": value, "characters": item.detail}
+            case Problem.LEADING_OR_TRAILING_DOT:
+                return CsvIssue.DOMAIN_STARTS_OR_ENDS_WITH_DOT, {"value": value}
+            case Problem.CONSECUTIVE_DOTS:
+                return CsvIssue.DOMAIN_DOUBLE_DOT, {"value": value}
+            case _:
+                names = sorted({name.strip().lower() for name in verified_domains})
+                shown = names[:DOMAINS_SHOWN]
+                more = str(len(names) - len(shown))
+                return CsvIssue.DOMAIN_NOT_VERIFIED, {
+                    "value": value,
+                    "domains": ", ".join(shown),
+                    "more": more,
+                }
+    if item.problem is Problem.INVALID_EMAIL:
+        return CsvIssue.EMAIL_INVALID, {"value": user.email}
+    # The email is optional in a file: the only other problem a given one can have.
+    return CsvIssue.EMAIL_IS_TENANT_ADDRESS, {"value": user.email}
 
 
-def _name_message(item: FieldProblem, user: NewUser) -> str:
-    name = _NAMES[item.field]
-    value = {
-        Field.FIRST_NAME: user.first_name,
-        Field.LAST_NAME: user.last_name,
-        Field.DISPLAY_NAME: user.display_name,
-    }[item.field]
-    if item.problem is Problem.REQUIRED:
-        return f"The {name} is missing, and there is no first or last name to make one from."
-    if item.problem is Problem.TOO_LONG:
-        limit = DISPLAY_NAME_MAX if item.field is Field.DISPLAY_NAME else NAME_MAX
-        return f"The {name} is {len(value)} characters long; Microsoft allows at most {limit}."
-    return f"The {name} {_quote(value)} contains {_describe(item.detail)}, which can't be in a name."
+DOMAINS_SHOWN = 5
+"""How many of the tenant's domains DOMAIN_NOT_VERIFIED names; ``more`` counts the others."""
+QUOTED_MAX = 60
+"""A quoted value longer than this is shortened with "…"."""
+
+_NAMES = {"first_name": "first name", "last_name": "last name", "display_name": "display name"}
+_ENGLISH = {
+    CsvIssue.UNREADABLE: "This file couldn't be read as a CSV file.",
+    CsvIssue.XLSX_WORKBOOK: (
+        "This file looks like an Excel workbook (.xlsx), not a CSV file. In Excel, choose File › Save As, "
+        "pick “CSV UTF-8 (Comma delimited)”, and import that file."
+    ),
+    CsvIssue.XLS_WORKBOOK: (
+        "This file looks like an old Excel workbook (.xls), not a CSV file. In Excel, choose File › Save As, "
+        "pick “CSV UTF-8 (Comma delimited)”, and import that file."
+    ),
+    CsvIssue.NOT_TEXT: (
+        "This file isn't a text file, so it can't be a CSV file. Save the list as CSV and import that file."
+    ),
+    CsvIssue.EMPTY: "The file is empty.",
+    CsvIssue.ONLY_VERSION_ROW: "The file has only the Entra version row: no column headings and no users.",
+    CsvIssue.NO_USERS: "The file has no users in it, only the column headings.",
+    CsvIssue.UNKNOWN_HEADINGS: (
+        "The column headings on line {line} don't match a list this wizard can read. Use the Microsoft 365 "
+        "“Add multiple users” template, the Entra “Bulk create” template, or download our template."
+    ),
+    CsvIssue.NO_USERNAME_COLUMN: "The file has no {heading} column.",
+    CsvIssue.BROKEN_RECORD: (
+        "Line {line} can't be read: a quotation mark there is never closed, or a value is far too long. "
+        "Nothing after it was read."
+    ),
+    CsvIssue.EXAMPLE_ROW_SKIPPED: (
+        "Line {line} is Microsoft's example row from the Entra template; it was skipped."
+    ),
+    CsvIssue.DISPLAY_NAME_MISSING: (
+        "The display name is missing, and there is no first or last name to make one from."
+    ),
+    CsvIssue.NAME_TOO_LONG: "The {field} is {length} characters long; Microsoft allows at most {limit}.",
+    CsvIssue.NAME_INVALID_CHARACTERS: "The {field} {value} contains {characters}, which can't be in a name.",
+    CsvIssue.USERNAME_MISSING: "The username is missing.",
+    CsvIssue.USERNAME_TOO_LONG: (
+        "The username {value} is {length} characters long before the @; Microsoft allows at most {limit}."
+    ),
+    CsvIssue.USERNAME_INVALID_CHARACTERS: (
+        "The username {value} has characters Microsoft doesn't allow: {characters}. "
+        "Use only letters a–z without accents, digits and . - _ ' ! # ^ ~."
+    ),
+    CsvIssue.USERNAME_STARTS_WITH_DOT: "The username {value} starts with a dot, which isn't allowed.",
+    CsvIssue.USERNAME_DOUBLE_DOT: "The username {value} has two dots in a row, which isn't allowed.",
+    CsvIssue.USERNAME_ENDS_WITH_DOT: (
+        "The username {value} ends with a dot; Microsoft doesn't allow a dot just before the @."
+    ),
+    CsvIssue.DOMAIN_MISSING: (
+        "The username {username} has no domain. Write it with one, for example {example}."
+    ),
+    CsvIssue.DOMAIN_TOO_LONG: (
+        "The domain {value} is {length} characters long; Microsoft allows at most {limit}."
+    ),
+    CsvIssue.DOMAIN_INVALID_CHARACTERS: (
+        "The domain {value} has characters a domain can't have: {characters}."
+    ),
+    CsvIssue.DOMAIN_STARTS_OR_ENDS_WITH_DOT: "The domain {value} starts or ends with a dot.",
+    CsvIssue.DOMAIN_DOUBLE_DOT: "The domain {value} has two dots in a row.",
+    CsvIssue.DOMAIN_NOT_VERIFIED: "The domain {value} isn't one of this tenant's domains ({domains}).",
+    CsvIssue.EMAIL_INVALID: "The work email {value} isn't a valid email address.",
+    CsvIssue.EMAIL_IS_TENANT_ADDRESS: (
+        "The work email {value} is an address in the Microsoft tenant, not the person's real work email. "
+        "Their password and the portal invitation must go to an address they already read."
+    ),
+    CsvIssue.DUPLICATE_USERNAME: "The username {value} is already used on line {first_line}.",
+}
+_QUOTED = ("value", "username", "example", "heading")
 
 
-def _username_message(item: FieldProblem, username: str) -> str:
-    quoted = _quote(username)
-    match item.problem:
-        case Problem.REQUIRED:
-            return "The username is missing."
-        case Problem.TOO_LONG:
-            return (
-                f"The username {quoted} is {len(username)} characters long before the @; "
-                f"Microsoft allows at most {LOCAL_MAX}."
-            )
-        case Problem.INVALID_CHARACTERS:
-            return (
-                f"The username {quoted} has characters Microsoft doesn't allow: {_describe(item.detail)}. "
-                + _USERNAME_CHARACTERS
-            )
-        case Problem.LEADING_OR_TRAILING_DOT:
-            return f"The username {quoted} starts with a dot, which isn't allowed."
-        case Problem.CONSECUTIVE_DOTS:
-            return f"The username {quoted} has two dots in a row, which isn't allowed."
-        case _:
-            return f"The username {quoted} ends with a dot; Microsoft doesn't allow a dot just before the @."
+def english_message(code: CsvIssue, params: Mapping[str, str]) -> str:
+    """``code`` with its ``params`` as a plain English sentence (the one place the English words are made)."""
+    words = dict(params)
+    for key in _QUOTED:
+        if key in params:
+            words[key] = _quote(params[key])
+    if "characters" in params:
+        words["characters"] = _describe(params["characters"])
+    if "field" in params:
+        words["field"] = _NAMES.get(params["field"], params["field"])
+    if "domains" in params and params.get("more", "0") != "0":
+        words["domains"] = f"{params['domains']} and {params['more']} more"
+    return _ENGLISH[code].format_map(words)
 
 
-def _domain_message(item: FieldProblem, user: NewUser, verified_domains: Collection[str]) -> str:
-    domain = _quote(user.domain)
-    match item.problem:
-        case Problem.REQUIRED:
-            example = min(verified_domains, default="your-domain.onmicrosoft.com")
-            return (
-                f"The username {_quote(user.username)} has no domain. "
-                f"Write it with one, for example {_quote(user.username + '@' + example.strip().lower())}."
-            )
-        case Problem.TOO_LONG:
-            length = len(user.domain)
-            return f"The domain {domain} is {length} characters long; Microsoft allows at most {DOMAIN_MAX}."
-        case Problem.INVALID_CHARACTERS:
-            return f"The domain {domain} has characters a domain can't have: {_describe(item.detail)}."
-        case Problem.LEADING_OR_TRAILING_DOT:
-            return f"The domain {domain} starts or ends with a dot."
-        case Problem.CONSECUTIVE_DOTS:
-            return f"The domain {domain} has two dots in a row."
-        case _:
-            known = _list_domains(verified_domains)
-            return f"The domain {domain} isn't one of this tenant's domains ({known})."
-
-
-def _email_message(item: FieldProblem, email: str) -> str:
-    match item.problem:
-        case Problem.REQUIRED:
-            return "The work email is missing."
-        case Problem.INVALID_EMAIL:
-            return f"The work email {_quote(email)} isn't a valid email address."
-        case _:
-            return (
-                f"The work email {_quote(email)} is an address in the Microsoft tenant, not the person's "
-                "real work email. Their password and the portal invitation must go to an address they "
-                "already read."
-            )
-
-
-def _list_domains(domains: Collection[str], shown: int = 5) -> str:
-    names = sorted({domain.strip().lower() for domain in domains})
-    if len(names) > shown:
-        return ", ".join(names[:shown]) + f" and {len(names) - shown} more"
-    return ", ".join(names)
-
-
-def _quote(value: str, limit: int = 60) -> str:
-    """A value in typographic quotes, shortened with "…" when long, with invisible characters made visible."""
+def visible_value(value: str, limit: int = QUOTED_MAX) -> str:
+    """A value as a message shows it (before quoting): line breaks and tabs as spaces, shortened with "…"."""
     visible = value.replace("\r\n", " ").replace("\n", " ").replace("\r", " ").replace("\t", " ")
     if len(visible) > limit:
         visible = visible[: limit - 1] + "…"
-    return f"“{visible}”"
+    return visible
+
+
+class CharacterKind(Enum):
+    """How a message names an offending character."""
+
+    SPACE = "space"
+    TAB = "tab"
+    LINE_BREAK = "line_break"
+    CONTROL = "control"
+    """Invisible: any other control character."""
+    UNREPRESENTABLE = "unrepresentable"
+    """U+FFFD: a character the file's encoding couldn't represent."""
+    VISIBLE = "visible"
+    """Shown as itself, in quotes."""
+
+
+def character_kind(char: str) -> CharacterKind:
+    if char == " ":
+        return CharacterKind.SPACE
+    if char == "\t":
+        return CharacterKind.TAB
+    if char in "\r\n":
+        return CharacterKind.LINE_BREAK
+    if char < " " or char == "\x7f" or "\x80" <= char <= "\x9f":
+        return CharacterKind.CONTROL
+    if char == "\ufffd":
+        return CharacterKind.UNREPRESENTABLE
+    return CharacterKind.VISIBLE
+
+
+def _quote(value: str) -> str:
+    """A value in typographic quotes, shortened with "…" when long, with invisible characters made visible."""
+    return f"“{visible_value(value)}”"
 
 
 def _describe(chars: str) -> str:
     """``" ü"`` -> ``a space and “ü”``."""
     words: list[str] = []
     for char in chars:
-        if char == " ":
-            word = "a space"
-        elif char == "\t":
-            word = "a tab"
-        elif char in "\r\n":
-            word = "a line break"
-        elif char < " " or char == "\x7f" or "\x80" <= char <= "\x9f":
-            word = "an invisible control character"
-        elif char == "\ufffd":
-            word = "“\ufffd” (a character the file's encoding couldn't represent)"
-        else:
-            word = f"“{char}”"
+        match character_kind(char):
+            case CharacterKind.SPACE:
+                word = "a space"
+            case CharacterKind.TAB:
+                word = "a tab"
+            case CharacterKind.LINE_BREAK:
+                word = "a line break"
+            case CharacterKind.CONTROL:
+                word = "an invisible control character"
+            case CharacterKind.UNREPRESENTABLE:
+                word = f"{_quote(char)} (a character the file's encoding couldn't represent)"
+            case CharacterKind.VISIBLE:
+                word = _quote(char)
         if word not in words:
             words.append(word)
     if len(words) == 1:

@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from c2t_wizard.domain.csv_import import CharacterKind, CsvIssue, CsvProblem, character_kind, visible_value
 from c2t_wizard.domain.users import (
     DISPLAY_NAME_MAX,
     DOMAIN_MAX,
@@ -498,6 +499,182 @@ class UsersModel(QAbstractTableModel):
         words = list(dict.fromkeys(words))
         if len(words) == 1:
             return words[0]
+        return self.tr("{first} and {last}").format(first=", ".join(words[:-1]), last=words[-1])
+
+    # --- problems in a file ---------------------------------------------------------------------------
+
+    def csv_problem_text(self, problem: CsvProblem) -> str:
+        """A problem of an imported file in the user's language (``problem.message`` is English only).
+
+        In English it says exactly what ``problem.message`` says."""
+        params = problem.params
+        value = self._csv_quote(params.get("value", ""))
+        characters = self._csv_characters(params.get("characters", ""))
+        length, limit = params.get("length", ""), params.get("limit", "")
+        name = params.get("field", "")
+        match problem.code:
+            case CsvIssue.UNREADABLE:
+                return self.tr("This file couldn't be read as a CSV file.")
+            case CsvIssue.XLSX_WORKBOOK:
+                return self.tr(
+                    "This file looks like an Excel workbook (.xlsx), not a CSV file. In Excel, choose File › "
+                    "Save As, pick “CSV UTF-8 (Comma delimited)”, and import that file."
+                )
+            case CsvIssue.XLS_WORKBOOK:
+                return self.tr(
+                    "This file looks like an old Excel workbook (.xls), not a CSV file. In Excel, choose "
+                    "File › Save As, pick “CSV UTF-8 (Comma delimited)”, and import that file."
+                )
+            case CsvIssue.NOT_TEXT:
+                return self.tr(
+                    "This file isn't a text file, so it can't be a CSV file. Save the list as CSV and import "
+                    "that file."
+                )
+            case CsvIssue.EMPTY:
+                return self.tr("The file is empty.")
+            case CsvIssue.ONLY_VERSION_ROW:
+                return self.tr("The file has only the Entra version row: no column headings and no users.")
+            case CsvIssue.NO_USERS:
+                return self.tr("The file has no users in it, only the column headings.")
+            case CsvIssue.UNKNOWN_HEADINGS:
+                return self.tr(
+                    "The column headings on line {line} don't match a list this wizard can read. Use the "
+                    "Microsoft 365 “Add multiple users” template, the Entra “Bulk create” template, or "
+                    "download our template."
+                ).format(line=params.get("line", ""))
+            case CsvIssue.NO_USERNAME_COLUMN:
+                return self.tr("The file has no {heading} column.").format(
+                    heading=self._csv_quote(params.get("heading", ""))
+                )
+            case CsvIssue.BROKEN_RECORD:
+                return self.tr(
+                    "Line {line} can't be read: a quotation mark there is never closed, or a value is far "
+                    "too long. Nothing after it was read."
+                ).format(line=params.get("line", ""))
+            case CsvIssue.EXAMPLE_ROW_SKIPPED:
+                return self.tr(
+                    "Line {line} is Microsoft's example row from the Entra template; it was skipped."
+                ).format(line=params.get("line", ""))
+            case CsvIssue.DISPLAY_NAME_MISSING:
+                return self.tr(
+                    "The display name is missing, and there is no first or last name to make one from."
+                )
+            case CsvIssue.NAME_TOO_LONG:
+                return {
+                    Field.FIRST_NAME.value: self.tr(
+                        "The first name is {length} characters long; Microsoft allows at most {limit}."
+                    ),
+                    Field.LAST_NAME.value: self.tr(
+                        "The last name is {length} characters long; Microsoft allows at most {limit}."
+                    ),
+                }.get(
+                    name,
+                    self.tr(
+                        "The display name is {length} characters long; Microsoft allows at most {limit}."
+                    ),
+                ).format(length=length, limit=limit)
+            case CsvIssue.NAME_INVALID_CHARACTERS:
+                return {
+                    Field.FIRST_NAME.value: self.tr(
+                        "The first name {value} contains {characters}, which can't be in a name."
+                    ),
+                    Field.LAST_NAME.value: self.tr(
+                        "The last name {value} contains {characters}, which can't be in a name."
+                    ),
+                }.get(
+                    name, self.tr("The display name {value} contains {characters}, which can't be in a name.")
+                ).format(value=value, characters=characters)
+            case CsvIssue.USERNAME_MISSING:
+                return self.tr("The username is missing.")
+            case CsvIssue.USERNAME_TOO_LONG:
+                return self.tr(
+                    "The username {value} is {length} characters long before the @; Microsoft allows at most "
+                    "{limit}."
+                ).format(value=value, length=length, limit=limit)
+            case CsvIssue.USERNAME_INVALID_CHARACTERS:
+                return self.tr(
+                    "The username {value} has characters Microsoft doesn't allow: {characters}. Use only "
+                    "letters a–z without accents, digits and . - _ ' ! # ^ ~."
+                ).format(value=value, characters=characters)
+            case CsvIssue.USERNAME_STARTS_WITH_DOT:
+                return self.tr("The username {value} starts with a dot, which isn't allowed.").format(
+                    value=value
+                )
+            case CsvIssue.USERNAME_DOUBLE_DOT:
+                return self.tr("The username {value} has two dots in a row, which isn't allowed.").format(
+                    value=value
+                )
+            case CsvIssue.USERNAME_ENDS_WITH_DOT:
+                return self.tr(
+                    "The username {value} ends with a dot; Microsoft doesn't allow a dot just before the @."
+                ).format(value=value)
+            case CsvIssue.DOMAIN_MISSING:
+                return self.tr(
+                    "The username {username} has no domain. Write it with one, for example {example}."
+                ).format(
+                    username=self._csv_quote(params.get("username", "")),
+                    example=self._csv_quote(params.get("example", "")),
+                )
+            case CsvIssue.DOMAIN_TOO_LONG:
+                return self.tr(
+                    "The domain {value} is {length} characters long; Microsoft allows at most {limit}."
+                ).format(value=value, length=length, limit=limit)
+            case CsvIssue.DOMAIN_INVALID_CHARACTERS:
+                return self.tr("The domain {value} has characters a domain can't have: {characters}.").format(
+                    value=value, characters=characters
+                )
+            case CsvIssue.DOMAIN_STARTS_OR_ENDS_WITH_DOT:
+                return self.tr("The domain {value} starts or ends with a dot.").format(value=value)
+            case CsvIssue.DOMAIN_DOUBLE_DOT:
+                return self.tr("The domain {value} has two dots in a row.").format(value=value)
+            case CsvIssue.DOMAIN_NOT_VERIFIED:
+                domains = params.get("domains", "")
+                more = int(params.get("more", "0") or 0)
+                if more:
+                    domains = self.tr("{domains} and %n more", "", more).format(domains=domains)
+                return self.tr("The domain {value} isn't one of this tenant's domains ({domains}).").format(
+                    value=value, domains=domains
+                )
+            case CsvIssue.EMAIL_INVALID:
+                return self.tr("The work email {value} isn't a valid email address.").format(value=value)
+            case CsvIssue.EMAIL_IS_TENANT_ADDRESS:
+                return self.tr(
+                    "The work email {value} is an address in the Microsoft tenant, not the person's real "
+                    "work email. Their password and the portal invitation must go to an address they already "
+                    "read."
+                ).format(value=value)
+            case CsvIssue.DUPLICATE_USERNAME:
+                return self.tr("The username {value} is already used on line {first_line}.").format(
+                    value=value, first_line=params.get("first_line", "")
+                )
+
+    def _csv_quote(self, value: str) -> str:
+        """A value from a file in the language's quotation marks, line breaks as spaces, shortened."""
+        return self.tr("“{value}”").format(value=visible_value(value))
+
+    def _csv_characters(self, chars: str) -> str:
+        """The offending characters, named where they can't be seen (“ü”, a space, a line break …)."""
+        words: list[str] = []
+        for char in chars:
+            match character_kind(char):
+                case CharacterKind.SPACE:
+                    word = self.tr("a space")
+                case CharacterKind.TAB:
+                    word = self.tr("a tab")
+                case CharacterKind.LINE_BREAK:
+                    word = self.tr("a line break")
+                case CharacterKind.CONTROL:
+                    word = self.tr("an invisible control character")
+                case CharacterKind.UNREPRESENTABLE:
+                    word = self.tr("{character} (a character the file's encoding couldn't represent)").format(
+                        character=self._csv_quote(char)
+                    )
+                case CharacterKind.VISIBLE:
+                    word = self._csv_quote(char)
+            if word not in words:
+                words.append(word)
+        if len(words) <= 1:
+            return "".join(words)
         return self.tr("{first} and {last}").format(first=", ".join(words[:-1]), last=words[-1])
 
     # --- Qt model ------------------------------------------------------------------------------------

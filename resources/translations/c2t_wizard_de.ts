@@ -1225,7 +1225,7 @@
 <context>
     <name>UsersModel</name>
     <message>
-        <location filename="../../c2t_wizard/ui/users_model.py" line="+393"/>
+        <location filename="../../c2t_wizard/ui/users_model.py" line="+394"/>
         <source>The username {upn} is also on row {rows}; each person needs their own.</source>
         <translation>Der Benutzername {upn} steht auch in Zeile {rows}; jede Person braucht einen eigenen.</translation>
     </message>
@@ -1286,31 +1286,35 @@
     </message>
     <message>
         <location line="+1"/>
+        <location line="+169"/>
         <source>The username is missing.</source>
         <translation>Der Benutzername fehlt.</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="-168"/>
         <source>The domain is missing.</source>
         <translation>Die Domäne fehlt.</translation>
     </message>
     <message>
         <location line="+5"/>
+        <location line="+140"/>
         <source>The first name is {length} characters long; Microsoft allows at most {limit}.</source>
         <translation>Der Vorname ist {length} Zeichen lang; Microsoft erlaubt höchstens {limit}.</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="-137"/>
+        <location line="+140"/>
         <source>The last name is {length} characters long; Microsoft allows at most {limit}.</source>
         <translation>Der Nachname ist {length} Zeichen lang; Microsoft erlaubt höchstens {limit}.</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="-137"/>
+        <location line="+142"/>
         <source>The display name is {length} characters long; Microsoft allows at most {limit}.</source>
         <translation>Der Anzeigename ist {length} Zeichen lang; Microsoft erlaubt höchstens {limit}.</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="-139"/>
         <source>The username is {length} characters long; Microsoft allows at most {limit}.</source>
         <translation>Der Benutzername ist {length} Zeichen lang; Microsoft erlaubt höchstens {limit}.</translation>
     </message>
@@ -1401,11 +1405,190 @@
     </message>
     <message>
         <location line="+6"/>
+        <location line="+176"/>
         <source>{first} and {last}</source>
         <translation>{first} und {last}</translation>
     </message>
     <message>
-        <location line="+25"/>
+        <location line="-161"/>
+        <source>This file couldn&apos;t be read as a CSV file.</source>
+        <translation>Diese Datei ließ sich nicht als CSV-Datei lesen.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>This file looks like an Excel workbook (.xlsx), not a CSV file. In Excel, choose File › Save As, pick “CSV UTF-8 (Comma delimited)”, and import that file.</source>
+        <translation>Diese Datei scheint eine Excel-Arbeitsmappe (.xlsx) zu sein, keine CSV-Datei. Wählen Sie in Excel „Datei › Speichern unter“ und als Dateityp „CSV UTF-8 (durch Trennzeichen getrennt)“, und importieren Sie diese Datei.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>This file looks like an old Excel workbook (.xls), not a CSV file. In Excel, choose File › Save As, pick “CSV UTF-8 (Comma delimited)”, and import that file.</source>
+        <translation>Diese Datei scheint eine ältere Excel-Arbeitsmappe (.xls) zu sein, keine CSV-Datei. Wählen Sie in Excel „Datei › Speichern unter“ und als Dateityp „CSV UTF-8 (durch Trennzeichen getrennt)“, und importieren Sie diese Datei.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>This file isn&apos;t a text file, so it can&apos;t be a CSV file. Save the list as CSV and import that file.</source>
+        <translation>Diese Datei ist keine Textdatei und kann daher keine CSV-Datei sein. Speichern Sie die Liste als CSV, und importieren Sie diese Datei.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>The file is empty.</source>
+        <translation>Die Datei ist leer.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The file has only the Entra version row: no column headings and no users.</source>
+        <translation>Die Datei enthält nur die Versionszeile von Entra: keine Spaltenüberschriften und keine Benutzer.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The file has no users in it, only the column headings.</source>
+        <translation>Die Datei enthält keine Benutzer, nur die Spaltenüberschriften.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>The column headings on line {line} don&apos;t match a list this wizard can read. Use the Microsoft 365 “Add multiple users” template, the Entra “Bulk create” template, or download our template.</source>
+        <translation>Die Spaltenüberschriften in Zeile {line} passen zu keiner Liste, die dieser Assistent lesen kann. Verwenden Sie die Vorlage „Mehrere Benutzer hinzufügen“ von Microsoft 365 oder die Vorlage „Massenerstellung“ von Entra, oder laden Sie unsere Vorlage herunter.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>The file has no {heading} column.</source>
+        <translation>Die Datei hat keine Spalte {heading}.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Line {line} can&apos;t be read: a quotation mark there is never closed, or a value is far too long. Nothing after it was read.</source>
+        <translation>Zeile {line} lässt sich nicht lesen: Ein Anführungszeichen darin wird nie geschlossen, oder ein Wert ist viel zu lang. Was danach kommt, wurde nicht gelesen.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Line {line} is Microsoft&apos;s example row from the Entra template; it was skipped.</source>
+        <translation>Zeile {line} ist die Beispielzeile von Microsoft aus der Entra-Vorlage; sie wurde übersprungen.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>The display name is missing, and there is no first or last name to make one from.</source>
+        <translation>Der Anzeigename fehlt, und es gibt keinen Vor- oder Nachnamen, aus dem er gebildet werden kann.</translation>
+    </message>
+    <message>
+        <location line="+19"/>
+        <source>The first name {value} contains {characters}, which can&apos;t be in a name.</source>
+        <translation>Der Vorname {value} enthält Zeichen, die in einem Namen nicht vorkommen dürfen: {characters}.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>The last name {value} contains {characters}, which can&apos;t be in a name.</source>
+        <translation>Der Nachname {value} enthält Zeichen, die in einem Namen nicht vorkommen dürfen: {characters}.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>The display name {value} contains {characters}, which can&apos;t be in a name.</source>
+        <translation>Der Anzeigename {value} enthält Zeichen, die in einem Namen nicht vorkommen dürfen: {characters}.</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>The username {value} is {length} characters long before the @; Microsoft allows at most {limit}.</source>
+        <translation>Der Benutzername {value} ist vor dem @ {length} Zeichen lang; Microsoft erlaubt höchstens {limit}.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>The username {value} has characters Microsoft doesn&apos;t allow: {characters}. Use only letters a–z without accents, digits and . - _ &apos; ! # ^ ~.</source>
+        <translation>Der Benutzername {value} enthält Zeichen, die Microsoft nicht erlaubt: {characters}. Verwenden Sie nur Buchstaben a–z ohne Akzente und Umlaute, Ziffern und . - _ &apos; ! # ^ ~.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>The username {value} starts with a dot, which isn&apos;t allowed.</source>
+        <translation>Der Benutzername {value} beginnt mit einem Punkt; das ist nicht erlaubt.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>The username {value} has two dots in a row, which isn&apos;t allowed.</source>
+        <translation>Der Benutzername {value} enthält zwei Punkte hintereinander; das ist nicht erlaubt.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>The username {value} ends with a dot; Microsoft doesn&apos;t allow a dot just before the @.</source>
+        <translation>Der Benutzername {value} endet mit einem Punkt; Microsoft erlaubt keinen Punkt direkt vor dem @.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>The username {username} has no domain. Write it with one, for example {example}.</source>
+        <translation>Der Benutzername {username} hat keine Domäne. Geben Sie ihn mit Domäne an, zum Beispiel {example}.</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>The domain {value} is {length} characters long; Microsoft allows at most {limit}.</source>
+        <translation>Die Domäne {value} ist {length} Zeichen lang; Microsoft erlaubt höchstens {limit}.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>The domain {value} has characters a domain can&apos;t have: {characters}.</source>
+        <translation>Die Domäne {value} enthält Zeichen, die in einer Domäne nicht vorkommen dürfen: {characters}.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>The domain {value} starts or ends with a dot.</source>
+        <translation>Die Domäne {value} beginnt oder endet mit einem Punkt.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The domain {value} has two dots in a row.</source>
+        <translation>Die Domäne {value} enthält zwei Punkte hintereinander.</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+5"/>
+        <source>{domains} and %n more</source>
+        <translation>
+            <numerusform>{domains} und %n weitere</numerusform>
+            <numerusform>{domains} und %n weitere</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The domain {value} isn&apos;t one of this tenant&apos;s domains ({domains}).</source>
+        <translation>Die Domäne {value} ist keine Domäne dieses Mandanten ({domains}).</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>The work email {value} isn&apos;t a valid email address.</source>
+        <translation>Die geschäftliche E-Mail-Adresse {value} ist keine gültige E-Mail-Adresse.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>The work email {value} is an address in the Microsoft tenant, not the person&apos;s real work email. Their password and the portal invitation must go to an address they already read.</source>
+        <translation>Die geschäftliche E-Mail-Adresse {value} ist eine Adresse im Microsoft-Mandanten, nicht die tatsächliche geschäftliche E-Mail-Adresse der Person. Ihr Kennwort und die Einladung zum Portal müssen an eine Adresse gehen, die sie bereits liest.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>The username {value} is already used on line {first_line}.</source>
+        <translation>Der Benutzername {value} wird bereits in Zeile {first_line} verwendet.</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>a space</source>
+        <translation>ein Leerzeichen</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>a tab</source>
+        <translation>ein Tabulator</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>a line break</source>
+        <translation>ein Zeilenumbruch</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>an invisible control character</source>
+        <translation>ein unsichtbares Steuerzeichen</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>{character} (a character the file&apos;s encoding couldn&apos;t represent)</source>
+        <translation>{character} (ein Zeichen, das die Codierung der Datei nicht darstellen konnte)</translation>
+    </message>
+    <message>
+        <location line="+34"/>
         <source>First name</source>
         <translation>Vorname</translation>
     </message>
@@ -1525,7 +1708,8 @@
         <translation>unbekannter Fehler</translation>
     </message>
     <message>
-        <location line="+48"/>
+        <location line="-167"/>
+        <location line="+215"/>
         <source>“{value}”</source>
         <translation>„{value}“</translation>
     </message>
@@ -1553,7 +1737,7 @@
         <translation>CSV-Dateien (*.csv)</translation>
     </message>
     <message>
-        <location line="+70"/>
+        <location line="+71"/>
         <source>Add your staff</source>
         <translation>Mitarbeitende hinzufügen</translation>
     </message>
@@ -1564,22 +1748,16 @@
     </message>
     <message>
         <location line="+22"/>
-        <location line="+97"/>
         <source>&amp;Resume</source>
         <translation>&amp;Fortsetzen</translation>
     </message>
     <message>
-        <location line="-95"/>
+        <location line="+2"/>
         <source>Resume the unfinished run</source>
         <translation>Den unterbrochenen Durchgang fortsetzen</translation>
     </message>
     <message>
-        <location line="+1"/>
-        <source>&amp;Start over</source>
-        <translation>&amp;Neu beginnen</translation>
-    </message>
-    <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>Start over with an empty list</source>
         <translation>Mit einer leeren Liste neu beginnen</translation>
     </message>
@@ -1660,12 +1838,12 @@
     </message>
     <message>
         <location line="+9"/>
-        <location line="+879"/>
+        <location line="+910"/>
         <source>&amp;Create users</source>
         <translation>Benutzer an&amp;legen</translation>
     </message>
     <message>
-        <location line="-877"/>
+        <location line="-908"/>
         <source>Create the users</source>
         <translation>Die Benutzer anlegen</translation>
     </message>
@@ -1675,12 +1853,12 @@
         <translation>Anhal&amp;ten</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+9"/>
         <source>Try failed a&amp;gain</source>
         <translation>Erneut ve&amp;rsuchen</translation>
     </message>
     <message>
-        <location line="+549"/>
+        <location line="+553"/>
         <source>1 already existed and was left unchanged</source>
         <translation>1 war schon vorhanden und blieb unverändert</translation>
     </message>
@@ -1693,17 +1871,7 @@
         </translation>
     </message>
     <message>
-        <location line="+56"/>
-        <source>An earlier session started adding {total} people ({when}); {left} of them aren&apos;t created yet. Resume to carry on, or start over with an empty list.</source>
-        <translation>In einer früheren Sitzung wurde begonnen, {total} Personen hinzuzufügen ({when}); {left} davon sind noch nicht angelegt. Setzen Sie fort oder beginnen Sie mit einer leeren Liste neu.</translation>
-    </message>
-    <message>
-        <location line="+5"/>
-        <source>An earlier session added {total} people ({when}) and didn&apos;t finish the onboarding. Resume to carry on with them, or start over with an empty list.</source>
-        <translation>In einer früheren Sitzung wurden {total} Personen hinzugefügt ({when}), die Einrichtung aber nicht abgeschlossen. Setzen Sie mit ihnen fort oder beginnen Sie mit einer leeren Liste neu.</translation>
-    </message>
-    <message>
-        <location line="+56"/>
+        <location line="+141"/>
         <source>Added 1 person from {name}.</source>
         <translation>1 Person aus {name} hinzugefügt.</translation>
     </message>
@@ -1729,7 +1897,7 @@
         </translation>
     </message>
     <message>
-        <location line="+63"/>
+        <location line="+65"/>
         <source>Fix 1 problem before creating: it is marked on its cell.</source>
         <translation>Beheben Sie vor dem Anlegen 1 Problem: Es ist an seiner Zelle markiert.</translation>
     </message>
@@ -1803,12 +1971,22 @@
         <translation>Ihre Anmeldung ist abgelaufen; melden Sie sich erneut an</translation>
     </message>
     <message>
-        <location line="-948"/>
+        <location line="-979"/>
         <source>Stop creating users</source>
         <translation>Anlegen der Benutzer abbrechen</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="-92"/>
+        <source>Start &amp;over</source>
+        <translation>&amp;Neu beginnen</translation>
+    </message>
+    <message>
+        <location line="+95"/>
+        <source>Res&amp;ume</source>
+        <translation>F&amp;ortsetzen</translation>
+    </message>
+    <message>
+        <location line="+2"/>
         <source>Resume creating the people not created yet</source>
         <translation>Mit den noch nicht angelegten Personen fortfahren</translation>
     </message>
@@ -1828,7 +2006,7 @@
         <translation>%v von %m</translation>
     </message>
     <message>
-        <location line="+67"/>
+        <location line="+71"/>
         <source>Type in the people who will use Call2Teams, or import them from a spreadsheet. Each gets a Microsoft username ending in @{domain} and a temporary password.</source>
         <translation>Geben Sie die Personen ein, die Call2Teams nutzen werden, oder importieren Sie sie aus einer Tabelle. Jede Person erhält einen Microsoft-Benutzernamen mit der Endung @{domain} und ein vorläufiges Kennwort.</translation>
     </message>
@@ -1933,7 +2111,61 @@
         <translation>Als Nächstes erhält jede Person ihre Anmeldedaten.</translation>
     </message>
     <message>
-        <location line="+85"/>
+        <location line="+50"/>
+        <source>An earlier session started adding 1 person ({when}).</source>
+        <translation>In einer früheren Sitzung wurde begonnen, 1 Person hinzuzufügen ({when}).</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+1"/>
+        <source>An earlier session started adding %n people ({when}).</source>
+        <translation>
+            <numerusform>In einer früheren Sitzung wurde begonnen, %n Person hinzuzufügen ({when}).</numerusform>
+            <numerusform>In einer früheren Sitzung wurde begonnen, %n Personen hinzuzufügen ({when}).</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Nobody has been created yet.</source>
+        <translation>Bisher wurde noch niemand angelegt.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>1 of them hasn&apos;t been created yet.</source>
+        <translation>1 davon ist noch nicht angelegt.</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+1"/>
+        <source>%n of them haven&apos;t been created yet.</source>
+        <translation>
+            <numerusform>%n davon ist noch nicht angelegt.</numerusform>
+            <numerusform>%n davon sind noch nicht angelegt.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Resume to carry on, or start over with an empty list.</source>
+        <translation>Wählen Sie „Fortsetzen“, um weiterzumachen, oder beginnen Sie mit einer leeren Liste neu.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>An earlier session added 1 person ({when}) and didn&apos;t finish the onboarding.</source>
+        <translation>In einer früheren Sitzung wurde 1 Person hinzugefügt ({when}), die Einrichtung aber nicht abgeschlossen.</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+2"/>
+        <source>An earlier session added %n people ({when}) and didn&apos;t finish the onboarding.</source>
+        <translation>
+            <numerusform>In einer früheren Sitzung wurde %n Person hinzugefügt ({when}), die Einrichtung aber nicht abgeschlossen.</numerusform>
+            <numerusform>In einer früheren Sitzung wurden %n Personen hinzugefügt ({when}), die Einrichtung aber nicht abgeschlossen.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Resume to carry on with them, or start over with an empty list.</source>
+        <translation>Wählen Sie „Fortsetzen“, um mit ihnen weiterzumachen, oder beginnen Sie mit einer leeren Liste neu.</translation>
+    </message>
+    <message>
+        <location line="+33"/>
         <source>The record of earlier runs couldn&apos;t be read: {reason}</source>
         <translation>Die Aufzeichnung früherer Durchgänge ließ sich nicht lesen: {reason}</translation>
     </message>
@@ -1953,7 +2185,7 @@
         <translation>Zeile {row}, {column}: {reason}</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+9"/>
         <source>File line {line}</source>
         <translation>Dateizeile {line}</translation>
     </message>
@@ -1963,7 +2195,7 @@
         <translation>Datei</translation>
     </message>
     <message>
-        <location line="+21"/>
+        <location line="+22"/>
         <source>Problems in {name}, by line of the file:</source>
         <translation>Probleme in {name}, nach Zeile der Datei:</translation>
     </message>

@@ -45,7 +45,7 @@ from c2t_wizard.ui.widgets import StatusKind, StatusLine
 if TYPE_CHECKING:
     import asyncio
 
-    from c2t_wizard.domain.csv_import import CsvImport
+    from c2t_wizard.domain.csv_import import CsvImport, CsvProblem
     from c2t_wizard.domain.users import NewUser
     from c2t_wizard.services.directory import CreationProgress, CreationResult, DirectoryService
     from c2t_wizard.services.journal import Journal, PersonRecord, PersonState, RunSummary
@@ -140,7 +140,8 @@ class UsersPage(QWizardPage):
         self._other_jobs: set[Job] = set()
         self._passwords: dict[str, str] = {}
         self._waiting = 0
-        self._import_problems: list[tuple[int, str, str]] = []
+        self._import_problems: list[CsvProblem] = []
+        """The last file's notices and problems, worded in the user's language when shown."""
         self._offered_runs: list[RunSummary] = []
         self._resume_checked_for: str | None = None
         self._failure = ""
@@ -177,7 +178,7 @@ class UsersPage(QWizardPage):
             self.tr("&Resume"), "resume_run_button", self.resume_offered_run
         )
         self.resume_run_button.setAccessibleName(self.tr("Resume the unfinished run"))
-        self.start_over_button = self._button(self.tr("&Start over"), "start_over_button", self.start_over)
+        self.start_over_button = self._button(self.tr("Start &over"), "start_over_button", self.start_over)
         self.start_over_button.setAccessibleName(self.tr("Start over with an empty list"))
         banner_layout = QHBoxLayout(self.resume_banner)
         banner_layout.setContentsMargins(10, 8, 10, 8)
@@ -270,8 +271,9 @@ class UsersPage(QWizardPage):
             self.tr("&Stop"), "cancel_creation_button", self.cancel_creation
         )
         self.cancel_creation_button.setAccessibleName(self.tr("Stop creating users"))
+        # Not "&Resume": the banner's Resume has R (each mnemonic on the page is used once).
         self.resume_creation_button = self._button(
-            self.tr("&Resume"), "resume_creation_button", self.resume_creation
+            self.tr("Res&ume"), "resume_creation_button", self.resume_creation
         )
         self.resume_creation_button.setAccessibleName(self.tr("Resume creating the people not created yet"))
         self.retry_failed_button = self._button(
@@ -284,10 +286,14 @@ class UsersPage(QWizardPage):
         self.creation_progress.setTextVisible(True)
         self.creation_progress.setFormat(self.tr("%v of %m"))
         self.creation_progress.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        # The counts have a line of their own, under the bar: beside it they left the bar no room (or were cut
+        # off) at the wizard's minimum width, with three buttons showing or in German.
         self.creation_counts = QLabel(self)
         self.creation_counts.setObjectName("creation_counts")
         self.creation_counts.setTextFormat(Qt.TextFormat.PlainText)
         self.creation_counts.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByKeyboard)
+        self.creation_counts.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.creation_counts.setWordWrap(True)  # never cut off, however narrow
         self.creation_status = StatusLine(self)
         self.creation_status.setObjectName("creation_status")
         creation_row = QHBoxLayout()
@@ -297,7 +303,6 @@ class UsersPage(QWizardPage):
         creation_row.addWidget(self.resume_creation_button)
         creation_row.addWidget(self.retry_failed_button)
         creation_row.addWidget(self.creation_progress, 1)
-        creation_row.addWidget(self.creation_counts)
         creation_row.addStretch(0)  # takes the room while there is no progress bar
 
         layout = QVBoxLayout(self)
@@ -309,6 +314,7 @@ class UsersPage(QWizardPage):
         layout.addWidget(self.users_problems)
         layout.addWidget(self.licence_note)
         layout.addLayout(creation_row)
+        layout.addWidget(self.creation_counts)
         layout.addWidget(self.creation_status)
 
         self.setTabOrder(self.resume_run_button, self.start_over_button)
@@ -879,16 +885,40 @@ class UsersPage(QWizardPage):
         total = sum(run.total for run in runs)
         left = sum(run.planned + run.sending + run.failed for run in runs)
         when = QLocale().toString(runs[0].created_at.astimezone(), QLocale.FormatType.ShortFormat)
+        # One count per sentence, each with its own plural.
         if left:
-            text = self.tr(
-                "An earlier session started adding {total} people ({when}); {left} of them aren't created "
-                "yet. Resume to carry on, or start over with an empty list."
-            ).format(total=total, when=when, left=left)
+            parts = [
+                _plural(
+                    total,
+                    self.tr("An earlier session started adding 1 person ({when})."),
+                    self.tr("An earlier session started adding %n people ({when}).", "", total),
+                ).format(when=when)
+            ]
+            if left == total:
+                parts.append(self.tr("Nobody has been created yet."))
+            else:
+                parts.append(
+                    _plural(
+                        left,
+                        self.tr("1 of them hasn't been created yet."),
+                        self.tr("%n of them haven't been created yet.", "", left),
+                    )
+                )
+            parts.append(self.tr("Resume to carry on, or start over with an empty list."))
         else:
-            text = self.tr(
-                "An earlier session added {total} people ({when}) and didn't finish the onboarding. Resume "
-                "to carry on with them, or start over with an empty list."
-            ).format(total=total, when=when)
+            parts = [
+                _plural(
+                    total,
+                    self.tr("An earlier session added 1 person ({when}) and didn't finish the onboarding."),
+                    self.tr(
+                        "An earlier session added %n people ({when}) and didn't finish the onboarding.",
+                        "",
+                        total,
+                    ),
+                ).format(when=when),
+                self.tr("Resume to carry on with them, or start over with an empty list."),
+            ]
+        text = " ".join(parts)
         self.resume_text.show_status(StatusKind.INFO, text)
         self.resume_banner.setVisible(True)
 
@@ -936,7 +966,7 @@ class UsersPage(QWizardPage):
         blanks = [number for number, row in enumerate(model.rows) if row.blank]
         model.remove_rows(blanks)
         added = model.add_users(result.users, result.user_lines)
-        self._import_problems = [(p.line, p.column, p.message) for p in result.notices + result.problems]
+        self._import_problems = result.notices + result.problems
         self._import_name = path.name
         rejected = len({p.line for p in result.problems if p.line})
         if added:
@@ -1001,11 +1031,13 @@ class UsersPage(QWizardPage):
                     item.setData(ProblemWhere, (number, int(column)))
                     item.setIcon(model._icon("error"))
                     problems.addItem(item)
-        for line, heading, message in self._import_problems:
+        for problem in self._import_problems:
+            line, heading = problem.line, problem.column
             where = self.tr("File line {line}").format(line=line) if line else self.tr("File")
             if heading:
                 where += f" ({heading})"
-            item = QListWidgetItem(f"{where}: {message}")
+            words = model.csv_problem_text(problem) if model is not None else problem.message
+            item = QListWidgetItem(f"{where}: {words}")
             item.setData(ProblemWhere, None)
             if model is not None:
                 item.setIcon(model._icon("warning"))
