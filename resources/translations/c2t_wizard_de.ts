@@ -28,12 +28,12 @@
     </message>
     <message>
         <location line="+2"/>
-        <location line="+659"/>
+        <location line="+646"/>
         <source>Send from your mailbox (Microsoft 365)</source>
         <translation>Aus Ihrem Postfach senden (Microsoft 365)</translation>
     </message>
     <message>
-        <location line="-658"/>
+        <location line="-645"/>
         <source>Open messages in your mail app</source>
         <translation>Nachrichten in Ihrem Mailprogramm öffnen</translation>
     </message>
@@ -152,12 +152,12 @@
     </message>
     <message>
         <location line="+16"/>
-        <location line="+371"/>
+        <location line="+358"/>
         <source>Sending…</source>
         <translation>Wird gesendet …</translation>
     </message>
     <message>
-        <location line="-314"/>
+        <location line="-301"/>
         <source>Your account has no Microsoft 365 mailbox (it has no Exchange licence), so the wizard can&apos;t send from it. Your mail app is chosen instead: deliver again from there.</source>
         <translation>Ihr Konto hat kein Microsoft 365-Postfach (keine Exchange-Lizenz), daher kann der Assistent nicht daraus senden. Stattdessen ist Ihr Mailprogramm ausgewählt: Stellen Sie von dort erneut zu.</translation>
     </message>
@@ -247,37 +247,7 @@
         <translation>Etwas ist schiefgelaufen: {error}</translation>
     </message>
     <message>
-        <location line="+12"/>
-        <source>the file or its folder doesn&apos;t exist</source>
-        <translation>die Datei oder ihr Ordner existiert nicht</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>access was denied</source>
-        <translation>der Zugriff wurde verweigert</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>the disk is full</source>
-        <translation>der Datenträger ist voll</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>that is a folder, not a file</source>
-        <translation>das ist ein Ordner, keine Datei</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>the system reported an error ({kind})</source>
-        <translation>das System hat einen Fehler gemeldet ({kind})</translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <source>an unexpected error ({kind})</source>
-        <translation>ein unerwarteter Fehler ({kind})</translation>
-    </message>
-    <message>
-        <location line="+28"/>
+        <location line="+38"/>
         <source>Send from your mailbox (your account has none)</source>
         <translation>Aus Ihrem Postfach senden (Ihr Konto hat keines)</translation>
     </message>
@@ -466,6 +436,39 @@
         <location line="+3"/>
         <source>Something unexpected went wrong. Nothing you entered is lost; you can carry on or try again. The details are in the log file.</source>
         <translation>Etwas Unerwartetes ist passiert. Ihre Eingaben sind nicht verloren; Sie können weitermachen oder es erneut versuchen. Die Einzelheiten stehen in der Protokolldatei.</translation>
+    </message>
+</context>
+<context>
+    <name>FileErrors</name>
+    <message>
+        <location filename="../../c2t_wizard/ui/file_errors.py" line="+16"/>
+        <source>the file or its folder doesn&apos;t exist</source>
+        <translation>die Datei oder ihr Ordner existiert nicht</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>access was denied</source>
+        <translation>der Zugriff wurde verweigert</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>the disk is full</source>
+        <translation>der Datenträger ist voll</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>that is a folder, not a file</source>
+        <translation>das ist ein Ordner, keine Datei</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>the system reported an error ({kind})</source>
+        <translation>das System hat einen Fehler gemeldet ({kind})</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>an unexpected error ({kind})</source>
+        <translation>ein unerwarteter Fehler ({kind})</translation>
     </message>
 </context>
 <context>
@@ -1936,42 +1939,12 @@
         </translation>
     </message>
     <message>
-        <location line="+60"/>
-        <source>the file or its folder doesn&apos;t exist</source>
-        <translation>die Datei oder ihr Ordner existiert nicht</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>access was denied</source>
-        <translation>der Zugriff wurde verweigert</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>the disk is full</source>
-        <translation>der Datenträger ist voll</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>that is a folder, not a file</source>
-        <translation>das ist ein Ordner, keine Datei</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>the system reported an error ({kind})</source>
-        <translation>das System hat einen Fehler gemeldet ({kind})</translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <source>an unexpected error ({kind})</source>
-        <translation>ein unerwarteter Fehler ({kind})</translation>
-    </message>
-    <message>
-        <location line="+6"/>
+        <location line="+59"/>
         <source>your sign-in has expired; sign in again</source>
         <translation>Ihre Anmeldung ist abgelaufen; melden Sie sich erneut an</translation>
     </message>
     <message>
-        <location line="-979"/>
+        <location line="-961"/>
         <source>Stop creating users</source>
         <translation>Anlegen der Benutzer abbrechen</translation>
     </message>

@@ -10,7 +10,6 @@ The journal records each delivery's method and time.
 
 from __future__ import annotations
 
-import errno
 import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -59,6 +58,7 @@ from c2t_wizard.services.delivery import (
     load_created_people,
     record_delivered,
 )
+from c2t_wizard.ui.file_errors import describe_file_error
 from c2t_wizard.ui.runner import Job, ServiceRunner
 from c2t_wizard.ui.welcome_sheet import (
     CLIPBOARD_CLEAR_MS,
@@ -817,20 +817,7 @@ class CredentialsPage(QWizardPage):
             return str(error)  # worded (and translated) where it is raised
         if isinstance(error, DeliveryError):
             return self._problem_text(error.problem)
-        number = error.errno if isinstance(error, OSError) else None
-        if number == errno.ENOENT:
-            return self.tr("the file or its folder doesn't exist")
-        if number in (errno.EACCES, errno.EPERM, errno.EROFS):
-            return self.tr("access was denied")
-        if number == errno.ENOSPC:
-            return self.tr("the disk is full")
-        if number == errno.EISDIR:
-            return self.tr("that is a folder, not a file")
-        if number is not None:
-            return self.tr("the system reported an error ({kind})").format(
-                kind=errno.errorcode.get(number, str(number))
-            )
-        return self.tr("an unexpected error ({kind})").format(kind=type(error).__name__)
+        return describe_file_error(error)
 
     def _cancel_jobs(self) -> None:
         for job in list(self._jobs):

@@ -8,7 +8,6 @@ the email validator, which the first paint of the window must not wait for).
 
 from __future__ import annotations
 
-import errno
 import threading
 from collections.abc import Callable, Coroutine, Sequence
 from dataclasses import dataclass, field
@@ -39,6 +38,7 @@ from PySide6.QtWidgets import (
 
 from c2t_wizard.domain.onboarding import Onboarding
 from c2t_wizard.lazy import lazy_import
+from c2t_wizard.ui.file_errors import describe_file_error
 from c2t_wizard.ui.runner import Job, ServiceRunner
 from c2t_wizard.ui.widgets import StatusKind, StatusLine
 
@@ -492,7 +492,7 @@ class UsersPage(QWizardPage):
             lambda error: self.creation_status.show_status(
                 StatusKind.ERROR,
                 self.tr("The template couldn't be saved as {path}: {reason}").format(
-                    path=str(path), reason=self._os_reason(error)
+                    path=str(path), reason=describe_file_error(error)
                 ),
             ),
         )
@@ -1004,7 +1004,7 @@ class UsersPage(QWizardPage):
         self.creation_status.show_status(
             StatusKind.ERROR,
             self.tr("{name} couldn't be opened: {reason}").format(
-                name=path.name, reason=self._os_reason(error)
+                name=path.name, reason=describe_file_error(error)
             ),
         )
         self._on_validated()
@@ -1227,30 +1227,12 @@ class UsersPage(QWizardPage):
         button.clicked.connect(lambda _checked=False: slot())
         return button
 
-    def _os_reason(self, error: BaseException) -> str:
-        """Why a file couldn't be read or written, in the user's language (the system's own text is English);
-        the technical name, if any, only in brackets."""
-        number = error.errno if isinstance(error, OSError) else None
-        if number == errno.ENOENT:
-            return self.tr("the file or its folder doesn't exist")
-        if number in (errno.EACCES, errno.EPERM, errno.EROFS):
-            return self.tr("access was denied")
-        if number == errno.ENOSPC:
-            return self.tr("the disk is full")
-        if number == errno.EISDIR:
-            return self.tr("that is a folder, not a file")
-        if number is not None:
-            return self.tr("the system reported an error ({kind})").format(
-                kind=errno.errorcode.get(number, str(number))
-            )
-        return self.tr("an unexpected error ({kind})").format(kind=type(error).__name__)
-
     def _error_words(self, error: BaseException) -> str:
         from c2t_wizard.services.auth import AuthError
 
         if isinstance(error, AuthError):
             return self.tr("your sign-in has expired; sign in again")
-        return self._os_reason(error)
+        return describe_file_error(error)
 
     @staticmethod
     def _make_secondary(widget: QWidget) -> None:
