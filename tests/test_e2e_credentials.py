@@ -143,6 +143,7 @@ def test_credentials_by_mail_and_sheet_leave_no_password_in_any_file(
         page.set_method(DeliveryMethod.WELCOME_SHEET)
         page.select_rows([0])
         qtbot.mouseClick(page.deliver_selected_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: page.last_sheet == sheet, timeout=WAIT)  # written off the GUI thread
         assert sheet.is_file()
         finish = run.button(QWizard.WizardButton.FinishButton)
         qtbot.waitUntil(finish.isEnabled, timeout=WAIT)

@@ -4,6 +4,7 @@ the fall-back when the admin has no mailbox, and the password reset for people o
 from __future__ import annotations
 
 import html
+import threading
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -369,6 +370,29 @@ def test_clipboard_copy_is_cleared_after_the_delay(
         hosted.cleanup()
 
 
+def test_finishing_the_page_right_after_a_copy_still_clears_the_clipboard(
+    qtbot: QtBot, runner: ServiceRunner, contoso: Admin
+) -> None:
+    """Finish (or Next) within the minute must not leave the password on the clipboard for good."""
+    run_id, passwords = create(runner, contoso, 1)
+    hosted = host(qtbot, runner, contoso, run_id, passwords)
+    page = hosted.page
+    try:
+        page.set_method(DeliveryMethod.CLIPBOARD)
+        page.deliver_all()
+        person = contoso.journal.people(run_id)[0]
+        assert passwords[person.key] in QGuiApplication.clipboard().text()
+        qtbot.waitUntil(lambda: hosted.finish_enabled, timeout=WAIT)
+        with qtbot.waitSignal(page.clipboard.cleared, timeout=WAIT):
+            finish = hosted.wizard.button(QWizard.WizardButton.FinishButton)
+            qtbot.mouseClick(finish, Qt.MouseButton.LeftButton)
+        assert passwords[person.key] not in QGuiApplication.clipboard().text()
+        assert not page.clipboard.pending
+    finally:
+        hosted.cleanup()
+        QGuiApplication.clipboard().clear()
+
+
 def test_clipboard_is_left_alone_when_it_changed_meanwhile(
     qtbot: QtBot, runner: ServiceRunner, contoso: Admin
 ) -> None:
@@ -412,9 +436,10 @@ def test_welcome_sheet_has_one_page_per_person_with_a_warning(
         assert len(hosted.confirmations) == 1
         assert "password" in hosted.confirmations[0]
         assert asked[0].endswith(".pdf")
+        assert not page.deliver_all_button.isEnabled()  # saving: no second save meanwhile
+        qtbot.waitUntil(lambda: hosted.states() == [RowState.DELIVERED] * 3, timeout=WAIT)
         path = chosen.with_name("welcome.pdf")
         assert page.last_sheet == path
-        assert hosted.states() == [RowState.DELIVERED] * 3
         reader = pypdf.PdfReader(str(path))
         people = contoso.journal.people(run_id)
         assert len(reader.pages) == len(people)
@@ -431,6 +456,34 @@ def test_welcome_sheet_has_one_page_per_person_with_a_warning(
             lambda: {p.delivery_method for p in contoso.journal.people(run_id)} == {"pdf"}, timeout=WAIT
         )
         assert str(path) in page.delivery_status.text()
+    finally:
+        hosted.cleanup()
+
+
+def test_welcome_sheet_is_written_off_the_gui_thread(
+    qtbot: QtBot, runner: ServiceRunner, contoso: Admin, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Hundreds of pages take a second or more: the window must not wait for them."""
+    from c2t_wizard.ui.pages import credentials
+
+    threads: list[threading.Thread] = []
+    real_write = credentials.write_welcome_sheet
+
+    def write(*args: Any, **kwargs: Any) -> int:
+        threads.append(threading.current_thread())
+        return real_write(*args, **kwargs)
+
+    monkeypatch.setattr(credentials, "write_welcome_sheet", write)
+    run_id, passwords = create(runner, contoso, 1)
+    path = tmp_path / "sheet.pdf"
+    hosted = host(qtbot, runner, contoso, run_id, passwords, choose_file=lambda *_a: str(path))
+    try:
+        hosted.page.set_method(DeliveryMethod.WELCOME_SHEET)
+        hosted.page.deliver_all()
+        qtbot.waitUntil(lambda: hosted.states() == [RowState.DELIVERED], timeout=WAIT)
+        assert threads
+        assert threads[0] is not threading.main_thread()
+        assert path.is_file()
     finally:
         hosted.cleanup()
 

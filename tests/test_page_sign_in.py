@@ -16,6 +16,7 @@ from helpers.identity_web import ScriptedBrowser, approve_device_code
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
+    QAbstractButton,
     QApplication,
     QCheckBox,
     QLabel,
@@ -219,6 +220,32 @@ def test_page_identity_choices_and_accessibility(build: Factory, sandbox: Sandbo
     # Buddies with mnemonics for what the partner reads later.
     buddies = {label.buddy().objectName() for label in page.findChildren(QLabel) if label.buddy() is not None}
     assert {"tenant_org_label", "tenant_domain_label", "signed_in_user_label", "device_code_label"} <= buddies
+
+
+def _mnemonic(text: str) -> str:
+    plain = text.replace("&&", "")
+    at = plain.find("&")
+    return plain[at + 1].lower() if 0 <= at < len(plain) - 1 else ""
+
+
+def test_mnemonics_shown_together_are_distinct(build: Factory, sandbox: Sandbox) -> None:
+    """Each panel, with the controls under it (status buttons, Details, the cache checkbox), uses each
+    mnemonic once: a shared letter only moves the focus between the two instead of pressing either."""
+    page = build(demo_account=creds(sandbox, "admin")).page
+    common = [
+        page.cancel_sign_in_button,
+        page.retry_button,
+        page.details_button,
+        page.remember_insecurely_checkbox,
+    ]
+    for panel in ("_choices", "_browser", "_device", "_signed_in"):
+        widget = getattr(page, panel)
+        controls = [*widget.findChildren(QAbstractButton), *widget.findChildren(QLabel), *common]
+        letters = [(_mnemonic(c.text()), c.objectName()) for c in controls if _mnemonic(c.text())]
+        seen: dict[str, str] = {}
+        for letter, name in letters:
+            assert letter not in seen, f"{panel}: {name} and {seen[letter]} both use Alt+{letter.upper()}"
+            seen[letter] = name
 
 
 def test_demo_button_only_in_sandbox_mode_with_an_account(

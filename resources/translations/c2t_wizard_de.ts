@@ -12,7 +12,7 @@
 <context>
     <name>CredentialsPage</name>
     <message>
-        <location filename="../../c2t_wizard/ui/pages/credentials.py" line="+187"/>
+        <location filename="../../c2t_wizard/ui/pages/credentials.py" line="+188"/>
         <source>Hand over the passwords</source>
         <translation>Kennwörter übergeben</translation>
     </message>
@@ -28,12 +28,12 @@
     </message>
     <message>
         <location line="+2"/>
-        <location line="+646"/>
+        <location line="+660"/>
         <source>Send from your mailbox (Microsoft 365)</source>
         <translation>Aus Ihrem Postfach senden (Microsoft 365)</translation>
     </message>
     <message>
-        <location line="-645"/>
+        <location line="-659"/>
         <source>Open messages in your mail app</source>
         <translation>Nachrichten in Ihrem Mailprogramm öffnen</translation>
     </message>
@@ -128,7 +128,7 @@
         <translation>PDF-Dateien (*.pdf)</translation>
     </message>
     <message numerus="yes">
-        <location line="+390"/>
+        <location line="+391"/>
         <source>%n person(s) were created in an earlier session and never got their password. For security, the wizard never stores passwords, so these people get a new temporary password now.</source>
         <translation>
             <numerusform>%n Person wurde in einer früheren Sitzung angelegt und hat ihr Kennwort nie erhalten. Aus Sicherheitsgründen speichert der Assistent keine Kennwörter, daher bekommt sie jetzt ein neues vorläufiges Kennwort.</numerusform>
@@ -152,12 +152,12 @@
     </message>
     <message>
         <location line="+16"/>
-        <location line="+358"/>
+        <location line="+371"/>
         <source>Sending…</source>
         <translation>Wird gesendet …</translation>
     </message>
     <message>
-        <location line="-301"/>
+        <location line="-314"/>
         <source>Your account has no Microsoft 365 mailbox (it has no Exchange licence), so the wizard can&apos;t send from it. Your mail app is chosen instead: deliver again from there.</source>
         <translation>Ihr Konto hat kein Microsoft 365-Postfach (keine Exchange-Lizenz), daher kann der Assistent nicht daraus senden. Stattdessen ist Ihr Mailprogramm ausgewählt: Stellen Sie von dort erneut zu.</translation>
     </message>
@@ -219,17 +219,17 @@
         <translation>Begrüßungsblätter speichern</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+10"/>
         <source>Welcome sheets</source>
         <translation>Begrüßungsblätter</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+28"/>
         <source>The welcome sheet couldn&apos;t be saved: {error}</source>
         <translation>Das Begrüßungsblatt ließ sich nicht speichern: {error}</translation>
     </message>
     <message numerus="yes">
-        <location line="+10"/>
+        <location line="-11"/>
         <source>Saved %n page(s) to {path}. Print them, hand each person their page, then delete the file.</source>
         <translation>
             <numerusform>%n Seite unter {path} gespeichert. Drucken Sie sie aus, übergeben Sie sie der Person und löschen Sie dann die Datei.</numerusform>
@@ -237,7 +237,7 @@
         </translation>
     </message>
     <message>
-        <location line="+26"/>
+        <location line="+34"/>
         <source>The clipboard was cleared.</source>
         <translation>Die Zwischenablage wurde geleert.</translation>
     </message>
@@ -310,7 +310,12 @@
         <translation>Neue vorläufige Kennwörter werden festgelegt …</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="-196"/>
+        <source>Saving the welcome sheets…</source>
+        <translation>Die Begrüßungsblätter werden gespeichert…</translation>
+    </message>
+    <message>
+        <location line="+200"/>
         <source>Some new passwords couldn&apos;t be set. Use Retry failed to try again.</source>
         <translation>Einige neue Kennwörter ließen sich nicht festlegen. Versuchen Sie es mit „Fehlgeschlagene erneut versuchen“ noch einmal.</translation>
     </message>
@@ -649,7 +654,7 @@
     </message>
     <message>
         <location line="+8"/>
-        <source>&amp;Details</source>
+        <source>D&amp;etails</source>
         <translation>De&amp;tails</translation>
     </message>
     <message>

@@ -10,6 +10,7 @@ The journal records each delivery's method and time.
 
 from __future__ import annotations
 
+import asyncio
 import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -364,7 +365,8 @@ class CredentialsPage(QWizardPage):
         self._onboarding.credentials_delivery = {
             row.key: row.method.value for row in self._rows if row.method is not None
         }
-        self.clipboard.stop(clear=False)
+        # A message still on the clipboard keeps its timer: Finish clears it at once (wizard.finished), a
+        # later page in a minute. (Stopping the timer here left the password on the clipboard for good.)
         return True
 
     def cleanupPage(self) -> None:
@@ -734,14 +736,19 @@ class CredentialsPage(QWizardPage):
         if path.suffix.lower() != ".pdf":
             path = path.with_name(path.name + ".pdf")
         pages = [SheetPage(row.record.display_name, self.message_for(row)) for row in targets]
-        try:
-            count = write_welcome_sheet(path, pages, title=self.tr("Welcome sheets"))
-        except (OSError, WelcomeSheetError) as exc:
-            self.delivery_status.show_status(
-                StatusKind.ERROR,
-                self.tr("The welcome sheet couldn't be saved: {error}").format(error=self._error_words(exc)),
-            )
-            return
+        # Written on a worker thread: hundreds of pages take a second or more, too long for the window.
+        self.delivery_status.show_status(StatusKind.BUSY, self.tr("Saving the welcome sheets…"))
+        self._busy = self._submit(
+            asyncio.to_thread(write_welcome_sheet, path, pages, title=self.tr("Welcome sheets")),
+            "save welcome sheets",
+            functools.partial(self._on_sheet_saved, path, targets),
+            self._on_sheet_failed,
+        )
+        self._render()
+
+    def _on_sheet_saved(self, path: Path, targets: list[DeliveryRow], count: object) -> None:
+        self._busy = None
+        targets = [row for row in targets if row in self._rows]
         self._last_sheet = path
         for row in targets:
             self._delivered(row, DeliveryMethod.WELCOME_SHEET)
@@ -751,8 +758,16 @@ class CredentialsPage(QWizardPage):
             self.tr(
                 "Saved %n page(s) to {path}. Print them, hand each person their page, then delete the file.",
                 "",
-                count,
+                count if isinstance(count, int) else len(targets),
             ).format(path=str(path)),
+        )
+        self._render()
+
+    def _on_sheet_failed(self, error: BaseException) -> None:
+        self._busy = None
+        self.delivery_status.show_status(
+            StatusKind.ERROR,
+            self.tr("The welcome sheet couldn't be saved: {error}").format(error=self._error_words(error)),
         )
         self._render()
 

@@ -367,7 +367,7 @@ class SignInPage(QWizardPage):
         self.sign_in_status.add_widget(self.retry_button)
         self.details_button = QToolButton(self)
         self.details_button.setObjectName("sign_in_details_button")
-        self.details_button.setText(self.tr("&Details"))
+        self.details_button.setText(self.tr("D&etails"))
         self.details_button.setAccessibleName(self.tr("Show the technical details"))
         self.details_button.setCheckable(True)
         self.details_button.setAutoRaise(True)
