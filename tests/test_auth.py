@@ -177,6 +177,28 @@ def test_password_sign_in_gives_a_token_with_the_right_scopes(
     assert graph_me_status(sandbox, token) == 200
 
 
+def test_the_token_cache_is_read_off_the_service_loop(
+    sandbox: Sandbox, admin: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Finding the signed-in account reads the token cache (a file, its lock, the keyring): never on the
+    loop every other job shares."""
+    import msal
+
+    readers: list[threading.Thread] = []
+    original = msal.PublicClientApplication.get_accounts
+
+    def get_accounts(self: Any, *args: Any, **kwargs: Any) -> Any:
+        readers.append(threading.current_thread())
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(msal.PublicClientApplication, "get_accounts", get_accounts)
+    auth = make_service(sandbox)
+    account = asyncio.run(auth.sign_in_with_password(admin["username"], admin["password"]))
+    assert account.username == admin["username"]
+    assert readers
+    assert threading.main_thread() not in readers
+
+
 @pytest.mark.parametrize(
     ("tenant", "username", "password", "problem", "code"),
     [

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import random
+import sqlite3
 import ssl
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime, timedelta
@@ -446,6 +447,60 @@ def test_waiting_is_bounded(sandbox_box: Sandbox, journal: Journal) -> None:
     # Failed people can be tried again later (e.g. the summary's retry button).
     box.set_faults("")
     assert len(journal.requeue(run_id)) == 25
+
+
+def test_a_zero_retry_after_still_ends_in_bounded_time(sandbox_box: Sandbox, journal: Journal) -> None:
+    """``Retry-After: 0`` (or an HTTP date already past) is no measure: back-off, so the waits add up to the
+    bound instead of retrying at once, forever."""
+    box = sandbox_box
+    staff = people("zerowait", 3)
+    run_id = journal.start_run(box.info["demo"]["tenant_id"], staff)
+    waits = Waits()
+
+    async def run() -> tuple[Any, bool | None]:
+        async with directory(box, journal, sleep=waits, max_total_wait=5.0) as service:
+            await service.warm_up()
+            box.set_faults("429=1,retry_after=0s")
+            result = await asyncio.wait_for(service.create_users(run_id), 30)
+            box.set_faults("503=1,retry_after=0s")
+            free = await asyncio.wait_for(service.is_username_free(f"zerowait.x@{DOMAIN}", max_wait=5), 30)
+            return result, free
+
+    result, free = asyncio.run(run())
+    assert result.failed == 3
+    assert {r.failure_code for r in result.people} == {FailureCode.THROTTLED_TOO_LONG.value}
+    assert free is None
+    assert waits.waits
+    assert all(wait > 0 for wait in waits.waits)
+    assert tenant_users(box, "zerowait") == {}
+
+
+def test_a_read_back_that_fails_ends_the_run_instead_of_hanging(
+    sandbox_box: Sandbox, journal: Journal, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Giving up reads the user back, then writes the journal: if that write fails, ``create_users`` raises
+    it (the workers must not wait forever for a person nobody will record) and the journal stays true."""
+    box = sandbox_box
+    staff = people("readback", 2)
+    run_id = journal.start_run(box.info["demo"]["tenant_id"], staff)
+
+    def broken(*args: Any, **kwargs: Any) -> None:
+        raise sqlite3.OperationalError("disk I/O error")
+
+    async def run() -> Any:
+        async with directory(box, journal, sleep=Waits(), max_total_wait=3.0) as service:
+            await service.warm_up()
+            box.set_faults("503=1,retry_after=1s")
+            monkeypatch.setattr(journal, "mark_failed", broken)
+            return await asyncio.wait_for(service.create_users(run_id), 30)
+
+    with pytest.raises(sqlite3.OperationalError):
+        asyncio.run(run())
+    monkeypatch.undo()
+    for record in journal.people(run_id):
+        assert record.state is PersonState.PLANNED
+        assert record.in_doubt
+    assert tenant_users(box, "readback") == {}
 
 
 # --- cancel and resume -------------------------------------------------------------------------------

@@ -437,3 +437,18 @@ def test_a_cancelled_caller_does_not_cancel_the_shared_request() -> None:
     match = DISCOVERY_PATH.match(seen[0])
     assert match is not None
     assert match.group(1) == "acme"
+
+
+def test_concurrent_first_calls_share_one_http_client() -> None:
+    """The shared client is made once even when several checks ask for it at the same time (the others
+    would be left open, never closed)."""
+    backend = Backend(Endpoints.microsoft({}))
+
+    async def run() -> set[int]:
+        try:
+            clients = await asyncio.gather(*(backend.http() for _ in range(5)))
+            return {id(client) for client in clients}
+        finally:
+            await backend.aclose()
+
+    assert len(asyncio.run(run())) == 1

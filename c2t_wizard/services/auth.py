@@ -438,7 +438,7 @@ class AuthService:
     @property
     def broker_enabled(self) -> bool:
         endpoints = self._backend.known
-        if endpoints is not None and endpoints.ca_cert is not None:
+        if endpoints is not None and endpoints.sandbox:
             return False
         return broker_available() if self._use_broker is None else self._use_broker
 
@@ -488,7 +488,7 @@ class AuthService:
             self._scopes, prompt=prompt, login_hint=login_hint, timeout=timeout, window=parent_window_handle
         )
         app = await self._application()
-        return self._accept(app, result)
+        return await self._accept_new(app, result)
 
     def cancel(self) -> None:
         """Stop a pending interactive or device-code sign-in: it raises AuthError(CANCELLED). Any thread."""
@@ -529,7 +529,7 @@ class AuthService:
                 )
                 error = result.get("error")
                 if "access_token" in result:
-                    return self._accept(app, result)
+                    return await self._accept_new(app, result)
                 if error not in ("authorization_pending", "slow_down"):
                     raise classify_error(result)
                 if error == "slow_down":
@@ -555,13 +555,13 @@ class AuthService:
     async def sign_in_with_password(self, username: str, password: str) -> SignedInAccount:
         """Username and password (ROPC): sandbox mode only (headless tests and demos)."""
         endpoints = await self._endpoints()
-        if endpoints.ca_cert is None:
+        if not endpoints.sandbox:
             raise RuntimeError("password sign-in is only available in sandbox mode")
         app = await self._application()
         result: dict[str, Any] = await self._in_thread(
             lambda: app.acquire_token_by_username_password(username, password, list(self._scopes))
         )
-        return self._accept(app, result)
+        return await self._accept_new(app, result)
 
     async def sign_out(self) -> None:
         """Forget the signed-in account: removed from the token cache."""
@@ -667,7 +667,7 @@ class AuthService:
             "authority": f"{endpoints.login}/{tenant}",
             "token_cache": cache,
         }
-        if endpoints.ca_cert is not None:
+        if endpoints.sandbox:
             options["instance_discovery"] = False
             options["http_client"] = _sandbox_session(endpoints)
         else:
@@ -709,22 +709,19 @@ class AuthService:
             self._cache, self._cache_mode, self._cache_detail = cache, mode, detail
             return cache
 
-    def _accept(
-        self, app: Any, result: Mapping[str, Any], account: dict[str, Any] | None = None
-    ) -> SignedInAccount:
+    async def _accept_new(self, app: Any, result: Mapping[str, Any]) -> SignedInAccount:
+        """``_accept`` for a fresh token response: its account is looked up in the token cache (file, lock,
+        keyring) in a worker thread, not on the service loop."""
+        if "access_token" not in result:
+            raise classify_error(result)
+        account = await self._in_thread(lambda: _account_of(app, result))
+        return self._accept(app, result, account)
+
+    def _accept(self, app: Any, result: Mapping[str, Any], account: dict[str, Any]) -> SignedInAccount:
         """Remember the account a successful token response belongs to."""
         if "access_token" not in result:
             raise classify_error(result)
         claims: Mapping[str, Any] = result.get("id_token_claims") or {}
-        if account is None:
-            username = claims.get("preferred_username")
-            candidates = app.get_accounts(username=username) if username else app.get_accounts()
-            oid = claims.get("oid")
-            matching = [a for a in candidates if a.get("local_account_id") == oid]
-            if not (matching or candidates):
-                raise AuthError(AuthProblem.UNKNOWN, None, "the signed-in account is not in the token cache")
-            account = (matching or candidates)[0]
-        assert account is not None
         self._account = account
         self._memo.clear()
         home = str(account.get("home_account_id") or "")
@@ -854,6 +851,19 @@ def _daemon(name: str, interaction: _Interaction, work: Callable[[], dict[str, A
             interaction.finish(error=classify_exception(exc))
 
     threading.Thread(target=run, name=name, daemon=True).start()
+
+
+def _account_of(app: Any, result: Mapping[str, Any]) -> dict[str, Any]:
+    """The cached MSAL account a successful token response belongs to (reads the token cache: blocking)."""
+    claims: Mapping[str, Any] = result.get("id_token_claims") or {}
+    username = claims.get("preferred_username")
+    candidates = app.get_accounts(username=username) if username else app.get_accounts()
+    oid = claims.get("oid")
+    matching = [a for a in candidates if a.get("local_account_id") == oid]
+    if not (matching or candidates):
+        raise AuthError(AuthProblem.UNKNOWN, None, "the signed-in account is not in the token cache")
+    account: dict[str, Any] = (matching or candidates)[0]
+    return account
 
 
 def _cached_id_claims(app: Any, account: Mapping[str, Any]) -> dict[str, Any]:

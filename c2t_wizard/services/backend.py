@@ -74,8 +74,10 @@ class Backend:
         loop = asyncio.get_running_loop()
         if self._http is None or self._http_loop is not loop:
             endpoints = await self.endpoints()
-            self._http = self.new_client(endpoints)
-            self._http_loop = loop
+            # Concurrent first calls all waited above: only the first makes the client (no leaked pools).
+            if self._http is None or self._http_loop is not loop:
+                self._http = self.new_client(endpoints)
+                self._http_loop = loop
         return self._http
 
     def new_client(self, endpoints: Endpoints, **kwargs: Any) -> httpx.AsyncClient:
@@ -85,7 +87,7 @@ class Backend:
             "headers": {"User-Agent": USER_AGENT},
             # The sandbox must never be reached through a proxy, and this machine's CA bundle variables
             # must not override the sandbox certificate.
-            "trust_env": endpoints.ca_cert is None,
+            "trust_env": not endpoints.sandbox,
         }
         options.update(kwargs)
         return httpx.AsyncClient(**options)

@@ -224,6 +224,12 @@ def parse_retry_after(value: str | None, *, now: datetime | None = None) -> floa
     return min(max(seconds, 0.0), RETRY_AFTER_CAP)
 
 
+def _retry_delay(headers: Mapping[str, str] | None) -> float | None:
+    """The wait a Retry-After header asks for; None (our back-off) when absent or not positive: a zero wait
+    (or a date already past) would retry at once, forever, without ever adding to the bounded total."""
+    return parse_retry_after(_header(headers, "retry-after")) or None
+
+
 def _header(headers: Mapping[str, str] | None, name: str) -> str | None:
     if not headers:
         return None
@@ -387,7 +393,7 @@ class DirectoryService:
                 status = exc.response_status_code or 0
                 if not _retryable(status):
                     raise
-                delay = parse_retry_after(_header(exc.response_headers, "retry-after"))
+                delay = _retry_delay(exc.response_headers)
                 error: BaseException = exc
             except (httpx.TransportError, TimeoutError) as exc:
                 delay, error = None, exc
@@ -569,6 +575,8 @@ class _Creation:
         self.tasks: set[asyncio.Task[None]] = set()
         self.resolvers: set[asyncio.Task[None]] = set()
         """Reading users back (after a conflict, before giving up): their outcome is still to record."""
+        self.failures: list[BaseException] = []
+        """What a read-back raised (e.g. the journal could not be written): ``create_users`` raises it."""
         self.cond = asyncio.Condition()
         self.loop = asyncio.get_running_loop()
         self.last: PersonRecord | None = None
@@ -625,7 +633,7 @@ class _Creation:
             for task in list(self.sleepers):
                 task.cancel()
             await asyncio.gather(*self.sleepers, *self.tasks, return_exceptions=True)
-        errors = [result for result in results if isinstance(result, BaseException)]
+        errors = [result for result in results if isinstance(result, BaseException)] + self.failures
         if errors:
             raise errors[0]
 
@@ -683,7 +691,7 @@ class _Creation:
         whole = answer.as_item
         log.info("$batch of %d answered %s", len(batch), answer.status)
         if _retryable(answer.status):
-            delay = parse_retry_after(_header(answer.headers, "retry-after"))
+            delay = _retry_delay(answer.headers)
             problem = FailureCode.THROTTLED_TOO_LONG if answer.status == 429 else FailureCode.SERVER
             # Nothing ran when the batch is refused as a whole with 429; a 424 or 5xx may hide anything.
             await self._retry(
@@ -716,7 +724,7 @@ class _Creation:
                     finished.append(item)
                     continue
                 if _retryable(reply.status):
-                    delay = parse_retry_after(_header(reply.headers, "retry-after"))
+                    delay = _retry_delay(reply.headers)
                     problem = FailureCode.THROTTLED_TOO_LONG if reply.status == 429 else FailureCode.SERVER
                     retry.append((item, delay, reply.status not in (424, 429), problem, reply.detail))
                     continue
@@ -736,7 +744,7 @@ class _Creation:
                 finished.append(item)
         self._finished(finished)
         for item, reply in conflicts:  # reading users back must not hold this batch slot
-            self._spawn(self._resolve_conflict(item, reply), self.resolvers)
+            self._spawn(self._resolving(self._resolve_conflict(item, reply)), self.resolvers)
         if retry:
             delay = max((d for _, d, _, _, _ in retry if d is not None), default=None)
             groups: dict[bool, list[_Item]] = {}
@@ -745,6 +753,15 @@ class _Creation:
                 groups.setdefault(in_doubt, []).append(item)
             for in_doubt, group in groups.items():
                 await self._retry(group, delay, in_doubt=in_doubt, problem=None, detail="")
+
+    async def _resolving(self, outcome: Coroutine[Any, Any, None]) -> None:
+        """Run a read-back; if it fails before recording its person, stop the run (the workers would
+        otherwise wait for that person forever) and let ``create_users`` raise what happened."""
+        try:
+            await outcome
+        except Exception as exc:
+            self.failures.append(exc)
+            await self._stop()
 
     async def _resolve_conflict(self, item: _Item, reply: _Answer) -> None:
         """ "Already exists" after an attempt whose answer we never saw: ours, or someone else's?"""
@@ -809,7 +826,7 @@ class _Creation:
                 if keys:
                     self.journal.mark_retry(self.run_id, keys, in_doubt=doubt)
         for item in give_up:
-            self._spawn(self._give_up(item), self.resolvers)
+            self._spawn(self._resolving(self._give_up(item)), self.resolvers)
         if not keep:
             return
         for item in keep:
