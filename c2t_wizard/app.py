@@ -11,7 +11,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from c2t_wizard import __version__
-from c2t_wizard.config import Config
+from c2t_wizard.config import LOG_LEVELS, Config
 from c2t_wizard.logging_setup import setup_logging
 
 log = logging.getLogger("c2t_wizard")
@@ -45,7 +45,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--log-level",
         default=None,
-        choices=("DEBUG", "INFO", "WARNING", "ERROR"),
+        choices=LOG_LEVELS,
         type=str.upper,
         help="how much to write to the log file",
     )

@@ -38,6 +38,9 @@ class Endpoints:
     """A certificate to trust for ``login`` and ``graph`` (sandbox only); None: the system's trust store."""
     outbox: str | None = None
     """The sandbox's outbox page (sandbox only)."""
+    sandbox: bool = False
+    """The embedded sandbox, not Microsoft: allows its conveniences (password sign-in for the demo, no proxy).
+    A ``ca_cert`` alone (a company's TLS-inspecting proxy, say) changes nothing else."""
 
     @classmethod
     def microsoft(cls, env: Mapping[str, str]) -> Endpoints:
@@ -60,6 +63,7 @@ class Endpoints:
             signup=str(info["signup"]),
             ca_cert=Path(str(ca)) if ca else None,
             outbox=str(outbox) if outbox else None,
+            sandbox=True,
         )
 
 
@@ -100,6 +104,13 @@ class Paths:
 
 
 SETTINGS_FILE_NAME = "settings.json"
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+
+
+def _log_level(value: str) -> str:
+    """A known level name; anything else (a typo in ``C2T_LOG_LEVEL``) means the default, INFO."""
+    level = value.strip().upper()
+    return level if level in LOG_LEVELS else "INFO"
 
 
 def read_settings(path: Path) -> dict[str, str]:
@@ -144,7 +155,7 @@ class Config:
             sandbox_faults=env.get("C2T_SANDBOX_FAULTS", ""),
             client_id=env.get("C2T_CLIENT_ID") or settings.get("client_id") or DEFAULT_CLIENT_ID,
             language=env.get("C2T_LANG") or None,
-            log_level=env.get("C2T_LOG_LEVEL", "INFO").upper(),
+            log_level=_log_level(env.get("C2T_LOG_LEVEL", "INFO")),
         )
 
     def fresh_sandbox_state(self) -> Path:

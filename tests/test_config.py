@@ -102,3 +102,20 @@ def test_a_broken_settings_file_is_ignored(tmp_path: Path) -> None:
     settings.mkdir()
     (settings / "settings.json").write_text("{not json", encoding="utf-8")
     assert Config.from_env({"C2T_HOME": str(tmp_path)}).client_id == DEFAULT_CLIENT_ID
+
+
+def test_an_unknown_log_level_in_the_environment_falls_back_to_info(tmp_path: Path) -> None:
+    home = {"C2T_HOME": str(tmp_path)}
+    assert Config.from_env({**home, "C2T_LOG_LEVEL": "loud"}).log_level == "INFO"
+    assert Config.from_env({**home, "C2T_LOG_LEVEL": " warning "}).log_level == "WARNING"
+
+
+def test_a_company_certificate_alone_is_not_sandbox_mode(tmp_path: Path) -> None:
+    endpoints = Config.from_env(
+        {"C2T_HOME": str(tmp_path), "C2T_CA_CERT": str(tmp_path / "proxy.pem")}
+    ).endpoints
+    assert endpoints.ca_cert == tmp_path / "proxy.pem"
+    assert not endpoints.sandbox
+    assert Endpoints.from_sandbox_line(
+        {"login": "https://x", "graph": "https://x/v1.0", "signup": "s"}
+    ).sandbox
