@@ -144,6 +144,24 @@ def test_a_failed_transaction_writes_nothing(journal: Journal) -> None:
     assert journal.person(run, keys[0]).state is PersonState.PLANNED
 
 
+def test_a_failed_commit_is_rolled_back_and_the_journal_stays_usable(journal: Journal) -> None:
+    run = journal.start_run(TENANT, [person(1)])
+    db = journal._db
+
+    def break_a_deferred_foreign_key() -> None:
+        """A foreign key checked only at COMMIT: the commit itself fails."""
+        with journal.transaction():
+            db.execute("PRAGMA defer_foreign_keys=ON")
+            db.execute("UPDATE people SET run_id = 'no-such-run' WHERE run_id = ?", (run,))
+
+    with pytest.raises(sqlite3.IntegrityError):
+        break_a_deferred_foreign_key()
+    assert not db.in_transaction
+    assert [p.upn for p in journal.people(run)] == [person(1).upn]
+    again = journal.start_run(TENANT, [person(2)])  # BEGIN IMMEDIATE works again
+    assert [p.upn for p in journal.people(again)] == [person(2).upn]
+
+
 def test_wal_mode_and_reopen_after_close(tmp_path: Path) -> None:
     path = tmp_path / "journal.sqlite3"
     first = Journal.open(path)

@@ -39,6 +39,7 @@ from c2t_wizard.domain.welcome_message import MICROSOFT_SIGN_IN_URL, WelcomeMess
 from c2t_wizard.lazy import lazy_import
 from c2t_wizard.logging_setup import redact
 from c2t_wizard.services.auth import MAIL_SCOPES, AuthError, AuthProblem
+from c2t_wizard.services.http_retry import retry_delay
 
 if TYPE_CHECKING:
     import asyncio
@@ -461,12 +462,10 @@ async def record_delivered(
 
 
 def _retry_after(value: str | None, attempt: int) -> float:
-    """Seconds to wait: Retry-After when given (capped), else exponential back-off."""
-    try:
-        seconds = float(value) if value else 2.0**attempt
-    except ValueError:
-        seconds = 2.0**attempt
-    return min(max(seconds, 0.0), MAX_RETRY_WAIT)
+    """Seconds to wait: Retry-After when given (seconds or an HTTP date; capped), else exponential back-off
+    (also for a zero wait or a date already past, which would retry at once)."""
+    delay = retry_delay(value, cap=MAX_RETRY_WAIT)
+    return delay if delay is not None else min(2.0**attempt, MAX_RETRY_WAIT)
 
 
 def _graph_error(response: httpx.Response) -> tuple[str, str]:

@@ -34,14 +34,16 @@ import time
 from collections import deque
 from collections.abc import Awaitable, Callable, Coroutine, Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
-from email.utils import parsedate_to_datetime
+from datetime import UTC, timedelta
 from enum import Enum
 from typing import TYPE_CHECKING, Any, Protocol
 
 from c2t_wizard.domain.passwords import generate_password
 from c2t_wizard.lazy import lazy_import
 from c2t_wizard.logging_setup import redact
+from c2t_wizard.services.http_retry import RETRY_AFTER_CAP as RETRY_AFTER_CAP  # kept importable from here
+from c2t_wizard.services.http_retry import parse_retry_after as parse_retry_after
+from c2t_wizard.services.http_retry import retry_delay
 from c2t_wizard.services.journal import Journal, PersonRecord, PersonState
 
 if TYPE_CHECKING:
@@ -65,7 +67,6 @@ CLOCK_SKEW = timedelta(minutes=2)
 """How far Microsoft's clock may be behind ours when comparing createdDateTime with our first attempt."""
 BACKOFF_BASE = 0.5
 BACKOFF_CAP = 30.0
-RETRY_AFTER_CAP = 300.0
 READ_BACK_WAIT = 30.0
 """How long reading a user back after "already exists" may wait (throttling, replication lag)."""
 GIVE_UP_READ_WAIT = 5.0
@@ -207,27 +208,10 @@ def _detail(text: str) -> str:
     return redact(" ".join(text.split()))[:_MAX_DETAIL]
 
 
-def parse_retry_after(value: str | None, *, now: datetime | None = None) -> float | None:
-    """Seconds from a Retry-After header (a number, possibly fractional, or an HTTP date); None if absent."""
-    if not value:
-        return None
-    try:
-        seconds = float(value)
-    except ValueError:
-        try:
-            moment = parsedate_to_datetime(value)
-        except (TypeError, ValueError):
-            return None
-        seconds = (moment - (now or datetime.now(UTC))).total_seconds()
-    if seconds != seconds:  # NaN
-        return None
-    return min(max(seconds, 0.0), RETRY_AFTER_CAP)
-
-
 def _retry_delay(headers: Mapping[str, str] | None) -> float | None:
     """The wait a Retry-After header asks for; None (our back-off) when absent or not positive: a zero wait
     (or a date already past) would retry at once, forever, without ever adding to the bounded total."""
-    return parse_retry_after(_header(headers, "retry-after")) or None
+    return retry_delay(_header(headers, "retry-after"))
 
 
 def _header(headers: Mapping[str, str] | None, name: str) -> str | None:

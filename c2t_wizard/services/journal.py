@@ -290,7 +290,14 @@ class Journal:
                 raise
             self._depth -= 1
             if self._depth == 0:
-                self._db.execute("COMMIT")
+                try:
+                    self._db.execute("COMMIT")
+                except BaseException:
+                    # A failed COMMIT leaves the transaction open: every later BEGIN would fail.
+                    if self._db.in_transaction:
+                        with contextlib.suppress(sqlite3.Error):  # the commit's error is the one to see
+                            self._db.execute("ROLLBACK")
+                    raise
 
     def _update(self, run_id: str, keys: Iterable[str], assignments: str, values: Sequence[Any]) -> None:
         now = _iso(_now())

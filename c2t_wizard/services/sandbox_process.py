@@ -23,6 +23,9 @@ else:
 
 log = logging.getLogger(__name__)
 
+EXIT_WAIT = 10.0
+"""Seconds to wait for the exit code of a sandbox that closed its output before it was ready."""
+
 
 class SandboxStartError(Exception):
     """The sandbox process exited or printed something other than its ready line."""
@@ -62,7 +65,10 @@ class SandboxProcess:
             raise SandboxStartError("the sandbox was not started")
         line = proc.stdout.readline()
         if not line:
-            code = proc.wait(10)
+            try:
+                code = proc.wait(EXIT_WAIT)
+            except subprocess.TimeoutExpired as exc:
+                raise SandboxStartError("the sandbox closed its output before it was ready") from exc
             raise SandboxStartError(f"the sandbox exited before it was ready (exit code {code})")
         try:
             info = json.loads(line)
