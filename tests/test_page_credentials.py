@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html
 import threading
+import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -553,6 +554,54 @@ def test_people_delivered_earlier_are_shown_and_not_reset(
         assert hosted.states() == [RowState.DELIVERED_EARLIER, RowState.READY]
         assert not hosted.page.reset_notice.isVisible()
         assert hosted.page.delivery_table.item(0, 3).text() == "Delivered in an earlier session"
+    finally:
+        hosted.cleanup()
+
+
+class SecondProbeSaysNoMailbox(DeliveryService):
+    """The second visit's probe finds no mailbox; every other visit's finds the admin's."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.probes = 0
+
+    async def probe_mailbox(self) -> MailboxStatus:
+        self.probes += 1
+        if self.probes == 2:
+            return MailboxStatus.NONE
+        return await super().probe_mailbox()
+
+
+def test_a_quick_back_and_next_ignores_the_earlier_visit_s_answers(
+    qtbot: QtBot, runner: ServiceRunner, contoso: Admin
+) -> None:
+    earlier_run, _ = create(runner, contoso, 2)
+    run_id, passwords = create(runner, contoso, 1)
+    delivery = SecondProbeSaysNoMailbox(contoso.graph, contoso.auth, contoso.backend, sandbox=True)
+    hosted = host(qtbot, runner, contoso, run_id, passwords, delivery=delivery)
+    page, onboarding = hosted.page, hosted.onboarding
+    try:
+        # Back to the Users page (another run, no passwords in memory), Next, and at once Back and Next
+        # again: the second visit's answers are already on their way when the third visit starts.
+        page.cleanupPage()
+        onboarding.user_run_ids, onboarding.passwords = [earlier_run], {}
+        page.initializePage()
+        loads = list(page._jobs)
+        deadline = time.monotonic() + 10
+        while not all(job._future is not None and job._future.done() for job in loads):
+            assert time.monotonic() < deadline
+            time.sleep(0.01)  # no events: the answers wait in the queue
+        page.cleanupPage()
+        onboarding.user_run_ids, onboarding.passwords = [run_id], dict(passwords)
+        page.initializePage()
+        hosted.wait_loaded()
+        qtbot.wait(200)
+        assert [row.key for row in page.rows] == list(passwords)
+        assert hosted.states() == [RowState.READY]
+        assert not page.reset_notice.isVisible()  # nobody of the earlier run gets a new password
+        assert delivery.probes == 3
+        assert page.mailbox is MailboxStatus.LIKELY
+        assert page.method is DeliveryMethod.SEND_MAIL
     finally:
         hosted.cleanup()
 

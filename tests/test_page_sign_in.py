@@ -470,6 +470,21 @@ def test_wrong_password_and_unknown_user_are_explained(qtbot: QtBot, build: Fact
     assert no_dialogs()
 
 
+def test_an_auth_error_s_details_are_redacted_and_short() -> None:
+    from c2t_wizard.services.auth import AuthError, AuthProblem
+    from c2t_wizard.ui.pages.sign_in import _details
+
+    long = AuthError(AuthProblem.UNKNOWN, 50000, "x" * 1000)
+    assert len(_details(long)) <= 300
+    assert _details(long).startswith("UNKNOWN AADSTS50000: xxx")
+    leaky = AuthError(AuthProblem.UNKNOWN, None, "token request failed")
+    leaky.detail = "token request failed: password=Hunter2-secret refresh_token=abc.def"
+    shown = _details(leaky)
+    assert "Hunter2-secret" not in shown
+    assert "abc.def" not in shown
+    assert shown.startswith("UNKNOWN: token request failed")
+
+
 def test_unknown_organisation_is_explained_at_once(qtbot: QtBot, build: Factory) -> None:
     prefix = "nosuchtenant" + uuid.uuid4().hex[:8]
     hosted = build(onboarding=Onboarding(choice=StartChoice.NEW_TENANT, tenant_prefix=prefix))

@@ -3,7 +3,9 @@ the availability check, CSV import and template, creation with progress, cancel,
 
 from __future__ import annotations
 
+import os
 import re
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -260,6 +262,90 @@ def test_csv_import_fills_rows_and_lists_problems_by_line(
     assert hosted.problems.isVisible()
     # The file's own problems do not block creating the people that were read.
     assert hosted.button("create_users_button").isEnabled()
+
+
+class SlowFile:
+    """A CSV the page reads from a pipe: the read lasts until the test lets the content through."""
+
+    def __init__(self, path: Path, content: str) -> None:
+        os.mkfifo(path)
+        self.path = path
+        self.content = content.encode()
+        self.sent = False
+
+    def send(self) -> None:
+        """Let the reader finish, once it has opened the pipe (the page's read is under way)."""
+        if self.sent:
+            return
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                fd = os.open(self.path, os.O_WRONLY | os.O_NONBLOCK)
+                break
+            except OSError:  # nobody reading yet
+                if time.monotonic() > deadline:
+                    return
+                time.sleep(0.01)
+        self.sent = True
+        try:
+            os.set_blocking(fd, True)
+            os.write(fd, self.content)
+        finally:
+            os.close(fd)
+
+
+@pytest.fixture
+def slow_csv(contoso: Admin, tmp_path: Path) -> Iterator[SlowFile]:
+    domain = str(contoso.facts.default_domain)
+    source = re.sub("acmepartners.de", domain, (DATA / "messy_template.csv").read_text("utf-8"), flags=re.I)
+    slow = SlowFile(tmp_path / "slow.csv", source)
+    try:
+        yield slow
+    finally:
+        slow.send()  # never leave the reading thread waiting
+
+
+def test_import_create_and_add_wait_until_the_file_is_read(
+    qtbot: QtBot, runner: ServiceRunner, contoso: Admin, slow_csv: SlowFile
+) -> None:
+    hosted = host(qtbot, runner, contoso, choose_file=lambda: slow_csv.path)
+    type_row(qtbot, hosted, "Erika", "Muster", "erika@muster.example")
+    qtbot.waitUntil(lambda: hosted.button("create_users_button").isEnabled(), timeout=WAIT)
+    qtbot.mouseClick(hosted.button("import_csv_button"), Qt.MouseButton.LeftButton)
+    names = ("import_csv_button", "create_users_button", "add_user_button")
+    assert not any(hosted.button(name).isEnabled() for name in names)
+    # Anything that redraws the buttons (here: the services arriving again) keeps them off.
+    rows = hosted.model.rowCount()
+    hosted.page.set_services(contoso.directory, contoso.journal)
+    qtbot.wait(50)
+    assert not any(hosted.button(name).isEnabled() for name in names)
+    hosted.page.import_csv()  # a second import is not started
+    hosted.page.add_user()
+    hosted.page.create_users()
+    assert hosted.model.rowCount() == rows
+    assert hosted.page.state is UsersState.EDITING
+    slow_csv.send()
+    qtbot.waitUntil(lambda: "slow.csv" in hosted.status().text(), timeout=WAIT)
+    assert [hosted.model.row(n).username for n in range(hosted.model.rowCount())][-2:] == [
+        "anna.schmidt",
+        "eve",
+    ]
+    assert all(hosted.button(name).isEnabled() for name in names)
+
+
+def test_a_file_read_after_the_page_was_left_is_ignored(
+    qtbot: QtBot, runner: ServiceRunner, contoso: Admin, slow_csv: SlowFile
+) -> None:
+    hosted = host(qtbot, runner, contoso, choose_file=lambda: slow_csv.path)
+    qtbot.mouseClick(hosted.button("import_csv_button"), Qt.MouseButton.LeftButton)
+    rows = hosted.model.rowCount()
+    hosted.page.cleanupPage()  # what Back does
+    slow_csv.send()
+    qtbot.wait(500)
+    assert hosted.model.rowCount() == rows
+    assert "slow.csv" not in hosted.status().text()
+    assert "Reading" not in hosted.status("users_summary").text()
+    assert hosted.button("import_csv_button").isEnabled()  # for the next visit
 
 
 def test_csv_in_the_microsoft_365_format_asks_for_the_work_email(

@@ -176,6 +176,8 @@ class CredentialsPage(QWizardPage):
         self._jobs: set[Job] = set()
         self._busy: Job | None = None
         self._loading = False
+        self._load = 0
+        """Counts the loads (one per visit): an answer from an earlier load is ignored."""
         self._mailbox = MailboxStatus.UNKNOWN
         self._no_mailbox = False
         self._sign_in_url = MICROSOFT_SIGN_IN_URL
@@ -321,6 +323,8 @@ class CredentialsPage(QWizardPage):
                 app.aboutToQuit.connect(self.forget_clipboard)
             self._watching_close = True
         self._cancel_jobs()
+        self._load += 1
+        load = self._load
         self._rows = []
         self._no_mailbox = False
         self._loading = True
@@ -329,8 +333,14 @@ class CredentialsPage(QWizardPage):
         self._render()
         facts = self._onboarding.tenant_facts
         domain = (facts.initial_domain if facts else None) or self._onboarding.tenant_domain
-        self._submit(self._delivery.sign_in_url(domain or ""), "sign-in address", self._on_sign_in_url)
-        self._submit(self._delivery.probe_mailbox(), "mailbox probe", self._on_mailbox)
+        self._submit(
+            self._delivery.sign_in_url(domain or ""),
+            "sign-in address",
+            functools.partial(self._on_sign_in_url, load),
+        )
+        self._submit(
+            self._delivery.probe_mailbox(), "mailbox probe", functools.partial(self._on_mailbox, load)
+        )
         journal = self._journal()
         if journal is None:
             self._loading = False
@@ -342,8 +352,8 @@ class CredentialsPage(QWizardPage):
         self._submit(
             load_created_people(journal, list(self._onboarding.user_run_ids)),
             "load people",
-            self._on_people,
-            self._on_load_failed,
+            functools.partial(self._on_people, load),
+            functools.partial(self._on_load_failed, load),
         )
 
     def isComplete(self) -> bool:
@@ -438,18 +448,24 @@ class CredentialsPage(QWizardPage):
 
     # --- loading and resetting -------------------------------------------------------------------------
 
-    def _on_sign_in_url(self, url: object) -> None:
+    def _on_sign_in_url(self, load: int, url: object) -> None:
+        if load != self._load:
+            return
         if isinstance(url, str) and url:
             self._sign_in_url = url
 
-    def _on_mailbox(self, status: object) -> None:
+    def _on_mailbox(self, load: int, status: object) -> None:
+        if load != self._load:
+            return  # an earlier visit's answer
         if isinstance(status, MailboxStatus):
             self._mailbox = status
         if self._mailbox is MailboxStatus.NONE:
             self._no_mailbox = True
         self._refresh_methods(preselect=True)
 
-    def _on_people(self, people: object) -> None:
+    def _on_people(self, load: int, people: object) -> None:
+        if load != self._load:
+            return  # an earlier visit's answer
         self._loading = False
         records: list[PersonRecord] = list(people) if isinstance(people, list) else []
         passwords = self._onboarding.passwords
@@ -487,7 +503,9 @@ class CredentialsPage(QWizardPage):
             self._show_summary()
         self._render()
 
-    def _on_load_failed(self, error: BaseException) -> None:
+    def _on_load_failed(self, load: int, error: BaseException) -> None:
+        if load != self._load:
+            return
         self._loading = False
         self.delivery_status.show_status(
             StatusKind.ERROR,

@@ -1182,6 +1182,6 @@ class SignInPage(QWizardPage):
 def _details(error: BaseException) -> str:
     """A short technical line for the "Details" disclosure (never a token or a password)."""
     if isinstance(error, AuthError):
-        return str(error)
+        return redact(str(error))[:_MAX_DETAIL]
     text = str(error).strip().splitlines()[0] if str(error).strip() else ""
     return redact(f"{type(error).__name__}: {text}" if text else type(error).__name__)[:_MAX_DETAIL]

@@ -149,6 +149,10 @@ class UsersPage(QWizardPage):
         self._complete = (False, False)
         self._fitted = False
         self._import_name = ""
+        self._importing = False
+        """A file is being read: Import, Create and Add wait for it."""
+        self._import_tag = 0
+        """Tags each read; an answer whose tag is no longer current is ignored."""
 
         self.setTitle(self.tr("Add your staff"))
         self.setSubTitle(
@@ -391,6 +395,7 @@ class UsersPage(QWizardPage):
     def cleanupPage(self) -> None:
         """Back: stop checking; a run in progress is stopped (it can be resumed)."""
         self._stop_checks()
+        self._drop_import()
         if self._state is UsersState.CREATING:
             self.cancel_creation()
 
@@ -398,6 +403,7 @@ class UsersPage(QWizardPage):
         super().hideEvent(event)
         if not self.isVisible():
             self._stop_checks()
+            self._drop_import()
 
     # --- public for the wizard and tests ---------------------------------------------------------------
 
@@ -425,7 +431,7 @@ class UsersPage(QWizardPage):
 
     def add_user(self) -> None:
         """A new row; editing starts in its first name."""
-        if self._state is not UsersState.EDITING:
+        if self._state is not UsersState.EDITING or self._importing:
             return
         row = self.model.add_row()
         self._edit(row, users_model.Column.FIRST_NAME)
@@ -444,7 +450,7 @@ class UsersPage(QWizardPage):
 
     def import_csv(self) -> None:
         """Pick a file; it is read and checked on the service thread."""
-        if self._state is not UsersState.EDITING:
+        if self._state is not UsersState.EDITING or self._importing:
             return
         path = self._choose_file()
         if path is None:
@@ -458,13 +464,16 @@ class UsersPage(QWizardPage):
 
             return parse_users_csv(path.read_bytes(), default_domain=default, verified_domains=verified)
 
-        self.import_csv_button.setEnabled(False)
+        self._import_tag += 1
+        tag = self._import_tag
+        self._importing = True
+        self._render_buttons()
         self.users_summary.show_status(StatusKind.BUSY, self.tr("Reading {name}…").format(name=path.name))
         self._submit(
             asyncio.to_thread(read),
             f"import {path.name}",
-            lambda result: self._on_imported(path, result),
-            lambda error: self._on_import_failed(path, error),
+            lambda result: self._on_imported(path, result, tag),
+            lambda error: self._on_import_failed(path, error, tag),
         )
 
     def download_template(self) -> None:
@@ -628,7 +637,12 @@ class UsersPage(QWizardPage):
         )
 
     def _can_create(self) -> bool:
-        if self._state is not UsersState.EDITING or self._model is None or not self._ready():
+        if (
+            self._state is not UsersState.EDITING
+            or self._importing
+            or self._model is None
+            or not self._ready()
+        ):
             return False
         drafts = [
             row for row in self._model.rows if row.status is users_model.RowStatus.DRAFT and not row.blank
@@ -647,6 +661,7 @@ class UsersPage(QWizardPage):
         assert facts is not None
         tenant_id = facts.tenant_id
         self._stop_checks()
+        self._drop_import()
         # A new run leaves the offer of an older one behind (it can still be resumed on the next visit).
         self.resume_banner.setVisible(False)
         self._stop = stop = threading.Event()
@@ -956,11 +971,28 @@ class UsersPage(QWizardPage):
 
     # --- import ----------------------------------------------------------------------------------------
 
-    def _on_imported(self, path: Path, result: object) -> None:
-        self.import_csv_button.setEnabled(self._state is UsersState.EDITING)
+    def _drop_import(self) -> None:
+        """The page moved on (left, or creating started): the answer of a read in progress is ignored."""
+        if not self._importing:
+            return
+        self._import_tag += 1
+        self._importing = False
+        self._on_validated()  # the "Reading…" line goes
+
+    def _import_answered(self, tag: int) -> bool:
+        """Whether the answer of read `tag` still counts (and if so, the read is over)."""
+        if not self._importing or tag != self._import_tag or self._state is not UsersState.EDITING:
+            return False
+        self._importing = False
+        return True
+
+    def _on_imported(self, path: Path, result: object, tag: int) -> None:
+        if not self._import_answered(tag):
+            return
         from c2t_wizard.domain.csv_import import CsvImport
 
         if not isinstance(result, CsvImport):
+            self._on_validated()
             return
         model = self.model
         blanks = [number for number, row in enumerate(model.rows) if row.blank]
@@ -999,8 +1031,9 @@ class UsersPage(QWizardPage):
         self._debounce.start()
         self._on_validated()
 
-    def _on_import_failed(self, path: Path, error: BaseException) -> None:
-        self.import_csv_button.setEnabled(self._state is UsersState.EDITING)
+    def _on_import_failed(self, path: Path, error: BaseException, tag: int) -> None:
+        if not self._import_answered(tag):
+            return
         self.creation_status.show_status(
             StatusKind.ERROR,
             self.tr("{name} couldn't be opened: {reason}").format(
@@ -1167,9 +1200,10 @@ class UsersPage(QWizardPage):
             for number in self.users_table.selected_rows()
             if number < model.rowCount()
         )
-        self.add_user_button.setEnabled(editing)
+        importing = self._importing
+        self.add_user_button.setEnabled(editing and not importing)
         self.remove_user_button.setEnabled(editing and selected)
-        self.import_csv_button.setEnabled(editing)
+        self.import_csv_button.setEnabled(editing and not importing)
         self.create_users_button.setEnabled(self._can_create())
         self.create_users_button.setText(
             _plural(drafts, self.tr("&Create 1 user"), self.tr("&Create %n users", "", drafts))
