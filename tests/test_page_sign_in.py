@@ -539,7 +539,7 @@ def test_memory_only_notice_and_opting_in_to_a_private_file(
 
     hosted.checkbox.click()
     qtbot.waitUntil(lambda: hosted.auth.cache_mode is CacheMode.PLAINTEXT_FILE, timeout=WAIT)
-    qtbot.waitUntil(lambda: hosted.checkbox.isEnabled(), timeout=WAIT)
+    qtbot.waitUntil(lambda: hosted.checkbox.isEnabled() and "isn't encrypted" in notice.text(), timeout=WAIT)
     path = cache_dir / PLAINTEXT_CACHE_FILE
     assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
     assert username in path.read_text(encoding="utf-8"), "the sign-in moved into the file"
@@ -555,8 +555,9 @@ def test_memory_only_notice_and_opting_in_to_a_private_file(
     # Opting out forgets the file; whoever is signed in stays signed in for this run.
     hosted.checkbox.click()
     qtbot.waitUntil(lambda: hosted.auth.cache_mode is CacheMode.MEMORY_ONLY, timeout=WAIT)
+    # The service switches first; the page hears of it on its next turn of the event loop.
+    qtbot.waitUntil(lambda: "won't remember you" in notice.text(), timeout=WAIT)
     assert not path.exists()
-    assert "won't remember you" in notice.text()
     assert hosted.auth.signed_in is not None
 
 

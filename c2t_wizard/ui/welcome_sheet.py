@@ -56,56 +56,150 @@ def sheet_page_html(page: SheetPage) -> str:
     )
 
 
+class _SheetPdf:
+    """An open PDF being written page by page (QPdfWriter + a QTextDocument per page)."""
+
+    def __init__(self, path: Path, title: str) -> None:
+        self.path = Path(path)
+        self.pages = 0
+        self._writer = QPdfWriter(str(self.path))
+        self._writer.setTitle(title)
+        self._writer.setCreator("c2t-wizard")
+        self._writer.setResolution(SHEET_RESOLUTION)
+        self._writer.setPageLayout(
+            QPageLayout(
+                QPageSize(QPageSize.PageSizeId.A4),
+                QPageLayout.Orientation.Portrait,
+                QMarginsF(18, 18, 18, 18),
+                QPageLayout.Unit.Millimeter,
+            )
+        )
+        self._painter = QPainter()
+        if not self._painter.begin(self._writer):
+            raise _cannot_write(self.path)
+        self._area = self._writer.pageLayout().paintRectPixels(SHEET_RESOLUTION)
+
+    def add(self, page: SheetPage) -> None:
+        if self.pages:
+            self._writer.newPage()
+        document = QTextDocument()
+        # Lay out in the writer's own units, so that a point is a point on paper.
+        document.documentLayout().setPaintDevice(self._writer)
+        font = document.defaultFont()
+        font.setPointSizeF(10.5)
+        document.setDefaultFont(font)
+        document.setDocumentMargin(0)
+        document.setTextWidth(self._area.width())
+        document.setHtml(sheet_page_html(page))
+        height = document.size().height()
+        painter = self._painter
+        painter.save()
+        if height > self._area.height():  # one page per person, always: shrink what would spill over
+            factor = self._area.height() / height
+            painter.scale(factor, factor)
+        document.drawContents(painter)
+        painter.restore()
+        self.pages += 1
+
+    def finish(self) -> int:
+        """Close the file; it must exist and hold something."""
+        self.abandon(remove=False)
+        if not self.path.is_file() or self.path.stat().st_size == 0:
+            self.path.unlink(missing_ok=True)
+            raise _cannot_write(self.path)
+        return self.pages
+
+    def abandon(self, *, remove: bool = True) -> None:
+        if self._painter.isActive():
+            self._painter.end()
+        if remove:
+            self.path.unlink(missing_ok=True)
+
+
 def write_welcome_sheet(path: Path, pages: Sequence[SheetPage], *, title: str = "Welcome") -> int:
-    """Write ``pages`` to a PDF at ``path``, one A4 page each; returns the number of pages written.
+    """Write ``pages`` to a PDF at ``path``, one A4 page each, at once; returns the number of pages written.
 
     Raises WelcomeSheetError when the file cannot be written (nothing half-written is left behind).
+    The wizard uses ``SheetWriter`` instead, which keeps the window responsive.
     """
     if not pages:
         raise ValueError("no pages to write")
-    path = Path(path)
-    writer = QPdfWriter(str(path))
-    writer.setTitle(title)
-    writer.setCreator("c2t-wizard")
-    writer.setResolution(SHEET_RESOLUTION)
-    writer.setPageLayout(
-        QPageLayout(
-            QPageSize(QPageSize.PageSizeId.A4),
-            QPageLayout.Orientation.Portrait,
-            QMarginsF(18, 18, 18, 18),
-            QPageLayout.Unit.Millimeter,
-        )
-    )
-    painter = QPainter()
-    if not painter.begin(writer):
-        raise _cannot_write(path)
+    pdf = _SheetPdf(path, title)
     try:
-        area = writer.pageLayout().paintRectPixels(SHEET_RESOLUTION)
-        for number, page in enumerate(pages):
-            if number:
-                writer.newPage()
-            document = QTextDocument()
-            # Lay out in the writer's own units, so that a point is a point on paper.
-            document.documentLayout().setPaintDevice(writer)
-            font = document.defaultFont()
-            font.setPointSizeF(10.5)
-            document.setDefaultFont(font)
-            document.setDocumentMargin(0)
-            document.setTextWidth(area.width())
-            document.setHtml(sheet_page_html(page))
-            height = document.size().height()
-            painter.save()
-            if height > area.height():  # one page per person, always: shrink what would spill over
-                factor = area.height() / height
-                painter.scale(factor, factor)
-            document.drawContents(painter)
-            painter.restore()
-    finally:
-        painter.end()
-    if not path.is_file() or path.stat().st_size == 0:
-        path.unlink(missing_ok=True)
-        raise _cannot_write(path)
-    return len(pages)
+        for page in pages:
+            pdf.add(page)
+    except BaseException:
+        pdf.abandon()
+        raise
+    return pdf.finish()
+
+
+class SheetWriter(QObject):
+    """Writes a welcome sheet one page per turn of the event loop, so the window never waits for it.
+
+    Qt's text layout and fonts belong to the GUI thread; instead of a worker thread, the pages are spread
+    over event-loop turns (a page takes about a millisecond or two).
+
+    Signals:
+        finished(int): the file is written; the number of pages.
+        failed(object): a WelcomeSheetError (or another error); nothing half-written is left behind.
+    """
+
+    finished = Signal(int)
+    failed = Signal(object)
+
+    def __init__(
+        self, path: Path, pages: Sequence[SheetPage], *, title: str = "Welcome", parent: QObject | None = None
+    ) -> None:
+        super().__init__(parent)
+        if not pages:
+            raise ValueError("no pages to write")
+        self._path = Path(path)
+        self._title = title
+        self._pages = list(pages)
+        self._pdf: _SheetPdf | None = None
+        self._timer = QTimer(self)
+        self._timer.setObjectName("welcome_sheet_timer")
+        self._timer.setInterval(0)
+        self._timer.timeout.connect(self._step)
+
+    @property
+    def running(self) -> bool:
+        return self._timer.isActive()
+
+    def start(self) -> None:
+        try:
+            self._pdf = _SheetPdf(self._path, self._title)
+        except Exception as error:  # reported, not raised: the caller listens to ``failed``
+            self.failed.emit(error)
+            return
+        self._timer.start()
+
+    def cancel(self) -> None:
+        """Stop; the partial file is removed."""
+        self._timer.stop()
+        if self._pdf is not None:
+            self._pdf.abandon()
+            self._pdf = None
+
+    def _step(self) -> None:
+        pdf = self._pdf
+        if pdf is None:
+            self._timer.stop()
+            return
+        try:
+            pdf.add(self._pages[pdf.pages])
+            if pdf.pages < len(self._pages):
+                return
+            self._timer.stop()
+            self._pdf = None
+            count = pdf.finish()
+        except Exception as error:
+            self.cancel()
+            pdf.abandon()
+            self.failed.emit(error)
+            return
+        self.finished.emit(count)
 
 
 class SecretClipboard(QObject):

@@ -10,7 +10,6 @@ The journal records each delivery's method and time.
 
 from __future__ import annotations
 
-import asyncio
 import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -65,8 +64,8 @@ from c2t_wizard.ui.welcome_sheet import (
     CLIPBOARD_CLEAR_MS,
     SecretClipboard,
     SheetPage,
+    SheetWriter,
     WelcomeSheetError,
-    write_welcome_sheet,
 )
 from c2t_wizard.ui.widgets import StatusKind, StatusLine
 
@@ -175,6 +174,8 @@ class CredentialsPage(QWizardPage):
         self._rows: list[DeliveryRow] = []
         self._jobs: set[Job] = set()
         self._busy: Job | None = None
+        self._sheet: SheetWriter | None = None
+        """The welcome sheet being written (page by page, on the GUI thread's event loop)."""
         self._loading = False
         self._load = 0
         """Counts the loads (one per visit): an answer from an earlier load is ignored."""
@@ -359,7 +360,7 @@ class CredentialsPage(QWizardPage):
     def isComplete(self) -> bool:
         return (
             not self._loading
-            and self._busy is None
+            and not self._occupied
             and all(row.state in _DONE for row in self._rows)
             and not any(job for job in self._jobs if not job.done)
         )
@@ -397,9 +398,7 @@ class CredentialsPage(QWizardPage):
 
     @property
     def busy(self) -> bool:
-        return (
-            self._loading or self._busy is not None or any(r.state is RowState.RESETTING for r in self._rows)
-        )
+        return self._loading or self._occupied or any(r.state is RowState.RESETTING for r in self._rows)
 
     @property
     def mailbox(self) -> MailboxStatus:
@@ -567,7 +566,7 @@ class CredentialsPage(QWizardPage):
 
     def _deliver(self, targets: list[DeliveryRow], *, single: bool) -> None:
         targets = [row for row in targets if row.password is not None]
-        if not targets or self._busy is not None:
+        if not targets or self._occupied:
             return
         method = self.method
         if method is DeliveryMethod.SEND_MAIL:
@@ -754,18 +753,17 @@ class CredentialsPage(QWizardPage):
         if path.suffix.lower() != ".pdf":
             path = path.with_name(path.name + ".pdf")
         pages = [SheetPage(row.record.display_name, self.message_for(row)) for row in targets]
-        # Written on a worker thread: hundreds of pages take a second or more, too long for the window.
+        # Page by page on the event loop: hundreds of pages take a second or more, too long for the window
+        # to wait, and Qt's text layout belongs to the GUI thread.
         self.delivery_status.show_status(StatusKind.BUSY, self.tr("Saving the welcome sheets…"))
-        self._busy = self._submit(
-            asyncio.to_thread(write_welcome_sheet, path, pages, title=self.tr("Welcome sheets")),
-            "save welcome sheets",
-            functools.partial(self._on_sheet_saved, path, targets),
-            self._on_sheet_failed,
-        )
+        self._sheet = writer = SheetWriter(path, pages, title=self.tr("Welcome sheets"), parent=self)
+        writer.finished.connect(functools.partial(self._on_sheet_saved, path, targets))
+        writer.failed.connect(self._on_sheet_failed)
+        writer.start()
         self._render()
 
     def _on_sheet_saved(self, path: Path, targets: list[DeliveryRow], count: object) -> None:
-        self._busy = None
+        self._forget_sheet()
         targets = [row for row in targets if row in self._rows]
         self._last_sheet = path
         for row in targets:
@@ -781,13 +779,24 @@ class CredentialsPage(QWizardPage):
         )
         self._render()
 
+    def _forget_sheet(self) -> None:
+        sheet, self._sheet = self._sheet, None
+        if sheet is not None:
+            sheet.cancel()
+            sheet.deleteLater()
+
     def _on_sheet_failed(self, error: BaseException) -> None:
-        self._busy = None
+        self._forget_sheet()
         self.delivery_status.show_status(
             StatusKind.ERROR,
             self.tr("The welcome sheet couldn't be saved: {error}").format(error=self._error_words(error)),
         )
         self._render()
+
+    @property
+    def _occupied(self) -> bool:
+        """A job or the welcome sheet is under way: no second one, and the page is not complete."""
+        return self._busy is not None or self._sheet is not None
 
     @property
     def last_sheet(self) -> Path | None:
@@ -857,6 +866,7 @@ class CredentialsPage(QWizardPage):
             job.cancel()
         self._jobs.clear()
         self._busy = None
+        self._forget_sheet()  # a sheet left half-written is removed
         for row in self._rows:
             if row.state is RowState.SENDING:
                 row.state = RowState.FAILED
@@ -927,7 +937,7 @@ class CredentialsPage(QWizardPage):
         self._update_buttons()
 
     def _update_buttons(self) -> None:
-        idle = not self._loading and self._busy is None
+        idle = not self._loading and not self._occupied
         pending = [
             row for row in self._rows if row.state in _DELIVERABLE and row.state is not RowState.DELIVERED
         ]
@@ -943,7 +953,7 @@ class CredentialsPage(QWizardPage):
         self.message_language_combo.setEnabled(idle)
 
     def _show_summary(self) -> None:
-        if not self._rows or self._busy is not None:
+        if not self._rows or self._occupied:
             return
         done = sum(1 for row in self._rows if row.state in _DONE)
         if done == len(self._rows):
