@@ -143,6 +143,42 @@ def _no_leaked_qt_timers(request: pytest.FixtureRequest) -> Iterator[None]:
 
 
 @pytest.fixture
+def config(tmp_path: Path) -> Any:
+    """The app's configuration for an end-to-end run: sandbox mode (its own sandbox child), every file the
+    app writes under this test's own home, and the sandbox's state there too (kept across two runs)."""
+    import dataclasses
+
+    from c2t_wizard.config import Config
+
+    env = {key: value for key, value in os.environ.items() if not key.startswith("C2T_")}
+    env["C2T_HOME"] = str(tmp_path / "home")
+    return dataclasses.replace(Config.from_env(env), sandbox=True, sandbox_state=tmp_path / "sandbox-state")
+
+
+@pytest.fixture
+def debug_log(config: Any) -> Iterator[Path]:
+    """The app's rotating log at DEBUG, as ``--log-level debug`` sets it up; removed afterwards."""
+    import logging
+
+    from c2t_wizard.logging_setup import setup_logging
+
+    root = logging.getLogger()
+    level = root.level
+    noisy = {name: logging.getLogger(name).level for name in ("hpack", "httpcore", "asyncio")}
+    config.paths.ensure()
+    path = setup_logging(config.paths.log_dir, "DEBUG")
+    try:
+        yield path
+    finally:
+        for handler in [h for h in root.handlers if getattr(h, "_c2t", False)]:
+            root.removeHandler(handler)
+            handler.close()
+        root.setLevel(level)
+        for name, old in noisy.items():
+            logging.getLogger(name).setLevel(old)
+
+
+@pytest.fixture
 def runner(qapp: Any) -> Iterator[Any]:
     """A started service runner, shut down after the test."""
     from c2t_wizard.ui.runner import ServiceRunner

@@ -5,12 +5,10 @@ temporary password from the next run, which is the one that works."""
 
 from __future__ import annotations
 
-import dataclasses
 import html
 import logging
 import os
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +21,6 @@ from pytestqt.qtbot import QtBot
 
 from c2t_wizard.config import Config, Endpoints
 from c2t_wizard.domain.users import NewUser
-from c2t_wizard.logging_setup import setup_logging
 from c2t_wizard.services.auth import AuthError, AuthProblem, AuthService
 from c2t_wizard.services.backend import Backend
 from c2t_wizard.services.delivery import DeliveryMethod
@@ -35,33 +32,6 @@ pytestmark = [
     pytest.mark.e2e,
     pytest.mark.filterwarnings("ignore:This class is deprecated:DeprecationWarning:msgraph.generated.*"),
 ]
-
-
-@pytest.fixture
-def config(tmp_path: Path) -> Config:
-    """Sandbox mode, every file the app writes under this test's home, one sandbox state for both runs."""
-    env = {key: value for key, value in os.environ.items() if not key.startswith("C2T_")}
-    env["C2T_HOME"] = str(tmp_path / "home")
-    return dataclasses.replace(Config.from_env(env), sandbox=True, sandbox_state=tmp_path / "sandbox-state")
-
-
-@pytest.fixture
-def debug_log(config: Config) -> Iterator[Path]:
-    """The app's rotating log at DEBUG, as ``--log-level debug`` sets it up; removed afterwards."""
-    root = logging.getLogger()
-    level = root.level
-    noisy = {name: logging.getLogger(name).level for name in ("hpack", "httpcore", "asyncio")}
-    config.paths.ensure()
-    path = setup_logging(config.paths.log_dir, "DEBUG")
-    try:
-        yield path
-    finally:
-        for handler in [h for h in root.handlers if getattr(h, "_c2t", False)]:
-            root.removeHandler(handler)
-            handler.close()
-        root.setLevel(level)
-        for name, old in noisy.items():
-            logging.getLogger(name).setLevel(old)
 
 
 def people(domain: str, count: int = 3) -> list[NewUser]:

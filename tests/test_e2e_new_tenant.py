@@ -6,10 +6,7 @@ and moves on by itself, to signing in."""
 
 from __future__ import annotations
 
-import dataclasses
-import os
 import uuid
-from pathlib import Path
 
 import pytest
 from helpers.sandbox_web import sign_up
@@ -27,13 +24,6 @@ pytestmark = [
     pytest.mark.e2e,
     pytest.mark.filterwarnings("ignore:This class is deprecated:DeprecationWarning:msgraph.generated.*"),
 ]
-
-
-@pytest.fixture
-def config(tmp_path: Path) -> Config:
-    env = {key: value for key, value in os.environ.items() if not key.startswith("C2T_")}
-    env["C2T_HOME"] = str(tmp_path / "home")
-    return dataclasses.replace(Config.from_env(env), sandbox=True)
 
 
 def test_new_tenant_from_name_to_sign_up_to_sign_in(qtbot: QtBot, config: Config) -> None:

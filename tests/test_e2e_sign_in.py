@@ -3,10 +3,6 @@ the tenant's facts; and a DEBUG-level run leaves no token in any file the app wr
 
 from __future__ import annotations
 
-import dataclasses
-import logging
-import os
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +12,7 @@ from PySide6.QtWidgets import QWizard
 from pytestqt.qtbot import QtBot
 
 from c2t_wizard.config import Config
-from c2t_wizard.logging_setup import LOG_FILE_NAME, setup_logging
+from c2t_wizard.logging_setup import LOG_FILE_NAME
 from c2t_wizard.ui.pages.sign_in import SignInState
 
 pytestmark = [
@@ -24,33 +20,6 @@ pytestmark = [
     # msgraph's generated request builders warn about their own deprecated classes when first imported.
     pytest.mark.filterwarnings("ignore:This class is deprecated:DeprecationWarning:msgraph.generated.*"),
 ]
-
-
-@pytest.fixture
-def config(tmp_path: Path) -> Config:
-    """Sandbox mode, with every file the app writes under this test's own home."""
-    env = {key: value for key, value in os.environ.items() if not key.startswith("C2T_")}
-    env["C2T_HOME"] = str(tmp_path / "home")
-    return dataclasses.replace(Config.from_env(env), sandbox=True)
-
-
-@pytest.fixture
-def debug_log(config: Config) -> Iterator[Path]:
-    """The app's rotating log at DEBUG, as ``--log-level debug`` sets it up; removed afterwards."""
-    root = logging.getLogger()
-    level = root.level
-    noisy = {name: logging.getLogger(name).level for name in ("hpack", "httpcore", "asyncio")}
-    config.paths.ensure()
-    path = setup_logging(config.paths.log_dir, "DEBUG")
-    try:
-        yield path
-    finally:
-        for handler in [h for h in root.handlers if getattr(h, "_c2t", False)]:
-            root.removeHandler(handler)
-            handler.close()
-        root.setLevel(level)
-        for name, old in noisy.items():
-            logging.getLogger(name).setLevel(old)
 
 
 def test_existing_tenant_sign_in_through_the_whole_wizard(qtbot: QtBot, config: Config) -> None:
