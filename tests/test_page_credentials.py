@@ -7,7 +7,6 @@ import html
 import time
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
@@ -16,23 +15,15 @@ import httpx
 import pypdf
 import pytest
 from conftest import Sandbox
-from helpers.sandbox_web import sign_up
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication, QStandardItemModel
 from PySide6.QtWidgets import QLabel, QWidget, QWizard
 from pytestqt.qtbot import QtBot
+from users_page_helpers import Admin, close_admin, sign_in
 
-from c2t_wizard.config import Endpoints
 from c2t_wizard.domain.onboarding import Onboarding, StartChoice
-from c2t_wizard.domain.roles import TenantFacts
 from c2t_wizard.domain.users import NewUser
-from c2t_wizard.services.auth import AuthService
-from c2t_wizard.services.backend import Backend
 from c2t_wizard.services.delivery import DeliveryMethod, DeliveryService, MailboxStatus
-from c2t_wizard.services.directory import DirectoryService
-from c2t_wizard.services.graph import GraphSession
-from c2t_wizard.services.journal import Journal
-from c2t_wizard.services.tenant_info import load_tenant_facts
 from c2t_wizard.ui.pages.credentials import CredentialsPage, RowState
 from c2t_wizard.ui.runner import ServiceRunner
 from c2t_wizard.ui.widgets import StatusKind
@@ -45,61 +36,18 @@ WAIT = 20_000
 SHOTS = Path("/tmp/c2t-credentials-shots")
 
 
-@dataclass
-class Admin:
-    backend: Backend
-    auth: AuthService
-    graph: GraphSession
-    facts: TenantFacts
-    journal: Journal
-    directory: DirectoryService
-    domain: str
-
-
-def sign_in(runner: ServiceRunner, sandbox: Sandbox, tmp_path: Path, *, fresh: bool) -> Admin:
-    if fresh:
-        prefix = "cred" + uuid.uuid4().hex[:10]
-        account = sign_up(sandbox.base, organisation=f"Credentials {prefix}", prefix=prefix)
-        username, password = account["upn"], account["password"]
-    else:
-        demo = sandbox.info["demo"]["admin"]
-        username, password = str(demo["username"]), str(demo["password"])
-    backend = Backend(Endpoints.from_sandbox_line(sandbox.info))
-    auth = AuthService(backend, cache_dir=tmp_path / "cache")
-    graph = GraphSession(backend, auth)
-
-    async def start() -> TenantFacts:
-        await auth.sign_in_with_password(username, password)
-        return await load_tenant_facts(await graph.client())
-
-    facts = runner.call(start(), timeout=60)
-    journal = Journal.open(tmp_path / f"journal-{uuid.uuid4().hex[:6]}.sqlite3")
-    return Admin(
-        backend, auth, graph, facts, journal, DirectoryService(graph, journal), str(facts.initial_domain)
-    )
-
-
-def close(runner: ServiceRunner, admin: Admin) -> None:
-    async def shut() -> None:
-        await admin.graph.aclose()
-        await admin.backend.aclose()
-
-    runner.call(shut(), timeout=10)
-    admin.journal.close()
-
-
 @pytest.fixture
 def contoso(runner: ServiceRunner, sandbox: Sandbox, tmp_path: Path) -> Iterator[Admin]:
     admin = sign_in(runner, sandbox, tmp_path, fresh=False)
     yield admin
-    close(runner, admin)
+    close_admin(runner, admin)
 
 
 @pytest.fixture
 def fresh(runner: ServiceRunner, sandbox: Sandbox, tmp_path: Path) -> Iterator[Admin]:
     admin = sign_in(runner, sandbox, tmp_path, fresh=True)
     yield admin
-    close(runner, admin)
+    close_admin(runner, admin)
 
 
 def create(
@@ -112,7 +60,7 @@ def create(
             last_name,
             f"Person{n} {last_name}",
             f"p{n}.{tag}",
-            admin.domain,
+            admin.tenant_name,
             f"p{n}.{tag}@example.com",
         )
         for n in range(count)
