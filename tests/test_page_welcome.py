@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QRadioButton, QWizard, QWizardPage
+from PySide6.QtWidgets import QApplication, QLabel, QRadioButton, QWizard, QWizardPage
 from pytestqt.qtbot import QtBot
 
 from c2t_wizard.domain.onboarding import Onboarding, StartChoice
@@ -126,7 +126,8 @@ def test_every_choice_leads_on_and_the_demo_stays_in_the_sandbox(qtbot: QtBot, r
     from c2t_wizard.config import Endpoints
     from c2t_wizard.services.backend import Backend
     from c2t_wizard.services.tenant_discovery import TenantDiscovery
-    from c2t_wizard.ui.wizard import OnboardingWizard, PageId, Services
+    from c2t_wizard.ui.services import Services
+    from c2t_wizard.ui.wizard import OnboardingWizard, PageId
 
     unused = Backend(Endpoints(login="https://127.0.0.1:1", graph="https://127.0.0.1:1", signup="https://x"))
     given = {"runner": runner, "backend": unused, "discovery": TenantDiscovery(unused)}
@@ -164,3 +165,31 @@ def test_every_choice_leads_on_and_the_demo_stays_in_the_sandbox(qtbot: QtBot, r
         assert wizard.currentId() == PageId.WELCOME
     finally:
         wizard.close()
+
+
+def test_the_explanation_lines_up_with_the_choice_title(welcome: Hosted) -> None:
+    from PySide6.QtWidgets import QStyle
+
+    from c2t_wizard.ui.choice_card import EXPLANATION_GAP, radio_indicator_width
+
+    radio = welcome.radio(StartChoice.NEW_TENANT)
+    assert radio_indicator_width() == radio.style().pixelMetric(QStyle.PixelMetric.PM_ExclusiveIndicatorWidth)
+    card = radio.parentWidget()
+    assert card is not None
+    explanation = card.findChild(QLabel, "choice_explanation")
+    assert explanation is not None
+    assert explanation.x() - radio.x() == radio_indicator_width() + EXPLANATION_GAP
+
+
+def test_the_chosen_card_has_the_highlighted_border(qtbot: QtBot, welcome: Hosted) -> None:
+    def border_colour(choice: StartChoice) -> str:
+        card = welcome.radio(choice).parentWidget()
+        assert card is not None
+        image = card.grab().toImage()
+        return image.pixelColor(image.width() // 2, 0).name()
+
+    palette = welcome.page.palette()
+    chosen, other = StartChoice.DEMO, StartChoice.NEW_TENANT
+    welcome.radio(chosen).click()
+    qtbot.waitUntil(lambda: border_colour(chosen) == palette.highlight().color().name(), timeout=2000)
+    assert border_colour(other) == palette.mid().color().name()

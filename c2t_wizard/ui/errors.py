@@ -7,11 +7,14 @@ import sys
 import threading
 import traceback
 from types import TracebackType
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Qt, Signal, Slot
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
 from c2t_wizard.logging_setup import redact
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QMessageBox, QWidget
 
 log = logging.getLogger(__name__)
 
@@ -36,7 +39,9 @@ class ErrorReporter(QObject):
         self._dialogs: list[QMessageBox] = []
         self._previous_hook = sys.excepthook
         self._previous_thread_hook = threading.excepthook
-        self._incoming.connect(self._show, Qt.ConnectionType.QueuedConnection)
+        # From another thread the signal is queued to the GUI thread; _later then puts even a report made on
+        # the GUI thread (inside an excepthook, perhaps mid-paint) behind the event loop.
+        self._incoming.connect(self._later)
 
     def set_window(self, window: QWidget | None) -> None:
         self._window = window
@@ -72,6 +77,9 @@ class ErrorReporter(QObject):
         self._incoming.emit(summary, where)
 
     @Slot(str, str)
+    def _later(self, summary: str, where: str) -> None:
+        QTimer.singleShot(0, self, lambda: self._show(summary, where))
+
     def _show(self, summary: str, where: str) -> None:
         key = f"{where}|{summary}"
         if key in self._seen:
@@ -80,6 +88,11 @@ class ErrorReporter(QObject):
         self.reported.emit(summary)
         if not self.show_dialogs:
             return
+        # Imported here, not with the module: the reporter is built before the first paint, which then
+        # needn't wait for these enums (see ui/choice_card.py).
+        from PySide6.QtCore import Qt
+        from PySide6.QtWidgets import QMessageBox
+
         box = QMessageBox(self._window)
         box.setObjectName("error_dialog")
         box.setIcon(QMessageBox.Icon.Warning)

@@ -13,7 +13,7 @@ import threading
 from collections.abc import Callable, Coroutine
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from PySide6.QtCore import QObject, Qt, Signal, Slot
+from PySide6.QtCore import QObject, Signal, Slot
 
 from c2t_wizard.lazy import lazy_import
 
@@ -58,6 +58,8 @@ class Job(QObject):
         self._future: concurrent.futures.Future[Any] | None = None
         self._done = False
         self.handles_failure = False
+        from PySide6.QtCore import Qt  # jobs come after the first paint; the runner's module comes before
+
         self._deliver.connect(self._on_deliver, Qt.ConnectionType.QueuedConnection)
 
     @property

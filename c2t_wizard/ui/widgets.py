@@ -1,4 +1,4 @@
-"""Small widgets the pages share: a busy spinner, a status line (icon + words), a choice card."""
+"""Small widgets the pages share: a busy spinner and a status line (icon + words)."""
 
 from __future__ import annotations
 
@@ -8,21 +8,17 @@ from PySide6.QtCore import QPointF, QSize, Qt, QTimer
 from PySide6.QtGui import (
     QColor,
     QHideEvent,
-    QMouseEvent,
     QPainter,
     QPaintEvent,
     QPen,
     QShowEvent,
 )
 from PySide6.QtWidgets import (
-    QFrame,
     QHBoxLayout,
     QLabel,
-    QRadioButton,
     QSizePolicy,
     QStackedWidget,
     QStyle,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -178,53 +174,3 @@ class StatusLine(QWidget):
 
     def clear(self) -> None:
         self.show_status(StatusKind.NONE, "")
-
-
-class ChoiceCard(QFrame):
-    """A large radio choice: a bold title and one plain sentence under it; a click anywhere picks it."""
-
-    def __init__(self, title: str, explanation: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("choice_card")
-        self.setFrameShape(QFrame.Shape.NoFrame)
-        self.radio = QRadioButton(title, self)
-        font = self.radio.font()
-        font.setBold(True)
-        font.setPointSizeF(font.pointSizeF() * 1.1)
-        self.radio.setFont(font)
-        self.radio.setAccessibleDescription(explanation)
-        self.explanation = QLabel(explanation, self)
-        self.explanation.setObjectName("choice_explanation")
-        self.explanation.setWordWrap(True)
-        self.explanation.setTextFormat(Qt.TextFormat.PlainText)
-        indent = self.style().pixelMetric(QStyle.PixelMetric.PM_ExclusiveIndicatorWidth) + 8
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(14, 10, 14, 10)
-        layout.setSpacing(2)
-        layout.addWidget(self.radio)
-        explanation_row = QHBoxLayout()
-        explanation_row.setContentsMargins(indent, 0, 0, 0)
-        explanation_row.addWidget(self.explanation)
-        layout.addLayout(explanation_row)
-        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
-        # The thicker border of the chosen card is offset by less padding, so nothing moves.
-        self.setStyleSheet(
-            "QFrame#choice_card { border: 1px solid palette(mid); border-radius: 6px;"
-            " background: palette(base); padding: 1px; }"
-            'QFrame#choice_card[checked="true"] { border: 2px solid palette(highlight); padding: 0px; }'
-        )
-        self.radio.toggled.connect(self._restyle)
-        self._restyle()
-
-    def mousePressEvent(self, event: QMouseEvent) -> None:
-        if event.button() == Qt.MouseButton.LeftButton:
-            self.radio.setFocus(Qt.FocusReason.MouseFocusReason)
-            self.radio.setChecked(True)
-            event.accept()
-            return
-        super().mousePressEvent(event)
-
-    def _restyle(self) -> None:
-        self.setProperty("checked", self.radio.isChecked())
-        self.style().unpolish(self)
-        self.style().polish(self)

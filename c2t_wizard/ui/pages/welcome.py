@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QButtonGroup, QLabel, QVBoxLayout, QWidget, QWizardPage
 
 from c2t_wizard.domain.onboarding import Onboarding, StartChoice
-from c2t_wizard.ui.widgets import ChoiceCard
+from c2t_wizard.ui.choice_card import ChoiceCard
 
 
 class WelcomePage(QWizardPage):
