@@ -11,7 +11,6 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
-from dataclasses import replace
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -89,7 +88,7 @@ def main() -> int:
     from c2t_wizard.domain.users import NewUser
     from c2t_wizard.ui.pages.sign_in import SignInState
 
-    config = replace(Config.from_env(), sandbox=True, language="en")
+    config = Config.from_env()._replace(sandbox=True, language="en")
     opened: list[str] = []
     browser = ScriptedBrowser()
     app = WizardApplication(

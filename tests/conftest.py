@@ -146,13 +146,11 @@ def _no_leaked_qt_timers(request: pytest.FixtureRequest) -> Iterator[None]:
 def config(tmp_path: Path) -> Any:
     """The app's configuration for an end-to-end run: sandbox mode (its own sandbox child), every file the
     app writes under this test's own home, and the sandbox's state there too (kept across two runs)."""
-    import dataclasses
-
     from c2t_wizard.config import Config
 
     env = {key: value for key, value in os.environ.items() if not key.startswith("C2T_")}
     env["C2T_HOME"] = str(tmp_path / "home")
-    return dataclasses.replace(Config.from_env(env), sandbox=True, sandbox_state=tmp_path / "sandbox-state")
+    return Config.from_env(env)._replace(sandbox=True, sandbox_state=tmp_path / "sandbox-state")
 
 
 @pytest.fixture

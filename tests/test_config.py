@@ -97,10 +97,13 @@ def test_client_id_from_settings_file_environment_and_command_line(tmp_path: Pat
     assert make_config(args, {**env, "C2T_CLIENT_ID": "from-env"}).client_id == "from-cli"
 
 
-def test_a_broken_settings_file_is_ignored(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    "content", [b"{not json", b'["client_id"]', b'{"client_id": "caf\xe9"}'], ids=["json", "list", "latin-1"]
+)
+def test_a_broken_settings_file_is_ignored(tmp_path: Path, content: bytes) -> None:
     settings = tmp_path / "settings"
     settings.mkdir()
-    (settings / "settings.json").write_text("{not json", encoding="utf-8")
+    (settings / "settings.json").write_bytes(content)
     assert Config.from_env({"C2T_HOME": str(tmp_path)}).client_id == DEFAULT_CLIENT_ID
 
 

@@ -35,8 +35,9 @@ from c2t_wizard.services.graph import GraphSession
 from c2t_wizard.services.tenant_discovery import TenantDiscovery
 from c2t_wizard.ui.pages.sign_in import SignInPage, SignInState
 from c2t_wizard.ui.runner import ServiceRunner
+from c2t_wizard.ui.services import Services
 from c2t_wizard.ui.widgets import StatusKind, StatusLine
-from c2t_wizard.ui.wizard import OnboardingWizard, PageId, Services
+from c2t_wizard.ui.wizard import OnboardingWizard, PageId
 
 # msgraph's generated request builders warn about their own deprecated classes when first imported.
 pytestmark = pytest.mark.filterwarnings(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import logging
 import re
 import socket
@@ -273,9 +272,7 @@ def closed_port() -> Iterator[int]:
 
 
 def test_connection_refused_is_unknown_never_free(sandbox: Any, closed_port: int) -> None:
-    endpoints = dataclasses.replace(
-        Endpoints.from_sandbox_line(sandbox.info), login=f"https://127.0.0.1:{closed_port}"
-    )
+    endpoints = Endpoints.from_sandbox_line(sandbox.info)._replace(login=f"https://127.0.0.1:{closed_port}")
 
     async def body(backend: Backend, requests: Requests) -> None:
         discovery = TenantDiscovery(backend)

@@ -6,6 +6,7 @@ services ask for them with ``await backend.endpoints()``. Everything here is use
 
 from __future__ import annotations
 
+import threading
 from typing import TYPE_CHECKING, Any
 
 from c2t_wizard.config import Endpoints
@@ -37,11 +38,22 @@ class Backend:
     """Endpoints (possibly not yet known) plus one shared ``httpx.AsyncClient``."""
 
     def __init__(self, endpoints: Endpoints | None = None) -> None:
-        self._ready: concurrent.futures.Future[Endpoints] = concurrent.futures.Future()
-        if endpoints is not None:
-            self._ready.set_result(endpoints)
+        # The future is made on first use: the app builds its backend before the first paint, which needn't
+        # wait for concurrent.futures.
+        self._given = endpoints
+        self._future: concurrent.futures.Future[Endpoints] | None = None
+        self._future_lock = threading.Lock()
         self._http: httpx.AsyncClient | None = None
         self._http_loop: asyncio.AbstractEventLoop | None = None
+
+    @property
+    def _ready(self) -> concurrent.futures.Future[Endpoints]:
+        with self._future_lock:
+            if self._future is None:
+                self._future = concurrent.futures.Future()
+                if self._given is not None:
+                    self._future.set_result(self._given)
+            return self._future
 
     def provide(self, endpoints: Endpoints) -> None:
         if not self._ready.done():

@@ -5,7 +5,6 @@ The app never imports the sandbox: it runs it like any other server, so the two 
 
 from __future__ import annotations
 
-import json
 import logging
 import sys
 from pathlib import Path
@@ -15,9 +14,11 @@ from c2t_wizard.lazy import lazy_import
 
 if TYPE_CHECKING:
     import asyncio
+    import json
     import subprocess
 else:
     asyncio = lazy_import("asyncio")
+    json = lazy_import("json")
     subprocess = lazy_import("subprocess")
 
 

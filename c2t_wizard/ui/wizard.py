@@ -3,28 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from enum import IntEnum
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QUrl, Signal
-from PySide6.QtGui import QDesktopServices
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QWidget, QWizard
 
 from c2t_wizard.domain.onboarding import Onboarding, StartChoice
 
 if TYPE_CHECKING:
-    from c2t_wizard.services.auth import AuthService
-    from c2t_wizard.services.backend import Backend
-    from c2t_wizard.services.delivery import DeliveryService
     from c2t_wizard.services.directory import DirectoryService
-    from c2t_wizard.services.graph import GraphSession
     from c2t_wizard.services.journal import Journal
-    from c2t_wizard.services.tenant_discovery import TenantDiscovery
     from c2t_wizard.ui.pages.credentials import CredentialsPage
     from c2t_wizard.ui.pages.sign_in import SignInPage
     from c2t_wizard.ui.pages.users import UsersPage
-    from c2t_wizard.ui.runner import ServiceRunner
+    from c2t_wizard.ui.services import Services
 
 
 class PageId(IntEnum):
@@ -36,26 +29,10 @@ class PageId(IntEnum):
     CREDENTIALS = 50
 
 
-@dataclass
-class Services:
-    """Everything the pages talk to, built once by the app (or a test) and injected."""
-
-    runner: ServiceRunner
-    backend: Backend
-    discovery: TenantDiscovery
-    auth: AuthService
-    graph: GraphSession
-    sandbox: bool = False
-    demo_account: tuple[str, str] | None = None
-    """Sandbox only: the demo administrator's username and password (from the sandbox's ready line)."""
-    directory: DirectoryService | None = None
-    journal: Journal | None = None
-    """Both opened by the app on the service thread after the first paint (``set_users_services``)."""
-    delivery: DeliveryService | None = None
-    """Hands the new users their credentials (Credentials page); None: the page is left out."""
-
-
 def open_in_browser(url: str) -> bool:
+    from PySide6.QtCore import QUrl
+    from PySide6.QtGui import QDesktopServices
+
     return QDesktopServices.openUrl(QUrl(url))
 
 

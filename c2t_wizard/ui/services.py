@@ -1,0 +1,35 @@
+"""What the wizard's pages talk to, built once by the app (after the first paint) or by a test."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from c2t_wizard.services.auth import AuthService
+    from c2t_wizard.services.backend import Backend
+    from c2t_wizard.services.delivery import DeliveryService
+    from c2t_wizard.services.directory import DirectoryService
+    from c2t_wizard.services.graph import GraphSession
+    from c2t_wizard.services.journal import Journal
+    from c2t_wizard.services.tenant_discovery import TenantDiscovery
+    from c2t_wizard.ui.runner import ServiceRunner
+
+
+@dataclass
+class Services:
+    """Everything the pages talk to, built once by the app (or a test) and injected."""
+
+    runner: ServiceRunner
+    backend: Backend
+    discovery: TenantDiscovery
+    auth: AuthService
+    graph: GraphSession
+    sandbox: bool = False
+    demo_account: tuple[str, str] | None = None
+    """Sandbox only: the demo administrator's username and password (from the sandbox's ready line)."""
+    directory: DirectoryService | None = None
+    journal: Journal | None = None
+    """Both opened by the app on the service thread after the first paint (``set_users_services``)."""
+    delivery: DeliveryService | None = None
+    """Hands the new users their credentials (Credentials page); None: the page is left out."""
