@@ -17,7 +17,6 @@ from PySide6.QtCore import (
     QLibraryInfo,
     QLocale,
     QObject,
-    QProcess,
     QTimer,
     QTranslator,
 )
@@ -25,15 +24,17 @@ from PySide6.QtWidgets import QApplication
 
 from c2t_wizard.config import Config, Endpoints
 from c2t_wizard.domain.onboarding import Onboarding, StartChoice
+from c2t_wizard.logging_setup import start_rotating
 from c2t_wizard.services.backend import Backend
 from c2t_wizard.services.sandbox_process import SandboxProcess
 from c2t_wizard.ui.errors import ErrorReporter
 from c2t_wizard.ui.runner import ServiceRunner
-from c2t_wizard.ui.wizard import OnboardingWizard, Services
+from c2t_wizard.ui.wizard import OnboardingWizard
 
 if TYPE_CHECKING:
     from c2t_wizard.services.directory import DirectoryService
     from c2t_wizard.services.journal import Journal
+    from c2t_wizard.ui.services import Services
 
 log = logging.getLogger(__name__)
 
@@ -71,6 +72,8 @@ class FirstPaint(QObject):
 
 
 def _start_detached(program: str, arguments: list[str]) -> bool:
+    from PySide6.QtCore import QProcess  # rarely needed: not worth its enums before the first paint
+
     started, _pid = QProcess.startDetached(program, arguments)
     return bool(started)
 
@@ -139,6 +142,7 @@ class WizardApplication:
         from c2t_wizard.services.delivery import DeliveryService
         from c2t_wizard.services.graph import GraphSession
         from c2t_wizard.services.tenant_discovery import TenantDiscovery
+        from c2t_wizard.ui.services import Services
 
         config = self.config
         auth = AuthService.from_config(config, self.backend, **self._auth_options)
@@ -229,6 +233,10 @@ class WizardApplication:
         if self.runner.running or self._closed:
             return
         log.info("Wizard shown; starting services")
+        if not gc.isenabled():  # app.main() held collection off until now: see there
+            gc.freeze()
+            gc.enable()
+        start_rotating()
         self.runner.start()
         self.services = services = self._build_services()
         self.wizard.install_services(services)
