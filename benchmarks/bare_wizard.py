@@ -1,4 +1,8 @@
-"""Baseline for benchmarks/startup.py: a bare PySide6 QWizard with three pages, first paint then quit."""
+"""Baseline for benchmarks/startup.py: a bare PySide6 QWizard with three pages, first paint then quit.
+
+"First paint" is measured where the app measures it (``C2T_QUIT_AFTER_FIRST_PAINT``): once the window's
+first Paint event has been handled, i.e. from a zero-timer started by that event.
+"""
 
 from __future__ import annotations
 
@@ -17,10 +21,13 @@ class Probe(QObject):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if not self.done and event.type() == QEvent.Type.Paint:
             self.done = True
-            sys.stdout.write(f"first-paint {time.monotonic():.6f}\n")
-            sys.stdout.flush()
-            QTimer.singleShot(0, QApplication.quit)
+            QTimer.singleShot(0, self.report_and_quit)
         return False
+
+    def report_and_quit(self) -> None:
+        sys.stdout.write(f"first-paint {time.monotonic():.6f}\n")
+        sys.stdout.flush()
+        QApplication.quit()
 
 
 def main() -> int:

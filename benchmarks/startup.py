@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -32,20 +33,40 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=9)
     args = parser.parse_args()
 
-    home = tempfile.mkdtemp(prefix="c2t-bench-")
-    env = dict(os.environ, QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"))
-    env.update(C2T_HOME=home, C2T_QUIT_AFTER_FIRST_PAINT="1")
+    # A throw-away home, through the variables platformdirs reads (not C2T_HOME): the app finds its folders
+    # the way it does on a partner's machine.
+    home = Path(tempfile.mkdtemp(prefix="c2t-bench-"))
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("C2T_", "XDG_"))}
+    env.update(
+        QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"),
+        HOME=str(home),
+        XDG_CONFIG_HOME=str(home / ".config"),
+        XDG_DATA_HOME=str(home / ".local" / "share"),
+        XDG_STATE_HOME=str(home / ".local" / "state"),
+        XDG_CACHE_HOME=str(home / ".cache"),
+        C2T_QUIT_AFTER_FIRST_PAINT="1",
+    )
     variants = {
         "bare QWizard": [sys.executable, str(ROOT / "benchmarks" / "bare_wizard.py")],
         "c2t-wizard": [sys.executable, "-m", "c2t_wizard"],
         "c2t-wizard --sandbox": [sys.executable, "-m", "c2t_wizard", "--sandbox"],
     }
+    # Bytecode, as an installed copy has (pip compiles it on install); this machine exports
+    # PYTHONDONTWRITEBYTECODE, so a source checkout would otherwise recompile the app on every start.
+    subprocess.run(
+        [sys.executable, "-m", "compileall", "-q", str(ROOT / "c2t_wizard")],
+        check=True,
+        env={k: v for k, v in env.items() if k != "PYTHONDONTWRITEBYTECODE"},
+    )
     times: dict[str, list[float]] = {name: [] for name in variants}
-    for command in variants.values():  # one warm-up each (page cache, .pyc)
-        first_paint_ms(command, env)
-    for _ in range(args.runs):
-        for name, command in variants.items():
-            times[name].append(first_paint_ms(command, env))
+    try:
+        for command in variants.values():  # one warm-up each (page cache, .pyc)
+            first_paint_ms(command, env)
+        for _ in range(args.runs):
+            for name, command in variants.items():
+                times[name].append(first_paint_ms(command, env))
+    finally:
+        shutil.rmtree(home, ignore_errors=True)
 
     base = statistics.median(times["bare QWizard"])
     print(f"process start -> first paint, median of {args.runs} interleaved runs (offscreen):")
