@@ -531,3 +531,31 @@ def test_from_config_uses_client_id_and_cache_dir(tmp_path: Path) -> None:
     assert auth._client_id == "11111111-2222-3333-4444-555555555555"
     assert auth._cache_dir == config.paths.cache_dir
     assert auth.tenant == "organizations"
+
+
+def test_cancelling_the_task_while_the_browser_opens_stops_the_listener(sandbox: Sandbox) -> None:
+    """Opening a browser can take seconds; a cancel meanwhile must not leave the loopback listener up."""
+    release = threading.Event()
+    urls: list[str] = []
+    opening = threading.Event()
+
+    def slow_browser(url: str) -> bool:
+        urls.append(url)
+        opening.set()
+        release.wait(10)
+        return True
+
+    auth = make_service(sandbox, open_browser=slow_browser)
+
+    async def run() -> None:
+        task = asyncio.create_task(auth.sign_in_interactive(timeout=60))
+        await asyncio.to_thread(opening.wait, 10)
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+
+    try:
+        asyncio.run(run())
+        assert _wait_until(lambda: _listener_closed(urls[0]))
+    finally:
+        release.set()

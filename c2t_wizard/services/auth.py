@@ -444,11 +444,6 @@ class AuthService:
 
     # --- sign-in ----------------------------------------------------------------------------------
 
-    async def prepare(self) -> CacheMode:
-        """Open the token cache and reach the authority (optional: every sign-in does it when needed)."""
-        await self._application()
-        return self.cache_mode
-
     async def sign_in_silently(self, username: str | None = None) -> SignedInAccount | None:
         """Sign in from the cache (e.g. on the next start); None when no account is cached.
 
@@ -763,20 +758,19 @@ class AuthService:
                     ),
                 )
             else:
+                # Cancelling may come while the browser is still opening (that can take seconds): the
+                # listener is up by then, and is stopped below like any other.
                 await self._start_browser_flow(app, scopes, prompt, login_hint, interaction)
-            try:
-                async with asyncio.timeout(timeout):
-                    result = await asyncio.shield(asyncio.wrap_future(interaction.future))
-            except TimeoutError:
-                interaction.finish(error=AuthError(AuthProblem.TIMED_OUT, None, "no answer from the browser"))
-                await asyncio.to_thread(interaction.stop_listener)
-                raise AuthError(AuthProblem.TIMED_OUT, None, "no answer from the browser") from None
-            except asyncio.CancelledError:
-                interaction.finish(error=AuthError(AuthProblem.CANCELLED, None, "task cancelled"))
-                threading.Thread(
-                    target=interaction.stop_listener, name="c2t-auth-cancel", daemon=True
-                ).start()
-                raise
+            async with asyncio.timeout(timeout):
+                result = await asyncio.shield(asyncio.wrap_future(interaction.future))
+        except TimeoutError:
+            interaction.finish(error=AuthError(AuthProblem.TIMED_OUT, None, "no answer from the browser"))
+            await asyncio.to_thread(interaction.stop_listener)
+            raise AuthError(AuthProblem.TIMED_OUT, None, "no answer from the browser") from None
+        except asyncio.CancelledError:
+            interaction.finish(error=AuthError(AuthProblem.CANCELLED, None, "task cancelled"))
+            threading.Thread(target=interaction.stop_listener, name="c2t-auth-cancel", daemon=True).start()
+            raise
         finally:
             if self._interaction is interaction:
                 self._interaction = None
