@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import logging.handlers
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -57,27 +58,36 @@ def test_redact_leaves_ordinary_text(text: str) -> None:
     assert redact(text) == text
 
 
-def test_log_file_is_redacted_including_tracebacks(tmp_path: Path) -> None:
+@pytest.fixture
+def app_handlers() -> Iterator[Callable[[], list[logging.Handler]]]:
+    """The root logger's handlers added during the test (removed and closed after it)."""
     root = logging.getLogger()
     old_handlers, old_level = list(root.handlers), root.level
+
+    def added() -> list[logging.Handler]:
+        return [handler for handler in root.handlers if handler not in old_handlers]
+
+    yield added
+    for handler in added():
+        root.removeHandler(handler)
+        handler.close()
+    root.setLevel(old_level)
+
+
+def test_log_file_is_redacted_including_tracebacks(
+    tmp_path: Path, app_handlers: Callable[[], list[logging.Handler]]
+) -> None:
+    path = setup_logging(tmp_path, "DEBUG")
+    log = logging.getLogger("c2t_wizard.test")
+    log.debug("sending %s", {"Authorization": f"Bearer {JWT}"})
+    log.info("user %s password=%s", "ada@contoso.onmicrosoft.com", "Tr0ub4dor&3")
     try:
-        path = setup_logging(tmp_path, "DEBUG")
-        log = logging.getLogger("c2t_wizard.test")
-        log.debug("sending %s", {"Authorization": f"Bearer {JWT}"})
-        log.info("user %s password=%s", "ada@contoso.onmicrosoft.com", "Tr0ub4dor&3")
-        try:
-            raise ValueError(f"token rejected: {JWT}")
-        except ValueError:
-            log.exception("request failed")
-        for handler in root.handlers:
-            handler.flush()
-        text = path.read_text(encoding="utf-8")
-    finally:
-        for handler in list(root.handlers):
-            if handler not in old_handlers:
-                root.removeHandler(handler)
-                handler.close()
-        root.setLevel(old_level)
+        raise ValueError(f"token rejected: {JWT}")
+    except ValueError:
+        log.exception("request failed")
+    for handler in app_handlers():
+        handler.flush()
+    text = path.read_text(encoding="utf-8")
     assert "ada@contoso.onmicrosoft.com" in text
     assert "request failed" in text
     assert "ValueError" in text
@@ -86,34 +96,26 @@ def test_log_file_is_redacted_including_tracebacks(tmp_path: Path) -> None:
     assert text.count(REDACTED) >= 3
 
 
-def test_the_plain_file_of_the_first_paint_becomes_a_rotating_one(tmp_path: Path) -> None:
+def test_the_plain_file_of_the_first_paint_becomes_a_rotating_one(
+    tmp_path: Path, app_handlers: Callable[[], list[logging.Handler]]
+) -> None:
     """The app logs to a plain file until its window has painted, then to a rotating one: same file, same
     redaction, and a file that grew too big in earlier runs is rolled over at once."""
-    root = logging.getLogger()
-    old_handlers, old_level = list(root.handlers), root.level
     (tmp_path / LOG_FILE_NAME).write_text("x" * (MAX_BYTES + 1), encoding="utf-8")
-    try:
-        path = setup_logging(tmp_path, "INFO", rotating=False)
-        ours = [h for h in root.handlers if h not in old_handlers]
-        assert [type(h) for h in ours] == [logging.FileHandler]
-        log = logging.getLogger("c2t_wizard.test")
-        log.info("before the paint password=%s", "Tr0ub4dor&3")
-        start_rotating()
-        ours = [h for h in root.handlers if h not in old_handlers]
-        assert [type(h) for h in ours] == [logging.handlers.RotatingFileHandler]
-        log.info("after the paint password=%s", "Tr0ub4dor&3")
-        start_rotating()  # nothing left to swap
-        assert [h for h in root.handlers if h not in old_handlers] == ours
-        for handler in ours:
-            handler.flush()
-        text = path.read_text(encoding="utf-8")
-        rolled = (tmp_path / f"{LOG_FILE_NAME}.1").read_text(encoding="utf-8")
-    finally:
-        for handler in list(root.handlers):
-            if handler not in old_handlers:
-                root.removeHandler(handler)
-                handler.close()
-        root.setLevel(old_level)
+    path = setup_logging(tmp_path, "INFO", rotating=False)
+    assert [type(h) for h in app_handlers()] == [logging.FileHandler]
+    log = logging.getLogger("c2t_wizard.test")
+    log.info("before the paint password=%s", "Tr0ub4dor&3")
+    start_rotating()
+    ours = app_handlers()
+    assert [type(h) for h in ours] == [logging.handlers.RotatingFileHandler]
+    log.info("after the paint password=%s", "Tr0ub4dor&3")
+    start_rotating()  # nothing left to swap
+    assert app_handlers() == ours
+    for handler in ours:
+        handler.flush()
+    text = path.read_text(encoding="utf-8")
+    rolled = (tmp_path / f"{LOG_FILE_NAME}.1").read_text(encoding="utf-8")
     assert rolled.startswith("x" * 100), "the oversized file was rolled over"
     assert "before the paint" in rolled, "lines from before the paint were in the file that rolled over"
     assert "after the paint" in text
