@@ -134,7 +134,7 @@ def start_rotating() -> None:
     from logging.handlers import RotatingFileHandler
 
     root = logging.getLogger()
-    for old in root.handlers:
+    for old in list(root.handlers):
         if getattr(old, "_c2t", False) and type(old) is logging.FileHandler:
             new = _file_handler(Path(old.baseFilename), rotating=True)
             root.addHandler(new)

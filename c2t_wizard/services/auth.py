@@ -761,12 +761,13 @@ class AuthService:
                 # Cancelling may come while the browser is still opening (that can take seconds): the
                 # listener is up by then, and is stopped below like any other.
                 await self._start_browser_flow(app, scopes, prompt, login_hint, interaction)
-            async with asyncio.timeout(timeout):
-                result = await asyncio.shield(asyncio.wrap_future(interaction.future))
-        except TimeoutError:
-            interaction.finish(error=AuthError(AuthProblem.TIMED_OUT, None, "no answer from the browser"))
-            await asyncio.to_thread(interaction.stop_listener)
-            raise AuthError(AuthProblem.TIMED_OUT, None, "no answer from the browser") from None
+            try:
+                async with asyncio.timeout(timeout):
+                    result = await asyncio.shield(asyncio.wrap_future(interaction.future))
+            except TimeoutError:
+                interaction.finish(error=AuthError(AuthProblem.TIMED_OUT, None, "no answer from the browser"))
+                await asyncio.to_thread(interaction.stop_listener)
+                raise AuthError(AuthProblem.TIMED_OUT, None, "no answer from the browser") from None
         except asyncio.CancelledError:
             interaction.finish(error=AuthError(AuthProblem.CANCELLED, None, "task cancelled"))
             threading.Thread(target=interaction.stop_listener, name="c2t-auth-cancel", daemon=True).start()
