@@ -24,8 +24,11 @@ COUNT = 300
 PREFIX = "crash"
 KILLS = 6
 WORKER = ROOT / "tests" / "helpers" / "create_users_worker.py"
+# Slow enough that five kills, each at most KILL_WINDOW after the first report, always come before the end
+# (about 3 s of sending at 250 ms; with 120 ms a fast run could finish after three).
+KILL_WINDOW = (0.05, 0.5)
 FAULTS = (
-    "latency=120ms,429=0.1,503=0.03,drop_after_commit=0.05,drop_before_commit=0.03,batch429=0.03,"
+    "latency=250ms,429=0.1,503=0.03,drop_after_commit=0.05,drop_before_commit=0.03,batch429=0.03,"
     "retry_after=100ms"
 )
 
@@ -99,7 +102,7 @@ def test_killed_at_random_moments_and_resumed_creates_everyone_once(box: Sandbox
             run_ids.add(read_until(worker.stdout, "RUN").split()[1])
             # The first report comes before anything is sent; kill somewhere in what follows.
             read_until(worker.stdout, "PROGRESS")
-            delay = rng.uniform(0.05, 0.8)
+            delay = rng.uniform(*KILL_WINDOW)
             try:
                 worker.wait(timeout=delay)
             except subprocess.TimeoutExpired:
