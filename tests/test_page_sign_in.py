@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 from conftest import Sandbox
+from helpers.hosted import HostedPage
 from helpers.identity_web import ScriptedBrowser, approve_device_code
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
@@ -49,7 +50,7 @@ DEVICE_WAIT = 30_000
 """The sandbox asks device-code clients to poll every 5 s."""
 
 
-class Hosted:
+class Hosted(HostedPage[SignInPage]):
     """The page in a bare wizard (a page after it, so Next is a real Next), with its services."""
 
     def __init__(
@@ -61,33 +62,20 @@ class Hosted:
         browser: ScriptedBrowser,
         opened: list[str],
     ) -> None:
-        self.wizard = wizard
-        self.page = page
-        self.onboarding = onboarding
+        super().__init__(wizard, page, onboarding)
         self.auth = auth
         self.browser = browser
         self.opened = opened
 
-    def button(self, name: str) -> QPushButton:
-        button = self.page.findChild(QPushButton, name)
-        assert button is not None, name
-        return button
-
     def label(self, name: str) -> QLabel:
-        label = self.page.findChild(QLabel, name)
-        assert label is not None, name
-        return label
+        return self.child(QLabel, name)
 
     def status(self, name: str = "sign_in_status") -> StatusLine:
-        status = self.page.findChild(StatusLine, name)
-        assert status is not None, name
-        return status
+        return self.child(StatusLine, name)
 
     @property
     def checkbox(self) -> QCheckBox:
-        box = self.page.findChild(QCheckBox, "remember_insecurely_checkbox")
-        assert box is not None
-        return box
+        return self.child(QCheckBox, "remember_insecurely_checkbox")
 
     @property
     def next_button(self) -> QPushButton:

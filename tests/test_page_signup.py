@@ -7,10 +7,11 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from helpers.hosted import HostedPage
 from helpers.sandbox_web import sign_up
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QLabel, QPushButton, QWizard, QWizardPage
+from PySide6.QtWidgets import QLabel, QWizard, QWizardPage
 from pytestqt.qtbot import QtBot
 
 from c2t_wizard.config import Endpoints
@@ -38,23 +39,14 @@ class CountingDiscovery(TenantDiscovery):
         return await super().check(prefix, fresh=fresh)
 
 
-class Hosted:
+class Hosted(HostedPage[SignupPage]):
     def __init__(self, wizard: QWizard, page: SignupPage, onboarding: Onboarding, opened: list[str]) -> None:
-        self.wizard = wizard
-        self.page = page
-        self.onboarding = onboarding
+        super().__init__(wizard, page, onboarding)
         self.opened = opened
-
-    def button(self, name: str) -> QPushButton:
-        button = self.page.findChild(QPushButton, name)
-        assert button is not None, name
-        return button
 
     @property
     def status(self) -> StatusLine:
-        status = self.page.findChild(StatusLine, "signup_status")
-        assert status is not None
-        return status
+        return self.child(StatusLine, "signup_status")
 
     @property
     def poll_timer(self) -> QTimer:

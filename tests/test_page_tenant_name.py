@@ -8,6 +8,7 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 import pytest
+from helpers.hosted import HostedPage
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QLabel, QLineEdit, QPushButton, QWizard, QWizardPage
 from pytestqt.qtbot import QtBot
@@ -40,42 +41,32 @@ class CountingDiscovery(TenantDiscovery):
         return list(await asyncio.gather(*(TenantDiscovery.check(self, p) for p in prefixes)))
 
 
-class Hosted:
+class Hosted(HostedPage[TenantNamePage]):
     """The page alone in a bare wizard, with a second page so that Next exists."""
-
-    def __init__(self, wizard: QWizard, page: TenantNamePage, onboarding: Onboarding) -> None:
-        self.wizard = wizard
-        self.page = page
-        self.onboarding = onboarding
 
     @property
     def org(self) -> QLineEdit:
-        return self._child(QLineEdit, "org_name_edit")
+        return self.child(QLineEdit, "org_name_edit")
 
     @property
     def prefix(self) -> QLineEdit:
-        return self._child(QLineEdit, "tenant_prefix_edit")
+        return self.child(QLineEdit, "tenant_prefix_edit")
 
     @property
     def status(self) -> StatusLine:
-        return self._child(StatusLine, "tenant_status")
+        return self.child(StatusLine, "tenant_status")
 
     @property
     def retry(self) -> QPushButton:
-        return self._child(QPushButton, "tenant_retry_button")
+        return self.child(QPushButton, "tenant_retry_button")
 
     @property
     def suggestions(self) -> SuggestionList:
-        return self._child(SuggestionList, "tenant_suggestions")
+        return self.child(SuggestionList, "tenant_suggestions")
 
     @property
     def next_enabled(self) -> bool:
         return self.wizard.button(QWizard.WizardButton.NextButton).isEnabled()
-
-    def _child(self, kind: type[Any], name: str) -> Any:
-        widget = self.page.findChild(kind, name)
-        assert widget is not None, name
-        return widget
 
 
 def host(qtbot: QtBot, runner: ServiceRunner, discovery: TenantDiscovery) -> Hosted:

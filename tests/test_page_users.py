@@ -565,7 +565,7 @@ def assert_bottom_row_fits(hosted: Hosted) -> None:
     assert progress.isVisible()
     assert progress.width() >= 150
     assert progress.geometry().right() < page_width
-    counts = hosted._child(QLabel, "creation_counts")
+    counts = hosted.child(QLabel, "creation_counts")
     assert counts.isVisible()
     needed = counts.fontMetrics().horizontalAdvance(counts.text())
     assert needed <= counts.contentsRect().width(), counts.text()  # one line, not cut off

@@ -124,3 +124,19 @@ def test_submit_before_start_is_an_error(qapp: Any) -> None:
         service_runner.submit(coro)
     coro.close()
     service_runner.deleteLater()
+
+
+def test_a_job_group_forgets_finished_jobs_and_cancels_the_rest(qtbot: Any, runner: ServiceRunner) -> None:
+    from c2t_wizard.ui.runner import JobGroup
+
+    group = JobGroup(runner)
+    quick = group.submit(asyncio.sleep(0), name="quick")
+    slow = group.submit(asyncio.sleep(30), name="slow", on_failure=lambda _e: None)
+    with qtbot.waitSignal(quick.finished, timeout=5000):
+        pass
+    assert list(group) == [slow]
+    assert group.busy
+    with qtbot.waitSignal(slow.cancelled, timeout=5000):
+        group.cancel_all()
+    assert list(group) == []
+    assert not group.busy

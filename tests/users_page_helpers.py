@@ -10,6 +10,7 @@ from typing import Any
 
 import httpx
 from conftest import Sandbox
+from helpers.hosted import HostedPage
 from helpers.sandbox_web import sign_up
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QListWidget, QProgressBar, QPushButton, QWizard, QWizardPage
@@ -95,13 +96,8 @@ def close_admin(runner: ServiceRunner, admin: Admin) -> None:
     admin.journal.close()
 
 
-class Hosted:
+class Hosted(HostedPage[UsersPage]):
     """The Users page in a bare wizard (a page after it, so Next is a real Next)."""
-
-    def __init__(self, wizard: QWizard, page: UsersPage, onboarding: Onboarding) -> None:
-        self.wizard = wizard
-        self.page = page
-        self.onboarding = onboarding
 
     @property
     def model(self) -> UsersModel:
@@ -109,25 +105,25 @@ class Hosted:
 
     @property
     def table(self) -> UsersTable:
-        return self._child(UsersTable, "users_table")
+        return self.child(UsersTable, "users_table")
 
     @property
     def problems(self) -> QListWidget:
-        return self._child(QListWidget, "users_problems")
+        return self.child(QListWidget, "users_problems")
 
     @property
     def progress(self) -> QProgressBar:
-        return self._child(QProgressBar, "creation_progress")
+        return self.child(QProgressBar, "creation_progress")
 
     @property
     def counts(self) -> str:
-        return str(self._child(QLabel, "creation_counts").text())
+        return str(self.child(QLabel, "creation_counts").text())
 
     def status(self, name: str = "creation_status") -> StatusLine:
-        return self._child(StatusLine, name)
+        return self.child(StatusLine, name)
 
     def button(self, name: str) -> QPushButton:
-        return self._child(QPushButton, name)
+        return self.child(QPushButton, name)
 
     @property
     def next_enabled(self) -> bool:
@@ -138,11 +134,6 @@ class Hosted:
 
     def statuses(self) -> list[str]:
         return [str(self.cell(row, Column.STATUS)) for row in range(self.model.rowCount())]
-
-    def _child(self, kind: type[Any], name: str) -> Any:
-        widget = self.page.findChild(kind, name)
-        assert widget is not None, name
-        return widget
 
 
 def host(

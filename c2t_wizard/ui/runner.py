@@ -10,7 +10,7 @@ from __future__ import annotations
 import inspect
 import logging
 import threading
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Iterator
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from PySide6.QtCore import QObject, Signal, Slot
@@ -101,6 +101,36 @@ class Job(QObject):
         else:
             self.cancelled.emit()
         self.finished.emit()
+
+
+class JobGroup:
+    """Jobs one page submits and stops together (when the partner leaves it, or starts over).
+
+    A job leaves the group when it finishes; the runner keeps its own record until then too.
+    """
+
+    def __init__(self, runner: ServiceRunner) -> None:
+        self._runner = runner
+        self._jobs: set[Job] = set()
+
+    def submit(self, work: Work, **kwargs: Any) -> Job:
+        """``ServiceRunner.submit``, remembering the job until it finishes."""
+        job = self._runner.submit(work, **kwargs)
+        self._jobs.add(job)
+        job.finished.connect(lambda: self._jobs.discard(job))
+        return job
+
+    def __iter__(self) -> Iterator[Job]:
+        return iter(list(self._jobs))
+
+    @property
+    def busy(self) -> bool:
+        return any(not job.done for job in self._jobs)
+
+    def cancel_all(self) -> None:
+        for job in list(self._jobs):
+            job.cancel()
+        self._jobs.clear()
 
 
 class ServiceRunner(QObject):

@@ -1,4 +1,4 @@
-"""Small widgets the pages share: a busy spinner and a status line (icon + words)."""
+"""Small widgets the pages share: a busy spinner, a status line (icon + words), and secondary text."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from PySide6.QtGui import (
     QHideEvent,
     QPainter,
     QPaintEvent,
+    QPalette,
     QPen,
     QShowEvent,
 )
@@ -21,6 +22,13 @@ from PySide6.QtWidgets import (
     QStyle,
     QWidget,
 )
+
+
+def make_secondary(widget: QWidget) -> None:
+    """Show ``widget``'s text (and its children's) in the dimmer colour of placeholder text."""
+    palette = widget.palette()
+    palette.setColor(widget.foregroundRole(), palette.color(QPalette.ColorRole.PlaceholderText))
+    widget.setPalette(palette)
 
 
 class BusySpinner(QWidget):

@@ -59,7 +59,7 @@ from c2t_wizard.services.delivery import (
     record_delivered,
 )
 from c2t_wizard.ui.file_errors import describe_file_error
-from c2t_wizard.ui.runner import Job, ServiceRunner
+from c2t_wizard.ui.runner import Job, JobGroup, ServiceRunner
 from c2t_wizard.ui.welcome_sheet import (
     CLIPBOARD_CLEAR_MS,
     SecretClipboard,
@@ -163,7 +163,6 @@ class CredentialsPage(QWizardPage):
         super().__init__(parent)
         self.setObjectName("page_credentials")
         self._onboarding = onboarding
-        self._runner = runner
         self._delivery = delivery
         self._journal = journal
         self._open_url = open_url
@@ -172,7 +171,7 @@ class CredentialsPage(QWizardPage):
         self.confirm = confirm
         """Shows the "this file will contain passwords" warning (replaceable for tests)."""
         self._rows: list[DeliveryRow] = []
-        self._jobs: set[Job] = set()
+        self._jobs = JobGroup(runner)
         self._busy: Job | None = None
         self._sheet: SheetWriter | None = None
         """The welcome sheet being written (page by page, on the GUI thread's event loop)."""
@@ -362,7 +361,7 @@ class CredentialsPage(QWizardPage):
             not self._loading
             and not self._occupied
             and all(row.state in _DONE for row in self._rows)
-            and not any(job for job in self._jobs if not job.done)
+            and not self._jobs.busy
         )
 
     def validatePage(self) -> bool:
@@ -829,19 +828,17 @@ class CredentialsPage(QWizardPage):
         on_failure: Callable[[BaseException], None] | None = None,
         on_progress: Callable[[object], None] | None = None,
     ) -> Job:
-        job = self._runner.submit(
+        job = self._jobs.submit(
             work,
             name=name,
             on_success=on_success,
             on_failure=on_failure or self._on_job_failed,
             on_progress=on_progress,
         )
-        self._jobs.add(job)
         job.finished.connect(lambda j=job: self._job_done(j))
         return job
 
     def _job_done(self, job: Job) -> None:
-        self._jobs.discard(job)
         if self._busy is job:
             self._busy = None
         self._update_buttons()
@@ -862,9 +859,7 @@ class CredentialsPage(QWizardPage):
         return describe_file_error(error)
 
     def _cancel_jobs(self) -> None:
-        for job in list(self._jobs):
-            job.cancel()
-        self._jobs.clear()
+        self._jobs.cancel_all()
         self._busy = None
         self._forget_sheet()  # a sheet left half-written is removed
         for row in self._rows:

@@ -11,7 +11,7 @@ from typing import Any
 
 import httpx
 from PySide6.QtCore import QDateTime, QLocale, Qt, Signal
-from PySide6.QtGui import QFontDatabase, QGuiApplication, QHideEvent, QPalette
+from PySide6.QtGui import QFontDatabase, QGuiApplication, QHideEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QFormLayout,
@@ -42,7 +42,7 @@ from c2t_wizard.services.auth import (
 from c2t_wizard.services.graph import GraphSession
 from c2t_wizard.services.tenant_info import load_tenant_facts
 from c2t_wizard.ui.runner import Job, ServiceRunner
-from c2t_wizard.ui.widgets import StatusKind, StatusLine
+from c2t_wizard.ui.widgets import StatusKind, StatusLine, make_secondary
 
 log = logging.getLogger(__name__)
 
@@ -125,33 +125,37 @@ class SignInPage(QWizardPage):
         # --- the choices (created first: first in the focus chain) -----------------------------------
         self._choices = QWidget(self)
         self._choices.setObjectName("sign_in_choices")
-        self.sign_in_button = QPushButton(self.tr("&Sign in with Microsoft"), self._choices)
-        self.sign_in_button.setObjectName("sign_in_button")
-        self.sign_in_button.setAccessibleName(self.tr("Sign in with Microsoft in your browser"))
+        self.sign_in_button = self._choice_button(
+            self.tr("&Sign in with Microsoft"),
+            "sign_in_button",
+            self.tr("Sign in with Microsoft in your browser"),
+            self.sign_in,
+        )
         self.sign_in_button.setAutoDefault(True)
         self.sign_in_button.setDefault(True)
         bold = self.sign_in_button.font()
         bold.setBold(True)
         self.sign_in_button.setFont(bold)
-        self.sign_in_button.clicked.connect(self.sign_in)
         sign_in_hint = self._secondary(
             self.tr("Your browser opens Microsoft's sign-in page. Come back here when you're done."),
             "sign_in_hint",
         )
-        self.device_code_button = QPushButton(self.tr("Sign in with a &code instead"), self._choices)
-        self.device_code_button.setObjectName("device_code_button")
-        self.device_code_button.setAccessibleName(self.tr("Sign in with a code instead"))
-        self.device_code_button.setAutoDefault(False)
-        self.device_code_button.clicked.connect(self.sign_in_with_code)
+        self.device_code_button = self._choice_button(
+            self.tr("Sign in with a &code instead"),
+            "device_code_button",
+            self.tr("Sign in with a code instead"),
+            self.sign_in_with_code,
+        )
         device_hint = self._secondary(
             self.tr("You get a short code to type in on another device, for example your phone."),
             "device_code_hint",
         )
-        self.demo_sign_in_button = QPushButton(self.tr("Sign in as the &demo administrator"), self._choices)
-        self.demo_sign_in_button.setObjectName("demo_sign_in_button")
-        self.demo_sign_in_button.setAccessibleName(self.tr("Sign in as the demo administrator"))
-        self.demo_sign_in_button.setAutoDefault(False)
-        self.demo_sign_in_button.clicked.connect(self.sign_in_as_demo)
+        self.demo_sign_in_button = self._choice_button(
+            self.tr("Sign in as the &demo administrator"),
+            "demo_sign_in_button",
+            self.tr("Sign in as the demo administrator"),
+            self.sign_in_as_demo,
+        )
         self._demo_hint = self._secondary("", "demo_sign_in_hint")
         tall = self.sign_in_button.sizeHint().height() + 10
         width = max(
@@ -382,7 +386,7 @@ class SignInPage(QWizardPage):
             Qt.TextInteractionFlag.TextSelectableByMouse | Qt.TextInteractionFlag.TextSelectableByKeyboard
         )
         self.details_label.setAccessibleName(self.tr("Technical details"))
-        self._make_secondary(self.details_label)
+        make_secondary(self.details_label)
         indent = self.fontMetrics().height() + 8
         details = QVBoxLayout()
         details.setContentsMargins(indent - 4, 0, 0, 0)
@@ -395,7 +399,7 @@ class SignInPage(QWizardPage):
         self.token_cache_notice.setObjectName("token_cache_notice")
         self.token_cache_notice.setWordWrap(True)
         self.token_cache_notice.setTextFormat(Qt.TextFormat.PlainText)
-        self._make_secondary(self.token_cache_notice)
+        make_secondary(self.token_cache_notice)
         self.remember_insecurely_checkbox = QCheckBox(
             self.tr("&Remember my sign-in in a file on this computer (not encrypted)"), self
         )
@@ -1163,20 +1167,24 @@ class SignInPage(QWizardPage):
         label.setFont(font)
         return label
 
+    def _choice_button(
+        self, text: str, name: str, accessible_name: str, slot: Callable[[], None]
+    ) -> QPushButton:
+        button = QPushButton(text, self._choices)
+        button.setObjectName(name)
+        button.setAccessibleName(accessible_name)
+        button.setAutoDefault(False)
+        button.clicked.connect(lambda _checked=False: slot())
+        return button
+
     def _secondary(self, text: str, name: str, parent: QWidget | None = None) -> QLabel:
         label = QLabel(text, parent or self._choices)
         label.setObjectName(name)
         label.setWordWrap(True)
         label.setTextFormat(Qt.TextFormat.PlainText)
         label.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
-        self._make_secondary(label)
+        make_secondary(label)
         return label
-
-    @staticmethod
-    def _make_secondary(label: QLabel) -> None:
-        palette = label.palette()
-        palette.setColor(label.foregroundRole(), palette.color(QPalette.ColorRole.PlaceholderText))
-        label.setPalette(palette)
 
 
 def _details(error: BaseException) -> str:

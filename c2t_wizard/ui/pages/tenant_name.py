@@ -5,7 +5,7 @@ from __future__ import annotations
 from enum import Enum
 
 from PySide6.QtCore import QSize, Qt, QTimer
-from PySide6.QtGui import QHideEvent, QKeyEvent, QPalette, QShowEvent
+from PySide6.QtGui import QHideEvent, QKeyEvent, QShowEvent
 from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
@@ -36,7 +36,7 @@ from c2t_wizard.domain.tenant_name import (
 )
 from c2t_wizard.services.tenant_discovery import TenantDiscovery
 from c2t_wizard.ui.runner import Job, ServiceRunner
-from c2t_wizard.ui.widgets import StatusKind, StatusLine
+from c2t_wizard.ui.widgets import StatusKind, StatusLine, make_secondary
 
 DEBOUNCE_MS = 400
 PREFIX_ROLE = Qt.ItemDataRole.UserRole
@@ -151,7 +151,7 @@ class TenantNamePage(QWizardPage):
         explanation.setObjectName("tenant_prefix_explanation")
         explanation.setWordWrap(True)
         explanation.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
-        self._set_secondary(explanation)
+        make_secondary(explanation)
 
         # --- status, warning, retry ----------------------------------------------------------
         self.tenant_status = StatusLine(self)
@@ -528,12 +528,6 @@ class TenantNamePage(QWizardPage):
         return self.tr(", ").join(
             self.tr("spaces") if char == " " else self.tr("“{char}”").format(char=char) for char in characters
         )
-
-    @staticmethod
-    def _set_secondary(label: QLabel) -> None:
-        palette = label.palette()
-        palette.setColor(label.foregroundRole(), palette.color(QPalette.ColorRole.PlaceholderText))
-        label.setPalette(palette)
 
 
 def _spacer(height: int) -> QSpacerItem:

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QCoreApplication, QLocale, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QHideEvent, QKeyEvent, QPalette, QResizeEvent
+from PySide6.QtGui import QHideEvent, QKeyEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFileDialog,
@@ -39,8 +39,8 @@ from PySide6.QtWidgets import (
 from c2t_wizard.domain.onboarding import Onboarding
 from c2t_wizard.lazy import lazy_import
 from c2t_wizard.ui.file_errors import describe_file_error
-from c2t_wizard.ui.runner import Job, ServiceRunner
-from c2t_wizard.ui.widgets import StatusKind, StatusLine
+from c2t_wizard.ui.runner import Job, JobGroup, ServiceRunner
+from c2t_wizard.ui.widgets import StatusKind, StatusLine, make_secondary
 
 if TYPE_CHECKING:
     import asyncio
@@ -136,8 +136,7 @@ class UsersPage(QWizardPage):
         self._runs: list[str] = []
         self._creation_job: Job | None = None
         self._stop = threading.Event()
-        self._check_jobs: set[Job] = set()
-        self._other_jobs: set[Job] = set()
+        self._check_jobs = JobGroup(runner)
         self._passwords: dict[str, str] = {}
         self._waiting = 0
         self._import_problems: list[CsvProblem] = []
@@ -264,7 +263,7 @@ class UsersPage(QWizardPage):
                 "in the Microsoft 365 admin center."
             ),
         )
-        self._make_secondary(self.licence_note)
+        make_secondary(self.licence_note)
 
         # --- creation ---------------------------------------------------------------------------------
         self.create_users_button = self._button(
@@ -600,14 +599,12 @@ class UsersPage(QWizardPage):
 
             await asyncio.gather(*(one(upn) for upn in upns))
 
-        job = self._runner.submit(
+        self._check_jobs.submit(
             check,
             name=f"check {len(upns)} usernames",
             on_progress=self._on_availability,
             on_failure=lambda _error: None,
         )
-        self._check_jobs.add(job)
-        job.finished.connect(lambda: self._check_jobs.discard(job))
 
     def _on_availability(self, answer: object) -> None:
         if self._model is None or not isinstance(answer, tuple):
@@ -619,9 +616,7 @@ class UsersPage(QWizardPage):
 
     def _stop_checks(self) -> None:
         self._debounce.stop()
-        for job in list(self._check_jobs):
-            job.cancel()
-        self._check_jobs.clear()
+        self._check_jobs.cancel_all()
         if self._model is not None:
             self._model.forget_unanswered()
 
@@ -1250,9 +1245,7 @@ class UsersPage(QWizardPage):
         on_success: Callable[[Any], None],
         on_failure: Callable[[BaseException], None],
     ) -> None:
-        job = self._runner.submit(work, name=name, on_success=on_success, on_failure=on_failure)
-        self._other_jobs.add(job)
-        job.finished.connect(lambda: self._other_jobs.discard(job))
+        self._runner.submit(work, name=name, on_success=on_success, on_failure=on_failure)
 
     def _button(self, text: str, name: str, slot: Callable[[], None]) -> QPushButton:
         button = QPushButton(text, self)
@@ -1267,12 +1260,6 @@ class UsersPage(QWizardPage):
         if isinstance(error, AuthError):
             return self.tr("your sign-in has expired; sign in again")
         return describe_file_error(error)
-
-    @staticmethod
-    def _make_secondary(widget: QWidget) -> None:
-        palette = widget.palette()
-        palette.setColor(QPalette.ColorRole.WindowText, palette.color(QPalette.ColorRole.PlaceholderText))
-        widget.setPalette(palette)
 
 
 class UsersTable(QTableView):
