@@ -161,7 +161,8 @@ class User:
 
 @dataclass(frozen=True)
 class Mail:
-    """A message sent through ``sendMail``, kept in the outbox."""
+    """A message sent through ``sendMail``, kept in the outbox (``repr`` leaves the body out: a welcome
+    message holds a password)."""
 
     id: str
     tenant_id: str
@@ -170,7 +171,7 @@ class Mail:
     """``to``, ``cc`` and ``bcc`` addresses."""
     subject: str
     content_type: str
-    body: str
+    body: str = field(repr=False)
     sent: str
 
 
@@ -185,9 +186,9 @@ class Role:
 
 @dataclass(frozen=True)
 class Grant:
-    """A one-time code, device code or refresh token with its JSON data."""
+    """A one-time code, device code or refresh token with its JSON data (``repr`` leaves the key out)."""
 
-    key: str
+    key: str = field(repr=False)
     kind: str
     user_id: str | None
     data: dict[str, Any]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -26,8 +26,9 @@ class Services:
     auth: AuthService
     graph: GraphSession
     sandbox: bool = False
-    demo_account: tuple[str, str] | None = None
-    """Sandbox only: the demo administrator's username and password (from the sandbox's ready line)."""
+    demo_account: tuple[str, str] | None = field(default=None, repr=False)
+    """Sandbox only: the demo administrator's username and password (from the sandbox's ready line);
+    ``repr`` leaves it out."""
     directory: DirectoryService | None = None
     journal: Journal | None = None
     """Both opened by the app on the service thread after the first paint (``set_users_services``)."""

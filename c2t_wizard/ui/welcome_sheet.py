@@ -7,6 +7,9 @@ chose to save it, and the clipboard is cleared after a minute unless something e
 
 from __future__ import annotations
 
+import os
+import stat
+import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from html import escape
@@ -19,6 +22,8 @@ from c2t_wizard.domain.welcome_message import WelcomeMessage, welcome_sheet_warn
 
 CLIPBOARD_CLEAR_MS = 60_000
 """How long a copied message stays on the clipboard."""
+_PRIVATE = stat.S_IRUSR | stat.S_IWUSR
+"""0600: the sheet holds passwords, like the token cache file."""
 SHEET_RESOLUTION = 300
 """Dots per inch of the PDF's coordinate system (text stays vector: this only sets the layout grid)."""
 
@@ -62,7 +67,17 @@ class _SheetPdf:
     def __init__(self, path: Path, title: str) -> None:
         self.path = Path(path)
         self.pages = 0
-        self._writer = QPdfWriter(str(self.path))
+        # Written to a private (0600) file beside the target, then moved over it: the sheet holds passwords,
+        # so it is never readable by others, not even for a moment, and a file it replaces ends up 0600 too.
+        try:
+            handle, temporary = tempfile.mkstemp(
+                prefix=f".{self.path.stem}-", suffix=".pdf.part", dir=self.path.parent
+            )
+        except OSError as exc:
+            raise _cannot_write(self.path) from exc
+        os.close(handle)
+        self._temporary = Path(temporary)
+        self._writer = QPdfWriter(str(self._temporary))
         self._writer.setTitle(title)
         self._writer.setCreator("c2t-wizard")
         self._writer.setResolution(SHEET_RESOLUTION)
@@ -76,6 +91,7 @@ class _SheetPdf:
         )
         self._painter = QPainter()
         if not self._painter.begin(self._writer):
+            self._temporary.unlink(missing_ok=True)
             raise _cannot_write(self.path)
         self._area = self._writer.pageLayout().paintRectPixels(SHEET_RESOLUTION)
 
@@ -102,18 +118,27 @@ class _SheetPdf:
         self.pages += 1
 
     def finish(self) -> int:
-        """Close the file; it must exist and hold something."""
+        """Close the file; it must exist and hold something. Then it takes the target's place (0600)."""
         self.abandon(remove=False)
-        if not self.path.is_file() or self.path.stat().st_size == 0:
-            self.path.unlink(missing_ok=True)
-            raise _cannot_write(self.path)
+        temporary = self._temporary
+        try:
+            if not temporary.is_file() or temporary.stat().st_size == 0:
+                raise _cannot_write(self.path)
+            os.chmod(temporary, _PRIVATE)  # mkstemp made it so; a no-op unless the platform differs
+            os.replace(temporary, self.path)
+        except OSError as exc:
+            temporary.unlink(missing_ok=True)
+            if isinstance(exc, WelcomeSheetError):
+                raise
+            raise _cannot_write(self.path) from exc
         return self.pages
 
     def abandon(self, *, remove: bool = True) -> None:
+        """Stop writing; unless ``remove`` is False, the partial file goes (the target is left as it was)."""
         if self._painter.isActive():
             self._painter.end()
         if remove:
-            self.path.unlink(missing_ok=True)
+            self._temporary.unlink(missing_ok=True)
 
 
 def write_welcome_sheet(path: Path, pages: Sequence[SheetPage], *, title: str = "Welcome") -> int:

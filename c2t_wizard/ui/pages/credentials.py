@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -117,10 +117,10 @@ _DELIVERABLE = (RowState.READY, RowState.FAILED, RowState.TOO_LONG, RowState.DEL
 
 @dataclass
 class DeliveryRow:
-    """One person on the page (the password in memory only)."""
+    """One person on the page (the password in memory only; ``repr`` leaves it out)."""
 
     record: PersonRecord
-    password: str | None
+    password: str | None = field(repr=False)
     state: RowState = RowState.READY
     reset: bool = False
     """Got a new temporary password on this page."""
