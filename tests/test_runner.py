@@ -89,13 +89,15 @@ def test_cancel_stops_the_coroutine(qtbot: Any, runner: ServiceRunner) -> None:
     assert stopped.wait(5)
 
 
-def test_shutdown_cancels_running_jobs_and_stops_the_thread(qapp: Any) -> None:
+def test_shutdown_cancels_running_jobs_and_stops_the_thread(qtbot: Any) -> None:
     service_runner = ServiceRunner()
     service_runner.start()
+    started = threading.Event()
     stopped = threading.Event()
     cleaned = threading.Event()
 
     async def forever() -> None:
+        started.set()
         try:
             await asyncio.sleep(3600)
         finally:
@@ -104,12 +106,16 @@ def test_shutdown_cancels_running_jobs_and_stops_the_thread(qapp: Any) -> None:
     async def cleanup() -> None:
         cleaned.set()
 
-    service_runner.submit(forever())
+    job = service_runner.submit(forever())
+    assert started.wait(5)
     service_runner.shutdown(timeout=5, cleanup=cleanup)
     assert not service_runner.running
     assert stopped.is_set()
     assert cleaned.is_set()
     assert "c2t-service" not in {t.name for t in threading.enumerate()}
+    assert job.outcome.done()
+    with qtbot.waitSignal(job.cancelled, timeout=5000):  # its end was posted before the thread stopped
+        pass
     service_runner.deleteLater()
 
 
@@ -140,3 +146,108 @@ def test_a_job_group_forgets_finished_jobs_and_cancels_the_rest(qtbot: Any, runn
         group.cancel_all()
     assert list(group) == []
     assert not group.busy
+
+
+def test_a_cancelled_job_that_finishes_its_work_first_ends_only_when_it_has(
+    qtbot: Any, runner: ServiceRunner
+) -> None:
+    """Like user creation: on cancel, the batch on the wire is finished and recorded (shielded), and it
+    keeps reporting meanwhile. The job stays alive and not done until then, and nothing is emitted on a
+    deleted job (the reporter outlives the job without harm)."""
+    started = threading.Event()
+    release = threading.Event()
+    progress: list[object] = []
+    ended: list[str] = []
+    reporters: list[Report] = []
+
+    async def batch_on_the_wire(report: Report) -> None:
+        await asyncio.to_thread(release.wait, 10)
+        report("batch recorded")
+
+    async def creation(report: Report) -> str:
+        reporters.append(report)
+        inner = asyncio.ensure_future(batch_on_the_wire(report))
+        started.set()
+        try:
+            await asyncio.shield(inner)
+        except asyncio.CancelledError:
+            await inner  # finish what is on the wire, then stop
+            raise
+        return "all created"
+
+    job = runner.submit(creation, on_progress=progress.append)
+    job.cancelled.connect(lambda: ended.append("cancelled"))
+    job.finished.connect(lambda: ended.append("finished"))
+    assert started.wait(5)
+    job.cancel()
+    # The cancel has reached the coroutine, which is still finishing its batch: the job is not done.
+    qtbot.waitUntil(lambda: job._task.cancel_requested, timeout=5000)
+    qtbot.wait(50)
+    assert not job.done
+    assert ended == []
+    assert runner.active_jobs == 1
+    release.set()
+    with qtbot.waitSignal(job.finished, timeout=5000):
+        pass
+    assert progress == ["batch recorded"]
+    assert ended == ["cancelled", "finished"]
+    assert job.done
+    assert runner.active_jobs == 0
+    # A reporter kept past the end (a shielded task, a stray reference) reaches nobody and breaks nothing.
+    reporters[0]("too late")
+    qtbot.wait(20)
+    assert progress == ["batch recorded"]
+
+
+def test_a_job_cancelled_before_its_first_step_ends_cancelled_without_running(
+    qtbot: Any, runner: ServiceRunner
+) -> None:
+    ran = threading.Event()
+    gate = threading.Event()
+    queued = threading.Event()
+
+    async def hold_the_loop() -> None:
+        queued.wait(10)  # blocks the loop itself: the next job's start and cancel queue up behind it
+        gate.wait(10)
+
+    async def never() -> None:
+        ran.set()
+
+    blocker = runner.submit(hold_the_loop())
+    job = runner.submit(never())
+    job.cancel()
+    queued.set()
+    gate.set()
+    with qtbot.waitSignals([job.cancelled, blocker.finished], timeout=5000):
+        pass
+    assert not ran.is_set()
+    assert job.done
+
+
+def test_failures_and_results_are_delivered_on_the_gui_thread_for_many_jobs(
+    qtbot: Any, runner: ServiceRunner
+) -> None:
+    """Many short jobs, some failing, some cancelled, with progress: every job ends exactly once."""
+    ends: dict[int, list[str]] = {}
+
+    async def work(n: int, report: Report) -> int:
+        for i in range(3):
+            report(i)
+            await asyncio.sleep(0)
+        if n % 3 == 0:
+            raise ValueError(n)
+        if n % 3 == 1:
+            await asyncio.sleep(3600)
+        return n
+
+    jobs = []
+    for n in range(60):
+        job = runner.submit(lambda report, n=n: work(n, report), name=f"job {n}", on_failure=lambda _e: None)
+        for signal, kind in ((job.succeeded, "ok"), (job.failed, "failed"), (job.cancelled, "cancelled")):
+            signal.connect(lambda *_args, n=n, kind=kind: ends.setdefault(n, []).append(kind))
+        jobs.append(job)
+    for n, job in enumerate(jobs):
+        if n % 3 == 1:
+            job.cancel()
+    qtbot.waitUntil(lambda: runner.active_jobs == 0, timeout=10000)
+    assert ends == {n: ["failed" if n % 3 == 0 else "cancelled" if n % 3 == 1 else "ok"] for n in range(60)}

@@ -8,6 +8,7 @@ QtAsyncio cannot open connections; a loop in its own thread stalls the GUI < 100
 from __future__ import annotations
 
 import inspect
+import itertools
 import logging
 import threading
 from collections.abc import Callable, Coroutine, Iterator
@@ -35,13 +36,17 @@ Work = Coroutine[Any, Any, Any] | Callable[[Report], Coroutine[Any, Any, Any]]
 
 
 class Job(QObject):
-    """One coroutine submitted to the runner.
+    """One coroutine submitted to the runner; lives on the GUI thread.
+
+    The service thread never touches a job: it posts what happens through the runner's outbox, by the job's
+    number, and the runner hands it to the job here. A job is done only when its coroutine has really ended
+    (a cancelled coroutine may take a while to stop: it still reports progress meanwhile).
 
     Signals:
         succeeded(object): the coroutine's result.
         failed(object): the exception it raised.
         progress(object): whatever it reported.
-        cancelled(): it was cancelled before finishing.
+        cancelled(): it was cancelled and has stopped.
         finished(): after any of succeeded / failed / cancelled.
     """
 
@@ -50,48 +55,34 @@ class Job(QObject):
     progress = Signal(object)
     cancelled = Signal()
     finished = Signal()
-    _deliver = Signal(str, object)
 
-    def __init__(self, name: str, parent: QObject | None = None) -> None:
-        super().__init__(parent)
+    def __init__(self, name: str, runner: ServiceRunner, task: _Task) -> None:
+        super().__init__(runner)
         self.name = name
-        self._future: concurrent.futures.Future[Any] | None = None
+        self._runner = runner
+        self._task = task
         self._done = False
         self.handles_failure = False
-        from PySide6.QtCore import Qt  # jobs come after the first paint; the runner's module comes before
-
-        self._deliver.connect(self._on_deliver, Qt.ConnectionType.QueuedConnection)
 
     @property
     def done(self) -> bool:
+        """The coroutine has ended and the GUI thread has heard how."""
         return self._done
+
+    @property
+    def outcome(self) -> concurrent.futures.Future[None]:
+        """Resolved (on the service thread) as soon as the coroutine has ended, before the GUI hears of it:
+        for tests that must wait without running the GUI's event loop."""
+        return self._task.ended
 
     def cancel(self) -> None:
         """Ask the coroutine to stop; ``cancelled`` follows once it has."""
-        if self._future is not None and not self._done:
-            self._future.cancel()
+        if not self._done:
+            self._runner._cancel(self._task)
 
-    def _report(self, value: object) -> None:
-        self._deliver.emit("progress", value)
-
-    def _on_future_done(self, future: concurrent.futures.Future[Any]) -> None:
-        # Runs on the service thread (or wherever the future completes); hand over to the GUI thread.
-        if future.cancelled():
-            self._deliver.emit("cancelled", None)
-            return
-        exc = future.exception()
-        if exc is not None:
-            self._deliver.emit("failed", exc)
-        else:
-            self._deliver.emit("succeeded", future.result())
-
-    @Slot(str, object)
-    def _on_deliver(self, kind: str, value: object) -> None:
+    def _deliver(self, kind: str, value: object) -> None:
         if kind == "progress":
-            if not self._done:
-                self.progress.emit(value)
-            return
-        if self._done:
+            self.progress.emit(value)
             return
         self._done = True
         if kind == "succeeded":
@@ -101,6 +92,77 @@ class Job(QObject):
         else:
             self.cancelled.emit()
         self.finished.emit()
+
+
+class _Outbox:
+    """The only way from the service thread to the GUI thread: a queued signal on the runner, by job number.
+
+    Thread-safe. Once closed (the runner is shutting down) it drops what is posted, so nothing is ever emitted
+    on a runner that is gone. It holds no Qt object itself after closing.
+    """
+
+    def __init__(self, emit: Callable[[int, str, object], None]) -> None:
+        self._lock = threading.Lock()
+        self._emit: Callable[[int, str, object], None] | None = emit
+
+    def post(self, number: int, kind: str, value: object) -> None:
+        with self._lock:
+            if self._emit is not None:
+                self._emit(number, kind, value)
+
+    def close(self) -> None:
+        with self._lock:
+            self._emit = None
+
+
+class _Task:
+    """The service thread's side of a job: plain Python, no Qt. Touched only on the service loop, except
+    ``ended``, a thread-safe future."""
+
+    def __init__(self, number: int, outbox: _Outbox) -> None:
+        self.number = number
+        self.outbox = outbox
+        self.task: asyncio.Task[None] | None = None
+        self.cancel_requested = False
+        self.ended: concurrent.futures.Future[None] = concurrent.futures.Future()
+
+    def report(self, value: object) -> None:
+        """Thread-safe: progress for the GUI thread."""
+        self.outbox.post(self.number, "progress", value)
+
+    def start(self, loop: asyncio.AbstractEventLoop, coro: Coroutine[Any, Any, Any]) -> None:
+        """On the loop."""
+        self.task = loop.create_task(self._drive(coro))
+        self.task.add_done_callback(lambda _task: self._ended_early(coro))
+
+    def _ended_early(self, coro: Coroutine[Any, Any, Any]) -> None:
+        """A task cancelled before its first step never runs ``_drive``'s body: it ends here instead (for
+        any other task, ``_drive`` has already said how it ended, and this does nothing)."""
+        coro.close()
+        self._end("cancelled", None)
+
+    def cancel(self) -> None:
+        """On the loop (always after ``start``: both come through the loop's FIFO of callbacks)."""
+        self.cancel_requested = True
+        if self.task is not None:
+            self.task.cancel()
+
+    async def _drive(self, coro: Coroutine[Any, Any, Any]) -> None:
+        try:
+            result = await coro
+        except asyncio.CancelledError:
+            self._end("cancelled", None)
+        except BaseException as exc:  # the GUI decides what a failure means
+            self._end("failed", exc)
+        else:
+            self._end("succeeded", result)
+
+    def _end(self, kind: str, value: object) -> None:
+        """The coroutine has ended: say so once."""
+        if self.ended.done():
+            return
+        self.ended.set_result(None)
+        self.outbox.post(self.number, kind, value)
 
 
 class JobGroup:
@@ -141,13 +203,19 @@ class ServiceRunner(QObject):
     """
 
     unhandled = Signal(object, str)
+    _posted = Signal(int, str, object)
+    """From the service thread (queued): job number, what happened, its value."""
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
-        self._jobs: set[Job] = set()
+        self._jobs: dict[int, Job] = {}
+        self._work: dict[int, object] = {}
+        self._numbers = itertools.count(1)
+        self._outbox: _Outbox | None = None
         self._started = threading.Event()
+        self._posted.connect(self._on_posted)  # queued: emitted only on the service thread
 
     @property
     def loop(self) -> asyncio.AbstractEventLoop:
@@ -163,6 +231,7 @@ class ServiceRunner(QObject):
         if self.running:
             return
         self._started.clear()
+        self._outbox = _Outbox(self._posted.emit)
         self._thread = threading.Thread(target=self._run, name="c2t-service", daemon=True)
         self._thread.start()
         self._started.wait()
@@ -177,10 +246,12 @@ class ServiceRunner(QObject):
             loop.run_forever()
         finally:
             try:
-                pending = [t for t in asyncio.all_tasks(loop) if not t.done()]
-                for task in pending:
-                    task.cancel()
-                if pending:
+                # Jobs submitted while stopping start (and at once end as cancelled) here, so every job
+                # reports an end.
+                loop.run_until_complete(asyncio.sleep(0))
+                while pending := [t for t in asyncio.all_tasks(loop) if not t.done()]:
+                    for task in pending:
+                        task.cancel()
                     loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
                 loop.run_until_complete(loop.shutdown_asyncgens())
                 loop.run_until_complete(loop.shutdown_default_executor())
@@ -207,7 +278,9 @@ class ServiceRunner(QObject):
         ``unhandled``, which the app shows to the user once.
         """
         loop = self.loop
-        job = Job(name or getattr(work, "__qualname__", "job"), self)
+        assert self._outbox is not None
+        task = _Task(next(self._numbers), self._outbox)
+        job = Job(name or getattr(work, "__qualname__", "job"), self, task)
         if on_success is not None:
             job.succeeded.connect(on_success)
         if on_failure is not None:
@@ -215,40 +288,54 @@ class ServiceRunner(QObject):
             job.handles_failure = True
         if on_progress is not None:
             job.progress.connect(on_progress)
-        job.failed.connect(lambda exc: self._maybe_unhandled(job, exc))
-        job.finished.connect(lambda: self._forget(job))
-        coro = work if inspect.iscoroutine(work) else work(job._report)  # type: ignore[operator]
+        coro = work if inspect.iscoroutine(work) else work(task.report)  # type: ignore[operator]
         assert inspect.iscoroutine(coro)
-        self._jobs.add(job)
-        future = asyncio.run_coroutine_threadsafe(coro, loop)
-        job._future = future
-        future.add_done_callback(job._on_future_done)
+        self._jobs[task.number] = job
+        # What the work's closure holds (a page, say) is let go here, on the GUI thread, when the job ends.
+        self._work[task.number] = work
+        loop.call_soon_threadsafe(task.start, loop, coro)
         return job
+
+    def _cancel(self, task: _Task) -> None:
+        loop = self._loop
+        if loop is not None and not loop.is_closed():
+            loop.call_soon_threadsafe(task.cancel)
+
+    @Slot(int, str, object)
+    def _on_posted(self, number: int, kind: str, value: object) -> None:
+        job = self._jobs.get(number)
+        if job is None:  # a job that has ended reports nothing more
+            return
+        if kind != "progress":
+            del self._jobs[number]
+            self._work.pop(number, None)
+            if kind == "failed" and not job.handles_failure:
+                self.unhandled.emit(value, job.name)
+        job._deliver(kind, value)
+        if kind != "progress":
+            job.deleteLater()
 
     def call(self, coro: Coroutine[Any, Any, T], timeout: float | None = None) -> T:
         """Run a coroutine and wait for it: for tests and shutdown only, never from a page."""
         return asyncio.run_coroutine_threadsafe(coro, self.loop).result(timeout)
 
-    def _maybe_unhandled(self, job: Job, exc: object) -> None:
-        if not job.handles_failure:
-            self.unhandled.emit(exc, job.name)
-
-    def _forget(self, job: Job) -> None:
-        self._jobs.discard(job)
-        job.deleteLater()
-
     @property
     def active_jobs(self) -> int:
+        """Jobs whose end the GUI thread has not heard yet."""
         return len(self._jobs)
 
     def shutdown(
         self, timeout: float = 5.0, cleanup: Callable[[], Coroutine[Any, Any, None]] | None = None
     ) -> None:
-        """Cancel what is running, run ``cleanup`` on the loop, and stop the thread."""
+        """Cancel what is running, run ``cleanup`` on the loop, and stop the thread.
+
+        Jobs that end meanwhile still report their end (queued, for the GUI's next events); after the thread
+        has stopped, nothing more is posted.
+        """
         if not self.running or self._loop is None:
             return
         loop = self._loop
-        for job in list(self._jobs):
+        for job in list(self._jobs.values()):
             job.cancel()
         if cleanup is not None:
             try:
@@ -260,5 +347,7 @@ class ServiceRunner(QObject):
             self._thread.join(timeout)
             if self._thread.is_alive():
                 log.warning("The service thread did not stop within %.1f s", timeout)
+        if self._outbox is not None:
+            self._outbox.close()
         self._thread = None
         self._loop = None
