@@ -68,7 +68,8 @@ def make_config(args: argparse.Namespace, env: dict[str, str] | None = None) -> 
 def main(argv: Sequence[str] | None = None) -> int:
     # Until the window has painted, nearly everything made is a module, a class or a Qt wrapper that lives
     # as long as the app: collecting garbage then only walks them (about 5 ms of the start).
-    # WizardApplication.start_services freezes what exists and turns collection back on at the first paint.
+    # WizardApplication.start_services freezes what exists at the first paint and from then on collects on the
+    # GUI thread only (ui/collector.py): automatic collection stays off while the app runs.
     gc.disable()
     try:
         args = parse_args(argv)
@@ -81,7 +82,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         # Qt and the app's UI are imported only now, so --help and --version stay instant.
         from c2t_wizard.ui.application import WizardApplication
 
-        wizard_app = WizardApplication(config, sys.argv[:1], demo=bool(args.demo))
+        wizard_app = WizardApplication(config, sys.argv[:1], demo=bool(args.demo), freeze_start=True)
         return wizard_app.run()
     finally:
         gc.enable()

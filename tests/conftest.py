@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import subprocess
@@ -26,6 +27,22 @@ for _var in ("C2T_SETTINGS_DIR", "C2T_DATA_DIR", "C2T_LOG_DIR", "C2T_CACHE_DIR")
     os.environ.pop(_var, None)
 
 ROOT = Path(__file__).resolve().parent.parent
+
+# Garbage is collected on the main thread only, as in the app (c2t_wizard/ui/collector.py): a collection on
+# another thread can free a Qt object there, and shiboken then deletes it in the middle of a paint (a crash).
+# Automatic collection is off; each test's teardown collects what is due, and a callback records every
+# collection that starts anywhere else, which fails the test it happens in.
+gc.disable()
+_FOREIGN_COLLECTIONS: list[str] = []
+
+
+def _record_foreign_collection(phase: str, info: dict[str, int]) -> None:
+    thread = threading.current_thread()
+    if phase == "start" and thread is not threading.main_thread():
+        _FOREIGN_COLLECTIONS.append(f"generation {info['generation']} on thread {thread.name}")
+
+
+gc.callbacks.append(_record_foreign_collection)
 
 
 class Sandbox:
@@ -100,6 +117,28 @@ def clean_faults(sandbox: Sandbox) -> Iterator[Sandbox]:
 
 
 # --- leak detectors ---
+
+
+@pytest.fixture(autouse=True)
+def _collect_garbage_on_the_main_thread() -> Iterator[None]:
+    """Deferred deletes and due collections run here, on the main thread, between tests; a collection on any
+    other thread, or automatic collection left on, fails the test."""
+    from c2t_wizard.ui.collector import collect_due
+
+    _FOREIGN_COLLECTIONS.clear()
+    yield
+    if "PySide6.QtCore" in sys.modules:
+        from PySide6.QtCore import QCoreApplication, QEvent
+
+        if QCoreApplication.instance() is not None:
+            QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    left_on = gc.isenabled()
+    gc.disable()
+    collect_due()
+    foreign = list(_FOREIGN_COLLECTIONS)
+    assert not left_on, "the test left automatic garbage collection on"
+    assert not foreign, f"garbage collected off the main thread: {foreign}"
+
 
 _KNOWN_THREADS = {"MainThread"}
 

@@ -167,26 +167,32 @@ def test_what_the_first_paint_waits_for(tmp_path: Path, args: list[str]) -> None
     assert not seen["gc"], "garbage collection waits for the first paint"
 
 
-def test_garbage_collection_comes_back_at_the_first_paint(qtbot: Any, tmp_path: Path) -> None:
+def test_garbage_is_collected_on_the_gui_thread_from_the_first_paint(qtbot: Any, tmp_path: Path) -> None:
     import gc
 
     from c2t_wizard.app import main
     from c2t_wizard.config import Config
     from c2t_wizard.ui.application import WizardApplication
 
+    was_enabled = gc.isenabled()
     with pytest.raises(SystemExit):
         main(["--version"])
     assert gc.isenabled(), "main() never leaves collection off"
 
     gc.disable()  # as main() does before building the app
-    app = WizardApplication(Config.from_env({"C2T_HOME": str(tmp_path)}), show_error_dialogs=False)
+    app = WizardApplication(
+        Config.from_env({"C2T_HOME": str(tmp_path)}), show_error_dialogs=False, freeze_start=True
+    )
     try:
-        assert not gc.isenabled()
+        assert not app.collector.active
         app.show()
         qtbot.waitUntil(lambda: app.runner.running, timeout=5000)
-        assert gc.isenabled()
+        assert not gc.isenabled(), "automatic collection (on any thread) stays off"
+        assert app.collector.active, "the GUI thread collects instead"
         assert gc.get_freeze_count() > 0, "what the start made is frozen, not walked by every collection"
     finally:
-        gc.enable()
         gc.unfreeze()
         app.shutdown()
+        assert not app.collector.active
+        if not was_enabled:
+            gc.disable()

@@ -27,6 +27,7 @@ from c2t_wizard.domain.onboarding import Onboarding, StartChoice
 from c2t_wizard.logging_setup import start_rotating
 from c2t_wizard.services.backend import Backend
 from c2t_wizard.services.sandbox_process import SandboxProcess
+from c2t_wizard.ui.collector import GuiThreadCollector
 from c2t_wizard.ui.errors import ErrorReporter
 from c2t_wizard.ui.runner import ServiceRunner
 from c2t_wizard.ui.wizard import OnboardingWizard
@@ -91,8 +92,12 @@ class WizardApplication:
         auth_options: dict[str, Any] | None = None,
         demo: bool = False,
         launch_detached: Callable[[str, list[str]], bool] | None = None,
+        freeze_start: bool = False,
     ) -> None:
+        """``freeze_start``: move what exists at the first paint (and after msgraph's warm-up) out of the
+        collector's way for good, as ``app.main`` does; tests, which build many apps in one process, don't."""
         self.config = config
+        self._freeze = freeze_start
         existing = QApplication.instance()
         self.qapp: QApplication = existing if isinstance(existing, QApplication) else QApplication(list(argv))
         self.qapp.setApplicationName("c2t-wizard")
@@ -108,6 +113,8 @@ class WizardApplication:
         # (start_services): nothing slow happens before the partner sees the wizard.
         self.runner = ServiceRunner()
         self.runner.unhandled.connect(lambda exc, name: self.errors.report(exc, where=name))
+        # Garbage is collected on the GUI thread only, from the first paint on: see collector.py.
+        self.collector = GuiThreadCollector(self.qapp)
         self.sandbox: SandboxProcess | None = None
         if config.sandbox:
             self.backend = Backend()
@@ -233,9 +240,9 @@ class WizardApplication:
         if self.runner.running or self._closed:
             return
         log.info("Wizard shown; starting services")
-        if not gc.isenabled():  # app.main() held collection off until now: see there
+        if self._freeze:  # app.main() held collection off until now: see there
             gc.freeze()
-            gc.enable()
+        self.collector.start()
         start_rotating()
         self.runner.start()
         self.services = services = self._build_services()
@@ -267,7 +274,8 @@ class WizardApplication:
     def _warmed_up(self, _fields: object) -> None:
         # msgraph's tens of thousands of long-lived model objects would make every full garbage collection
         # stall the window (measured up to 170 ms); move them out of the collector's way.
-        gc.freeze()
+        if self._freeze:
+            gc.freeze()
 
     def _warm_up_failed(self, error: BaseException) -> None:
         log.warning("Warming up Graph models failed: %s", error)
@@ -282,6 +290,7 @@ class WizardApplication:
         if self.sandbox is not None:
             self.sandbox.stop()
         self.runner.shutdown(cleanup=self._close_services)
+        self.collector.stop()
         self.errors.uninstall()
         for translator in self.translators:
             self.qapp.removeTranslator(translator)
