@@ -4,8 +4,10 @@
 ``GET/POST /_sandbox/quota`` (``{"writeQuota": "20/1s"}``,
 setting it also empties the counters), ``POST /_sandbox/reset_quota``, ``GET /_sandbox/tenants`` (with
 ``?detail=1`` every user also has createdDateTime, forceChangePasswordNextSignIn, …),
-``GET /_sandbox/users?tenant=contoso.onmicrosoft.com``, ``POST /_sandbox/revoke`` (``{"upn": ...}``) and
-``GET /_sandbox/outbox`` (in ``mail.py``).
+``GET /_sandbox/users?tenant=contoso.onmicrosoft.com``, ``POST /_sandbox/revoke`` (``{"upn": ...}``),
+``GET /_sandbox/create_attempts?tenant=...`` (every ``POST /users`` per UPN: created once, conflicts after),
+``GET /_sandbox/license_calls?tenant=...`` (every ``assignLicense``) and ``GET /_sandbox/outbox`` (in
+``mail.py``).
 """
 
 from __future__ import annotations
@@ -74,6 +76,7 @@ def _user_entry(store: Store, user: User, *, detailed: bool) -> dict[str, Any]:
         "otherMails": user.props.get("otherMails", []),
         "mailNickname": user.props.get("mailNickname"),
         "usageLocation": user.props.get("usageLocation"),
+        "assignedLicenses": user.props.get("assignedLicenses", []),
     }
 
 
@@ -106,6 +109,37 @@ async def users(request: web.Request) -> web.Response:
         return json_response({"error": f"no such tenant: {name!r}"}, status=404)
     entry = _tenant_entry(store, tenant, detailed=True)
     return json_response({"tenant": entry["name"], "count": entry["userCount"], "users": entry["users"]})
+
+
+def _tenant_of(request: web.Request) -> Tenant | None:
+    """``?tenant=``: a domain, a prefix or the tenant id."""
+    store = ctx(request).store
+    name = request.query.get("tenant", "").strip().lower()
+    return store.tenant_by_domain(name) or store.tenant_by_prefix(name) or store.tenant_by_id(name)
+
+
+async def create_attempts(request: web.Request) -> web.Response:
+    """Every ``POST /users`` that reached the handler, per lower-case UPN, oldest first: when (UTC, with
+    microseconds), the status, the outcome (``created``, ``conflict``, ``invalid``, ``forbidden``) and the id
+    of the user created. Attempts refused before (throttled, dropped before the write) are not in it."""
+    tenant = _tenant_of(request)
+    if tenant is None:
+        return json_response({"error": "no such tenant"}, status=404)
+    by_upn: dict[str, list[dict[str, Any]]] = {}
+    for attempt in ctx(request).store.create_attempts(tenant.id):
+        by_upn.setdefault(str(attempt.pop("upn")).lower(), []).append(attempt)
+    return json_response({"tenant": tenant.initial_domain, "attempts": by_upn})
+
+
+async def license_calls(request: web.Request) -> web.Response:
+    """Every ``assignLicense`` call of a tenant, oldest first: the user as addressed, its id, when, the
+    status and the body sent."""
+    tenant = _tenant_of(request)
+    if tenant is None:
+        return json_response({"error": "no such tenant"}, status=404)
+    return json_response(
+        {"tenant": tenant.initial_domain, "calls": ctx(request).store.license_calls(tenant.id)}
+    )
 
 
 async def get_quota(request: web.Request) -> web.Response:
@@ -167,3 +201,5 @@ def add_routes(app: web.Application) -> None:
     app.router.add_post("/_sandbox/quota", set_quota)
     app.router.add_post("/_sandbox/reset_quota", reset_quota)
     app.router.add_post("/_sandbox/revoke", revoke)
+    app.router.add_get("/_sandbox/create_attempts", create_attempts)
+    app.router.add_get("/_sandbox/license_calls", license_calls)

@@ -270,6 +270,7 @@ DEFAULT_USER_PROPERTIES = (
 # Further properties the sandbox stores and returns on $select.
 EXTRA_USER_PROPERTIES = (
     "accountEnabled",
+    "assignedLicenses",
     "city",
     "companyName",
     "country",
@@ -306,6 +307,7 @@ def user_json(user: User, select: str | None = None) -> dict[str, Any]:
         "mailNickname": props.get("mailNickname", user.upn.split("@")[0]),
         "otherMails": props.get("otherMails", []),
         "userType": "Member",
+        "assignedLicenses": props.get("assignedLicenses", []),
     }
     for name in EXTRA_USER_PROPERTIES:
         full.setdefault(name, props.get(name))
@@ -421,7 +423,7 @@ def find_user(context: Context, principal: Principal, key: str) -> User | None:
 
 
 def add_routes(app: web.Application) -> None:
-    from . import batch, mail, users  # noqa: F401  (they register their operations in ROUTES)
+    from . import batch, licenses, mail, users  # noqa: F401  (they register their operations in ROUTES)
 
     app.router.add_post(batch.BATCH_PATH, batch.batch_endpoint)
     app.router.add_route("*", "/v1.0/{tail:.*}", graph_endpoint)

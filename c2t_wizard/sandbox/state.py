@@ -1,4 +1,5 @@
-"""The sandbox's state: tenants, domains, users, directory roles, grants and sign-up sessions, in SQLite.
+"""The sandbox's state: tenants, domains, users, directory roles, subscriptions (licences), grants and sign-up
+sessions, in SQLite; and what clients sent that tests check (every ``POST /users`` and ``assignLicense``).
 
 The database lives in the state directory, so a sandbox restarted with the same directory sees the same
 tenants, users and refresh tokens. Passwords are stored as salted scrypt hashes only.
@@ -15,6 +16,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +43,12 @@ WELL_KNOWN_TENANTS: tuple[tuple[str, str], ...] = (
     ("proseware", "Proseware, Inc."),
     ("alpineskihouse", "Alpine Ski House"),
 )
+
+
+def iso_now_precise() -> str:
+    """UTC with microseconds, for the records tests read (Graph's own timestamps have whole seconds)."""
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
 
 # Cheap scrypt parameters: this is a sandbox that may create hundreds of users quickly.
 _SCRYPT_N, _SCRYPT_R, _SCRYPT_P = 2**8, 8, 1
@@ -115,7 +123,63 @@ CREATE TABLE IF NOT EXISTS signup_sessions (
     data TEXT NOT NULL,
     created REAL NOT NULL
 );
+CREATE TABLE IF NOT EXISTS subscribed_skus (
+    tenant_id TEXT NOT NULL REFERENCES tenants(id),
+    sku_id TEXT NOT NULL,
+    units INTEGER NOT NULL,
+    PRIMARY KEY (tenant_id, sku_id)
+);
+CREATE TABLE IF NOT EXISTS create_attempts (
+    tenant_id TEXT NOT NULL,
+    upn TEXT NOT NULL COLLATE NOCASE,
+    at TEXT NOT NULL,
+    status INTEGER NOT NULL,
+    outcome TEXT NOT NULL,
+    user_id TEXT
+);
+CREATE INDEX IF NOT EXISTS create_attempts_tenant ON create_attempts(tenant_id, upn);
+CREATE TABLE IF NOT EXISTS license_calls (
+    tenant_id TEXT NOT NULL,
+    user_key TEXT NOT NULL,
+    user_id TEXT,
+    at TEXT NOT NULL,
+    status INTEGER NOT NULL,
+    body TEXT NOT NULL
+);
 """
+
+
+@dataclass(frozen=True)
+class Sku:
+    """A product the tenant has a subscription to (``subscribedSku``): its id, part number and plans."""
+
+    sku_id: str
+    part_number: str
+    display_name: str
+    service_plans: tuple[tuple[str, str], ...]
+    """(servicePlanId, servicePlanName) of each plan in the product."""
+
+
+# Product and service-plan ids from Microsoft's "Product names and service plan identifiers for licensing".
+BUSINESS_BASIC = Sku(
+    "3b555118-da6a-4418-894f-7df1e2096870",
+    "O365_BUSINESS_ESSENTIALS",
+    "Microsoft 365 Business Basic",
+    (
+        ("9aaf7827-d63c-4b61-89c3-182f06f82e5c", "EXCHANGE_S_STANDARD"),
+        ("57ff2da0-773e-42df-b2af-ffb7a2317929", "TEAMS1"),
+    ),
+)
+TEAMS_PHONE = Sku(
+    "e43b5b99-8dfb-405f-9987-dc307f34bcbd",
+    "MCOEV",
+    "Microsoft Teams Phone Standard",
+    (("4828c8ec-dc2e-4779-b502-87ac9ce28ab7", "MCOEV"),),
+)
+SKUS: dict[str, Sku] = {sku.sku_id: sku for sku in (BUSINESS_BASIC, TEAMS_PHONE)}
+# Every new tenant starts with a Business Basic subscription; the demo tenant also has Teams Phone.
+DEFAULT_UNITS: dict[str, int] = {BUSINESS_BASIC.sku_id: 25}
+DEMO_UNITS: dict[str, int] = {BUSINESS_BASIC.sku_id: 25, TEAMS_PHONE.sku_id: 10}
 
 
 class ConflictError(Exception):
@@ -290,6 +354,11 @@ class Store:
                     surname="Bowen",
                     has_mailbox=True,
                 )
+                self.set_subscribed_units(tenant.id, DEMO_UNITS)
+                # The demo's people have mailboxes, so a Business Basic licence each (and a usage location).
+                for user in self.users_in(tenant.id):
+                    licence = {"disabledPlans": [], "skuId": BUSINESS_BASIC.sku_id}
+                    self.update_user(user.id, props={"usageLocation": "US", "assignedLicenses": [licence]})
             else:
                 self.create_tenant(prefix, display_name, country="US")
         self.set_meta("seeded", "1")
@@ -377,6 +446,11 @@ class Store:
                         has_mailbox=has_mailbox,
                     )
                     self._assign_role(tenant_id, admin.id, GLOBAL_ADMIN_TEMPLATE)
+                for sku_id, units in DEFAULT_UNITS.items():
+                    db.execute(
+                        "INSERT INTO subscribed_skus (tenant_id, sku_id, units) VALUES (?, ?, ?)",
+                        (tenant_id, sku_id, units),
+                    )
         except sqlite3.IntegrityError as exc:
             raise ConflictError(domain) from exc
         tenant = self.tenant_by_id(tenant_id)
@@ -540,6 +614,86 @@ class Store:
         self._db.execute(
             "UPDATE users SET password_hash = ? WHERE id = ?", (hash_password(password), user_id)
         )
+
+    # --- licences -------------------------------------------------------------------------------------
+
+    def set_subscribed_units(self, tenant_id: str, units: dict[str, int]) -> None:
+        """The tenant's subscriptions: units bought per skuId (replaces what was there)."""
+        with self.transaction() as db:
+            db.execute("DELETE FROM subscribed_skus WHERE tenant_id = ?", (tenant_id,))
+            db.executemany(
+                "INSERT INTO subscribed_skus (tenant_id, sku_id, units) VALUES (?, ?, ?)",
+                [(tenant_id, sku_id, count) for sku_id, count in units.items()],
+            )
+
+    def subscribed_units(self, tenant_id: str) -> dict[str, int]:
+        """Units bought per skuId."""
+        rows = self._db.execute(
+            "SELECT sku_id, units FROM subscribed_skus WHERE tenant_id = ? ORDER BY sku_id", (tenant_id,)
+        ).fetchall()
+        return {str(row["sku_id"]): int(row["units"]) for row in rows}
+
+    def consumed_units(self, tenant_id: str) -> dict[str, int]:
+        """Licences assigned per skuId (one unit per user holding it)."""
+        consumed: dict[str, int] = {}
+        for user in self.users_in(tenant_id):
+            for licence in user.props.get("assignedLicenses", []):
+                consumed[licence["skuId"]] = consumed.get(licence["skuId"], 0) + 1
+        return consumed
+
+    # --- what clients sent (read by tests through the control API) -------------------------------------
+
+    def record_create_attempt(
+        self, tenant_id: str, upn: str, status: int, outcome: str, user_id: str | None = None
+    ) -> None:
+        """A ``POST /users`` that reached the handler: its answer (``created``, ``conflict``, ``invalid``,
+        ``forbidden``) and the object it created."""
+        self._db.execute(
+            "INSERT INTO create_attempts (tenant_id, upn, at, status, outcome, user_id) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            (tenant_id, upn, iso_now_precise(), status, outcome, user_id),
+        )
+
+    def create_attempts(self, tenant_id: str) -> list[dict[str, Any]]:
+        """Every recorded ``POST /users`` of a tenant, oldest first."""
+        rows = self._db.execute(
+            "SELECT * FROM create_attempts WHERE tenant_id = ? ORDER BY rowid", (tenant_id,)
+        ).fetchall()
+        return [
+            {
+                "upn": row["upn"],
+                "at": row["at"],
+                "status": row["status"],
+                "outcome": row["outcome"],
+                "id": row["user_id"],
+            }
+            for row in rows
+        ]
+
+    def record_license_call(
+        self, tenant_id: str, user_key: str, user_id: str | None, status: int, body: Any
+    ) -> None:
+        """An ``assignLicense`` call, whatever its answer."""
+        self._db.execute(
+            "INSERT INTO license_calls (tenant_id, user_key, user_id, at, status, body) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            (tenant_id, user_key, user_id, iso_now_precise(), status, json.dumps(body)),
+        )
+
+    def license_calls(self, tenant_id: str) -> list[dict[str, Any]]:
+        rows = self._db.execute(
+            "SELECT * FROM license_calls WHERE tenant_id = ? ORDER BY rowid", (tenant_id,)
+        ).fetchall()
+        return [
+            {
+                "user": row["user_key"],
+                "id": row["user_id"],
+                "at": row["at"],
+                "status": row["status"],
+                "body": json.loads(row["body"]),
+            }
+            for row in rows
+        ]
 
     # --- directory roles ------------------------------------------------------------------------------
 

@@ -16,6 +16,8 @@ Error payloads (all ``400 Request_BadRequest`` unless noted; see §3.2 of
   Please provide a different password.";
 - UPN taken: "Another object with the same value for property userPrincipalName already exists." with
   ``details:[{"target":"userPrincipalName","code":"ObjectConflict"}]``;
+- a read-only property (``assignedLicenses``, ``assignedPlans``, …): "Property 'X' is read-only and cannot be
+  set." (licences change only through ``assignLicense``, see ``licenses.py``);
 - an unknown property: ``400 BadRequest`` "Property 'X' does not exist on type 'microsoft.graph.user'. …";
 - no ``User.ReadWrite.All``/``Directory.ReadWrite.All`` in ``scp``, or a caller without the Global
   Administrator or User Administrator role: ``403 Authorization_RequestDenied`` "Insufficient privileges to
@@ -88,6 +90,8 @@ COLUMNS = {
 }
 # Read-only properties a client may echo back; accepted and ignored.
 IGNORED = {"id", "createdDateTime", "userType", "deletedDateTime"}
+# Read-only properties a client may not send: licences change only through assignLicense.
+READ_ONLY = {"assignedLicenses", "assignedPlans", "licenseAssignmentStates", "provisionedPlans"}
 PASSWORD_POLICIES = {"DisablePasswordExpiration", "DisableStrongPassword"}
 
 
@@ -141,6 +145,8 @@ def _check_properties(body: dict[str, Any], *, creating: bool) -> dict[str, Any]
     for name, value in body.items():
         if name.startswith("@") or name in IGNORED:
             continue
+        if name in READ_ONLY:
+            raise InvalidError(f"Property '{name}' is read-only and cannot be set.")
         if (
             name not in STRING_LIMITS
             and name not in COLLECTIONS
@@ -263,19 +269,34 @@ def _conflict(call: Call) -> Reply:
 
 @route("POST", "/users", write=True)
 async def create_user(call: Call) -> Reply:
+    """Create a user; every call that gets here is recorded (UPN, answer, object created) for the tests."""
+    reply, outcome, user_id = _create_user(call)
+    try:
+        body = call.json_body()
+    except BadBodyError:
+        body = None
+    upn = body.get("userPrincipalName") if isinstance(body, dict) else None
+    call.context.store.record_create_attempt(
+        call.principal.user.tenant_id, upn if isinstance(upn, str) else "", reply.status, outcome, user_id
+    )
+    return reply
+
+
+def _create_user(call: Call) -> tuple[Reply, str, str | None]:
+    """The answer, its outcome (``created``, ``conflict``, ``invalid``, ``forbidden``) and the new id."""
     if not may_write_users(call):
-        return insufficient_privileges(call)
+        return insufficient_privileges(call), "forbidden", None
     try:
         body = _body_object(call)
     except BadBodyError:
-        return bad_body(call)
+        return bad_body(call), "invalid", None
     try:
         given = _check_properties(body, creating=True)
         _check_upn(call, given["userPrincipalName"])
         strong = "DisableStrongPassword" not in str(given.get("passwordPolicies") or "")
         password, flags = _password(given, creating=True, strong=strong)
     except InvalidError as exc:
-        return _error(call, exc)
+        return _error(call, exc), "invalid", None
     assert password is not None
     columns, props = _split(given)
     props = {key: value for key, value in props.items() if value is not None}
@@ -293,7 +314,7 @@ async def create_user(call: Call) -> Reply:
             props=props,
         )
     except ConflictError:
-        return _conflict(call)
+        return _conflict(call), "conflict", None
     if columns.get("mail"):
         user = store.update_user(user.id, {"mail": columns["mail"]})
     call.context.created_at[user.id] = time.monotonic()
@@ -302,7 +323,8 @@ async def create_user(call: Call) -> Reply:
         f"{call.context.login}/v2/{user.tenant_id}/directoryObjects/{user.id}"
         "/Microsoft.DirectoryServices.User"
     )
-    return json_reply(call, user_entity(call, user), status=201, headers={"Location": location})
+    reply = json_reply(call, user_entity(call, user), status=201, headers={"Location": location})
+    return reply, "created", user.id
 
 
 def _replicated(call: Call, user: User) -> bool:
