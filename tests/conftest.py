@@ -59,11 +59,29 @@ class Sandbox:
     def base(self) -> str:
         return str(self.info["base"])
 
-    def set_faults(self, spec: str) -> None:
+    FAULTS_SEED = 20261204
+    """The seed of the sandbox's dice in tests (``$C2T_FAULTS_SEED`` overrides it, a spec's own wins)."""
+
+    @classmethod
+    def seeded(cls, spec: str) -> str:
+        """``spec`` with a seed: its own, else ``$C2T_FAULTS_SEED``, else ``FAULTS_SEED``."""
+        if "seed=" in spec.lower().replace(" ", ""):
+            return spec
+        seed = os.environ.get("C2T_FAULTS_SEED") or str(cls.FAULTS_SEED)
+        return f"{spec},seed={seed}" if spec.strip() else f"seed={seed}"
+
+    def set_faults(self, spec: str) -> str:
+        """Set the sandbox's faults with a fixed seed and print the spec in force (pytest shows it when the
+        test fails: setting it again replays the dice). Returns that spec, for assertion messages."""
         import httpx
 
-        response = httpx.post(f"{self.base}/_sandbox/faults", json={"spec": spec}, timeout=5, trust_env=False)
+        response = httpx.post(
+            f"{self.base}/_sandbox/faults", json={"spec": self.seeded(spec)}, timeout=5, trust_env=False
+        )
         response.raise_for_status()
+        spec_in_force = str(response.json()["spec"])
+        print(f"sandbox faults: {spec_in_force}")
+        return spec_in_force
 
     def stop(self) -> None:
         if self.proc.poll() is None:

@@ -398,15 +398,18 @@ def test_sign_up_race_for_the_same_name_is_rejected_at_submit(sandbox: Sandbox) 
 
 
 def test_faults_spec_round_trip(clean_faults: Sandbox, web: httpx.Client) -> None:
-    clean_faults.set_faults("latency=150ms, 429=0.1,503=0.25,drop=0.05")
-    assert web.get("/_sandbox/faults").json() == {"spec": "latency=150ms,429=0.1,503=0.25,drop=0.05"}
+    clean_faults.set_faults("latency=150ms, 429=0.1,503=0.25,drop=0.05,seed=42")
+    assert web.get("/_sandbox/faults").json() == {
+        "spec": "latency=150ms,429=0.1,503=0.25,drop=0.05,seed=42",
+        "seed": 42,
+    }
     response = web.post("/_sandbox/faults", json={"spec": "explode=1"})
     assert response.status_code == 400
     assert "unknown fault 'explode'" in response.json()["error"]
     assert web.post("/_sandbox/faults", json={"spec": "429=2"}).status_code == 400
     assert web.post("/_sandbox/faults", json={"spec": "latency=fast"}).status_code == 400
-    clean_faults.set_faults("")
-    assert web.get("/_sandbox/faults").json() == {"spec": ""}
+    clean_faults.set_faults("seed=7")
+    assert web.get("/_sandbox/faults").json() == {"spec": "seed=7", "seed": 7}
 
 
 def test_latency_applies_to_the_https_site_only(

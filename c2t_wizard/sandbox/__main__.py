@@ -22,7 +22,11 @@ def parse_args(argv: list[str] | None = None) -> Options:
     parser.add_argument("--port", type=int, default=0, help="plain-http port (0: any free port)")
     parser.add_argument("--tls-port", type=int, default=0, help="https port (0: any free port)")
     parser.add_argument("--state", type=Path, default=None, help="state directory (default: temp)")
-    parser.add_argument("--faults", default="", help="e.g. latency=150ms,429=0.1,503=0.1,drop=0.05")
+    parser.add_argument(
+        "--faults",
+        default="",
+        help="e.g. latency=150ms,429=0.1,503=0.1,drop=0.05,seed=42 (no seed: one is chosen and logged)",
+    )
     parser.add_argument(
         "--token-lifetime",
         type=int,

@@ -1,6 +1,7 @@
 """The control API for tests and demos (plain-http site only).
 
-``GET/POST /_sandbox/faults`` (``{"spec": "..."}``),
+``GET/POST /_sandbox/faults`` (``{"spec": "..."}``; both answer the spec in force with its seed, e.g.
+``{"spec": "429=0.1,seed=42", "seed": 42}``: a spec set without a seed gets a random one, see ``faults.py``),
 ``GET/POST /_sandbox/quota`` (``{"writeQuota": "20/1s"}``,
 setting it also empties the counters), ``POST /_sandbox/reset_quota``, ``GET /_sandbox/tenants`` (with
 ``?detail=1`` every user also has createdDateTime, forceChangePasswordNextSignIn, …),
@@ -38,8 +39,12 @@ async def _json_body(request: web.Request) -> dict[str, Any]:
     return body
 
 
+def _faults_entry(faults: Faults) -> dict[str, Any]:
+    return {"spec": faults.spec, "seed": faults.seed}
+
+
 async def get_faults(request: web.Request) -> web.Response:
-    return json_response({"spec": ctx(request).faults.faults.spec})
+    return json_response(_faults_entry(ctx(request).faults.faults))
 
 
 async def set_faults(request: web.Request) -> web.Response:
@@ -51,9 +56,7 @@ async def set_faults(request: web.Request) -> web.Response:
         faults = Faults.parse(spec)
     except FaultSpecError as exc:
         return json_response({"error": str(exc)}, status=400)
-    ctx(request).faults.faults = faults
-    log.info("faults set to %r", faults.spec)
-    return json_response({"spec": faults.spec})
+    return json_response(_faults_entry(ctx(request).faults.set(faults)))
 
 
 def _user_entry(store: Store, user: User, *, detailed: bool) -> dict[str, Any]:

@@ -18,6 +18,17 @@ Where each fault applies (``$batch`` is ``POST /v1.0/$batch``; a "write" is a PO
 - ``consistency_delay``: a user created less than this long ago answers 404 on GET (Entra's replication lag).
 Every key has a kind (a duration or a probability); adding a fault means adding a key to ``KEYS`` and using
 ``Faults.get`` where it applies. Unknown keys and bad values raise ``FaultSpecError`` with a clear message.
+
+Dice and replay: ``seed=N`` (a whole number, 0 to 2**64-1) fixes every roll. A spec without a seed gets one
+chosen at random when it is set; it is logged, and ``GET /_sandbox/faults`` answers the spec in force with its
+seed, so any run can be replayed by setting that spec again. Each https request rolls its dice (faults,
+per-item 429s in a ``$batch``, the order of a ``$batch``'s answers) from its own generator, derived from the
+seed, the request's method and path, and how many requests with that method and path came before it since the
+spec was set. So a sequence of requests on one connection is reproduced exactly; requests to other paths
+interleaved with it change nothing; concurrent requests to the *same* method and path (e.g. several ``$batch``
+at once) may arrive in another order from run to run, and then swap outcomes between them (which requests get
+faulted), while the outcomes in arrival order, and so the fault rates, stay the same. Only the box's own
+generator (``random.Random(seed)``, re-seeded with every spec) serves a roll made outside an https request.
 """
 
 from __future__ import annotations
@@ -27,7 +38,8 @@ import logging
 import random
 import re
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from contextvars import ContextVar
+from dataclasses import dataclass, field, replace
 from enum import Enum
 from typing import Any, NoReturn
 
@@ -64,6 +76,10 @@ _WRITE_METHODS = {"POST", "PATCH", "PUT", "DELETE"}
 DEFAULT_RETRY_AFTER = 1.0
 
 _DURATION = re.compile(r"^(\d+(?:\.\d+)?)(ms|s)?$")
+SEED = "seed"
+"""The spec key that fixes the dice (not a fault: it has no kind)."""
+MAX_SEED = 2**64 - 1
+_SEED = re.compile(r"^\d+$")
 
 
 class FaultSpecError(ValueError):
@@ -72,13 +88,15 @@ class FaultSpecError(ValueError):
 
 @dataclass(frozen=True)
 class Faults:
-    """A parsed fault spec."""
+    """A parsed fault spec, and the seed of its dice (None: not chosen yet)."""
 
     values: dict[str, float] = field(default_factory=dict)
+    seed: int | None = None
 
     @classmethod
     def parse(cls, spec: str) -> Faults:
         values: dict[str, float] = {}
+        seed: int | None = None
         for raw in spec.split(","):
             item = raw.strip()
             if not item:
@@ -87,12 +105,18 @@ class Faults:
             key, value = key.strip().lower(), value.strip().lower()
             if not sep or not key or not value:
                 raise FaultSpecError(f"fault {item!r}: expected key=value")
+            if key == SEED:
+                seed = _parse_seed(value)
+                continue
             kind = KEYS.get(key)
             if kind is None:
                 known = ", ".join(sorted(KEYS))
-                raise FaultSpecError(f"unknown fault {key!r} (known: {known})")
+                raise FaultSpecError(f"unknown fault {key!r} (known: {known}; and {SEED}=N for the dice)")
             values[key] = _parse_value(key, kind, value)
-        return cls(values)
+        return cls(values, seed)
+
+    def with_seed(self, seed: int) -> Faults:
+        return replace(self, seed=seed)
 
     def get(self, key: str, default: float = 0.0) -> float:
         return self.values.get(key, default)
@@ -105,12 +129,20 @@ class Faults:
                 parts.append(f"{key}={round(value * 1000)}ms")
             else:
                 parts.append(f"{key}={value:g}")
+        if self.seed is not None:
+            parts.append(f"{SEED}={self.seed}")
         return ",".join(parts)
 
     @property
     def retry_after(self) -> str:
         seconds = self.get("retry_after", DEFAULT_RETRY_AFTER)
         return f"{seconds:g}"
+
+
+def _parse_seed(value: str) -> int:
+    if not _SEED.match(value) or int(value) > MAX_SEED:
+        raise FaultSpecError(f"fault {SEED}: {value!r} is not a whole number from 0 to {MAX_SEED}")
+    return int(value)
 
 
 def _parse_value(key: str, kind: Kind, value: str) -> float:
@@ -129,23 +161,53 @@ def _parse_value(key: str, kind: Kind, value: str) -> float:
     return number
 
 
-class FaultBox:
-    """The current faults, replaceable at run time through the control API."""
+_DICE: ContextVar[random.Random | None] = ContextVar("c2t_sandbox_dice", default=None)
+"""The dice of the https request being handled (set by the middleware)."""
 
-    def __init__(self, faults: Faults, rng: random.Random | None = None) -> None:
-        self.faults = faults
-        self._rng = rng or random.Random()
+
+class FaultBox:
+    """The current faults, replaceable at run time through the control API, and their dice."""
+
+    def __init__(self, faults: Faults) -> None:
+        self.set(faults)
+
+    @property
+    def faults(self) -> Faults:
+        """The faults in force; their seed is never None."""
+        return self._faults
+
+    def set(self, faults: Faults) -> Faults:
+        """Put ``faults`` in force and (re-)seed the dice; without a seed, choose one (and log it).
+        Returns the faults in force, seed included."""
+        if faults.seed is None:
+            faults = faults.with_seed(random.SystemRandom().randrange(2**32))
+            log.info("faults: no seed given, chose %d", faults.seed)
+        self._faults = faults
+        self._rng = random.Random(faults.seed)
+        self._requests: dict[str, int] = {}
+        log.info("faults in force: %r", faults.spec)
+        return faults
+
+    def dice_for(self, method: str, path: str) -> random.Random:
+        """The dice of the next request with this method and path (see the module's docstring)."""
+        key = f"{method} {path}"
+        count = self._requests.get(key, 0)
+        self._requests[key] = count + 1
+        return random.Random(f"{self._faults.seed}|{key}|{count}")
+
+    def _dice(self) -> random.Random:
+        return _DICE.get() or self._rng
 
     def roll(self) -> float:
-        return self._rng.random()
+        return self._dice().random()
 
     def hit(self, key: str) -> bool:
         """Roll for a probability fault."""
         probability = self.faults.get(key)
-        return probability > 0 and self._rng.random() < probability
+        return probability > 0 and self._dice().random() < probability
 
     def shuffle(self, items: list[Any]) -> None:
-        self._rng.shuffle(items)
+        self._dice().shuffle(items)
 
 
 def throttled(request: web.Request, retry_after: str) -> web.Response:
@@ -176,6 +238,13 @@ def faults_middleware(box: FaultBox) -> Middleware:
     async def middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
         if not request.secure:
             return await handler(request)
+        dice = _DICE.set(box.dice_for(request.method, request.path))
+        try:
+            return await faulted(request, handler)
+        finally:
+            _DICE.reset(dice)
+
+    async def faulted(request: web.Request, handler: Handler) -> web.StreamResponse:
         faults = box.faults
         latency = faults.get("latency")
         if latency > 0:
