@@ -27,6 +27,7 @@ here and returned to the caller, nothing else. No Qt here: msgraph is imported i
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
@@ -377,9 +378,11 @@ class DeliveryService:
         *,
         journal: Journal | None = None,
         report: Callable[[SendOutcome], None] | None = None,
+        stop: threading.Event | None = None,
     ) -> list[SendOutcome]:
         """Send one message per person, in order; each 202 is recorded in ``journal`` at once (for items
-        with a ``run_id``).
+        with a ``run_id``). Once ``stop`` is set (from any thread), the message on its way is finished and
+        recorded, and the rest are left out of the outcomes (not attempted: they can be sent later).
 
         A problem that would come for everyone (no mailbox, not allowed, no consent, signed out) stops the
         run: the people after it come back ``attempted=False`` with the same problem. ``report`` hears each
@@ -388,6 +391,9 @@ class DeliveryService:
         outcomes: list[SendOutcome] = []
         stopped: DeliveryError | None = None
         for item in outgoing:
+            if stop is not None and stop.is_set():
+                log.info("sendMail: stopped before %d message(s)", len(outgoing) - len(outcomes))
+                break
             if stopped is not None:
                 outcome = SendOutcome(item.key, stopped.problem, stopped.detail, attempted=False)
             else:

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from enum import IntEnum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Signal, SignalInstance
 from PySide6.QtWidgets import QWidget, QWizard
 
 from c2t_wizard.domain.onboarding import Onboarding, StartChoice
 
 if TYPE_CHECKING:
+    from PySide6.QtWidgets import QMessageBox
+
     from c2t_wizard.services.directory import DirectoryService
     from c2t_wizard.services.journal import Journal
     from c2t_wizard.ui.pages.credentials import CredentialsPage
@@ -27,6 +29,19 @@ class PageId(IntEnum):
     SIGN_IN = 30
     USERS = 40
     CREDENTIALS = 50
+
+
+class StoppablePage(Protocol):
+    """A page whose work must not be cut off mid-batch when the window closes."""
+
+    work_ended: SignalInstance
+    """Emitted when the page's work has stopped (finished, failed or stopped)."""
+
+    def work_in_progress(self) -> str | None:
+        """What is running, in a sentence for the partner; None when nothing is."""
+
+    def stop_work(self) -> None:
+        """Stop after what is on the wire has been answered and recorded."""
 
 
 def open_in_browser(url: str) -> bool:
@@ -72,6 +87,9 @@ class OnboardingWizard(QWizard):
         self.sign_in_page: SignInPage | None = None
         self.users_page: UsersPage | None = None
         self.credentials_page: CredentialsPage | None = None
+        self._close_question: QMessageBox | None = None
+        self._close_after_stop: int | None = None
+        """The result to close with once the pages have stopped (the partner chose to stop and close)."""
         self.setPage(PageId.WELCOME, WelcomePage(self.onboarding, self))
         self.setStartId(PageId.WELCOME)
         if services is not None:
@@ -159,6 +177,74 @@ class OnboardingWizard(QWizard):
             self.demo_requested.emit()
             return False
         return super().validateCurrentPage()
+
+    # --- closing while something runs ------------------------------------------------------------------
+
+    def _stoppable_pages(self) -> list[StoppablePage]:
+        return [page for page in (self.users_page, self.credentials_page) if page is not None]
+
+    def work_in_progress(self) -> list[str]:
+        """What the pages are doing that closing would cut off, in sentences."""
+        return [what for page in self._stoppable_pages() if (what := page.work_in_progress()) is not None]
+
+    def done(self, result: int) -> None:
+        """Every way out (Cancel, Escape, the window's close button, Finish) comes here: while users are
+        being created or mail sent, ask first, and close only once the running batch has ended."""
+        running = self.work_in_progress()
+        if not running:
+            self._close_after_stop = None
+            super().done(result)
+            return
+        if self._close_after_stop is not None:
+            return  # already stopping: the window closes by itself when the work has ended
+        if self._close_question is None:
+            self._ask_to_stop(running, result)
+
+    def _ask_to_stop(self, running: list[str], result: int) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
+        box = QMessageBox(self)
+        box.setObjectName("close_while_busy")
+        box.setIcon(QMessageBox.Icon.Question)
+        box.setWindowTitle(self.tr("Stop and close?"))
+        box.setText(" ".join([*running, self.tr("Stop after the current batch?")]))
+        box.setInformativeText(
+            self.tr(
+                "What was already sent is finished and recorded first, so nobody is created or mailed "
+                "twice. You can go on with the rest next time."
+            )
+        )
+        stop = box.addButton(self.tr("&Stop and close"), QMessageBox.ButtonRole.AcceptRole)
+        stop.setObjectName("stop_and_close_button")
+        keep = box.addButton(self.tr("&Keep going"), QMessageBox.ButtonRole.RejectRole)
+        keep.setObjectName("keep_going_button")
+        box.setDefaultButton(keep)
+        box.setEscapeButton(keep)
+
+        def answered() -> None:
+            self._close_question = None
+            box.deleteLater()
+            if box.clickedButton() == stop:
+                self._stop_and_close(result)
+
+        box.finished.connect(answered)
+        self._close_question = box
+        box.open()
+
+    def _stop_and_close(self, result: int) -> None:
+        self._close_after_stop = result
+        for page in self._stoppable_pages():
+            page.work_ended.connect(self._close_if_stopped)
+            if page.work_in_progress() is not None:
+                page.stop_work()
+        self._close_if_stopped()
+
+    def _close_if_stopped(self) -> None:
+        if self._close_after_stop is None or self.work_in_progress():
+            return
+        for page in self._stoppable_pages():
+            page.work_ended.disconnect(self._close_if_stopped)
+        self.done(self._close_after_stop)
 
     def set_users_services(self, directory: DirectoryService | None, journal: Journal | None) -> None:
         """The directory and the journal, once the app has opened them."""

@@ -4,7 +4,7 @@
 <context>
     <name>BusySpinner</name>
     <message>
-        <location filename="../../c2t_wizard/ui/widgets.py" line="+46"/>
+        <location filename="../../c2t_wizard/ui/widgets.py" line="+50"/>
         <source>Busy</source>
         <translation>Beschäftigt</translation>
     </message>
@@ -12,7 +12,7 @@
 <context>
     <name>CredentialsPage</name>
     <message>
-        <location filename="../../c2t_wizard/ui/pages/credentials.py" line="+188"/>
+        <location filename="../../c2t_wizard/ui/pages/credentials.py" line="+198"/>
         <source>Hand over the passwords</source>
         <translation>Kennwörter übergeben</translation>
     </message>
@@ -28,12 +28,12 @@
     </message>
     <message>
         <location line="+2"/>
-        <location line="+660"/>
+        <location line="+700"/>
         <source>Send from your mailbox (Microsoft 365)</source>
         <translation>Aus Ihrem Postfach senden (Microsoft 365)</translation>
     </message>
     <message>
-        <location line="-659"/>
+        <location line="-699"/>
         <source>Open messages in your mail app</source>
         <translation>Nachrichten in Ihrem Mailprogramm öffnen</translation>
     </message>
@@ -108,27 +108,27 @@
         <translation>Die fehlgeschlagenen Zustellungen erneut versuchen</translation>
     </message>
     <message>
-        <location line="+58"/>
+        <location line="+60"/>
         <source>Getting the list of people ready…</source>
         <translation>Die Liste der Personen wird vorbereitet …</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+16"/>
         <source>The journal isn&apos;t open yet. Go back and forward again.</source>
         <translation>Das Protokoll ist noch nicht geöffnet. Gehen Sie einen Schritt zurück und wieder vor.</translation>
     </message>
     <message>
-        <location line="-75"/>
+        <location line="-83"/>
         <source>Deliver to selec&amp;ted</source>
         <translation>An &amp;Ausgewählte zustellen</translation>
     </message>
     <message>
-        <location line="-179"/>
+        <location line="-189"/>
         <source>PDF files (*.pdf)</source>
         <translation>PDF-Dateien (*.pdf)</translation>
     </message>
     <message numerus="yes">
-        <location line="+391"/>
+        <location line="+413"/>
         <source>%n person(s) were created in an earlier session and never got their password. For security, the wizard never stores passwords, so these people get a new temporary password now.</source>
         <translation>
             <numerusform>%n Person wurde in einer früheren Sitzung angelegt und hat ihr Kennwort nie erhalten. Aus Sicherheitsgründen speichert der Assistent keine Kennwörter, daher bekommt sie jetzt ein neues vorläufiges Kennwort.</numerusform>
@@ -141,23 +141,23 @@
         <translation>Es gibt niemanden, dem ein Kennwort zugestellt werden muss.</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+11"/>
         <source>The list of people couldn&apos;t be read: {error}</source>
         <translation>Die Liste der Personen ließ sich nicht lesen: {error}</translation>
     </message>
     <message>
-        <location line="+74"/>
+        <location line="+75"/>
         <source>Asking for permission to send mail…</source>
         <translation>Berechtigung zum Senden von E-Mails wird angefragt …</translation>
     </message>
     <message>
         <location line="+16"/>
-        <location line="+371"/>
+        <location line="+396"/>
         <source>Sending…</source>
         <translation>Wird gesendet …</translation>
     </message>
     <message>
-        <location line="-314"/>
+        <location line="-336"/>
         <source>Your account has no Microsoft 365 mailbox (it has no Exchange licence), so the wizard can&apos;t send from it. Your mail app is chosen instead: deliver again from there.</source>
         <translation>Ihr Konto hat kein Microsoft 365-Postfach (keine Exchange-Lizenz), daher kann der Assistent nicht daraus senden. Stattdessen ist Ihr Mailprogramm ausgewählt: Stellen Sie von dort erneut zu.</translation>
     </message>
@@ -224,12 +224,12 @@
         <translation>Begrüßungsblätter</translation>
     </message>
     <message>
-        <location line="+28"/>
+        <location line="+33"/>
         <source>The welcome sheet couldn&apos;t be saved: {error}</source>
         <translation>Das Begrüßungsblatt ließ sich nicht speichern: {error}</translation>
     </message>
     <message numerus="yes">
-        <location line="-11"/>
+        <location line="-17"/>
         <source>Saved %n page(s) to {path}. Print them, hand each person their page, then delete the file.</source>
         <translation>
             <numerusform>%n Seite unter {path} gespeichert. Drucken Sie sie aus, übergeben Sie sie der Person und löschen Sie dann die Datei.</numerusform>
@@ -237,17 +237,17 @@
         </translation>
     </message>
     <message>
-        <location line="+34"/>
+        <location line="+45"/>
         <source>The clipboard was cleared.</source>
         <translation>Die Zwischenablage wurde geleert.</translation>
     </message>
     <message>
-        <location line="+32"/>
+        <location line="+45"/>
         <source>Something went wrong: {error}</source>
         <translation>Etwas ist schiefgelaufen: {error}</translation>
     </message>
     <message>
-        <location line="+38"/>
+        <location line="+37"/>
         <source>Send from your mailbox (your account has none)</source>
         <translation>Aus Ihrem Postfach senden (Ihr Konto hat keines)</translation>
     </message>
@@ -310,12 +310,22 @@
         <translation>Neue vorläufige Kennwörter werden festgelegt …</translation>
     </message>
     <message>
-        <location line="-196"/>
+        <location line="-217"/>
         <source>Saving the welcome sheets…</source>
         <translation>Die Begrüßungsblätter werden gespeichert…</translation>
     </message>
     <message>
-        <location line="+200"/>
+        <location line="+95"/>
+        <source>Welcome mails are being sent.</source>
+        <translation>Willkommens-Mails werden gerade gesendet.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>New temporary passwords are being set.</source>
+        <translation>Neue temporäre Kennwörter werden gerade festgelegt.</translation>
+    </message>
+    <message>
+        <location line="+124"/>
         <source>Some new passwords couldn&apos;t be set. Use Retry failed to try again.</source>
         <translation>Einige neue Kennwörter ließen sich nicht festlegen. Versuchen Sie es mit „Fehlgeschlagene erneut versuchen“ noch einmal.</translation>
     </message>
@@ -433,7 +443,7 @@
 <context>
     <name>ErrorReporter</name>
     <message>
-        <location filename="../../c2t_wizard/ui/errors.py" line="+86"/>
+        <location filename="../../c2t_wizard/ui/errors.py" line="+99"/>
         <source>Something went wrong</source>
         <translation>Etwas ist schiefgelaufen</translation>
     </message>
@@ -479,15 +489,40 @@
 <context>
     <name>OnboardingWizard</name>
     <message>
-        <location filename="../../c2t_wizard/ui/application.py" line="+99"/>
-        <location filename="../../c2t_wizard/ui/wizard.py" line="+87"/>
+        <location filename="../../c2t_wizard/ui/application.py" line="+107"/>
+        <location filename="../../c2t_wizard/ui/wizard.py" line="+79"/>
         <source>Call2Teams onboarding</source>
         <translation>Call2Teams-Einrichtung</translation>
     </message>
     <message>
-        <location line="+30"/>
+        <location line="+32"/>
         <source>SANDBOX</source>
         <translation>ÜBUNGSUMGEBUNG</translation>
+    </message>
+    <message>
+        <location filename="../../c2t_wizard/ui/wizard.py" line="+130"/>
+        <source>Stop and close?</source>
+        <translation>Anhalten und schließen?</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Stop after the current batch?</source>
+        <translation>Nach dem laufenden Schritt anhalten?</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>What was already sent is finished and recorded first, so nobody is created or mailed twice. You can go on with the rest next time.</source>
+        <translation>Was schon unterwegs ist, wird zuerst abgeschlossen und festgehalten, damit niemand doppelt angelegt oder angeschrieben wird. Mit dem Rest können Sie beim nächsten Mal weitermachen.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>&amp;Stop and close</source>
+        <translation>&amp;Anhalten und schließen</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>&amp;Keep going</source>
+        <translation>&amp;Weitermachen</translation>
     </message>
 </context>
 <context>
@@ -498,7 +533,7 @@
         <translation>Bei Microsoft anmelden</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+7"/>
         <source>&amp;Sign in with Microsoft</source>
         <translation>Mit Microsoft &amp;anmelden</translation>
     </message>
@@ -508,12 +543,12 @@
         <translation>Im Browser mit Microsoft anmelden</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+9"/>
         <source>Your browser opens Microsoft&apos;s sign-in page. Come back here when you&apos;re done.</source>
         <translation>Ihr Browser öffnet die Anmeldeseite von Microsoft. Kommen Sie danach hierher zurück.</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+4"/>
         <source>Sign in with a &amp;code instead</source>
         <translation>Stattdessen mit &amp;Code anmelden</translation>
     </message>
@@ -528,7 +563,7 @@
         <translation>Sie erhalten einen kurzen Code, den Sie auf einem anderen Gerät eingeben, zum Beispiel auf Ihrem Handy.</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+4"/>
         <source>Sign in as the &amp;demo administrator</source>
         <translation>Als &amp;Demo-Administrator anmelden</translation>
     </message>
@@ -1745,7 +1780,7 @@
         <translation>CSV-Dateien (*.csv)</translation>
     </message>
     <message>
-        <location line="+71"/>
+        <location line="+79"/>
         <source>Add your staff</source>
         <translation>Mitarbeitende hinzufügen</translation>
     </message>
@@ -1846,12 +1881,12 @@
     </message>
     <message>
         <location line="+9"/>
-        <location line="+910"/>
+        <location line="+947"/>
         <source>&amp;Create users</source>
         <translation>Benutzer an&amp;legen</translation>
     </message>
     <message>
-        <location line="-908"/>
+        <location line="-945"/>
         <source>Create the users</source>
         <translation>Die Benutzer anlegen</translation>
     </message>
@@ -1866,7 +1901,7 @@
         <translation>Erneut ve&amp;rsuchen</translation>
     </message>
     <message>
-        <location line="+553"/>
+        <location line="+571"/>
         <source>1 already existed and was left unchanged</source>
         <translation>1 war schon vorhanden und blieb unverändert</translation>
     </message>
@@ -1879,7 +1914,7 @@
         </translation>
     </message>
     <message>
-        <location line="+141"/>
+        <location line="+158"/>
         <source>Added 1 person from {name}.</source>
         <translation>1 Person aus {name} hinzugefügt.</translation>
     </message>
@@ -1905,7 +1940,7 @@
         </translation>
     </message>
     <message>
-        <location line="+65"/>
+        <location line="+66"/>
         <source>Fix 1 problem before creating: it is marked on its cell.</source>
         <translation>Beheben Sie vor dem Anlegen 1 Problem: Es ist an seiner Zelle markiert.</translation>
     </message>
@@ -1931,7 +1966,7 @@
         </translation>
     </message>
     <message>
-        <location line="+78"/>
+        <location line="+79"/>
         <source>&amp;Create 1 user</source>
         <translation>1 Benutzer an&amp;legen</translation>
     </message>
@@ -1944,12 +1979,12 @@
         </translation>
     </message>
     <message>
-        <location line="+59"/>
+        <location line="+57"/>
         <source>your sign-in has expired; sign in again</source>
         <translation>Ihre Anmeldung ist abgelaufen; melden Sie sich erneut an</translation>
     </message>
     <message>
-        <location line="-961"/>
+        <location line="-996"/>
         <source>Stop creating users</source>
         <translation>Anlegen der Benutzer abbrechen</translation>
     </message>
@@ -1989,7 +2024,12 @@
         <translation>Geben Sie die Personen ein, die Call2Teams nutzen werden, oder importieren Sie sie aus einer Tabelle. Jede Person erhält einen Microsoft-Benutzernamen mit der Endung @{domain} und ein vorläufiges Kennwort.</translation>
     </message>
     <message>
-        <location line="+104"/>
+        <location line="+56"/>
+        <source>Users are being created.</source>
+        <translation>Benutzer werden gerade angelegt.</translation>
+    </message>
+    <message>
+        <location line="+63"/>
         <source>Reading {name}…</source>
         <translation>{name} wird gelesen …</translation>
     </message>
@@ -2009,7 +2049,7 @@
         <translation>Wird angehalten … Warten auf die Antworten zu bereits Gesendetem.</translation>
     </message>
     <message>
-        <location line="+139"/>
+        <location line="+141"/>
         <source>Creating users…</source>
         <translation>Benutzer werden angelegt …</translation>
     </message>
@@ -2059,7 +2099,7 @@
         <translation>Das Anlegen wurde angehalten: {reason}. Niemand wurde doppelt angelegt; Sie können fortsetzen.</translation>
     </message>
     <message>
-        <location line="+46"/>
+        <location line="+47"/>
         <source>Stopped. {created} created so far; {remaining} not yet. Nothing was created twice: Resume carries on where it stopped.</source>
         <translation>Angehalten. Bisher {created} angelegt, {remaining} noch nicht. Nichts wurde doppelt angelegt: „Fortsetzen“ macht dort weiter, wo angehalten wurde.</translation>
     </message>
@@ -2148,12 +2188,12 @@
         <translation>Die Aufzeichnung früherer Durchgänge ließ sich nicht lesen: {reason}</translation>
     </message>
     <message>
-        <location line="+45"/>
+        <location line="+62"/>
         <source>Nobody was added from {name}.</source>
         <translation>Aus {name} wurde niemand hinzugefügt.</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+10"/>
         <source>{name} couldn&apos;t be opened: {reason}</source>
         <translation>{name} ließ sich nicht öffnen: {reason}</translation>
     </message>
@@ -2262,7 +2302,7 @@
 <context>
     <name>WelcomeSheet</name>
     <message>
-        <location filename="../../c2t_wizard/ui/welcome_sheet.py" line="+40"/>
+        <location filename="../../c2t_wizard/ui/welcome_sheet.py" line="+45"/>
         <source>{name} can&apos;t be written there (the folder may be read-only, or the file open in another program)</source>
         <translation>{name} kann dort nicht geschrieben werden (der Ordner ist vielleicht schreibgeschützt oder die Datei in einem anderen Programm geöffnet)</translation>
     </message>

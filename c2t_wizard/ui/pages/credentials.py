@@ -11,13 +11,14 @@ The journal records each delivery's method and time.
 from __future__ import annotations
 
 import functools
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QCoreApplication, QDateTime, QLocale, QStandardPaths, Qt
+from PySide6.QtCore import QCoreApplication, QDateTime, QLocale, QStandardPaths, Qt, Signal
 from PySide6.QtGui import QIcon, QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -145,7 +146,13 @@ class Column:
 
 
 class CredentialsPage(QWizardPage):
-    """Deliver each user's credentials, by the best method available, and record it."""
+    """Deliver each user's credentials, by the best method available, and record it.
+
+    Signals:
+        work_ended(): mail sending and password resets have ended (finished, failed or stopped).
+    """
+
+    work_ended = Signal()
 
     def __init__(
         self,
@@ -173,6 +180,7 @@ class CredentialsPage(QWizardPage):
         self._rows: list[DeliveryRow] = []
         self._jobs = JobGroup(runner)
         self._busy: Job | None = None
+        self._stop_sending = threading.Event()
         self._sheet: SheetWriter | None = None
         """The welcome sheet being written (page by page, on the GUI thread's event loop)."""
         self._loading = False
@@ -578,6 +586,7 @@ class CredentialsPage(QWizardPage):
             self._save_sheet(targets)
 
     def _send_mail(self, targets: list[DeliveryRow]) -> None:
+        self._stop_sending = stop = threading.Event()
         for row in targets:
             row.state = RowState.SENDING
             row.problem = None
@@ -588,7 +597,7 @@ class CredentialsPage(QWizardPage):
         async def send(report: Callable[[object], None]) -> list[SendOutcome]:
             await self._delivery.enable_send_mail()
             report("sending")
-            return await self._delivery.send_each(outgoing, journal=journal, report=report)
+            return await self._delivery.send_each(outgoing, journal=journal, report=report, stop=stop)
 
         self._busy = self._submit(
             send, "send welcome mail", self._on_sent, self._on_send_failed, self._on_sent_one
@@ -620,6 +629,9 @@ class CredentialsPage(QWizardPage):
         )
         for outcome in outcomes if isinstance(outcomes, list) else []:
             self._on_sent_one(outcome)
+        for row in self._rows:  # stopped before their turn: not sent, to deliver later
+            if row.state is RowState.SENDING:
+                row.state = RowState.READY
         if DeliveryProblem.NO_MAILBOX in problems:
             self._fall_back_from_send_mail()
             return
@@ -843,6 +855,21 @@ class CredentialsPage(QWizardPage):
             self._busy = None
         self._update_buttons()
         self.completeChanged.emit()
+        if self.work_in_progress() is None:
+            self.work_ended.emit()
+
+    def work_in_progress(self) -> str | None:
+        """For the wizard's close guard: mail on its way or passwords being reset."""
+        if any(row.state is RowState.SENDING for row in self._rows) and self._busy is not None:
+            return self.tr("Welcome mails are being sent.")
+        if any(row.state is RowState.RESETTING for row in self._rows):
+            return self.tr("New temporary passwords are being set.")
+        return None
+
+    def stop_work(self) -> None:
+        """For the wizard's close guard: the mail on its way is finished and recorded, the rest wait; a
+        password reset on its way is finished (its answer holds the only copy of the new password)."""
+        self._stop_sending.set()
 
     def _on_job_failed(self, error: BaseException) -> None:
         self.delivery_status.show_status(

@@ -109,7 +109,12 @@ class UsersPage(QWizardPage):
     """People in, users created (without a licence) out; the journal keeps every step true.
 
     Next is enabled once at least one person was created (or already existed) and nothing is running.
+
+    Signals:
+        work_ended(): a creation run has ended (finished, failed or stopped).
     """
+
+    work_ended = Signal()
 
     def __init__(
         self,
@@ -409,6 +414,16 @@ class UsersPage(QWizardPage):
     @property
     def state(self) -> UsersState:
         return self._state
+
+    def work_in_progress(self) -> str | None:
+        """For the wizard's close guard."""
+        if self._state is UsersState.EDITING:
+            return None
+        return self.tr("Users are being created.")
+
+    def stop_work(self) -> None:
+        """For the wizard's close guard: as the Stop button does."""
+        self.cancel_creation()
 
     @property
     def run_ids(self) -> list[str]:
@@ -802,6 +817,7 @@ class UsersPage(QWizardPage):
         self._render()
         if model.upns_to_check():
             self._debounce.start()
+        self.work_ended.emit()
 
     def _refresh_from_journal(self) -> None:
         journal = self._journal
