@@ -4,7 +4,11 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck contracts pytest screenshots translations bench clean
+N ?= 10
+LOAD ?= 0
+LOADED_RUNS ?= $(N)
+
+.PHONY: demo test test-repeat lint typecheck contracts pytest screenshots translations bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -29,6 +33,11 @@ contracts: $(STAMP)
 
 pytest: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest
+
+# The whole pytest suite N times in a row, with LOAD busy-looping processes during the first LOADED_RUNS
+# runs; prints the pass count (a flaky test shows up here). E.g. make test-repeat N=10 LOAD=2 LOADED_RUNS=5
+test-repeat: $(STAMP)
+	$(BIN)/python scripts/repeat_tests.py -n $(N) --load $(LOAD) --loaded-runs $(LOADED_RUNS)
 
 screenshots: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python scripts/screenshots.py docs/screenshots
