@@ -17,6 +17,7 @@ from typing import Any
 import httpx
 import pytest
 from conftest import Sandbox, start_sandbox
+from helpers.sandbox_truth import check_journal_against_tenant, check_unlicensed, create_attempts, graph_token
 
 from c2t_wizard.config import Endpoints
 from c2t_wizard.domain.users import NewUser
@@ -90,14 +91,38 @@ def people(prefix: str, count: int, domain: str = DOMAIN) -> list[NewUser]:
 
 
 def tenant_users(box: Sandbox, prefix: str) -> dict[str, dict[str, Any]]:
-    """The demo tenant's users whose username starts with ``prefix.``, by lower-case UPN (asserting none
-    appears twice)."""
+    """The demo tenant's users whose username starts with ``prefix.``, by lower-case UPN (the sandbox, like
+    Entra, never holds two users with one username: counting them proves nothing about "created twice")."""
     response = httpx.get(f"{box.base}/_sandbox/users", params={"tenant": DOMAIN}, timeout=10, trust_env=False)
     response.raise_for_status()
-    found = [u for u in response.json()["users"] if u["upn"].lower().startswith(prefix.lower() + ".")]
-    by_upn = {u["upn"].lower(): u for u in found}
-    assert len(by_upn) == len(found), "a user appears twice"
-    return by_upn
+    users = response.json()["users"]
+    return {u["upn"].lower(): u for u in users if u["upn"].lower().startswith(prefix.lower() + ".")}
+
+
+def check_journal(
+    box: Sandbox,
+    journal: Journal,
+    run_id: str,
+    prefix: str,
+    started: datetime,
+    others: set[str] | None = None,
+) -> None:
+    """The journal and the tenant agree person by person (see ``helpers.sandbox_truth``)."""
+    check_journal_against_tenant(
+        journal.people(run_id),
+        tenant_users(box, prefix),
+        create_attempts(box.base, DOMAIN),
+        run_started=started,
+        others=others or set(),
+    )
+
+
+def check_no_licence(box: Sandbox, journal: Journal, run_id: str, started: datetime) -> None:
+    """No assignLicense since the run started, and every user the run created has no licence (Graph)."""
+    admin = box.info["demo"]["admin"]
+    ids = [r.user_id for r in journal.people(run_id) if r.state is PersonState.CREATED and r.user_id]
+    token = graph_token(box.info, admin["username"], admin["password"])
+    check_unlicensed(box.info, token, DOMAIN, ids, since=started)
 
 
 @contextlib.asynccontextmanager
@@ -165,6 +190,7 @@ def states(journal: Journal, run_id: str) -> dict[PersonState, int]:
 def test_45_users_are_created_in_batches_without_a_licence(sandbox_box: Sandbox, journal: Journal) -> None:
     box = sandbox_box
     staff = people("happy", 45)
+    started = datetime.now(UTC)
     run_id = journal.start_run(box.info["demo"]["tenant_id"], staff)
     reports: list[CreationProgress] = []
     batches: list[int] = []
@@ -203,13 +229,19 @@ def test_45_users_are_created_in_batches_without_a_licence(sandbox_box: Sandbox,
     assert {r.state for r in records} == {PersonState.CREATED}
     assert {r.key: r.user_id for r in records} == {upn: entry["id"] for upn, entry in created.items()}
     assert all(r.credentials_pending and r.attempts == 1 for r in records)
-    # Passwords: one per person, different, known to this process only.
+    # One create each, and the tenant's users are the journal's (ids, first send, no extra attempt).
+    check_journal(box, journal, run_id, "happy", started)
+    assert all(len(tries) == 1 for upn, tries in create_attempts(box.base, DOMAIN).items() if upn in created)
+    # Without a licence: no assignLicense call, nothing in assignedLicenses or licenseDetails.
+    check_no_licence(box, journal, run_id, started)
+    # Passwords: one per person, different, known to this process only, never in the result's repr.
     assert set(result.passwords) == {r.key for r in records}
     assert len(set(result.passwords.values())) == 45
     assert result.needs_password_reset == ()
-    assert "passwords" not in repr(result) or "Passw" not in repr(result)
+    assert "passwords=" not in repr(result)
     for password in result.passwords.values():
         assert password not in repr(result)
+        assert password not in str(result)
     # Progress: first report before anything, counts never go back, the last one says done.
     assert (reports[0].created, reports[0].remaining, reports[0].total) == (0, 45, 45)
     assert [r.created for r in reports] == sorted(r.created for r in reports)
@@ -235,9 +267,10 @@ def test_users_that_existed_before_are_reported_and_never_modified(
         before = tenant_users(box, "prior")
         run_id = journal.start_run(box.info["demo"]["tenant_id"], staff)
         async with directory(box, journal) as service:
-            return before, await service.create_users(run_id)
+            return before, run_id, await service.create_users(run_id)
 
-    before, result = asyncio.run(run())
+    started = datetime.now(UTC)
+    before, run_id, result = asyncio.run(run())
 
     assert (result.created, result.existed, result.failed) == (3, 3, 0)
     after = tenant_users(box, "prior")
@@ -251,6 +284,7 @@ def test_users_that_existed_before_are_reported_and_never_modified(
         assert "already exists" in record.failure_detail
         assert not record.credentials_pending
         assert record.key not in result.passwords
+    check_journal(box, journal, run_id, "prior", started, others={u.upn.lower() for u in existing})
 
 
 def test_validation_failures_are_final_with_a_code(sandbox_box: Sandbox, journal: Journal) -> None:
@@ -286,6 +320,7 @@ def test_validation_failures_are_final_with_a_code(sandbox_box: Sandbox, journal
 def test_faults_leave_exactly_n_users_and_a_true_journal(sandbox_box: Sandbox, journal: Journal) -> None:
     box = sandbox_box
     staff = people("faulty", 80)
+    started = datetime.now(UTC)
     run_id = journal.start_run(box.info["demo"]["tenant_id"], staff)
 
     async def run() -> Any:
@@ -299,11 +334,14 @@ def test_faults_leave_exactly_n_users_and_a_true_journal(sandbox_box: Sandbox, j
     result = asyncio.run(run())
     box.set_faults("")
     created = tenant_users(box, "faulty")
-    assert set(created) == {u.upn.lower() for u in staff}  # exactly N, none twice
+    assert set(created) == {u.upn.lower() for u in staff}  # nobody missing, nobody under another name
     assert (result.created, result.existed, result.failed, result.remaining) == (80, 0, 0, 0)
     records = journal.people(run_id)
-    assert {r.key: r.user_id for r in records} == {upn: entry["id"] for upn, entry in created.items()}
     assert any(r.attempts > 1 for r in records)  # the faults did hit
+    # Each person: created by the first create that reached Microsoft, resends met a conflict and were
+    # recognised as ours (none "already existed"), the journal keeps the user's id; no licence for anyone.
+    check_journal(box, journal, run_id, "faulty", started)
+    check_no_licence(box, journal, run_id, started)
     # A password is handed out only when every attempt carried it (all attempts were this process's).
     assert set(result.passwords) == {r.key for r in records}
 
@@ -315,6 +353,7 @@ def test_lost_answers_are_recognised_as_ours_and_others_are_not(
     ours when the user is the one we sent; someone else's user with the same username is not."""
     box = sandbox_box
     staff = people("lost", 4)
+    started = datetime.now(UTC)
     run_id = journal.start_run(box.info["demo"]["tenant_id"], staff)
     keys = [r.key for r in journal.people(run_id)]
 
@@ -335,7 +374,7 @@ def test_lost_answers_are_recognised_as_ours_and_others_are_not(
     # The two recovered users were created with a password this process never knew: reset before delivery.
     assert set(result.needs_password_reset) == {keys[0], keys[1]}
     assert set(result.passwords) == {keys[3]}
-    assert len(tenant_users(box, "lost")) == 4
+    check_journal(box, journal, run_id, "lost", started, others={keys[2]})
 
 
 def test_is_ours_compares_properties_and_time() -> None:
@@ -509,6 +548,7 @@ def test_a_read_back_that_fails_ends_the_run_instead_of_hanging(
 def test_cancel_stops_new_batches_and_the_run_resumes(sandbox_box: Sandbox, journal: Journal) -> None:
     box = sandbox_box
     staff = people("cancel", 60)
+    started = datetime.now(UTC)
     run_id = journal.start_run(box.info["demo"]["tenant_id"], staff)
 
     async def run() -> Any:
@@ -534,14 +574,15 @@ def test_cancel_stops_new_batches_and_the_run_resumes(sandbox_box: Sandbox, jour
     assert [s.run_id for s in journal.unfinished_runs()] == [run_id]
     assert not second.cancelled
     assert (second.created, second.remaining) == (60, 0)
-    assert len(tenant_users(box, "cancel")) == 60
     assert all(r.attempts == 1 for r in second.people)  # nobody sent twice
+    check_journal(box, journal, run_id, "cancel", started)
     assert set(second.passwords) == {r.key for r in second.people}  # same process: all passwords known
 
 
 def test_cancelling_the_task_lets_in_flight_batches_finish(sandbox_box: Sandbox, journal: Journal) -> None:
     box = sandbox_box
     staff = people("taskcancel", 40)
+    started = datetime.now(UTC)
     run_id = journal.start_run(box.info["demo"]["tenant_id"], staff)
 
     async def run() -> None:
@@ -562,8 +603,8 @@ def test_cancelling_the_task_lets_in_flight_batches_finish(sandbox_box: Sandbox,
     asyncio.run(run())
     counts = states(journal, run_id)
     assert counts.get(PersonState.SENDING, 0) == 0
-    assert len(tenant_users(box, "taskcancel")) == counts[PersonState.CREATED]
     assert counts[PersonState.PLANNED] > 0
+    check_journal(box, journal, run_id, "taskcancel", started)  # what finished is recorded, nothing else
 
 
 # --- reading users back ------------------------------------------------------------------------------
