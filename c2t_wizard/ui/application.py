@@ -34,6 +34,7 @@ from c2t_wizard.ui.wizard import OnboardingWizard
 
 if TYPE_CHECKING:
     from c2t_wizard.services.directory import DirectoryService
+    from c2t_wizard.services.graph import GraphSession
     from c2t_wizard.services.journal import Journal
     from c2t_wizard.ui.services import Services
 
@@ -77,6 +78,17 @@ def _start_detached(program: str, arguments: list[str]) -> bool:
 
     started, _pid = QProcess.startDetached(program, arguments)
     return bool(started)
+
+
+async def _open_users_services(config: Config, graph: GraphSession) -> tuple[Journal, DirectoryService]:
+    """The journal (SQLite: file I/O) and the directory, opened on the service thread; their modules are
+    imported here too, so the first paint never waits for them. (A plain function: nothing of the GUI's is
+    held by a coroutine on the service thread.)"""
+    from c2t_wizard.services.directory import DirectoryService
+    from c2t_wizard.services.journal import Journal
+
+    journal = Journal.open(Journal.default_path(config.paths))
+    return journal, DirectoryService(graph, journal)
 
 
 class WizardApplication:
@@ -166,15 +178,6 @@ class WizardApplication:
             ),
         )
 
-    async def _open_users_services(self, services: Services) -> tuple[Journal, DirectoryService]:
-        """The journal (SQLite: file I/O) and the directory, opened on the service thread; their modules are
-        imported here too, so the first paint never waits for them."""
-        from c2t_wizard.services.directory import DirectoryService
-        from c2t_wizard.services.journal import Journal
-
-        journal = Journal.open(Journal.default_path(self.config.paths))
-        return journal, DirectoryService(services.graph, journal)
-
     def _users_services_ready(self, opened: tuple[Journal, DirectoryService]) -> None:
         journal, directory = opened
         if self._closed:
@@ -256,7 +259,7 @@ class WizardApplication:
                 on_failure=self._sandbox_failed,
             )
         self.runner.submit(
-            self._open_users_services(services),
+            _open_users_services(self.config, services.graph),
             name="open the journal",
             on_success=self._users_services_ready,
             on_failure=self._journal_failed,

@@ -215,7 +215,7 @@ class ServiceRunner(QObject):
         self._numbers = itertools.count(1)
         self._outbox: _Outbox | None = None
         self._started = threading.Event()
-        self._posted.connect(self._on_posted)  # queued: emitted only on the service thread
+        self._listening = False
 
     @property
     def loop(self) -> asyncio.AbstractEventLoop:
@@ -231,6 +231,13 @@ class ServiceRunner(QObject):
         if self.running:
             return
         self._started.clear()
+        if not self._listening:
+            # Queued even if something were ever posted from the GUI thread: a job hears of its work only
+            # from the event loop, after ``submit`` has returned it. (Qt's enums: after the first paint.)
+            from PySide6.QtCore import Qt
+
+            self._posted.connect(self._on_posted, Qt.ConnectionType.QueuedConnection)
+            self._listening = True
         self._outbox = _Outbox(self._posted.emit)
         self._thread = threading.Thread(target=self._run, name="c2t-service", daemon=True)
         self._thread.start()

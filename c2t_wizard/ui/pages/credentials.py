@@ -594,10 +594,12 @@ class CredentialsPage(QWizardPage):
         outgoing = [Outgoing(row.key, row.record.email, self.message_for(row), row.run_id) for row in targets]
         journal = self._journal()
 
+        delivery = self._delivery  # the closure runs on the service thread: no page in it
+
         async def send(report: Callable[[object], None]) -> list[SendOutcome]:
-            await self._delivery.enable_send_mail()
+            await delivery.enable_send_mail()
             report("sending")
-            return await self._delivery.send_each(outgoing, journal=journal, report=report, stop=stop)
+            return await delivery.send_each(outgoing, journal=journal, report=report, stop=stop)
 
         self._busy = self._submit(
             send, "send welcome mail", self._on_sent, self._on_send_failed, self._on_sent_one
