@@ -27,6 +27,8 @@ from c2t_wizard.sandbox.jwt import SigningKey, unverified_claims
 
 CLIENT_ID = "14d82eec-204b-4c2f-b7e8-296a70dab67e"
 GLOBAL_ADMIN = "62e90394-69f5-4237-9190-012177145e10"
+USER_ADMIN = "fe930be7-5e62-47db-91af-98c3a49a38b1"
+GLOBAL_READER = "f2ef992c-3afb-46b9-b7cf-a126ee74c451"
 SCOPES = ["User.ReadWrite.All"]
 
 
@@ -444,6 +446,102 @@ def test_graph_member_of(sandbox: Sandbox, https: httpx.Client, path: str) -> No
     user = sandbox["demo"]["user"]
     megan = ropc(https, sandbox, user["username"], user["password"]).json()["access_token"]
     assert graph(https, sandbox, path, megan).json()["value"] == []
+
+
+def _demo_token(https: httpx.Client, box: Sandbox, who: str, scope: str = "User.Read") -> str:
+    from c2t_wizard.sandbox import state
+
+    name, password = {
+        "alex": (state.DEMO_GROUP_USER, state.DEMO_GROUP_USER_PASSWORD),
+        "lee": (state.DEMO_ELIGIBLE_USER, state.DEMO_ELIGIBLE_USER_PASSWORD),
+        "megan": (state.DEMO_USER, state.DEMO_USER_PASSWORD),
+        "admin": (state.DEMO_ADMIN, state.DEMO_ADMIN_PASSWORD),
+    }[who]
+    answer = ropc(https, box, f"{name}@{box['demo']['tenant']}", password, scope=scope).json()
+    return str(answer["access_token"])
+
+
+def test_graph_transitive_member_of_counts_roles_through_a_role_assignable_group(
+    sandbox: Sandbox, https: httpx.Client
+) -> None:
+    alex = _demo_token(https, sandbox, "alex")
+    direct = graph(https, sandbox, "/me/memberOf", alex).json()
+    [group] = direct["value"]  # the group, not the role it holds
+    assert group["@odata.type"] == "#microsoft.graph.group"
+    assert group["isAssignableToRole"] is True
+    assert group["securityEnabled"] is True
+    assert group["mailEnabled"] is False
+    assert group["securityIdentifier"].startswith("S-1-12-1-")
+    assert graph(https, sandbox, "/me/memberOf/microsoft.graph.directoryRole", alex).json()["value"] == []
+
+    everything = graph(https, sandbox, "/me/transitiveMemberOf", alex).json()
+    assert everything["@odata.context"].endswith("/$metadata#directoryObjects")
+    assert sorted(o["@odata.type"] for o in everything["value"]) == [
+        "#microsoft.graph.directoryRole",
+        "#microsoft.graph.group",
+    ]
+    roles = graph(https, sandbox, "/me/transitiveMemberOf/microsoft.graph.directoryRole", alex).json()
+    assert roles["@odata.context"].endswith("/$metadata#directoryRoles")
+    assert [(r["displayName"], r["roleTemplateId"]) for r in roles["value"]] == [
+        ("User Administrator", USER_ADMIN)
+    ]
+
+    # Pages of $top, joined by @odata.nextLink.
+    first = graph(https, sandbox, "/me/transitiveMemberOf", alex, params={"$top": "1"}).json()
+    assert len(first["value"]) == 1
+    second = https.get(first["@odata.nextLink"], headers={"Authorization": f"Bearer {alex}"}).json()
+    assert "@odata.nextLink" not in second
+    assert [o["id"] for o in first["value"] + second["value"]] == [o["id"] for o in everything["value"]]
+    bad = graph(https, sandbox, "/me/transitiveMemberOf", alex, params={"$top": "1000"})
+    assert bad.status_code == 400
+
+
+def test_graph_role_eligibilities_need_a_scope_and_a_reader_role(
+    sandbox: Sandbox, https: httpx.Client
+) -> None:
+    path = "/roleManagement/directory/roleEligibilityScheduleInstances"
+    lee = _demo_token(https, sandbox, "lee")
+    lee_id = graph(https, sandbox, "/me", lee).json()["id"]
+    # An eligible role is not a membership: Lee holds Global Reader only.
+    roles = graph(https, sandbox, "/me/transitiveMemberOf", lee).json()["value"]
+    assert [r["roleTemplateId"] for r in roles] == [GLOBAL_READER]
+
+    refused = graph(https, sandbox, path, lee, params={"$filter": f"principalId eq '{lee_id}'"})
+    assert refused.status_code == 403
+    error = refused.json()["error"]
+    assert error["code"] == "UnknownError"
+    detail = json.loads(error["message"])
+    assert detail["errorCode"] == "PermissionScopeNotGranted"
+    assert "RoleEligibilitySchedule.Read.Directory" in detail["message"]
+
+    lee = _demo_token(https, sandbox, "lee", "User.Read RoleEligibilitySchedule.Read.Directory")
+    answer = graph(https, sandbox, path, lee, params={"$filter": f"principalId eq '{lee_id}'"}).json()
+    assert answer["@odata.context"].endswith(
+        "/$metadata#roleManagement/directory/roleEligibilityScheduleInstances"
+    )
+    [instance] = answer["value"]
+    assert set(instance) == {
+        "id",
+        "principalId",
+        "roleDefinitionId",
+        "directoryScopeId",
+        "appScopeId",
+        "startDateTime",
+        "endDateTime",
+        "memberType",
+        "roleEligibilityScheduleId",
+    }
+    assert (instance["principalId"], instance["roleDefinitionId"]) == (lee_id, USER_ADMIN)
+    assert (instance["directoryScopeId"], instance["memberType"]) == ("/", "Direct")
+    nobody = graph(https, sandbox, path, lee, params={"$filter": f"principalId eq '{uuid.uuid4()}'"})
+    assert nobody.json()["value"] == []
+    assert graph(https, sandbox, path, lee, params={"$filter": "startswith(id,'a')"}).status_code == 400
+
+    # With the scope but without a role that may read eligibilities: refused all the same.
+    megan = _demo_token(https, sandbox, "megan", "User.Read RoleManagement.Read.Directory")
+    denied = graph(https, sandbox, path, megan)
+    assert denied.status_code == 403
+    assert denied.json()["error"]["code"] == "Authorization_RequestDenied"
 
 
 def test_graph_users_by_id_and_upn(sandbox: Sandbox, https: httpx.Client) -> None:

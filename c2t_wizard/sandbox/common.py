@@ -14,6 +14,7 @@ from aiohttp import web
 
 GLOBAL_ADMIN_TEMPLATE = "62e90394-69f5-4237-9190-012177145e10"
 USER_ADMIN_TEMPLATE = "fe930be7-5e62-47db-91af-98c3a49a38b1"
+GLOBAL_READER_TEMPLATE = "f2ef992c-3afb-46b9-b7cf-a126ee74c451"
 ROLE_NAMES = {
     GLOBAL_ADMIN_TEMPLATE: (
         "Global Administrator",
@@ -23,6 +24,10 @@ ROLE_NAMES = {
     USER_ADMIN_TEMPLATE: (
         "User Administrator",
         "Can manage all aspects of users and groups, including resetting passwords for limited admins.",
+    ),
+    GLOBAL_READER_TEMPLATE: (
+        "Global Reader",
+        "Can read everything that a Global Administrator can, but not update anything.",
     ),
 }
 GRAPH_APP_ID = "00000003-0000-0000-c000-000000000000"

@@ -8,12 +8,15 @@ request sent alone: same authentication, permissions, validation and write quota
 
 from __future__ import annotations
 
+import base64
+import binascii
 import json
 import re
 import uuid
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlencode
 
 from aiohttp import web
 from multidict import CIMultiDict, CIMultiDictProxy
@@ -29,7 +32,7 @@ from .common import (
 )
 from .context import Context, ctx
 from .quota import retry_after_header
-from .state import Role, Tenant, User
+from .state import Eligibility, Group, Role, Tenant, User
 from .tokens import Principal, TokenRejectedError, authenticate_bearer
 
 WWW_AUTHENTICATE = (
@@ -343,6 +346,68 @@ def role_json(role: Role) -> dict[str, Any]:
     }
 
 
+def group_json(group: Group) -> dict[str, Any]:
+    """A security group as Graph returns it in a directoryObject collection (default properties)."""
+    return {
+        "@odata.type": "#microsoft.graph.group",
+        "id": group.id,
+        "deletedDateTime": None,
+        "classification": None,
+        "createdDateTime": group.created,
+        "creationOptions": [],
+        "description": group.description,
+        "displayName": group.display_name,
+        "expirationDateTime": None,
+        "groupTypes": [],
+        "isAssignableToRole": group.is_assignable_to_role,
+        "mail": None,
+        "mailEnabled": False,
+        "mailNickname": group.mail_nickname,
+        "membershipRule": None,
+        "membershipRuleProcessingState": None,
+        "onPremisesDomainName": None,
+        "onPremisesLastSyncDateTime": None,
+        "onPremisesNetBiosName": None,
+        "onPremisesSamAccountName": None,
+        "onPremisesSecurityIdentifier": None,
+        "onPremisesSyncEnabled": None,
+        "preferredDataLocation": None,
+        "preferredLanguage": None,
+        "proxyAddresses": [],
+        "renewedDateTime": group.created,
+        "resourceBehaviorOptions": [],
+        "resourceProvisioningOptions": [],
+        "securityEnabled": True,
+        "securityIdentifier": _security_identifier(group.id),
+        "theme": None,
+        "visibility": None,
+        "onPremisesProvisioningErrors": [],
+        "serviceProvisioningErrors": [],
+    }
+
+
+def _security_identifier(object_id: str) -> str:
+    """Entra's SID for a cloud object: S-1-12-1 and the object id's four 32-bit little-endian parts."""
+    raw = uuid.UUID(object_id).bytes_le
+    parts = [int.from_bytes(raw[i : i + 4], "little") for i in range(0, 16, 4)]
+    return "S-1-12-1-" + "-".join(str(part) for part in parts)
+
+
+def eligibility_json(eligibility: Eligibility) -> dict[str, Any]:
+    """A unifiedRoleEligibilityScheduleInstance (``roleDefinitionId``: a built-in role's template id)."""
+    return {
+        "id": eligibility.id,
+        "principalId": eligibility.principal_id,
+        "roleDefinitionId": eligibility.role_template_id,
+        "directoryScopeId": eligibility.directory_scope_id,
+        "appScopeId": None,
+        "startDateTime": eligibility.start,
+        "endDateTime": eligibility.end,
+        "memberType": "Direct",
+        "roleEligibilityScheduleId": eligibility.schedule_id,
+    }
+
+
 def organization_json(context: Context, tenant: Tenant) -> dict[str, Any]:
     domains = context.store.domains(tenant.id)
     return {
@@ -390,26 +455,141 @@ async def organization(call: Call) -> Reply:
     return json_reply(call, {"@odata.context": f"{context.graph}/$metadata#organization", "value": value})
 
 
+PAGE_SIZE = 100
+"""Default page size of directoryObject collections (``$top`` may ask for up to ``MAX_PAGE_SIZE``)."""
+MAX_PAGE_SIZE = 999
+
+
+def _paged(call: Call, context_name: str, items: list[dict[str, Any]]) -> Reply:
+    """One page of a directory collection, with ``@odata.nextLink`` (an opaque ``$skiptoken``) if more."""
+    try:
+        top = int(call.query.get("$top", PAGE_SIZE))
+    except ValueError:
+        top = 0
+    if not 1 <= top <= MAX_PAGE_SIZE:
+        return error_reply(
+            call,
+            400,
+            "Request_BadRequest",
+            f"Invalid page size specified: '{call.query.get('$top')}'. Must be between 1 and {MAX_PAGE_SIZE} "
+            "inclusive.",
+        )
+    start = 0
+    token = call.query.get("$skiptoken")
+    if token:
+        try:
+            start = int(base64.urlsafe_b64decode(token.encode("ascii") + b"==").decode("ascii"))
+        except (ValueError, UnicodeError, binascii.Error):
+            return error_reply(
+                call,
+                400,
+                "Directory_ExpiredPageToken",
+                "The specified page token value has expired and can no longer be included in your request.",
+            )
+    body: dict[str, Any] = {
+        "@odata.context": f"{call.context.graph}/$metadata#{context_name}",
+        "value": [_selected(call, item) for item in items[start : start + top]],
+    }
+    if start + top < len(items):
+        query = {k: v for k, v in call.query.items() if k != "$skiptoken"}
+        query["$skiptoken"] = base64.urlsafe_b64encode(str(start + top).encode("ascii")).decode().rstrip("=")
+        body["@odata.nextLink"] = f"{call.context.graph}{call.path}?{urlencode(query, safe='$,')}"
+    return json_reply(call, body)
+
+
+def _direct_memberships(call: Call) -> tuple[list[Group], list[Role]]:
+    store = call.context.store
+    user_id = call.principal.user.id
+    return store.user_groups(user_id), store.user_direct_roles(user_id)
+
+
 @route("GET", "/me/memberOf")
 async def member_of(call: Call) -> Reply:
-    roles = call.context.store.user_roles(call.principal.user.id)
-    return json_reply(
-        call,
-        {
-            "@odata.context": f"{call.context.graph}/$metadata#directoryObjects",
-            "value": [_selected(call, role_json(role)) for role in roles],
-        },
-    )
+    """Groups and directory roles the user is a *direct* member of (not roles held through a group)."""
+    groups, roles = _direct_memberships(call)
+    return _paged(call, "directoryObjects", [group_json(g) for g in groups] + [role_json(r) for r in roles])
 
 
 @route("GET", "/me/memberOf/microsoft.graph.directoryRole")
 async def member_of_roles(call: Call) -> Reply:
+    _, roles = _direct_memberships(call)
+    return _paged(call, "directoryRoles", [role_json(role) for role in roles])
+
+
+@route("GET", "/me/transitiveMemberOf")
+async def transitive_member_of(call: Call) -> Reply:
+    """Direct and transitive memberships: the user's groups, and every role they hold, directly or as a
+    member of a role-assignable group. Roles they are only eligible for (PIM) are not memberships."""
+    store = call.context.store
+    user_id = call.principal.user.id
+    groups, roles = store.user_groups(user_id), store.user_roles(user_id)
+    return _paged(call, "directoryObjects", [group_json(g) for g in groups] + [role_json(r) for r in roles])
+
+
+@route("GET", "/me/transitiveMemberOf/microsoft.graph.directoryRole")
+async def transitive_member_of_roles(call: Call) -> Reply:
     roles = call.context.store.user_roles(call.principal.user.id)
+    return _paged(call, "directoryRoles", [role_json(role) for role in roles])
+
+
+# Delegated permissions that allow reading role eligibilities (least privileged first), and the active roles
+# the signed-in user needs as well (the documented read roles, and Global Administrator above them all).
+ROLE_ELIGIBILITY_READ_SCOPES = (
+    "RoleEligibilitySchedule.Read.Directory",
+    "RoleManagement.Read.Directory",
+    "RoleManagement.Read.All",
+    "RoleEligibilitySchedule.ReadWrite.Directory",
+    "RoleManagement.ReadWrite.Directory",
+)
+ROLE_ELIGIBILITY_READ_ROLES = {
+    "62e90394-69f5-4237-9190-012177145e10",  # Global Administrator
+    "f2ef992c-3afb-46b9-b7cf-a126ee74c451",  # Global Reader
+    "5f2222b1-57c3-48ba-8ad5-d4759f1fde6f",  # Security Operator
+    "5d6b6bb7-de71-4623-b4af-96380a352509",  # Security Reader
+    "194ae4cb-b126-40b2-bd5b-6091b380977d",  # Security Administrator
+    "e8611ab8-c189-46e8-94e1-60213ab1f814",  # Privileged Role Administrator
+}
+ELIGIBILITY_CONTEXT = "roleManagement/directory/roleEligibilityScheduleInstances"
+_FILTER_CLAUSE = re.compile(r"^\s*(principalId|roleDefinitionId)\s+eq\s+'([^']*)'\s*$", re.IGNORECASE)
+
+
+@route("GET", "/roleManagement/directory/roleEligibilityScheduleInstances")
+async def role_eligibility_schedule_instances(call: Call) -> Reply:
+    """PIM's eligible role assignments; ``$filter``: ``principalId``/``roleDefinitionId`` ``eq``."""
+    granted = {scope.lower() for scope in call.principal.scopes}
+    if not granted & {scope.lower() for scope in ROLE_ELIGIBILITY_READ_SCOPES}:
+        # PIM answers a missing permission with its own error inside Graph's "UnknownError" envelope.
+        detail = {
+            "errorCode": "PermissionScopeNotGranted",
+            "message": "Authorization failed due to missing permission scope "
+            + ",".join(ROLE_ELIGIBILITY_READ_SCOPES)
+            + ".",
+            "instanceAnnotations": [],
+        }
+        return error_reply(call, 403, "UnknownError", json.dumps(detail, separators=(",", ":")))
+    store = call.context.store
+    held = {role.role_template_id for role in store.user_roles(call.principal.user.id)}
+    if not held & ROLE_ELIGIBILITY_READ_ROLES:
+        return insufficient_privileges(call)
+    wanted: dict[str, str] = {}
+    text = call.query.get("$filter")
+    if text is not None:
+        for clause in re.split(r"\s+and\s+", text.strip(), flags=re.IGNORECASE):
+            match = _FILTER_CLAUSE.match(clause)
+            if match is None:
+                return error_reply(call, 400, "BadRequest", "Invalid filter clause")
+            wanted[match.group(1).lower()] = match.group(2).lower()
+    items = [
+        eligibility_json(e)
+        for e in store.eligibilities(call.principal.user.tenant_id)
+        if wanted.get("principalid", e.principal_id.lower()) == e.principal_id.lower()
+        and wanted.get("roledefinitionid", e.role_template_id.lower()) == e.role_template_id.lower()
+    ]
     return json_reply(
         call,
         {
-            "@odata.context": f"{call.context.graph}/$metadata#directoryRoles",
-            "value": [_selected(call, role_json(role)) for role in roles],
+            "@odata.context": f"{call.context.graph}/$metadata#{ELIGIBILITY_CONTEXT}",
+            "value": [_selected(call, item) for item in items],
         },
     )
 

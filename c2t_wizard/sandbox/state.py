@@ -20,7 +20,16 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from .common import GLOBAL_ADMIN_TEMPLATE, ROLE_NAMES, b64url, b64url_decode, iso_now, new_guid
+from .common import (
+    GLOBAL_ADMIN_TEMPLATE,
+    GLOBAL_READER_TEMPLATE,
+    ROLE_NAMES,
+    USER_ADMIN_TEMPLATE,
+    b64url,
+    b64url_decode,
+    iso_now,
+    new_guid,
+)
 
 DB_FILE = "sandbox.sqlite3"
 
@@ -29,6 +38,14 @@ DEMO_ADMIN = "admin"
 DEMO_ADMIN_PASSWORD = "Contoso-Admin-2024!"
 DEMO_USER = "megan"
 DEMO_USER_PASSWORD = "Contoso-Megan-2024!"
+# Two more demo people for the role check: Alex is a User Administrator through a role-assignable group
+# (not directly); Lee is eligible for User Administrator in PIM but has not activated it (she is an active
+# Global Reader, one of the roles that may read role eligibilities).
+DEMO_GROUP_USER = "alex"
+DEMO_GROUP_USER_PASSWORD = "Contoso-Alex-2024!"
+DEMO_ROLE_GROUP = "User administrators"
+DEMO_ELIGIBLE_USER = "lee"
+DEMO_ELIGIBLE_USER_PASSWORD = "Contoso-Lee-2024!"
 
 # Well-known example names, taken from the start as they are in reality.
 WELL_KNOWN_TENANTS: tuple[tuple[str, str], ...] = (
@@ -96,6 +113,35 @@ CREATE TABLE IF NOT EXISTS role_members (
     role_id TEXT NOT NULL REFERENCES directory_roles(id),
     user_id TEXT NOT NULL REFERENCES users(id),
     PRIMARY KEY (role_id, user_id)
+);
+CREATE TABLE IF NOT EXISTS groups (
+    id TEXT PRIMARY KEY,
+    tenant_id TEXT NOT NULL REFERENCES tenants(id),
+    display_name TEXT NOT NULL,
+    description TEXT,
+    mail_nickname TEXT NOT NULL,
+    is_assignable_to_role INTEGER NOT NULL DEFAULT 0,
+    created TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS group_members (
+    group_id TEXT NOT NULL REFERENCES groups(id),
+    user_id TEXT NOT NULL REFERENCES users(id),
+    PRIMARY KEY (group_id, user_id)
+);
+CREATE TABLE IF NOT EXISTS role_group_members (
+    role_id TEXT NOT NULL REFERENCES directory_roles(id),
+    group_id TEXT NOT NULL REFERENCES groups(id),
+    PRIMARY KEY (role_id, group_id)
+);
+CREATE TABLE IF NOT EXISTS role_eligibilities (
+    id TEXT PRIMARY KEY,
+    schedule_id TEXT NOT NULL,
+    tenant_id TEXT NOT NULL REFERENCES tenants(id),
+    principal_id TEXT NOT NULL,
+    role_template_id TEXT NOT NULL,
+    directory_scope_id TEXT NOT NULL DEFAULT '/',
+    start TEXT NOT NULL,
+    end TEXT
 );
 CREATE TABLE IF NOT EXISTS grants (
     key TEXT PRIMARY KEY,
@@ -249,6 +295,33 @@ class Role:
 
 
 @dataclass(frozen=True)
+class Group:
+    """A security group; a role-assignable one (``isAssignableToRole``) can hold directory roles."""
+
+    id: str
+    tenant_id: str
+    display_name: str
+    description: str | None
+    mail_nickname: str
+    is_assignable_to_role: bool
+    created: str
+
+
+@dataclass(frozen=True)
+class Eligibility:
+    """A PIM role eligibility: the principal may activate the role, but does not hold it until then."""
+
+    id: str
+    schedule_id: str
+    tenant_id: str
+    principal_id: str
+    role_template_id: str
+    directory_scope_id: str
+    start: str
+    end: str | None
+
+
+@dataclass(frozen=True)
 class Grant:
     """A one-time code, device code or refresh token with its JSON data (``repr`` leaves the key out)."""
 
@@ -328,6 +401,7 @@ class Store:
 
     def seed(self) -> None:
         """Create the well-known tenants and the demo tenant's users (first start only)."""
+        self._seed_role_demo()
         if self.meta("seeded") == "1":
             return
         for prefix, display_name in WELL_KNOWN_TENANTS:
@@ -362,6 +436,7 @@ class Store:
             else:
                 self.create_tenant(prefix, display_name, country="US")
         self.set_meta("seeded", "1")
+        self._seed_role_demo()
 
     # --- tenants --------------------------------------------------------------------------------------
 
@@ -698,6 +773,14 @@ class Store:
     # --- directory roles ------------------------------------------------------------------------------
 
     def _assign_role(self, tenant_id: str, user_id: str, template: str) -> Role:
+        role = self._directory_role(tenant_id, template)
+        self._db.execute(
+            "INSERT OR IGNORE INTO role_members (role_id, user_id) VALUES (?, ?)", (role.id, user_id)
+        )
+        return role
+
+    def _directory_role(self, tenant_id: str, template: str) -> Role:
+        """The tenant's directoryRole object for a template (activated on first use, as in Entra)."""
         row = self._db.execute(
             "SELECT * FROM directory_roles WHERE tenant_id = ? AND role_template_id = ?",
             (tenant_id, template),
@@ -711,9 +794,6 @@ class Store:
             )
         else:
             role = self._role(row)
-        self._db.execute(
-            "INSERT OR IGNORE INTO role_members (role_id, user_id) VALUES (?, ?)", (role.id, user_id)
-        )
         return role
 
     def assign_role(self, tenant_id: str, user_id: str, template: str) -> Role:
@@ -730,13 +810,183 @@ class Store:
             row["description"],
         )
 
-    def user_roles(self, user_id: str) -> list[Role]:
+    def user_direct_roles(self, user_id: str) -> list[Role]:
+        """The active roles assigned to the user themselves (what ``/me/memberOf`` lists)."""
         rows = self._db.execute(
             "SELECT r.* FROM directory_roles r JOIN role_members m ON m.role_id = r.id "
             "WHERE m.user_id = ? ORDER BY r.display_name",
             (user_id,),
         ).fetchall()
         return [self._role(row) for row in rows]
+
+    def user_roles(self, user_id: str) -> list[Role]:
+        """The active roles the user holds: their own and those of their role-assignable groups (what
+        ``/me/transitiveMemberOf`` lists, and what Entra checks). Eligible roles are not held."""
+        rows = self._db.execute(
+            "SELECT r.* FROM directory_roles r WHERE r.id IN ("
+            " SELECT role_id FROM role_members WHERE user_id = ?"
+            " UNION SELECT rg.role_id FROM role_group_members rg"
+            " JOIN group_members gm ON gm.group_id = rg.group_id WHERE gm.user_id = ?"
+            ") ORDER BY r.display_name",
+            (user_id, user_id),
+        ).fetchall()
+        return [self._role(row) for row in rows]
+
+    # --- groups ---------------------------------------------------------------------------------------
+
+    @staticmethod
+    def _group(row: sqlite3.Row) -> Group:
+        return Group(
+            id=row["id"],
+            tenant_id=row["tenant_id"],
+            display_name=row["display_name"],
+            description=row["description"],
+            mail_nickname=row["mail_nickname"],
+            is_assignable_to_role=bool(row["is_assignable_to_role"]),
+            created=row["created"],
+        )
+
+    def add_group(
+        self,
+        tenant_id: str,
+        display_name: str,
+        *,
+        mail_nickname: str,
+        description: str | None = None,
+        role_assignable: bool = False,
+    ) -> Group:
+        group = Group(
+            new_guid(), tenant_id, display_name, description, mail_nickname, role_assignable, iso_now()
+        )
+        self._db.execute(
+            "INSERT INTO groups (id, tenant_id, display_name, description, mail_nickname, "
+            "is_assignable_to_role, created) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (
+                group.id,
+                tenant_id,
+                display_name,
+                description,
+                mail_nickname,
+                int(role_assignable),
+                group.created,
+            ),
+        )
+        return group
+
+    def add_group_member(self, group_id: str, user_id: str) -> None:
+        self._db.execute(
+            "INSERT OR IGNORE INTO group_members (group_id, user_id) VALUES (?, ?)", (group_id, user_id)
+        )
+
+    def assign_role_to_group(self, group: Group, template: str) -> Role:
+        """Give a role-assignable group a directory role: its members hold the role (Entra allows roles on
+        role-assignable groups only)."""
+        if not group.is_assignable_to_role:
+            raise ValueError(f"group {group.display_name!r} is not role-assignable")
+        with self.transaction():
+            role = self._directory_role(group.tenant_id, template)
+            self._db.execute(
+                "INSERT OR IGNORE INTO role_group_members (role_id, group_id) VALUES (?, ?)",
+                (role.id, group.id),
+            )
+        return role
+
+    def user_groups(self, user_id: str) -> list[Group]:
+        """The groups the user is a member of (role-assignable groups cannot be nested; no group is here)."""
+        rows = self._db.execute(
+            "SELECT g.* FROM groups g JOIN group_members m ON m.group_id = g.id "
+            "WHERE m.user_id = ? ORDER BY g.display_name",
+            (user_id,),
+        ).fetchall()
+        return [self._group(row) for row in rows]
+
+    # --- role eligibilities (PIM) ---------------------------------------------------------------------
+
+    def add_eligibility(
+        self, tenant_id: str, principal_id: str, template: str, *, directory_scope_id: str = "/"
+    ) -> Eligibility:
+        """Make the principal eligible for a role (not active: they must activate it first)."""
+        eligibility = Eligibility(
+            id=b64url(secrets.token_bytes(24)) + "-1-e",
+            schedule_id=new_guid(),
+            tenant_id=tenant_id,
+            principal_id=principal_id,
+            role_template_id=template,
+            directory_scope_id=directory_scope_id,
+            start=iso_now(),
+            end=None,
+        )
+        self._db.execute(
+            "INSERT INTO role_eligibilities (id, schedule_id, tenant_id, principal_id, role_template_id, "
+            "directory_scope_id, start, end) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                eligibility.id,
+                eligibility.schedule_id,
+                tenant_id,
+                principal_id,
+                template,
+                directory_scope_id,
+                eligibility.start,
+                None,
+            ),
+        )
+        return eligibility
+
+    def eligibilities(self, tenant_id: str) -> list[Eligibility]:
+        rows = self._db.execute(
+            "SELECT * FROM role_eligibilities WHERE tenant_id = ? ORDER BY start, id", (tenant_id,)
+        ).fetchall()
+        return [
+            Eligibility(
+                id=row["id"],
+                schedule_id=row["schedule_id"],
+                tenant_id=row["tenant_id"],
+                principal_id=row["principal_id"],
+                role_template_id=row["role_template_id"],
+                directory_scope_id=row["directory_scope_id"],
+                start=row["start"],
+                end=row["end"],
+            )
+            for row in rows
+        ]
+
+    def _seed_role_demo(self) -> None:
+        """The demo tenant's role cases (also added to a demo state made before they existed)."""
+        if self.meta("seeded_roles") == "1":
+            return
+        tenant = self.tenant_by_prefix(DEMO_PREFIX)
+        if tenant is None:
+            return
+        domain = tenant.initial_domain
+        alex = self.add_user(
+            tenant.id,
+            f"{DEMO_GROUP_USER}@{domain}",
+            "Alex Wilber",
+            DEMO_GROUP_USER_PASSWORD,
+            given_name="Alex",
+            surname="Wilber",
+        )
+        with self.transaction():
+            group = self.add_group(
+                tenant.id,
+                DEMO_ROLE_GROUP,
+                mail_nickname="useradministrators",
+                description="Members are User Administrators (a role-assignable group).",
+                role_assignable=True,
+            )
+            self.add_group_member(group.id, alex.id)
+        self.assign_role_to_group(group, USER_ADMIN_TEMPLATE)
+        lee = self.add_user(
+            tenant.id,
+            f"{DEMO_ELIGIBLE_USER}@{domain}",
+            "Lee Gu",
+            DEMO_ELIGIBLE_USER_PASSWORD,
+            given_name="Lee",
+            surname="Gu",
+        )
+        self.assign_role(tenant.id, lee.id, GLOBAL_READER_TEMPLATE)
+        self.add_eligibility(tenant.id, lee.id, USER_ADMIN_TEMPLATE)
+        self.set_meta("seeded_roles", "1")
 
     # --- grants: authorization codes, device codes, refresh tokens ------------------------------------
 
