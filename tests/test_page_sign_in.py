@@ -30,7 +30,8 @@ from pytestqt.qtbot import QtBot
 
 from c2t_wizard.config import Endpoints
 from c2t_wizard.domain.onboarding import Onboarding, StartChoice
-from c2t_wizard.services.auth import PLAINTEXT_CACHE_FILE, AuthService, CacheMode
+from c2t_wizard.sandbox import state as sandbox_state
+from c2t_wizard.services.auth import GRAPH_SCOPES, PLAINTEXT_CACHE_FILE, AuthService, CacheMode
 from c2t_wizard.services.backend import Backend
 from c2t_wizard.services.graph import GraphSession
 from c2t_wizard.services.tenant_discovery import TenantDiscovery
@@ -104,9 +105,12 @@ class Factory:
         cache_dir: Path | None = None,
         before: bool = False,
         settle: bool = True,
+        scopes: tuple[str, ...] = GRAPH_SCOPES,
     ) -> Hosted:
         browser = browser or ScriptedBrowser(idle=True)
-        auth = AuthService(self.backend, open_browser=browser, cache_dir=cache_dir or self.tmp_path / "cache")
+        auth = AuthService(
+            self.backend, scopes=scopes, open_browser=browser, cache_dir=cache_dir or self.tmp_path / "cache"
+        )
         graph = GraphSession(self.backend, auth)
         self.graphs.append(graph)
         onboarding = onboarding or Onboarding(choice=StartChoice.DEMO)
@@ -394,6 +398,45 @@ def test_non_admin_is_told_which_role_is_needed(qtbot: QtBot, build: Factory, sa
     with qtbot.waitSignal(hosted.page.facts_shown, timeout=WAIT):
         qtbot.mouseClick(hosted.button("recheck_button"), Qt.MouseButton.LeftButton)
     assert hosted.status("role_status").kind is StatusKind.ERROR
+
+
+def eligible_demo(sandbox: Sandbox) -> tuple[str, str]:
+    """Lee: eligible for User Administrator in PIM, not active (an active Global Reader)."""
+    name = f"{sandbox_state.DEMO_ELIGIBLE_USER}@{sandbox.info['demo']['tenant']}"
+    return name, sandbox_state.DEMO_ELIGIBLE_USER_PASSWORD
+
+
+def test_eligible_but_not_active_is_told_to_activate_the_role(
+    qtbot: QtBot, build: Factory, sandbox: Sandbox
+) -> None:
+    # As if the tenant had consented to reading role eligibility for the app's client before.
+    hosted = build(
+        demo_account=eligible_demo(sandbox), scopes=(*GRAPH_SCOPES, "RoleEligibilitySchedule.Read.Directory")
+    )
+    qtbot.mouseClick(hosted.button("demo_sign_in_button"), Qt.MouseButton.LeftButton)
+    wait_signed_in(qtbot, hosted)
+    role = hosted.status("role_status")
+    assert role.kind is StatusKind.WARNING
+    assert role.text() == (
+        "You are eligible for User Administrator but the role is not active. Activate it in Microsoft Entra "
+        "(Privileged Identity Management), then sign in again or choose “Check again”."
+    )
+    assert not hosted.page.isComplete()
+    assert not hosted.next_button.isEnabled()
+    assert hosted.button("recheck_button").isVisible()
+
+
+def test_eligibility_that_cannot_be_read_is_said_to_be_unknown(
+    qtbot: QtBot, build: Factory, sandbox: Sandbox
+) -> None:
+    hosted = build(demo_account=eligible_demo(sandbox))  # the app's own scopes: Graph refuses to say
+    qtbot.mouseClick(hosted.button("demo_sign_in_button"), Qt.MouseButton.LeftButton)
+    wait_signed_in(qtbot, hosted)
+    role = hosted.status("role_status")
+    assert role.kind is StatusKind.ERROR
+    assert "You need the Global Administrator or User Administrator role" in role.text()
+    assert "can't see whether you are eligible" in role.text()
+    assert not hosted.page.isComplete()
 
 
 def test_use_another_account_asks_microsoft_to_choose(qtbot: QtBot, build: Factory, sandbox: Sandbox) -> None:

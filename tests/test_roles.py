@@ -82,3 +82,31 @@ def test_tenant_facts_domains() -> None:
     only_initial = TenantFacts("t", "C", user, facts.roles, (VerifiedDomain("c.onmicrosoft.com", True),))
     assert only_initial.default_domain == "c.onmicrosoft.com"
     assert TenantFacts("t", "C", user, facts.roles).initial_domain is None
+
+
+def test_eligible_but_not_active_roles_are_named_in_preference_order() -> None:
+    check = check_may_create_users([DirectoryRole(READER)], [HELPDESK, UA, GA.upper()])
+    assert not check.allowed
+    assert check.eligible == (KnownRole.GLOBAL_ADMINISTRATOR, KnownRole.USER_ADMINISTRATOR)
+    assert check.eligibility_known
+    assert check.missing == ROLES_THAT_MAY_CREATE_USERS
+
+
+def test_eligible_only_for_roles_that_do_not_help_is_eligible_for_none() -> None:
+    check = check_may_create_users([], [HELPDESK, READER])
+    assert check.eligible == ()
+    assert check.eligibility_known
+
+
+def test_eligibility_that_could_not_be_read_is_unknown() -> None:
+    check = check_may_create_users([DirectoryRole(HELPDESK)], None)
+    assert not check.allowed
+    assert check.eligible == ()
+    assert not check.eligibility_known
+
+
+def test_an_active_role_wins_over_eligibility() -> None:
+    check = check_may_create_users([DirectoryRole(UA)], [GA])
+    assert check.allowed
+    assert check.granted_by is KnownRole.USER_ADMINISTRATOR
+    assert check.eligible == ()

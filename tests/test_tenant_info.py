@@ -12,7 +12,8 @@ from conftest import ROOT, Sandbox
 
 from c2t_wizard.config import Endpoints
 from c2t_wizard.domain.roles import KnownRole, TenantFacts
-from c2t_wizard.services.auth import AuthError, AuthProblem, AuthService
+from c2t_wizard.sandbox import state as sandbox_state
+from c2t_wizard.services.auth import GRAPH_SCOPES, AuthError, AuthProblem, AuthService
 from c2t_wizard.services.backend import Backend
 from c2t_wizard.services.graph import close_graph_client, create_graph_client, warm_up_graph_models
 from c2t_wizard.services.tenant_info import load_tenant_facts
@@ -23,10 +24,25 @@ pytestmark = pytest.mark.filterwarnings(
 )
 
 
-async def facts_for(box: Sandbox, who: str) -> TenantFacts:
+ROLE_DEMO = {
+    "group": (sandbox_state.DEMO_GROUP_USER, sandbox_state.DEMO_GROUP_USER_PASSWORD),
+    "eligible": (sandbox_state.DEMO_ELIGIBLE_USER, sandbox_state.DEMO_ELIGIBLE_USER_PASSWORD),
+}
+"""The sandbox's demo people for the role cases: a User Administrator through a role-assignable group, and
+one eligible for User Administrator in PIM (not active) who is an active Global Reader."""
+READ_ELIGIBILITY = "RoleEligibilitySchedule.Read.Directory"
+
+
+async def facts_for(box: Sandbox, who: str, extra_scopes: tuple[str, ...] = ()) -> TenantFacts:
+    """``extra_scopes``: as if the tenant had consented to more for the app's client before (a token then
+    carries them although the app asks for no more than ``GRAPH_SCOPES``)."""
     backend = Backend(Endpoints.from_sandbox_line(box.info))
-    auth = AuthService(backend)
-    creds = box.info["demo"][who]
+    auth = AuthService(backend, scopes=GRAPH_SCOPES + extra_scopes)
+    if who in ROLE_DEMO:
+        name, password = ROLE_DEMO[who]
+        creds = {"username": f"{name}@{box.info['demo']['tenant']}", "password": password}
+    else:
+        creds = box.info["demo"][who]
     await auth.sign_in_with_password(creds["username"], creds["password"])
     client = await create_graph_client(backend, auth)
     try:
@@ -58,6 +74,43 @@ def test_plain_user_is_told_which_roles_are_missing(sandbox: Sandbox) -> None:
     assert not facts.roles.allowed
     assert facts.roles.missing == (KnownRole.GLOBAL_ADMINISTRATOR, KnownRole.USER_ADMINISTRATOR)
     assert KnownRole.PRIVILEGED_ROLE_ADMINISTRATOR in facts.roles.grantable_by
+
+
+def test_a_role_through_a_role_assignable_group_counts(sandbox: Sandbox) -> None:
+    facts = asyncio.run(facts_for(sandbox, "group"))
+    assert facts.roles.allowed
+    assert facts.roles.granted_by is KnownRole.USER_ADMINISTRATOR
+    assert [role.display_name for role in facts.roles.roles] == ["User Administrator"]
+
+
+def test_eligible_but_not_active_is_named_when_eligibility_can_be_read(sandbox: Sandbox) -> None:
+    facts = asyncio.run(facts_for(sandbox, "eligible", (READ_ELIGIBILITY,)))
+    assert not facts.roles.allowed
+    assert facts.roles.eligibility_known
+    assert facts.roles.eligible == (KnownRole.USER_ADMINISTRATOR,)
+    assert [role.known for role in facts.roles.roles] == [KnownRole.GLOBAL_READER]  # eligible is not held
+
+
+def test_eligibility_refused_is_unknown_not_a_failed_sign_in(sandbox: Sandbox) -> None:
+    # The app's own scopes do not include reading eligibility: Graph answers 403.
+    facts = asyncio.run(facts_for(sandbox, "eligible"))
+    assert facts.user.user_principal_name.startswith(f"{sandbox_state.DEMO_ELIGIBLE_USER}@")
+    assert not facts.roles.allowed
+    assert not facts.roles.eligibility_known
+    assert facts.roles.eligible == ()
+
+
+def test_no_role_at_all_and_eligible_for_none(sandbox: Sandbox) -> None:
+    # Megan holds no role that may read eligibilities either: unknown, and no role.
+    facts = asyncio.run(facts_for(sandbox, "user", (READ_ELIGIBILITY,)))
+    assert not facts.roles.allowed
+    assert facts.roles.roles == ()
+    assert facts.roles.eligible == ()
+    assert not facts.roles.eligibility_known
+    # The administrator may read eligibilities, but has no need: Global Administrator is active.
+    admin = asyncio.run(facts_for(sandbox, "admin", (READ_ELIGIBILITY,)))
+    assert admin.roles.allowed
+    assert admin.roles.eligible == ()
 
 
 def test_signed_out_client_raises_interaction_required(sandbox: Sandbox) -> None:

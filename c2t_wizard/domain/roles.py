@@ -41,7 +41,7 @@ ROLES_THAT_MAY_GRANT: tuple[KnownRole, ...] = (
 
 @dataclass(frozen=True)
 class DirectoryRole:
-    """A directory role the signed-in user is a direct member of."""
+    """An active directory role of the signed-in user: held directly or through a role-assignable group."""
 
     role_template_id: str
     display_name: str = ""
@@ -57,7 +57,9 @@ class RoleCheck:
     """The answer to "may this user create users?".
 
     ``granted_by`` is the role that allows it (None when not allowed). When not allowed, ``missing`` lists
-    the roles of which the user needs one and ``grantable_by`` who in the tenant can assign it.
+    the roles of which the user needs one and ``grantable_by`` who in the tenant can assign it;
+    ``eligible`` the missing roles the user is eligible for in PIM (they must activate one first), and
+    ``eligibility_known`` whether their eligibility could be read at all (False: nobody can say).
     """
 
     allowed: bool
@@ -65,21 +67,33 @@ class RoleCheck:
     roles: tuple[DirectoryRole, ...]
     missing: tuple[KnownRole, ...] = ()
     grantable_by: tuple[KnownRole, ...] = ()
+    eligible: tuple[KnownRole, ...] = ()
+    eligibility_known: bool = True
 
 
-def check_may_create_users(roles: Iterable[DirectoryRole]) -> RoleCheck:
-    """Global Administrator or User Administrator may go on; anybody else is told what is missing."""
+def check_may_create_users(
+    roles: Iterable[DirectoryRole], eligible_template_ids: Iterable[str] | None = ()
+) -> RoleCheck:
+    """Global Administrator or User Administrator may go on; anybody else is told what is missing.
+
+    ``roles`` are the active roles (direct or through a group). ``eligible_template_ids`` are the template
+    ids of the roles the user is eligible for in PIM (an eligible role is not held until activated);
+    None when they could not be read.
+    """
     held = tuple(roles)
     known = {role.known for role in held}
     for candidate in ROLES_THAT_MAY_CREATE_USERS:
         if candidate in known:
             return RoleCheck(allowed=True, granted_by=candidate, roles=held)
+    eligible_known = {KnownRole.from_template_id(t) for t in eligible_template_ids or ()}
     return RoleCheck(
         allowed=False,
         granted_by=None,
         roles=held,
         missing=ROLES_THAT_MAY_CREATE_USERS,
         grantable_by=ROLES_THAT_MAY_GRANT,
+        eligible=tuple(role for role in ROLES_THAT_MAY_CREATE_USERS if role in eligible_known),
+        eligibility_known=eligible_template_ids is not None,
     )
 
 

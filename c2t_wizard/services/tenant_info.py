@@ -1,6 +1,11 @@
-"""What the sign-in page shows about the tenant: ``/me``, ``/organization`` and the role check (memberOf).
+"""What the sign-in page shows about the tenant: ``/me``, ``/organization`` and the role check.
 
-The three Graph calls run concurrently; ``memberOf`` is followed through ``@odata.nextLink``.
+The three Graph calls run concurrently; ``transitiveMemberOf`` (roles held directly or through a
+role-assignable group) is followed through ``@odata.nextLink``. Only a user without a role that may create
+users is then asked about: the roles they are *eligible* for in PIM (not active until they activate them).
+Reading eligibility needs RoleEligibilitySchedule.Read.Directory (or RoleManagement.Read.Directory), which
+the app does not ask for: a token has it only where the tenant consented to it before. Without it Graph
+answers 403, and the page says it cannot tell.
 """
 
 from __future__ import annotations
@@ -29,7 +34,7 @@ else:
 log = logging.getLogger(__name__)
 
 MAX_PAGES = 50
-"""A bound on ``memberOf`` paging (100 entries a page)."""
+"""A bound on ``transitiveMemberOf`` and eligibility paging (100 entries a page)."""
 
 
 class TenantInfoError(Exception):
@@ -65,11 +70,13 @@ async def load_organization(client: GraphServiceClient) -> tuple[str, str, tuple
 
 
 async def load_directory_roles(client: GraphServiceClient) -> tuple[DirectoryRole, ...]:
-    """The directory roles the user is a direct member of (``GET /me/memberOf``, every page)."""
+    """The active directory roles of the user, held directly or through a role-assignable group
+    (``GET /me/transitiveMemberOf``, every page)."""
     from msgraph.generated.models.directory_role import DirectoryRole as GraphDirectoryRole
 
     roles: list[DirectoryRole] = []
-    builder: Any = client.me.member_of
+    seen: set[str] = set()
+    builder: Any = client.me.transitive_member_of
     for _ in range(MAX_PAGES):
         page = await builder.get()
         if page is None:
@@ -79,7 +86,8 @@ async def load_directory_roles(client: GraphServiceClient) -> tuple[DirectoryRol
             is_role = isinstance(item, GraphDirectoryRole) or (
                 (item.odata_type or "").lower() == "#microsoft.graph.directoryrole"
             )
-            if is_role and template:
+            if is_role and template and str(template).lower() not in seen:
+                seen.add(str(template).lower())
                 roles.append(
                     DirectoryRole(
                         role_template_id=str(template).lower(),
@@ -90,10 +98,49 @@ async def load_directory_roles(client: GraphServiceClient) -> tuple[DirectoryRol
         next_link = page.odata_next_link
         if not next_link:
             break
-        builder = client.me.member_of.with_url(next_link)
+        builder = client.me.transitive_member_of.with_url(next_link)
     else:
-        log.warning("memberOf had more than %d pages; the rest were not read", MAX_PAGES)
+        log.warning("transitiveMemberOf had more than %d pages; the rest were not read", MAX_PAGES)
     return tuple(roles)
+
+
+async def load_eligible_role_templates(client: GraphServiceClient, user_id: str) -> tuple[str, ...] | None:
+    """Template ids of the tenant-wide roles the user is eligible for in PIM; None when Graph will not say.
+
+    ``GET /roleManagement/directory/roleEligibilityScheduleInstances?$filter=principalId eq '{id}'``: for a
+    built-in role, ``roleDefinitionId`` is its template id. A refusal (403: the token lacks the permission,
+    or the user lacks a role that may read eligibilities) or any other Graph error means "unknown", never
+    a failed sign-in.
+    """
+    from kiota_abstractions.api_error import APIError
+    from kiota_abstractions.base_request_configuration import RequestConfiguration
+
+    instances: Any = client.role_management.directory.role_eligibility_schedule_instances
+    quoted = user_id.replace("'", "''")  # OData string literal
+    query = instances.RoleEligibilityScheduleInstancesRequestBuilderGetQueryParameters(
+        filter=f"principalId eq '{quoted}'"
+    )
+    templates: list[str] = []
+    builder: Any = instances
+    config: Any = RequestConfiguration(query_parameters=query)
+    try:
+        for _ in range(MAX_PAGES):
+            page = await builder.get(request_configuration=config)
+            if page is None:
+                break
+            for item in page.value or []:
+                # Scoped to an administrative unit or an app, a role does not let them create users.
+                if item.role_definition_id and (item.directory_scope_id or "/") == "/":
+                    templates.append(str(item.role_definition_id).lower())
+            if not page.odata_next_link:
+                break
+            builder, config = instances.with_url(page.odata_next_link), None
+    except APIError as exc:
+        log.info(
+            "role eligibility could not be read (HTTP %s): the page cannot tell", exc.response_status_code
+        )
+        return None
+    return tuple(dict.fromkeys(templates))
 
 
 async def load_tenant_facts(client: GraphServiceClient) -> TenantFacts:
@@ -101,10 +148,13 @@ async def load_tenant_facts(client: GraphServiceClient) -> TenantFacts:
     me, (tenant_id, name, domains), roles = await asyncio.gather(
         load_me(client), load_organization(client), load_directory_roles(client)
     )
+    check = check_may_create_users(roles)
+    if not check.allowed:
+        check = check_may_create_users(roles, await load_eligible_role_templates(client, me.id))
     return TenantFacts(
         tenant_id=tenant_id,
         display_name=name,
         user=me,
-        roles=check_may_create_users(roles),
+        roles=check,
         verified_domains=domains,
     )

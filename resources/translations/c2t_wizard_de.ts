@@ -853,22 +853,32 @@
         <translation>Sie können Benutzer hinzufügen: Sie haben die Rolle „{role}“.</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+7"/>
+        <source>You are eligible for {role} but the role is not active. Activate it in Microsoft Entra (Privileged Identity Management), then sign in again or choose “Check again”.</source>
+        <translation>Sie sind für die Rolle {role} berechtigt, aber sie ist nicht aktiv. Aktivieren Sie sie in Microsoft Entra (Privileged Identity Management) und melden Sie sich dann erneut an oder wählen Sie „Erneut prüfen“.</translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>If your role is managed in Privileged Identity Management, the wizard can&apos;t see whether you are eligible for it: activate it in Microsoft Entra first.</source>
+        <translation>Wenn Ihre Rolle über Privileged Identity Management verwaltet wird, kann der Assistent nicht sehen, ob Sie für sie berechtigt sind: Aktivieren Sie sie zuerst in Microsoft Entra.</translation>
+    </message>
+    <message>
+        <location line="+12"/>
         <source>{first} or {last}</source>
         <translation>{first} oder {last}</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+0"/>
         <source>, </source>
         <translation>, </translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="-22"/>
         <source>{name} isn&apos;t allowed to add users to {org}. You need the {roles} role. A Global Administrator of your organisation can give it to you in the Microsoft 365 admin center, under Roles. Then choose “Check again”, or use another account.</source>
         <translation>{name} darf in {org} keine Benutzer hinzufügen. Dafür brauchen Sie die Rolle {roles}. Ein globaler Administrator Ihrer Organisation kann sie Ihnen im Microsoft 365 Admin Center unter „Rollen“ zuweisen. Wählen Sie danach „Erneut prüfen“ oder verwenden Sie ein anderes Konto.</translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+27"/>
         <source>Global Administrator</source>
         <translation>Globaler Administrator</translation>
     </message>

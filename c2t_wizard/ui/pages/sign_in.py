@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import html
 import logging
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Sequence
 from enum import Enum
 from typing import Any
 
@@ -881,28 +881,42 @@ class SignInPage(QWizardPage):
                 StatusKind.OK,
                 self.tr("You can add users: you're a {role}.").format(role=self._role_name(role)),
             )
-        else:
-            missing = [self._role_name(role) for role in facts.roles.missing]
-            needed = missing[-1] if missing else ""
-            if len(missing) > 1:
-                needed = self.tr("{first} or {last}").format(
-                    first=self.tr(", ").join(missing[:-1]), last=missing[-1]
-                )
+        elif facts.roles.eligible:
+            # Eligible in PIM but not active: they can fix it themselves, no administrator needed.
             self.role_status.show_status(
-                StatusKind.ERROR,
+                StatusKind.WARNING,
                 self.tr(
-                    "{name} isn't allowed to add users to {org}. You need the {roles} role. A Global "
-                    "Administrator of your organisation can give it to you in the Microsoft 365 admin "
-                    "center, under Roles. Then choose “Check again”, or use another account."
-                ).format(
-                    name=user.display_name or user.user_principal_name,
-                    org=facts.display_name or facts.initial_domain or "",
-                    roles=needed,
-                ),
+                    "You are eligible for {role} but the role is not active. Activate it in Microsoft Entra "
+                    "(Privileged Identity Management), then sign in again or choose “Check again”."
+                ).format(role=self._either(facts.roles.eligible)),
             )
+            self.recheck_button.setVisible(True)
+        else:
+            text = self.tr(
+                "{name} isn't allowed to add users to {org}. You need the {roles} role. A Global "
+                "Administrator of your organisation can give it to you in the Microsoft 365 admin "
+                "center, under Roles. Then choose “Check again”, or use another account."
+            ).format(
+                name=user.display_name or user.user_principal_name,
+                org=facts.display_name or facts.initial_domain or "",
+                roles=self._either(facts.roles.missing),
+            )
+            if not facts.roles.eligibility_known:
+                text += " " + self.tr(
+                    "If your role is managed in Privileged Identity Management, the wizard can't see "
+                    "whether you are eligible for it: activate it in Microsoft Entra first."
+                )
+            self.role_status.show_status(StatusKind.ERROR, text)
             self.recheck_button.setVisible(True)
         self.completeChanged.emit()
         self._focus_default()
+
+    def _either(self, roles: Sequence[KnownRole]) -> str:
+        """ "User Administrator", or "Global Administrator or User Administrator"."""
+        names = [self._role_name(role) for role in roles]
+        if len(names) > 1:
+            return self.tr("{first} or {last}").format(first=self.tr(", ").join(names[:-1]), last=names[-1])
+        return names[-1] if names else ""
 
     def _role_name(self, role: KnownRole | None) -> str:
         names = {
