@@ -7,10 +7,12 @@ import os
 import re
 import time
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from conftest import Sandbox
+from helpers.sandbox_truth import check_users_run, create_attempts
 from PySide6.QtCore import QLocale, Qt, QTranslator
 from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QPushButton, QWidget, QWizard
 from pytestqt.qtbot import QtBot
@@ -21,7 +23,6 @@ from users_page_helpers import (
     Hosted,
     close_admin,
     host,
-    sandbox_users,
     sign_in,
 )
 
@@ -379,6 +380,18 @@ def test_download_template_writes_the_template(
     assert written.read_bytes() == write_template_csv()
 
 
+def check_tenant(
+    runner: ServiceRunner, sandbox: Sandbox, admin: Admin, run_ids: list[str], started: datetime
+) -> dict[str, dict[str, object]]:
+    """Journal and tenant agree person by person, nobody got a licence, and the tenant holds nobody but the
+    administrator and the people of these runs (see ``helpers.sandbox_truth``)."""
+    records = [record for run_id in run_ids for record in admin.journal.people(run_id)]
+    token = runner.call(admin.auth.access_token(), timeout=30)
+    users = check_users_run(sandbox.info, admin.tenant_name, records, token, started=started)
+    assert set(users) == {admin.admin_upn} | {r.key for r in records if r.state is PersonState.CREATED}
+    return users
+
+
 # --- creating --------------------------------------------------------------------------------------------
 
 
@@ -388,6 +401,7 @@ def test_create_25_users(qtbot: QtBot, runner: ServiceRunner, fresh: Admin, clea
     fill(hosted, people(25, domain, "alpha"))
     assert not hosted.next_enabled
     assert hosted.button("create_users_button").text() == "&Create 25 users"
+    started = datetime.now(UTC)
     qtbot.mouseClick(hosted.button("create_users_button"), Qt.MouseButton.LeftButton)
     assert hosted.page.state is UsersState.CREATING
     assert not hosted.button("add_user_button").isEnabled()
@@ -400,9 +414,9 @@ def test_create_25_users(qtbot: QtBot, runner: ServiceRunner, fresh: Admin, clea
     assert "Done: 25 created." in hosted.status().text()
     assert hosted.next_enabled
     assert_bottom_row_fits(hosted)
-    users = sandbox_users(clean_faults, domain)
-    assert len(users) == 26
-    assert len(set(users)) == 26
+    # Each one created by one create, recorded with its id, without a licence; nobody else in the tenant.
+    check_tenant(runner, clean_faults, fresh, hosted.page.run_ids, started)
+    assert all(len(tries) == 1 for tries in create_attempts(clean_faults.base, fresh.tenant_name).values())
 
     # Next hands the people and their passwords (memory only) to the next step.
     hosted.wizard.next()
@@ -420,6 +434,7 @@ def test_cancel_then_resume_creates_nobody_twice(
         hosted = host(qtbot, runner, admin)
         domain = str(admin.facts.default_domain)
         fill(hosted, people(25, domain, "beta"))
+        started = datetime.now(UTC)
         clean_faults.set_faults("latency=300ms")
         qtbot.mouseClick(hosted.button("create_users_button"), Qt.MouseButton.LeftButton)
         qtbot.waitUntil(lambda: hosted.statuses().count("✓ Created") >= 5, timeout=WAIT)
@@ -448,9 +463,12 @@ def test_cancel_then_resume_creates_nobody_twice(
         qtbot.waitUntil(lambda: hosted.page.state is UsersState.EDITING, timeout=WAIT)
         assert hosted.statuses() == ["✓ Created"] * 25
         assert not resume.isVisible()
-        users = sandbox_users(clean_faults, domain)
-        assert len(users) == 26
-        assert len(set(users)) == 26
+        check_tenant(runner, clean_faults, admin, hosted.page.run_ids, started)
+        # Nobody twice: the resume sent only those not created before the stop, each once.
+        attempts = create_attempts(clean_faults.base, admin.tenant_name)
+        assert {upn: len(tries) for upn, tries in attempts.items()} == {
+            r.key: 1 for r in admin.journal.people(hosted.page.run_ids[0])
+        }
         assert len(hosted.page.passwords) == 25
     finally:
         close_admin(runner, admin)
@@ -460,6 +478,7 @@ def test_an_unfinished_run_is_offered_and_resumed(
     qtbot: QtBot, runner: ServiceRunner, fresh: Admin, clean_faults: Sandbox
 ) -> None:
     domain = str(fresh.facts.default_domain)
+    started = datetime.now(UTC)
     # A run planned by an earlier session that stopped before sending anything.
     run_id = fresh.journal.start_run(fresh.facts.tenant_id, people(6, domain, "gamma"))
     hosted = host(qtbot, runner, fresh)
@@ -476,7 +495,7 @@ def test_an_unfinished_run_is_offered_and_resumed(
     assert not banner.isVisible()
     assert hosted.page.run_ids == [run_id]
     assert hosted.next_enabled
-    assert len(sandbox_users(clean_faults, domain)) == 7
+    check_tenant(runner, clean_faults, fresh, [run_id], started)
 
     # Start over on a second page: the run is closed, the list empty.
     again = host(qtbot, runner, fresh)
@@ -518,6 +537,7 @@ def test_failures_say_why_and_can_be_tried_again(
         hosted = host(qtbot, runner, admin)
         domain = str(admin.facts.default_domain)
         fill(hosted, people(3, domain, "delta"))
+        started = datetime.now(UTC)
         clean_faults.set_faults("503=1")
         qtbot.mouseClick(hosted.button("create_users_button"), Qt.MouseButton.LeftButton)
         qtbot.waitUntil(lambda: hosted.page.state is UsersState.EDITING, timeout=WAIT)
@@ -530,12 +550,13 @@ def test_failures_say_why_and_can_be_tried_again(
         assert_bottom_row_fits(hosted)
 
         clean_faults.set_faults("")
+        check_tenant(runner, clean_faults, admin, hosted.page.run_ids, started)  # failed: not in the tenant
         qtbot.mouseClick(retry, Qt.MouseButton.LeftButton)
         qtbot.waitUntil(lambda: hosted.page.state is UsersState.EDITING, timeout=WAIT)
         assert hosted.statuses() == ["✓ Created"] * 3
         assert not retry.isVisible()
         assert hosted.next_enabled
-        assert len(sandbox_users(clean_faults, domain)) == 4
+        check_tenant(runner, clean_faults, admin, hosted.page.run_ids, started)
     finally:
         close_admin(runner, admin)
 

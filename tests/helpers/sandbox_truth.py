@@ -119,7 +119,6 @@ def check_unlicensed(
     licence: ``assignedLicenses`` and ``licenseDetails`` empty, read from Graph."""
     calls = [call for call in license_calls(str(info["base"]), tenant) if when(call["at"]) >= since]
     assert calls == [], calls
-    assert user_ids
     verify = ssl.create_default_context(cafile=str(info["ca_cert"]))
     headers = {"Authorization": f"Bearer {token}"}
     with httpx.Client(verify=verify, trust_env=False, timeout=10, headers=headers) as client:
@@ -134,3 +133,24 @@ def check_unlicensed(
             details = client.get(f"{info['graph']}/users/{user_id}/licenseDetails")
             assert details.status_code == 200, details.text
             assert details.json()["value"] == [], (user_id, details.json())
+
+
+def check_users_run(
+    info: Mapping[str, Any],
+    tenant: str,
+    records: Iterable[PersonRecord],
+    token: str,
+    *,
+    started: datetime,
+    others: Collection[str] = (),
+) -> dict[str, dict[str, Any]]:
+    """``check_journal_against_tenant`` and ``check_unlicensed`` for one run in ``tenant``; returns the
+    tenant's users (by lower-case username) for the caller's own checks."""
+    people = list(records)
+    base = str(info["base"])
+    users = tenant_users(base, tenant)
+    attempts = create_attempts(base, tenant)
+    check_journal_against_tenant(people, users, attempts, run_started=started, others=others)
+    created = [r.user_id for r in people if r.state is PersonState.CREATED and r.user_id]
+    check_unlicensed(info, token, tenant, created, since=started)
+    return users
