@@ -19,6 +19,7 @@ import httpx
 import pytest
 from conftest import Sandbox, start_sandbox
 from helpers.identity_web import ScriptedBrowser, approve_device_code
+from msal_extensions.persistence import FilePersistence
 
 from c2t_wizard.config import Config, Endpoints
 from c2t_wizard.services.auth import (
@@ -242,7 +243,11 @@ def test_device_code_approved_on_the_verification_page(sandbox: Sandbox, admin: 
         assert prompt.user_code
         assert prompt.verification_uri.endswith("/devicelogin")
         assert prompt.expires_at > time.time() + 60
-        assert prompt.user_code not in repr(prompt) or "device_code" not in repr(prompt)
+        # The device code (what the token endpoint is polled with) is a secret: never in the prompt's repr.
+        secret = prompt.flow["device_code"]
+        assert len(secret) >= 20
+        assert secret not in repr(prompt)
+        assert secret not in str(prompt)
         page = await asyncio.to_thread(
             approve_device_code, sandbox.base, prompt.user_code, admin["username"], admin["password"]
         )
@@ -463,21 +468,57 @@ def test_sign_out_removes_the_account(sandbox: Sandbox, admin: dict[str, str]) -
 # --- the token cache ------------------------------------------------------------------------------------
 
 
-def _encryption_available(tmp_path: Path) -> bool:
-    from msal_extensions import build_encrypted_persistence
+@pytest.fixture
+def no_keyring(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Encrypted persistence unavailable (no keyring, as on a bare Linux), whatever this machine has."""
+    import msal_extensions
 
-    try:
-        build_encrypted_persistence(str(tmp_path / "probe.bin"))
-    except Exception:
-        return False
-    return True
+    def unavailable(location: str) -> Any:
+        raise RuntimeError("no keyring here (test)")
+
+    monkeypatch.setattr(msal_extensions, "build_encrypted_persistence", unavailable)
+
+
+class ScrambledPersistence(FilePersistence):  # type: ignore[misc]
+    """Stands in for a keyring-backed persistence: a file whose content is not the plain cache."""
+
+    is_encrypted = True
+    KEY = 0x5A
+
+    def __init__(self, location: str) -> None:
+        super().__init__(location)
+        self.saved = 0
+
+    def save(self, content: str) -> None:
+        self.saved += 1
+        super().save(base64.b64encode(bytes(b ^ self.KEY for b in content.encode("utf-8"))).decode("ascii"))
+
+    def load(self) -> str:
+        return bytes(b ^ self.KEY for b in base64.b64decode(super().load())).decode("utf-8")
+
+
+@pytest.fixture
+def keyring(monkeypatch: pytest.MonkeyPatch) -> list[ScrambledPersistence]:
+    """Encrypted persistence available, whatever this machine has; the persistences built, for checks."""
+    import msal_extensions
+
+    built: list[ScrambledPersistence] = []
+
+    def available(location: str) -> ScrambledPersistence:
+        built.append(ScrambledPersistence(location))
+        return built[-1]
+
+    monkeypatch.setattr(msal_extensions, "build_encrypted_persistence", available)
+    return built
 
 
 def test_memory_only_by_default_and_no_token_on_disk(
-    sandbox: Sandbox, admin: dict[str, str], tmp_path: Path, caplog: pytest.LogCaptureFixture
+    sandbox: Sandbox,
+    admin: dict[str, str],
+    tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
+    no_keyring: None,
 ) -> None:
-    if _encryption_available(tmp_path / "probe"):
-        pytest.skip("encrypted persistence is available here")
     caplog.set_level("DEBUG")
     cache_dir = tmp_path / "cache"
     auth = make_service(sandbox, cache_dir=cache_dir)
@@ -499,11 +540,14 @@ def test_memory_only_by_default_and_no_token_on_disk(
 
 
 def test_plaintext_file_only_when_opted_in_and_0600(
-    sandbox: Sandbox, admin: dict[str, str], tmp_path: Path
+    sandbox: Sandbox, admin: dict[str, str], tmp_path: Path, no_keyring: None
 ) -> None:
-    if _encryption_available(tmp_path / "probe"):
-        pytest.skip("encrypted persistence is available here")
     cache_dir = tmp_path / "cache"
+    not_opted_in = make_service(sandbox, cache_dir=cache_dir)
+    asyncio.run(not_opted_in.sign_in_with_password(admin["username"], admin["password"]))
+    assert not_opted_in.cache_mode is CacheMode.MEMORY_ONLY
+    assert not cache_dir.exists() or not any(cache_dir.iterdir())
+
     first = make_service(sandbox, cache_dir=cache_dir, allow_plaintext_cache=True)
     assert first.cache_mode is CacheMode.PLAINTEXT_FILE
     account = asyncio.run(first.sign_in_with_password(admin["username"], admin["password"]))
@@ -521,6 +565,38 @@ def test_plaintext_file_only_when_opted_in_and_0600(
         account.display_name,
     )
     assert asyncio.run(second.sign_in_silently("someone.else@contoso.onmicrosoft.com")) is None
+
+
+def test_encrypted_cache_where_a_keyring_exists(
+    sandbox: Sandbox, admin: dict[str, str], tmp_path: Path, keyring: list[ScrambledPersistence]
+) -> None:
+    """With a keyring the cache is encrypted (never plain on disk, no plaintext file) and the next start
+    signs in from it silently."""
+    cache_dir = tmp_path / "cache"
+    first = make_service(sandbox, cache_dir=cache_dir)
+    assert first.cache_mode is CacheMode.ENCRYPTED
+    assert first.cache_detail == ""
+
+    async def run() -> tuple[Any, str]:
+        account = await first.sign_in_with_password(admin["username"], admin["password"])
+        return account, await first.access_token()
+
+    account, token = asyncio.run(run())
+    assert keyring
+    assert keyring[0].saved > 0  # the sign-in went into the (encrypted) persistence
+    signature = token.split(".")[2]
+    for path in tmp_path.rglob("*"):
+        if path.is_file():
+            text = path.read_bytes().decode("utf-8", "replace")
+            assert signature not in text, path
+            assert admin["username"] not in text, path
+    assert first.set_plaintext_cache(True) is CacheMode.ENCRYPTED  # opting in changes nothing
+    assert not any(path.name.endswith(".json") for path in cache_dir.iterdir())
+
+    second = make_service(sandbox, cache_dir=cache_dir)
+    again = asyncio.run(second.sign_in_silently())
+    assert again is not None
+    assert (again.username, again.tenant_id) == (account.username, account.tenant_id)
 
 
 def test_from_config_uses_client_id_and_cache_dir(tmp_path: Path) -> None:

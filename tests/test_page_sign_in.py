@@ -539,21 +539,20 @@ def test_consent_declined_in_the_browser(qtbot: QtBot, build: Factory, sandbox: 
 # --- the token cache ------------------------------------------------------------------------------------
 
 
-def _encryption_available(tmp_path: Path) -> bool:
-    from msal_extensions import build_encrypted_persistence
+@pytest.fixture
+def no_keyring(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Encrypted persistence unavailable (no keyring, as on a bare Linux), whatever this machine has."""
+    import msal_extensions
 
-    try:
-        build_encrypted_persistence(str(tmp_path / "probe.bin"))
-    except Exception:
-        return False
-    return True
+    def unavailable(location: str) -> Any:
+        raise RuntimeError("no keyring here (test)")
+
+    monkeypatch.setattr(msal_extensions, "build_encrypted_persistence", unavailable)
 
 
 def test_memory_only_notice_and_opting_in_to_a_private_file(
-    qtbot: QtBot, build: Factory, sandbox: Sandbox, tmp_path: Path
+    qtbot: QtBot, build: Factory, sandbox: Sandbox, tmp_path: Path, no_keyring: None
 ) -> None:
-    if _encryption_available(tmp_path / "probe"):
-        pytest.skip("encrypted persistence is available here")
     cache_dir = tmp_path / "opt-in-cache"
     username, _ = creds(sandbox, "admin")
     hosted = build(demo_account=creds(sandbox, "admin"), cache_dir=cache_dir)
@@ -591,6 +590,27 @@ def test_memory_only_notice_and_opting_in_to_a_private_file(
     qtbot.waitUntil(lambda: "won't remember you" in notice.text(), timeout=WAIT)
     assert not path.exists()
     assert hosted.auth.signed_in is not None
+
+
+def test_an_encrypted_cache_is_named_and_offers_no_file(
+    qtbot: QtBot, build: Factory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Where a keyring exists (forced here, whatever this machine has) the page says the sign-in is kept
+    encrypted and offers no unencrypted file."""
+    import msal_extensions
+    from msal_extensions.persistence import FilePersistence
+
+    class KeyringPersistence(FilePersistence):  # type: ignore[misc]
+        is_encrypted = True
+
+    monkeypatch.setattr(msal_extensions, "build_encrypted_persistence", KeyringPersistence)
+    hosted = build(cache_dir=tmp_path / "encrypted-cache")
+    notice = hosted.label("token_cache_notice")
+    qtbot.waitUntil(lambda: bool(notice.text()), timeout=WAIT)
+    assert hosted.auth.cache_mode is CacheMode.ENCRYPTED
+    assert notice.text() == "Your sign-in is kept encrypted on this computer."
+    assert notice.isVisible()
+    assert not hosted.checkbox.isVisible()
 
 
 # --- the wizard routes to the page ---------------------------------------------------------------------
