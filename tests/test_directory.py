@@ -24,6 +24,8 @@ from c2t_wizard.domain.users import NewUser
 from c2t_wizard.services.auth import AuthService
 from c2t_wizard.services.backend import Backend
 from c2t_wizard.services.directory import (
+    BACKOFF_BASE,
+    BACKOFF_CAP,
     CreationProgress,
     DirectoryService,
     FailureCode,
@@ -427,21 +429,31 @@ def test_per_item_retry_after_is_honoured(sandbox_box: Sandbox, journal: Journal
 
 
 def test_whole_batch_throttling_is_waited_out(sandbox_box: Sandbox, journal: Journal) -> None:
+    """A batch refused whole with 429 waits its Retry-After. A 424 has none: the back-off, which doubles with
+    each back-off its people already had, with jitter: ``BACKOFF_BASE * 2**(n-1)`` (at most ``BACKOFF_CAP``)
+    times 0.5 to 1 for the n-th. Every back-off of the n-th kind follows n-1 earlier ones of the same people,
+    so the i-th back-off wait of the run is at most the i-th ceiling, and never below ``BACKOFF_BASE / 2``."""
     box = sandbox_box
-    staff = people("wholebatch", 45)
+    staff = people("wholebatch", 80)
     run_id = journal.start_run(box.info["demo"]["tenant_id"], staff)
     waits = Waits()
+    spec = ""
 
     async def run() -> Any:
-        async with directory(box, journal, sleep=waits, batch_size=5) as service:
-            box.set_faults("batch429=0.5,424=0.3,retry_after=4s")  # 9 batches: some surely hit
+        nonlocal spec
+        async with directory(box, journal, sleep=waits, batch_size=5, rng=random.Random(5)) as service:
+            spec = box.set_faults("batch429=0.5,424=0.3,retry_after=4s")  # 16 batches; a fixed seed
             return await service.create_users(run_id)
 
     result = asyncio.run(run())
-    assert result.created == 45
-    assert 4.0 in waits.waits  # a throttled batch: its Retry-After
-    assert all(w == 4.0 or w <= 2.0 for w in waits.waits)  # a 424 has none: back-off with jitter
-    assert len(tenant_users(box, "wholebatch")) == 45
+    assert result.created == 80, spec
+    backoffs = [w for w in waits.waits if w != 4.0]
+    assert len(backoffs) < len(waits.waits), f"no batch throttled under {spec}"  # 4.0: their Retry-After
+    assert backoffs, f"no batch answered 424 under {spec}"
+    for i, wait in enumerate(backoffs, start=1):
+        ceiling = min(BACKOFF_CAP, BACKOFF_BASE * 2 ** (i - 1))
+        assert BACKOFF_BASE / 2 <= wait <= ceiling, f"back-off #{i}: {wait} s; {waits.waits} under {spec}"
+    assert len(tenant_users(box, "wholebatch")) == 80
 
 
 def test_the_write_quota_is_waited_out(sandbox_box: Sandbox, journal: Journal) -> None:
