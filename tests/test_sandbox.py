@@ -419,9 +419,10 @@ def test_latency_applies_to_the_https_site_only(
     started = time.monotonic()
     assert discover(https, clean_faults, "organizations").status_code == 200
     assert time.monotonic() - started >= 0.15
-    started = time.monotonic()
-    assert web.get("/signup/check?prefix=abc").status_code == 200
-    assert time.monotonic() - started < 0.15
+    # With a minute's latency on the https site, the browser pages still answer within the client's
+    # 20 s timeout: they have none (a bound no load can break).
+    clean_faults.set_faults("latency=60s")
+    assert web.get("/signup/check?prefix=abc", timeout=20).status_code == 200
 
 
 @pytest.mark.parametrize(("status", "code"), [(503, "serviceNotAvailable"), (429, "TooManyRequests")])

@@ -6,7 +6,6 @@ import asyncio
 import logging
 import re
 import socket
-import time
 import uuid
 from collections.abc import Awaitable, Callable, Iterator
 from typing import Any
@@ -194,20 +193,14 @@ def test_check_many_runs_concurrently_in_input_order(backend: Backend, clean_fau
         discovery = TenantDiscovery(backend)
         await discovery.check("litware")  # connect before the faults, so both timings include the same work
         clean_faults.set_faults("latency=300ms")
-        started = time.perf_counter()
-        await discovery.check(fresh_name())
-        one = time.perf_counter() - started
-        started = time.perf_counter()
         answers = await discovery.check_many([*names[:3], "tailspintoys", *names[3:]])
-        six = time.perf_counter() - started
         assert [answer.prefix for answer in answers] == [*names[:3], "tailspintoys", *names[3:]]
         assert [answer.state for answer in answers] == [
             *[AvailabilityState.PROBABLY_FREE] * 3,
             AvailabilityState.TAKEN,
             *[AvailabilityState.PROBABLY_FREE] * 2,
         ]
-        assert requests.peak == 6
-        assert six < 3 * one, f"6 checks took {six:.2f} s, one took {one:.2f} s"
+        assert requests.peak == 6, "all six were on the wire at once"
 
     run_with(backend, body)
 
@@ -225,13 +218,12 @@ def test_concurrency_is_bounded(backend: Backend, clean_faults: Any) -> None:
 
 
 def test_timeout_is_unknown(backend: Backend, clean_faults: Any) -> None:
-    clean_faults.set_faults("latency=2s")
+    clean_faults.set_faults("latency=60s")
 
     async def body(backend: Backend, requests: Requests) -> None:
         discovery = TenantDiscovery(backend, timeout=0.3)
-        started = time.perf_counter()
-        answer = await discovery.check(fresh_name())
-        assert time.perf_counter() - started < 1.5
+        # The answer would take a minute: a coarse bound that no load can break shows the timeout acted.
+        answer = await asyncio.wait_for(discovery.check(fresh_name()), timeout=20)
         assert answer.state is AvailabilityState.UNKNOWN
         assert answer.reason == "timed out after 0.3 s"
         assert not answer.may_continue
