@@ -241,7 +241,7 @@ def test_killed_at_chosen_moments_and_resumed_creates_everyone_once(box: Sandbox
         json.dumps({"sandbox": box.info, "data_dir": str(data_dir), "prefix": PREFIX, "count": COUNT}),
         encoding="utf-8",
     )
-    box.set_faults(FAULTS)
+    box.set_faults(f"{FAULTS},seed={seed}")  # the sandbox's dice replay with the kills
     # Graph's createdDateTime has whole seconds: anything created by this run is at or after this.
     run_start = datetime.now(UTC).replace(microsecond=0)
 
