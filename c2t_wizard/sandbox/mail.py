@@ -7,6 +7,17 @@ Errors (Exchange Online's codes, ``reference/microsoft-identity-and-graph.md`` �
 no ``Mail.Send`` in ``scp`` → 403 ``ErrorAccessDenied``; the sender has no mailbox (no Exchange licence:
 signed-up admins and created users) → 404 ``MailboxNotEnabledForRESTAPI``; no or malformed recipient → 400
 ``ErrorInvalidRecipients``; no message → 400 ``ErrorInvalidParameter``.
+
+Sent Items, per mailbox, as Exchange keeps them: a message sent with ``saveToSentItems`` true (Graph's
+default) is saved in the sender's Sent Items with its ``singleValueExtendedProperties``, and
+``GET /me/mailFolders/{folder}/messages`` lists a folder (well-known names case-insensitively: ``SentItems``,
+``sentitems``; the other well-known folders are empty here) with ``$top``/``$skip``/``$select`` and Graph's
+documented filter on extended properties,
+``singleValueExtendedProperties/Any(ep: ep/id eq '{id}' and ep/value eq '{value}')`` (the ``and`` part is
+optional; the property's ``Name`` compares case-sensitively, its value case-insensitively; the answer never
+includes the properties themselves). Reading needs ``Mail.Read`` or ``Mail.ReadWrite`` (``Mail.ReadBasic``
+lists messages but excludes extended properties, so filtering on them is 403 with it, as it is without any
+read scope); a filter the sandbox can't parse is 400 ``BadRequest`` "Invalid filter clause".
 """
 
 from __future__ import annotations
@@ -15,12 +26,13 @@ import logging
 import re
 from html import escape
 from typing import Any
+from urllib.parse import urlencode
 
 from aiohttp import web
 
-from .common import json_response
+from .common import b64url, iso_now, json_response
 from .context import ctx
-from .graph import BadBodyError, Call, Reply, bad_body, error_reply, find_user, route
+from .graph import BadBodyError, Call, Reply, bad_body, error_reply, find_user, json_reply, route
 from .pages import page
 
 log = logging.getLogger(__name__)
@@ -75,6 +87,51 @@ def _parameter(body: dict[str, Any], name: str, default: Any = None) -> Any:
     return default
 
 
+_PROPERTY_ID = re.compile(
+    r"^(?P<type>[A-Za-z]+)\s+\{(?P<guid>[0-9A-Fa-f]{8}-(?:[0-9A-Fa-f]{4}-){3}[0-9A-Fa-f]{12})\}\s+"
+    r"(?:Name\s+(?P<name>\S.*)|Id\s+(?P<number>0x[0-9A-Fa-f]+))$"
+)
+"""An extended property's id: ``{type} {guid} Name {name}`` or ``{type} {guid} Id 0x{hex}``."""
+
+
+def property_key(property_id: str) -> tuple[str, str, str] | None:
+    """How Exchange tells extended property ids apart: type and GUID case-insensitively, the ``Name``
+    case-sensitively (a numeric ``Id`` as a number); None for an id that is not well-formed."""
+    match = _PROPERTY_ID.match(property_id.strip())
+    if match is None:
+        return None
+    kind, guid = match["type"].lower(), match["guid"].lower()
+    if match["name"] is not None:
+        return kind, guid, "name:" + match["name"]
+    return kind, guid, "id:" + str(int(match["number"], 16))
+
+
+def _extended_properties(message: dict[str, Any]) -> list[dict[str, str]]:
+    entries = _parameter(message, "singleValueExtendedProperties", None)
+    if entries is None:
+        return []
+    if not isinstance(entries, list):
+        raise MailError(
+            400,
+            "ErrorInvalidParameter",
+            "The value of the parameter 'SingleValueExtendedProperties' is invalid.",
+        )
+    found: list[dict[str, str]] = []
+    for entry in entries:
+        property_id = entry.get("id") if isinstance(entry, dict) else None
+        value = entry.get("value") if isinstance(entry, dict) else None
+        if (
+            not isinstance(property_id, str)
+            or property_key(property_id) is None
+            or not isinstance(value, str)
+        ):
+            raise MailError(
+                400, "ErrorInvalidProperty", "The extended property attribute combination is invalid."
+            )
+        found.append({"id": property_id.strip(), "value": value})
+    return found
+
+
 def _message(body: Any) -> tuple[dict[str, list[str]], str, str, str]:
     message = _parameter(body, "message") if isinstance(body, dict) else None
     if not isinstance(message, dict):
@@ -123,12 +180,20 @@ async def _send(call: Call, sender_key: str | None) -> Reply:
             "The mailbox is either inactive, soft-deleted, or is hosted on-premise.",
         )
     try:
-        recipients, subject, kind, text = _message(call.json_body())
+        body = call.json_body()
+        recipients, subject, kind, text = _message(body)
+        properties = _extended_properties(_parameter(body, "message"))
     except BadBodyError:
         return bad_body(call)
     except MailError as exc:
         return error_reply(call, exc.status, exc.code, exc.message)
-    call.context.store.add_mail(sender.tenant_id, sender.mail or sender.upn, recipients, subject, kind, text)
+    address = sender.mail or sender.upn
+    with call.context.store.transaction():
+        mail = call.context.store.add_mail(sender.tenant_id, address, recipients, subject, kind, text)
+        if _parameter(body, "saveToSentItems", True) is not False:  # Graph's default: saved
+            call.context.store.add_sent_item(
+                sender.id, _sent_item(mail.id, address, recipients, subject), properties
+            )
     log.info("sendMail: %s sent a message to %d recipient(s)", sender.upn, sum(map(len, recipients.values())))
     return Reply(202)
 
@@ -141,6 +206,143 @@ async def send_mail_me(call: Call) -> Reply:
 @route("POST", "/users/{user}/sendMail")
 async def send_mail_user(call: Call) -> Reply:
     return await _send(call, call.params["user"])
+
+
+def _sent_item(mail_id: str, sender: str, recipients: dict[str, list[str]], subject: str) -> dict[str, Any]:
+    """The Graph JSON of a message in Sent Items (the body left out: nobody here reads it back)."""
+    now = iso_now()
+
+    def addresses(key: str) -> list[dict[str, Any]]:
+        return [
+            {"emailAddress": {"name": address, "address": address}} for address in recipients.get(key, [])
+        ]
+
+    return {
+        "@odata.etag": f'W/"{b64url(mail_id.encode("ascii"))[:24]}"',
+        "id": "AAMkAG" + b64url(mail_id.encode("ascii")) + "AAA=",
+        "createdDateTime": now,
+        "lastModifiedDateTime": now,
+        "sentDateTime": now,
+        "receivedDateTime": now,
+        "subject": subject,
+        "isDraft": False,
+        "isRead": True,
+        "from": {"emailAddress": {"name": sender, "address": sender}},
+        "sender": {"emailAddress": {"name": sender, "address": sender}},
+        "toRecipients": addresses("to"),
+        "ccRecipients": addresses("cc"),
+        "bccRecipients": addresses("bcc"),
+    }
+
+
+# --- reading a mail folder ---------------------------------------------------------------------------
+
+WELL_KNOWN_FOLDERS = {"sentitems", "inbox", "drafts", "deleteditems", "outbox", "junkemail", "archive"}
+MAX_TOP = 1000
+DEFAULT_TOP = 10
+_READ_SCOPES = {"mail.read", "mail.readwrite"}
+_BASIC_READ_SCOPES = _READ_SCOPES | {"mail.readbasic"}
+_QUOTED = r"'((?:[^']|'')*)'"
+_ANY_FILTER = re.compile(
+    r"^\s*\(?\s*singleValueExtendedProperties/any\(\s*(?P<var>[A-Za-z_]\w*)\s*:\s*"
+    r"\(?\s*(?P=var)/id\s+eq\s+"
+    + _QUOTED.replace("(", "(?P<id>", 1)
+    + r"(?:\s+and\s+(?P=var)/value\s+eq\s+"
+    + _QUOTED.replace("(", "(?P<value>", 1)
+    + r")?"
+    r"\s*\)?\s*\)\s*\)?\s*$",
+    re.IGNORECASE,
+)
+
+
+class FilterError(Exception):
+    """A ``$filter`` the sandbox can't parse."""
+
+
+def parse_property_filter(text: str) -> tuple[tuple[str, str, str], str | None]:
+    """``singleValueExtendedProperties/Any(ep: ep/id eq '…' [and ep/value eq '…'])``: the property's key
+    (``property_key``) and the value wanted (None: any). Raises ``FilterError``."""
+    match = _ANY_FILTER.match(text)
+    if match is None:
+        raise FilterError(text)
+    key = property_key(match["id"].replace("''", "'"))
+    if key is None:
+        raise FilterError(text)
+    value = match["value"]
+    return key, None if value is None else value.replace("''", "'")
+
+
+def _matches(properties: list[dict[str, str]], key: tuple[str, str, str], value: str | None) -> bool:
+    for entry in properties:
+        if property_key(entry.get("id", "")) != key:
+            continue
+        if value is None or entry.get("value", "").casefold() == value.casefold():
+            return True
+    return False
+
+
+def _select(item: dict[str, Any], select: str | None) -> dict[str, Any]:
+    if not select:
+        return item
+    wanted = {name.strip().lower() for name in select.split(",") if name.strip()} | {"id"}
+    return {key: value for key, value in item.items() if key.startswith("@") or key.lower() in wanted}
+
+
+@route("GET", "/me/mailFolders/{folder}/messages")
+async def folder_messages(call: Call) -> Reply:
+    principal = call.principal
+    scopes = {scope.lower() for scope in principal.scopes}
+    text = call.query.get("$filter")
+    needed = _READ_SCOPES if text else _BASIC_READ_SCOPES
+    if not scopes & needed:
+        return error_reply(
+            call, 403, "ErrorAccessDenied", "Access is denied. Check credentials and try again."
+        )
+    owner = principal.user
+    if not owner.has_mailbox:
+        return error_reply(
+            call,
+            404,
+            "MailboxNotEnabledForRESTAPI",
+            "The mailbox is either inactive, soft-deleted, or is hosted on-premise.",
+        )
+    folder = call.params["folder"].lower()
+    if folder not in WELL_KNOWN_FOLDERS:
+        return error_reply(call, 400, "ErrorInvalidIdMalformed", "Id is malformed.")
+    try:
+        top = int(call.query.get("$top", DEFAULT_TOP))
+        skip = int(call.query.get("$skip", 0))
+    except ValueError:
+        return error_reply(call, 400, "BadRequest", "Invalid $top or $skip value.")
+    if top > MAX_TOP:
+        return error_reply(
+            call,
+            400,
+            "ErrorInvalidUrlQuery",
+            f"The limit of '{MAX_TOP}' for the $top query has been exceeded. The value from the incoming "
+            f"request is '{top}'.",
+        )
+    if top < 1 or skip < 0:
+        return error_reply(call, 400, "BadRequest", "Invalid $top or $skip value.")
+    items = call.context.store.sent_items(owner.id) if folder == "sentitems" else []
+    if text:
+        try:
+            key, value = parse_property_filter(text)
+        except FilterError:
+            return error_reply(call, 400, "BadRequest", "Invalid filter clause")
+        items = [item for item in items if _matches(item[1], key, value)]
+    page = [_select(message, call.query.get("$select")) for message, _properties in items[skip : skip + top]]
+    body: dict[str, Any] = {
+        "@odata.context": (
+            f"{call.context.graph}/$metadata#users('{owner.id}')/mailFolders('{folder}')/messages"
+        ),
+        "value": page,
+    }
+    if skip + top < len(items):
+        query = {name: given for name, given in call.query.items() if name != "$skip"}
+        query["$skip"] = str(skip + top)
+        body["@odata.nextLink"] = f"{call.context.graph}{call.path}?{urlencode(query, safe='$,')}"
+    return json_reply(call, body)
 
 
 # --- the outbox (plain-http site) --------------------------------------------------------------------

@@ -163,6 +163,14 @@ CREATE TABLE IF NOT EXISTS outbox (
     sent TEXT NOT NULL,
     sent_at REAL NOT NULL
 );
+CREATE TABLE IF NOT EXISTS sent_items (
+    id TEXT PRIMARY KEY,
+    mailbox TEXT NOT NULL,
+    message TEXT NOT NULL,
+    properties TEXT NOT NULL,
+    sent_at REAL NOT NULL
+);
+CREATE INDEX IF NOT EXISTS sent_items_mailbox ON sent_items(mailbox, sent_at);
 CREATE TABLE IF NOT EXISTS signup_sessions (
     id TEXT PRIMARY KEY,
     step TEXT NOT NULL,
@@ -1089,6 +1097,24 @@ class Store:
             ),
         )
         return mail
+
+    def add_sent_item(self, mailbox: str, message: dict[str, Any], properties: list[dict[str, str]]) -> str:
+        """A copy of a sent message in ``mailbox``'s (a user id's) Sent Items: ``message`` is its Graph JSON
+        (without body), ``properties`` its ``singleValueExtendedProperties``. Returns the item's id."""
+        item_id = str(message["id"])
+        self._db.execute(
+            "INSERT INTO sent_items (id, mailbox, message, properties, sent_at) VALUES (?, ?, ?, ?, ?)",
+            (item_id, mailbox, json.dumps(message), json.dumps(properties), time.time()),
+        )
+        return item_id
+
+    def sent_items(self, mailbox: str) -> list[tuple[dict[str, Any], list[dict[str, str]]]]:
+        """``mailbox``'s Sent Items, newest first: (message JSON, its single-value extended properties)."""
+        rows = self._db.execute(
+            "SELECT message, properties FROM sent_items WHERE mailbox = ? ORDER BY sent_at DESC, rowid DESC",
+            (mailbox,),
+        ).fetchall()
+        return [(json.loads(row["message"]), json.loads(row["properties"])) for row in rows]
 
     def outbox(self, limit: int = 500) -> list[Mail]:
         """Sent mail, newest first."""
