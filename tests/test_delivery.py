@@ -27,6 +27,7 @@ from c2t_wizard.domain.welcome_message import MICROSOFT_SIGN_IN_URL, build_welco
 from c2t_wizard.services.auth import AuthError, AuthProblem, AuthService
 from c2t_wizard.services.backend import Backend
 from c2t_wizard.services.delivery import (
+    DELIVERY_PROPERTY_ID,
     MAILTO_SAFE_LENGTH,
     MAX_RETRY_WAIT,
     DeliveryError,
@@ -45,7 +46,7 @@ from c2t_wizard.services.delivery import (
 )
 from c2t_wizard.services.directory import DirectoryService
 from c2t_wizard.services.graph import GraphSession
-from c2t_wizard.services.journal import Journal, PersonState
+from c2t_wizard.services.journal import SCHEMA_VERSION, DeliveryState, Journal, PersonState
 
 pytestmark = pytest.mark.filterwarnings(
     "ignore:This class is deprecated:DeprecationWarning:msgraph.generated.*"
@@ -402,3 +403,211 @@ def test_sign_in_url_is_microsofts_outside_the_sandbox(sandbox: Sandbox) -> None
     page = httpx.get(local, verify=context, timeout=10, trust_env=False)
     assert page.status_code == 200
     assert "Sign in" in page.text
+
+
+# --- at most once: a lost answer is checked in Sent Items before sending again ---------------------------
+
+
+class LosesFirstAnswer(DeliveryService):
+    """The first sendMail's answer is "lost" before the request reaches Graph (nothing is sent): what a
+    client sees when a connection breaks mid-request."""
+
+    lost = 0
+
+    async def _post(self, payload: dict[str, Any]) -> httpx.Response:
+        if not self.lost:
+            self.lost += 1
+            raise httpx.ReadError("connection reset")
+        return await super()._post(payload)
+
+
+class NoMailReadAuth(AuthService):
+    """Hands out tokens with Mail.Send but never Mail.Read: Sent Items can't be read."""
+
+    async def access_token(self, scopes: Sequence[str] | None = None, *, force_refresh: bool = False) -> str:
+        kept = [scope for scope in scopes or () if scope != "Mail.Read"] or None
+        return await super().access_token(kept, force_refresh=force_refresh)
+
+    async def acquire_additional_scopes(self, scopes: Sequence[str], **kwargs: Any) -> Any:
+        return await super().acquire_additional_scopes([s for s in scopes if s != "Mail.Read"], **kwargs)
+
+
+async def send_to(
+    s: Session, count: int, delivery: DeliveryService | None = None
+) -> tuple[str, list[NewUser], list[SendOutcome]]:
+    run_id, people, passwords = await create(s, count)
+    outgoing = [
+        Outgoing(
+            user.upn.lower(),
+            user.email,
+            build_welcome_message(user, passwords[user.upn.lower()], language="en", sign_in_url="x"),
+            run_id,
+        )
+        for user in people
+    ]
+    service = delivery or s.delivery
+    await service.enable_send_mail()
+    return run_id, people, await service.send_each(outgoing, journal=s.journal)
+
+
+def mails_to(box: Sandbox, user: NewUser) -> int:
+    return sum(1 for m in outbox(box) if m["to"] == [user.email])
+
+
+def quiet(s: Session, cls: type[DeliveryService] = DeliveryService) -> DeliveryService:
+    return cls(s.graph, s.auth, s.backend, sandbox=True, sleep=_no_sleep, sent_items_settle=0)
+
+
+def test_a_mail_sent_before_its_answer_was_dropped_is_found_and_not_sent_again(
+    clean_faults: Sandbox, tmp_path: Path
+) -> None:
+    box = clean_faults
+
+    # create() under drop_after_commit would lose users' answers too: the faults go on after creation.
+    async def run_after_creation() -> tuple[list[NewUser], list[SendOutcome], DeliveryState | None]:
+        async with session(box, tmp_path) as s:
+            run_id, people, passwords = await create(s, 2)
+            outgoing = [
+                Outgoing(
+                    u.upn.lower(),
+                    u.email,
+                    build_welcome_message(u, passwords[u.upn.lower()], language="en", sign_in_url="x"),
+                    run_id,
+                )
+                for u in people
+            ]
+            service = quiet(s)
+            await service.enable_send_mail()
+            box.set_faults("drop_after_commit=1")
+            try:
+                outcomes = await service.send_each(outgoing, journal=s.journal)
+            finally:
+                box.set_faults("")
+            states = {r.delivery_state for r in s.journal.people(run_id)}
+            assert not any(r.credentials_pending for r in s.journal.people(run_id))
+            return people, outcomes, states.pop() if len(states) == 1 else None
+
+    people, outcomes, state = asyncio.run(run_after_creation())
+    assert [(o.sent, o.in_doubt) for o in outcomes] == [(True, False), (True, False)], outcomes
+    assert all(o.delivery_id and o.delivery_id.count(":") == 2 for o in outcomes)
+    assert [mails_to(box, user) for user in people] == [1, 1]
+    assert state is DeliveryState.SENT
+
+
+def test_a_mail_lost_before_graph_got_it_is_not_found_and_sent_again(
+    sandbox: Sandbox, tmp_path: Path
+) -> None:
+    async def run() -> tuple[list[NewUser], list[SendOutcome], int]:
+        async with session(sandbox, tmp_path) as s:
+            service = quiet(s, LosesFirstAnswer)
+            _run_id, people, outcomes = await send_to(s, 1, service)
+            assert isinstance(service, LosesFirstAnswer)
+            return people, outcomes, service.lost
+
+    people, outcomes, lost = asyncio.run(run())
+    assert lost == 1
+    assert [(o.sent, o.in_doubt) for o in outcomes] == [(True, False)]
+    assert mails_to(sandbox, people[0]) == 1
+
+
+def test_a_lost_answer_that_cannot_be_checked_is_in_doubt(clean_faults: Sandbox, tmp_path: Path) -> None:
+    box = clean_faults
+
+    async def run() -> tuple[list[NewUser], list[SendOutcome], Any]:
+        async with session(box, tmp_path, auth_class=NoMailReadAuth) as s:
+            run_id, people, passwords = await create(s, 1)
+            user = people[0]
+            message = build_welcome_message(user, passwords[user.upn.lower()], language="en", sign_in_url="x")
+            service = quiet(s)
+            await service.enable_send_mail()
+            box.set_faults("drop_after_commit=1")
+            try:
+                outcomes = await service.send_each(
+                    [Outgoing(user.upn.lower(), user.email, message, run_id)], journal=s.journal
+                )
+            finally:
+                box.set_faults("")
+            return people, outcomes, s.journal.person(run_id, user.upn.lower())
+
+    people, outcomes, record = asyncio.run(run())
+    (outcome,) = outcomes
+    assert outcome.in_doubt
+    assert not outcome.sent
+    assert outcome.problem is DeliveryProblem.CANNOT_CHECK
+    assert mails_to(box, people[0]) == 1  # it was sent once, and not again
+    assert record.delivery_state is DeliveryState.IN_DOUBT
+    assert record.credentials_pending
+
+
+def test_a_resend_of_a_mail_in_doubt_looks_for_the_earlier_one_first(
+    sandbox: Sandbox, tmp_path: Path
+) -> None:
+    async def run() -> tuple[list[NewUser], list[SendOutcome], list[SendOutcome]]:
+        async with session(sandbox, tmp_path) as s:
+            run_id, people, passwords = await create(s, 1)
+            user = people[0]
+            message = build_welcome_message(user, passwords[user.upn.lower()], language="en", sign_in_url="x")
+            service = quiet(s)
+            await service.enable_send_mail()
+            first = await service.send_each([Outgoing(user.upn.lower(), user.email, message, run_id)])
+            again = await service.send_each(
+                [Outgoing(user.upn.lower(), user.email, message, run_id, earlier_id=first[0].delivery_id)]
+            )
+            return people, first, again
+
+    people, first, again = asyncio.run(run())
+    assert again[0].sent
+    assert again[0].delivery_id == first[0].delivery_id
+    assert mails_to(sandbox, people[0]) == 1
+
+
+def test_each_message_carries_the_delivery_property_and_is_saved_to_sent_items(
+    sandbox: Sandbox, tmp_path: Path
+) -> None:
+    async def run() -> tuple[list[SendOutcome], bool, bool]:
+        async with session(sandbox, tmp_path) as s:
+            _run_id, _people, outcomes = await send_to(s, 1, quiet(s))
+            delivery_id = outcomes[0].delivery_id
+            assert delivery_id is not None
+            return outcomes, await s.delivery.was_sent(delivery_id), await s.delivery.was_sent("nobody:x:y")
+
+    outcomes, found, not_found = asyncio.run(run())
+    assert outcomes[0].sent
+    assert (found, not_found) == (True, False)
+    assert DELIVERY_PROPERTY_ID.startswith("String {")
+    assert DELIVERY_PROPERTY_ID.endswith("} Name C2tDeliveryId")
+
+
+def test_a_journal_of_schema_1_gains_the_delivery_columns(tmp_path: Path) -> None:
+    import sqlite3
+
+    path = tmp_path / "old.sqlite3"
+    user = NewUser("A", "B", "A B", "ab", "contoso.onmicrosoft.com", "ab@example.com")
+    with Journal.open(path) as journal:
+        run_id = journal.start_run("tenant", [user])
+        journal.mark_created(run_id, user.upn.lower(), "id-1")
+    db = sqlite3.connect(path)  # as version 1 wrote it: no delivery columns
+    db.execute("ALTER TABLE people DROP COLUMN delivery_state")
+    db.execute("ALTER TABLE people DROP COLUMN delivery_problem")
+    db.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
+    db.commit()
+    db.close()
+    with Journal.open(path) as journal:
+        assert journal.schema_version == SCHEMA_VERSION == 2
+        before = journal.person(run_id, user.upn.lower())
+        journal.mark_delivery_not_confirmed(
+            run_id, user.upn.lower(), "sendmail", in_doubt=True, problem="network"
+        )
+        doubt = journal.person(run_id, user.upn.lower())
+        asyncio.run(record_delivered(journal, [(run_id, user.upn.lower())], DeliveryMethod.MAILTO))
+        handed = journal.person(run_id, user.upn.lower())
+        journal.mark_delivery_confirmed(run_id, user.upn.lower())
+        confirmed = journal.person(run_id, user.upn.lower())
+    assert before.delivery_state is None
+    assert (doubt.delivery_state, doubt.delivery_problem, doubt.credentials_pending) == (
+        DeliveryState.IN_DOUBT,
+        "network",
+        True,
+    )
+    assert (handed.delivery_state, handed.credentials_pending) == (DeliveryState.HANDED_TO_MAIL_APP, False)
+    assert confirmed.delivery_state is DeliveryState.CONFIRMED

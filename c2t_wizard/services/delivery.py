@@ -2,10 +2,22 @@
 
 Four methods, best first (``DeliveryMethod``):
 
-- **Graph sendMail** from the signed-in admin's mailbox (``POST /me/sendMail``, one message per person,
-  ``saveToSentItems: false`` so no copy of a password stays in the admin's Sent Items). Needs ``Mail.Send``
-  (asked for incrementally, ``enable_send_mail``) and an Exchange Online mailbox, which a brand-new tenant's
-  admin usually lacks (no licence).
+- **Graph sendMail** from the signed-in admin's mailbox (``POST /me/sendMail``, one message per person).
+  Needs ``Mail.Send`` and ``Mail.Read`` (asked for incrementally, ``enable_send_mail``) and an Exchange
+  Online mailbox, which a brand-new tenant's admin usually lacks (no licence).
+
+  **At most once**: each message carries a single-value extended property (``DELIVERY_PROPERTY_ID``) whose
+  value is unique to the run, the person and the attempt (``delivery_id``), and is saved to Sent Items
+  (``saveToSentItems: true``: a copy of the welcome message, temporary password included, stays in the
+  admin's Sent Items). When the answer to a sendMail is lost (the connection dropped after sending, a
+  timeout, a 500/502/504), the mail may have been sent: before sending again the service looks for it in
+  Sent Items with Graph's documented filter (``singleValueExtendedProperties/Any(ep: ep/id eq '…' and
+  ep/value eq '…')``; that needs ``Mail.Read``: ``Mail.ReadBasic`` excludes extended properties). Found:
+  sent. Not found (looked twice, a moment apart: Exchange files a sent message shortly after accepting
+  it): sent again. Can't be checked (the lookup fails after its retries, Sent Items isn't readable): the
+  outcome is *in doubt* ("may have been sent"), and the page asks before sending again. A 429 or 503
+  means Graph did not take the message: it is sent again under the shared ``RetryPolicy`` without a
+  lookup.
 - **Default mail client**: a prefilled ``mailto:`` link per person (``build_mailto``).
 - **Clipboard** and **welcome sheet** (PDF): Qt work, done by the page (``ui``); this service only records
   them in the journal.
@@ -27,6 +39,7 @@ here and returned to the caller, nothing else. No Qt here: msgraph is imported i
 from __future__ import annotations
 
 import logging
+import secrets
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -40,7 +53,13 @@ from c2t_wizard.domain.welcome_message import MICROSOFT_SIGN_IN_URL, WelcomeMess
 from c2t_wizard.lazy import lazy_import
 from c2t_wizard.logging_setup import redact
 from c2t_wizard.services.auth import MAIL_SCOPES, AuthError, AuthProblem
-from c2t_wizard.services.http_retry import retry_delay
+from c2t_wizard.services.http_retry import (
+    RetryPolicy,
+    Transient,
+    http_transient,
+    retry_delay,
+    status_transient,
+)
 
 if TYPE_CHECKING:
     import asyncio
@@ -67,6 +86,17 @@ SEND_RETRIES = 3
 """A throttled (429) or unavailable (503) sendMail is retried this often."""
 SEND_TIMEOUT = 30.0
 MAX_RETRY_WAIT = 30.0
+DELIVERY_PROPERTY_ID = "String {6f3b8d5e-2c41-4a9e-9b7d-0c2a5e8f1d34} Name C2tDeliveryId"
+"""The single-value extended property each welcome mail carries (a GUID of the wizard's own)."""
+SEND_MAIL_SCOPES: tuple[str, ...] = (*MAIL_SCOPES, "Mail.Read")
+"""Sending (Mail.Send) and checking Sent Items for a mail whose answer was lost (Mail.Read: Mail.ReadBasic
+excludes extended properties, so it cannot filter on them)."""
+LOST_ANSWER_ROUNDS = 2
+"""A sendMail whose answer was lost is checked and sent again at most this often."""
+SENT_ITEMS_SETTLE = 2.0
+"""Seconds between the two looks into Sent Items before a lost mail counts as not sent."""
+_UNSENT_STATUS = frozenset({429, 503})
+"""sendMail answers that say Graph did not take the message (safe to send again without a lookup)."""
 _MAX_DETAIL = 300
 
 
@@ -107,6 +137,8 @@ class DeliveryProblem(Enum):
     SERVER = "server"
     USER_NOT_FOUND = "user_not_found"
     """Password reset: the user is not (or no longer) in the directory."""
+    CANNOT_CHECK = "cannot_check"
+    """A mail whose answer was lost could not be looked up in Sent Items (not readable)."""
     UNKNOWN = "unknown"
 
     @property
@@ -122,11 +154,13 @@ class DeliveryProblem(Enum):
 
 class DeliveryError(Exception):
     """A delivery or reset failure: ``problem`` for the UI, a technical ``detail`` that never holds a
-    password or a token."""
+    password or a token. ``in_doubt``: the mail may have been sent (its answer was lost and Sent Items
+    could not tell)."""
 
-    def __init__(self, problem: DeliveryProblem, detail: str = "") -> None:
+    def __init__(self, problem: DeliveryProblem, detail: str = "", *, in_doubt: bool = False) -> None:
         self.problem = problem
         self.detail = _clean(detail)
+        self.in_doubt = in_doubt
         super().__init__(problem, self.detail)
 
     def __str__(self) -> str:
@@ -206,6 +240,8 @@ def _from_exception(exc: BaseException, *, sending: bool) -> DeliveryError:
             return DeliveryError(DeliveryProblem.CONSENT_DENIED, str(exc))
         if exc.problem is AuthProblem.NETWORK:
             return DeliveryError(DeliveryProblem.NETWORK, str(exc))
+        if exc.problem.value == "service_busy":  # AuthProblem.SERVICE_BUSY: not a reason to sign in again
+            return DeliveryError(DeliveryProblem.THROTTLED, str(exc))
         return DeliveryError(DeliveryProblem.SIGN_IN_NEEDED, str(exc))
     if isinstance(exc, ODataError):
         status = int(exc.response_status_code or 0)
@@ -244,21 +280,28 @@ class Outgoing:
     message: WelcomeMessage = field(repr=False)
     run_id: str | None = None
     """Where the journal records the delivery (None: not recorded)."""
+    earlier_id: str | None = None
+    """The ``delivery_id`` of an earlier attempt that may have been sent: looked up in Sent Items first
+    (found: not sent again; can't be checked: sent again, the partner said so)."""
 
 
 @dataclass(frozen=True)
 class SendOutcome:
-    """What became of one ``Outgoing``: ``problem`` None means 202 Accepted (and recorded)."""
+    """What became of one ``Outgoing``: ``problem`` None means 202 Accepted (and recorded).
+    ``in_doubt``: not confirmed either way, it may have been sent (``problem`` says why it couldn't be
+    checked). ``delivery_id``: the value of the message's extended property (for a later check)."""
 
     key: str
     problem: DeliveryProblem | None = None
     detail: str = ""
     attempted: bool = True
     """False: not sent because an earlier message met a problem that stops sending (``stops_sending``)."""
+    in_doubt: bool = False
+    delivery_id: str | None = None
 
     @property
     def sent(self) -> bool:
-        return self.problem is None
+        return self.problem is None and not self.in_doubt
 
 
 class DeliveryService:
@@ -277,6 +320,8 @@ class DeliveryService:
         sandbox: bool = False,
         client_id: str = DEFAULT_CLIENT_ID,
         sleep: Callable[[float], Any] | None = None,
+        policy: RetryPolicy | None = None,
+        sent_items_settle: float = SENT_ITEMS_SETTLE,
     ) -> None:
         self._graph = graph
         self._auth = auth
@@ -284,6 +329,8 @@ class DeliveryService:
         self._sandbox = sandbox
         self._client_id = client_id
         self._sleep = sleep
+        self._policy = policy or RetryPolicy()
+        self._settle = sent_items_settle
 
     # --- where to sign in -----------------------------------------------------------------------------
 
@@ -324,53 +371,131 @@ class DeliveryService:
         return status
 
     async def enable_send_mail(self) -> None:
-        """Get consent for Mail.Send (silently when already granted; else the browser asks)."""
+        """Get consent for Mail.Send and Mail.Read (silently when already granted; else the browser asks)."""
         try:
-            await self._auth.acquire_additional_scopes(MAIL_SCOPES)
+            await self._auth.acquire_additional_scopes(SEND_MAIL_SCOPES)
         except Exception as exc:
             raise _from_exception(exc, sending=True) from None
 
-    async def send_mail(self, to: str, message: WelcomeMessage) -> None:
+    async def send_mail(self, to: str, message: WelcomeMessage, *, delivery_id: str | None = None) -> None:
         """``POST /me/sendMail`` with ``message`` to ``to`` (202 Accepted, or DeliveryError).
 
         Sent with the shared httpx client and the documented JSON body, not msgraph's request builder:
         msgraph-sdk writes the action's parameters as ``Message``/``SaveToSentItems``, which Microsoft
         accepts but the sandbox (and the documentation) spell ``message``/``saveToSentItems``. A 429 or 503
-        is retried after its Retry-After (at most ``SEND_RETRIES`` times, each wait capped).
+        is retried under the shared ``RetryPolicy`` (after its Retry-After). With a ``delivery_id`` the
+        message carries it and a lost answer is checked in Sent Items before sending again (module doc);
+        without one, a lost answer is a NETWORK/SERVER error.
         """
-        payload = {
+        payload: dict[str, Any] = {
             "message": {
                 "subject": message.subject,
                 "body": {"contentType": "HTML", "content": _html_document(message)},
                 "toRecipients": [{"emailAddress": {"address": to.strip()}}],
             },
-            "saveToSentItems": False,
+            "saveToSentItems": True,
         }
-        attempt = 0
-        while True:
+        if delivery_id is not None:
+            payload["message"]["singleValueExtendedProperties"] = [
+                {"id": DELIVERY_PROPERTY_ID, "value": delivery_id}
+            ]
+        lost: DeliveryError | None = None
+        """The last attempt's answer was lost: it may have been sent."""
+        for _round in range(LOST_ANSWER_ROUNDS + 1):
+            if lost is not None and delivery_id is not None:
+                if await self.was_sent(delivery_id):
+                    log.info("sendMail: a lost answer's message is in Sent Items: not sent again")
+                    return
+                log.info("sendMail: a lost answer's message is not in Sent Items: sending again")
             try:
-                # The session's msgraph client asks for the sign-in scopes; sendMail needs Mail.Send.
-                token = await self._auth.access_token(MAIL_SCOPES)
-                endpoints = await self._backend.endpoints()
-                http = await self._backend.http()
-                response = await http.post(
-                    f"{endpoints.graph}/me/sendMail",
-                    json=payload,
-                    headers={"Authorization": f"Bearer {token}"},
-                    timeout=SEND_TIMEOUT,
+                response = await self._policy.run(
+                    lambda: self._post(payload), classify=_send_transient, sleep=self._sleep, what="sendMail"
                 )
             except Exception as exc:
-                raise _from_exception(exc, sending=True) from None
-            if response.status_code == 202 or 200 <= response.status_code < 300:
-                return
-            if response.status_code in (429, 503) and attempt < SEND_RETRIES:
-                attempt += 1
-                await self._pause(_retry_after(response.headers.get("Retry-After"), attempt))
+                error = _from_exception(exc, sending=True)
+                if delivery_id is None or not _answer_lost(exc):
+                    raise error from None
+                log.info("sendMail: the answer was lost (%s)", type(exc).__name__)
+                lost = error
                 continue
+            if 200 <= response.status_code < 300:
+                return
             code, text = _graph_error(response)
-            raise DeliveryError(
+            error = DeliveryError(
                 classify_send_error(response.status_code, code), f"{response.status_code} {code}: {text}"
             )
+            if delivery_id is None or response.status_code < 500 or response.status_code in _UNSENT_STATUS:
+                raise error
+            log.info("sendMail: %d, it may have been sent", response.status_code)
+            lost = error  # a 500, 502 or 504: Graph may have taken it
+        assert lost is not None
+        assert delivery_id is not None
+        if await self.was_sent(delivery_id):
+            return
+        raise lost
+
+    async def _post(self, payload: dict[str, Any]) -> httpx.Response:
+        # The session's msgraph client asks for the sign-in scopes; sendMail needs Mail.Send.
+        token = await self._auth.access_token(SEND_MAIL_SCOPES)
+        endpoints = await self._backend.endpoints()
+        http = await self._backend.http()
+        return await http.post(
+            f"{endpoints.graph}/me/sendMail",
+            json=payload,
+            headers={"Authorization": f"Bearer {token}"},
+            timeout=SEND_TIMEOUT,
+        )
+
+    async def was_sent(self, delivery_id: str) -> bool:
+        """Is the message carrying ``delivery_id`` in the admin's Sent Items? Looks twice, ``settle``
+        seconds apart, before answering no. Raises DeliveryError (``in_doubt``) when it can't be checked."""
+        quoted = delivery_id.replace("'", "''")
+        query = {
+            "$filter": (
+                f"singleValueExtendedProperties/Any(ep: ep/id eq '{DELIVERY_PROPERTY_ID}' and "
+                f"ep/value eq '{quoted}')"
+            ),
+            "$select": "id",
+            "$top": "1",
+        }
+
+        async def get() -> httpx.Response:
+            token = await self._auth.access_token(SEND_MAIL_SCOPES)
+            endpoints = await self._backend.endpoints()
+            http = await self._backend.http()
+            return await http.get(
+                f"{endpoints.graph}/me/mailFolders/SentItems/messages",
+                params=query,
+                headers={"Authorization": f"Bearer {token}"},
+                timeout=SEND_TIMEOUT,
+            )
+
+        for look in range(2):
+            if look:
+                await self._pause(self._settle)
+            try:
+                response = await self._policy.run(
+                    get, classify=http_transient, sleep=self._sleep, what="Sent Items lookup"
+                )
+            except Exception as exc:
+                error = _from_exception(exc, sending=False)
+                raise DeliveryError(error.problem, error.detail, in_doubt=True) from None
+            if response.status_code != 200:
+                code, text = _graph_error(response)
+                status = response.status_code
+                problem = (
+                    DeliveryProblem.CANNOT_CHECK
+                    if status in (401, 403, 404)
+                    else classify_send_error(status, code)
+                )
+                raise DeliveryError(problem, f"{status} {code}: {text}", in_doubt=True)
+            try:
+                found = response.json().get("value")
+            except (ValueError, AttributeError):
+                raise DeliveryError(DeliveryProblem.UNKNOWN, "unreadable answer", in_doubt=True) from None
+            if found:
+                return True
+        return False
 
     async def send_each(
         self,
@@ -397,23 +522,35 @@ class DeliveryService:
             if stopped is not None:
                 outcome = SendOutcome(item.key, stopped.problem, stopped.detail, attempted=False)
             else:
-                try:
-                    await self.send_mail(item.to, item.message)
-                except DeliveryError as exc:
-                    log.info("sendMail failed for one recipient: %s", exc)
-                    outcome = SendOutcome(item.key, exc.problem, exc.detail)
-                    if exc.problem.stops_sending:
-                        stopped = exc
-                else:
-                    outcome = SendOutcome(item.key)
-                    if item.run_id is not None:
-                        await record_delivered(journal, [(item.run_id, item.key)], DeliveryMethod.SEND_MAIL)
+                outcome = await self._send_one(item)
+                if outcome.problem is not None and outcome.problem.stops_sending and not outcome.in_doubt:
+                    stopped = DeliveryError(outcome.problem, outcome.detail)
+                if item.run_id is not None:
+                    await record_send_outcome(journal, item.run_id, outcome)
             outcomes.append(outcome)
             if report is not None:
                 report(outcome)
         sent = sum(1 for outcome in outcomes if outcome.sent)
         log.info("sendMail: %d of %d message(s) accepted", sent, len(outcomes))
         return outcomes
+
+    async def _send_one(self, item: Outgoing) -> SendOutcome:
+        if item.earlier_id is not None:
+            try:
+                if await self.was_sent(item.earlier_id):
+                    log.info("sendMail: the earlier message is in Sent Items: not sent again")
+                    return SendOutcome(item.key, delivery_id=item.earlier_id)
+            except DeliveryError as exc:  # still can't tell: the partner chose to send again
+                log.info("sendMail: the earlier message can't be checked (%s): sending again", exc)
+        delivery_id = f"{item.run_id or '-'}:{item.key}:{secrets.token_hex(8)}"
+        try:
+            await self.send_mail(item.to, item.message, delivery_id=delivery_id)
+        except DeliveryError as exc:
+            log.info("sendMail failed for one recipient: %s (in doubt: %s)", exc, exc.in_doubt)
+            return SendOutcome(
+                item.key, exc.problem, exc.detail, in_doubt=exc.in_doubt, delivery_id=delivery_id
+            )
+        return SendOutcome(item.key, delivery_id=delivery_id)
 
     # --- password reset on resume ---------------------------------------------------------------------
 
@@ -465,6 +602,47 @@ async def record_delivered(
                 journal.mark_credentials_delivered(run_id, key, method.value)
 
     await asyncio.to_thread(write)
+
+
+async def record_send_outcome(journal: Journal | None, run_id: str, outcome: SendOutcome) -> None:
+    """The journal notes what became of one sendMail: sent, in doubt or not delivered (never the password).
+    Runs the SQLite write in a worker thread."""
+    if journal is None or not outcome.attempted:
+        return
+
+    def write() -> None:
+        if outcome.sent:
+            journal.mark_credentials_delivered(run_id, outcome.key, DeliveryMethod.SEND_MAIL.value)
+        else:
+            problem = outcome.problem.value if outcome.problem is not None else ""
+            journal.mark_delivery_not_confirmed(
+                run_id,
+                outcome.key,
+                DeliveryMethod.SEND_MAIL.value,
+                in_doubt=outcome.in_doubt,
+                problem=problem,
+            )
+
+    await asyncio.to_thread(write)
+
+
+def _send_transient(outcome: Any) -> Transient | None:
+    """sendMail is retried at once only when Graph did not take the message: a 429 or 503 (Retry-After
+    honoured), or no connection before the request went out. A lost answer is checked first (send_mail)."""
+    if isinstance(outcome, httpx.Response):
+        if outcome.status_code in _UNSENT_STATUS:
+            return status_transient(outcome.status_code, outcome.headers)
+        return None
+    if isinstance(outcome, httpx.ConnectError | httpx.ConnectTimeout | httpx.PoolTimeout):
+        return Transient(f"no connection ({type(outcome).__name__})")
+    return None
+
+
+def _answer_lost(exc: BaseException) -> bool:
+    """The request may have reached Graph but its answer never came back."""
+    if isinstance(exc, httpx.ConnectError | httpx.ConnectTimeout | httpx.PoolTimeout):
+        return False
+    return isinstance(exc, httpx.TransportError | TimeoutError)
 
 
 def _retry_after(value: str | None, attempt: int) -> float:

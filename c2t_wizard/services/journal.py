@@ -11,8 +11,10 @@ Every step is written **before** it happens and **after** its answer, each write
 5xx): a later "already exists" is then checked against the user's properties before deciding it was ours.
 
 Later steps write into the same rows: ``credentials_pending`` (set when a user is created, cleared by
-``mark_credentials_delivered``), ``delivery_method``, ``invited_at``, ``invite_role``. The summary reads
-it all.
+``mark_credentials_delivered``), ``delivery_method``, ``delivery_state`` (``DeliveryState``: sent, handed
+to the mail app, copied, on the welcome sheet, confirmed by the partner, in doubt, not delivered) and
+``delivery_problem``, ``invited_at``, ``invite_role``. The summary reads it all. Schema 2 added
+``delivery_state``/``delivery_problem``; an older journal gets them when opened.
 
 The journal never holds a password or a token: no column is meant for one and no method takes one.
 One ``Journal`` may be used from several threads (one connection guarded by a lock).
@@ -37,7 +39,7 @@ if TYPE_CHECKING:
     from c2t_wizard.domain.users import NewUser
 
 JOURNAL_FILE = "journal.sqlite3"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 _MAX_DETAIL = 500
 
 _SCHEMA = """
@@ -77,6 +79,8 @@ CREATE TABLE IF NOT EXISTS people (
     credentials_pending INTEGER NOT NULL DEFAULT 0,
     credentials_delivered_at TEXT,
     delivery_method TEXT,
+    delivery_state TEXT,
+    delivery_problem TEXT,
     invited_at TEXT,
     invite_role TEXT,
     PRIMARY KEY (run_id, key)
@@ -98,6 +102,35 @@ class PersonState(Enum):
     @property
     def final(self) -> bool:
         return self in (PersonState.CREATED, PersonState.EXISTS, PersonState.FAILED)
+
+
+class DeliveryState(Enum):
+    """What is known about a person's credentials delivery (the journal's ``delivery_state``)."""
+
+    SENT = "sent"
+    """Graph accepted the mail (sendMail 202, or found in Sent Items)."""
+    HANDED_TO_MAIL_APP = "handed_to_mail_app"
+    """A ``mailto:`` message was opened: not confirmed that it was sent."""
+    COPIED = "copied"
+    """The message was copied to the clipboard: not confirmed that it was passed on."""
+    ON_WELCOME_SHEET = "on_welcome_sheet"
+    CONFIRMED = "confirmed"
+    """The partner said it was delivered (after the mail app or the clipboard)."""
+    IN_DOUBT = "in_doubt"
+    """A mail whose answer was lost and that could not be checked: it may have been sent."""
+    NOT_DELIVERED = "not_delivered"
+
+
+DEFAULT_DELIVERY_STATES = {
+    "sendmail": DeliveryState.SENT,
+    "mailto": DeliveryState.HANDED_TO_MAIL_APP,
+    "clipboard": DeliveryState.COPIED,
+    "pdf": DeliveryState.ON_WELCOME_SHEET,
+}
+"""The state a delivery by each method records unless told otherwise."""
+
+_MIGRATIONS = (("delivery_state", "TEXT"), ("delivery_problem", "TEXT"))
+"""Columns added to ``people`` after schema 1 (a journal written by an older version gets them)."""
 
 
 class JournalError(Exception):
@@ -153,6 +186,8 @@ class PersonRecord:
     delivery_method: str | None
     invited_at: datetime | None
     invite_role: str | None
+    delivery_state: DeliveryState | None = None
+    delivery_problem: str | None = None
 
     @property
     def user(self) -> NewUser:
@@ -219,6 +254,27 @@ def _person(row: sqlite3.Row) -> PersonRecord:
         delivery_method=row["delivery_method"],
         invited_at=_dt(row["invited_at"]),
         invite_role=row["invite_role"],
+        delivery_state=_delivery_state(row["delivery_state"]),
+        delivery_problem=row["delivery_problem"],
+    )
+
+
+def _delivery_state(value: str | None) -> DeliveryState | None:
+    try:
+        return DeliveryState(value) if value else None
+    except ValueError:
+        return None
+
+
+def _migrate(db: sqlite3.Connection) -> None:
+    """Bring a journal written by an older version up to ``SCHEMA_VERSION`` (columns are only added)."""
+    columns = {str(row[1]) for row in db.execute("PRAGMA table_info(people)").fetchall()}
+    for name, kind in _MIGRATIONS:
+        if name not in columns:
+            db.execute(f"ALTER TABLE people ADD COLUMN {name} {kind}")
+    db.execute(
+        "UPDATE meta SET value = ? WHERE key = 'schema_version' AND CAST(value AS INTEGER) < ?",
+        (str(SCHEMA_VERSION), SCHEMA_VERSION),
     )
 
 
@@ -249,6 +305,7 @@ class Journal:
             db.execute("PRAGMA synchronous=FULL")
             db.execute("PRAGMA foreign_keys=ON")
             db.executescript(_SCHEMA)
+            _migrate(db)
             db.execute(
                 "INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),)
             )
@@ -260,6 +317,12 @@ class Journal:
     def close(self) -> None:
         with self._lock:
             self._db.close()
+
+    @property
+    def schema_version(self) -> int:
+        with self._lock:
+            row = self._db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        return int(row[0]) if row is not None else 0
 
     def __enter__(self) -> Journal:
         return self
@@ -417,13 +480,41 @@ class Journal:
             self._db.execute("UPDATE runs SET finished_at = NULL WHERE id = ?", (run_id,))
         return chosen
 
-    def mark_credentials_delivered(self, run_id: str, key: str, method: str) -> None:
-        """The credentials step handed the (reset) password over by ``method`` (e.g. "sendmail", "pdf")."""
+    def mark_credentials_delivered(
+        self, run_id: str, key: str, method: str, state: DeliveryState | None = None
+    ) -> None:
+        """The credentials step handed the (reset) password over by ``method`` (e.g. "sendmail", "pdf"); the
+        state is ``state``, else the method's usual one (``DEFAULT_DELIVERY_STATES``)."""
+        chosen = state or DEFAULT_DELIVERY_STATES.get(method, DeliveryState.CONFIRMED)
         self._update(
             run_id,
             [key],
-            "credentials_pending = 0, credentials_delivered_at = ?, delivery_method = ?",
-            (_iso(_now()), method),
+            "credentials_pending = 0, credentials_delivered_at = ?, delivery_method = ?, delivery_state = ?, "
+            "delivery_problem = NULL",
+            (_iso(_now()), method, chosen.value),
+        )
+
+    def mark_delivery_confirmed(self, run_id: str, key: str) -> None:
+        """The partner confirmed that a message handed to the mail app or copied reached the person."""
+        self._update(
+            run_id,
+            [key],
+            "credentials_pending = 0, credentials_delivered_at = COALESCE(credentials_delivered_at, ?), "
+            "delivery_state = ?",
+            (_iso(_now()), DeliveryState.CONFIRMED.value),
+        )
+
+    def mark_delivery_not_confirmed(
+        self, run_id: str, key: str, method: str, *, in_doubt: bool, problem: str = ""
+    ) -> None:
+        """A delivery by ``method`` failed (``in_doubt`` False) or may have happened (True: a mail whose
+        answer was lost and that could not be checked). The credentials stay pending."""
+        state = DeliveryState.IN_DOUBT if in_doubt else DeliveryState.NOT_DELIVERED
+        self._update(
+            run_id,
+            [key],
+            "delivery_method = ?, delivery_state = ?, delivery_problem = ?",
+            (method, state.value, problem[:_MAX_DETAIL] or None),
         )
 
     def mark_invited(self, run_id: str, key: str, role: str) -> None:
