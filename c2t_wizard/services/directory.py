@@ -41,9 +41,11 @@ from typing import TYPE_CHECKING, Any, Protocol
 from c2t_wizard.domain.passwords import generate_password
 from c2t_wizard.lazy import lazy_import
 from c2t_wizard.logging_setup import redact
-from c2t_wizard.services.http_retry import RETRY_AFTER_CAP as RETRY_AFTER_CAP  # kept importable from here
+from c2t_wizard.services.http_retry import BACKOFF_BASE as BACKOFF_BASE  # kept importable from here
+from c2t_wizard.services.http_retry import BACKOFF_CAP as BACKOFF_CAP
+from c2t_wizard.services.http_retry import RETRY_AFTER_CAP as RETRY_AFTER_CAP
+from c2t_wizard.services.http_retry import RetryPolicy, retry_delay
 from c2t_wizard.services.http_retry import parse_retry_after as parse_retry_after
-from c2t_wizard.services.http_retry import retry_delay
 from c2t_wizard.services.journal import Journal, PersonRecord, PersonState
 
 if TYPE_CHECKING:
@@ -65,8 +67,6 @@ BATCH_LIMIT = 20
 """Graph's maximum number of requests in one ``$batch``."""
 CLOCK_SKEW = timedelta(minutes=2)
 """How far Microsoft's clock may be behind ours when comparing createdDateTime with our first attempt."""
-BACKOFF_BASE = 0.5
-BACKOFF_CAP = 30.0
 READ_BACK_WAIT = 30.0
 """How long reading a user back after "already exists" may wait (throttling, replication lag)."""
 GIVE_UP_READ_WAIT = 5.0
@@ -273,6 +273,9 @@ class DirectoryService:
         self._sleep = sleep
         self._clock = clock
         self._rng = rng or random.Random()
+        self._policy = RetryPolicy(base=BACKOFF_BASE, cap=BACKOFF_CAP, rng=self._rng)
+        """The back-off every call to Microsoft uses (``http_retry``); creation keeps its own loop (per item
+        waits, a whole-run budget, in-doubt checks) around it."""
         self._passwords: dict[tuple[str, str], str] = {}
         """Passwords this process sent, per (run, key): a resumed run in the same process reuses them."""
         self._sent_here: dict[tuple[str, str], int] = {}
@@ -289,9 +292,8 @@ class DirectoryService:
             await asyncio.sleep(seconds)
 
     def backoff(self, retries: int) -> float:
-        """Exponential back-off with jitter for the ``retries``-th retry (1, 2, …)."""
-        ceiling = min(BACKOFF_CAP, BACKOFF_BASE * float(2 ** min(max(retries - 1, 0), 16)))
-        return ceiling * (0.5 + self._rng.random() / 2)
+        """Exponential back-off with jitter for the ``retries``-th retry (1, 2, …): the shared policy's."""
+        return self._policy.backoff(retries)
 
     # --- creation -------------------------------------------------------------------------------------
 
@@ -400,6 +402,102 @@ class DirectoryService:
             log.info("could not check whether %s is free: %s", upn, type(exc).__name__)
             return None
         return user is None
+
+    async def usernames_free(self, upns: Iterable[str], *, max_wait: float = 10.0) -> dict[str, bool | None]:
+        """Whether each of up to ``BATCH_LIMIT`` usernames is free, in one Graph ``$batch`` of
+        ``GET /users/{upn}``: True when nobody has it (404), False when taken (200), None when Graph could not
+        tell (network, throttling, permissions): never guess "free".
+
+        Items (or the whole batch) answered 429, 424, 5xx, and a batch without an answer are sent again after
+        their Retry-After (or the back-off), for at most ``max_wait`` seconds of waiting in all."""
+        todo = list(dict.fromkeys(upns))
+        if len(todo) > BATCH_LIMIT:
+            raise ValueError(f"at most {BATCH_LIMIT} usernames per batch")
+        answers: dict[str, bool | None] = dict.fromkeys(todo)
+        if not todo:
+            return answers
+        client = await self._graph.client()
+        waited = 0.0
+        retries = 0
+        while todo:
+            again: list[str] = []
+            delay: float | None = None
+            try:
+                answer = await self._get_users_batch(client, todo)
+            except (httpx.TransportError, TimeoutError) as exc:
+                log.info("$batch of %d username checks: no answer (%s)", len(todo), type(exc).__name__)
+                again = todo
+            else:
+                if answer.status != 200:
+                    if not _retryable(answer.status):
+                        log.info("$batch of %d username checks answered %s", len(todo), answer.status)
+                        break
+                    again, delay = todo, _retry_delay(answer.headers)
+                for number, upn in enumerate(todo if answer.status == 200 else (), start=1):
+                    item = answer.items.get(str(number))
+                    if item is not None and item.status == 404:
+                        answers[upn] = True
+                    elif item is not None and 200 <= item.status < 300:
+                        answers[upn] = False
+                    elif item is None or _retryable(item.status):
+                        again.append(upn)
+                        wanted = _retry_delay(item.headers) if item is not None else None
+                        if wanted is not None:
+                            delay = max(delay or 0.0, wanted)  # Microsoft: wait the longest in a batch
+            if not again:
+                break
+            retries += 1
+            if delay is None:
+                delay = self.backoff(retries)
+            if waited + delay > max_wait:
+                log.info("%d username checks unanswered after %.1f s of waiting", len(again), waited)
+                break
+            await self.sleep(delay)
+            waited += delay
+            todo = again
+        return answers
+
+    async def _get_users_batch(self, client: GraphServiceClient, upns: list[str]) -> _BatchAnswer:
+        """One ``$batch`` of ``GET /users/{upn}?$select=id`` (item ids 1, 2, … in the order of ``upns``)."""
+        from kiota_abstractions.base_request_configuration import RequestConfiguration
+        from kiota_abstractions.native_response_handler import NativeResponseHandler
+        from kiota_http.middleware.options import ResponseHandlerOption, RetryHandlerOption
+        from msgraph.generated.users.item.user_item_request_builder import UserItemRequestBuilder
+        from msgraph_core.requests.batch_request_content import BatchRequestContent
+        from msgraph_core.requests.batch_request_item import BatchRequestItem
+        from msgraph_core.requests.batch_response_content import BatchResponseContent
+
+        query = UserItemRequestBuilder.UserItemRequestBuilderGetQueryParameters(select=["id"])
+        content = BatchRequestContent({})
+        for number, upn in enumerate(upns, start=1):
+            info = client.users.by_user_id(upn).to_get_request_information(
+                RequestConfiguration(query_parameters=query)
+            )
+            content.add_request(str(number), BatchRequestItem(request_information=info, id=str(number)))
+        request = await client.batch.to_post_request_information(content)
+        request.add_request_options(
+            [
+                RetryHandlerOption(max_retries=0, should_retry=False),
+                ResponseHandlerOption(NativeResponseHandler()),
+            ]
+        )
+        response: httpx.Response = await client.request_adapter.send_async(request, BatchResponseContent, {})
+        try:
+            body = response.json() if response.content else None
+        except ValueError:
+            body = None
+        items: dict[str, _Answer] = {}
+        if response.status_code == 200 and isinstance(body, dict):
+            for entry in body.get("responses") or []:
+                if not isinstance(entry, dict):
+                    continue
+                try:
+                    status = int(entry.get("status", 0))
+                except (TypeError, ValueError):
+                    status = 0
+                headers = entry.get("headers") if isinstance(entry.get("headers"), dict) else {}
+                items[str(entry.get("id"))] = _Answer(status, headers or {}, entry.get("body"))
+        return _BatchAnswer(response.status_code, dict(response.headers), body, items)
 
     async def wait_until_visible(self, upn_or_id: str, *, timeout: float = 60.0) -> str:
         """The user's id once ``GET /users/{upn_or_id}`` finds them: a user created moments ago may answer
