@@ -18,7 +18,8 @@ import re
 import sys
 import threading
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
@@ -30,6 +31,14 @@ from c2t_wizard.domain.tenant_name import tenant_domain
 from c2t_wizard.lazy import lazy_import
 from c2t_wizard.logging_setup import redact
 from c2t_wizard.services.backend import Backend
+from c2t_wizard.services.http_retry import (
+    TRANSIENT_AADSTS,
+    TRANSIENT_OAUTH_ERRORS,
+    RetryPolicy,
+    Transient,
+    oauth_transient,
+    retry_delay,
+)
 
 if TYPE_CHECKING:
     import requests
@@ -65,6 +74,7 @@ _GUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{1
 _AADSTS_IN_TEXT = re.compile(r"AADSTS(\d+)")
 _MAX_DETAIL = 300
 _OIDC_SCOPES = frozenset({"openid", "profile", "offline_access", "email"})
+_MSAL_HTTP_ERROR = re.compile(r"HTTP Error: (\d{3})")
 
 
 class AuthProblem(Enum):
@@ -79,6 +89,10 @@ class AuthProblem(Enum):
     USER_NOT_FOUND = "user_not_found"
     TENANT_NOT_FOUND = "tenant_not_found"
     NETWORK = "network"
+    """Microsoft could not be reached (no connection, no answer), after the retries."""
+    SERVICE_BUSY = "service_busy"
+    """Microsoft answered "try again later" (429, 5xx, ``temporarily_unavailable``, AADSTS90033) every
+    time it was asked: busy or having an outage. Not a reason to sign in again."""
     INTERACTION_REQUIRED = "interaction_required"
     NO_BROWSER = "no_browser"
     UNKNOWN = "unknown"
@@ -113,6 +127,51 @@ class AuthError(Exception):
 def _clean_detail(text: str) -> str:
     first = text.strip().splitlines()[0] if text.strip() else ""
     return redact(first)[:_MAX_DETAIL]
+
+
+# --- retries -----------------------------------------------------------------------------------------
+
+_RETRY_AFTER_SEEN: ContextVar[list[float] | None] = ContextVar("c2t_msal_retry_after", default=None)
+"""Where the MSAL call running in this (copied) context notes the Retry-After of a transient answer:
+MSAL's result dicts carry no headers."""
+
+
+class _NoTransientHttpCache(dict[Any, Any]):
+    """MSAL's ``http_cache`` that keeps no transient answer.
+
+    MSAL replays a 429/5xx token answer from its cache for its Retry-After, or 60 s without one, instead of
+    asking again: a retry would only see the same error. This cache drops those answers (noting their
+    Retry-After for ``http_retry``'s policy, which waits for it) and keeps the rest (discovery documents,
+    MSAL's 400 cache).
+    """
+
+    def __setitem__(self, key: Any, value: Any) -> None:
+        status = getattr(value, "status_code", None)
+        if isinstance(status, int) and (status == 429 or status >= 500 or _says_try_again(value)):
+            headers = getattr(value, "headers", None) or {}
+            seconds = retry_delay(headers.get("retry-after") or headers.get("Retry-After"))
+            seen = _RETRY_AFTER_SEEN.get()
+            if seen is not None and seconds is not None:
+                seen.append(seconds)
+            return
+        super().__setitem__(key, value)
+
+
+def _says_try_again(response: Any) -> bool:
+    text = getattr(response, "text", "")
+    return isinstance(text, str) and '"temporarily_unavailable"' in text
+
+
+def _answered_transient(outcome: Any, retry_after: float | None) -> Transient | None:
+    """A transient *answer* to a request that must not be sent twice once carried out (redeeming an
+    authorization code): Microsoft said "try again" (so the code was not used); a lost answer is final."""
+    if isinstance(outcome, Mapping):
+        return oauth_transient(outcome, retry_after=retry_after)
+    if isinstance(outcome, Exception):
+        match = _MSAL_HTTP_ERROR.search(str(outcome))
+        if match and int(match.group(1)) in (429, 503):
+            return Transient(f"HTTP {match.group(1)}", retry_after)
+    return None
 
 
 # --- classification ----------------------------------------------------------------------------------
@@ -160,6 +219,8 @@ AADSTS_PROBLEMS: Mapping[int, AuthProblem] = {
     # device code
     70019: AuthProblem.TIMED_OUT,  # device code expired
     70020: AuthProblem.TIMED_OUT,
+    # transient: try again later (http_retry.TRANSIENT_AADSTS)
+    **dict.fromkeys(TRANSIENT_AADSTS, AuthProblem.SERVICE_BUSY),
 }
 """AADSTS code → problem; looked up before the OAuth ``error`` string."""
 
@@ -173,7 +234,7 @@ ERROR_PROBLEMS: Mapping[str, AuthProblem] = {
     "expired_token": AuthProblem.TIMED_OUT,
     "bad_verification_code": AuthProblem.TIMED_OUT,
     "invalid_tenant": AuthProblem.TENANT_NOT_FOUND,
-    "temporarily_unavailable": AuthProblem.NETWORK,
+    **dict.fromkeys(TRANSIENT_OAUTH_ERRORS, AuthProblem.SERVICE_BUSY),
 }
 """OAuth ``error`` → problem, when no known AADSTS code says more."""
 
@@ -208,6 +269,9 @@ def classify_exception(exc: BaseException) -> AuthError:
     if module.startswith(("requests", "urllib3")) or isinstance(exc, OSError | TimeoutError):
         return AuthError(AuthProblem.NETWORK, None, f"{name}: {exc}")
     text = str(exc)
+    status = _MSAL_HTTP_ERROR.search(text)  # MSAL's raise_for_status of a 5xx token or discovery answer
+    if status and (int(status.group(1)) >= 500 or int(status.group(1)) == 429):
+        return AuthError(AuthProblem.SERVICE_BUSY, None, f"{name}: {text}")
     if "Unable to get authority configuration" in text:
         # MSAL re-raises the discovery failure without its body; the original is the context.
         cause = exc.__cause__ or exc.__context__
@@ -339,8 +403,13 @@ class AuthService:
         scopes: Sequence[str] = GRAPH_SCOPES,
         open_browser: BrowserOpener | None = None,
         use_broker: bool | None = None,
+        retry_policy: RetryPolicy | None = None,
+        sleep: Callable[[float], Awaitable[Any]] | None = None,
     ) -> None:
         self._backend = backend
+        self._retry = retry_policy or RetryPolicy()
+        """Token requests and authority discovery ride out transient answers with it (``http_retry``)."""
+        self._sleep = sleep
         self._client_id = client_id
         self._cache_dir = cache_dir
         self._allow_plaintext = allow_plaintext_cache
@@ -461,7 +530,7 @@ class AuthService:
                 result = dict(result, id_token_claims=_cached_id_claims(app, account))
             return account, result
 
-        found = await self._in_thread(run)
+        found = await self._msal(run, "silent sign-in", result_of=lambda found: found and found[1])
         if found is None:
             return None
         account, result = found
@@ -499,7 +568,9 @@ class AuthService:
     async def begin_device_code(self) -> DeviceCodePrompt:
         """Start a device-code sign-in: the code to show and the page to enter it on."""
         app = await self._application()
-        flow: dict[str, Any] = await self._in_thread(lambda: app.initiate_device_flow(list(self._scopes)))
+        flow: dict[str, Any] = await self._msal(
+            lambda: app.initiate_device_flow(list(self._scopes)), "device code"
+        )
         if "user_code" not in flow:
             raise classify_error(flow)
         return DeviceCodePrompt(
@@ -519,8 +590,9 @@ class AuthService:
         cancelled = asyncio.wrap_future(cancel)
         try:
             while True:
-                result: dict[str, Any] = await self._in_thread(
-                    lambda: app.acquire_token_by_device_flow(prompt.flow, exit_condition=lambda _flow: True)
+                result: dict[str, Any] = await self._msal(
+                    lambda: app.acquire_token_by_device_flow(prompt.flow, exit_condition=lambda _flow: True),
+                    "device code poll",
                 )
                 error = result.get("error")
                 if "access_token" in result:
@@ -553,8 +625,9 @@ class AuthService:
         if not endpoints.sandbox:
             raise RuntimeError("password sign-in is only available in sandbox mode")
         app = await self._application()
-        result: dict[str, Any] = await self._in_thread(
-            lambda: app.acquire_token_by_username_password(username, password, list(self._scopes))
+        result: dict[str, Any] = await self._msal(
+            lambda: app.acquire_token_by_username_password(username, password, list(self._scopes)),
+            "password sign-in",
         )
         return await self._accept_new(app, result)
 
@@ -597,8 +670,9 @@ class AuthService:
         if memo is not None and not force_refresh and memo[1] - _EARLY_REFRESH > time.time():
             return memo[0]
         app = await self._application()
-        result = await self._in_thread(
-            lambda: app.acquire_token_silent_with_error(list(wanted), account, force_refresh=force_refresh)
+        result = await self._msal(
+            lambda: app.acquire_token_silent_with_error(list(wanted), account, force_refresh=force_refresh),
+            "token refresh",
         )
         if result is None:
             raise AuthError(AuthProblem.INTERACTION_REQUIRED, None, "no token in the cache for these scopes")
@@ -642,12 +716,43 @@ class AuthService:
         except Exception as exc:
             raise classify_exception(exc) from exc
 
+    async def _msal(
+        self, func: Callable[[], Any], what: str, *, result_of: Callable[[Any], Any] | None = None
+    ) -> Any:
+        """``_in_thread`` for a request to Microsoft identity (a token request or discovery, which may be
+        sent again): transient answers and connection errors are retried with the policy; the last
+        outcome stands when the retries run out. ``result_of`` picks MSAL's result dict out of what
+        ``func`` returns."""
+        seen: list[float] = []
+
+        async def attempt() -> Any:
+            seen.clear()
+            token = _RETRY_AFTER_SEEN.set(seen)
+            try:
+                return await asyncio.to_thread(func)  # the thread runs in a copy of this context
+            finally:
+                _RETRY_AFTER_SEEN.reset(token)
+
+        def classify(outcome: Any) -> Transient | None:
+            if isinstance(outcome, AuthError):
+                return None
+            if result_of is not None and not isinstance(outcome, BaseException):
+                outcome = result_of(outcome)
+            return oauth_transient(outcome, retry_after=max(seen, default=None))
+
+        try:
+            return await self._retry.run(attempt, classify=classify, sleep=self._sleep, what=what)
+        except AuthError:
+            raise
+        except Exception as exc:
+            raise classify_exception(exc) from exc
+
     async def _application(self) -> Any:
         endpoints = await self._endpoints()
         tenant = self._tenant
         app = self._apps.get(tenant)
         if app is None:
-            app = await self._in_thread(lambda: self._build_application(endpoints, tenant))
+            app = await self._msal(lambda: self._build_application(endpoints, tenant), "authority discovery")
         return app
 
     def _build_application(self, endpoints: Endpoints, tenant: str) -> Any:
@@ -661,6 +766,7 @@ class AuthService:
         options: dict[str, Any] = {
             "authority": f"{endpoints.login}/{tenant}",
             "token_cache": cache,
+            "http_cache": _NoTransientHttpCache(),  # every retry is ours (``_msal``), never a replay
         }
         if endpoints.sandbox:
             options["instance_discovery"] = False
@@ -822,8 +928,29 @@ class AuthService:
                 return {}
             if not response:
                 return {"error": "no_response", "error_description": "the loopback listener stopped"}
-            result: dict[str, Any] = app.acquire_token_by_auth_code_flow(flow, response)
-            return result
+            seen: list[float] = []
+
+            def redeem() -> dict[str, Any]:
+                seen.clear()
+                answer: dict[str, Any] = app.acquire_token_by_auth_code_flow(flow, response)
+                return answer
+
+            def wait(seconds: float) -> bool:
+                done, _ = concurrent.futures.wait([interaction.future], timeout=seconds)
+                return not done  # cancelled meanwhile: stop
+
+            # A code is used once: only answers that say "not now" (nothing was redeemed) are retried, never a
+            # lost answer. The context carries ``seen`` for the Retry-After of those answers.
+            token = _RETRY_AFTER_SEEN.set(seen)
+            try:
+                return self._retry.run_blocking(
+                    redeem,
+                    classify=lambda outcome: _answered_transient(outcome, max(seen, default=None)),
+                    wait=wait,
+                    what="code redemption",
+                )
+            finally:
+                _RETRY_AFTER_SEEN.reset(token)
 
         _daemon("c2t-auth-loopback", interaction, wait_and_redeem)
         try:

@@ -38,6 +38,7 @@ here and returned to the caller, nothing else. No Qt here: msgraph is imported i
 
 from __future__ import annotations
 
+import functools
 import logging
 import secrets
 import threading
@@ -240,7 +241,7 @@ def _from_exception(exc: BaseException, *, sending: bool) -> DeliveryError:
             return DeliveryError(DeliveryProblem.CONSENT_DENIED, str(exc))
         if exc.problem is AuthProblem.NETWORK:
             return DeliveryError(DeliveryProblem.NETWORK, str(exc))
-        if exc.problem.value == "service_busy":  # AuthProblem.SERVICE_BUSY: not a reason to sign in again
+        if exc.problem is AuthProblem.SERVICE_BUSY:  # busy throughout: no reason to sign in again
             return DeliveryError(DeliveryProblem.THROTTLED, str(exc))
         return DeliveryError(DeliveryProblem.SIGN_IN_NEEDED, str(exc))
     if isinstance(exc, ODataError):
@@ -556,7 +557,13 @@ class DeliveryService:
 
     async def reset_password(self, user_id: str) -> str:
         """A new temporary password for the user (``PATCH /users/{id}``, change required at next sign-in);
-        returns it (memory only). A 404 is retried a few times (a user moments old may not be readable)."""
+        returns it (memory only). A 404 is retried a few times (a user moments old may not be readable).
+
+        Transient answers and lost connections are retried under the shared ``RetryPolicy``: every attempt
+        sends the same password, so sending it again after a lost answer sets what the first one set.
+        """
+        from kiota_abstractions.base_request_configuration import RequestConfiguration
+        from kiota_http.middleware.options import RetryHandlerOption
         from msgraph.generated.models.o_data_errors.o_data_error import ODataError
         from msgraph.generated.models.password_profile import PasswordProfile
         from msgraph.generated.models.user import User
@@ -565,11 +572,20 @@ class DeliveryService:
         update = User(
             password_profile=PasswordProfile(password=password, force_change_password_next_sign_in=True)
         )
+        # msgraph's own retries off: every wait is the policy's, and bounded.
+        config = RequestConfiguration[Any](options=[RetryHandlerOption(max_retries=0, should_retry=False)])
         attempt = 0
         while True:
             try:
                 client = await self._graph.client()
-                await client.users.by_user_id(user_id).patch(update)
+                request = client.users.by_user_id(user_id)
+                patch = functools.partial(request.patch, update, request_configuration=config)
+                await self._policy.run(
+                    patch,
+                    classify=http_transient,
+                    sleep=self._sleep,
+                    what="password reset",
+                )
             except ODataError as exc:
                 if exc.response_status_code == 404 and attempt < RESET_NOT_FOUND_RETRIES:
                     attempt += 1

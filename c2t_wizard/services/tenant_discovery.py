@@ -2,7 +2,8 @@
 
 200 means a tenant exists; 400 with AADSTS90002 means none was found (probably free: Microsoft's
 sign-up has the final word); anything we cannot read with certainty is UNKNOWN, never "free"
-(reference §1.1).
+(reference §1.1). Transient answers (429, 5xx) and failed connections are asked again a few times with the
+shared ``RetryPolicy`` (short: a partner is typing) before the answer is UNKNOWN.
 Used on the service thread's asyncio loop only; the loop-bound parts are created there, on first use.
 """
 
@@ -24,6 +25,7 @@ from c2t_wizard.domain.tenant_name import (
 )
 from c2t_wizard.lazy import lazy_import
 from c2t_wizard.services.backend import Backend
+from c2t_wizard.services.http_retry import RetryPolicy, http_transient
 
 if TYPE_CHECKING:
     import asyncio
@@ -46,6 +48,9 @@ MALFORMED_TENANT = 900023
 _GUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", re.IGNORECASE)
 _MAX_REASON = 160
 _MAX_CACHE = 512
+DISCOVERY_ATTEMPTS = 3
+DISCOVERY_MAX_WAIT = 3.0
+"""A check waits at most this long in all between its attempts (the page shows "checking" meanwhile)."""
 
 
 class TenantDiscovery:
@@ -59,8 +64,12 @@ class TenantDiscovery:
         cache_ttl: float = 30.0,
         max_concurrency: int = 6,
         clock: Callable[[], float] = time.monotonic,
+        retry_policy: RetryPolicy | None = None,
     ) -> None:
         self._backend = backend
+        self._retry = retry_policy or RetryPolicy(
+            attempts=DISCOVERY_ATTEMPTS, max_total_wait=DISCOVERY_MAX_WAIT, retry_after_cap=DISCOVERY_MAX_WAIT
+        )
         self._timeout = timeout
         self._cache_ttl = cache_ttl
         self._max_concurrency = max(1, max_concurrency)
@@ -159,9 +168,19 @@ class TenantDiscovery:
         except Exception as exc:  # the sandbox did not start, or will not: not a reason to crash a check
             return _unknown(name, f"no endpoints: {exc or type(exc).__name__}")
         url = f"{endpoints.login.rstrip('/')}/{tenant_domain(name)}/v2.0/.well-known/openid-configuration"
-        try:
+
+        async def get() -> httpx.Response:
             async with asyncio.timeout(self._timeout):
-                response = await client.get(url, timeout=self._timeout)
+                return await client.get(url, timeout=self._timeout)
+
+        def transient(outcome: object) -> Any:
+            # A timeout is final here: the partner has waited long enough for one name.
+            if isinstance(outcome, TimeoutError | httpx.TimeoutException):
+                return None
+            return http_transient(outcome)
+
+        try:
+            response = await self._retry.run(get, classify=transient, what=f"discovery of {name}")
         except (TimeoutError, httpx.TimeoutException):
             return _unknown(name, f"timed out after {self._timeout:g} s")
         except httpx.HTTPError as exc:

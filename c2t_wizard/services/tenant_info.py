@@ -6,12 +6,16 @@ users is then asked about: the roles they are *eligible* for in PIM (not active 
 Reading eligibility needs RoleEligibilitySchedule.Read.Directory (or RoleManagement.Read.Directory), which
 the app does not ask for: a token has it only where the tenant consented to it before. Without it Graph
 answers 403, and the page says it cannot tell.
+
+Every read rides out transient answers (429, 5xx, a dropped connection) with the shared ``RetryPolicy``;
+msgraph's own retry handler is off for them, so every wait is the policy's and bounded.
 """
 
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING, Any
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from c2t_wizard.domain.roles import (
     DirectoryRole,
@@ -21,6 +25,7 @@ from c2t_wizard.domain.roles import (
     check_may_create_users,
 )
 from c2t_wizard.lazy import lazy_import
+from c2t_wizard.services.http_retry import RetryPolicy, http_transient
 
 if TYPE_CHECKING:
     from msgraph.graph_service_client import GraphServiceClient
@@ -36,14 +41,31 @@ log = logging.getLogger(__name__)
 MAX_PAGES = 50
 """A bound on ``transitiveMemberOf`` and eligibility paging (100 entries a page)."""
 
+T = TypeVar("T")
+
 
 class TenantInfoError(Exception):
     """Graph answered, but not with what the page needs (e.g. no organization)."""
 
 
-async def load_me(client: GraphServiceClient) -> SignedInUser:
+def _no_sdk_retries(query: Any = None) -> Any:
+    """A request configuration with msgraph's retry handler off (the policy retries instead)."""
+    from kiota_abstractions.base_request_configuration import RequestConfiguration
+    from kiota_http.middleware.options import RetryHandlerOption
+
+    return RequestConfiguration(
+        query_parameters=query, options=[RetryHandlerOption(max_retries=0, should_retry=False)]
+    )
+
+
+async def _read(policy: RetryPolicy | None, what: str, call: Callable[[], Awaitable[T]]) -> T:
+    """One Graph GET, retried by ``policy`` (a fresh default one when None) while transient."""
+    return await (policy or RetryPolicy()).run(call, classify=http_transient, what=what)
+
+
+async def load_me(client: GraphServiceClient, policy: RetryPolicy | None = None) -> SignedInUser:
     """``GET /me``."""
-    me = await client.me.get()
+    me = await _read(policy, "GET /me", lambda: client.me.get(request_configuration=_no_sdk_retries()))
     if me is None or not me.id:
         raise TenantInfoError("GET /me returned no user")
     return SignedInUser(
@@ -54,9 +76,13 @@ async def load_me(client: GraphServiceClient) -> SignedInUser:
     )
 
 
-async def load_organization(client: GraphServiceClient) -> tuple[str, str, tuple[VerifiedDomain, ...]]:
+async def load_organization(
+    client: GraphServiceClient, policy: RetryPolicy | None = None
+) -> tuple[str, str, tuple[VerifiedDomain, ...]]:
     """``GET /organization``: tenant id, display name, verified domains."""
-    response = await client.organization.get()
+    response = await _read(
+        policy, "GET /organization", lambda: client.organization.get(request_configuration=_no_sdk_retries())
+    )
     organizations = (response.value if response is not None else None) or []
     if not organizations:
         raise TenantInfoError("GET /organization returned no organization")
@@ -69,7 +95,9 @@ async def load_organization(client: GraphServiceClient) -> tuple[str, str, tuple
     return str(org.id or ""), org.display_name or "", domains
 
 
-async def load_directory_roles(client: GraphServiceClient) -> tuple[DirectoryRole, ...]:
+async def load_directory_roles(
+    client: GraphServiceClient, policy: RetryPolicy | None = None
+) -> tuple[DirectoryRole, ...]:
     """The active directory roles of the user, held directly or through a role-assignable group
     (``GET /me/transitiveMemberOf``, every page)."""
     from msgraph.generated.models.directory_role import DirectoryRole as GraphDirectoryRole
@@ -78,7 +106,11 @@ async def load_directory_roles(client: GraphServiceClient) -> tuple[DirectoryRol
     seen: set[str] = set()
     builder: Any = client.me.transitive_member_of
     for _ in range(MAX_PAGES):
-        page = await builder.get()
+        page = await _read(
+            policy,
+            "GET /me/transitiveMemberOf",
+            lambda b=builder: b.get(request_configuration=_no_sdk_retries()),  # type: ignore[misc]
+        )
         if page is None:
             break
         for item in page.value or []:
@@ -104,7 +136,9 @@ async def load_directory_roles(client: GraphServiceClient) -> tuple[DirectoryRol
     return tuple(roles)
 
 
-async def load_eligible_role_templates(client: GraphServiceClient, user_id: str) -> tuple[str, ...] | None:
+async def load_eligible_role_templates(
+    client: GraphServiceClient, user_id: str, policy: RetryPolicy | None = None
+) -> tuple[str, ...] | None:
     """Template ids of the tenant-wide roles the user is eligible for in PIM; None when Graph will not say.
 
     ``GET /roleManagement/directory/roleEligibilityScheduleInstances?$filter=principalId eq '{id}'``: for a
@@ -113,7 +147,6 @@ async def load_eligible_role_templates(client: GraphServiceClient, user_id: str)
     a failed sign-in.
     """
     from kiota_abstractions.api_error import APIError
-    from kiota_abstractions.base_request_configuration import RequestConfiguration
 
     instances: Any = client.role_management.directory.role_eligibility_schedule_instances
     quoted = user_id.replace("'", "''")  # OData string literal
@@ -122,10 +155,14 @@ async def load_eligible_role_templates(client: GraphServiceClient, user_id: str)
     )
     templates: list[str] = []
     builder: Any = instances
-    config: Any = RequestConfiguration(query_parameters=query)
+    config: Any = _no_sdk_retries(query)
     try:
         for _ in range(MAX_PAGES):
-            page = await builder.get(request_configuration=config)
+            page = await _read(
+                policy,
+                "GET roleEligibilityScheduleInstances",
+                lambda b=builder, c=config: b.get(request_configuration=c),  # type: ignore[misc]
+            )
             if page is None:
                 break
             for item in page.value or []:
@@ -134,7 +171,7 @@ async def load_eligible_role_templates(client: GraphServiceClient, user_id: str)
                     templates.append(str(item.role_definition_id).lower())
             if not page.odata_next_link:
                 break
-            builder, config = instances.with_url(page.odata_next_link), None
+            builder, config = instances.with_url(page.odata_next_link), _no_sdk_retries()
     except APIError as exc:
         log.info(
             "role eligibility could not be read (HTTP %s): the page cannot tell", exc.response_status_code
@@ -143,14 +180,16 @@ async def load_eligible_role_templates(client: GraphServiceClient, user_id: str)
     return tuple(dict.fromkeys(templates))
 
 
-async def load_tenant_facts(client: GraphServiceClient) -> TenantFacts:
-    """The signed-in user, their tenant and domains, and whether they may create users."""
+async def load_tenant_facts(client: GraphServiceClient, policy: RetryPolicy | None = None) -> TenantFacts:
+    """The signed-in user, their tenant and domains, and whether they may create users (each read retried
+    by ``policy`` while transient; the default policy when None)."""
+    policy = policy or RetryPolicy()
     me, (tenant_id, name, domains), roles = await asyncio.gather(
-        load_me(client), load_organization(client), load_directory_roles(client)
+        load_me(client, policy), load_organization(client, policy), load_directory_roles(client, policy)
     )
     check = check_may_create_users(roles)
     if not check.allowed:
-        check = check_may_create_users(roles, await load_eligible_role_templates(client, me.id))
+        check = check_may_create_users(roles, await load_eligible_role_templates(client, me.id, policy))
     return TenantFacts(
         tenant_id=tenant_id,
         display_name=name,
