@@ -23,7 +23,15 @@ from users_page_helpers import Admin, close_admin, sign_in
 
 from c2t_wizard.domain.onboarding import Onboarding, StartChoice
 from c2t_wizard.domain.users import NewUser
-from c2t_wizard.services.delivery import DeliveryMethod, DeliveryService, MailboxStatus
+from c2t_wizard.domain.welcome_message import WelcomeMessage
+from c2t_wizard.services.delivery import (
+    DeliveryError,
+    DeliveryMethod,
+    DeliveryProblem,
+    DeliveryService,
+    MailboxStatus,
+)
+from c2t_wizard.services.journal import DeliveryState
 from c2t_wizard.ui.pages.credentials import CredentialsPage, RowState
 from c2t_wizard.ui.runner import ServiceRunner
 from c2t_wizard.ui.widgets import StatusKind
@@ -583,6 +591,7 @@ def test_every_control_has_a_name_a_buddy_and_a_place_in_the_tab_order(
             page.delivery_table,
             page.deliver_all_button,
             page.deliver_selected_button,
+            page.confirm_delivery_button,
             page.retry_delivery_button,
         ):
             assert widget.objectName()
@@ -590,7 +599,7 @@ def test_every_control_has_a_name_a_buddy_and_a_place_in_the_tab_order(
             assert widget.focusPolicy() & Qt.FocusPolicy.TabFocus
         order = [page.delivery_method_combo]
         widget = page.delivery_method_combo.nextInFocusChain()
-        while len(order) < 6 and widget is not page.delivery_method_combo:
+        while len(order) < 7 and widget is not page.delivery_method_combo:
             if widget.focusPolicy() & Qt.FocusPolicy.TabFocus and widget.isVisibleTo(page):
                 order.append(widget)
             widget = widget.nextInFocusChain()
@@ -600,6 +609,7 @@ def test_every_control_has_a_name_a_buddy_and_a_place_in_the_tab_order(
             page.delivery_table,
             page.deliver_all_button,
             page.deliver_selected_button,
+            page.confirm_delivery_button,
             page.retry_delivery_button,
         ]
         # From the keyboard: pick the clipboard, copy with the mnemonic-free Return on the focused button.
@@ -608,5 +618,102 @@ def test_every_control_has_a_name_a_buddy_and_a_place_in_the_tab_order(
         page.deliver_all_button.setFocus()
         qtbot.keyClick(page.deliver_all_button, Qt.Key.Key_Space)
         assert hosted.states() == [RowState.DELIVERED]
+    finally:
+        hosted.cleanup()
+
+
+# --- states that tell the truth ---------------------------------------------------------------------------
+
+
+class FirstAnswerInDoubt(DeliveryService):
+    """The first mail's answer is lost and Sent Items can't be read: it may have been sent (nothing was).
+    Lookups keep failing; later sends go through to the sandbox."""
+
+    attempts = 0
+    lookups = 0
+
+    async def send_mail(self, to: str, message: WelcomeMessage, *, delivery_id: str | None = None) -> None:
+        self.attempts += 1
+        if self.attempts == 1:
+            raise DeliveryError(DeliveryProblem.CANNOT_CHECK, "403 ErrorAccessDenied", in_doubt=True)
+        await super().send_mail(to, message, delivery_id=delivery_id)
+
+    async def was_sent(self, delivery_id: str) -> bool:
+        self.lookups += 1
+        raise DeliveryError(DeliveryProblem.CANNOT_CHECK, "403 ErrorAccessDenied", in_doubt=True)
+
+
+@pytest.mark.parametrize("answer", [False, True])
+def test_a_mail_in_doubt_says_so_and_a_resend_asks_first(
+    qtbot: QtBot, runner: ServiceRunner, sandbox: Sandbox, contoso: Admin, answer: bool
+) -> None:
+    run_id, passwords = create(runner, contoso, 1)
+    service = FirstAnswerInDoubt(contoso.graph, contoso.auth, contoso.backend, sandbox=True)
+    hosted = host(qtbot, runner, contoso, run_id, passwords, delivery=service, confirm=answer)
+    page = hosted.page
+    try:
+        qtbot.mouseClick(page.deliver_all_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: hosted.states() == [RowState.IN_DOUBT], timeout=WAIT)
+        qtbot.waitUntil(lambda: not page.busy, timeout=WAIT)
+        assert (
+            page.delivery_table.item(0, 3).text() == "May have been sent: your Sent Items couldn't be checked"
+        )
+        assert page.delivery_status.kind is StatusKind.WARNING
+        assert not hosted.finish_enabled
+        (person,) = contoso.journal.people(run_id)
+        assert person.delivery_state is DeliveryState.IN_DOUBT
+        assert person.credentials_pending
+        assert page.retry_delivery_button.isEnabled()
+        qtbot.mouseClick(page.retry_delivery_button, Qt.MouseButton.LeftButton)
+        assert len(hosted.confirmations) == 1
+        assert hosted.confirmations[0].startswith("These messages may have been sent")
+        if not answer:  # the partner said no: nothing is sent
+            assert hosted.states() == [RowState.IN_DOUBT]
+            assert service.attempts == 1
+            return
+        qtbot.waitUntil(lambda: hosted.states() == [RowState.DELIVERED], timeout=WAIT)
+        assert service.lookups == 1  # the earlier mail was looked for first (and still couldn't be)
+        assert service.attempts == 2
+        assert [m["to"] for m in outbox(sandbox)].count([person.email]) == 1
+    finally:
+        hosted.cleanup()
+
+
+def test_a_message_handed_to_the_mail_app_is_not_confirmed_until_the_partner_says_so(
+    qtbot: QtBot, runner: ServiceRunner, contoso: Admin
+) -> None:
+    run_id, passwords = create(runner, contoso, 2)
+    hosted = host(qtbot, runner, contoso, run_id, passwords)
+    page = hosted.page
+    try:
+        page.set_method(DeliveryMethod.MAILTO)
+        qtbot.mouseClick(page.deliver_all_button, Qt.MouseButton.LeftButton)
+        assert hosted.states() == [RowState.DELIVERED] * 2
+        assert page.delivery_table.item(0, 3).text().startswith("Handed to your mail app at")
+        assert page.delivery_table.item(0, 3).text().endswith("(not confirmed)")
+        qtbot.waitUntil(
+            lambda: (
+                {p.delivery_state for p in contoso.journal.people(run_id)}
+                == {DeliveryState.HANDED_TO_MAIL_APP}
+            ),
+            timeout=WAIT,
+        )
+        assert not page.confirm_delivery_button.isEnabled()  # nothing selected
+        page.select_rows([0])
+        assert page.confirm_delivery_button.isEnabled()
+        qtbot.mouseClick(page.confirm_delivery_button, Qt.MouseButton.LeftButton)
+        assert page.delivery_table.item(0, 3).text() == "Delivered (you confirmed it)"
+        assert page.delivery_table.item(1, 3).text().endswith("(not confirmed)")
+        first, second = (p.key for p in contoso.journal.people(run_id))
+        qtbot.waitUntil(
+            lambda: contoso.journal.person(run_id, first).delivery_state is DeliveryState.CONFIRMED,
+            timeout=WAIT,
+        )
+        assert contoso.journal.person(run_id, second).delivery_state is DeliveryState.HANDED_TO_MAIL_APP
+        # Finish ends the run in the journal.
+        assert contoso.journal.run(run_id).finished_at is None
+        qtbot.waitUntil(lambda: hosted.finish_enabled, timeout=WAIT)
+        assert page.validatePage()
+        qtbot.waitUntil(lambda: contoso.journal.run(run_id).finished_at is not None, timeout=WAIT)
     finally:
         hosted.cleanup()

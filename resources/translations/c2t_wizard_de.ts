@@ -12,7 +12,7 @@
 <context>
     <name>CredentialsPage</name>
     <message>
-        <location filename="../../c2t_wizard/ui/pages/credentials.py" line="+198"/>
+        <location filename="../../c2t_wizard/ui/pages/credentials.py" line="+217"/>
         <source>Hand over the passwords</source>
         <translation>Kennwörter übergeben</translation>
     </message>
@@ -28,12 +28,12 @@
     </message>
     <message>
         <location line="+2"/>
-        <location line="+700"/>
+        <location line="+801"/>
         <source>Send from your mailbox (Microsoft 365)</source>
         <translation>Aus Ihrem Postfach senden (Microsoft 365)</translation>
     </message>
     <message>
-        <location line="-699"/>
+        <location line="-800"/>
         <source>Open messages in your mail app</source>
         <translation>Nachrichten in Ihrem Mailprogramm öffnen</translation>
     </message>
@@ -108,7 +108,17 @@
         <translation>Die fehlgeschlagenen Zustellungen erneut versuchen</translation>
     </message>
     <message>
-        <location line="+60"/>
+        <location line="+3"/>
+        <source>&amp;Mark as delivered</source>
+        <translation>Als &amp;zugestellt markieren</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Mark the selected messages as delivered (you sent or passed them on)</source>
+        <translation>Die ausgewählten Nachrichten als zugestellt markieren (Sie haben sie gesendet oder weitergegeben)</translation>
+    </message>
+    <message>
+        <location line="+63"/>
         <source>Getting the list of people ready…</source>
         <translation>Die Liste der Personen wird vorbereitet …</translation>
     </message>
@@ -118,17 +128,17 @@
         <translation>Das Protokoll ist noch nicht geöffnet. Gehen Sie einen Schritt zurück und wieder vor.</translation>
     </message>
     <message>
-        <location line="-83"/>
+        <location line="-92"/>
         <source>Deliver to selec&amp;ted</source>
         <translation>An &amp;Ausgewählte zustellen</translation>
     </message>
     <message>
-        <location line="-189"/>
+        <location line="-201"/>
         <source>PDF files (*.pdf)</source>
         <translation>PDF-Dateien (*.pdf)</translation>
     </message>
     <message numerus="yes">
-        <location line="+413"/>
+        <location line="+452"/>
         <source>%n person(s) were created in an earlier session and never got their password. For security, the wizard never stores passwords, so these people get a new temporary password now.</source>
         <translation>
             <numerusform>%n Person wurde in einer früheren Sitzung angelegt und hat ihr Kennwort nie erhalten. Aus Sicherheitsgründen speichert der Assistent keine Kennwörter, daher bekommt sie jetzt ein neues vorläufiges Kennwort.</numerusform>
@@ -145,19 +155,48 @@
         <source>The list of people couldn&apos;t be read: {error}</source>
         <translation>Die Liste der Personen ließ sich nicht lesen: {error}</translation>
     </message>
+    <message numerus="yes">
+        <location line="+78"/>
+        <source>%n delivery(ies) marked as delivered.</source>
+        <translation>
+            <numerusform>%n Zustellung als zugestellt markiert.</numerusform>
+            <numerusform>%n Zustellungen als zugestellt markiert.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+11"/>
+        <source>The message to %n person(s) may already have been sent: Microsoft&apos;s answer was lost and the wizard couldn&apos;t check your Sent Items. Look there first. Send again anyway? The wizard checks once more before sending.</source>
+        <translation>
+            <numerusform>Die Nachricht an %n Person wurde vielleicht schon gesendet: Die Antwort von Microsoft ging verloren, und der Assistent konnte Ihre gesendeten Elemente nicht prüfen. Sehen Sie zuerst dort nach. Trotzdem erneut senden? Der Assistent prüft vor dem Senden noch einmal.</numerusform>
+            <numerusform>Die Nachrichten an %n Personen wurden vielleicht schon gesendet: Die Antwort von Microsoft ging verloren, und der Assistent konnte Ihre gesendeten Elemente nicht prüfen. Sehen Sie zuerst dort nach. Trotzdem erneut senden? Der Assistent prüft vor dem Senden noch einmal.</numerusform>
+        </translation>
+    </message>
     <message>
-        <location line="+75"/>
+        <location line="+6"/>
+        <source>These messages may have been sent</source>
+        <translation>Diese Nachrichten wurden vielleicht schon gesendet</translation>
+    </message>
+    <message>
+        <location line="+18"/>
         <source>Asking for permission to send mail…</source>
         <translation>Berechtigung zum Senden von E-Mails wird angefragt …</translation>
     </message>
     <message>
-        <location line="+16"/>
-        <location line="+396"/>
+        <location line="+29"/>
+        <location line="+425"/>
         <source>Sending…</source>
         <translation>Wird gesendet …</translation>
     </message>
+    <message numerus="yes">
+        <location line="-378"/>
+        <source>%n message(s) may have been sent: Microsoft&apos;s answer was lost and your Sent Items couldn&apos;t be checked. Look in your Sent Items; Retry failed asks before sending again.</source>
+        <translation>
+            <numerusform>%n Nachricht wurde vielleicht gesendet: Die Antwort von Microsoft ging verloren, und Ihre gesendeten Elemente konnten nicht geprüft werden. Sehen Sie in Ihren gesendeten Elementen nach; „Fehlgeschlagene erneut versuchen“ fragt vor dem erneuten Senden.</numerusform>
+            <numerusform>%n Nachrichten wurden vielleicht gesendet: Die Antwort von Microsoft ging verloren, und Ihre gesendeten Elemente konnten nicht geprüft werden. Sehen Sie in Ihren gesendeten Elementen nach; „Fehlgeschlagene erneut versuchen“ fragt vor dem erneuten Senden.</numerusform>
+        </translation>
+    </message>
     <message>
-        <location line="-336"/>
+        <location line="+35"/>
         <source>Your account has no Microsoft 365 mailbox (it has no Exchange licence), so the wizard can&apos;t send from it. Your mail app is chosen instead: deliver again from there.</source>
         <translation>Ihr Konto hat kein Microsoft 365-Postfach (keine Exchange-Lizenz), daher kann der Assistent nicht daraus senden. Stattdessen ist Ihr Mailprogramm ausgewählt: Stellen Sie von dort erneut zu.</translation>
     </message>
@@ -237,7 +276,7 @@
         </translation>
     </message>
     <message>
-        <location line="+45"/>
+        <location line="+46"/>
         <source>The clipboard was cleared.</source>
         <translation>Die Zwischenablage wurde geleert.</translation>
     </message>
@@ -292,7 +331,7 @@
         <translation>Ein PDF mit einer Seite pro Person zum Ausdrucken und Übergeben. Es enthält Kennwörter: Bewahren Sie es vertraulich auf und löschen Sie es danach.</translation>
     </message>
     <message numerus="yes">
-        <location line="+33"/>
+        <location line="+39"/>
         <source>Everyone has their password: %n delivered.</source>
         <translation>
             <numerusform>Alle haben ihr Kennwort: %n zugestellt.</numerusform>
@@ -300,22 +339,47 @@
         </translation>
     </message>
     <message>
-        <location line="+40"/>
+        <location line="+24"/>
+        <source>May have been sent: {problem}</source>
+        <translation>Vielleicht gesendet: {problem}</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Delivered (you confirmed it)</source>
+        <translation>Zugestellt (von Ihnen bestätigt)</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Handed to your mail app at {time} (not confirmed)</source>
+        <translation>Um {time} an Ihr E-Mail-Programm übergeben (nicht bestätigt)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Copied at {time} (not confirmed)</source>
+        <translation>Um {time} kopiert (nicht bestätigt)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>On the welcome sheet saved at {time}</source>
+        <translation>Auf dem Willkommensblatt, gespeichert um {time}</translation>
+    </message>
+    <message>
+        <location line="+4"/>
         <source>Ready (new temporary password)</source>
         <translation>Bereit (neues vorläufiges Kennwort)</translation>
     </message>
     <message>
-        <location line="-37"/>
+        <location line="-41"/>
         <source>Setting new temporary passwords…</source>
         <translation>Neue vorläufige Kennwörter werden festgelegt …</translation>
     </message>
     <message>
-        <location line="-217"/>
+        <location line="-224"/>
         <source>Saving the welcome sheets…</source>
         <translation>Die Begrüßungsblätter werden gespeichert…</translation>
     </message>
     <message>
-        <location line="+95"/>
+        <location line="+96"/>
         <source>Welcome mails are being sent.</source>
         <translation>Willkommens-Mails werden gerade gesendet.</translation>
     </message>
@@ -325,7 +389,7 @@
         <translation>Neue temporäre Kennwörter werden gerade festgelegt.</translation>
     </message>
     <message>
-        <location line="+124"/>
+        <location line="+130"/>
         <source>Some new passwords couldn&apos;t be set. Use Retry failed to try again.</source>
         <translation>Einige neue Kennwörter ließen sich nicht festlegen. Versuchen Sie es mit „Fehlgeschlagene erneut versuchen“ noch einmal.</translation>
     </message>
@@ -345,7 +409,7 @@
         <translation>Neues Kennwort nicht festgelegt: {problem}</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+7"/>
         <source>Not delivered</source>
         <translation>Nicht zugestellt</translation>
     </message>
@@ -365,27 +429,12 @@
         <translation>In einer früheren Sitzung zugestellt</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+5"/>
         <source>Sent at {time}</source>
         <translation>Gesendet um {time}</translation>
     </message>
     <message>
-        <location line="+1"/>
-        <source>Opened in your mail app at {time}</source>
-        <translation>Um {time} im Mailprogramm geöffnet</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Copied at {time}</source>
-        <translation>Kopiert um {time}</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>In the welcome sheet saved at {time}</source>
-        <translation>Im Begrüßungsblatt, gespeichert um {time}</translation>
-    </message>
-    <message>
-        <location line="+5"/>
+        <location line="+8"/>
         <source>Ready to deliver</source>
         <translation>Bereit zum Zustellen</translation>
     </message>
@@ -433,6 +482,11 @@
         <location line="+1"/>
         <source>the user no longer exists</source>
         <translation>den Benutzer gibt es nicht mehr</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>your Sent Items couldn&apos;t be checked</source>
+        <translation>Ihre gesendeten Elemente konnten nicht geprüft werden</translation>
     </message>
     <message>
         <location line="+1"/>
@@ -489,7 +543,7 @@
 <context>
     <name>OnboardingWizard</name>
     <message>
-        <location filename="../../c2t_wizard/ui/application.py" line="+107"/>
+        <location filename="../../c2t_wizard/ui/application.py" line="+119"/>
         <location filename="../../c2t_wizard/ui/wizard.py" line="+79"/>
         <source>Call2Teams onboarding</source>
         <translation>Call2Teams-Einrichtung</translation>
@@ -1278,7 +1332,7 @@
 <context>
     <name>UsersModel</name>
     <message>
-        <location filename="../../c2t_wizard/ui/users_model.py" line="+394"/>
+        <location filename="../../c2t_wizard/ui/users_model.py" line="+598"/>
         <source>The username {upn} is also on row {rows}; each person needs their own.</source>
         <translation>Der Benutzername {upn} steht auch in Zeile {rows}; jede Person braucht einen eigenen.</translation>
     </message>
@@ -1762,7 +1816,7 @@
     </message>
     <message>
         <location line="-167"/>
-        <location line="+215"/>
+        <location line="+211"/>
         <source>“{value}”</source>
         <translation>„{value}“</translation>
     </message>
@@ -1770,7 +1824,7 @@
 <context>
     <name>UsersPage</name>
     <message>
-        <location filename="../../c2t_wizard/ui/pages/users.py" line="+70"/>
+        <location filename="../../c2t_wizard/ui/pages/users.py" line="+75"/>
         <source>Import people from a file</source>
         <translation>Personen aus einer Datei importieren</translation>
     </message>
@@ -1790,17 +1844,18 @@
         <translation>CSV-Dateien (*.csv)</translation>
     </message>
     <message>
-        <location line="+79"/>
+        <location line="+85"/>
         <source>Add your staff</source>
         <translation>Mitarbeitende hinzufügen</translation>
     </message>
     <message>
         <location line="+3"/>
+        <location line="+210"/>
         <source>Type in the people who will use Call2Teams, or import them from a spreadsheet. Each gets a Microsoft username and a temporary password.</source>
         <translation>Geben Sie die Personen ein, die Call2Teams nutzen werden, oder importieren Sie sie aus einer Tabelle. Jede Person erhält einen Microsoft-Benutzernamen und ein vorläufiges Kennwort.</translation>
     </message>
     <message>
-        <location line="+22"/>
+        <location line="-188"/>
         <source>&amp;Resume</source>
         <translation>&amp;Fortsetzen</translation>
     </message>
@@ -1891,12 +1946,12 @@
     </message>
     <message>
         <location line="+9"/>
-        <location line="+947"/>
+        <location line="+1001"/>
         <source>&amp;Create users</source>
         <translation>Benutzer an&amp;legen</translation>
     </message>
     <message>
-        <location line="-945"/>
+        <location line="-999"/>
         <source>Create the users</source>
         <translation>Die Benutzer anlegen</translation>
     </message>
@@ -1911,7 +1966,7 @@
         <translation>Erneut ve&amp;rsuchen</translation>
     </message>
     <message>
-        <location line="+571"/>
+        <location line="+587"/>
         <source>1 already existed and was left unchanged</source>
         <translation>1 war schon vorhanden und blieb unverändert</translation>
     </message>
@@ -1924,7 +1979,7 @@
         </translation>
     </message>
     <message>
-        <location line="+158"/>
+        <location line="+153"/>
         <source>Added 1 person from {name}.</source>
         <translation>1 Person aus {name} hinzugefügt.</translation>
     </message>
@@ -1950,7 +2005,7 @@
         </translation>
     </message>
     <message>
-        <location line="+66"/>
+        <location line="+44"/>
         <source>Fix 1 problem before creating: it is marked on its cell.</source>
         <translation>Beheben Sie vor dem Anlegen 1 Problem: Es ist an seiner Zelle markiert.</translation>
     </message>
@@ -1963,7 +2018,7 @@
         </translation>
     </message>
     <message>
-        <location line="+44"/>
+        <location line="+93"/>
         <source>Microsoft asked us to slow down; 1 waits a moment.</source>
         <translation>Microsoft hat um eine Pause gebeten; 1 Person wartet einen Moment.</translation>
     </message>
@@ -1976,7 +2031,7 @@
         </translation>
     </message>
     <message>
-        <location line="+79"/>
+        <location line="+95"/>
         <source>&amp;Create 1 user</source>
         <translation>1 Benutzer an&amp;legen</translation>
     </message>
@@ -1994,7 +2049,7 @@
         <translation>Ihre Anmeldung ist abgelaufen; melden Sie sich erneut an</translation>
     </message>
     <message>
-        <location line="-996"/>
+        <location line="-1050"/>
         <source>Stop creating users</source>
         <translation>Anlegen der Benutzer abbrechen</translation>
     </message>
@@ -2029,12 +2084,12 @@
         <translation>%v von %m</translation>
     </message>
     <message>
-        <location line="+71"/>
+        <location line="+72"/>
         <source>Type in the people who will use Call2Teams, or import them from a spreadsheet. Each gets a Microsoft username ending in @{domain} and a temporary password.</source>
         <translation>Geben Sie die Personen ein, die Call2Teams nutzen werden, oder importieren Sie sie aus einer Tabelle. Jede Person erhält einen Microsoft-Benutzernamen mit der Endung @{domain} und ein vorläufiges Kennwort.</translation>
     </message>
     <message>
-        <location line="+56"/>
+        <location line="+63"/>
         <source>Users are being created.</source>
         <translation>Benutzer werden gerade angelegt.</translation>
     </message>
@@ -2059,12 +2114,12 @@
         <translation>Wird angehalten … Warten auf die Antworten zu bereits Gesendetem.</translation>
     </message>
     <message>
-        <location line="+141"/>
+        <location line="+150"/>
         <source>Creating users…</source>
         <translation>Benutzer werden angelegt …</translation>
     </message>
     <message>
-        <location line="+86"/>
+        <location line="+85"/>
         <source>Microsoft refused the password; try again</source>
         <translation>Microsoft hat das Kennwort abgelehnt; versuchen Sie es erneut</translation>
     </message>
@@ -2139,7 +2194,7 @@
         <translation>Als Nächstes erhält jede Person ihre Anmeldedaten.</translation>
     </message>
     <message>
-        <location line="+50"/>
+        <location line="+44"/>
         <source>An earlier session started adding 1 person ({when}).</source>
         <translation>In einer früheren Sitzung wurde begonnen, 1 Person hinzuzufügen ({when}).</translation>
     </message>
@@ -2198,7 +2253,7 @@
         <translation>Die Aufzeichnung früherer Durchgänge ließ sich nicht lesen: {reason}</translation>
     </message>
     <message>
-        <location line="+62"/>
+        <location line="+63"/>
         <source>Nobody was added from {name}.</source>
         <translation>Aus {name} wurde niemand hinzugefügt.</translation>
     </message>
@@ -2208,12 +2263,12 @@
         <translation>{name} ließ sich nicht öffnen: {reason}</translation>
     </message>
     <message>
-        <location line="+21"/>
+        <location line="+54"/>
         <source>Row {row}, {column}: {reason}</source>
         <translation>Zeile {row}, {column}: {reason}</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+8"/>
         <source>File line {line}</source>
         <translation>Dateizeile {line}</translation>
     </message>
@@ -2223,12 +2278,12 @@
         <translation>Datei</translation>
     </message>
     <message>
-        <location line="+22"/>
+        <location line="-46"/>
         <source>Problems in {name}, by line of the file:</source>
         <translation>Probleme in {name}, nach Zeile der Datei:</translation>
     </message>
     <message>
-        <location line="+26"/>
+        <location line="+75"/>
         <source>Created {created} · already existed {existed} · failed {failed} · remaining {remaining}</source>
         <translation>Angelegt {created} · vorhanden {existed} · Fehler {failed} · offen {remaining}</translation>
     </message>
@@ -2238,12 +2293,12 @@
         <translation>Benutzer werden angelegt … {done} von {total} erledigt.</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+29"/>
         <source>Sign in first: the users are created in your organisation.</source>
         <translation>Melden Sie sich zuerst an: Die Benutzer werden in Ihrer Organisation angelegt.</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+2"/>
         <source>Getting ready…</source>
         <translation>Wird vorbereitet …</translation>
     </message>

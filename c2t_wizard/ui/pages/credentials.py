@@ -5,11 +5,18 @@ Methods (``DeliveryMethod``), the best available preselected: Graph sendMail fro
 clipboard (cleared after a minute) and a printable welcome sheet (PDF). Passwords live in memory only: the
 Users page hands them over in ``Onboarding.passwords``; people created in an earlier, interrupted run whose
 password was never delivered get a new temporary password here first (the wizard never stores passwords).
-The journal records each delivery's method and time.
+The journal records each delivery's method, time and state.
+
+Delivery states tell the truth: "Sent" only when Graph accepted the mail (or it was found in Sent Items);
+"Handed to your mail app" and "Copied" are not confirmed (the partner can confirm them with "Mark as
+delivered", or deliver again); "On the welcome sheet"; "May have been sent" when a mail's answer was lost
+and Sent Items could not be checked (sending it again asks first, and looks for the earlier one first);
+"Not delivered" with the reason. Finish ends the onboarding's runs in the journal.
 """
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import threading
 from collections.abc import Callable, Sequence
@@ -108,12 +115,16 @@ class RowState(Enum):
     DELIVERED_EARLIER = "delivered_earlier"
     """Delivered in an earlier session (the journal says so): nothing to do."""
     FAILED = "failed"
+    IN_DOUBT = "in_doubt"
+    """A mail whose answer was lost and that could not be checked: it may have been sent."""
     TOO_LONG = "too_long"
     """Too long for a mail link in "deliver all": deliver it on its own (body via the clipboard)."""
 
 
 _DONE = (RowState.DELIVERED, RowState.DELIVERED_EARLIER)
-_DELIVERABLE = (RowState.READY, RowState.FAILED, RowState.TOO_LONG, RowState.DELIVERED)
+_DELIVERABLE = (RowState.READY, RowState.FAILED, RowState.IN_DOUBT, RowState.TOO_LONG, RowState.DELIVERED)
+_UNCONFIRMED = (DeliveryMethod.MAILTO, DeliveryMethod.CLIPBOARD)
+"""Methods whose delivery the wizard can't see happen: the partner may confirm them."""
 
 
 @dataclass
@@ -128,6 +139,14 @@ class DeliveryRow:
     method: DeliveryMethod | None = None
     when: QDateTime | None = None
     problem: DeliveryProblem | None = None
+    confirmed: bool = False
+    """The partner confirmed a delivery the wizard could not see (mail app, clipboard)."""
+    delivery_id: str | None = None
+    """The last sendMail's delivery id (looked up before a mail in doubt is sent again)."""
+
+    @property
+    def unconfirmed(self) -> bool:
+        return self.state is RowState.DELIVERED and self.method in _UNCONFIRMED and not self.confirmed
 
     @property
     def key(self) -> str:
@@ -280,6 +299,13 @@ class CredentialsPage(QWizardPage):
         self.retry_delivery_button.setAccessibleName(self.tr("Retry the deliveries that failed"))
         self.retry_delivery_button.setAutoDefault(False)
         self.retry_delivery_button.clicked.connect(self.retry_failed)
+        self.confirm_delivery_button = QPushButton(self.tr("&Mark as delivered"), self)
+        self.confirm_delivery_button.setObjectName("confirm_delivery_button")
+        self.confirm_delivery_button.setAccessibleName(
+            self.tr("Mark the selected messages as delivered (you sent or passed them on)")
+        )
+        self.confirm_delivery_button.setAutoDefault(False)
+        self.confirm_delivery_button.clicked.connect(self.confirm_selected)
 
         self.delivery_status = StatusLine(self)
         self.delivery_status.setObjectName("delivery_status")
@@ -299,6 +325,7 @@ class CredentialsPage(QWizardPage):
         buttons.setSpacing(8)
         buttons.addWidget(self.deliver_all_button)
         buttons.addWidget(self.deliver_selected_button)
+        buttons.addWidget(self.confirm_delivery_button)
         buttons.addStretch(1)
         buttons.addWidget(self.retry_delivery_button)
 
@@ -316,7 +343,8 @@ class CredentialsPage(QWizardPage):
         self.setTabOrder(self.message_language_combo, self.delivery_table)
         self.setTabOrder(self.delivery_table, self.deliver_all_button)
         self.setTabOrder(self.deliver_all_button, self.deliver_selected_button)
-        self.setTabOrder(self.deliver_selected_button, self.retry_delivery_button)
+        self.setTabOrder(self.deliver_selected_button, self.confirm_delivery_button)
+        self.setTabOrder(self.confirm_delivery_button, self.retry_delivery_button)
         self._on_method_changed()
 
     # --- QWizardPage --------------------------------------------------------------------------------
@@ -383,9 +411,27 @@ class CredentialsPage(QWizardPage):
         self._onboarding.credentials_delivery = {
             row.key: row.method.value for row in self._rows if row.method is not None
         }
+        self._finish_runs()
         # A message still on the clipboard keeps its timer: Finish clears it at once (wizard.finished), a
         # later page in a minute. (Stopping the timer here left the password on the clipboard for good.)
         return True
+
+    def _finish_runs(self) -> None:
+        """Finish: the onboarding's runs are over in the journal (no longer offered for resuming)."""
+        journal = self._journal()
+        runs = list(self._onboarding.user_run_ids)
+        if journal is None or not runs:
+            return
+
+        async def finish() -> None:
+            def write() -> None:
+                with journal.transaction():
+                    for run_id in runs:
+                        journal.finish_run(run_id)
+
+            await asyncio.to_thread(write)
+
+        self._submit(finish(), "finish runs", lambda _r: None)
 
     def cleanupPage(self) -> None:
         """Back: stop what runs; a password still on the clipboard is cleared now."""
@@ -563,18 +609,57 @@ class CredentialsPage(QWizardPage):
         self._deliver(targets, single=len(targets) == 1)
 
     def retry_failed(self) -> None:
-        """Reset again where a reset failed; deliver again where delivery failed."""
+        """Reset again where a reset failed; deliver again where delivery failed or is in doubt (asking
+        first for those that may have been sent)."""
         resets = [row for row in self._rows if row.state is RowState.RESET_FAILED]
         if resets:
             self._reset(resets)
-        failed = [row for row in self._rows if row.state is RowState.FAILED]
+        failed = [row for row in self._rows if row.state in (RowState.FAILED, RowState.IN_DOUBT)]
         if failed:
             self._deliver(failed, single=len(failed) == 1)
+
+    def confirm_selected(self) -> None:
+        """The partner confirms that the selected messages (mail app, clipboard) reached their people."""
+        rows = [self._rows[i] for i in self._selected_indexes() if self._rows[i].unconfirmed]
+        if not rows:
+            return
+        for row in rows:
+            row.confirmed = True
+        journal = self._journal()
+        if journal is not None:
+            people = [(row.run_id, row.key) for row in rows]
+
+            async def confirm() -> None:
+                def write() -> None:
+                    with journal.transaction():
+                        for run_id, key in people:
+                            journal.mark_delivery_confirmed(run_id, key)
+
+                await asyncio.to_thread(write)
+
+            self._submit(confirm(), "confirm delivery", lambda _r: None)
+        self.delivery_status.show_status(
+            StatusKind.OK, self.tr("%n delivery(ies) marked as delivered.", "", len(rows))
+        )
+        self._render()
 
     def _deliver(self, targets: list[DeliveryRow], *, single: bool) -> None:
         targets = [row for row in targets if row.password is not None]
         if not targets or self._occupied:
             return
+        doubtful = [row for row in targets if row.state is RowState.IN_DOUBT]
+        if doubtful:
+            text = self.tr(
+                "The message to %n person(s) may already have been sent: Microsoft's answer was lost and "
+                "the wizard couldn't check your Sent Items. Look there first. Send again anyway? The wizard "
+                "checks once more before sending.",
+                "",
+                len(doubtful),
+            )
+            if not self.confirm(self, self.tr("These messages may have been sent"), text):
+                targets = [row for row in targets if row.state is not RowState.IN_DOUBT]
+                if not targets:
+                    return
         method = self.method
         if method is DeliveryMethod.SEND_MAIL:
             self._send_mail(targets)
@@ -588,10 +673,20 @@ class CredentialsPage(QWizardPage):
     def _send_mail(self, targets: list[DeliveryRow]) -> None:
         self._stop_sending = stop = threading.Event()
         for row in targets:
-            row.state = RowState.SENDING
             row.problem = None
         self.delivery_status.show_status(StatusKind.BUSY, self.tr("Asking for permission to send mail…"))
-        outgoing = [Outgoing(row.key, row.record.email, self.message_for(row), row.run_id) for row in targets]
+        outgoing = [
+            Outgoing(
+                row.key,
+                row.record.email,
+                self.message_for(row),
+                row.run_id,
+                earlier_id=row.delivery_id if row.state is RowState.IN_DOUBT else None,
+            )
+            for row in targets
+        ]
+        for row in targets:
+            row.state = RowState.SENDING
         journal = self._journal()
 
         delivery = self._delivery  # the closure runs on the service thread: no page in it
@@ -615,10 +710,12 @@ class CredentialsPage(QWizardPage):
         row = self._row(value.key)
         if row is None:
             return
+        if value.delivery_id is not None:
+            row.delivery_id = value.delivery_id
         if value.sent:
             self._delivered(row, DeliveryMethod.SEND_MAIL)
         else:
-            row.state = RowState.FAILED
+            row.state = RowState.IN_DOUBT if value.in_doubt else RowState.FAILED
             row.problem = value.problem
         self._render()
 
@@ -637,8 +734,28 @@ class CredentialsPage(QWizardPage):
         if DeliveryProblem.NO_MAILBOX in problems:
             self._fall_back_from_send_mail()
             return
-        if problems:
-            self.delivery_status.show_status(StatusKind.ERROR, self._problem_text(problems[0]))
+        doubtful = sum(1 for row in self._rows if row.state is RowState.IN_DOUBT)
+        certain = (
+            [
+                o.problem
+                for o in outcomes
+                if isinstance(o, SendOutcome) and o.problem is not None and not o.in_doubt
+            ]
+            if isinstance(outcomes, list)
+            else []
+        )
+        if certain:
+            self.delivery_status.show_status(StatusKind.ERROR, self._problem_text(certain[0]))
+        elif doubtful:
+            self.delivery_status.show_status(
+                StatusKind.WARNING,
+                self.tr(
+                    "%n message(s) may have been sent: Microsoft's answer was lost and your Sent Items "
+                    "couldn't be checked. Look in your Sent Items; Retry failed asks before sending again.",
+                    "",
+                    doubtful,
+                ),
+            )
         else:
             self._show_summary()
         self._render()
@@ -818,6 +935,7 @@ class CredentialsPage(QWizardPage):
     def _delivered(self, row: DeliveryRow, method: DeliveryMethod) -> None:
         row.state = RowState.DELIVERED
         row.method = method
+        row.confirmed = False
         row.when = QDateTime.currentDateTime()
         row.problem = None
 
@@ -971,7 +1089,13 @@ class CredentialsPage(QWizardPage):
         self.deliver_all_button.setEnabled(idle and bool(pending))
         self.deliver_selected_button.setEnabled(idle and bool(selected))
         self.retry_delivery_button.setEnabled(
-            idle and any(row.state in (RowState.FAILED, RowState.RESET_FAILED) for row in self._rows)
+            idle
+            and any(
+                row.state in (RowState.FAILED, RowState.IN_DOUBT, RowState.RESET_FAILED) for row in self._rows
+            )
+        )
+        self.confirm_delivery_button.setEnabled(
+            idle and any(i < len(self._rows) and self._rows[i].unconfirmed for i in self._selected_indexes())
         )
         self.delivery_method_combo.setEnabled(idle)
         self.message_language_combo.setEnabled(idle)
@@ -1005,6 +1129,8 @@ class CredentialsPage(QWizardPage):
             return self.tr("New password not set: {problem}").format(problem=self._problem_text(row.problem))
         if row.state is RowState.SENDING:
             return self.tr("Sending…")
+        if row.state is RowState.IN_DOUBT:
+            return self.tr("May have been sent: {problem}").format(problem=self._problem_text(row.problem))
         if row.state is RowState.FAILED:
             if row.problem is None:
                 return self.tr("Not delivered")
@@ -1014,11 +1140,13 @@ class CredentialsPage(QWizardPage):
         if row.state is RowState.DELIVERED_EARLIER:
             return self.tr("Delivered in an earlier session")
         if row.state is RowState.DELIVERED:
+            if row.confirmed:
+                return self.tr("Delivered (you confirmed it)")
             texts = {
                 DeliveryMethod.SEND_MAIL: self.tr("Sent at {time}"),
-                DeliveryMethod.MAILTO: self.tr("Opened in your mail app at {time}"),
-                DeliveryMethod.CLIPBOARD: self.tr("Copied at {time}"),
-                DeliveryMethod.WELCOME_SHEET: self.tr("In the welcome sheet saved at {time}"),
+                DeliveryMethod.MAILTO: self.tr("Handed to your mail app at {time} (not confirmed)"),
+                DeliveryMethod.CLIPBOARD: self.tr("Copied at {time} (not confirmed)"),
+                DeliveryMethod.WELCOME_SHEET: self.tr("On the welcome sheet saved at {time}"),
             }
             return texts[row.method or DeliveryMethod.SEND_MAIL].format(time=when)
         if row.reset:
@@ -1038,6 +1166,7 @@ class CredentialsPage(QWizardPage):
             DeliveryProblem.NETWORK: self.tr("no connection to Microsoft"),
             DeliveryProblem.SERVER: self.tr("Microsoft had a problem: try again"),
             DeliveryProblem.USER_NOT_FOUND: self.tr("the user no longer exists"),
+            DeliveryProblem.CANNOT_CHECK: self.tr("your Sent Items couldn't be checked"),
             DeliveryProblem.UNKNOWN: self.tr("an unexpected answer from Microsoft"),
         }
         return texts.get(problem or DeliveryProblem.UNKNOWN, texts[DeliveryProblem.UNKNOWN])
@@ -1051,6 +1180,7 @@ class CredentialsPage(QWizardPage):
             RowState.DELIVERED: QStyle.StandardPixmap.SP_DialogApplyButton,
             RowState.DELIVERED_EARLIER: QStyle.StandardPixmap.SP_DialogApplyButton,
             RowState.FAILED: QStyle.StandardPixmap.SP_MessageBoxCritical,
+            RowState.IN_DOUBT: QStyle.StandardPixmap.SP_MessageBoxWarning,
             RowState.RESET_FAILED: QStyle.StandardPixmap.SP_MessageBoxCritical,
             RowState.TOO_LONG: QStyle.StandardPixmap.SP_MessageBoxWarning,
             RowState.RESETTING: QStyle.StandardPixmap.SP_BrowserReload,
