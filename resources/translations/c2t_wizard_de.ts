@@ -1003,6 +1003,11 @@
         <translation>Microsoft ist nicht erreichbar. Prüfen Sie Ihre Internetverbindung und versuchen Sie es dann erneut.</translation>
     </message>
     <message>
+        <location line="+1"/>
+        <source>Microsoft is busy right now and didn&apos;t answer, even after several tries. Wait a minute, then try again.</source>
+        <translation>Microsoft ist gerade ausgelastet und hat auch nach mehreren Versuchen nicht geantwortet. Warten Sie eine Minute und versuchen Sie es dann noch einmal.</translation>
+    </message>
+    <message>
         <location line="+2"/>
         <source>Please sign in again.</source>
         <translation>Bitte melden Sie sich erneut an.</translation>

@@ -40,6 +40,7 @@ from c2t_wizard.services.auth import (
     SignedInAccount,
 )
 from c2t_wizard.services.graph import GraphSession
+from c2t_wizard.services.http_retry import http_transient
 from c2t_wizard.services.tenant_info import load_tenant_facts
 from c2t_wizard.ui.runner import Job, ServiceRunner
 from c2t_wizard.ui.widgets import StatusKind, StatusLine, make_secondary
@@ -734,6 +735,8 @@ class SignInPage(QWizardPage):
         self.recheck_button.setVisible(False)
         if isinstance(error, AuthError):
             self._show_failure(error)
+        elif http_transient(error) is not None and not isinstance(error, httpx.TransportError):
+            self._show_error(StatusKind.ERROR, self._busy_text())
         else:
             text = self.tr("We couldn't read your organisation's details from Microsoft.")
             if isinstance(error, httpx.TransportError):
@@ -927,6 +930,13 @@ class SignInPage(QWizardPage):
         }
         return names.get(role, self.tr("administrator")) if role is not None else self.tr("administrator")
 
+    def _busy_text(self) -> str:
+        """Microsoft kept answering "try again later" (throttled or an outage), through every retry."""
+        return self.tr(
+            "Microsoft is busy right now and didn't answer, even after several tries. Wait a minute, "
+            "then try again."
+        )
+
     def _show_failure(self, error: BaseException) -> None:
         """An error in words a partner understands, with what to do next; details only when unknown."""
         if not isinstance(error, AuthError):
@@ -972,6 +982,7 @@ class SignInPage(QWizardPage):
             AuthProblem.NETWORK: self.tr(
                 "We couldn't reach Microsoft. Check your internet connection, then try again."
             ),
+            AuthProblem.SERVICE_BUSY: self._busy_text(),
             AuthProblem.INTERACTION_REQUIRED: self.tr("Please sign in again."),
             AuthProblem.NO_BROWSER: self.tr(
                 "Your browser couldn't be opened. Choose “Sign in with a code instead”."
