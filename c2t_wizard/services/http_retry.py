@@ -103,7 +103,7 @@ class RetryPolicy:
 
     ``attempts`` bounds the calls (the first included); ``max_total_wait`` the sum of the waits; each wait
     is the answer's Retry-After (believed up to ``retry_after_cap``) or ``backoff``. ``rng`` makes the
-    jitter reproducible in tests.
+    jitter reproducible in tests, ``sleep`` the waits.
     """
 
     attempts: int = ATTEMPTS
@@ -112,6 +112,8 @@ class RetryPolicy:
     retry_after_cap: float = RETRY_AFTER_CAP
     max_total_wait: float = MAX_TOTAL_WAIT
     rng: random.Random = field(default_factory=random.Random, compare=False, repr=False)
+    sleep: Callable[[float], Awaitable[Any]] | None = field(default=None, compare=False, repr=False)
+    """The wait of ``run`` when its caller gives none (default ``asyncio.sleep``); for tests."""
 
     def __post_init__(self) -> None:
         if self.attempts < 1:
@@ -143,6 +145,8 @@ class RetryPolicy:
         """``await operation()`` until its outcome is not transient, or the attempts or the total wait run
         out; then return (or raise) the last outcome as it is. ``sleep`` (default ``asyncio.sleep``) waits
         between attempts; cancelling the caller cancels the wait."""
+        if sleep is None:
+            sleep = self.sleep
         if sleep is None:
             import asyncio
 
