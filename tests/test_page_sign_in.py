@@ -647,3 +647,18 @@ def test_the_wizard_routes_existing_and_new_tenants_to_sign_in(
     finally:
         wizard.close()
         runner.call(graph.aclose(), timeout=10)
+
+
+def test_microsoft_busy_through_every_retry_is_said_so_not_sign_in_again(
+    qtbot: QtBot, build: Factory, clean_faults: Sandbox
+) -> None:
+    hosted = build(demo_account=creds(clean_faults, "admin"))
+    assert hosted.page.state is SignInState.CHOICES
+    clean_faults.set_faults("429=1,retry_after=50ms")  # every token request: 429 AADSTS90033
+    qtbot.mouseClick(hosted.button("demo_sign_in_button"), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: hosted.status().kind is StatusKind.ERROR, timeout=WAIT)
+    assert hosted.page.state is SignInState.CHOICES
+    assert "Microsoft is busy right now" in hosted.status().text()
+    assert "sign in again" not in hosted.status().text().lower()
+    assert not hosted.page.details_button.isVisible(), "a known problem needs no technical details"
+    assert no_dialogs()
