@@ -611,3 +611,24 @@ def test_a_journal_of_schema_1_gains_the_delivery_columns(tmp_path: Path) -> Non
     )
     assert (handed.delivery_state, handed.credentials_pending) == (DeliveryState.HANDED_TO_MAIL_APP, False)
     assert confirmed.delivery_state is DeliveryState.CONFIRMED
+
+
+@pytest.mark.parametrize(
+    ("problem", "expected"),
+    [
+        (AuthProblem.INTERACTION_REQUIRED, DeliveryProblem.SIGN_IN_NEEDED),  # expired or revoked
+        (AuthProblem.MFA_REQUIRED, DeliveryProblem.SIGN_IN_NEEDED),
+        (AuthProblem.SERVICE_BUSY, DeliveryProblem.THROTTLED),
+        (AuthProblem.NETWORK, DeliveryProblem.NETWORK),
+        (AuthProblem.CONSENT_DENIED, DeliveryProblem.CONSENT_DENIED),
+        (AuthProblem.CANCELLED, DeliveryProblem.UNKNOWN),
+        (AuthProblem.TIMED_OUT, DeliveryProblem.UNKNOWN),
+        (AuthProblem.UNKNOWN, DeliveryProblem.UNKNOWN),
+    ],
+)
+def test_only_an_expired_or_revoked_sign_in_says_sign_in_again(
+    problem: AuthProblem, expected: DeliveryProblem
+) -> None:
+    from c2t_wizard.services.delivery import _from_exception
+
+    assert _from_exception(AuthError(problem, None, "x"), sending=True).problem is expected

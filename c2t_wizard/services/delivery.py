@@ -229,6 +229,19 @@ def classify_send_error(status: int, code: str) -> DeliveryProblem:
     return DeliveryProblem.UNKNOWN
 
 
+_SIGN_IN_AGAIN = frozenset(
+    {
+        AuthProblem.INTERACTION_REQUIRED,
+        AuthProblem.MFA_REQUIRED,
+        AuthProblem.CONDITIONAL_ACCESS,
+        AuthProblem.WRONG_CREDENTIALS,
+        AuthProblem.USER_NOT_FOUND,
+        AuthProblem.TENANT_NOT_FOUND,
+    }
+)
+"""What only a new sign-in cures (an expired or revoked sign-in is INTERACTION_REQUIRED)."""
+
+
 def _from_exception(exc: BaseException, *, sending: bool) -> DeliveryError:
     """A DeliveryError for what msgraph, httpx or the AuthService raised."""
     from kiota_abstractions.api_error import APIError
@@ -243,7 +256,10 @@ def _from_exception(exc: BaseException, *, sending: bool) -> DeliveryError:
             return DeliveryError(DeliveryProblem.NETWORK, str(exc))
         if exc.problem is AuthProblem.SERVICE_BUSY:  # busy throughout: no reason to sign in again
             return DeliveryError(DeliveryProblem.THROTTLED, str(exc))
-        return DeliveryError(DeliveryProblem.SIGN_IN_NEEDED, str(exc))
+        if exc.problem in _SIGN_IN_AGAIN:
+            return DeliveryError(DeliveryProblem.SIGN_IN_NEEDED, str(exc))
+        # Cancelled or timed out (the consent prompt), or not understood: signing in again is not the cure.
+        return DeliveryError(DeliveryProblem.UNKNOWN, str(exc))
     if isinstance(exc, ODataError):
         status = int(exc.response_status_code or 0)
         code = str(exc.error.code or "") if exc.error is not None else ""
