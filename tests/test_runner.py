@@ -251,3 +251,26 @@ def test_failures_and_results_are_delivered_on_the_gui_thread_for_many_jobs(
             job.cancel()
     qtbot.waitUntil(lambda: runner.active_jobs == 0, timeout=10000)
     assert ends == {n: ["failed" if n % 3 == 0 else "cancelled" if n % 3 == 1 else "ok"] for n in range(60)}
+
+
+def test_an_essential_job_is_not_cancelled_and_shutdown_waits_for_it(qtbot: Any) -> None:
+    """A short write that records what happened (the journal) completes even when the page cancels its jobs
+    or the app quits at once."""
+    service_runner = ServiceRunner()
+    service_runner.start()
+    gate = threading.Event()
+    written: list[str] = []
+
+    async def record(what: str) -> None:
+        await asyncio.to_thread(gate.wait, 10)
+        written.append(what)
+
+    first = service_runner.submit(record("confirmed"), essential=True)
+    first.cancel()  # as a page's cancel_all does
+    second = service_runner.submit(record("finished"), essential=True)
+    threading.Timer(0.2, gate.set).start()  # the writes take a while; shutdown must wait for them
+    service_runner.shutdown(timeout=10)
+    assert sorted(written) == ["confirmed", "finished"]
+    with qtbot.waitSignals([first.succeeded, second.succeeded], timeout=5000):
+        pass
+    service_runner.deleteLater()

@@ -63,6 +63,8 @@ class Job(QObject):
         self._task = task
         self._done = False
         self.handles_failure = False
+        self.essential = False
+        """It records what happened (the journal): never cancelled, and waited for at shutdown."""
 
     @property
     def done(self) -> bool:
@@ -76,8 +78,8 @@ class Job(QObject):
         return self._task.ended
 
     def cancel(self) -> None:
-        """Ask the coroutine to stop; ``cancelled`` follows once it has."""
-        if not self._done:
+        """Ask the coroutine to stop; ``cancelled`` follows once it has. An essential job is not stopped."""
+        if not self._done and not self.essential:
             self._runner._cancel(self._task)
 
     def _deliver(self, kind: str, value: object) -> None:
@@ -277,17 +279,20 @@ class ServiceRunner(QObject):
         on_success: Callable[[Any], None] | None = None,
         on_failure: Callable[[BaseException], None] | None = None,
         on_progress: Callable[[object], None] | None = None,
+        essential: bool = False,
     ) -> Job:
         """Run ``work`` on the service thread.
 
         ``work`` is a coroutine, or a function taking a progress reporter and returning one. A failure with no
         ``on_failure`` (and nothing connected later to ``failed`` that sets ``handles_failure``) goes to
-        ``unhandled``, which the app shows to the user once.
+        ``unhandled``, which the app shows to the user once. An ``essential`` job (a short write that records
+        what happened) is never cancelled: ``cancel`` leaves it be, and ``shutdown`` waits for it.
         """
         loop = self.loop
         assert self._outbox is not None
         task = _Task(next(self._numbers), self._outbox)
         job = Job(name or getattr(work, "__qualname__", "job"), self, task)
+        job.essential = essential
         if on_success is not None:
             job.succeeded.connect(on_success)
         if on_failure is not None:
@@ -342,8 +347,14 @@ class ServiceRunner(QObject):
         if not self.running or self._loop is None:
             return
         loop = self._loop
-        for job in list(self._jobs.values()):
+        jobs = list(self._jobs.values())
+        for job in jobs:
             job.cancel()
+        essential = [job.outcome for job in jobs if job.essential]
+        if essential:
+            _done, unfinished = concurrent.futures.wait(essential, timeout)
+            if unfinished:
+                log.warning("%d essential job(s) did not end within %.1f s", len(unfinished), timeout)
         if cleanup is not None:
             try:
                 asyncio.run_coroutine_threadsafe(cleanup(), loop).result(timeout)

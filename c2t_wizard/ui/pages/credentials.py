@@ -431,7 +431,7 @@ class CredentialsPage(QWizardPage):
 
             await asyncio.to_thread(write)
 
-        self._submit(finish(), "finish runs", lambda _r: None)
+        self._submit(finish(), "finish runs", lambda _r: None, essential=True)
 
     def cleanupPage(self) -> None:
         """Back: stop what runs; a password still on the clipboard is cleared now."""
@@ -637,7 +637,7 @@ class CredentialsPage(QWizardPage):
 
                 await asyncio.to_thread(write)
 
-            self._submit(confirm(), "confirm delivery", lambda _r: None)
+            self._submit(confirm(), "confirm delivery", lambda _r: None, essential=True)
         self.delivery_status.show_status(
             StatusKind.OK, self.tr("%n delivery(ies) marked as delivered.", "", len(rows))
         )
@@ -943,7 +943,10 @@ class CredentialsPage(QWizardPage):
         if rows:
             people = [(row.run_id, row.key) for row in rows]
             self._submit(
-                record_delivered(self._journal(), people, method), "record delivery", lambda _r: None
+                record_delivered(self._journal(), people, method),
+                "record delivery",
+                lambda _r: None,
+                essential=True,
             )
 
     def _on_clipboard_cleared(self) -> None:
@@ -959,6 +962,8 @@ class CredentialsPage(QWizardPage):
         on_success: Callable[[Any], None],
         on_failure: Callable[[BaseException], None] | None = None,
         on_progress: Callable[[object], None] | None = None,
+        *,
+        essential: bool = False,
     ) -> Job:
         job = self._jobs.submit(
             work,
@@ -966,6 +971,7 @@ class CredentialsPage(QWizardPage):
             on_success=on_success,
             on_failure=on_failure or self._on_job_failed,
             on_progress=on_progress,
+            essential=essential,
         )
         job.finished.connect(lambda j=job: self._job_done(j))
         return job
