@@ -3,7 +3,8 @@
 - Body ``{"requests": [{"id", "method", "url", "headers", "body", "dependsOn"}]}``; at most 20 requests,
   unique ids, known ``dependsOn`` ids and no cycles, else the whole batch answers 400 ``BadRequest``.
 - ``url`` is relative to the version (``/users``, ``users/{id}``, ``/me``); an absolute URL under this
-  sandbox's ``/v1.0`` (what msgraph-core sends) is accepted too.
+  sandbox's ``/v1.0`` (what msgraph-core sends) is accepted too. Its path is percent-decoded, as a request
+  of its own would be (msgraph sends ``users/anna%40contoso.com``).
 - An item with a ``body`` but no ``Content-Type`` header gets an item status 400.
 - Every item runs through ``graph.dispatch`` with the batch's token: same permissions, validation and write
   quota (each write item counts as one write).
@@ -24,7 +25,7 @@ import binascii
 import json
 import logging
 from typing import Any
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl, unquote, urlsplit
 
 from aiohttp import web
 from multidict import CIMultiDict
@@ -111,7 +112,8 @@ def _relative(url: str, graph_base: str) -> tuple[str, dict[str, str]] | None:
     elif url.lower().startswith("/v1.0/"):
         url = url[len("/v1.0") :]
     parts = urlsplit(url if url.startswith("/") else "/" + url)
-    return parts.path, dict(parse_qsl(parts.query, keep_blank_values=True))
+    # Percent-encoded as on the wire (msgraph sends users/a%40b.com): decoded as for a request of its own.
+    return unquote(parts.path), dict(parse_qsl(parts.query, keep_blank_values=True))
 
 
 def _item_body(item: dict[str, Any], headers: CIMultiDict[str]) -> bytes:
