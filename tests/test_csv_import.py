@@ -23,7 +23,7 @@ from c2t_wizard.domain.csv_import import (
     parse_users_csv,
     write_template_csv,
 )
-from c2t_wizard.domain.users import UPN_ALLOWED, NewUser, validate_user
+from c2t_wizard.domain.users import UPN_ALLOWED, NewUser, suggest_username, validate_user
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data" / "csv"
@@ -101,9 +101,10 @@ def test_m365_german_labels_semicolons_windows_1252() -> None:
     assert [(user.upn, user.last_name, user.display_name) for user in result.users] == [
         (f"anna.schmidt@{CUSTOM}", "Schmidt", "Anna Schmidt"),
         (f"lukas.mueller@{CUSTOM}", "Müller", "Lukas Müller"),
+        (f"jürgen.weiß@{CUSTOM}", "Weiß", "Jürgen Weiß"),  # kept, with its problem: nobody is left out
         (f"sophie.koenig@{TENANT}", "König", "König, Sophie"),
     ]
-    assert result.user_lines == [2, 3, 5]
+    assert result.user_lines == [2, 3, 4, 5]
     assert said(result.problems) == [
         Said(
             4,
@@ -134,9 +135,17 @@ def test_entra_bulk_create_with_version_and_example_rows() -> None:
     ]
     assert result.users == [
         NewUser("Alain", "Charon", "Alain Charon", "alain", TENANT, "alain.charon@charon-consulting.fr"),
+        NewUser(
+            "Isabella",
+            "Simonsen",
+            "Isabella Simonsen",
+            "isabella",
+            TENANT,
+            "isabella@acmepartners.onmicrosoft.com",  # kept, with its problem below
+        ),
         NewUser("Joseph", "Price", "Joseph Price", "joseph", TENANT, ""),  # no display name: derived
     ]
-    assert result.user_lines == [4, 6]
+    assert result.user_lines == [4, 5, 6]
     assert result.rows_read == 3
     assert said(result.problems) == [
         Said(
@@ -166,9 +175,19 @@ def test_our_template_with_default_domain() -> None:
 def test_messy_file_reports_every_problem_on_its_line_and_column() -> None:
     result = parse_file("messy_template.csv", default_domain=CUSTOM)
     assert result.format is CsvFormat.C2T_TEMPLATE
-    assert usernames(result) == [f"anna.schmidt@{CUSTOM}", f"eve@{CUSTOM}"]
+    # Every person is kept, those with problems too (each problem names its line and column).
+    assert usernames(result) == [
+        f"anna.schmidt@{CUSTOM}",
+        "ben.meyer@fabrikam.com",
+        f"jörg.weiß@{CUSTOM}",
+        f"Anna.Schmidt@{CUSTOM}",
+        f"lang@{CUSTOM}",
+        f"carla.diaz@{CUSTOM}",
+        f"dan.@{CUSTOM}",
+        f"eve@{CUSTOM}",
+    ]
     assert result.users[0].display_name == "Anna Schmidt"  # derived: the cell was empty
-    assert result.user_lines == [3, 12]
+    assert result.user_lines == [3, 4, 6, 7, 8, 9, 10, 12]
     assert result.rows_read == 8
     assert said(result.problems) == [
         Said(
@@ -355,7 +374,7 @@ def test_line_numbers_are_physical_lines_where_the_record_starts() -> None:
         "Cara,,Cara,cara,c@x.de\r\n"  # 9
     )
     result = parse_text(text, default_domain=CUSTOM)
-    assert result.user_lines == [3, 9]
+    assert result.user_lines == [3, 5, 9]
     assert said(result.problems) == [
         Said(
             5,
@@ -401,10 +420,31 @@ def test_username_without_domain_and_no_default() -> None:
     ]
 
 
+def test_an_empty_username_is_proposed_from_the_names_as_when_typing() -> None:
+    rows = "Anna-Lena,Müller,,,a@x.de\nJan,van der Berg,,@acmepartners.de,j@x.de\n,,Solo,,s@x.de\n"
+    text = TEMPLATE_HEADER + rows
+    result = parse_text(text, default_domain=CUSTOM)
+    assert [(user.username, user.domain) for user in result.users] == [
+        ("anna-lena.muller", CUSTOM),
+        ("jan.van.der.berg", CUSTOM),
+        ("", CUSTOM),  # no names to propose one from: kept, and said missing
+    ]
+    assert result.users[0].username == suggest_username("Anna-Lena", "Müller")
+    assert said(result.problems) == [Said(4, "Username", "The username is missing.")]
+
+
+def test_a_row_with_problems_is_kept_in_its_place_with_its_problems() -> None:
+    text = TEMPLATE_HEADER + "Anna,,Anna,anna,a@x.de\nBen,,Ben,b é n,b@x.de\nCara,,Cara,cara,c@x.de\n"
+    result = parse_text(text, default_domain=CUSTOM)
+    assert [user.username for user in result.users] == ["anna", "b é n", "cara"]
+    assert result.user_lines == [2, 3, 4]
+    assert [(problem.line, problem.column) for problem in result.problems] == [(3, "Username")]
+
+
 def test_every_repeat_of_a_username_points_at_the_first() -> None:
     rows = "".join(f"{name},,{name},anna@acmepartners.de,\n" for name in ("A", "B", "C"))
     result = parse_text(TEMPLATE_HEADER + rows)
-    assert result.user_lines == [2]
+    assert result.user_lines == [2, 3, 4]  # all kept: the partner decides who is who
     assert [(problem.line, problem.message) for problem in result.problems] == [
         (3, "The username “anna@acmepartners.de” is already used on line 2."),
         (4, "The username “anna@acmepartners.de” is already used on line 2."),
@@ -503,8 +543,12 @@ def test_never_raises_on_csv_like_text(
     data = text.encode(encoding, "replace")
     result = parse_users_csv(data, default_domain=CUSTOM, verified_domains=VERIFIED)
     assert CsvIssue.UNREADABLE not in codes(result.problems)
-    for new_user in result.users:
-        assert validate_user(new_user, VERIFIED, require_email=False) == []
+    assert len(result.users) == len(result.user_lines)
+    # Every person is kept; one that breaks a rule has a problem on its line.
+    troubled = {problem.line for problem in result.problems}
+    for new_user, line in zip(result.users, result.user_lines, strict=True):
+        if validate_user(new_user, VERIFIED, require_email=False):
+            assert line in troubled
     assert all(problem.line >= 0 and problem.message for problem in result.problems)
 
 
@@ -577,7 +621,8 @@ ISSUES: dict[CsvIssue, tuple[bytes, dict[str, str]]] = {
         (ROW + 'Anna,"Mül\tler",Anna,anna@acmepartners.de,\n').encode(),
         {"field": "last_name", "value": "Mül\tler", "characters": "\t"},
     ),
-    CsvIssue.USERNAME_MISSING: ((ROW + "Anna,,Anna,@acmepartners.de,\n").encode(), {}),
+    # No names either: nothing to propose a username from.
+    CsvIssue.USERNAME_MISSING: ((ROW + ",,Anna,@acmepartners.de,\n").encode(), {}),
     CsvIssue.USERNAME_TOO_LONG: (
         (ROW + "Anna,,Anna," + "a" * 65 + "@acmepartners.de,\n").encode(),
         {"value": "a" * 65, "length": "65", "limit": "64"},

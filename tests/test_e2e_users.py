@@ -56,7 +56,7 @@ def test_200_users_through_the_page_under_faults(
         qtbot.waitUntil(lambda: hosted.model.rowCount() == PEOPLE, timeout=10_000)
         assert hosted.problems.count() == 0
         create = hosted.button("create_users_button")
-        assert create.isEnabled()
+        qtbot.waitUntil(create.isEnabled, timeout=10_000)  # once every username was checked
         assert create.text() == f"&Create {PEOPLE} users"
 
         started_at = datetime.now(UTC)

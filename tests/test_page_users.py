@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from conftest import Sandbox
 from helpers.sandbox_truth import check_users_run, create_attempts
-from PySide6.QtCore import QLocale, Qt, QTranslator
+from PySide6.QtCore import QElapsedTimer, QLocale, Qt, QTimer, QTranslator
 from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QPushButton, QWidget, QWizard
 from pytestqt.qtbot import QtBot
 from users_page_helpers import (
@@ -33,6 +33,7 @@ from c2t_wizard.ui import application
 from c2t_wizard.ui.pages.users import UsersState
 from c2t_wizard.ui.runner import ServiceRunner
 from c2t_wizard.ui.users_model import Availability, Column, RowStatus, UsersModel
+from c2t_wizard.ui.widgets import StatusKind
 
 pytestmark = pytest.mark.filterwarnings(
     "ignore:This class is deprecated:DeprecationWarning:msgraph.generated.*"
@@ -96,6 +97,14 @@ def type_row(qtbot: QtBot, hosted: Hosted, first: str, last: str, email: str) ->
 def fill(hosted: Hosted, people: list[NewUser]) -> None:
     hosted.model.remove_rows(range(hosted.model.rowCount()))
     hosted.model.add_users(people)
+
+
+def ready(qtbot: QtBot, hosted: Hosted) -> None:
+    """Create is enabled once every username was checked; none still says "Checking"."""
+    qtbot.waitUntil(lambda: hosted.button("create_users_button").isEnabled(), timeout=WAIT)
+    model = hosted.model
+    states = {model.availability(n) for n in range(model.rowCount()) if not model.row(n).blank}
+    assert not states & {Availability.CHECKING, Availability.UNKNOWN}, states
 
 
 def people(count: int, domain: str, tag: str) -> list[NewUser]:
@@ -214,7 +223,7 @@ def test_every_problem_is_on_its_cell_with_the_reason(
     assert hosted.cell(0, Column.USERNAME) == "jorg.weiss"
     assert hosted.problems.count() == 0
     assert not hosted.problems.isVisible()
-    assert hosted.button("create_users_button").isEnabled()
+    ready(qtbot, hosted)
 
 
 def test_a_username_in_use_is_marked_taken(qtbot: QtBot, runner: ServiceRunner, contoso: Admin) -> None:
@@ -232,13 +241,44 @@ def test_a_username_in_use_is_marked_taken(qtbot: QtBot, runner: ServiceRunner, 
     assert "not changed" in tip
     assert hosted.cell(0, Column.USERNAME, Qt.ItemDataRole.BackgroundRole) is not None
     # Taken is a warning, not an error: the person would be reported as already existing.
-    assert hosted.button("create_users_button").isEnabled()
+    ready(qtbot, hosted)
+
+
+@pytest.mark.parametrize("language", ["en", "de"])
+def test_sign_in_first_goes_once_signed_in_and_ready(
+    request: pytest.FixtureRequest, language: str, qtbot: QtBot, runner: ServiceRunner, contoso: Admin
+) -> None:
+    """The page is built before the sign-in (as the app builds it): its "sign in first" line must not outlive
+    the sign-in (it once stayed beside "Create 3 users")."""
+    if language == "de":
+        request.getfixturevalue("german")
+    sign_in_first = QApplication.translate(
+        "UsersPage", "Sign in first: the users are created in your organisation."
+    )
+    getting_ready = QApplication.translate("UsersPage", "Getting ready…")
+    assert language == "en" or sign_in_first.startswith("Melden Sie sich")
+    hosted = host(qtbot, runner, None)
+    assert hosted.status().text() == sign_in_first
+    # Signed in; the services are still being opened.
+    hosted.onboarding.tenant_facts = contoso.facts
+    hosted.onboarding.tenant_id = contoso.facts.tenant_id
+    hosted.page.initializePage()
+    assert hosted.status().text() == getting_ready
+    hosted.page.set_services(contoso.directory, contoso.journal)
+    assert hosted.status().text() == ""
+    fill(hosted, people(3, str(contoso.facts.default_domain), "zeta"))
+    ready(qtbot, hosted)
+    assert hosted.status().text() == ""
+    # Another message (here: the template saved) is never taken for the readiness line, nor cleared by it.
+    hosted.page.creation_status.show_status(StatusKind.OK, "kept")
+    hosted.page.set_services(contoso.directory, contoso.journal)
+    assert hosted.status().text() == "kept"
 
 
 # --- files -----------------------------------------------------------------------------------------------
 
 
-def test_csv_import_fills_rows_and_lists_problems_by_line(
+def test_csv_import_keeps_every_row_marks_problems_on_cells_and_holds_creating(
     qtbot: QtBot, runner: ServiceRunner, contoso: Admin, tmp_path: Path
 ) -> None:
     domain = str(contoso.facts.default_domain)
@@ -249,20 +289,125 @@ def test_csv_import_fills_rows_and_lists_problems_by_line(
     qtbot.mouseClick(hosted.button("import_csv_button"), Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: hosted.model.rowCount() > 1, timeout=WAIT)
     model = hosted.model
-    assert [model.row(n).username for n in range(model.rowCount())] == ["anna.schmidt", "eve"]
-    assert model.row(0).line == 3
-    assert model.row(1).line == 12
+    # Nobody is left out: every person of the file is a row, in file order, with its file line.
+    assert [model.row(n).username for n in range(model.rowCount())] == [
+        "anna.schmidt",
+        "ben.meyer",
+        "jörg.weiß",
+        "Anna.Schmidt",
+        "lang",
+        "carla.diaz",
+        "dan.",
+        "eve",
+    ]
+    assert [model.row(n).line for n in range(model.rowCount())] == [3, 4, 6, 7, 8, 9, 10, 12]
     assert hosted.cell(0, Column.DISPLAY_NAME) == "Anna Schmidt"
+    # Each problem is on its cell, and listed by row.
+    tip = Qt.ItemDataRole.ToolTipRole
+    assert "fabrikam.com" in hosted.cell(1, Column.DOMAIN, tip)
+    assert "“ö”" in hosted.cell(2, Column.USERNAME, tip)
+    assert "also on row 4" in hosted.cell(0, Column.USERNAME, tip)
+    assert "also on row 1" in hosted.cell(3, Column.USERNAME, tip)
+    assert "65 characters" in hosted.cell(4, Column.FIRST_NAME, tip)
+    assert "address in your Microsoft organisation" in hosted.cell(5, Column.EMAIL, tip)
+    assert "end with a dot" in hosted.cell(6, Column.USERNAME, tip)
+    assert "isn't a valid email address" in hosted.cell(6, Column.EMAIL, tip)
+    assert hosted.cell(7, Column.USERNAME, tip) is None or "free" in hosted.cell(7, Column.USERNAME, tip)
     lines = [hosted.problems.item(n).text() for n in range(hosted.problems.count())]
-    assert any(line.startswith("File line 4 (") and "fabrikam.com" in line for line in lines), lines
-    assert any(line.startswith("File line 6 (Username)") and "“ö” and “ß”" in line for line in lines), lines
-    assert any(line.startswith("File line 7 (") and "already used on line 3" in line for line in lines), lines
-    assert any(line.startswith("File line 10 (Work email)") for line in lines), lines
-    assert "Added 2 people from staff.csv" in hosted.status().text()
-    assert "left out" in hosted.status().text()
+    assert lines[0].startswith("Row 1, Username:"), lines
+    assert any(line.startswith("Row 2, Domain:") for line in lines), lines
+    assert not any(line.startswith("File line") for line in lines), lines  # all on their rows
+    assert "Fix 8 problems" in hosted.status("users_summary").text()
+    status = hosted.status().text()
+    assert "Added 8 people from staff.csv. 7 of them have problems" in status, status
     assert hosted.problems.isVisible()
-    # The file's own problems do not block creating the people that were read.
-    assert hosted.button("create_users_button").isEnabled()
+    # Creating waits until the partner fixed or removed them.
+    qtbot.waitUntil(lambda: model.unchecked_count == 0, timeout=WAIT)
+    assert not hosted.button("create_users_button").isEnabled()
+    model.setData(model.index(3, Column.USERNAME), "anna.schmidt2")
+    model.setData(model.index(6, Column.USERNAME), "dan")
+    model.setData(model.index(6, Column.EMAIL), "dan@dan-mail.example")
+    assert model.remove_rows([1, 2, 4, 5]) == 4
+    assert hosted.problems.count() == 0
+    ready(qtbot, hosted)
+    assert hosted.button("create_users_button").text() == "&Create 4 users"
+
+
+def test_csv_rows_without_a_username_get_one_proposed_from_the_names(
+    qtbot: QtBot, runner: ServiceRunner, contoso: Admin, tmp_path: Path
+) -> None:
+    domain = str(contoso.facts.default_domain)
+    path = tmp_path / "names.csv"
+    path.write_text(
+        "First name,Last name,Display name,Username,Work email\n"
+        "Anna-Lena,Meyer,,,anna@meyer.example\n"
+        ",,Solo,,solo@solo.example\n",
+        "utf-8",
+    )
+    hosted = host(qtbot, runner, contoso, choose_file=lambda: path)
+    qtbot.mouseClick(hosted.button("import_csv_button"), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: hosted.model.rowCount() == 2, timeout=WAIT)
+    model = hosted.model
+    assert hosted.cell(0, Column.USERNAME) == "anna-lena.meyer"
+    assert hosted.cell(0, Column.DOMAIN) == "@" + domain
+    # Proposed, as when typing: it follows the names until typed over.
+    model.setData(model.index(0, Column.FIRST_NAME), "Lena")
+    assert hosted.cell(0, Column.USERNAME) == "lena.meyer"
+    # No names to propose one from: the row is there, its username marked missing.
+    assert "The username is missing." in hosted.cell(1, Column.USERNAME, Qt.ItemDataRole.ToolTipRole)
+    assert not hosted.button("create_users_button").isEnabled()
+
+
+def test_a_5000_row_import_keeps_the_window_responsive_and_create_waits_for_every_check(
+    qtbot: QtBot, runner: ServiceRunner, contoso: Admin, tmp_path: Path
+) -> None:
+    """Issue 10: importing 5,000 people froze the window for minutes (every check walked the whole table), and
+    "Create" was enabled while rows still said "Checking". A 10 ms timer on the GUI thread records the largest
+    gap between its ticks; the bound is coarse (the budget lives in benchmarks/import_table.py)."""
+    domain = str(contoso.facts.default_domain)
+    count = 5000
+    staff = [
+        NewUser(f"Big{n}", "Table", f"Big{n} Table", f"big{n}.table", domain, f"big{n}@table.example")
+        for n in range(count)
+    ]
+    path = tmp_path / "big.csv"
+    path.write_bytes(write_template_csv(staff))
+    hosted = host(qtbot, runner, contoso, choose_file=lambda: path)
+    create = hosted.button("create_users_button")
+    model = hosted.model
+    gaps: list[float] = []
+    enabled_too_early: list[int] = []
+    seen_checking = False
+    clock = QElapsedTimer()
+    probe = QTimer()
+    probe.setInterval(10)
+
+    def tick() -> None:
+        nonlocal seen_checking
+        gaps.append(clock.restart())
+        if model.rowCount() == count and model.unchecked_count:
+            seen_checking = True
+        if create.isEnabled() and model.unchecked_count:
+            enabled_too_early.append(model.unchecked_count)
+
+    probe.timeout.connect(tick)
+    clock.start()
+    probe.start()
+    try:
+        qtbot.mouseClick(hosted.button("import_csv_button"), Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(create.isEnabled, timeout=120_000)
+    finally:
+        probe.stop()
+    assert model.rowCount() == count
+    assert create.text() == f"&Create {count} users"
+    assert seen_checking  # Create was held while rows were being checked ...
+    assert not enabled_too_early  # ... and never enabled before every row was
+    assert {model.availability(n) for n in range(count)} == {Availability.FREE}
+    assert len(gaps) > 10
+    assert max(gaps) < 1000, sorted(gaps)[-5:]  # interactive all along (it froze for minutes before)
+    # Checked in Graph batches of at most 20, each username once.
+    assert max(map(len, contoso.directory.batches)) == 20
+    assert sorted(contoso.directory.asked) == sorted(person.upn.lower() for person in staff)
 
 
 class SlowFile:
@@ -327,11 +472,9 @@ def test_import_create_and_add_wait_until_the_file_is_read(
     assert hosted.page.state is UsersState.EDITING
     slow_csv.send()
     qtbot.waitUntil(lambda: "slow.csv" in hosted.status().text(), timeout=WAIT)
-    assert [hosted.model.row(n).username for n in range(hosted.model.rowCount())][-2:] == [
-        "anna.schmidt",
-        "eve",
-    ]
-    assert all(hosted.button(name).isEnabled() for name in names)
+    assert [hosted.model.row(n).username for n in range(hosted.model.rowCount())][-1] == "eve"
+    assert all(hosted.button(name).isEnabled() for name in names[::2])
+    assert not hosted.button("create_users_button").isEnabled()  # the file's rows with problems hold it
 
 
 def test_a_file_read_after_the_page_was_left_is_ignored(
@@ -400,6 +543,11 @@ def test_create_25_users(qtbot: QtBot, runner: ServiceRunner, fresh: Admin, clea
     domain = str(fresh.facts.default_domain)
     fill(hosted, people(25, domain, "alpha"))
     assert not hosted.next_enabled
+    assert not hosted.button("create_users_button").isEnabled()  # not before every username is checked
+    ready(qtbot, hosted)
+    # Checked in Graph batches of at most 20, each username once.
+    assert sorted(map(len, fresh.directory.batches)) == [5, 20]
+    assert sorted(fresh.directory.asked) == sorted(f"p{n}.alpha@{domain}".lower() for n in range(25))
     assert hosted.button("create_users_button").text() == "&Create 25 users"
     started = datetime.now(UTC)
     qtbot.mouseClick(hosted.button("create_users_button"), Qt.MouseButton.LeftButton)
@@ -434,6 +582,7 @@ def test_cancel_then_resume_creates_nobody_twice(
         hosted = host(qtbot, runner, admin)
         domain = str(admin.facts.default_domain)
         fill(hosted, people(25, domain, "beta"))
+        ready(qtbot, hosted)
         started = datetime.now(UTC)
         clean_faults.set_faults("latency=300ms")
         qtbot.mouseClick(hosted.button("create_users_button"), Qt.MouseButton.LeftButton)
@@ -537,6 +686,7 @@ def test_failures_say_why_and_can_be_tried_again(
         hosted = host(qtbot, runner, admin)
         domain = str(admin.facts.default_domain)
         fill(hosted, people(3, domain, "delta"))
+        ready(qtbot, hosted)
         started = datetime.now(UTC)
         clean_faults.set_faults("503=1")
         qtbot.mouseClick(hosted.button("create_users_button"), Qt.MouseButton.LeftButton)
@@ -739,20 +889,21 @@ def test_a_file_s_problems_are_listed_in_german(
     german: list[QTranslator], qtbot: QtBot, runner: ServiceRunner, tmp_path: Path
 ) -> None:
     path = tmp_path / "mitarbeitende.csv"
-    path.write_bytes((DATA / "messy_template.csv").read_bytes())
+    # The messy file, and a line whose quotation mark never closes (a problem of the file, not of a person).
+    messy = (DATA / "messy_template.csv").read_bytes()
+    path.write_bytes(messy + b'Zoe,"Nie zu,Zoe,zoe,z@z.example\nYan,,Yan,yan,y@y.example\n')
     hosted = host(qtbot, runner, None, choose_file=lambda: path)
     qtbot.mouseClick(hosted.button("import_csv_button"), Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: hosted.problems.count() > 0, timeout=WAIT)
     lines = [hosted.problems.item(n).text() for n in range(hosted.problems.count())]
-    assert (
-        "Dateizeile 6 (Username): Der Benutzername „jörg.weiß“ enthält Zeichen, die Microsoft nicht erlaubt: "
-        "„ö“ und „ß“. Verwenden Sie nur Buchstaben a–z ohne Akzente und Umlaute, Ziffern und . - _ ' ! # ^ ~."
-    ) in lines, lines
-    assert any(
-        line.startswith("Dateizeile 10 (Work email): Die geschäftliche E-Mail-Adresse") for line in lines
-    )
+    # A person's problems are on their row (the file's rows are all in the table) ...
+    assert any(line.startswith("Zeile 3, Benutzername:") and "„ö“" in line for line in lines), lines
+    assert any(line.startswith("Zeile 7, Geschäftliche E-Mail:") for line in lines), lines
+    # ... the file's own by its line.
+    assert any(line.startswith("Dateizeile 14: ") for line in lines), lines
     assert not [line for line in lines if "The " in line], lines
-    assert "Probleme in mitarbeitende.csv" in hosted.status("users_summary").text()
+    assert "Probleme" in hosted.status("users_summary").text()
+    assert "8 Personen aus mitarbeitende.csv" in hosted.status().text()
 
 
 def test_german_creation_fits_at_the_minimum_size(
@@ -760,6 +911,7 @@ def test_german_creation_fits_at_the_minimum_size(
 ) -> None:
     hosted = host(qtbot, runner, fresh)
     fill(hosted, people(4, str(fresh.facts.default_domain), "epsilon"))
+    ready(qtbot, hosted)
     clean_faults.set_faults("latency=300ms")
     qtbot.mouseClick(hosted.button("create_users_button"), Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: hosted.progress.isVisible(), timeout=WAIT)

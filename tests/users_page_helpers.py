@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -34,15 +34,22 @@ WAIT = 20_000
 
 
 class CountingDirectory(DirectoryService):
-    """The real directory service, remembering every username the page asked about."""
+    """The real directory service, remembering every username the page asked about, and in which batches."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.asked: list[str] = []
+        self.batches: list[list[str]] = []
 
-    async def is_username_free(self, upn: str) -> bool | None:
+    async def is_username_free(self, upn: str, *, max_wait: float = 10.0) -> bool | None:
         self.asked.append(upn.lower())
-        return await super().is_username_free(upn)
+        return await super().is_username_free(upn, max_wait=max_wait)
+
+    async def usernames_free(self, upns: Iterable[str], *, max_wait: float = 10.0) -> dict[str, bool | None]:
+        batch = list(upns)
+        self.batches.append([upn.lower() for upn in batch])
+        self.asked.extend(upn.lower() for upn in batch)
+        return await super().usernames_free(batch, max_wait=max_wait)
 
 
 @dataclass

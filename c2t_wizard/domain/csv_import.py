@@ -55,6 +55,7 @@ from c2t_wizard.domain.users import (
     derive_display_name,
     find_duplicates,
     normalise_user,
+    suggest_username,
     validate_user,
 )
 
@@ -141,6 +142,24 @@ class CsvIssue(Enum):
     """``value`` (the whole username as written), ``first_line`` (where it is used first)."""
 
 
+FILE_ISSUES = frozenset(
+    {
+        CsvIssue.UNREADABLE,
+        CsvIssue.XLSX_WORKBOOK,
+        CsvIssue.XLS_WORKBOOK,
+        CsvIssue.NOT_TEXT,
+        CsvIssue.EMPTY,
+        CsvIssue.ONLY_VERSION_ROW,
+        CsvIssue.NO_USERS,
+        CsvIssue.UNKNOWN_HEADINGS,
+        CsvIssue.NO_USERNAME_COLUMN,
+        CsvIssue.BROKEN_RECORD,
+        CsvIssue.EXAMPLE_ROW_SKIPPED,
+    }
+)
+"""Issues of the file itself; every other issue is about one person's values (and that person is imported)."""
+
+
 @dataclass(frozen=True)
 class CsvProblem:
     """Something wrong in the file: a code with its data, and the same in plain English words."""
@@ -167,12 +186,14 @@ class CsvImport:
     format: CsvFormat | None
     """None when the file could not be recognised (then there are no users)."""
     users: list[NewUser]
-    """Rows that passed every rule (the email may still be "" for the Microsoft formats)."""
+    """Every person the file has, in file order, those with problems too: the wizard never leaves anybody out
+    silently; the partner fixes or removes them (the email may be "" for the Microsoft formats). A row without
+    a username gets one proposed from the names, as when typing (``suggest_username``)."""
     problems: list[CsvProblem]
     rows_read: int
     """Data rows looked at: not counting headings, the version row, a skipped example row or blank lines."""
     user_lines: list[int] = field(default_factory=list)
-    """The line each of ``users`` came from."""
+    """The line each of ``users`` came from (``problems`` with one of these lines are that person's)."""
     notices: list[CsvProblem] = field(default_factory=list)
     """Worth telling, not wrong (e.g. Microsoft's example row was skipped)."""
 
@@ -314,7 +335,7 @@ def _build(
     default_domain: str,
     verified_domains: Collection[str],
 ) -> CsvImport:
-    """Turn each row into a user, validate it, and catch duplicates."""
+    """Turn each row into a user, validate it, and catch duplicates; every row is kept, with its problems."""
     candidates = [_user_from_row(row.cells, columns, default_domain) for row in rows]
     duplicates = find_duplicates(candidates)
     users: list[NewUser] = []
@@ -336,11 +357,9 @@ def _build(
                     {"value": user.upn, "first_line": first_line},
                 )
             )
-        if row_problems:
-            problems.extend(row_problems)
-        else:
-            users.append(user)
-            user_lines.append(line)
+        problems.extend(row_problems)
+        users.append(user)
+        user_lines.append(line)
     return CsvImport(csv_format, users, problems, len(rows), user_lines, notices)
 
 
@@ -353,6 +372,8 @@ def _user_from_row(cells: list[str], columns: _Columns, default_domain: str) -> 
     if not at:
         username, domain = account, default_domain
     first, last = cell(columns.first_name), cell(columns.last_name)
+    if not username.strip():  # proposed from the names, as when typing (still marked missing without names)
+        username = suggest_username(first, last)
     display = cell(columns.display_name) or derive_display_name(first, last)
     return normalise_user(NewUser(first, last, display, username, domain, cell(columns.email)))
 

@@ -3,11 +3,16 @@
 The model owns the rows and the rules that tie cells together (display name and username follow the names
 until edited by hand; duplicates are flagged on every row involved). Problems are codes from
 ``domain.users``; the model words them, so each cell can say what is wrong with it.
+
+A table can hold tens of thousands of people, so nothing here walks the table per row: a change revalidates
+the rows it touched and the rows sharing a username with them (rows are grouped by username in a dict), the
+counts the page shows are kept as rows change, and the views hear of a burst of changes once per turn of the
+event loop (one ``dataChanged`` range, one ``rows_validated``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import Enum, IntEnum
 from typing import Any
@@ -20,6 +25,7 @@ from PySide6.QtCore import (
     QObject,
     QPersistentModelIndex,
     Qt,
+    QTimer,
     Signal,
 )
 from PySide6.QtGui import QColor, QIcon, QKeyEvent, QPalette
@@ -44,7 +50,6 @@ from c2t_wizard.domain.users import (
     NewUser,
     Problem,
     derive_display_name,
-    find_duplicates,
     normalise_user,
     suggest_username,
     validate_user,
@@ -107,6 +112,31 @@ class RowStatus(Enum):
 
 
 DONE = (RowStatus.CREATED, RowStatus.EXISTED)
+ANSWERED = (Availability.FREE, Availability.TAKEN, Availability.UNCHECKED)
+"""A username in one of these states has been checked (UNCHECKED: asked, and creating will tell)."""
+
+
+DIRTY_ROWS = 256
+"""Rows changed one by one that are announced one run at a time; more, and they go out as one range."""
+_NOT_ASKED = frozenset({Availability.UNKNOWN, Availability.CHECKING})
+
+
+class _Tag(Enum):
+    """What a row counts towards (besides its status)."""
+
+    PERSON = "person"
+    """A draft row with something typed in: someone to create."""
+    TROUBLED = "troubled"
+    """A problem on one of its cells, or a username also on another row."""
+    AWAITING = "awaiting"
+    """A person whose username could be created and was not checked yet (or is being checked)."""
+    OFF_DOMAIN = "off_domain"
+    """A person whose domain is not the default one."""
+
+
+_Tally = tuple[RowStatus, bool, bool, bool, bool]
+"""A row's status, and whether it is a PERSON, TROUBLED, AWAITING, OFF_DOMAIN (in ``_TALLIED`` order)."""
+_TALLIED = (_Tag.PERSON, _Tag.TROUBLED, _Tag.AWAITING, _Tag.OFF_DOMAIN)
 
 
 @dataclass
@@ -129,8 +159,7 @@ class UserRow:
     status_detail: str = ""
     """For FAILED: the reason in plain words."""
     problems: list[FieldProblem] = field(default_factory=list)
-    duplicate_rows: list[int] = field(default_factory=list)
-    """Other rows (0-based) with the same username."""
+    """Kept by ``UsersModel`` (or ``prepare_rows``); a username on several rows is the model's to say."""
     upn_key: str = ""
     """The userPrincipalName, lower-cased (kept by ``UsersModel.revalidate``): how rows, checks and the
     journal are matched."""
@@ -164,10 +193,6 @@ class UserRow:
         )
 
     @property
-    def valid(self) -> bool:
-        return not self.problems and not self.duplicate_rows
-
-    @property
     def blank(self) -> bool:
         """Nothing typed yet (a new row): not checked, not created."""
         return not any(
@@ -177,6 +202,38 @@ class UserRow:
 
     def text(self, column: Column) -> str:
         return str(getattr(self, FIELD_OF_COLUMN[column].value)) if column in FIELD_OF_COLUMN else ""
+
+
+def prepare_rows(
+    users: Iterable[NewUser], lines: Sequence[int] = (), verified: Sequence[str] = ()
+) -> list[UserRow]:
+    """Rows for ``users`` (e.g. read from a file), each validated as the model validates it (duplicates
+    aside). Pure Python: a big file's rows can be made on the service thread, so the GUI thread only files
+    them (``UsersModel.add_rows``)."""
+    rows = []
+    for number, user in enumerate(users):
+        row = UserRow.from_user(user, lines[number] if number < len(lines) else None)
+        _validate_row(row, verified)
+        rows.append(row)
+    return rows
+
+
+def _validate_row(row: UserRow, verified: Sequence[str]) -> str | None:
+    """Sets the row's problems and upn_key; the key it is grouped under (None without a username)."""
+    user = row.user()
+    row.problems = [] if row.blank else validate_user(user, verified)
+    row.upn_key = user.upn.lower()
+    return row.upn_key if user.username else None
+
+
+_CELL_ROLES = frozenset(
+    {
+        Qt.ItemDataRole.BackgroundRole,
+        Qt.ItemDataRole.DecorationRole,
+        Qt.ItemDataRole.ToolTipRole,
+        Qt.ItemDataRole.AccessibleDescriptionRole,
+    }
+)
 
 
 def _mix(base: QColor, tint: QColor, amount: float) -> QColor:
@@ -211,19 +268,38 @@ class UsersModel(QAbstractTableModel):
         self._availability: dict[str, Availability] = {}
         self._locked = False
         self._icons: dict[str, QIcon] = {}
+        self._groups: dict[str, set[int]] = {}
+        """upn_key -> the rows with that username (rows with a username only): duplicates and checks."""
+        self._grouped: list[str | None] = []
+        """Per row: the key it is filed under in ``_groups``."""
+        self._tally: list[_Tally | None] = []
+        """Per row: what it counts towards."""
+        self._counts: dict[object, int] = dict.fromkeys([*RowStatus, *_Tag], 0)
+        self._troubled: set[int] = set()
+        self.problems_revision = 0
+        """Grows whenever the problems to list may have changed (not when only availability did)."""
+        self._dirty: set[int] = set()
+        """Rows changed since the last ``flush`` (a few: each run of them is announced on its own)."""
+        self._dirty_first = -1
+        self._dirty_last = -1
+        """Many rows changed: they lie within these (-1: none)."""
+        self._validated = False
+        self._flush_timer = QTimer(self)
+        self._flush_timer.setObjectName("users_model_flush")
+        self._flush_timer.setSingleShot(True)
+        self._flush_timer.setInterval(0)
+        self._flush_timer.timeout.connect(self.flush)
 
     # --- configuration -------------------------------------------------------------------------------
 
     @property
     def domain_column_needed(self) -> bool:
         """More than one domain to choose from, or a row whose domain needs fixing."""
-        if len(self._verified) > 1:
-            return True
-        return any(row.domain != self._default_domain and not row.blank for row in self._rows)
+        return len(self._verified) > 1 or self._counts[_Tag.OFF_DOMAIN] > 0
 
     @property
     def status_column_needed(self) -> bool:
-        return any(row.status is not RowStatus.DRAFT for row in self._rows)
+        return any(self._counts[status] for status in RowStatus if status is not RowStatus.DRAFT)
 
     def set_domains(self, verified: Sequence[str], default: str) -> None:
         """The tenant's verified domains (default first); rows without a domain get ``default``."""
@@ -245,11 +321,42 @@ class UsersModel(QAbstractTableModel):
     def set_locked(self, locked: bool) -> None:
         """While creating, nothing can be edited."""
         self._locked = locked
-        self._changed_all()
+        self._mark(0, len(self._rows) - 1)
+        self.flush()
 
     @property
     def locked(self) -> bool:
         return self._locked
+
+    # --- counts (kept as rows change; none walks the table) -----------------------------------------
+
+    @property
+    def people_count(self) -> int:
+        """Draft rows with something typed in: the people a Create would send."""
+        return self._counts[_Tag.PERSON]
+
+    @property
+    def unchecked_count(self) -> int:
+        """People whose username was not checked yet (or is being checked)."""
+        return self._counts[_Tag.AWAITING]
+
+    def status_count(self, status: RowStatus) -> int:
+        return self._counts[status]
+
+    @property
+    def all_valid(self) -> bool:
+        return not self._troubled
+
+    def troubled_rows(self) -> list[int]:
+        """Rows with a problem (a duplicate username included), in order."""
+        return sorted(self._troubled)
+
+    def is_troubled(self, number: int) -> bool:
+        return number in self._troubled
+
+    def problem_count(self, number: int) -> int:
+        """How many problems ``problems_of(number)`` lists, without wording them."""
+        return len(self._rows[number].problems) + (1 if self._duplicated(number) else 0)
 
     # --- rows ----------------------------------------------------------------------------------------
 
@@ -263,10 +370,7 @@ class UsersModel(QAbstractTableModel):
     def add_row(self) -> int:
         """A new empty row at the end; returns its index."""
         position = len(self._rows)
-        self.beginInsertRows(QModelIndex(), position, position)
-        self._rows.append(UserRow(domain=self._default_domain))
-        self.endInsertRows()
-        self.revalidate()
+        self._insert([UserRow(domain=self._default_domain)], validated=False)
         return position
 
     def add_users(self, users: Iterable[NewUser], lines: Sequence[int] = ()) -> list[int]:
@@ -275,14 +379,25 @@ class UsersModel(QAbstractTableModel):
             UserRow.from_user(user, lines[number] if number < len(lines) else None)
             for number, user in enumerate(users)
         ]
+        return self._insert(new, validated=False)
+
+    def add_rows(self, rows: Sequence[UserRow]) -> list[int]:
+        """Append rows made by ``prepare_rows`` with this model's domains; returns their indexes."""
+        return self._insert(rows, validated=True)
+
+    def _insert(self, new: Sequence[UserRow], *, validated: bool) -> list[int]:
         if not new:
             return []
         start = len(self._rows)
         self.beginInsertRows(QModelIndex(), start, start + len(new) - 1)
         self._rows.extend(new)
+        self._grouped.extend([None] * len(new))
+        self._tally.extend([None] * len(new))
         self.endInsertRows()
-        self.revalidate()
-        return list(range(start, start + len(new)))
+        added = list(range(start, start + len(new)))
+        self._revalidate(added, validate=not validated)
+        self.flush()
+        return added
 
     def replace_rows(self, rows: Iterable[UserRow]) -> None:
         self.beginResetModel()
@@ -292,30 +407,69 @@ class UsersModel(QAbstractTableModel):
 
     def remove_rows(self, indexes: Iterable[int]) -> int:
         """Remove draft rows (a row in a run stays); returns how many went."""
-        removed = 0
-        for index in sorted(set(indexes), reverse=True):
-            if 0 <= index < len(self._rows) and self._rows[index].status is RowStatus.DRAFT:
-                self.beginRemoveRows(QModelIndex(), index, index)
-                del self._rows[index]
-                self.endRemoveRows()
-                removed += 1
-        if removed:
-            self.revalidate()
-        return removed
+        doomed = sorted(
+            {
+                index
+                for index in indexes
+                if 0 <= index < len(self._rows) and self._rows[index].status is RowStatus.DRAFT
+            },
+            reverse=True,
+        )
+        # Contiguous runs go in one removal each (a removal costs the views a walk of their own).
+        runs: list[list[int]] = []
+        for index in doomed:
+            if runs and runs[-1][0] == index + 1:
+                runs[-1][0] = index
+            else:
+                runs.append([index, index])
+        if not doomed:
+            return 0
+        affected: set[str] = set()
+        for number in doomed:
+            tally, key = self._tally[number], self._grouped[number]
+            if tally is not None:
+                self._count(tally, -1)
+            if key is not None:
+                affected.add(key)
+        for first, last in runs:
+            self.beginRemoveRows(QModelIndex(), first, last)
+            del self._rows[first : last + 1]
+            del self._tally[first : last + 1]
+            del self._grouped[first : last + 1]
+            self.endRemoveRows()
+        # The rows after a removed one moved up: the groups and the troubled rows are filed anew (one pass);
+        # only the rows sharing a username with a removed one can have changed.
+        self._groups = {}
+        for number, key in enumerate(self._grouped):
+            if key is not None:
+                self._groups.setdefault(key, set()).add(number)
+        self._troubled = {number for number, tally in enumerate(self._tally) if tally and tally[2]}
+        touched: set[int] = set()
+        for key in affected:
+            touched |= self._groups.get(key, set())
+        for number in touched:
+            self._retally(number)
+        self.problems_revision += 1
+        self._validated = True
+        self._mark(0, len(self._rows) - 1)
+        self.flush()
+        return len(doomed)
 
     def set_status(self, index: int, status: RowStatus, detail: str = "") -> None:
+        """Shown at the next turn of the event loop (with every other change of this turn)."""
         row = self._rows[index]
         if row.status is status and row.status_detail == detail:
             return
         row.status, row.status_detail = status, detail
-        self.dataChanged.emit(self.index(index, 0), self.index(index, Column.STATUS))
+        if index in self._troubled:
+            self.problems_revision += 1
+            self._validated = True
+        self._retally(index)
+        self._schedule()
 
     def find_upn(self, upn: str) -> int | None:
-        key = upn.lower()
-        for number, row in enumerate(self._rows):
-            if row.upn_key == key:
-                return number
-        return None
+        members = self._groups.get(upn.lower())
+        return min(members) if members else None
 
     # --- availability --------------------------------------------------------------------------------
 
@@ -326,68 +480,200 @@ class UsersModel(QAbstractTableModel):
         return self._availability.get(upn.lower(), Availability.UNKNOWN)
 
     def set_availability(self, upn: str, state: Availability) -> None:
-        key = upn.lower()
-        if self._availability.get(key) is state:
-            return
-        self._availability[key] = state
-        for number, row in enumerate(self._rows):
-            if row.upn_key == key:
-                cell = self.index(number, Column.USERNAME)
-                self.dataChanged.emit(cell, cell)
-        self.rows_validated.emit()
+        self.set_availabilities({upn: state})
+
+    def set_availabilities(self, states: Mapping[str, Availability]) -> None:
+        """What the tenant said about some usernames; the rows holding them are redrawn at the next turn of
+        the event loop, with one ``rows_validated`` for the lot."""
+        changed = False
+        redraw: list[str] = []
+        availability, groups = self._availability, self._groups
+        for upn, state in states.items():
+            key = upn.lower()
+            before = availability.get(key, Availability.UNKNOWN)
+            if before is state:
+                continue
+            availability[key] = state
+            changed = True
+            if (before in _NOT_ASKED) != (state in _NOT_ASKED):  # e.g. an answer: the counts change
+                for number in groups.get(key, ()):
+                    self._retally(number)
+            else:  # e.g. now "Checking…": only what is shown
+                redraw.append(key)
+        if len(redraw) > DIRTY_ROWS:
+            self._mark(0, len(self._rows) - 1)
+        else:
+            for key in redraw:
+                for number in groups.get(key, ()):
+                    self._mark(number, number)
+        if changed:
+            self._validated = True
+            self._schedule()
 
     def forget_unanswered(self) -> None:
         """Checks in flight were stopped: they count as not asked."""
-        for key, state in list(self._availability.items()):
-            if state is Availability.CHECKING:
-                del self._availability[key]
+        asked = [key for key, state in self._availability.items() if state is Availability.CHECKING]
+        self.set_availabilities(dict.fromkeys(asked, Availability.UNKNOWN))
+        for key in asked:
+            del self._availability[key]
 
-    def upns_to_check(self) -> list[str]:
-        """Draft rows whose username could be created and was not asked about yet."""
-        wanted: dict[str, None] = {}
-        for row in self._rows:
-            if row.status is not RowStatus.DRAFT or row.blank:
-                continue
-            if any(p.field in (Field.USERNAME, Field.DOMAIN) for p in row.problems):
-                continue
-            key = row.upn_key
-            if key not in self._availability:
-                wanted[key] = None
-        return list(wanted)
+    def upns_to_check(self, limit: int | None = None) -> list[str]:
+        """Draft rows whose username could be created and was not asked about yet (the first ``limit``)."""
+        tally, availability = self._tally, self._availability
+        found: list[str] = []
+        for key, members in self._groups.items():
+            if key not in availability and any((t := tally[n]) is not None and t[3] for n in members):
+                found.append(key)
+                if limit is not None and len(found) >= limit:
+                    break
+        return found
 
     # --- validation ----------------------------------------------------------------------------------
 
     def revalidate(self, rows: Iterable[int] | None = None) -> None:
-        """Check ``rows`` (all when None) and the duplicates across the table."""
-        targets = range(len(self._rows)) if rows is None else rows
-        for number in targets:
-            row = self._rows[number]
-            row.problems = [] if row.blank else validate_user(row.user(), self._verified)
-        users = [row.user() for row in self._rows]
-        for row, user in zip(self._rows, users, strict=True):
-            row.upn_key = user.upn.lower()
-        groups: dict[int, list[int]] = {}
-        for duplicate, first in find_duplicates(users).items():
-            groups.setdefault(first, [first]).append(duplicate)
-        for row in self._rows:
-            row.duplicate_rows = []
-        for members in groups.values():
-            for member in members:
-                self._rows[member].duplicate_rows = [other for other in members if other != member]
-        self._changed_all()
-        self.rows_validated.emit()
+        """Check ``rows`` (all when None) and the rows sharing a username with them; shown at once."""
+        if rows is None:
+            self._rebuild(validate=True)
+        else:
+            self._revalidate(list(rows), validate=True)
+        self.flush()
 
-    @property
-    def all_valid(self) -> bool:
-        return all(row.valid for row in self._rows)
+    def _revalidate(self, numbers: Sequence[int], *, validate: bool) -> None:
+        """Problems of ``numbers`` (unless already ``validate``d), their groups, and the counts of every row
+        whose group changed."""
+        affected: set[str] = set()
+        for number in numbers:
+            row = self._rows[number]
+            key = _validate_row(row, self._verified) if validate else self._key_of(row)
+            before = self._grouped[number]
+            if key == before:
+                continue
+            if before is not None:
+                members = self._groups[before]
+                members.discard(number)
+                if not members:
+                    del self._groups[before]
+                affected.add(before)
+            if key is not None:
+                self._groups.setdefault(key, set()).add(number)
+                affected.add(key)
+            self._grouped[number] = key
+        touched = set(numbers)
+        for key in affected:
+            touched |= self._groups.get(key, set())
+        was = bool(touched & self._troubled)
+        for number in touched:
+            self._retally(number)
+        if was or touched & self._troubled:
+            self.problems_revision += 1
+        self._validated = True
+        self._schedule()
+
+    def _key_of(self, row: UserRow) -> str | None:
+        if not row.upn_key:
+            row.upn_key = row.user().upn.lower()
+        return row.upn_key if row.username.strip() else None
+
+    def _rebuild(self, *, validate: bool) -> None:
+        """Everything again (rows removed or replaced, other domains): once per such change."""
+        count = len(self._rows)
+        self._groups = {}
+        self._grouped = [None] * count
+        self._tally = [None] * count
+        self._counts = dict.fromkeys([*RowStatus, *_Tag], 0)
+        self._troubled = set()
+        self.problems_revision += 1
+        self._mark(0, count - 1)
+        self._revalidate(range(count), validate=validate)
+
+    def _duplicated(self, number: int) -> bool:
+        key = self._grouped[number]
+        return key is not None and len(self._groups[key]) > 1
+
+    def _retally(self, number: int) -> None:
+        """Count the row anew (it changed, or its group or availability did); it is redrawn at the flush."""
+        row = self._rows[number]
+        status = row.status
+        blank = row.blank
+        person = not blank and status is RowStatus.DRAFT
+        awaiting = (
+            person
+            and self._availability.get(row.upn_key, Availability.UNKNOWN) in _NOT_ASKED
+            and not any(p.field in (Field.USERNAME, Field.DOMAIN) for p in row.problems)
+        )
+        troubled = bool(row.problems) or self._duplicated(number)
+        new = (status, person, troubled, awaiting, not blank and row.domain != self._default_domain)
+        old = self._tally[number]
+        if new != old:
+            if old is not None:
+                self._count(old, -1)
+            self._count(new, 1)
+            self._tally[number] = new
+            if troubled:
+                self._troubled.add(number)
+            else:
+                self._troubled.discard(number)
+        self._mark(number, number)
+
+    def _count(self, tally: _Tally, step: int) -> None:
+        counts = self._counts
+        counts[tally[0]] += step
+        for tag, on in zip(_TALLIED, tally[1:], strict=True):
+            if on:
+                counts[tag] += step
+
+    # --- telling the views, once per turn of the event loop -----------------------------------------
+
+    def _mark(self, first: int, last: int) -> None:
+        if last < first:
+            return
+        if last == first and len(self._dirty) < DIRTY_ROWS:
+            self._dirty.add(first)
+        elif self._dirty_first < 0:
+            self._dirty_first, self._dirty_last = first, last
+        else:
+            self._dirty_first = min(self._dirty_first, first)
+            self._dirty_last = max(self._dirty_last, last)
+
+    def _schedule(self) -> None:
+        if not self._flush_timer.isActive():
+            self._flush_timer.start()
+
+    def flush(self) -> None:
+        """Tell the views now what changed since the last time: one ``dataChanged`` range (the views redraw
+        what they show of it), then ``rows_validated`` if problems, counts or availability changed."""
+        self._flush_timer.stop()
+        end = len(self._rows) - 1
+        runs: list[tuple[int, int]] = []
+        if self._dirty_first >= 0:
+            runs.append((self._dirty_first, min(self._dirty_last, end)))
+        # Rows changed one by one (e.g. a batch of answers) go out as runs: the view repaints only what it
+        # shows of them, so answers about rows scrolled out of sight cost no repaint.
+        for number in sorted(self._dirty):
+            if number > end or (runs and runs[0][0] <= number <= runs[0][1]):
+                continue
+            if len(runs) > 1 and runs[-1][1] == number - 1:
+                runs[-1] = (runs[-1][0], number)
+            else:
+                runs.append((number, number))
+        self._dirty.clear()
+        self._dirty_first = self._dirty_last = -1
+        for first, last in runs:
+            if 0 <= first <= last:
+                self.dataChanged.emit(self.index(first, 0), self.index(last, len(Column) - 1))
+        if self._validated:
+            self._validated = False
+            self.rows_validated.emit()
 
     def problems_of(self, index: int) -> list[tuple[Column, str]]:
         """Every problem of a row as (column, reason in words)."""
         row = self._rows[index]
         user = row.user()
         found = [(COLUMN_OF_FIELD[p.field], self.describe(p, user)) for p in row.problems]
-        if row.duplicate_rows:
-            others = ", ".join(str(other + 1) for other in row.duplicate_rows)
+        if self._duplicated(index):
+            key = self._grouped[index]
+            assert key is not None
+            others = ", ".join(str(other + 1) for other in sorted(self._groups[key]) if other != index)
             found.append(
                 (
                     Column.USERNAME,
@@ -399,6 +685,8 @@ class UsersModel(QAbstractTableModel):
         return found
 
     def cell_problems(self, index: int, column: Column) -> list[str]:
+        if not self._rows[index].problems and not self._duplicated(index):
+            return []  # most cells, asked for each role of each cell painted
         return [text for where, text in self.problems_of(index) if where is column]
 
     def describe(self, item: FieldProblem, user: NewUser) -> str:
@@ -745,12 +1033,17 @@ class UsersModel(QAbstractTableModel):
             if column is Column.DOMAIN and role == Qt.ItemDataRole.DisplayRole and text:
                 return "@" + text
             return text
+        if role not in _CELL_ROLES:  # asked for many roles per cell painted: only these cost anything
+            return None
         problems = self.cell_problems(number, column) if row.status is RowStatus.DRAFT else []
-        notes = self._availability_notes(number) if column is Column.USERNAME else []
         if role == Qt.ItemDataRole.BackgroundRole:
             if problems:
                 return _mix(QApplication.palette().color(QPalette.ColorRole.Base), ERROR_TINT, 0.22)
-            if notes and self.availability(number) is Availability.TAKEN:
+            if (
+                column is Column.USERNAME
+                and row.status is RowStatus.DRAFT
+                and self.availability(number) is Availability.TAKEN
+            ):
                 return _mix(QApplication.palette().color(QPalette.ColorRole.Base), WARNING_TINT, 0.25)
             return None
         if role == Qt.ItemDataRole.DecorationRole:
@@ -763,9 +1056,8 @@ class UsersModel(QAbstractTableModel):
                 if state is Availability.FREE:
                     return self._icon("ok")
             return None
-        if role in (Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleDescriptionRole):
-            return "\n".join(problems + notes) or None
-        return None
+        notes = self._availability_notes(number) if column is Column.USERNAME else []
+        return "\n".join(problems + notes) or None  # tooltip, accessible description
 
     def _availability_notes(self, number: int) -> list[str]:
         row = self._rows[number]
@@ -856,10 +1148,6 @@ class UsersModel(QAbstractTableModel):
         if row.upn_key != before:
             self.username_changed.emit(number)
         return True
-
-    def _changed_all(self) -> None:
-        if self._rows:
-            self.dataChanged.emit(self.index(0, 0), self.index(len(self._rows) - 1, len(Column) - 1))
 
     def _quote(self, value: str, limit: int = 60) -> str:
         """A value in the language's quotation marks, shortened to ``limit`` characters."""

@@ -582,7 +582,7 @@
 <context>
     <name>SignInPage</name>
     <message>
-        <location filename="../../c2t_wizard/ui/pages/sign_in.py" line="+122"/>
+        <location filename="../../c2t_wizard/ui/pages/sign_in.py" line="+123"/>
         <source>Sign in to Microsoft</source>
         <translation>Bei Microsoft anmelden</translation>
     </message>
@@ -842,7 +842,7 @@
         <translation>Ihre Anmeldung ist abgelaufen. Bitte melden Sie sich erneut an.</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+15"/>
         <source>We couldn&apos;t read your organisation&apos;s details from Microsoft.</source>
         <translation>Die Angaben Ihrer Organisation ließen sich nicht von Microsoft abrufen.</translation>
     </message>
@@ -957,13 +957,18 @@
         <translation>Administrator</translation>
     </message>
     <message>
-        <location line="+8"/>
-        <location line="+63"/>
+        <location line="+5"/>
+        <source>Microsoft is busy right now and didn&apos;t answer, even after several tries. Wait a minute, then try again.</source>
+        <translation>Microsoft ist gerade ausgelastet und hat auch nach mehreren Versuchen nicht geantwortet. Warten Sie eine Minute und versuchen Sie es dann noch einmal.</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <location line="+64"/>
         <source>Something went wrong while signing in. Try again; if it keeps happening, send the details below to Call2Teams support.</source>
         <translation>Bei der Anmeldung ist etwas schiefgelaufen. Versuchen Sie es erneut; wenn es wieder passiert, senden Sie die Details unten an den Call2Teams-Support.</translation>
     </message>
     <message>
-        <location line="-53"/>
+        <location line="-54"/>
         <source>Signing in took too long, so we stopped waiting. Please try again.</source>
         <translation>Die Anmeldung hat zu lange gedauert, deshalb haben wir das Warten beendet. Bitte versuchen Sie es erneut.</translation>
     </message>
@@ -1003,12 +1008,7 @@
         <translation>Microsoft ist nicht erreichbar. Prüfen Sie Ihre Internetverbindung und versuchen Sie es dann erneut.</translation>
     </message>
     <message>
-        <location line="+1"/>
-        <source>Microsoft is busy right now and didn&apos;t answer, even after several tries. Wait a minute, then try again.</source>
-        <translation>Microsoft ist gerade ausgelastet und hat auch nach mehreren Versuchen nicht geantwortet. Warten Sie eine Minute und versuchen Sie es dann noch einmal.</translation>
-    </message>
-    <message>
-        <location line="+2"/>
+        <location line="+3"/>
         <source>Please sign in again.</source>
         <translation>Bitte melden Sie sich erneut an.</translation>
     </message>
@@ -1337,7 +1337,7 @@
 <context>
     <name>UsersModel</name>
     <message>
-        <location filename="../../c2t_wizard/ui/users_model.py" line="+598"/>
+        <location filename="../../c2t_wizard/ui/users_model.py" line="+599"/>
         <source>The username {upn} is also on row {rows}; each person needs their own.</source>
         <translation>Der Benutzername {upn} steht auch in Zeile {rows}; jede Person braucht einen eigenen.</translation>
     </message>
@@ -1849,18 +1849,18 @@
         <translation>CSV-Dateien (*.csv)</translation>
     </message>
     <message>
-        <location line="+85"/>
+        <location line="+94"/>
         <source>Add your staff</source>
         <translation>Mitarbeitende hinzufügen</translation>
     </message>
     <message>
         <location line="+3"/>
-        <location line="+210"/>
+        <location line="+213"/>
         <source>Type in the people who will use Call2Teams, or import them from a spreadsheet. Each gets a Microsoft username and a temporary password.</source>
         <translation>Geben Sie die Personen ein, die Call2Teams nutzen werden, oder importieren Sie sie aus einer Tabelle. Jede Person erhält einen Microsoft-Benutzernamen und ein vorläufiges Kennwort.</translation>
     </message>
     <message>
-        <location line="-188"/>
+        <location line="-191"/>
         <source>&amp;Resume</source>
         <translation>&amp;Fortsetzen</translation>
     </message>
@@ -1951,12 +1951,12 @@
     </message>
     <message>
         <location line="+9"/>
-        <location line="+1001"/>
+        <location line="+1019"/>
         <source>&amp;Create users</source>
         <translation>Benutzer an&amp;legen</translation>
     </message>
     <message>
-        <location line="-999"/>
+        <location line="-1017"/>
         <source>Create the users</source>
         <translation>Die Benutzer anlegen</translation>
     </message>
@@ -1971,7 +1971,7 @@
         <translation>Erneut ve&amp;rsuchen</translation>
     </message>
     <message>
-        <location line="+587"/>
+        <location line="+593"/>
         <source>1 already existed and was left unchanged</source>
         <translation>1 war schon vorhanden und blieb unverändert</translation>
     </message>
@@ -1984,7 +1984,7 @@
         </translation>
     </message>
     <message>
-        <location line="+153"/>
+        <location line="+161"/>
         <source>Added 1 person from {name}.</source>
         <translation>1 Person aus {name} hinzugefügt.</translation>
     </message>
@@ -1997,20 +1997,7 @@
         </translation>
     </message>
     <message>
-        <location line="+6"/>
-        <source>1 row of the file has problems and was left out: fix it in the file and import it again, or add that person here.</source>
-        <translation>1 Zeile der Datei hat Probleme und wurde ausgelassen: Korrigieren Sie sie in der Datei und importieren Sie die Datei erneut, oder fügen Sie die Person hier hinzu.</translation>
-    </message>
-    <message numerus="yes">
-        <location line="+4"/>
-        <source>%n rows of the file have problems and were left out: fix them in the file and import it again, or add those people here.</source>
-        <translation>
-            <numerusform>%n Zeile der Datei hat Probleme und wurde ausgelassen: Korrigieren Sie sie in der Datei und importieren Sie die Datei erneut, oder fügen Sie die Person hier hinzu.</numerusform>
-            <numerusform>%n Zeilen der Datei haben Probleme und wurden ausgelassen: Korrigieren Sie sie in der Datei und importieren Sie die Datei erneut, oder fügen Sie diese Personen hier hinzu.</numerusform>
-        </translation>
-    </message>
-    <message>
-        <location line="+44"/>
+        <location line="+55"/>
         <source>Fix 1 problem before creating: it is marked on its cell.</source>
         <translation>Beheben Sie vor dem Anlegen 1 Problem: Es ist an seiner Zelle markiert.</translation>
     </message>
@@ -2023,7 +2010,7 @@
         </translation>
     </message>
     <message>
-        <location line="+93"/>
+        <location line="+94"/>
         <source>Microsoft asked us to slow down; 1 waits a moment.</source>
         <translation>Microsoft hat um eine Pause gebeten; 1 Person wartet einen Moment.</translation>
     </message>
@@ -2036,7 +2023,7 @@
         </translation>
     </message>
     <message>
-        <location line="+95"/>
+        <location line="+97"/>
         <source>&amp;Create 1 user</source>
         <translation>1 Benutzer an&amp;legen</translation>
     </message>
@@ -2054,7 +2041,7 @@
         <translation>Ihre Anmeldung ist abgelaufen; melden Sie sich erneut an</translation>
     </message>
     <message>
-        <location line="-1050"/>
+        <location line="-1068"/>
         <source>Stop creating users</source>
         <translation>Anlegen der Benutzer abbrechen</translation>
     </message>
@@ -2089,7 +2076,7 @@
         <translation>%v von %m</translation>
     </message>
     <message>
-        <location line="+72"/>
+        <location line="+75"/>
         <source>Type in the people who will use Call2Teams, or import them from a spreadsheet. Each gets a Microsoft username ending in @{domain} and a temporary password.</source>
         <translation>Geben Sie die Personen ein, die Call2Teams nutzen werden, oder importieren Sie sie aus einer Tabelle. Jede Person erhält einen Microsoft-Benutzernamen mit der Endung @{domain} und ein vorläufiges Kennwort.</translation>
     </message>
@@ -2099,7 +2086,7 @@
         <translation>Benutzer werden gerade angelegt.</translation>
     </message>
     <message>
-        <location line="+63"/>
+        <location line="+66"/>
         <source>Reading {name}…</source>
         <translation>{name} wird gelesen …</translation>
     </message>
@@ -2258,7 +2245,20 @@
         <translation>Die Aufzeichnung früherer Durchgänge ließ sich nicht lesen: {reason}</translation>
     </message>
     <message>
-        <location line="+63"/>
+        <location line="+56"/>
+        <source>1 of them has problems, marked on the cells: fix them here or remove that person before creating.</source>
+        <translation>1 davon hat Probleme, markiert an den Zellen: Beheben Sie sie hier oder entfernen Sie die Person, bevor Sie anlegen.</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+4"/>
+        <source>%n of them have problems, marked on the cells: fix them here or remove those people before creating.</source>
+        <translation>
+            <numerusform>%n davon hat Probleme, markiert an den Zellen: Beheben Sie sie hier oder entfernen Sie die Person, bevor Sie anlegen.</numerusform>
+            <numerusform>%n davon haben Probleme, markiert an den Zellen: Beheben Sie sie hier oder entfernen Sie diese Personen, bevor Sie anlegen.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+12"/>
         <source>Nobody was added from {name}.</source>
         <translation>Aus {name} wurde niemand hinzugefügt.</translation>
     </message>
@@ -2268,9 +2268,22 @@
         <translation>{name} ließ sich nicht öffnen: {reason}</translation>
     </message>
     <message>
-        <location line="+54"/>
+        <location line="+55"/>
         <source>Row {row}, {column}: {reason}</source>
         <translation>Zeile {row}, {column}: {reason}</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>…and 1 more problem, marked on its cell.</source>
+        <translation>… und 1 weiteres Problem, markiert an seiner Zelle.</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+1"/>
+        <source>…and %n more problems, each marked on its cell.</source>
+        <translation>
+            <numerusform>… und %n weiteres Problem, markiert an seiner Zelle.</numerusform>
+            <numerusform>… und %n weitere Probleme, jedes an seiner Zelle markiert.</numerusform>
+        </translation>
     </message>
     <message>
         <location line="+8"/>
@@ -2283,12 +2296,12 @@
         <translation>Datei</translation>
     </message>
     <message>
-        <location line="-46"/>
+        <location line="-47"/>
         <source>Problems in {name}, by line of the file:</source>
         <translation>Probleme in {name}, nach Zeile der Datei:</translation>
     </message>
     <message>
-        <location line="+75"/>
+        <location line="+76"/>
         <source>Created {created} · already existed {existed} · failed {failed} · remaining {remaining}</source>
         <translation>Angelegt {created} · vorhanden {existed} · Fehler {failed} · offen {remaining}</translation>
     </message>
@@ -2298,12 +2311,12 @@
         <translation>Benutzer werden angelegt … {done} von {total} erledigt.</translation>
     </message>
     <message>
-        <location line="+29"/>
+        <location line="+32"/>
         <source>Sign in first: the users are created in your organisation.</source>
         <translation>Melden Sie sich zuerst an: Die Benutzer werden in Ihrer Organisation angelegt.</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="-4"/>
         <source>Getting ready…</source>
         <translation>Wird vorbereitet …</translation>
     </message>

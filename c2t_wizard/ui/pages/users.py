@@ -58,8 +58,17 @@ else:
 DEBOUNCE_MS = 500
 TICK_S = 0.25
 """How often a running creation looks at the journal for people on the wire."""
-CHECKS_AT_ONCE = 4
-"""Availability checks in flight at a time (a file of 200 people must not look like an attack)."""
+CHECK_BATCH = 20
+"""Usernames per availability check: one Graph ``$batch`` of ``GET /users/{upn}`` (Graph's maximum)."""
+CHECK_WAVE = 5000
+"""Usernames marked "checking" and sent at a time; the next wave goes when this one is answered."""
+CHECKS_AT_ONCE = 6
+"""Availability batches in flight at a time (a file of 5,000 people must not look like an attack, and must be
+checked within seconds)."""
+IMPORT_CHUNK = 1000
+"""Rows of a file added to the table per turn of the event loop (a big file never freezes the window)."""
+PROBLEMS_LISTED = 100
+"""Rows of problems listed under the table at most; every problem is marked on its cell anyway."""
 TEMPLATE_NAME = "call2teams-users.csv"
 ProblemWhere = Qt.ItemDataRole.UserRole
 
@@ -90,6 +99,24 @@ class UsersState(Enum):
     EDITING = "editing"
     CREATING = "creating"
     STOPPING = "stopping"
+
+
+@dataclass(frozen=True)
+class _Imported:
+    """A file read on the service thread: what it said, and its people as rows, checked with ``verified``."""
+
+    result: CsvImport
+    rows: list[users_model.UserRow]
+    verified: tuple[str, ...] = ()
+
+
+@dataclass
+class _Filing:
+    """A file's rows going into the table, IMPORT_CHUNK at a time."""
+
+    path: Path
+    answer: _Imported
+    added: list[int] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -157,6 +184,14 @@ class UsersPage(QWizardPage):
         """A file is being read: Import, Create and Add wait for it."""
         self._import_tag = 0
         """Tags each read; an answer whose tag is no longer current is ignored."""
+        self._filing: _Filing | None = None
+        """A file read, its rows being added to the table a chunk per turn of the event loop."""
+        self._listed: tuple[int, int] | None = None
+        """(model's problems revision, import revision) the problem list was made for."""
+        self._import_revision = 0
+        self._problem_total = 0
+        self._readiness_text = ""
+        """The "sign in first" / "getting ready" line while it is shown (it goes once the page is ready)."""
 
         self.setTitle(self.tr("Add your staff"))
         self.setSubTitle(
@@ -348,12 +383,16 @@ class UsersPage(QWizardPage):
             table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
             self._model.rows_validated.connect(self._on_validated)
             self._model.username_changed.connect(lambda _row: self._debounce.start())
-            self._model.rowsInserted.connect(lambda *_: self._render())
+            self._model.rowsInserted.connect(lambda *_: self._on_rows_inserted())
             self._model.rowsRemoved.connect(lambda *_: self._render())
             table.selectionModel().selectionChanged.connect(lambda *_: self._render_buttons())
             table.delete_requested.connect(self.remove_selected)
             self._apply_domains()
         return self._model
+
+    def _on_rows_inserted(self) -> None:
+        self._debounce.start()  # new rows (typed or imported) get their usernames checked
+        self._render()
 
     def _apply_domains(self) -> None:
         facts = self._onboarding.tenant_facts
@@ -366,6 +405,13 @@ class UsersPage(QWizardPage):
                     "Type in the people who will use Call2Teams, or import them from a spreadsheet. Each "
                     "gets a Microsoft username ending in @{domain} and a temporary password."
                 ).format(domain=facts.domain_names[0])
+            )
+        else:  # another tenant (switched account) may have several domains: no stale "@domain" promise
+            self.setSubTitle(
+                self.tr(
+                    "Type in the people who will use Call2Teams, or import them from a spreadsheet. "
+                    "Each gets a Microsoft username and a temporary password."
+                )
             )
 
     # --- QWizardPage -----------------------------------------------------------------------------------
@@ -383,7 +429,7 @@ class UsersPage(QWizardPage):
     def isComplete(self) -> bool:
         if self._state is not UsersState.EDITING or self._model is None:
             return False
-        return any(row.status in users_model.DONE for row in self._model.rows)
+        return any(self._model.status_count(status) for status in users_model.DONE)
 
     def validatePage(self) -> bool:
         if not self.isComplete():
@@ -445,7 +491,7 @@ class UsersPage(QWizardPage):
 
     def add_user(self) -> None:
         """A new row; editing starts in its first name."""
-        if self._state is not UsersState.EDITING or self._importing:
+        if self._state is not UsersState.EDITING or self._import_busy:
             return
         row = self.model.add_row()
         self._edit(row, users_model.Column.FIRST_NAME)
@@ -464,7 +510,7 @@ class UsersPage(QWizardPage):
 
     def import_csv(self) -> None:
         """Pick a file; it is read and checked on the service thread."""
-        if self._state is not UsersState.EDITING or self._importing:
+        if self._state is not UsersState.EDITING or self._import_busy:
             return
         path = self._choose_file()
         if path is None:
@@ -473,10 +519,13 @@ class UsersPage(QWizardPage):
         default = (facts.default_domain or "") if facts else ""
         verified = facts.domain_names if facts else ()
 
-        def read() -> CsvImport:
+        def read() -> _Imported:
             from c2t_wizard.domain.csv_import import parse_users_csv
 
-            return parse_users_csv(path.read_bytes(), default_domain=default, verified_domains=verified)
+            result = parse_users_csv(path.read_bytes(), default_domain=default, verified_domains=verified)
+            # The rows are made and checked here too: the GUI thread only files them (a file can be big).
+            rows = users_model.prepare_rows(result.users, result.user_lines, verified)
+            return _Imported(result, rows, tuple(verified))
 
         self._import_tag += 1
         tag = self._import_tag
@@ -595,39 +644,52 @@ class UsersPage(QWizardPage):
         directory = self._directory
         if directory is None or self._model is None or self._state is not UsersState.EDITING:
             return
-        upns = self._model.upns_to_check()
+        if self._check_jobs.busy:
+            return  # the wave on the wire asks for the next one when it is answered
+        upns = self._model.upns_to_check(limit=CHECK_WAVE)
         if not upns:
             return
-        for upn in upns:
-            self._model.set_availability(upn, users_model.Availability.CHECKING)
+        Availability = users_model.Availability  # noqa: N806
+        self._model.set_availabilities(dict.fromkeys(upns, Availability.CHECKING))
+        batches = [upns[start : start + CHECK_BATCH] for start in range(0, len(upns), CHECK_BATCH)]
 
         async def check(report: Callable[[object], None]) -> None:
             gate = asyncio.Semaphore(CHECKS_AT_ONCE)
 
-            async def one(upn: str) -> None:
+            async def one(batch: list[str]) -> None:
                 async with gate:
                     try:
-                        free = await directory.is_username_free(upn)
+                        answers = await directory.usernames_free(batch)
                     except Exception:  # never "free" on doubt
-                        free = None
-                    report((upn, free))
+                        answers = dict.fromkeys(batch)
+                    report(answers)  # one message per batch
 
-            await asyncio.gather(*(one(upn) for upn in upns))
+            await asyncio.gather(*(one(batch) for batch in batches))
 
         self._check_jobs.submit(
             check,
             name=f"check {len(upns)} usernames",
             on_progress=self._on_availability,
+            on_success=lambda _result: self._send_checks(),  # the next wave, or what changed meanwhile
             on_failure=lambda _error: None,
         )
 
-    def _on_availability(self, answer: object) -> None:
-        if self._model is None or not isinstance(answer, tuple):
+    def _on_availability(self, answers: object) -> None:
+        """One batch's answers (upn -> free, None when Graph couldn't tell), shown at the next turn of the
+        event loop together with whatever else arrived meanwhile."""
+        if self._model is None or not isinstance(answers, dict):
             return
-        upn, free = answer
         Availability = users_model.Availability  # noqa: N806
-        state = Availability.UNCHECKED if free is None else Availability.FREE if free else Availability.TAKEN
-        self._model.set_availability(str(upn), state)
+        self._model.set_availabilities(
+            {
+                str(upn): Availability.UNCHECKED
+                if free is None
+                else Availability.FREE
+                if free
+                else Availability.TAKEN
+                for upn, free in answers.items()
+            }
+        )
 
     def _stop_checks(self) -> None:
         self._debounce.stop()
@@ -649,15 +711,14 @@ class UsersPage(QWizardPage):
     def _can_create(self) -> bool:
         if (
             self._state is not UsersState.EDITING
-            or self._importing
+            or self._import_busy
             or self._model is None
             or not self._ready()
         ):
             return False
-        drafts = [
-            row for row in self._model.rows if row.status is users_model.RowStatus.DRAFT and not row.blank
-        ]
-        return bool(drafts) and self._model.all_valid
+        model = self._model
+        # Every username checked first: a row still "Checking" could turn out taken.
+        return model.people_count > 0 and model.all_valid and model.unchecked_count == 0
 
     def _runs_with(self, status: RowStatus) -> list[str]:
         assert self._model is not None
@@ -742,11 +803,10 @@ class UsersPage(QWizardPage):
         self, run_id: str, states: dict[str, tuple[PersonState, str | None, str | None]]
     ) -> None:
         model = self.model
-        where = {row.upn_key: number for number, row in enumerate(model.rows)}
         keys = self._run_keys.setdefault(run_id, set())
         for key, (state, code, detail) in states.items():
             keys.add(key)
-            number = where.get(key)
+            number = model.find_upn(key)
             if number is None:
                 continue
             status, words = self._row_status(state, code, detail)
@@ -873,20 +933,14 @@ class UsersPage(QWizardPage):
     def _counts(self) -> dict[str, int]:
         RowStatus = users_model.RowStatus  # noqa: N806
         counts = {"created": 0, "existed": 0, "failed": 0, "remaining": 0, "total": 0}
-        if self._model is None:
+        model = self._model
+        if model is None:
             return counts
-        for row in self._model.rows:
-            if row.status is RowStatus.DRAFT:
-                continue
-            counts["total"] += 1
-            if row.status is RowStatus.CREATED:
-                counts["created"] += 1
-            elif row.status is RowStatus.EXISTED:
-                counts["existed"] += 1
-            elif row.status is RowStatus.FAILED:
-                counts["failed"] += 1
-            else:
-                counts["remaining"] += 1
+        counts["created"] = model.status_count(RowStatus.CREATED)
+        counts["existed"] = model.status_count(RowStatus.EXISTED)
+        counts["failed"] = model.status_count(RowStatus.FAILED)
+        counts["total"] = sum(model.status_count(s) for s in RowStatus if s is not RowStatus.DRAFT)
+        counts["remaining"] = counts["total"] - counts["created"] - counts["existed"] - counts["failed"]
         return counts
 
     # --- resume ----------------------------------------------------------------------------------------
@@ -997,44 +1051,82 @@ class UsersPage(QWizardPage):
         self._importing = False
         return True
 
-    def _on_imported(self, path: Path, result: object, tag: int) -> None:
+    @property
+    def _import_busy(self) -> bool:
+        """A file is being read, or its rows are going into the table."""
+        return self._importing or self._filing is not None
+
+    def _on_imported(self, path: Path, answer: object, tag: int) -> None:
         if not self._import_answered(tag):
             return
-        from c2t_wizard.domain.csv_import import CsvImport
-
-        if not isinstance(result, CsvImport):
+        if not isinstance(answer, _Imported):
             self._on_validated()
             return
         model = self.model
         blanks = [number for number, row in enumerate(model.rows) if row.blank]
         model.remove_rows(blanks)
-        added = model.add_users(result.users, result.user_lines)
-        self._import_problems = result.notices + result.problems
+        if answer.verified != model.domains:  # the tenant's domains changed while the file was read
+            result = answer.result
+            rows = users_model.prepare_rows(result.users, result.user_lines, model.domains)
+            answer = _Imported(result, rows)
+        self._filing = _Filing(path, answer)
+        self._file_chunk()
+
+    def _file_chunk(self) -> None:
+        """The next IMPORT_CHUNK rows of the file into the table; the rest at the next turn of the loop.
+
+        Once a file's answer is taken, all its rows go in (leaving the page meanwhile doesn't cut it short).
+        """
+        filing = self._filing
+        if filing is None:
+            return
+        model = self.model
+        rows = filing.answer.rows
+        start = len(filing.added)
+        filing.added += model.add_rows(rows[start : start + IMPORT_CHUNK])
+        if len(filing.added) < len(rows):
+            self._render_buttons()
+            QTimer.singleShot(0, self, self._file_chunk)
+            return
+        self._filing = None
+        self._on_filed(filing.path, filing.answer.result, filing.added)
+
+    def _on_filed(self, path: Path, result: CsvImport, added: list[int]) -> None:
+        from c2t_wizard.domain.csv_import import FILE_ISSUES
+
+        model = self.model
+        # A person's problems are marked on their cells (and listed by row); the list keeps the file's own.
+        people_lines = set(result.user_lines)
+        self._import_problems = result.notices + [
+            p for p in result.problems if p.code in FILE_ISSUES or p.line not in people_lines
+        ]
+        self._import_revision += 1
         self._import_name = path.name
-        rejected = len({p.line for p in result.problems if p.line})
+        troubled = sum(1 for number in added if model.is_troubled(number))
         if added:
             text = _plural(
                 len(added),
                 self.tr("Added 1 person from {name}."),
                 self.tr("Added %n people from {name}.", "", len(added)),
             ).format(name=path.name)
-            if rejected:
+            if troubled:
                 text += " " + _plural(
-                    rejected,
+                    troubled,
                     self.tr(
-                        "1 row of the file has problems and was left out: fix it in the file and import it "
-                        "again, or add that person here."
+                        "1 of them has problems, marked on the cells: fix them here or remove that person "
+                        "before creating."
                     ),
                     self.tr(
-                        "%n rows of the file have problems and were left out: fix them in the file and "
-                        "import it again, or add those people here.",
+                        "%n of them have problems, marked on the cells: fix them here or remove those "
+                        "people before creating.",
                         "",
-                        rejected,
+                        troubled,
                     ),
                 )
-            self.creation_status.show_status(StatusKind.WARNING if rejected else StatusKind.OK, text)
+            self.creation_status.show_status(StatusKind.WARNING if troubled else StatusKind.OK, text)
             self.users_table.setFocus()
-            self.users_table.setCurrentIndex(model.index(added[0], 0))
+            first = next((number for number in added if model.is_troubled(number)), added[0])
+            self.users_table.setCurrentIndex(model.index(first, 0))
         else:
             self.creation_status.show_status(
                 StatusKind.ERROR, self.tr("Nobody was added from {name}.").format(name=path.name)
@@ -1056,36 +1148,14 @@ class UsersPage(QWizardPage):
     # --- problems --------------------------------------------------------------------------------------
 
     def _on_validated(self) -> None:
+        """Problems, counts or availability changed (at most once per turn of the event loop)."""
         model = self._model
+        listed = (model.problems_revision if model is not None else -1, self._import_revision)
+        if listed != self._listed:
+            self._listed = listed
+            self._list_problems()
         problems = self.users_problems
-        problems.clear()
-        count = 0
-        if model is not None:
-            RowStatus = users_model.RowStatus  # noqa: N806
-            for number, row in enumerate(model.rows):
-                if row.status is not RowStatus.DRAFT:
-                    continue
-                for column, reason in model.problems_of(number):
-                    count += 1
-                    item = QListWidgetItem(
-                        self.tr("Row {row}, {column}: {reason}").format(
-                            row=number + 1, column=model.column_title(column), reason=reason
-                        )
-                    )
-                    item.setData(ProblemWhere, (number, int(column)))
-                    item.setIcon(model._icon("error"))
-                    problems.addItem(item)
-        for problem in self._import_problems:
-            line, heading = problem.line, problem.column
-            where = self.tr("File line {line}").format(line=line) if line else self.tr("File")
-            if heading:
-                where += f" ({heading})"
-            words = model.csv_problem_text(problem) if model is not None else problem.message
-            item = QListWidgetItem(f"{where}: {words}")
-            item.setData(ProblemWhere, None)
-            if model is not None:
-                item.setIcon(model._icon("warning"))
-            problems.addItem(item)
+        count = self._problem_total
         problems.setVisible(problems.count() > 0)
         if count:
             self.users_summary.show_status(
@@ -1105,6 +1175,56 @@ class UsersPage(QWizardPage):
             self.users_summary.clear()
         self.users_summary.setVisible(bool(count or self._import_problems))
         self._render()
+
+    def _list_problems(self) -> None:
+        """The problem list: rows' problems (the first PROBLEMS_LISTED, then how many more), then the
+        file's."""
+        model = self._model
+        problems = self.users_problems
+        problems.clear()
+        total = hidden = 0
+        if model is not None:
+            RowStatus = users_model.RowStatus  # noqa: N806
+            icon = model._icon("error")
+            for number in model.troubled_rows():
+                if model.row(number).status is not RowStatus.DRAFT:
+                    continue
+                if problems.count() >= PROBLEMS_LISTED:
+                    hidden += model.problem_count(number)
+                    continue
+                for column, reason in model.problems_of(number):
+                    item = QListWidgetItem(
+                        self.tr("Row {row}, {column}: {reason}").format(
+                            row=number + 1, column=model.column_title(column), reason=reason
+                        )
+                    )
+                    item.setData(ProblemWhere, (number, int(column)))
+                    item.setIcon(icon)
+                    problems.addItem(item)
+                    total += 1
+            if hidden:
+                total += hidden
+                item = QListWidgetItem(
+                    _plural(
+                        hidden,
+                        self.tr("…and 1 more problem, marked on its cell."),
+                        self.tr("…and %n more problems, each marked on its cell.", "", hidden),
+                    )
+                )
+                item.setData(ProblemWhere, None)
+                problems.addItem(item)
+        self._problem_total = total
+        for problem in self._import_problems:
+            line, heading = problem.line, problem.column
+            where = self.tr("File line {line}").format(line=line) if line else self.tr("File")
+            if heading:
+                where += f" ({heading})"
+            words = model.csv_problem_text(problem) if model is not None else problem.message
+            item = QListWidgetItem(f"{where}: {words}")
+            item.setData(ProblemWhere, None)
+            if model is not None:
+                item.setIcon(model._icon("warning"))
+            problems.addItem(item)
 
     def _go_to_problem(self, item: QListWidgetItem) -> None:
         where = item.data(ProblemWhere)
@@ -1141,15 +1261,33 @@ class UsersPage(QWizardPage):
                     self.tr("Microsoft asked us to slow down; %n wait a moment.", "", self._waiting),
                 )
             self.creation_status.show_status(StatusKind.BUSY, text)
-        elif not running and not self.creation_status.text() and not self._ready():
-            if self._onboarding.tenant_facts is None:
-                self.creation_status.show_status(
-                    StatusKind.INFO, self.tr("Sign in first: the users are created in your organisation.")
-                )
-            else:
-                self.creation_status.show_status(StatusKind.BUSY, self.tr("Getting ready…"))
+        elif not running:
+            self._render_readiness()
         self._lock_back(running)
         self._update_columns()
+
+    def _render_readiness(self) -> None:
+        """The "sign in first" or "getting ready" line while the page can't create yet, and never after it
+        can: worked out again on every render (not once, when the page was built before the sign-in), and it
+        never hides another message (an import's outcome, a run's summary)."""
+        shown = self.creation_status.text()
+        ours = bool(self._readiness_text) and shown == self._readiness_text
+        if self._ready():
+            if ours:
+                self.creation_status.clear()
+            self._readiness_text = ""
+            return
+        if shown and not ours:
+            return
+        kind, text = StatusKind.BUSY, self.tr("Getting ready…")
+        if self._onboarding.tenant_facts is None:
+            kind, text = (
+                StatusKind.INFO,
+                self.tr("Sign in first: the users are created in your organisation."),
+            )
+        if text != shown:
+            self.creation_status.show_status(kind, text)
+        self._readiness_text = text
 
     def _update_columns(self) -> None:
         """The Domain column only when there is a choice; Status once people are being created."""
@@ -1203,15 +1341,15 @@ class UsersPage(QWizardPage):
         drafts = 0
         waiting = failed = False
         if model is not None and RowStatus is not None:
-            drafts = sum(1 for row in model.rows if row.status is RowStatus.DRAFT and not row.blank)
-            waiting = any(row.status is RowStatus.WAITING for row in model.rows)
-            failed = any(row.status is RowStatus.FAILED for row in model.rows)
+            drafts = model.people_count
+            waiting = model.status_count(RowStatus.WAITING) > 0
+            failed = model.status_count(RowStatus.FAILED) > 0
         selected = model is not None and any(
             model.row(number).status is users_model.RowStatus.DRAFT
             for number in self.users_table.selected_rows()
             if number < model.rowCount()
         )
-        importing = self._importing
+        importing = self._import_busy
         self.add_user_button.setEnabled(editing and not importing)
         self.remove_user_button.setEnabled(editing and selected)
         self.import_csv_button.setEnabled(editing and not importing)
