@@ -7,7 +7,7 @@ until edited by hand; duplicates are flagged on every row involved). Problems ar
 A table can hold tens of thousands of people, so nothing here walks the table per row: a change revalidates
 the rows it touched and the rows sharing a username with them (rows are grouped by username in a dict), the
 counts the page shows are kept as rows change, and the views hear of a burst of changes once per turn of the
-event loop (one ``dataChanged`` range, one ``rows_validated``).
+event loop (a ``dataChanged`` per run of changed rows, one ``rows_validated``).
 """
 
 from __future__ import annotations
@@ -112,13 +112,10 @@ class RowStatus(Enum):
 
 
 DONE = (RowStatus.CREATED, RowStatus.EXISTED)
-ANSWERED = (Availability.FREE, Availability.TAKEN, Availability.UNCHECKED)
-"""A username in one of these states has been checked (UNCHECKED: asked, and creating will tell)."""
-
-
 DIRTY_ROWS = 256
 """Rows changed one by one that are announced one run at a time; more, and they go out as one range."""
 _NOT_ASKED = frozenset({Availability.UNKNOWN, Availability.CHECKING})
+"""Not checked yet (FREE, TAKEN and UNCHECKED are answers: UNCHECKED means asked, and creating will tell)."""
 
 
 class _Tag(Enum):
@@ -303,6 +300,8 @@ class UsersModel(QAbstractTableModel):
 
     def set_domains(self, verified: Sequence[str], default: str) -> None:
         """The tenant's verified domains (default first); rows without a domain get ``default``."""
+        if tuple(verified) == self._verified and default == self._default_domain:
+            return  # the page is shown again: nothing to check anew (a big table costs a moment to check)
         self._verified = tuple(verified)
         self._default_domain = default
         for row in self._rows:

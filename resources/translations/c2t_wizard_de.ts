@@ -28,12 +28,12 @@
     </message>
     <message>
         <location line="+2"/>
-        <location line="+801"/>
+        <location line="+807"/>
         <source>Send from your mailbox (Microsoft 365)</source>
         <translation>Aus Ihrem Postfach senden (Microsoft 365)</translation>
     </message>
     <message>
-        <location line="-800"/>
+        <location line="-806"/>
         <source>Open messages in your mail app</source>
         <translation>Nachrichten in Ihrem Mailprogramm öffnen</translation>
     </message>
@@ -183,12 +183,12 @@
     </message>
     <message>
         <location line="+29"/>
-        <location line="+425"/>
+        <location line="+431"/>
         <source>Sending…</source>
         <translation>Wird gesendet …</translation>
     </message>
     <message numerus="yes">
-        <location line="-378"/>
+        <location line="-384"/>
         <source>%n message(s) may have been sent: Microsoft&apos;s answer was lost and your Sent Items couldn&apos;t be checked. Look in your Sent Items; Retry failed asks before sending again.</source>
         <translation>
             <numerusform>%n Nachricht wurde vielleicht gesendet: Die Antwort von Microsoft ging verloren, und Ihre gesendeten Elemente konnten nicht geprüft werden. Sehen Sie in Ihren gesendeten Elementen nach; „Fehlgeschlagene erneut versuchen“ fragt vor dem erneuten Senden.</numerusform>
@@ -276,12 +276,12 @@
         </translation>
     </message>
     <message>
-        <location line="+46"/>
+        <location line="+49"/>
         <source>The clipboard was cleared.</source>
         <translation>Die Zwischenablage wurde geleert.</translation>
     </message>
     <message>
-        <location line="+45"/>
+        <location line="+48"/>
         <source>Something went wrong: {error}</source>
         <translation>Etwas ist schiefgelaufen: {error}</translation>
     </message>
@@ -374,12 +374,12 @@
         <translation>Neue vorläufige Kennwörter werden festgelegt …</translation>
     </message>
     <message>
-        <location line="-224"/>
+        <location line="-230"/>
         <source>Saving the welcome sheets…</source>
         <translation>Die Begrüßungsblätter werden gespeichert…</translation>
     </message>
     <message>
-        <location line="+96"/>
+        <location line="+102"/>
         <source>Welcome mails are being sent.</source>
         <translation>Willkommens-Mails werden gerade gesendet.</translation>
     </message>
@@ -1337,12 +1337,12 @@
 <context>
     <name>UsersModel</name>
     <message>
-        <location filename="../../c2t_wizard/ui/users_model.py" line="+599"/>
+        <location filename="../../c2t_wizard/ui/users_model.py" line="+680"/>
         <source>The username {upn} is also on row {rows}; each person needs their own.</source>
         <translation>Der Benutzername {upn} steht auch in Zeile {rows}; jede Person braucht einen eigenen.</translation>
     </message>
     <message>
-        <location line="+16"/>
+        <location line="+18"/>
         <source>Type a display name, or a first or last name to make one from.</source>
         <translation>Geben Sie einen Anzeigenamen ein oder einen Vor- oder Nachnamen, aus dem er gebildet wird.</translation>
     </message>
@@ -1770,7 +1770,7 @@
         <translation>Ob die Person angelegt wurde.</translation>
     </message>
     <message>
-        <location line="+55"/>
+        <location line="+59"/>
         <source>{upn} is already used in your organisation. That account will be reported as already existing, not changed. If this is someone else, choose another username.</source>
         <translation>{upn} wird in Ihrer Organisation bereits verwendet. Dieses Konto wird als bereits vorhanden gemeldet und nicht geändert. Wenn es um eine andere Person geht, wählen Sie einen anderen Benutzernamen.</translation>
     </message>
@@ -1820,8 +1820,8 @@
         <translation>unbekannter Fehler</translation>
     </message>
     <message>
-        <location line="-167"/>
-        <location line="+211"/>
+        <location line="-171"/>
+        <location line="+215"/>
         <source>“{value}”</source>
         <translation>„{value}“</translation>
     </message>
@@ -1829,7 +1829,7 @@
 <context>
     <name>UsersPage</name>
     <message>
-        <location filename="../../c2t_wizard/ui/pages/users.py" line="+75"/>
+        <location filename="../../c2t_wizard/ui/pages/users.py" line="+79"/>
         <source>Import people from a file</source>
         <translation>Personen aus einer Datei importieren</translation>
     </message>
@@ -1849,7 +1849,7 @@
         <translation>CSV-Dateien (*.csv)</translation>
     </message>
     <message>
-        <location line="+94"/>
+        <location line="+107"/>
         <source>Add your staff</source>
         <translation>Mitarbeitende hinzufügen</translation>
     </message>
@@ -1951,12 +1951,12 @@
     </message>
     <message>
         <location line="+9"/>
-        <location line="+1019"/>
+        <location line="+1073"/>
         <source>&amp;Create users</source>
         <translation>Benutzer an&amp;legen</translation>
     </message>
     <message>
-        <location line="-1017"/>
+        <location line="-1071"/>
         <source>Create the users</source>
         <translation>Die Benutzer anlegen</translation>
     </message>
@@ -1971,7 +1971,7 @@
         <translation>Erneut ve&amp;rsuchen</translation>
     </message>
     <message>
-        <location line="+593"/>
+        <location line="+602"/>
         <source>1 already existed and was left unchanged</source>
         <translation>1 war schon vorhanden und blieb unverändert</translation>
     </message>
@@ -1984,7 +1984,7 @@
         </translation>
     </message>
     <message>
-        <location line="+161"/>
+        <location line="+189"/>
         <source>Added 1 person from {name}.</source>
         <translation>1 Person aus {name} hinzugefügt.</translation>
     </message>
@@ -1997,7 +1997,7 @@
         </translation>
     </message>
     <message>
-        <location line="+55"/>
+        <location line="+62"/>
         <source>Fix 1 problem before creating: it is marked on its cell.</source>
         <translation>Beheben Sie vor dem Anlegen 1 Problem: Es ist an seiner Zelle markiert.</translation>
     </message>
@@ -2010,7 +2010,7 @@
         </translation>
     </message>
     <message>
-        <location line="+94"/>
+        <location line="+104"/>
         <source>Microsoft asked us to slow down; 1 waits a moment.</source>
         <translation>Microsoft hat um eine Pause gebeten; 1 Person wartet einen Moment.</translation>
     </message>
@@ -2041,7 +2041,7 @@
         <translation>Ihre Anmeldung ist abgelaufen; melden Sie sich erneut an</translation>
     </message>
     <message>
-        <location line="-1068"/>
+        <location line="-1122"/>
         <source>Stop creating users</source>
         <translation>Anlegen der Benutzer abbrechen</translation>
     </message>
@@ -2081,7 +2081,7 @@
         <translation>Geben Sie die Personen ein, die Call2Teams nutzen werden, oder importieren Sie sie aus einer Tabelle. Jede Person erhält einen Microsoft-Benutzernamen mit der Endung @{domain} und ein vorläufiges Kennwort.</translation>
     </message>
     <message>
-        <location line="+63"/>
+        <location line="+68"/>
         <source>Users are being created.</source>
         <translation>Benutzer werden gerade angelegt.</translation>
     </message>
@@ -2091,7 +2091,7 @@
         <translation>{name} wird gelesen …</translation>
     </message>
     <message>
-        <location line="+27"/>
+        <location line="+28"/>
         <source>Template saved as {path}. Fill it in with Excel, save it as CSV, and import it.</source>
         <translation>Vorlage gespeichert unter {path}. Füllen Sie sie in Excel aus, speichern Sie sie als CSV und importieren Sie sie.</translation>
     </message>
@@ -2106,7 +2106,7 @@
         <translation>Wird angehalten … Warten auf die Antworten zu bereits Gesendetem.</translation>
     </message>
     <message>
-        <location line="+150"/>
+        <location line="+153"/>
         <source>Creating users…</source>
         <translation>Benutzer werden angelegt …</translation>
     </message>
@@ -2245,7 +2245,7 @@
         <translation>Die Aufzeichnung früherer Durchgänge ließ sich nicht lesen: {reason}</translation>
     </message>
     <message>
-        <location line="+56"/>
+        <location line="+84"/>
         <source>1 of them has problems, marked on the cells: fix them here or remove that person before creating.</source>
         <translation>1 davon hat Probleme, markiert an den Zellen: Beheben Sie sie hier oder entfernen Sie die Person, bevor Sie anlegen.</translation>
     </message>
@@ -2268,7 +2268,20 @@
         <translation>{name} ließ sich nicht öffnen: {reason}</translation>
     </message>
     <message>
-        <location line="+55"/>
+        <location line="+39"/>
+        <source>Checking whether 1 username is free…</source>
+        <translation>Es wird geprüft, ob 1 Benutzername frei ist …</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+1"/>
+        <source>Checking whether %n usernames are free…</source>
+        <translation>
+            <numerusform>Es wird geprüft, ob %n Benutzername frei ist …</numerusform>
+            <numerusform>Es wird geprüft, ob %n Benutzernamen frei sind …</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+32"/>
         <source>Row {row}, {column}: {reason}</source>
         <translation>Zeile {row}, {column}: {reason}</translation>
     </message>
@@ -2296,12 +2309,12 @@
         <translation>Datei</translation>
     </message>
     <message>
-        <location line="-47"/>
+        <location line="-48"/>
         <source>Problems in {name}, by line of the file:</source>
         <translation>Probleme in {name}, nach Zeile der Datei:</translation>
     </message>
     <message>
-        <location line="+76"/>
+        <location line="+77"/>
         <source>Created {created} · already existed {existed} · failed {failed} · remaining {remaining}</source>
         <translation>Angelegt {created} · vorhanden {existed} · Fehler {failed} · offen {remaining}</translation>
     </message>

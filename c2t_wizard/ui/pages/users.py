@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QCoreApplication, QLocale, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QHideEvent, QKeyEvent, QResizeEvent
+from PySide6.QtGui import QHideEvent, QKeyEvent, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFileDialog,
@@ -184,6 +184,8 @@ class UsersPage(QWizardPage):
         """A file is being read: Import, Create and Add wait for it."""
         self._import_tag = 0
         """Tags each read; an answer whose tag is no longer current is ignored."""
+        self._reading = ""
+        """The "Reading {name}…" line while a file is read."""
         self._filing: _Filing | None = None
         """A file read, its rows being added to the table a chunk per turn of the event loop."""
         self._listed: tuple[int, int] | None = None
@@ -449,6 +451,11 @@ class UsersPage(QWizardPage):
         if self._state is UsersState.CREATING:
             self.cancel_creation()
 
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._model is not None and self._model.upns_to_check(limit=1):
+            self._debounce.start()  # checks stopped when the page was hidden are asked again
+
     def hideEvent(self, event: QHideEvent) -> None:
         super().hideEvent(event)
         if not self.isVisible():
@@ -531,7 +538,8 @@ class UsersPage(QWizardPage):
         tag = self._import_tag
         self._importing = True
         self._render_buttons()
-        self.users_summary.show_status(StatusKind.BUSY, self.tr("Reading {name}…").format(name=path.name))
+        self._reading = self.tr("Reading {name}…").format(name=path.name)
+        self.users_summary.show_status(StatusKind.BUSY, self._reading)
         self._submit(
             asyncio.to_thread(read),
             f"import {path.name}",
@@ -1157,13 +1165,29 @@ class UsersPage(QWizardPage):
         problems = self.users_problems
         count = self._problem_total
         problems.setVisible(problems.count() > 0)
-        if count:
+        checking = (
+            model.unchecked_count
+            if model is not None and self._directory is not None and self._state is UsersState.EDITING
+            else 0
+        )
+        if self._importing and self._reading:
+            self.users_summary.show_status(StatusKind.BUSY, self._reading)
+        elif count:
             self.users_summary.show_status(
                 StatusKind.ERROR,
                 _plural(
                     count,
                     self.tr("Fix 1 problem before creating: it is marked on its cell."),
                     self.tr("Fix %n problems before creating: each is marked on its cell.", "", count),
+                ),
+            )
+        elif checking:  # why Create waits
+            self.users_summary.show_status(
+                StatusKind.BUSY,
+                _plural(
+                    checking,
+                    self.tr("Checking whether 1 username is free…"),
+                    self.tr("Checking whether %n usernames are free…", "", checking),
                 ),
             )
         elif self._import_problems:
@@ -1173,7 +1197,8 @@ class UsersPage(QWizardPage):
             )
         else:
             self.users_summary.clear()
-        self.users_summary.setVisible(bool(count or self._import_problems))
+        reading = self._importing and bool(self._reading)
+        self.users_summary.setVisible(bool(reading or count or checking or self._import_problems))
         self._render()
 
     def _list_problems(self) -> None:
