@@ -260,3 +260,26 @@ def test_no_password_is_ever_stored(tmp_path: Path) -> None:
     assert people[0].email.encode() in data  # the scan does see the file's contents
     for password in passwords:
         assert password.encode() not in data
+
+
+def test_a_replaced_password_makes_the_credentials_pending_again(journal: Journal) -> None:
+    from c2t_wizard.services.journal import DeliveryState
+
+    run = journal.start_run(TENANT, [person(1)])
+    key = journal.people(run)[0].key
+    journal.mark_sending(run, [key])
+    journal.mark_created(run, key, "id-1")
+    journal.mark_credentials_delivered(run, key, "clipboard")
+    copied = journal.person(run, key)
+    assert (copied.credentials_pending, copied.delivery_state) == (False, DeliveryState.COPIED)
+
+    journal.mark_password_replaced(run, key)  # the copied password no longer works
+    replaced = journal.person(run, key)
+    assert replaced.credentials_pending
+    assert (replaced.credentials_delivered_at, replaced.delivery_method, replaced.delivery_state) == (
+        None,
+        None,
+        None,
+    )
+    assert journal.run(run).credentials_pending == 1
+    assert replaced.user_id == "id-1", "the user is still the one created"

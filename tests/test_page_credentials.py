@@ -592,6 +592,7 @@ def test_every_control_has_a_name_a_buddy_and_a_place_in_the_tab_order(
             page.deliver_all_button,
             page.deliver_selected_button,
             page.confirm_delivery_button,
+            page.new_password_button,
             page.retry_delivery_button,
         ):
             assert widget.objectName()
@@ -599,7 +600,7 @@ def test_every_control_has_a_name_a_buddy_and_a_place_in_the_tab_order(
             assert widget.focusPolicy() & Qt.FocusPolicy.TabFocus
         order = [page.delivery_method_combo]
         widget = page.delivery_method_combo.nextInFocusChain()
-        while len(order) < 7 and widget is not page.delivery_method_combo:
+        while len(order) < 8 and widget is not page.delivery_method_combo:
             if widget.focusPolicy() & Qt.FocusPolicy.TabFocus and widget.isVisibleTo(page):
                 order.append(widget)
             widget = widget.nextInFocusChain()
@@ -610,6 +611,7 @@ def test_every_control_has_a_name_a_buddy_and_a_place_in_the_tab_order(
             page.deliver_all_button,
             page.deliver_selected_button,
             page.confirm_delivery_button,
+            page.new_password_button,
             page.retry_delivery_button,
         ]
         # From the keyboard: pick the clipboard, copy with the mnemonic-free Return on the focused button.
@@ -715,5 +717,46 @@ def test_a_message_handed_to_the_mail_app_is_not_confirmed_until_the_partner_say
         qtbot.waitUntil(lambda: hosted.finish_enabled, timeout=WAIT)
         assert page.validatePage()
         qtbot.waitUntil(lambda: contoso.journal.run(run_id).finished_at is not None, timeout=WAIT)
+    finally:
+        hosted.cleanup()
+
+
+def test_a_copied_message_can_be_delivered_again_with_a_new_password(
+    qtbot: QtBot, runner: ServiceRunner, contoso: Admin
+) -> None:
+    """The partner can't tell whether a copied message reached its person: a new temporary password replaces
+    the old one (asked first), the journal counts the credentials as pending again, and the new one is
+    delivered."""
+    run_id, passwords = create(runner, contoso, 2)
+    hosted = host(qtbot, runner, contoso, run_id, passwords)
+    page = hosted.page
+    try:
+        page.set_method(DeliveryMethod.CLIPBOARD)
+        page.select_rows([0])
+        qtbot.mouseClick(page.deliver_selected_button, Qt.MouseButton.LeftButton)
+        first = page.rows[0]
+        old_password = first.password
+        assert first.unconfirmed
+        qtbot.waitUntil(
+            lambda: contoso.journal.person(run_id, first.key).delivery_state is DeliveryState.COPIED,
+            timeout=WAIT,
+        )
+        page.select_rows([1])  # not delivered yet: nothing to replace
+        assert not page.new_password_button.isEnabled()
+        page.select_rows([0])
+        assert page.new_password_button.isEnabled()
+        qtbot.mouseClick(page.new_password_button, Qt.MouseButton.LeftButton)
+        assert hosted.confirmations[-1].startswith("New temporary passwords")
+        qtbot.waitUntil(lambda: hosted.states()[0] is RowState.READY, timeout=WAIT)
+        assert first.password is not None
+        assert first.password != old_password
+        assert not first.unconfirmed
+        qtbot.waitUntil(lambda: contoso.journal.person(run_id, first.key).credentials_pending, timeout=WAIT)
+        again = contoso.journal.person(run_id, first.key)
+        assert (again.delivery_state, again.credentials_delivered_at) == (None, None)
+        # The new password is delivered like any other.
+        qtbot.mouseClick(page.deliver_selected_button, Qt.MouseButton.LeftButton)
+        assert first.password in QGuiApplication.clipboard().text()
+        assert hosted.states()[0] is RowState.DELIVERED
     finally:
         hosted.cleanup()

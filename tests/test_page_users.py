@@ -923,3 +923,25 @@ def test_german_creation_fits_at_the_minimum_size(
     assert hosted.counts == "Angelegt 4 · vorhanden 0 · Fehler 0 · offen 0"
     assert "Fertig: 4 angelegt." in hosted.status().text()
     assert_bottom_row_fits(hosted)
+
+
+@pytest.mark.parametrize(
+    ("problem", "words", "sign_in_again"),
+    [
+        ("service_busy", "Microsoft is busy right now", False),
+        ("network", "couldn't be reached", False),
+        ("unknown", "Microsoft refused the sign-in", False),
+        ("interaction_required", "sign in again", True),
+    ],
+)
+def test_a_creation_stopped_by_the_sign_in_says_sign_in_again_only_when_it_expired(
+    qtbot: QtBot, runner: ServiceRunner, problem: str, words: str, sign_in_again: bool
+) -> None:
+    from c2t_wizard.services.auth import AuthError, AuthProblem
+
+    hosted = host(qtbot, runner, None)
+    hosted.page._on_creation_failed(AuthError(AuthProblem(problem), None, "token request failed"))
+    text = hosted.status().text()
+    assert words in text
+    assert ("sign in again" in text) is sign_in_again
+    assert "Nobody was created twice" in text

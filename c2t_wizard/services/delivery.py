@@ -636,6 +636,20 @@ async def record_delivered(
     await asyncio.to_thread(write)
 
 
+async def record_password_replaced(journal: Journal | None, people: Sequence[tuple[str, str]]) -> None:
+    """The journal notes that each (run id, key) got a new temporary password: the one delivered before no
+    longer works, so their credentials are pending again. Runs the SQLite write in a worker thread."""
+    if journal is None or not people:
+        return
+
+    def write() -> None:
+        with journal.transaction():
+            for run_id, key in people:
+                journal.mark_password_replaced(run_id, key)
+
+    await asyncio.to_thread(write)
+
+
 async def record_send_outcome(journal: Journal | None, run_id: str, outcome: SendOutcome) -> None:
     """The journal notes what became of one sendMail: sent, in doubt or not delivered (never the password).
     Runs the SQLite write in a worker thread."""

@@ -517,6 +517,17 @@ class Journal:
             (method, state.value, problem[:_MAX_DETAIL] or None),
         )
 
+    def mark_password_replaced(self, run_id: str, key: str) -> None:
+        """A new temporary password replaced the one handed over before (which no longer works): the
+        credentials are pending again, and no earlier delivery counts."""
+        self._update(
+            run_id,
+            [key],
+            "credentials_pending = 1, credentials_delivered_at = NULL, delivery_method = NULL, "
+            "delivery_state = NULL, delivery_problem = NULL",
+            (),
+        )
+
     def mark_invited(self, run_id: str, key: str, role: str) -> None:
         """The portal step invited this person with ``role``."""
         self._update(run_id, [key], "invited_at = ?, invite_role = ?", (_iso(_now()), role))

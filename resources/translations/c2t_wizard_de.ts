@@ -12,7 +12,7 @@
 <context>
     <name>CredentialsPage</name>
     <message>
-        <location filename="../../c2t_wizard/ui/pages/credentials.py" line="+217"/>
+        <location filename="../../c2t_wizard/ui/pages/credentials.py" line="+219"/>
         <source>Hand over the passwords</source>
         <translation>Kennwörter übergeben</translation>
     </message>
@@ -28,12 +28,12 @@
     </message>
     <message>
         <location line="+2"/>
-        <location line="+807"/>
+        <location line="+852"/>
         <source>Send from your mailbox (Microsoft 365)</source>
         <translation>Aus Ihrem Postfach senden (Microsoft 365)</translation>
     </message>
     <message>
-        <location line="-806"/>
+        <location line="-851"/>
         <source>Open messages in your mail app</source>
         <translation>Nachrichten in Ihrem Mailprogramm öffnen</translation>
     </message>
@@ -118,7 +118,7 @@
         <translation>Die ausgewählten Nachrichten als zugestellt markieren (Sie haben sie gesendet oder weitergegeben)</translation>
     </message>
     <message>
-        <location line="+63"/>
+        <location line="+78"/>
         <source>Getting the list of people ready…</source>
         <translation>Die Liste der Personen wird vorbereitet …</translation>
     </message>
@@ -128,17 +128,17 @@
         <translation>Das Protokoll ist noch nicht geöffnet. Gehen Sie einen Schritt zurück und wieder vor.</translation>
     </message>
     <message>
-        <location line="-92"/>
+        <location line="-107"/>
         <source>Deliver to selec&amp;ted</source>
         <translation>An &amp;Ausgewählte zustellen</translation>
     </message>
     <message>
-        <location line="-201"/>
+        <location line="-202"/>
         <source>PDF files (*.pdf)</source>
         <translation>PDF-Dateien (*.pdf)</translation>
     </message>
     <message numerus="yes">
-        <location line="+452"/>
+        <location line="+468"/>
         <source>%n person(s) were created in an earlier session and never got their password. For security, the wizard never stores passwords, so these people get a new temporary password now.</source>
         <translation>
             <numerusform>%n Person wurde in einer früheren Sitzung angelegt und hat ihr Kennwort nie erhalten. Aus Sicherheitsgründen speichert der Assistent keine Kennwörter, daher bekommt sie jetzt ein neues vorläufiges Kennwort.</numerusform>
@@ -156,7 +156,7 @@
         <translation>Die Liste der Personen ließ sich nicht lesen: {error}</translation>
     </message>
     <message numerus="yes">
-        <location line="+78"/>
+        <location line="+108"/>
         <source>%n delivery(ies) marked as delivered.</source>
         <translation>
             <numerusform>%n Zustellung als zugestellt markiert.</numerusform>
@@ -183,12 +183,12 @@
     </message>
     <message>
         <location line="+29"/>
-        <location line="+431"/>
+        <location line="+433"/>
         <source>Sending…</source>
         <translation>Wird gesendet …</translation>
     </message>
     <message numerus="yes">
-        <location line="-384"/>
+        <location line="-386"/>
         <source>%n message(s) may have been sent: Microsoft&apos;s answer was lost and your Sent Items couldn&apos;t be checked. Look in your Sent Items; Retry failed asks before sending again.</source>
         <translation>
             <numerusform>%n Nachricht wurde vielleicht gesendet: Die Antwort von Microsoft ging verloren, und Ihre gesendeten Elemente konnten nicht geprüft werden. Sehen Sie in Ihren gesendeten Elementen nach; „Fehlgeschlagene erneut versuchen“ fragt vor dem erneuten Senden.</numerusform>
@@ -331,7 +331,7 @@
         <translation>Ein PDF mit einer Seite pro Person zum Ausdrucken und Übergeben. Es enthält Kennwörter: Bewahren Sie es vertraulich auf und löschen Sie es danach.</translation>
     </message>
     <message numerus="yes">
-        <location line="+39"/>
+        <location line="+41"/>
         <source>Everyone has their password: %n delivered.</source>
         <translation>
             <numerusform>Alle haben ihr Kennwort: %n zugestellt.</numerusform>
@@ -374,7 +374,35 @@
         <translation>Neue vorläufige Kennwörter werden festgelegt …</translation>
     </message>
     <message>
-        <location line="-230"/>
+        <location line="-856"/>
+        <source>New pass&amp;word</source>
+        <translation>Neues Kenn&amp;wort</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Give the selected people a new temporary password, to deliver it again</source>
+        <translation>Den ausgewählten Personen ein neues vorläufiges Kennwort geben, um es erneut zuzustellen</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>For a message you can&apos;t confirm reached its person: a new temporary password replaces the one handed over before, and you deliver the new one.</source>
+        <translation>Für eine Nachricht, von der Sie nicht wissen, ob sie angekommen ist: Ein neues vorläufiges Kennwort ersetzt das zuvor übergebene, und Sie stellen das neue zu.</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+305"/>
+        <source>%n person(s) get a new temporary password. The one handed over before stops working, so deliver the new one to them next. Go on?</source>
+        <translation>
+            <numerusform>%n Person bekommt ein neues vorläufiges Kennwort. Das zuvor übergebene gilt dann nicht mehr: Stellen Sie ihr als Nächstes das neue zu. Fortfahren?</numerusform>
+            <numerusform>%n Personen bekommen ein neues vorläufiges Kennwort. Die zuvor übergebenen gelten dann nicht mehr: Stellen Sie ihnen als Nächstes die neuen zu. Fortfahren?</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>New temporary passwords</source>
+        <translation>Neue vorläufige Kennwörter</translation>
+    </message>
+    <message>
+        <location line="+307"/>
         <source>Saving the welcome sheets…</source>
         <translation>Die Begrüßungsblätter werden gespeichert…</translation>
     </message>
@@ -389,7 +417,7 @@
         <translation>Neue temporäre Kennwörter werden gerade festgelegt.</translation>
     </message>
     <message>
-        <location line="+130"/>
+        <location line="+132"/>
         <source>Some new passwords couldn&apos;t be set. Use Retry failed to try again.</source>
         <translation>Einige neue Kennwörter ließen sich nicht festlegen. Versuchen Sie es mit „Fehlgeschlagene erneut versuchen“ noch einmal.</translation>
     </message>
@@ -1337,7 +1365,7 @@
 <context>
     <name>UsersModel</name>
     <message>
-        <location filename="../../c2t_wizard/ui/users_model.py" line="+680"/>
+        <location filename="../../c2t_wizard/ui/users_model.py" line="+679"/>
         <source>The username {upn} is also on row {rows}; each person needs their own.</source>
         <translation>Der Benutzername {upn} steht auch in Zeile {rows}; jede Person braucht einen eigenen.</translation>
     </message>
@@ -2036,12 +2064,22 @@
         </translation>
     </message>
     <message>
-        <location line="+57"/>
+        <location line="+59"/>
+        <source>Microsoft is busy right now and didn&apos;t answer, even after several tries</source>
+        <translation>Microsoft ist gerade ausgelastet und hat auch nach mehreren Versuchen nicht geantwortet</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Microsoft couldn&apos;t be reached: check the internet connection</source>
+        <translation>Microsoft war nicht erreichbar: Prüfen Sie die Internetverbindung</translation>
+    </message>
+    <message>
+        <location line="+6"/>
         <source>your sign-in has expired; sign in again</source>
         <translation>Ihre Anmeldung ist abgelaufen; melden Sie sich erneut an</translation>
     </message>
     <message>
-        <location line="-1122"/>
+        <location line="-1132"/>
         <source>Stop creating users</source>
         <translation>Anlegen der Benutzer abbrechen</translation>
     </message>
@@ -2309,7 +2347,12 @@
         <translation>Datei</translation>
     </message>
     <message>
-        <location line="-48"/>
+        <location line="+207"/>
+        <source>Microsoft refused the sign-in ({problem})</source>
+        <translation>Microsoft hat die Anmeldung abgelehnt ({problem})</translation>
+    </message>
+    <message>
+        <location line="-255"/>
         <source>Problems in {name}, by line of the file:</source>
         <translation>Probleme in {name}, nach Zeile der Datei:</translation>
     </message>

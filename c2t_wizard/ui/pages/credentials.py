@@ -65,6 +65,7 @@ from c2t_wizard.services.delivery import (
     build_mailto,
     load_created_people,
     record_delivered,
+    record_password_replaced,
 )
 from c2t_wizard.ui.file_errors import describe_file_error
 from c2t_wizard.ui.runner import Job, JobGroup, ServiceRunner
@@ -94,14 +95,15 @@ def _choose_pdf_file(parent: QWidget, caption: str, suggested: str) -> str:
 
 
 def _confirm_warning(parent: QWidget, title: str, text: str) -> bool:
+    """OK / Cancel (the question says what OK does: save a file with passwords, send again, ...)."""
     answer = QMessageBox.warning(
         parent,
         title,
         text,
-        QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Cancel,
+        QMessageBox.StandardButton.Ok | QMessageBox.StandardButton.Cancel,
         QMessageBox.StandardButton.Cancel,
     )
-    return answer == QMessageBox.StandardButton.Save
+    return answer == QMessageBox.StandardButton.Ok
 
 
 class RowState(Enum):
@@ -306,6 +308,19 @@ class CredentialsPage(QWizardPage):
         )
         self.confirm_delivery_button.setAutoDefault(False)
         self.confirm_delivery_button.clicked.connect(self.confirm_selected)
+        self.new_password_button = QPushButton(self.tr("New pass&word"), self)
+        self.new_password_button.setObjectName("new_password_button")
+        self.new_password_button.setAccessibleName(
+            self.tr("Give the selected people a new temporary password, to deliver it again")
+        )
+        self.new_password_button.setToolTip(
+            self.tr(
+                "For a message you can't confirm reached its person: a new temporary password replaces "
+                "the one handed over before, and you deliver the new one."
+            )
+        )
+        self.new_password_button.setAutoDefault(False)
+        self.new_password_button.clicked.connect(self.new_password_for_selected)
 
         self.delivery_status = StatusLine(self)
         self.delivery_status.setObjectName("delivery_status")
@@ -326,6 +341,7 @@ class CredentialsPage(QWizardPage):
         buttons.addWidget(self.deliver_all_button)
         buttons.addWidget(self.deliver_selected_button)
         buttons.addWidget(self.confirm_delivery_button)
+        buttons.addWidget(self.new_password_button)
         buttons.addStretch(1)
         buttons.addWidget(self.retry_delivery_button)
 
@@ -344,7 +360,8 @@ class CredentialsPage(QWizardPage):
         self.setTabOrder(self.delivery_table, self.deliver_all_button)
         self.setTabOrder(self.deliver_all_button, self.deliver_selected_button)
         self.setTabOrder(self.deliver_selected_button, self.confirm_delivery_button)
-        self.setTabOrder(self.confirm_delivery_button, self.retry_delivery_button)
+        self.setTabOrder(self.confirm_delivery_button, self.new_password_button)
+        self.setTabOrder(self.new_password_button, self.retry_delivery_button)
         self._on_method_changed()
 
     # --- QWizardPage --------------------------------------------------------------------------------
@@ -565,7 +582,9 @@ class CredentialsPage(QWizardPage):
         )
         self._render()
 
-    def _reset(self, rows: Sequence[DeliveryRow]) -> None:
+    def _reset(self, rows: Sequence[DeliveryRow], *, replacing: bool = False) -> None:
+        """New temporary passwords; ``replacing``: one was handed over before (it stops working, and the
+        journal no longer counts that delivery)."""
         for row in rows:
             row.state = RowState.RESETTING
             row.problem = None
@@ -573,18 +592,46 @@ class CredentialsPage(QWizardPage):
             self._submit(
                 self._delivery.reset_password(user_id),
                 "reset password",
-                functools.partial(self._on_reset, row),
+                functools.partial(self._on_reset, row, replacing=replacing),
                 functools.partial(self._on_reset_failed, row),
             )
         self._render()
 
-    def _on_reset(self, row: DeliveryRow, password: object) -> None:
+    def _on_reset(self, row: DeliveryRow, password: object, *, replacing: bool = False) -> None:
         if row not in self._rows or not isinstance(password, str):
             return
         row.password = password
         row.state = RowState.READY
+        if replacing:
+            row.method, row.when, row.confirmed = None, None, False
+            self._submit(
+                record_password_replaced(self._journal(), [(row.run_id, row.key)]),
+                "record new password",
+                lambda _r: None,
+                essential=True,
+            )
         self._render()
         self._show_summary()
+
+    def new_password_for_selected(self) -> None:
+        """The selected people whose message can't be confirmed (mail app, clipboard, in doubt) get a new
+        temporary password, to deliver again; the one handed over before stops working (asked first)."""
+        rows = [self._rows[i] for i in self._selected_indexes() if self._needs_new_password(self._rows[i])]
+        if not rows or self._occupied:
+            return
+        text = self.tr(
+            "%n person(s) get a new temporary password. The one handed over before stops working, so "
+            "deliver the new one to them next. Go on?",
+            "",
+            len(rows),
+        )
+        if not self.confirm(self, self.tr("New temporary passwords"), text):
+            return
+        self._reset(rows, replacing=True)
+
+    @staticmethod
+    def _needs_new_password(row: DeliveryRow) -> bool:
+        return row.unconfirmed or row.state is RowState.IN_DOUBT
 
     def _on_reset_failed(self, row: DeliveryRow, error: BaseException) -> None:
         if row not in self._rows:
@@ -1103,6 +1150,8 @@ class CredentialsPage(QWizardPage):
         self.confirm_delivery_button.setEnabled(
             idle and any(i < len(self._rows) and self._rows[i].unconfirmed for i in self._selected_indexes())
         )
+        chosen = [self._rows[i] for i in self._selected_indexes() if i < len(self._rows)]
+        self.new_password_button.setEnabled(idle and any(self._needs_new_password(row) for row in chosen))
         self.delivery_method_combo.setEnabled(idle)
         self.message_language_combo.setEnabled(idle)
 

@@ -1434,10 +1434,21 @@ class UsersPage(QWizardPage):
         return button
 
     def _error_words(self, error: BaseException) -> str:
-        from c2t_wizard.services.auth import AuthError
+        from c2t_wizard.services.auth import AuthError, AuthProblem
 
         if isinstance(error, AuthError):
-            return self.tr("your sign-in has expired; sign in again")
+            # Only an expired or revoked sign-in is cured by signing in again.
+            if error.problem is AuthProblem.SERVICE_BUSY:
+                return self.tr("Microsoft is busy right now and didn't answer, even after several tries")
+            if error.problem is AuthProblem.NETWORK:
+                return self.tr("Microsoft couldn't be reached: check the internet connection")
+            if error.problem in (
+                AuthProblem.INTERACTION_REQUIRED,
+                AuthProblem.MFA_REQUIRED,
+                AuthProblem.CONDITIONAL_ACCESS,
+            ):
+                return self.tr("your sign-in has expired; sign in again")
+            return self.tr("Microsoft refused the sign-in ({problem})").format(problem=error.problem.value)
         return describe_file_error(error)
 
 
