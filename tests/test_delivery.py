@@ -117,6 +117,9 @@ def test_a_real_english_welcome_message_fits_in_a_mail_link() -> None:
         (404, "MailboxNotEnabledForRESTAPI", DeliveryProblem.NO_MAILBOX),
         (404, "MailboxNotFound", DeliveryProblem.NO_MAILBOX),
         (404, "ResourceNotFound", DeliveryProblem.NO_MAILBOX),
+        # A tenant with no Exchange organisation: not a permission problem (the code wins over the status).
+        (401, "OrganizationFromTenantGuidNotFound", DeliveryProblem.NO_MAILBOX),
+        (403, "OrganizationFromTenantGuidNotFound", DeliveryProblem.NO_MAILBOX),
         (403, "ErrorAccessDenied", DeliveryProblem.NOT_ALLOWED),
         (401, "InvalidAuthenticationToken", DeliveryProblem.NOT_ALLOWED),
         (400, "ErrorInvalidRecipients", DeliveryProblem.INVALID_RECIPIENT),
@@ -283,6 +286,42 @@ def test_admin_without_a_mailbox_is_detected_and_sending_stops(sandbox: Sandbox,
     assert status is MailboxStatus.NONE
     assert error.problem is DeliveryProblem.NO_MAILBOX
     assert "MailboxNotEnabledForRESTAPI" in error.detail
+    assert "pw-Secret-1" not in str(error)
+    assert [(o.key, o.problem, o.attempted) for o in outcomes] == [
+        ("a", DeliveryProblem.NO_MAILBOX, True),
+        ("b", DeliveryProblem.NO_MAILBOX, False),
+    ]
+    assert len(outbox(sandbox)) == before
+
+
+def test_a_tenant_without_exchange_is_no_mailbox_not_no_permission(sandbox: Sandbox, tmp_path: Path) -> None:
+    """401 OrganizationFromTenantGuidNotFound (Entra-only tenant): deliver another way, not "no rights"."""
+
+    async def run() -> tuple[DeliveryError, list[SendOutcome]]:
+        async with session(sandbox, tmp_path, fresh=True) as s:
+            switched = await asyncio.to_thread(
+                httpx.post,
+                f"{sandbox.base}/_sandbox/exchange",
+                json={"tenant": s.domain, "enabled": False},
+                timeout=10,
+                trust_env=False,
+            )
+            assert switched.json()["exchange"] is False
+            user = NewUser("A", "B", "A B", "ab", s.domain, f"ab.{uuid.uuid4().hex[:6]}@example.com")
+            message = build_welcome_message(user, "pw-Secret-1", language="en", sign_in_url="x")
+            await s.delivery.enable_send_mail()
+            with pytest.raises(DeliveryError) as caught:
+                await s.delivery.send_mail(user.email, message, delivery_id=uuid.uuid4().hex)
+            outcomes = await s.delivery.send_each(
+                [Outgoing("a", user.email, message), Outgoing("b", "other@example.com", message)]
+            )
+            return caught.value, outcomes
+
+    before = len(outbox(sandbox))
+    error, outcomes = asyncio.run(run())
+    assert error.problem is DeliveryProblem.NO_MAILBOX
+    assert not error.in_doubt
+    assert "401 OrganizationFromTenantGuidNotFound" in error.detail
     assert "pw-Secret-1" not in str(error)
     assert [(o.key, o.problem, o.attempted) for o in outcomes] == [
         ("a", DeliveryProblem.NO_MAILBOX, True),

@@ -242,6 +242,47 @@ def test_no_mailbox_after_all_falls_back_to_the_mail_app(
         hosted.cleanup()
 
 
+def test_a_tenant_without_exchange_falls_back_to_the_mail_app(
+    qtbot: QtBot, runner: ServiceRunner, sandbox: Sandbox, fresh: Admin
+) -> None:
+    """An Entra-only tenant answers sendMail 401 OrganizationFromTenantGuidNotFound: the page falls back to
+    the mail app as for a missing mailbox, never 'no permission'."""
+    run_id, passwords = create(runner, fresh, 2)
+    switched = httpx.post(
+        f"{sandbox.base}/_sandbox/exchange",
+        json={"tenant": fresh.tenant_name, "enabled": False},
+        timeout=10,
+        trust_env=False,
+    )
+    assert switched.json()["exchange"] is False
+    delivery = WrongProbe(fresh.graph, fresh.auth, fresh.backend, sandbox=True)
+    hosted = host(qtbot, runner, fresh, run_id, passwords, delivery=delivery)
+    page = hosted.page
+    try:
+        assert page.method is DeliveryMethod.SEND_MAIL
+        before = len(outbox(sandbox))
+        page.deliver_all()
+        qtbot.waitUntil(lambda: page.method is DeliveryMethod.MAILTO, timeout=WAIT)
+        assert hosted.states() == [RowState.READY] * 2
+        assert all(row.problem is None for row in page.rows)
+        assert page.delivery_status.kind is StatusKind.WARNING
+        status = page.delivery_status.text()
+        assert "no Microsoft 365 mailbox" in status
+        assert "permission" not in status.lower()
+        model = page.delivery_method_combo.model()
+        assert isinstance(model, QStandardItemModel)
+        send_item = model.item(page.delivery_method_combo.findData(DeliveryMethod.SEND_MAIL))
+        assert send_item is not None
+        assert not send_item.isEnabled()
+        assert len(outbox(sandbox)) == before
+        # The mail app takes over: one message per person.
+        page.deliver_all()
+        qtbot.waitUntil(lambda: len(hosted.opened) == 2, timeout=WAIT)
+        assert all(url.startswith("mailto:") for url in hosted.opened)
+    finally:
+        hosted.cleanup()
+
+
 # --- the mail app -----------------------------------------------------------------------------------------
 
 

@@ -170,6 +170,64 @@ def test_send_mail_without_a_mailbox(sandbox: Sandbox, https: httpx.Client, web:
     assert all(m["from"] not in (new["upn"], upn) for m in outbox(web))
 
 
+def test_a_tenant_without_an_exchange_organisation_answers_401_on_every_mail_endpoint(
+    sandbox: Sandbox, https: httpx.Client, web: httpx.Client, admin_mail_token: str
+) -> None:
+    prefix = f"noexo{uuid.uuid4().hex[:10]}"
+    new = sign_up(sandbox.base, organisation="Entra Only Ltd", prefix=prefix)
+    switched = web.post("/_sandbox/exchange", json={"tenant": prefix, "enabled": False})
+    assert switched.status_code == 200
+    assert switched.json() == {"tenant": f"{prefix}.onmicrosoft.com", "exchange": False}
+    listed = {t["name"]: t for t in web.get("/_sandbox/tenants").json()["tenants"]}
+    assert listed[f"{prefix}.onmicrosoft.com"]["exchange"] is False
+    assert listed["contoso.onmicrosoft.com"]["exchange"] is True
+    token = token_for(https, sandbox, new["upn"], new["password"], "Mail.Send Mail.Read User.Read")[
+        "access_token"
+    ]
+    tenant_id = unverified_claims(token)["tid"]
+    expected = {
+        "code": "OrganizationFromTenantGuidNotFound",
+        "message": f"The tenant for tenant guid '{tenant_id}' does not exist.",
+    }
+    before = len(outbox(web))
+    response = send(https, sandbox, token, message(["a@example.com"], "s", "b"))
+    assert response.status_code == 401
+    assert error_of(response) == expected
+    response = send(
+        https, sandbox, token, message(["a@example.com"], "s", "b"), f"/users/{new['upn']}/sendMail"
+    )
+    assert response.status_code == 401
+    assert error_of(response) == expected
+    sent_items = https.get(
+        f"{sandbox['graph']}/me/mailFolders/SentItems/messages",
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    assert sent_items.status_code == 401
+    assert error_of(sent_items) == expected
+    # No Exchange organisation at all: the same answer without Mail.Send (it is not about permissions).
+    plain = token_for(https, sandbox, new["upn"], new["password"], "User.Read")["access_token"]
+    response = send(https, sandbox, plain, message(["a@example.com"], "s", "b"))
+    assert response.status_code == 401
+    assert error_of(response) == expected
+    assert len(outbox(web)) == before
+    # Other tenants keep their Exchange organisation.
+    response = send(https, sandbox, admin_mail_token, message([f"{prefix}@example.com"], "s", "b"))
+    assert response.status_code == 202
+    # With Exchange back, this admin (no licence, no mailbox) gets the mailbox error again.
+    assert web.post("/_sandbox/exchange", json={"tenant": prefix, "enabled": True}).json()["exchange"] is True
+    response = send(https, sandbox, token, message(["a@example.com"], "s", "b"))
+    assert response.status_code == 404
+    assert error_of(response)["code"] == "MailboxNotEnabledForRESTAPI"
+
+
+def test_the_exchange_switch_refuses_what_it_cannot_use(web: httpx.Client) -> None:
+    assert web.post("/_sandbox/exchange", json={"tenant": "contoso", "enabled": "no"}).status_code == 400
+    assert web.post("/_sandbox/exchange", json={"tenant": "contoso"}).status_code == 400
+    unknown = web.post("/_sandbox/exchange", json={"tenant": "nosuchtenant-x1", "enabled": False})
+    assert unknown.status_code == 404
+    assert web.post("/_sandbox/exchange", json=["contoso"]).status_code == 400
+
+
 @pytest.mark.parametrize(
     ("body", "code", "message_start"),
     [

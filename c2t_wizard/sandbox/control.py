@@ -7,8 +7,10 @@ setting it also empties the counters), ``POST /_sandbox/reset_quota``, ``GET /_s
 ``?detail=1`` every user also has createdDateTime, forceChangePasswordNextSignIn, …),
 ``GET /_sandbox/users?tenant=contoso.onmicrosoft.com``, ``POST /_sandbox/revoke`` (``{"upn": ...}``),
 ``GET /_sandbox/create_attempts?tenant=...`` (every ``POST /users`` per UPN: created once, conflicts after),
-``GET /_sandbox/license_calls?tenant=...`` (every ``assignLicense``) and ``GET /_sandbox/outbox`` (in
-``mail.py``).
+``GET /_sandbox/license_calls?tenant=...`` (every ``assignLicense``), ``POST /_sandbox/exchange``
+(``{"tenant": ..., "enabled": false}``: the tenant has no Exchange organisation, as one made through
+Entra/Azure sign-up; every mail endpoint then answers 401 ``OrganizationFromTenantGuidNotFound``) and
+``GET /_sandbox/outbox`` (in ``mail.py``).
 """
 
 from __future__ import annotations
@@ -90,6 +92,7 @@ def _tenant_entry(store: Store, tenant: Tenant, *, detailed: bool) -> dict[str, 
         "name": tenant.initial_domain,
         "displayName": tenant.display_name,
         "created": tenant.created,
+        "exchange": store.has_exchange(tenant.id),
         "userCount": len(users),
         "users": users,
     }
@@ -143,6 +146,23 @@ async def license_calls(request: web.Request) -> web.Response:
     return json_response(
         {"tenant": tenant.initial_domain, "calls": ctx(request).store.license_calls(tenant.id)}
     )
+
+
+async def set_exchange(request: web.Request) -> web.Response:
+    """``{"tenant": a domain, a prefix or the tenant id, "enabled": bool}``: give the tenant an Exchange
+    organisation or take it away. Answers ``{"tenant": domain, "exchange": bool}``."""
+    body = await _json_body(request)
+    store = ctx(request).store
+    name = str(body.get("tenant", "")).strip().lower()
+    enabled = body.get("enabled")
+    if not isinstance(enabled, bool):
+        return json_response({"error": "enabled must be true or false"}, status=400)
+    tenant = store.tenant_by_domain(name) or store.tenant_by_prefix(name) or store.tenant_by_id(name)
+    if tenant is None:
+        return json_response({"error": f"no such tenant: {name!r}"}, status=404)
+    store.set_exchange(tenant.id, enabled)
+    log.info("%s: Exchange organisation %s", tenant.initial_domain, "on" if enabled else "off")
+    return json_response({"tenant": tenant.initial_domain, "exchange": store.has_exchange(tenant.id)})
 
 
 async def get_quota(request: web.Request) -> web.Response:
@@ -206,3 +226,4 @@ def add_routes(app: web.Application) -> None:
     app.router.add_post("/_sandbox/revoke", revoke)
     app.router.add_get("/_sandbox/create_attempts", create_attempts)
     app.router.add_get("/_sandbox/license_calls", license_calls)
+    app.router.add_post("/_sandbox/exchange", set_exchange)

@@ -4,6 +4,9 @@ Nothing leaves the computer: a sent message is stored in the outbox (SQLite), sh
 and returned by ``GET /_sandbox/outbox`` (control API, plain-http site only).
 
 Errors (Exchange Online's codes, ``reference/microsoft-identity-and-graph.md`` §4):
+a tenant with no Exchange organisation (``Store.set_exchange``, ``POST /_sandbox/exchange``) → 401
+``OrganizationFromTenantGuidNotFound`` on every mail endpoint, before anything else is looked at (reported
+payload, ``docs/microsoft-rules.md`` §1.8);
 no ``Mail.Send`` in ``scp`` → 403 ``ErrorAccessDenied``; the sender has no mailbox (no Exchange licence:
 signed-up admins and created users) → 404 ``MailboxNotEnabledForRESTAPI``; no or malformed recipient → 400
 ``ErrorInvalidRecipients``; no message → 400 ``ErrorInvalidParameter``.
@@ -155,8 +158,24 @@ def _message(body: Any) -> tuple[dict[str, list[str]], str, str, str]:
     return recipients, subject, kind, text
 
 
+def no_exchange_reply(call: Call) -> Reply | None:
+    """401 ``OrganizationFromTenantGuidNotFound`` when the caller's tenant has no Exchange organisation."""
+    tenant_id = call.principal.user.tenant_id
+    if call.context.store.has_exchange(tenant_id):
+        return None
+    return error_reply(
+        call,
+        401,
+        "OrganizationFromTenantGuidNotFound",
+        f"The tenant for tenant guid '{tenant_id}' does not exist.",
+    )
+
+
 async def _send(call: Call, sender_key: str | None) -> Reply:
     principal = call.principal
+    refused = no_exchange_reply(call)
+    if refused is not None:
+        return refused
     if "mail.send" not in {scope.lower() for scope in principal.scopes}:
         return error_reply(
             call, 403, "ErrorAccessDenied", "Access is denied. Check credentials and try again."
@@ -291,6 +310,9 @@ def _select(item: dict[str, Any], select: str | None) -> dict[str, Any]:
 @route("GET", "/me/mailFolders/{folder}/messages")
 async def folder_messages(call: Call) -> Reply:
     principal = call.principal
+    refused = no_exchange_reply(call)
+    if refused is not None:
+        return refused
     scopes = {scope.lower() for scope in principal.scopes}
     text = call.query.get("$filter")
     needed = _READ_SCOPES if text else _BASIC_READ_SCOPES

@@ -46,6 +46,10 @@ DEMO_GROUP_USER_PASSWORD = "Contoso-Alex-2024!"
 DEMO_ROLE_GROUP = "User administrators"
 DEMO_ELIGIBLE_USER = "lee"
 DEMO_ELIGIBLE_USER_PASSWORD = "Contoso-Lee-2024!"
+# A mail-enabled group of the demo tenant: its addresses (proxyAddresses) are not users, so a new user whose
+# username is one of them meets Graph's proxyAddresses conflict, not "the user already exists".
+DEMO_MAIL_GROUP = "Sales"
+DEMO_MAIL_GROUP_ALIASES = ("sales", "vertrieb")
 
 # Well-known example names, taken from the start as they are in reality.
 WELL_KNOWN_TENANTS: tuple[tuple[str, str], ...] = (
@@ -132,6 +136,12 @@ CREATE TABLE IF NOT EXISTS role_group_members (
     role_id TEXT NOT NULL REFERENCES directory_roles(id),
     group_id TEXT NOT NULL REFERENCES groups(id),
     PRIMARY KEY (role_id, group_id)
+);
+CREATE TABLE IF NOT EXISTS proxy_addresses (
+    address TEXT PRIMARY KEY COLLATE NOCASE,
+    tenant_id TEXT NOT NULL REFERENCES tenants(id),
+    object_id TEXT NOT NULL,
+    object_type TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS role_eligibilities (
     id TEXT PRIMARY KEY,
@@ -410,6 +420,7 @@ class Store:
     def seed(self) -> None:
         """Create the well-known tenants and the demo tenant's users (first start only)."""
         self._seed_role_demo()
+        self._seed_mail_demo()
         if self.meta("seeded") == "1":
             return
         for prefix, display_name in WELL_KNOWN_TENANTS:
@@ -445,6 +456,7 @@ class Store:
                 self.create_tenant(prefix, display_name, country="US")
         self.set_meta("seeded", "1")
         self._seed_role_demo()
+        self._seed_mail_demo()
 
     # --- tenants --------------------------------------------------------------------------------------
 
@@ -539,6 +551,20 @@ class Store:
         tenant = self.tenant_by_id(tenant_id)
         assert tenant is not None
         return tenant, admin
+
+    def has_exchange(self, tenant_id: str) -> bool:
+        """Does the tenant have an Exchange Online organisation? Every tenant has one unless told otherwise
+        (``set_exchange``): a tenant made through Entra/Azure sign-up has none, and there every mail
+        endpoint answers 401 ``OrganizationFromTenantGuidNotFound``."""
+        return self.meta(f"no_exchange:{tenant_id.lower()}") is None
+
+    def set_exchange(self, tenant_id: str, enabled: bool) -> None:
+        """Give the tenant an Exchange organisation, or take it away (kept in ``meta``: no schema change)."""
+        with self.transaction() as db:
+            if enabled:
+                db.execute("DELETE FROM meta WHERE key = ?", (f"no_exchange:{tenant_id.lower()}",))
+            else:
+                self.set_meta(f"no_exchange:{tenant_id.lower()}", "1")
 
     # --- users ----------------------------------------------------------------------------------------
 
@@ -907,6 +933,44 @@ class Store:
             (user_id,),
         ).fetchall()
         return [self._group(row) for row in rows]
+
+    # --- proxy addresses of other directory objects ----------------------------------------------------
+
+    def add_proxy_addresses(
+        self, tenant_id: str, object_id: str, object_type: str, addresses: list[str]
+    ) -> None:
+        """Give a mail-enabled object (``group``, ``orgContact``, a shared mailbox's ``user``) its SMTP
+        addresses; Entra keeps proxyAddresses unique across all directory objects (case-insensitive). Call it
+        inside ``transaction()`` when it must be atomic with the object's creation."""
+        self._db.executemany(
+            "INSERT INTO proxy_addresses (address, tenant_id, object_id, object_type) VALUES (?, ?, ?, ?)",
+            [(address, tenant_id, object_id, object_type) for address in addresses],
+        )
+
+    def proxy_address_owner(self, address: str) -> tuple[str, str] | None:
+        """``(object_id, object_type)`` of the object holding ``address`` as a proxy address, if any."""
+        row = self._db.execute(
+            "SELECT object_id, object_type FROM proxy_addresses WHERE address = ?", (address,)
+        ).fetchone()
+        return None if row is None else (str(row["object_id"]), str(row["object_type"]))
+
+    def _seed_mail_demo(self) -> None:
+        """The demo tenant's mail-enabled group (also added to a demo state made before it existed)."""
+        if self.meta("seeded_mail_group") == "1":
+            return
+        tenant = self.tenant_by_prefix(DEMO_PREFIX)
+        if tenant is None:
+            return
+        with self.transaction():
+            group = self.add_group(
+                tenant.id,
+                DEMO_MAIL_GROUP,
+                mail_nickname=DEMO_MAIL_GROUP_ALIASES[0],
+                description="A Microsoft 365 group with a shared inbox (mail-enabled).",
+            )
+            addresses = [f"{alias}@{tenant.initial_domain}" for alias in DEMO_MAIL_GROUP_ALIASES]
+            self.add_proxy_addresses(tenant.id, group.id, "group", addresses)
+            self.set_meta("seeded_mail_group", "1")
 
     # --- role eligibilities (PIM) ---------------------------------------------------------------------
 

@@ -125,7 +125,8 @@ class DeliveryProblem(Enum):
     """Why sending failed (the UI words each one)."""
 
     NO_MAILBOX = "no_mailbox"
-    """404 ``MailboxNotEnabledForRESTAPI``/``MailboxNotFound``: the admin has no Exchange Online mailbox."""
+    """404 ``MailboxNotEnabledForRESTAPI``/``MailboxNotFound``: the admin has no Exchange Online mailbox;
+    401 ``OrganizationFromTenantGuidNotFound``: the tenant has no Exchange organisation at all."""
     NOT_ALLOWED = "not_allowed"
     """401/403 (``ErrorAccessDenied``): no Mail.Send in the token, or the mailbox may not send."""
     CONSENT_DENIED = "consent_denied"
@@ -210,11 +211,20 @@ def build_mailto(to: str, subject: str, body: str, *, limit: int = MAILTO_SAFE_L
 
 
 def classify_send_error(status: int, code: str) -> DeliveryProblem:
-    """The problem behind a Graph error answering ``sendMail`` (status and ``error.code``)."""
+    """The problem behind a Graph error answering ``sendMail`` (status and ``error.code``).
+
+    The code is looked at before the status: a tenant with no Exchange organisation at all answers 401
+    ``OrganizationFromTenantGuidNotFound`` ("The tenant for tenant guid '…' does not exist."), which is not
+    a permission problem but the same as having no mailbox: deliver another way
+    (``docs/microsoft-rules.md`` §1.8).
+    """
     lowered = code.lower()
-    if lowered in ("mailboxnotenabledforrestapi", "mailboxnotfound", "resourcenotfound") or (
-        status == 404 and "mailbox" in lowered
-    ):
+    if lowered in (
+        "mailboxnotenabledforrestapi",
+        "mailboxnotfound",
+        "resourcenotfound",
+        "organizationfromtenantguidnotfound",
+    ) or (status == 404 and "mailbox" in lowered):
         return DeliveryProblem.NO_MAILBOX
     if status in (401, 403):
         return DeliveryProblem.NOT_ALLOWED
