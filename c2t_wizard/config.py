@@ -22,7 +22,14 @@ APP_AUTHOR = "Call2Teams"
 
 MICROSOFT_LOGIN = "https://login.microsoftonline.com"
 MICROSOFT_GRAPH = "https://graph.microsoft.com/v1.0"
-# Microsoft 365 Business Basic sign-up: creates a work or school account, and with it the tenant.
+# The sign-up step's page (C2T_SIGNUP_URL overrides it): the "For business page" of Microsoft's "Sign up for
+# Microsoft 365 Business Basic" (learn.microsoft.com/microsoft-365/admin/setup/signup-business-basic). There:
+# Business Basic, "Buy now" (paid; one licence is enough, and it includes Exchange Online, so the admin can
+# send the welcome mails), the business's details, a verification code, then "Create a new account" on
+# <domain>.onmicrosoft.com, which creates the work or school account and with it the tenant (its creator
+# becomes Global Administrator): the "create a work or school account" flow of Call2Teams' guide. Not chosen:
+# Entra's "create a new tenant" (paying customers only, from an existing account) and the Azure free account
+# (no Exchange organisation, no documented step to choose the name). docs/microsoft-rules.md §5; README.
 MICROSOFT_SIGNUP = "https://go.microsoft.com/fwlink/?linkid=2181424"
 # "Microsoft Graph Command Line Tools": a public client every tenant can consent to, so partners need no app
 # registration of their own.

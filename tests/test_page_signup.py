@@ -116,9 +116,22 @@ def hosted(
 def test_hand_off_then_notices_the_new_tenant(qtbot: QtBot, hosted: Hosted, sandbox: Any) -> None:
     page, prefix = hosted.page, hosted.onboarding.tenant_prefix
     assert page.objectName() == "page_signup"
-    steps = [page.findChild(QLabel, f"signup_step_{n}") for n in range(1, 6)]
+    steps = [page.findChild(QLabel, f"signup_step_{n}") for n in range(1, 8)]
     assert all(step is not None for step in steps)
-    assert any(prefix in step.text() for step in steps if step is not None)
+    assert page.findChild(QLabel, "signup_step_8") is None
+    texts = [step.text() for step in steps if step is not None]
+    # Microsoft's documented Business Basic sign-up, in its order: buy, details, code, account, order.
+    assert "Microsoft 365 Business Basic" in texts[0]
+    assert "Buy now" in texts[0]
+    assert "Set up account" in texts[2]
+    assert "verification code" in texts[3]
+    assert prefix in texts[4]
+    assert f"<b>{prefix}</b>.onmicrosoft.com" in texts[4]
+    assert "Place order" in texts[5]
+    assert "Come back here" in texts[6]
+    assert steps[4] is not None
+    assert prefix in steps[4].accessibleName()
+    assert "<b>" not in steps[4].accessibleName()
     assert QGuiApplication.clipboard().text() == prefix
     assert not page.isComplete()
     assert hosted.wizard.focusWidget() is hosted.button("open_signup_button")

@@ -1079,7 +1079,7 @@
 <context>
     <name>SignupPage</name>
     <message>
-        <location filename="../../c2t_wizard/ui/pages/signup.py" line="+78"/>
+        <location filename="../../c2t_wizard/ui/pages/signup.py" line="+81"/>
         <source>Create your Microsoft account</source>
         <translation>Microsoft-Konto erstellen</translation>
     </message>
@@ -1164,27 +1164,37 @@
         <translation>Warten, bis {domain} erscheint … (zuletzt geprüft um {time})</translation>
     </message>
     <message>
-        <location line="+14"/>
-        <source>Open Microsoft&apos;s sign-up page with the button below.</source>
-        <translation>Öffnen Sie die Registrierungsseite von Microsoft mit der Schaltfläche unten.</translation>
+        <location line="+17"/>
+        <source>Open Microsoft&apos;s sign-up page with the button below. Under &lt;b&gt;Microsoft 365 Business Basic&lt;/b&gt;, select &lt;b&gt;Buy now&lt;/b&gt;.</source>
+        <translation>Öffnen Sie die Registrierungsseite von Microsoft mit der Schaltfläche unten. Wählen Sie unter &lt;b&gt;Microsoft 365 Business Basic&lt;/b&gt; &lt;b&gt;Jetzt kaufen&lt;/b&gt;.</translation>
     </message>
     <message>
-        <location line="+1"/>
-        <source>Fill in your business details: your name, your company&apos;s name, phone and country.</source>
-        <translation>Geben Sie Ihre Geschäftsdaten ein: Ihren Namen, den Namen Ihres Unternehmens, Telefonnummer und Land.</translation>
+        <location line="+4"/>
+        <source>Choose 1 user (the staff you add in this wizard need no licence), the subscription length and billing you prefer, then enter an email address you already use: Microsoft sends setup and billing mail there.</source>
+        <translation>Wählen Sie 1 Benutzer (die Mitarbeiter, die Sie in diesem Assistenten anlegen, brauchen keine Lizenz), die gewünschte Laufzeit und Abrechnung und geben Sie dann eine E-Mail-Adresse ein, die Sie bereits nutzen: Dorthin schickt Microsoft E-Mails zur Einrichtung und zur Rechnung.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Select &lt;b&gt;Set up account&lt;/b&gt; (if you&apos;re already signed in: &lt;b&gt;Create another account instead&lt;/b&gt;) and fill in your name, business phone, company size, company name and location, then the details about yourself.</source>
+        <translation>Wählen Sie &lt;b&gt;Konto einrichten&lt;/b&gt; (wenn Sie bereits angemeldet sind: &lt;b&gt;Stattdessen ein anderes Konto erstellen&lt;/b&gt;) und geben Sie Ihren Namen, Ihre geschäftliche Telefonnummer, die Unternehmensgröße, den Namen und den Standort Ihres Unternehmens ein, danach die Angaben zu Ihrer Person.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Choose text or call, and type in the verification code Microsoft sends you.</source>
+        <translation>Wählen Sie SMS oder Anruf und geben Sie den Bestätigungscode ein, den Microsoft Ihnen sendet.</translation>
     </message>
     <message>
         <location line="+2"/>
-        <source>When asked how you&apos;ll sign in, choose a username and, as the domain name, paste &lt;b&gt;{name}&lt;/b&gt; (it&apos;s on your clipboard). Your address becomes {domain}.</source>
-        <translation>Wenn Sie gefragt werden, wie Sie sich anmelden möchten, wählen Sie einen Benutzernamen und fügen Sie als Domänennamen &lt;b&gt;{name}&lt;/b&gt; ein (er ist in der Zwischenablage). Ihre Adresse lautet dann {domain}.</translation>
+        <source>Create your account: choose a username and, as the domain, paste &lt;b&gt;{name}&lt;/b&gt; (it&apos;s on your clipboard). Your address becomes {domain}. Then choose a password.</source>
+        <translation>Erstellen Sie Ihr Konto: Wählen Sie einen Benutzernamen und fügen Sie als Domäne &lt;b&gt;{name}&lt;/b&gt; ein (er ist in der Zwischenablage). Ihre Adresse lautet dann {domain}. Wählen Sie danach ein Kennwort.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Add a payment method and select &lt;b&gt;Place order&lt;/b&gt;. You&apos;re now the administrator of your organisation.</source>
+        <translation>Fügen Sie eine Zahlungsmethode hinzu und wählen Sie &lt;b&gt;Bestellung aufgeben&lt;/b&gt;. Sie sind jetzt der Administrator Ihrer Organisation.</translation>
     </message>
     <message>
         <location line="+3"/>
-        <source>Type in the verification code Microsoft sends you.</source>
-        <translation>Geben Sie den Bestätigungscode ein, den Microsoft Ihnen schickt.</translation>
-    </message>
-    <message>
-        <location line="+1"/>
         <source>Come back here: this page notices by itself when your tenant exists.</source>
         <translation>Kommen Sie hierher zurück: Diese Seite bemerkt von selbst, wenn Ihr Mandant da ist.</translation>
     </message>
@@ -1410,12 +1420,12 @@
         <translation>{email} ist keine gültige E-Mail-Adresse.</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+8"/>
         <source>{email} is an address in your Microsoft organisation, which this person can&apos;t read yet. Type the email address they use today.</source>
         <translation>{email} ist eine Adresse in Ihrer Microsoft-Organisation, die diese Person noch nicht lesen kann. Geben Sie die E-Mail-Adresse ein, die sie heute verwendet.</translation>
     </message>
     <message>
-        <location line="-57"/>
+        <location line="-62"/>
         <source>The first name is missing.</source>
         <translation>Der Vorname fehlt.</translation>
     </message>
@@ -1426,35 +1436,35 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+169"/>
+        <location line="+174"/>
         <source>The username is missing.</source>
         <translation>Der Benutzername fehlt.</translation>
     </message>
     <message>
-        <location line="-168"/>
+        <location line="-173"/>
         <source>The domain is missing.</source>
         <translation>Die Domäne fehlt.</translation>
     </message>
     <message>
         <location line="+5"/>
-        <location line="+140"/>
+        <location line="+145"/>
         <source>The first name is {length} characters long; Microsoft allows at most {limit}.</source>
         <translation>Der Vorname ist {length} Zeichen lang; Microsoft erlaubt höchstens {limit}.</translation>
     </message>
     <message>
-        <location line="-137"/>
-        <location line="+140"/>
+        <location line="-142"/>
+        <location line="+145"/>
         <source>The last name is {length} characters long; Microsoft allows at most {limit}.</source>
         <translation>Der Nachname ist {length} Zeichen lang; Microsoft erlaubt höchstens {limit}.</translation>
     </message>
     <message>
-        <location line="-137"/>
-        <location line="+142"/>
+        <location line="-142"/>
+        <location line="+147"/>
         <source>The display name is {length} characters long; Microsoft allows at most {limit}.</source>
         <translation>Der Anzeigename ist {length} Zeichen lang; Microsoft erlaubt höchstens {limit}.</translation>
     </message>
     <message>
-        <location line="-139"/>
+        <location line="-144"/>
         <source>The username is {length} characters long; Microsoft allows at most {limit}.</source>
         <translation>Der Benutzername ist {length} Zeichen lang; Microsoft erlaubt höchstens {limit}.</translation>
     </message>
@@ -1504,7 +1514,12 @@
         <translation>Die Domäne darf keine zwei Punkte hintereinander enthalten.</translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+9"/>
+        <source>Microsoft doesn&apos;t accept accents or other special letters in a work email ({chars}). Type an address of this person without them.</source>
+        <translation>Microsoft akzeptiert in einer geschäftlichen E-Mail-Adresse keine Akzente oder anderen Sonderbuchstaben ({chars}). Geben Sie eine Adresse dieser Person ohne sie an.</translation>
+    </message>
+    <message>
+        <location line="+13"/>
         <source>The first name isn&apos;t valid.</source>
         <translation>Der Vorname ist ungültig.</translation>
     </message>
@@ -1545,12 +1560,12 @@
     </message>
     <message>
         <location line="+6"/>
-        <location line="+176"/>
+        <location line="+181"/>
         <source>{first} and {last}</source>
         <translation>{first} und {last}</translation>
     </message>
     <message>
-        <location line="-161"/>
+        <location line="-166"/>
         <source>This file couldn&apos;t be read as a CSV file.</source>
         <translation>Diese Datei ließ sich nicht als CSV-Datei lesen.</translation>
     </message>
@@ -1698,7 +1713,12 @@
         <translation>Die geschäftliche E-Mail-Adresse {value} ist eine Adresse im Microsoft-Mandanten, nicht die tatsächliche geschäftliche E-Mail-Adresse der Person. Ihr Kennwort und die Einladung zum Portal müssen an eine Adresse gehen, die sie bereits liest.</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+6"/>
+        <source>The work email {value} has {characters}: Microsoft doesn&apos;t accept accents or other special letters in an email address. Type an address of this person without them.</source>
+        <translation>Die geschäftliche E-Mail-Adresse {value} enthält {characters}: Microsoft akzeptiert in einer E-Mail-Adresse keine Akzente oder anderen Sonderbuchstaben. Geben Sie eine Adresse dieser Person ohne sie an.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
         <source>The username {value} is already used on line {first_line}.</source>
         <translation>Der Benutzername {value} wird bereits in Zeile {first_line} verwendet.</translation>
     </message>
@@ -1979,12 +1999,12 @@
     </message>
     <message>
         <location line="+9"/>
-        <location line="+1073"/>
+        <location line="+1077"/>
         <source>&amp;Create users</source>
         <translation>Benutzer an&amp;legen</translation>
     </message>
     <message>
-        <location line="-1071"/>
+        <location line="-1075"/>
         <source>Create the users</source>
         <translation>Die Benutzer anlegen</translation>
     </message>
@@ -1999,7 +2019,7 @@
         <translation>Erneut ve&amp;rsuchen</translation>
     </message>
     <message>
-        <location line="+602"/>
+        <location line="+606"/>
         <source>1 already existed and was left unchanged</source>
         <translation>1 war schon vorhanden und blieb unverändert</translation>
     </message>
@@ -2079,7 +2099,7 @@
         <translation>Ihre Anmeldung ist abgelaufen; melden Sie sich erneut an</translation>
     </message>
     <message>
-        <location line="-1132"/>
+        <location line="-1136"/>
         <source>Stop creating users</source>
         <translation>Anlegen der Benutzer abbrechen</translation>
     </message>
@@ -2164,7 +2184,12 @@
         <translation>Microsoft hat einen Wert abgelehnt</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
+        <source>this email address is already used by a group or shared mailbox in your organisation: choose another username</source>
+        <translation>Diese E-Mail-Adresse wird in Ihrer Organisation schon von einer Gruppe oder einem freigegebenen Postfach verwendet: Wählen Sie einen anderen Benutzernamen</translation>
+    </message>
+    <message>
+        <location line="+3"/>
         <source>you aren&apos;t allowed to create users; sign in as an administrator</source>
         <translation>Sie dürfen keine Benutzer anlegen; melden Sie sich als Administrator an</translation>
     </message>

@@ -31,6 +31,9 @@ MAX_POLL_INTERVAL = 30.0
 POLL_BACKOFF = 1.5
 ADVANCE_DELAY_MS = 1200
 """How long "your tenant exists" stays on screen before the wizard moves on by itself."""
+CHECKLIST_STEPS = 7
+"""The checklist: Microsoft's documented Business Basic sign-up steps ("Sign up for Microsoft 365 Business
+Basic", learn.microsoft.com; see ``config.MICROSOFT_SIGNUP``), grouped, plus "come back here"."""
 
 
 class SignupPage(QWizardPage):
@@ -121,7 +124,7 @@ class SignupPage(QWizardPage):
         grid.setVerticalSpacing(8)
         self._step_marks: list[QLabel] = []
         self._step_texts: list[QLabel] = []
-        for row in range(5):
+        for row in range(CHECKLIST_STEPS):
             mark = QLabel(self._checklist)
             mark.setObjectName(f"signup_step_mark_{row + 1}")
             mark.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -401,14 +404,32 @@ class SignupPage(QWizardPage):
     def _fill_checklist(self) -> None:
         name = html.escape(self._prefix)
         domain = f"<b>{name}</b>.onmicrosoft.com"
+        # Microsoft's documented steps (config.MICROSOFT_SIGNUP): buy Business Basic, the business's details,
+        # a verification code, the account on <prefix>.onmicrosoft.com (creating it creates the tenant), pay.
         steps = [
-            self.tr("Open Microsoft's sign-up page with the button below."),
-            self.tr("Fill in your business details: your name, your company's name, phone and country."),
             self.tr(
-                "When asked how you'll sign in, choose a username and, as the domain name, paste "
-                "<b>{name}</b> (it's on your clipboard). Your address becomes {domain}."
+                "Open Microsoft's sign-up page with the button below. Under <b>Microsoft 365 Business "
+                "Basic</b>, select <b>Buy now</b>."
+            ),
+            self.tr(
+                "Choose 1 user (the staff you add in this wizard need no licence), the subscription length "
+                "and billing you prefer, then enter an email address you already use: Microsoft sends setup "
+                "and billing mail there."
+            ),
+            self.tr(
+                "Select <b>Set up account</b> (if you're already signed in: <b>Create another account "
+                "instead</b>) and fill in your name, business phone, company size, company name and "
+                "location, then the details about yourself."
+            ),
+            self.tr("Choose text or call, and type in the verification code Microsoft sends you."),
+            self.tr(
+                "Create your account: choose a username and, as the domain, paste <b>{name}</b> (it's on "
+                "your clipboard). Your address becomes {domain}. Then choose a password."
             ).format(name=name, domain=domain),
-            self.tr("Type in the verification code Microsoft sends you."),
+            self.tr(
+                "Add a payment method and select <b>Place order</b>. You're now the administrator of your "
+                "organisation."
+            ),
             self.tr("Come back here: this page notices by itself when your tenant exists."),
         ]
         for number, (mark, text, step) in enumerate(
