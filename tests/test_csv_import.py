@@ -576,7 +576,7 @@ local_parts = st.text("".join(sorted(UPN_ALLOWED)), min_size=1, max_size=64).fil
 def template_users(draw: st.DrawFn) -> NewUser:
     first, last = draw(names), draw(names)
     display = draw(names.filter(bool))
-    email = draw(st.sampled_from(["", "anna@gmail.com", "x.y+z@mail.example.org", "ü@müller.de"]))
+    email = draw(st.sampled_from(["", "anna@gmail.com", "x.y+z@mail.example.org", "u@xn--mller-kva.de"]))
     return NewUser(first, last, display, draw(local_parts), draw(st.sampled_from(VERIFIED)), email)
 
 
@@ -662,6 +662,10 @@ ISSUES: dict[CsvIssue, tuple[bytes, dict[str, str]]] = {
     CsvIssue.EMAIL_IS_TENANT_ADDRESS: (
         (ROW + "A,,A,anna@acmepartners.de,x@acmepartners.onmicrosoft.com\n").encode(),
         {"value": "x@acmepartners.onmicrosoft.com"},
+    ),
+    CsvIssue.EMAIL_NOT_ASCII: (
+        (ROW + "A,,A,anna@acmepartners.de,anna.müller@firma.de\n").encode(),
+        {"value": "anna.müller@firma.de", "characters": "ü"},
     ),
     CsvIssue.DUPLICATE_USERNAME: (
         (ROW + "A,,A,anna@acmepartners.de,\nB,,B,ANNA@acmepartners.de,\n").encode(),

@@ -138,6 +138,9 @@ class CsvIssue(Enum):
     """``value``."""
     EMAIL_IS_TENANT_ADDRESS = "email_is_tenant_address"
     """``value``: an address in the tenant rather than the person's real work email."""
+    EMAIL_NOT_ASCII = "email_not_ascii"
+    """``value``, ``characters``: accented or other non-ASCII characters, which Microsoft refuses in a work
+    email (``otherMails``)."""
     DUPLICATE_USERNAME = "duplicate_username"
     """``value`` (the whole username as written), ``first_line`` (where it is used first)."""
 
@@ -676,6 +679,8 @@ def _issue(
                 }
     if item.problem is Problem.INVALID_EMAIL:
         return CsvIssue.EMAIL_INVALID, {"value": user.email}
+    if item.problem is Problem.EMAIL_NOT_ASCII:
+        return CsvIssue.EMAIL_NOT_ASCII, {"value": user.email, "characters": item.detail}
     # The email is optional in a file: the only other problem a given one can have.
     return CsvIssue.EMAIL_IS_TENANT_ADDRESS, {"value": user.email}
 
@@ -748,6 +753,10 @@ _ENGLISH = {
     CsvIssue.EMAIL_IS_TENANT_ADDRESS: (
         "The work email {value} is an address in the Microsoft tenant, not the person's real work email. "
         "Their password and the portal invitation must go to an address they already read."
+    ),
+    CsvIssue.EMAIL_NOT_ASCII: (
+        "The work email {value} has {characters}: Microsoft doesn't accept accents or other special letters "
+        "in an email address. Type an address of this person without them."
     ),
     CsvIssue.DUPLICATE_USERNAME: "The username {value} is already used on line {first_line}.",
 }

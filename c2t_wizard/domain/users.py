@@ -77,6 +77,10 @@ class Problem(Enum):
     DOMAIN_NOT_VERIFIED = "domain_not_verified"
     """Not one of the tenant's verified domains."""
     INVALID_EMAIL = "invalid_email"
+    EMAIL_NOT_ASCII = "email_not_ascii"
+    """A well-formed work email with accented or other non-ASCII characters (``anna.müller@firma.de``,
+    ``anna@müller.de``): Graph refuses them in ``otherMails`` ("can't contain accent characters", user
+    resource page). ``detail`` is the distinct offending characters, in order of appearance."""
     EMAIL_IS_TENANT_ADDRESS = "email_is_tenant_address"
     """The work email is an ``*.onmicrosoft.com`` address, the user's own username, or in a tenant domain."""
     DUPLICATE_USERNAME = "duplicate_username"
@@ -254,6 +258,11 @@ def _check_email(user: NewUser, verified: set[str], require_email: bool) -> list
         return [FieldProblem(field, Problem.REQUIRED)] if require_email else []
     if not is_valid_email(user.email):
         return [FieldProblem(field, Problem.INVALID_EMAIL)]
+    if not user.email.isascii():
+        # The address goes to otherMails, which can't hold accents (nor an IDN domain in Unicode form).
+        return [
+            FieldProblem(field, Problem.EMAIL_NOT_ASCII, _distinct(c for c in user.email if not c.isascii()))
+        ]
     if is_tenant_address(user.email, user.upn, verified):
         return [FieldProblem(field, Problem.EMAIL_IS_TENANT_ADDRESS)]
     return []

@@ -756,6 +756,11 @@ class UsersModel(QAbstractTableModel):
                 ).format(domain=self._quote(user.domain))
             case Problem.INVALID_EMAIL:
                 return self.tr("{email} isn't a valid email address.").format(email=self._quote(user.email))
+            case Problem.EMAIL_NOT_ASCII:
+                return self.tr(
+                    "Microsoft doesn't accept accents or other special letters in a work email ({chars}). "
+                    "Type an address of this person without them."
+                ).format(chars=self._describe_chars(item.detail))
             case Problem.EMAIL_IS_TENANT_ADDRESS:
                 return self.tr(
                     "{email} is an address in your Microsoft organisation, which this person can't read yet. "
@@ -930,6 +935,11 @@ class UsersModel(QAbstractTableModel):
                     "work email. Their password and the portal invitation must go to an address they already "
                     "read."
                 ).format(value=value)
+            case CsvIssue.EMAIL_NOT_ASCII:
+                return self.tr(
+                    "The work email {value} has {characters}: Microsoft doesn't accept accents or other "
+                    "special letters in an email address. Type an address of this person without them."
+                ).format(value=value, characters=characters)
             case CsvIssue.DUPLICATE_USERNAME:
                 return self.tr("The username {value} is already used on line {first_line}.").format(
                     value=value, first_line=params.get("first_line", "")
