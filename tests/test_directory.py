@@ -289,6 +289,44 @@ def test_users_that_existed_before_are_reported_and_never_modified(
     check_journal(box, journal, run_id, "prior", started, others={u.upn.lower() for u in existing})
 
 
+def test_an_address_held_by_a_group_is_its_own_failure_not_already_existed(
+    sandbox_box: Sandbox, journal: Journal
+) -> None:
+    """The demo tenant's mail-enabled group "Sales" holds sales@ and vertrieb@: Graph answers an
+    ObjectConflict on proxyAddresses. Nobody is counted as "already existed", nothing is read back."""
+    box = sandbox_box
+    held = [
+        NewUser("Sales", "Team", "Sales Team", "sales", DOMAIN, "sales@partner-example.com"),
+        NewUser("Vertrieb", "Team", "Vertrieb Team", "Vertrieb", DOMAIN, "vertrieb@partner-example.com"),
+    ]
+    existing = people("heldprior", 1)
+    staff = [*held, *existing, *people("heldfree", 2)]
+    run_id = journal.start_run(box.info["demo"]["tenant_id"], staff)
+
+    async def run() -> Any:
+        await post_user_directly(box, existing[0], display_name="Someone Else")
+        async with directory(box, journal) as service:
+            return await service.create_users(run_id)
+
+    result = asyncio.run(run())
+    assert (result.created, result.existed, result.failed) == (2, 1, 2)
+    by_key = {r.key: r for r in result.people}
+    for person in held:
+        record = by_key[person.upn.lower()]
+        assert record.state is PersonState.FAILED
+        assert record.failure_code == FailureCode.ADDRESS_IN_USE.value
+        assert "proxyAddresses" in (record.failure_detail or "")
+        assert record.attempts == 1  # final, never retried
+        assert record.user_id is None
+        assert record.key not in result.passwords
+    # A username another user holds is still "already existed".
+    assert by_key[existing[0].upn.lower()].failure_code == FailureCode.DUPLICATE_EXISTED.value
+    attempts = create_attempts(box.base, DOMAIN)
+    for person in held:
+        assert [a["outcome"] for a in attempts[person.upn.lower()]] == ["conflict"]  # asked once, no user
+    assert len(tenant_users(box, "heldfree")) == 2
+
+
 def test_validation_failures_are_final_with_a_code(sandbox_box: Sandbox, journal: Journal) -> None:
     box = sandbox_box
     good = people("valid", 2)
@@ -689,6 +727,37 @@ def test_classify_error(status: int, code: str, message: str, expected: FailureC
 def test_duplicate_is_recognised_by_its_details_too() -> None:
     details = [{"target": "userPrincipalName", "code": "ObjectConflict"}]
     assert classify_error(400, "Request_BadRequest", "", details) is FailureCode.DUPLICATE_EXISTED
+
+
+PROXY = "Another object with the same value for property proxyAddresses already exists."
+
+
+@pytest.mark.parametrize(
+    ("message", "details", "expected"),
+    [
+        # As reported (docs/microsoft-rules.md §4.3): a group, contact or shared mailbox holds the address.
+        (PROXY, [{"code": "ObjectConflict", "message": PROXY, "target": "proxyAddresses"},
+                 {"code": "ConflictingObjects", "message": PROXY, "target": "0b1c…"}],
+         FailureCode.ADDRESS_IN_USE),
+        (PROXY, [], FailureCode.ADDRESS_IN_USE),
+        ("", [{"code": "ObjectConflict", "target": "proxyAddresses"}], FailureCode.ADDRESS_IN_USE),
+        ("", [{"code": "ObjectConflict", "target": "mail"}], FailureCode.ADDRESS_IN_USE),
+        ("", [{"code": "ObjectConflict"}], FailureCode.ADDRESS_IN_USE),  # no target: not "the user exists"
+        ("A conflicting object with one or more of the specified property values is present in the "
+         "directory.", [], FailureCode.ADDRESS_IN_USE),
+        # Only userPrincipalName means "a user with this username exists".
+        ("", [{"code": "ObjectConflict", "target": "userPrincipalName"}], FailureCode.DUPLICATE_EXISTED),
+        ("Another object with the same value for property userPrincipalName already exists.",
+         [{"target": "userPrincipalName", "code": "ObjectConflict"}], FailureCode.DUPLICATE_EXISTED),
+        # Not a conflict at all.
+        ("Property userPrincipalName is invalid.", [{"target": "userPrincipalName", "code": "InvalidValue"}],
+         FailureCode.INVALID_PROPERTY),
+    ],
+)  # fmt: skip
+def test_a_conflict_is_classified_by_its_target(
+    message: str, details: list[dict[str, str]], expected: FailureCode
+) -> None:
+    assert classify_error(400, "Request_BadRequest", message, details) is expected
 
 
 def test_parse_retry_after() -> None:

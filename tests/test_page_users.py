@@ -226,6 +226,45 @@ def test_every_problem_is_on_its_cell_with_the_reason(
     ready(qtbot, hosted)
 
 
+@pytest.mark.parametrize("language", ["en", "de"])
+def test_a_work_email_with_accents_is_refused_at_its_cell(
+    request: pytest.FixtureRequest, language: str, qtbot: QtBot, runner: ServiceRunner, contoso: Admin
+) -> None:
+    """Microsoft refuses accents in otherMails: the page says so at the Email cell; nothing is sent."""
+    if language == "de":
+        request.getfixturevalue("german")
+    hosted = host(qtbot, runner, contoso)
+    hosted.model.remove_rows([0])  # the page starts with one empty row
+    type_row(qtbot, hosted, "Anna", "Mueller", "")
+    # QTest can type ASCII only: the accented address arrives as an input method would deliver it.
+    hosted.table.setCurrentIndex(hosted.model.index(0, Column.EMAIL))
+    qtbot.keyClick(hosted.table, Qt.Key.Key_F2)
+    editor(hosted).insert("anna.müller@firma.de")
+    qtbot.keyClick(editor(hosted), Qt.Key.Key_Return)
+    qtbot.wait(1)  # Qt commits on Return through a queued call
+    assert hosted.cell(0, Column.EMAIL) == "anna.müller@firma.de"
+    tip = str(hosted.cell(0, Column.EMAIL, Qt.ItemDataRole.ToolTipRole))
+    expected = {
+        "en": "Microsoft doesn't accept accents or other special letters in a work email (“ü”).",
+        "de": "Microsoft akzeptiert in einer geschäftlichen E-Mail-Adresse keine Akzente oder anderen "
+        "Sonderbuchstaben („ü“).",
+    }[language]
+    assert expected in tip, tip
+    assert hosted.cell(0, Column.EMAIL, Qt.ItemDataRole.BackgroundRole) is not None
+    assert hosted.cell(0, Column.USERNAME) == "anna.mueller"  # the username itself is fine
+    assert [hosted.problems.item(n).text() for n in range(hosted.problems.count())] == [
+        {"en": "Row 1, Work email: ", "de": "Zeile 1, Geschäftliche E-Mail: "}[language] + tip
+    ]
+    # Create stays disabled while the problem is there, even after every username check has answered.
+    decided = {Availability.FREE, Availability.TAKEN}
+    qtbot.waitUntil(lambda: hosted.model.availability(0) in decided, timeout=WAIT)
+    assert not hosted.button("create_users_button").isEnabled()
+    assert hosted.page.state is UsersState.EDITING
+    hosted.model.setData(hosted.model.index(0, Column.EMAIL), "anna.mueller@firma.de")
+    assert hosted.problems.count() == 0
+    ready(qtbot, hosted)
+
+
 def test_a_username_in_use_is_marked_taken(qtbot: QtBot, runner: ServiceRunner, contoso: Admin) -> None:
     hosted = host(qtbot, runner, contoso)
     model = hosted.model
@@ -713,6 +752,34 @@ def test_failures_say_why_and_can_be_tried_again(
         close_admin(runner, admin)
 
 
+@pytest.mark.parametrize("language", ["en", "de"])
+def test_a_username_whose_address_a_group_holds_is_not_already_existed(
+    request: pytest.FixtureRequest, language: str, qtbot: QtBot, runner: ServiceRunner, contoso: Admin
+) -> None:
+    """The demo tenant's mail-enabled group "Sales" holds sales@: no user has that username, so the check says
+    free, but Microsoft refuses it (a proxyAddresses conflict). The row says so, not "already existed"."""
+    if language == "de":
+        request.getfixturevalue("german")
+    hosted = host(qtbot, runner, contoso)
+    domain = str(contoso.facts.default_domain)
+    fill(hosted, [NewUser("Sales", "Team", "Sales Team", "sales", domain, "sales@partner-example.com")])
+    ready(qtbot, hosted)
+    qtbot.mouseClick(hosted.button("create_users_button"), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: hosted.page.state is UsersState.EDITING, timeout=WAIT)
+    expected = {
+        "en": "Failed: this email address is already used by a group or shared mailbox in your "
+        "organisation: choose another username",
+        "de": "Fehlgeschlagen: Diese E-Mail-Adresse wird in Ihrer Organisation schon von einer Gruppe oder "
+        "einem freigegebenen Postfach verwendet: Wählen Sie einen anderen Benutzernamen",
+    }[language]
+    assert hosted.statuses() == [expected]
+    assert hosted.model.row(0).status is RowStatus.FAILED
+    counts = {"en": "Created 0 · already existed 0 · failed 1 · remaining 0"}
+    assert language == "de" or hosted.counts == counts["en"]
+    [record] = contoso.journal.people(hosted.page.run_ids[-1])
+    assert record.state is PersonState.FAILED
+
+
 # --- the bottom row fits, in English and German --------------------------------------------------------
 
 BOTTOM_ROW = (
@@ -832,6 +899,7 @@ CSV_SAMPLES: dict[CsvIssue, dict[str, str]] = {
     },
     CsvIssue.EMAIL_INVALID: {"value": "anna@mail"},
     CsvIssue.EMAIL_IS_TENANT_ADDRESS: {"value": "anna@contoso.onmicrosoft.com"},
+    CsvIssue.EMAIL_NOT_ASCII: {"value": "anna.müller@firma.de", "characters": "ü"},
     CsvIssue.DUPLICATE_USERNAME: {"value": "anna@contoso.de", "first_line": "2"},
 }
 GERMAN_WORDS = {
@@ -847,6 +915,8 @@ GERMAN_WORDS = {
     CsvIssue.DOMAIN_MISSING: "Der Benutzername „anna“ hat keine Domäne. Geben Sie ihn mit Domäne an, zum "
     "Beispiel „anna@contoso.de“.",
     CsvIssue.DOMAIN_NOT_VERIFIED: "dieses Mandanten (a.de, b.de, c.de, d.de, e.de und 2 weitere).",
+    CsvIssue.EMAIL_NOT_ASCII: "Die geschäftliche E-Mail-Adresse „anna.müller@firma.de“ enthält „ü“: "
+    "Microsoft akzeptiert in einer E-Mail-Adresse keine Akzente oder anderen Sonderbuchstaben.",
     CsvIssue.DUPLICATE_USERNAME: "Der Benutzername „anna@contoso.de“ wird bereits in Zeile 2 verwendet.",
 }
 

@@ -113,6 +113,16 @@ class Tenant:
         return self.post("/$batch", {"requests": requests}, token)
 
 
+class DemoTenant(Tenant):
+    """The demo tenant (contoso) and a Graph client for its Global Administrator."""
+
+    def __init__(self, box: Sandbox, https: httpx.Client) -> None:
+        self.box, self.https = box, https
+        self.domain = box["demo"]["tenant"]
+        admin = box["demo"]["admin"]
+        self.token = ropc(https, box, admin["username"], admin["password"]).json()["access_token"]
+
+
 @pytest.fixture(scope="module")
 def tenant(sandbox: Sandbox, https: httpx.Client) -> Tenant:
     return Tenant(sandbox, https, f"users{uuid.uuid4().hex[:10]}")
@@ -247,6 +257,10 @@ CASES: list[tuple[str, dict[str, Any], Any]] = [
     ("upn-comma", {"userPrincipalName": "a,b@{domain}"}, UPN_INVALID),
     ("domain-other-tenant", {"userPrincipalName": "someone@fabrikam.onmicrosoft.com"}, DOMAIN_INVALID),
     ("domain-unverified", {"userPrincipalName": "someone@example.com"}, DOMAIN_INVALID),
+    # Graph: otherMails and mail "can't contain accent characters" (the exact error is unverified).
+    ("otherMails-accent", {"otherMails": ["anna.müller@firma.de"]}, invalid("otherMails")),
+    ("otherMails-idn", {"otherMails": ["anna@müller.de"]}, invalid("otherMails")),
+    ("mail-accent", {"mail": "jörg@firma.de"}, invalid("mail")),
     ("nickname-space", {"mailNickname": "has space"}, invalid("mailNickname")),
     ("nickname-at", {"mailNickname": "a@b"}, invalid("mailNickname")),
     ("nickname-trailing-dot", {"mailNickname": "abc."}, invalid("mailNickname")),
@@ -383,6 +397,63 @@ def test_patch_password_and_properties(sandbox: Sandbox, tenant: Tenant) -> None
     assert tenant.patch(f"/users/{user['id']}", {"displayName": "d" * 257}).status_code == 400
     missing = tenant.patch(f"/users/nobody@{tenant.domain}", {"displayName": "x"})
     assert missing.status_code == 404
+
+
+def test_patch_refuses_an_accented_work_email(tenant: Tenant) -> None:
+    body = tenant.new_user(otherMails=["anna.mueller@firma.de"])
+    user = tenant.post("/users", body).json()
+    refused = tenant.patch(
+        f"/users/{user['id']}", {"otherMails": ["anna.mueller@firma.de", "anna.müller@firma.de"]}
+    )
+    assert refused.status_code == 400
+    assert error_of(refused) == invalid("otherMails")
+    kept = tenant.get(f"/users/{user['id']}", params={"$select": "otherMails"}).json()
+    assert kept["otherMails"] == ["anna.mueller@firma.de"]  # nothing changed
+
+
+def proxy_conflict(owner_id: str) -> Any:
+    message = "Another object with the same value for property proxyAddresses already exists."
+    return bad_request(
+        message,
+        [
+            {"code": "ObjectConflict", "message": message, "target": "proxyAddresses"},
+            {"code": "ConflictingObjects", "message": message, "target": owner_id},
+        ],
+    )
+
+
+def test_an_address_of_a_mail_enabled_group_is_a_proxy_addresses_conflict(
+    sandbox: Sandbox, https: httpx.Client, web: httpx.Client
+) -> None:
+    """The demo tenant's "Sales" group holds sales@ and vertrieb@: no user has them, yet none can be created
+    with them, and Graph names proxyAddresses, not userPrincipalName."""
+    demo = DemoTenant(sandbox, https)
+    assert demo.get(f"/users/sales@{demo.domain}").status_code == 404  # not a user: the username looks free
+    refused = [
+        demo.post("/users", demo.new_user(alias, userPrincipalName=f"{alias.upper()}@{demo.domain}"))
+        for alias in ("sales", "vertrieb")
+    ]
+    assert [r.status_code for r in refused] == [400, 400]
+    owners = {r.json()["error"]["details"][1]["target"] for r in refused}
+    assert len(owners) == 1  # the same group holds both
+    for response in refused:
+        assert error_of(response) == proxy_conflict(next(iter(owners)))
+    # The same through $batch (as the app sends it), and on a PATCH of mail.
+    batch = demo.batch([post_item("1", demo.new_user("sales", userPrincipalName=f"sales@{demo.domain}"))])
+    [item] = batch.json()["responses"]
+    assert item["status"] == 400
+    assert item["body"]["error"]["details"][0]["target"] == "proxyAddresses"
+    other = demo.post("/users", demo.new_user()).json()
+    patched = demo.patch(f"/users/{other['id']}", {"mail": f"Vertrieb@{demo.domain}"})
+    assert patched.status_code == 400
+    assert error_of(patched) == proxy_conflict(next(iter(owners)))
+    # A username beside them is fine, and a taken user's UPN is still the userPrincipalName conflict.
+    body = demo.new_user(f"sales.{uuid.uuid4().hex[:6]}")
+    assert demo.post("/users", body).status_code == 201
+    assert error_of(demo.post("/users", body)) == CONFLICT
+    attempts = web.get("/_sandbox/create_attempts", params={"tenant": demo.domain}).json()["attempts"]
+    sales = attempts[f"sales@{demo.domain}"]
+    assert [(a["status"], a["outcome"], a["id"]) for a in sales] == [(400, "conflict", None)] * 2
 
 
 def test_sign_in_page_asks_for_a_new_password_when_required(sandbox: Sandbox, tenant: Tenant) -> None:

@@ -16,6 +16,14 @@ Error payloads (all ``400 Request_BadRequest`` unless noted; see §3.2 of
   Please provide a different password.";
 - UPN taken: "Another object with the same value for property userPrincipalName already exists." with
   ``details:[{"target":"userPrincipalName","code":"ObjectConflict"}]``;
+- UPN or ``mail`` equal to an address another directory object (a mail-enabled group, a contact) holds in its
+  proxyAddresses: "Another object with the same value for property proxyAddresses already exists." with
+  ``details:[{"code":"ObjectConflict","target":"proxyAddresses",…},{"code":"ConflictingObjects",…}]``
+  (the payload reported for a PATCH of ``mail``, docs/microsoft-rules.md §4.3; that ``POST /users`` without
+  ``mail`` meets it too is unverified, and assumed);
+- an accented (non-ASCII) ``otherMails`` entry or ``mail``: "Invalid value specified for property 'X' of
+  resource 'User'." (documented: these properties "can't contain accent characters"; the exact error is
+  unverified, docs/microsoft-rules.md §1.6);
 - a read-only property (``assignedLicenses``, ``assignedPlans``, …): "Property 'X' is read-only and cannot be
   set." (licences change only through ``assignLicense``, see ``licenses.py``);
 - an unknown property: ``400 BadRequest`` "Property 'X' does not exist on type 'microsoft.graph.user'. …";
@@ -176,10 +184,13 @@ def _check_properties(body: dict[str, Any], *, creating: bool) -> dict[str, Any]
                 raise invalid_value(name)
             if name == "businessPhones" and len(value) > 1:
                 raise invalid_value(name)
+            # Non-ASCII ("accent characters") fails here too; the message is unverified (see the docstring).
             if name == "otherMails" and any(not _plausible_address(item) for item in value):
                 raise invalid_value(name)
         elif value is not None:
             if not isinstance(value, str) or len(value) > STRING_LIMITS[name]:
+                raise invalid_value(name)
+            if name == "mail" and not value.isascii():  # "can't contain accent characters" (unverified error)
                 raise invalid_value(name)
         elif name in ("displayName", "userPrincipalName", "mailNickname"):
             raise invalid_value(name)  # cannot be cleared
@@ -257,6 +268,35 @@ def _error(call: Call, exc: InvalidError) -> Reply:
     return error_reply(call, 400, exc.code, exc.message, details=exc.details)
 
 
+PROXY_CONFLICT = "Another object with the same value for property proxyAddresses already exists."
+
+
+def _proxy_owner(call: Call, given: dict[str, Any], user: User | None = None) -> str | None:
+    """The id of another directory object already holding the UPN or mail being set as a proxy address."""
+    for name in ("userPrincipalName", "mail"):
+        address = given.get(name)
+        if isinstance(address, str) and address:
+            owner = call.context.store.proxy_address_owner(address)
+            if owner is not None and (user is None or owner[0] != user.id):
+                return owner[0]
+    return None
+
+
+def _proxy_conflict(call: Call, owner_id: str) -> Reply:
+    """The reported payload (docs/microsoft-rules.md §4.3). The second detail was cut off in the stored
+    report; that it names the conflicting object by id is a guess (unverified)."""
+    return error_reply(
+        call,
+        400,
+        "Request_BadRequest",
+        PROXY_CONFLICT,
+        details=[
+            {"code": "ObjectConflict", "message": PROXY_CONFLICT, "target": "proxyAddresses"},
+            {"code": "ConflictingObjects", "message": PROXY_CONFLICT, "target": owner_id},
+        ],
+    )
+
+
 def _conflict(call: Call) -> Reply:
     return error_reply(
         call,
@@ -298,6 +338,9 @@ def _create_user(call: Call) -> tuple[Reply, str, str | None]:
     except InvalidError as exc:
         return _error(call, exc), "invalid", None
     assert password is not None
+    owner = _proxy_owner(call, given)
+    if owner is not None:
+        return _proxy_conflict(call, owner), "conflict", None
     columns, props = _split(given)
     props = {key: value for key, value in props.items() if value is not None}
     props.update(flags)
@@ -407,6 +450,9 @@ async def update_user(call: Call) -> Reply:
         password, flags = _password(given, creating=False, strong=strong)
     except InvalidError as exc:
         return _error(call, exc)
+    owner = _proxy_owner(call, given, user)
+    if owner is not None:
+        return _proxy_conflict(call, owner)
     columns, props = _split(given)
     if password is not None:
         # An admin reset: the user must choose a new password at next sign-in unless told otherwise.

@@ -18,6 +18,8 @@ How a run goes (``DirectoryService.create_users``):
   was never seen (``in_doubt``), the user is read back and counted as ours (``CREATED``) only when its
   displayName, mailNickname and otherMails are the ones we sent and its createdDateTime is not older than our
   first attempt (less ``CLOCK_SKEW``); otherwise ``EXISTS``.
+  A conflict on anything else (``proxyAddresses``: a group, contact or shared mailbox holds the address) is
+  not "existed": the person fails with ``ADDRESS_IN_USE`` and nothing is read back.
 - Cancel (``cancel_creation`` from any thread, or cancelling the task): no new batch starts, batches on the
   wire are answered and recorded, people never sent stay ``PLANNED``: the run can be resumed.
 
@@ -78,6 +80,10 @@ _MAX_DETAIL = 300
 _CONFLICT = "another object with the same value for property userprincipalname already exists"
 _PASSWORD = "password complexity"  # noqa: S105 (words of Graph's error message)
 _DOMAIN = "domain portion of the userprincipalname"
+_OTHER_CONFLICT = (
+    "another object with the same value for property",  # …proxyAddresses (or another property) already exists
+    "a conflicting object with one or more of the specified property values is present",  # no property named
+)
 
 
 class FailureCode(Enum):
@@ -85,6 +91,10 @@ class FailureCode(Enum):
 
     DUPLICATE_EXISTED = "DUPLICATE_EXISTED"
     """The username belonged to someone before this run (with state ``EXISTS``)."""
+    ADDRESS_IN_USE = "ADDRESS_IN_USE"
+    """Another directory object (a mail-enabled group, a contact, a shared mailbox) already uses the
+    address: an ``ObjectConflict`` on ``proxyAddresses`` (or on anything but ``userPrincipalName``). Nobody
+    was created; another username is needed."""
     PASSWORD_POLICY = "PASSWORD_POLICY"  # noqa: S105 (a code)
     DOMAIN_NOT_VERIFIED = "DOMAIN_NOT_VERIFIED"
     INVALID_PROPERTY = "INVALID_PROPERTY"
@@ -224,11 +234,22 @@ def _header(headers: Mapping[str, str] | None, name: str) -> str | None:
 
 
 def classify_error(status: int, code: str, message: str, details: Iterable[Any] = ()) -> FailureCode:
-    """The failure code of a final (not retried) Graph error answering ``POST /users``."""
+    """The failure code of a final (not retried) Graph error answering ``POST /users``.
+
+    A conflict is classified by its target (docs/microsoft-rules.md §4.3): only one on ``userPrincipalName``
+    (an ``ObjectConflict`` detail with that target, or the message naming it) means "a user with this username
+    exists"; one on ``proxyAddresses``, on another property or on none named is ``ADDRESS_IN_USE``.
+    """
     text = message.lower()
-    detail_codes = {str(d.get("code", "")).lower() for d in details if isinstance(d, dict)}
-    if status == 400 and (_CONFLICT in text or "objectconflict" in detail_codes):
+    conflicts = [
+        str(d.get("target", "")).lower()
+        for d in details
+        if isinstance(d, dict) and str(d.get("code", "")).lower() == "objectconflict"
+    ]
+    if status == 400 and (_CONFLICT in text or "userprincipalname" in conflicts):
         return FailureCode.DUPLICATE_EXISTED
+    if status == 400 and (conflicts or any(words in text for words in _OTHER_CONFLICT)):
+        return FailureCode.ADDRESS_IN_USE
     if status in (401, 403):
         return FailureCode.FORBIDDEN
     if status == 400 and _PASSWORD in text:

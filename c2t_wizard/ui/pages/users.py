@@ -840,6 +840,10 @@ class UsersPage(QWizardPage):
             "PASSWORD_POLICY": self.tr("Microsoft refused the password; try again"),
             "DOMAIN_NOT_VERIFIED": self.tr("the domain isn't verified in your organisation"),
             "INVALID_PROPERTY": self.tr("Microsoft refused a value"),
+            "ADDRESS_IN_USE": self.tr(
+                "this email address is already used by a group or shared mailbox in your organisation: "
+                "choose another username"
+            ),
             "FORBIDDEN": self.tr("you aren't allowed to create users; sign in as an administrator"),
             "THROTTLED_TOO_LONG": self.tr("Microsoft was too busy; try again in a few minutes"),
             "NETWORK": self.tr("no connection to Microsoft; try again"),
