@@ -54,6 +54,7 @@ if TYPE_CHECKING:
     import asyncio
 
     import httpx
+    from kiota_abstractions.request_information import RequestInformation
     from msgraph.generated.models.user import User
     from msgraph.graph_service_client import GraphServiceClient
 
@@ -481,44 +482,16 @@ class DirectoryService:
     async def _get_users_batch(self, client: GraphServiceClient, upns: list[str]) -> _BatchAnswer:
         """One ``$batch`` of ``GET /users/{upn}?$select=id`` (item ids 1, 2, … in the order of ``upns``)."""
         from kiota_abstractions.base_request_configuration import RequestConfiguration
-        from kiota_abstractions.native_response_handler import NativeResponseHandler
-        from kiota_http.middleware.options import ResponseHandlerOption, RetryHandlerOption
         from msgraph.generated.users.item.user_item_request_builder import UserItemRequestBuilder
-        from msgraph_core.requests.batch_request_content import BatchRequestContent
-        from msgraph_core.requests.batch_request_item import BatchRequestItem
-        from msgraph_core.requests.batch_response_content import BatchResponseContent
 
         query = UserItemRequestBuilder.UserItemRequestBuilderGetQueryParameters(select=["id"])
-        content = BatchRequestContent({})
-        for number, upn in enumerate(upns, start=1):
-            info = client.users.by_user_id(upn).to_get_request_information(
+        requests = {
+            str(number): client.users.by_user_id(upn).to_get_request_information(
                 RequestConfiguration(query_parameters=query)
             )
-            content.add_request(str(number), BatchRequestItem(request_information=info, id=str(number)))
-        request = await client.batch.to_post_request_information(content)
-        request.add_request_options(
-            [
-                RetryHandlerOption(max_retries=0, should_retry=False),
-                ResponseHandlerOption(NativeResponseHandler()),
-            ]
-        )
-        response: httpx.Response = await client.request_adapter.send_async(request, BatchResponseContent, {})
-        try:
-            body = response.json() if response.content else None
-        except ValueError:
-            body = None
-        items: dict[str, _Answer] = {}
-        if response.status_code == 200 and isinstance(body, dict):
-            for entry in body.get("responses") or []:
-                if not isinstance(entry, dict):
-                    continue
-                try:
-                    status = int(entry.get("status", 0))
-                except (TypeError, ValueError):
-                    status = 0
-                headers = entry.get("headers") if isinstance(entry.get("headers"), dict) else {}
-                items[str(entry.get("id"))] = _Answer(status, headers or {}, entry.get("body"))
-        return _BatchAnswer(response.status_code, dict(response.headers), body, items)
+            for number, upn in enumerate(upns, start=1)
+        }
+        return await _send_batch(client, requests)
 
     async def wait_until_visible(self, upn_or_id: str, *, timeout: float = 60.0) -> str:
         """The user's id once ``GET /users/{upn_or_id}`` finds them: a user created moments ago may answer
@@ -567,41 +540,50 @@ class DirectoryService:
 
     async def post_batch(self, client: GraphServiceClient, items: Mapping[str, _Item]) -> _BatchAnswer:
         """Send one ``$batch`` of ``POST /users`` through msgraph; the raw answer (status, headers, items)."""
-        from kiota_abstractions.native_response_handler import NativeResponseHandler
-        from kiota_http.middleware.options import ResponseHandlerOption, RetryHandlerOption
-        from msgraph_core.requests.batch_request_content import BatchRequestContent
-        from msgraph_core.requests.batch_request_item import BatchRequestItem
-        from msgraph_core.requests.batch_response_content import BatchResponseContent
+        requests = {
+            request_id: client.users.to_post_request_information(_user_model(item.record, item.password))
+            for request_id, item in items.items()
+        }
+        return await _send_batch(client, requests)
 
-        content = BatchRequestContent({})
-        for request_id, item in items.items():
-            info = client.users.to_post_request_information(_user_model(item.record, item.password))
-            content.add_request(request_id, BatchRequestItem(request_information=info, id=request_id))
-        request = await client.batch.to_post_request_information(content)
-        # Our own retries (bounded, journaled); the native response keeps every item's body and headers.
-        request.add_request_options(
-            [
-                RetryHandlerOption(max_retries=0, should_retry=False),
-                ResponseHandlerOption(NativeResponseHandler()),
-            ]
-        )
-        response: httpx.Response = await client.request_adapter.send_async(request, BatchResponseContent, {})
-        try:
-            body = response.json() if response.content else None
-        except ValueError:
-            body = None
-        answers: dict[str, _Answer] = {}
-        if response.status_code == 200 and isinstance(body, dict):
-            for entry in body.get("responses") or []:
-                if not isinstance(entry, dict) or str(entry.get("id")) not in items:
-                    continue
-                try:
-                    status = int(entry.get("status", 0))
-                except (TypeError, ValueError):
-                    status = 0
-                headers = entry.get("headers") if isinstance(entry.get("headers"), dict) else {}
-                answers[str(entry["id"])] = _Answer(status, headers or {}, entry.get("body"))
-        return _BatchAnswer(response.status_code, dict(response.headers), body, answers)
+
+async def _send_batch(client: GraphServiceClient, requests: Mapping[str, RequestInformation]) -> _BatchAnswer:
+    """One ``$batch`` of ``requests`` (item id -> request) through msgraph, with our own retries only
+    (bounded, journaled: msgraph's are off); the raw answer, with every item's status, headers and body
+    (items whose id was not asked for are left out)."""
+    from kiota_abstractions.native_response_handler import NativeResponseHandler
+    from kiota_http.middleware.options import ResponseHandlerOption, RetryHandlerOption
+    from msgraph_core.requests.batch_request_content import BatchRequestContent
+    from msgraph_core.requests.batch_request_item import BatchRequestItem
+    from msgraph_core.requests.batch_response_content import BatchResponseContent
+
+    content = BatchRequestContent({})
+    for request_id, info in requests.items():
+        content.add_request(request_id, BatchRequestItem(request_information=info, id=request_id))
+    request = await client.batch.to_post_request_information(content)
+    request.add_request_options(
+        [
+            RetryHandlerOption(max_retries=0, should_retry=False),
+            ResponseHandlerOption(NativeResponseHandler()),
+        ]
+    )
+    response: httpx.Response = await client.request_adapter.send_async(request, BatchResponseContent, {})
+    try:
+        body = response.json() if response.content else None
+    except ValueError:
+        body = None
+    answers: dict[str, _Answer] = {}
+    if response.status_code == 200 and isinstance(body, dict):
+        for entry in body.get("responses") or []:
+            if not isinstance(entry, dict) or str(entry.get("id")) not in requests:
+                continue
+            try:
+                status = int(entry.get("status", 0))
+            except (TypeError, ValueError):
+                status = 0
+            headers = entry.get("headers") if isinstance(entry.get("headers"), dict) else {}
+            answers[str(entry["id"])] = _Answer(status, headers or {}, entry.get("body"))
+    return _BatchAnswer(response.status_code, dict(response.headers), body, answers)
 
 
 @dataclass(frozen=True)

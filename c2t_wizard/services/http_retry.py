@@ -166,13 +166,9 @@ class RetryPolicy:
                 if verdict is None:
                     return result
                 outcome = result
-            wait = self.delay(attempt, verdict.retry_after)
-            if attempt >= self.attempts or waited + wait > self.max_total_wait:
-                log.info("%s: %s, giving up after %d attempt(s)", what, verdict.reason, attempt)
-                if isinstance(outcome, BaseException):
-                    raise outcome
-                return outcome  # type: ignore[no-any-return]
-            log.info("%s: %s, retry %d in %.2f s", what, verdict.reason, attempt, wait)
+            wait = self._next_wait(verdict, attempt, waited, what)
+            if wait is None:
+                return _settle(outcome)  # type: ignore[no-any-return]
             await sleep(wait)
             waited += wait
             attempt += 1
@@ -202,16 +198,28 @@ class RetryPolicy:
                 if verdict is None:
                     return result
                 outcome = result
-            delay = self.delay(attempt, verdict.retry_after)
-            give_up = attempt >= self.attempts or waited + delay > self.max_total_wait
-            if give_up or not wait(delay):
-                log.info("%s: %s, giving up after %d attempt(s)", what, verdict.reason, attempt)
-                if isinstance(outcome, BaseException):
-                    raise outcome
-                return outcome  # type: ignore[no-any-return]
-            log.info("%s: %s, retried %d after %.2f s", what, verdict.reason, attempt, delay)
+            delay = self._next_wait(verdict, attempt, waited, what)
+            if delay is None or not wait(delay):
+                return _settle(outcome)  # type: ignore[no-any-return]
             waited += delay
             attempt += 1
+
+    def _next_wait(self, verdict: Transient, attempt: int, waited: float, what: str) -> float | None:
+        """The wait before the next attempt after a transient outcome, or None: the attempts or the total
+        wait have run out, and the last outcome stands."""
+        delay = self.delay(attempt, verdict.retry_after)
+        if attempt >= self.attempts or waited + delay > self.max_total_wait:
+            log.info("%s: %s, giving up after %d attempt(s)", what, verdict.reason, attempt)
+            return None
+        log.info("%s: %s, retry %d in %.2f s", what, verdict.reason, attempt, delay)
+        return delay
+
+
+def _settle(outcome: Any) -> Any:
+    """The last outcome as it is: raised if it is an exception, else returned."""
+    if isinstance(outcome, BaseException):
+        raise outcome
+    return outcome
 
 
 # --- classifiers -------------------------------------------------------------------------------------
