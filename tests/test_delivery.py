@@ -10,8 +10,6 @@ import uuid
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
-from email.utils import format_datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
@@ -29,7 +27,6 @@ from c2t_wizard.services.backend import Backend
 from c2t_wizard.services.delivery import (
     DELIVERY_PROPERTY_ID,
     MAILTO_SAFE_LENGTH,
-    MAX_RETRY_WAIT,
     DeliveryError,
     DeliveryMethod,
     DeliveryProblem,
@@ -37,7 +34,6 @@ from c2t_wizard.services.delivery import (
     MailboxStatus,
     Outgoing,
     SendOutcome,
-    _retry_after,
     build_mailto,
     classify_send_error,
     load_created_people,
@@ -137,18 +133,6 @@ def test_problems_that_stop_sending() -> None:
     assert DeliveryProblem.NOT_ALLOWED.stops_sending
     assert not DeliveryProblem.INVALID_RECIPIENT.stops_sending
     assert not DeliveryProblem.THROTTLED.stops_sending
-
-
-def test_retry_after_is_read_like_the_directory_reads_it() -> None:
-    later = format_datetime(datetime.now(UTC) + timedelta(seconds=20), usegmt=True)
-    assert 18.0 < _retry_after(later, 1) <= 20.0  # the HTTP-date form
-    assert _retry_after("2.5", 1) == 2.5
-    assert _retry_after("99999", 1) == MAX_RETRY_WAIT
-    # Absent, unreadable, zero, negative or a date already past: our own back-off, never "at once".
-    past = format_datetime(datetime.now(UTC) - timedelta(seconds=20), usegmt=True)
-    for value in (None, "", "soon", "0", "-3", past):
-        assert _retry_after(value, 2) == 4.0, value
-    assert _retry_after(None, 10) == MAX_RETRY_WAIT
 
 
 # --- against the sandbox -------------------------------------------------------------------------------

@@ -58,7 +58,6 @@ from c2t_wizard.services.http_retry import (
     RetryPolicy,
     Transient,
     http_transient,
-    retry_delay,
     status_transient,
 )
 
@@ -83,10 +82,7 @@ MAILTO_SAFE_LENGTH = 2000
 quoted for Internet Explorer/Outlook; longer ones are cut off or not opened at all)."""
 RESET_NOT_FOUND_RETRIES = 4
 """``PATCH /users/{id}`` answering 404 (a user moments old, not replicated yet) is retried this often."""
-SEND_RETRIES = 3
-"""A throttled (429) or unavailable (503) sendMail is retried this often."""
 SEND_TIMEOUT = 30.0
-MAX_RETRY_WAIT = 30.0
 DELIVERY_PROPERTY_ID = "String {6f3b8d5e-2c41-4a9e-9b7d-0c2a5e8f1d34} Name C2tDeliveryId"
 """The single-value extended property each welcome mail carries (a GUID of the wizard's own)."""
 SEND_MAIL_SCOPES: tuple[str, ...] = (*MAIL_SCOPES, "Mail.Read")
@@ -699,13 +695,6 @@ def _answer_lost(exc: BaseException) -> bool:
     if isinstance(exc, httpx.ConnectError | httpx.ConnectTimeout | httpx.PoolTimeout):
         return False
     return isinstance(exc, httpx.TransportError | TimeoutError)
-
-
-def _retry_after(value: str | None, attempt: int) -> float:
-    """Seconds to wait: Retry-After when given (seconds or an HTTP date; capped), else exponential back-off
-    (also for a zero wait or a date already past, which would retry at once)."""
-    delay = retry_delay(value, cap=MAX_RETRY_WAIT)
-    return delay if delay is not None else min(2.0**attempt, MAX_RETRY_WAIT)
 
 
 def _graph_error(response: httpx.Response) -> tuple[str, str]:
