@@ -374,6 +374,56 @@ def test_reset_password_gives_a_new_temporary_password(sandbox: Sandbox, tmp_pat
     assert asyncio.run(try_sign_in(new)) is AuthProblem.INTERACTION_REQUIRED  # "update your password"
 
 
+def test_reset_without_the_password_profile_permission_is_reset_not_allowed(
+    sandbox: Sandbox, tmp_path: Path
+) -> None:
+    """A token with the sign-in scopes only (User.ReadWrite.All): Graph answers 403, the service says exactly
+    that resetting passwords is not allowed (not "user not found", not a generic "no permission"), and the
+    password handed over before still works."""
+
+    async def run() -> tuple[DeliveryError, NewUser, str]:
+        async with session(sandbox, tmp_path) as s:
+            run_id, people, passwords = await create(s, 1)
+            record = s.journal.people(run_id)[0]
+            assert record.user_id
+        async with session(sandbox, tmp_path, auth_class=NoMailScopeAuth) as limited:
+            limited.delivery._sleep = _no_sleep
+            with pytest.raises(DeliveryError) as caught:
+                await limited.delivery.reset_password(record.user_id)
+        return caught.value, people[0], passwords[record.key]
+
+    error, user, old = asyncio.run(run())
+    assert error.problem is DeliveryProblem.RESET_NOT_ALLOWED
+    assert "403 Authorization_RequestDenied" in error.detail
+    assert not error.in_doubt
+    users = httpx.get(
+        f"{sandbox.base}/_sandbox/users", params={"tenant": user.domain}, timeout=10, trust_env=False
+    ).json()["users"]
+    assert any(u["upn"].lower() == user.upn.lower() for u in users)
+    log_in = ResetProbe(sandbox, tmp_path)
+    assert (
+        asyncio.run(log_in.problem(user.upn, old)) is AuthProblem.INTERACTION_REQUIRED
+    )  # old one, unchanged
+
+
+class ResetProbe:
+    """Signs a user in with a password: which problem (None: signed in)."""
+
+    def __init__(self, box: Sandbox, tmp_path: Path) -> None:
+        self.box, self.cache = box, tmp_path / f"probe-{uuid.uuid4().hex[:6]}"
+
+    async def problem(self, upn: str, password: str) -> AuthProblem | None:
+        backend = Backend(Endpoints.from_sandbox_line(self.box.info))
+        auth = AuthService(backend, cache_dir=self.cache)
+        try:
+            await auth.sign_in_with_password(upn, password)
+        except AuthError as exc:
+            return exc.problem
+        finally:
+            await backend.aclose()
+        return None
+
+
 def test_reset_of_an_unknown_user_is_user_not_found(sandbox: Sandbox, tmp_path: Path) -> None:
     async def run() -> DeliveryError:
         async with session(sandbox, tmp_path) as s:

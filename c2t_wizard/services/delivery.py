@@ -38,7 +38,6 @@ here and returned to the caller, nothing else. No Qt here: msgraph is imported i
 
 from __future__ import annotations
 
-import functools
 import logging
 import secrets
 import threading
@@ -85,6 +84,9 @@ RESET_NOT_FOUND_RETRIES = 4
 SEND_TIMEOUT = 30.0
 DELIVERY_PROPERTY_ID = "String {6f3b8d5e-2c41-4a9e-9b7d-0c2a5e8f1d34} Name C2tDeliveryId"
 """The single-value extended property each welcome mail carries (a GUID of the wizard's own)."""
+PASSWORD_RESET_SCOPES: tuple[str, ...] = ("User-PasswordProfile.ReadWrite.All",)
+"""What a password reset needs (docs/microsoft-rules.md §1.7): the least privileged permission that may update
+``passwordProfile`` (it needs admin consent)."""
 SEND_MAIL_SCOPES: tuple[str, ...] = (*MAIL_SCOPES, "Mail.Read")
 """Sending (Mail.Send) and checking Sent Items for a mail whose answer was lost (Mail.Read: Mail.ReadBasic
 excludes extended properties, so it cannot filter on them)."""
@@ -135,6 +137,10 @@ class DeliveryProblem(Enum):
     SERVER = "server"
     USER_NOT_FOUND = "user_not_found"
     """Password reset: the user is not (or no longer) in the directory."""
+    RESET_NOT_ALLOWED = "reset_not_allowed"
+    """Password reset: 403, the signed-in account's role or the permission given to the wizard does not
+    allow it (``User-PasswordProfile.ReadWrite.All`` missing, or the person is an administrator), or the
+    permission was not given."""
     CANNOT_CHECK = "cannot_check"
     """A mail whose answer was lost could not be looked up in Sent Items (not readable)."""
     UNKNOWN = "unknown"
@@ -246,6 +252,19 @@ _SIGN_IN_AGAIN = frozenset(
     }
 )
 """What only a new sign-in cures (an expired or revoked sign-in is INTERACTION_REQUIRED)."""
+
+
+def classify_reset_error(status: int) -> DeliveryProblem:
+    """The problem behind a Graph error answering a password reset (``PATCH /users/{id}``)."""
+    if status == 404:
+        return DeliveryProblem.USER_NOT_FOUND
+    if status in (401, 403):
+        return DeliveryProblem.RESET_NOT_ALLOWED
+    if status == 429:
+        return DeliveryProblem.THROTTLED
+    if status >= 500:
+        return DeliveryProblem.SERVER
+    return DeliveryProblem.UNKNOWN
 
 
 def _from_exception(exc: BaseException, *, sending: bool) -> DeliveryError:
@@ -577,47 +596,62 @@ class DeliveryService:
 
     # --- password reset on resume ---------------------------------------------------------------------
 
+    async def enable_password_reset(self) -> None:
+        """Get consent for ``User-PasswordProfile.ReadWrite.All`` (silently when already granted: the
+        directory step asks for it with the rest; else the browser asks). Refused: RESET_NOT_ALLOWED."""
+        try:
+            await self._auth.acquire_additional_scopes(PASSWORD_RESET_SCOPES)
+        except Exception as exc:
+            error = _from_exception(exc, sending=False)
+            if error.problem is DeliveryProblem.CONSENT_DENIED:
+                raise DeliveryError(DeliveryProblem.RESET_NOT_ALLOWED, error.detail) from None
+            raise error from None
+
     async def reset_password(self, user_id: str) -> str:
         """A new temporary password for the user (``PATCH /users/{id}``, change required at next sign-in);
         returns it (memory only). A 404 is retried a few times (a user moments old may not be readable).
 
+        Needs ``User-PasswordProfile.ReadWrite.All`` (``User.ReadWrite.All`` is not enough, Graph answers
+        403): asked for incrementally first (``enable_password_reset``), and the PATCH is sent with a token
+        for it. A 403 means the signed-in account's role, or the permission given to the wizard, does not
+        allow resetting this person's password: ``RESET_NOT_ALLOWED`` (docs/microsoft-rules.md §1.7).
+
         Transient answers and lost connections are retried under the shared ``RetryPolicy``: every attempt
         sends the same password, so sending it again after a lost answer sets what the first one set.
         """
-        from kiota_abstractions.base_request_configuration import RequestConfiguration
-        from kiota_http.middleware.options import RetryHandlerOption
-        from msgraph.generated.models.o_data_errors.o_data_error import ODataError
-        from msgraph.generated.models.password_profile import PasswordProfile
-        from msgraph.generated.models.user import User
-
+        await self.enable_password_reset()
         password = generate_password()
-        update = User(
-            password_profile=PasswordProfile(password=password, force_change_password_next_sign_in=True)
-        )
-        # msgraph's own retries off: every wait is the policy's, and bounded.
-        config = RequestConfiguration[Any](options=[RetryHandlerOption(max_retries=0, should_retry=False)])
+        body = {"passwordProfile": {"password": password, "forceChangePasswordNextSignIn": True}}
+
+        async def patch() -> httpx.Response:
+            token = await self._auth.access_token(PASSWORD_RESET_SCOPES)
+            endpoints = await self._backend.endpoints()
+            http = await self._backend.http()
+            return await http.patch(
+                f"{endpoints.graph}/users/{quote(user_id, safe='@')}",
+                json=body,
+                headers={"Authorization": f"Bearer {token}"},
+                timeout=SEND_TIMEOUT,
+            )
+
         attempt = 0
         while True:
             try:
-                client = await self._graph.client()
-                request = client.users.by_user_id(user_id)
-                patch = functools.partial(request.patch, update, request_configuration=config)
-                await self._policy.run(
-                    patch,
-                    classify=http_transient,
-                    sleep=self._sleep,
-                    what="password reset",
+                response = await self._policy.run(
+                    patch, classify=http_transient, sleep=self._sleep, what="password reset"
                 )
-            except ODataError as exc:
-                if exc.response_status_code == 404 and attempt < RESET_NOT_FOUND_RETRIES:
-                    attempt += 1
-                    await self._pause(0.5 * 2**attempt)
-                    continue
-                raise _from_exception(exc, sending=False) from None
             except Exception as exc:
                 raise _from_exception(exc, sending=False) from None
-            log.info("Reset the temporary password of user %s", user_id)
-            return password
+            status = response.status_code
+            if 200 <= status < 300:
+                log.info("Reset the temporary password of user %s", user_id)
+                return password
+            if status == 404 and attempt < RESET_NOT_FOUND_RETRIES:
+                attempt += 1
+                await self._pause(0.5 * 2**attempt)
+                continue
+            code, text = _graph_error(response)
+            raise DeliveryError(classify_reset_error(status), f"{status} {code}: {text}")
 
     async def _pause(self, seconds: float) -> None:
         if self._sleep is not None:

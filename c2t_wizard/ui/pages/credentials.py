@@ -1165,6 +1165,19 @@ class CredentialsPage(QWizardPage):
             )
         elif any(row.state is RowState.RESETTING for row in self._rows):
             self.delivery_status.show_status(StatusKind.BUSY, self.tr("Setting new temporary passwords…"))
+        elif any(
+            row.state is RowState.RESET_FAILED and row.problem is DeliveryProblem.RESET_NOT_ALLOWED
+            for row in self._rows
+        ):
+            self.delivery_status.show_status(
+                StatusKind.ERROR,
+                self.tr(
+                    "Microsoft refused to set new passwords: your account, or the permission the wizard was "
+                    "given, does not allow resetting passwords. A Global Administrator can reset them (or "
+                    "approve the wizard's permission to reset passwords); a User Administrator can reset "
+                    "only people who are not administrators. Then use Retry failed."
+                ),
+            )
         elif any(row.state is RowState.RESET_FAILED for row in self._rows):
             self.delivery_status.show_status(
                 StatusKind.ERROR,
@@ -1221,6 +1234,9 @@ class CredentialsPage(QWizardPage):
             DeliveryProblem.NETWORK: self.tr("no connection to Microsoft"),
             DeliveryProblem.SERVER: self.tr("Microsoft had a problem: try again"),
             DeliveryProblem.USER_NOT_FOUND: self.tr("the user no longer exists"),
+            DeliveryProblem.RESET_NOT_ALLOWED: self.tr(
+                "your account, or the permission the wizard was given, does not allow resetting passwords"
+            ),
             DeliveryProblem.CANNOT_CHECK: self.tr("your Sent Items couldn't be checked"),
             DeliveryProblem.UNKNOWN: self.tr("an unexpected answer from Microsoft"),
         }
