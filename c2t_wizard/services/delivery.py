@@ -43,11 +43,21 @@ import secrets
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from enum import Enum
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urlencode
 
 from c2t_wizard.config import DEFAULT_CLIENT_ID
+from c2t_wizard.domain.mail_cap import (
+    CAP_WINDOW,
+    CapPlan,
+    InboxMessage,
+    bounced_keys,
+    is_capped_sender,
+    is_external,
+    plan_sends,
+)
 from c2t_wizard.domain.passwords import generate_password
 from c2t_wizard.domain.welcome_message import MICROSOFT_SIGN_IN_URL, WelcomeMessage
 from c2t_wizard.lazy import lazy_import
@@ -90,6 +100,11 @@ PASSWORD_RESET_SCOPES: tuple[str, ...] = ("User-PasswordProfile.ReadWrite.All",)
 SEND_MAIL_SCOPES: tuple[str, ...] = (*MAIL_SCOPES, "Mail.Read")
 """Sending (Mail.Send) and checking Sent Items for a mail whose answer was lost (Mail.Read: Mail.ReadBasic
 excludes extended properties, so it cannot filter on them)."""
+BOUNCE_SCOPES: tuple[str, ...] = ("Mail.ReadBasic",)
+"""Reading bounce reports in the Inbox: subject, sender and date are enough (least privileged)."""
+BOUNCE_PAGE = 50
+BOUNCE_MAX_PAGES = 10
+"""A bounce check reads at most this many pages of the Inbox (newest first)."""
 LOST_ANSWER_ROUNDS = 2
 """A sendMail whose answer was lost is checked and sent again at most this often."""
 SENT_ITEMS_SETTLE = 2.0
@@ -173,6 +188,19 @@ class DeliveryError(Exception):
 
 def _clean(text: str) -> str:
     return redact(" ".join(text.split()))[:_MAX_DETAIL]
+
+
+# --- the onmicrosoft.com cap and bounce reports ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Mailed:
+    """A person whose welcome mail Graph accepted: what a bounce report of it looks like."""
+
+    key: str
+    run_id: str | None
+    email: str
+    subject: str
 
 
 # --- mailto ------------------------------------------------------------------------------------------
@@ -418,6 +446,124 @@ class DeliveryService:
             await self._auth.acquire_additional_scopes(SEND_MAIL_SCOPES)
         except Exception as exc:
             raise _from_exception(exc, sending=True) from None
+
+    # --- the onmicrosoft.com cap and bounce reports -----------------------------------------------------
+
+    async def sender_address(self) -> str | None:
+        """The signed-in admin's mail address (what sendMail sends from), None when unknown or none."""
+        from kiota_abstractions.base_request_configuration import RequestConfiguration
+        from msgraph.generated.users.item.user_item_request_builder import UserItemRequestBuilder
+
+        query = UserItemRequestBuilder.UserItemRequestBuilderGetQueryParameters(select=["mail"])
+        try:
+            client = await self._graph.client()
+            me = await client.me.get(request_configuration=RequestConfiguration(query_parameters=query))
+        except Exception as exc:
+            log.info("Sender address unknown: %s", _from_exception(exc, sending=False))
+            return None
+        address = (me.mail or "").strip() if me is not None else ""
+        return address or None
+
+    async def plan_mail(
+        self,
+        journal: Journal | None,
+        tenant_id: str,
+        tenant_domains: Sequence[str],
+        people: Sequence[tuple[str, str]],
+    ) -> CapPlan:
+        """Who of ``people`` (key, work email) can be mailed now under the onmicrosoft.com cap: the sender's
+        address decides whether it applies; the journal says how many external recipients the wizard mailed
+        from this organisation in the last 24 hours (a lower bound: other mail counts too)."""
+        sender = await self.sender_address() or ""
+        sent = 0
+        if journal is not None and is_capped_sender(sender):
+            since = datetime.now(UTC) - CAP_WINDOW
+            emails = await asyncio.to_thread(journal.mailed_since, tenant_id, since)
+            sent = sum(1 for email in emails if is_external(email, tenant_domains))
+        plan = plan_sends(sender, tenant_domains, sent, people)
+        log.info(
+            "Mail cap: capped=%s, %d external recipient(s) in 24 h, %d beyond",
+            plan.capped,
+            plan.sent,
+            len(plan.beyond),
+        )
+        return plan
+
+    async def enable_bounce_check(self) -> None:
+        """Get consent for Mail.ReadBasic, to read bounce reports in the Inbox (silently when granted)."""
+        try:
+            await self._auth.acquire_additional_scopes(BOUNCE_SCOPES)
+        except Exception as exc:
+            raise _from_exception(exc, sending=False) from None
+
+    async def find_bounces(
+        self, since: datetime, mailed: Sequence[Mailed], *, journal: Journal | None = None
+    ) -> set[str]:
+        """The keys of ``mailed`` whose mail bounced: bounce reports received in the admin's Inbox since
+        ``since`` (``Mail.ReadBasic``: subject and sender only), matched by their subject
+        (``domain.mail_cap.bounced_keys``). Each is recorded in the journal as BOUNCED (credentials pending
+        again). Raises DeliveryError when the Inbox can't be read."""
+        if not mailed:
+            return set()
+        moment = since.astimezone(UTC).replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
+        params: dict[str, str] | None = {
+            "$filter": f"receivedDateTime ge {moment}",
+            "$select": "subject,from,receivedDateTime",
+            "$top": str(BOUNCE_PAGE),
+        }
+        endpoints = await self._backend.endpoints()
+        url = f"{endpoints.graph}/me/mailFolders/inbox/messages"
+        messages: list[InboxMessage] = []
+        for _page in range(BOUNCE_MAX_PAGES):
+
+            async def get(target: str = url, query: dict[str, str] | None = params) -> httpx.Response:
+                token = await self._auth.access_token(BOUNCE_SCOPES)
+                http = await self._backend.http()
+                return await http.get(
+                    target, params=query, headers={"Authorization": f"Bearer {token}"}, timeout=SEND_TIMEOUT
+                )
+
+            try:
+                response = await self._policy.run(
+                    get, classify=http_transient, sleep=self._sleep, what="bounce check"
+                )
+            except Exception as exc:
+                raise _from_exception(exc, sending=False) from None
+            if response.status_code != 200:
+                code, text = _graph_error(response)
+                status = response.status_code
+                unreadable = status in (401, 403)
+                problem = DeliveryProblem.CANNOT_CHECK if unreadable else classify_send_error(status, code)
+                raise DeliveryError(problem, f"{status} {code}: {text}")
+            try:
+                page = response.json()
+                values = page.get("value") or []
+                following = page.get("@odata.nextLink")
+            except (ValueError, AttributeError):
+                raise DeliveryError(DeliveryProblem.UNKNOWN, "unreadable answer") from None
+            for item in values:
+                if isinstance(item, dict):
+                    messages.append(_inbox_message(item))
+            if not isinstance(following, str) or not following:
+                break
+            url, params = following, None
+        found = bounced_keys(
+            messages,
+            {person.key: person.subject for person in mailed},
+            {person.key: person.email for person in mailed},
+        )
+        log.info("Bounce check: %d report(s) read, %d person(s) bounced", len(messages), len(found))
+        if journal is not None and found:
+            bounced = [(p.run_id, p.key) for p in mailed if p.key in found and p.run_id is not None]
+
+            def write() -> None:
+                with journal.transaction():
+                    for run_id, key in bounced:
+                        assert run_id is not None
+                        journal.mark_bounced(run_id, key, "ndr")
+
+            await asyncio.to_thread(write)
+        return found
 
     async def send_mail(self, to: str, message: WelcomeMessage, *, delivery_id: str | None = None) -> None:
         """``POST /me/sendMail`` with ``message`` to ``to`` (202 Accepted, or DeliveryError).
@@ -741,6 +887,18 @@ def _graph_error(response: httpx.Response) -> tuple[str, str]:
     if not isinstance(error, dict):
         return "", ""
     return str(error.get("code") or ""), str(error.get("message") or "")
+
+
+def _inbox_message(item: dict[str, Any]) -> InboxMessage:
+    sender = item.get("from") or item.get("sender") or {}
+    address = sender.get("emailAddress", {}).get("address") if isinstance(sender, dict) else None
+    body = item.get("body")
+    text = body.get("content") if isinstance(body, dict) else item.get("bodyPreview")
+    return InboxMessage(
+        subject=str(item.get("subject") or ""),
+        sender=str(address or ""),
+        body=text if isinstance(text, str) else None,
+    )
 
 
 def _html_document(message: WelcomeMessage) -> str:
