@@ -9,7 +9,7 @@ import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs, unquote, urlsplit
+from urllib.parse import parse_qs, quote, unquote, urlsplit
 
 import httpx
 import pypdf
@@ -333,7 +333,8 @@ def test_too_long_for_a_mail_link_goes_through_the_clipboard(
         qtbot.mouseClick(page.deliver_selected_button, Qt.MouseButton.LeftButton)
         assert hosted.states() == [RowState.TOO_LONG, RowState.DELIVERED]
         person = fresh.journal.people(run_id)[1]
-        assert hosted.opened == [f"mailto:{person.email}?subject=Ihr%20neues%20Microsoft-Arbeitskonto"]
+        subject = quote(f"Ihr neues Microsoft-Arbeitskonto: {person.display_name} ({person.upn})", safe="")
+        assert hosted.opened == [f"mailto:{person.email}?subject={subject}"]
         clipboard = QGuiApplication.clipboard().text()
         assert passwords[person.key] in clipboard
         assert "Vorläufiges Kennwort" in clipboard
@@ -634,6 +635,7 @@ def test_every_control_has_a_name_a_buddy_and_a_place_in_the_tab_order(
             page.deliver_selected_button,
             page.confirm_delivery_button,
             page.new_password_button,
+            page.check_bounces_button,
             page.retry_delivery_button,
         ):
             assert widget.objectName()
@@ -641,7 +643,7 @@ def test_every_control_has_a_name_a_buddy_and_a_place_in_the_tab_order(
             assert widget.focusPolicy() & Qt.FocusPolicy.TabFocus
         order = [page.delivery_method_combo]
         widget = page.delivery_method_combo.nextInFocusChain()
-        while len(order) < 8 and widget is not page.delivery_method_combo:
+        while len(order) < 9 and widget is not page.delivery_method_combo:
             if widget.focusPolicy() & Qt.FocusPolicy.TabFocus and widget.isVisibleTo(page):
                 order.append(widget)
             widget = widget.nextInFocusChain()
@@ -653,6 +655,7 @@ def test_every_control_has_a_name_a_buddy_and_a_place_in_the_tab_order(
             page.deliver_selected_button,
             page.confirm_delivery_button,
             page.new_password_button,
+            page.check_bounces_button,
             page.retry_delivery_button,
         ]
         # From the keyboard: pick the clipboard, copy with the mnemonic-free Return on the focused button.

@@ -102,6 +102,10 @@ SEND_MAIL_SCOPES: tuple[str, ...] = (*MAIL_SCOPES, "Mail.Read")
 excludes extended properties, so it cannot filter on them)."""
 BOUNCE_SCOPES: tuple[str, ...] = ("Mail.ReadBasic",)
 """Reading bounce reports in the Inbox: subject, sender and date are enough (least privileged)."""
+BOUNCE_POLLS = 4
+"""After a send, the Inbox is looked at this often for bounce reports (then on request)."""
+BOUNCE_POLL_INTERVAL = 20.0
+"""Seconds between those looks (Exchange usually bounces within a minute)."""
 BOUNCE_PAGE = 50
 BOUNCE_MAX_PAGES = 10
 """A bounce check reads at most this many pages of the Inbox (newest first)."""
