@@ -58,6 +58,9 @@ class CapPlan:
     """Keys of the people that can be mailed now, in the order given."""
     beyond: tuple[str, ...]
     """Keys of the people over the cap: deliver to them another way (or tomorrow)."""
+    bounced: int = 0
+    """Mails from this organisation that bounced in the last 24 hours (the cap may be reached already:
+    the organisation's other mail counts too, and the journal can't see it)."""
 
     @property
     def remaining(self) -> int | None:
@@ -70,12 +73,14 @@ def plan_sends(
     tenant_domains: Iterable[str],
     sent_recently: int,
     people: Sequence[tuple[str, str]],
+    *,
+    bounced_recently: int = 0,
 ) -> CapPlan:
     """Split ``people`` (key, work email) for a sender: internal recipients always go; external ones as long
     as the cap allows, given ``sent_recently`` external recipients in the last 24 hours."""
     domains = tuple(tenant_domains)
     if not is_capped_sender(sender):
-        return CapPlan(False, sent_recently, tuple(key for key, _email in people), ())
+        return CapPlan(False, sent_recently, tuple(key for key, _email in people), (), bounced_recently)
     left = max(0, MOERA_CAP - sent_recently)
     within: list[str] = []
     beyond: list[str] = []
@@ -87,7 +92,7 @@ def plan_sends(
             left -= 1
         else:
             beyond.append(key)
-    return CapPlan(True, sent_recently, tuple(within), tuple(beyond))
+    return CapPlan(True, sent_recently, tuple(within), tuple(beyond), bounced_recently)
 
 
 @dataclass(frozen=True)

@@ -479,12 +479,13 @@ class DeliveryService:
         address decides whether it applies; the journal says how many external recipients the wizard mailed
         from this organisation in the last 24 hours (a lower bound: other mail counts too)."""
         sender = await self.sender_address() or ""
-        sent = 0
+        sent = bounced = 0
         if journal is not None and is_capped_sender(sender):
             since = datetime.now(UTC) - CAP_WINDOW
             emails = await asyncio.to_thread(journal.mailed_since, tenant_id, since)
             sent = sum(1 for email in emails if is_external(email, tenant_domains))
-        plan = plan_sends(sender, tenant_domains, sent, people)
+            bounced = await asyncio.to_thread(journal.bounced_since, tenant_id, since)
+        plan = plan_sends(sender, tenant_domains, sent, people, bounced_recently=bounced)
         log.info(
             "Mail cap: capped=%s, %d external recipient(s) in 24 h, %d beyond",
             plan.capped,

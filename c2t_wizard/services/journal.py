@@ -543,6 +543,16 @@ class Journal:
             ).fetchall()
         return [str(row["email"]) for row in rows]
 
+    def bounced_since(self, tenant_id: str, since: datetime) -> int:
+        """How many of ``tenant_id``'s people were marked bounced at or after ``since``."""
+        with self._lock:
+            row = self._db.execute(
+                "SELECT COUNT(*) AS n FROM people p JOIN runs r ON r.id = p.run_id WHERE r.tenant_id = ? "
+                "AND p.delivery_state = ? AND p.updated_at >= ?",
+                (tenant_id, DeliveryState.BOUNCED.value, _iso(since)),
+            ).fetchone()
+        return int(row["n"])
+
     def mark_password_replaced(self, run_id: str, key: str) -> None:
         """A new temporary password replaced the one handed over before (which no longer works): the
         credentials are pending again, and no earlier delivery counts."""

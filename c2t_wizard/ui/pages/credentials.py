@@ -685,9 +685,15 @@ class CredentialsPage(QWizardPage):
             "outside your organisation a day. The wizard mailed {sent} in the last 24 hours (mail from other "
             "apps counts too): up to {remaining} more can get their password by mail today."
         ).format(cap=MOERA_CAP, sent=plan.sent, remaining=remaining)
-        beyond = [
-            key for key in plan.beyond if (row := self._row(key)) is not None and row.state not in _DONE
-        ]
+        if plan.bounced:
+            text += " " + self.tr(
+                "%n mail(s) from your organisation bounced in the last 24 hours: the limit may be reached "
+                "already.",
+                "",
+                plan.bounced,
+            )
+        waiting = {row.key for row in self._rows if row.state not in _DONE}
+        beyond = [key for key in plan.beyond if key in waiting]
         if beyond:
             text += " " + self.tr(
                 "%n person(s) are beyond that: give them their password with your mail app (if it sends from "
@@ -695,7 +701,8 @@ class CredentialsPage(QWizardPage):
                 "",
                 len(beyond),
             )
-        self.mail_cap_notice.show_status(StatusKind.WARNING if beyond else StatusKind.INFO, text)
+        warn = bool(beyond or plan.bounced)
+        self.mail_cap_notice.show_status(StatusKind.WARNING if warn else StatusKind.INFO, text)
         self.mail_cap_notice.setVisible(True)
 
     # --- bounce reports --------------------------------------------------------------------------------
@@ -783,6 +790,7 @@ class CredentialsPage(QWizardPage):
     def _on_bounce_check_done(self, found: object) -> None:
         bounced = sum(1 for row in self._rows if row.state is RowState.BOUNCED)
         if bounced:
+            self._work_out_cap(self._load)
             self.bounce_status.show_status(
                 StatusKind.WARNING,
                 self.tr(
@@ -1422,6 +1430,8 @@ class CredentialsPage(QWizardPage):
         pending = [
             row for row in self._rows if row.state in _DELIVERABLE and row.state is not RowState.DELIVERED
         ]
+        if self.method is DeliveryMethod.SEND_MAIL:
+            pending = [row for row in pending if row.state not in _NOT_BY_MAIL]
         selected = [
             i for i in self._selected_indexes() if i < len(self._rows) and self._rows[i].state in _DELIVERABLE
         ]
