@@ -30,6 +30,17 @@ sendMail first). ``mail`` can be set without a mailbox (synced or hybrid users, 
 first send's ``404 MailboxNotEnabledForRESTAPI`` is still handled: ``DeliveryProblem.NO_MAILBOX``, and the
 page falls back to the mail client.
 
+202 Accepted means accepted, not delivered. Mail from an ``*.onmicrosoft.com`` address reaches at most 100
+external recipients per organisation a day (``domain.mail_cap``): ``plan_mail`` counts the last 24 hours
+from the journal and says who is beyond it; over the cap Exchange still answers 202 and bounces the mail
+later. ``find_bounces`` reads bounce reports in the Inbox (``Mail.ReadBasic``, asked for incrementally by
+``enable_bounce_check``: subject and sender only), matches them to people by their mail's own subject and
+records them as bounced.
+
+Password resets (``reset_password``) need ``User-PasswordProfile.ReadWrite.All`` (asked for incrementally,
+``enable_password_reset``); a 403 is ``RESET_NOT_ALLOWED``: the account's role or the wizard's permission
+does not allow it.
+
 Passwords live in memory only: in ``WelcomeMessage`` objects and the Graph request bodies. They are never
 logged (only recipients' counts and problems are), never in an exception message, never in the journal
 (which records the method and the time per person). Reset passwords (``reset_password``) are generated
