@@ -4,12 +4,14 @@ and without Mail.Send), the password reset on resume, and what the journal recor
 from __future__ import annotations
 
 import asyncio
+import functools
 import html
 import ssl
 import uuid
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
@@ -20,6 +22,7 @@ from conftest import Sandbox
 from helpers.sandbox_web import sign_up
 
 from c2t_wizard.config import Endpoints
+from c2t_wizard.domain.mail_cap import MOERA_CAP, CapPlan
 from c2t_wizard.domain.users import NewUser
 from c2t_wizard.domain.welcome_message import MICROSOFT_SIGN_IN_URL, build_welcome_message
 from c2t_wizard.services.auth import AuthError, AuthProblem, AuthService
@@ -32,6 +35,7 @@ from c2t_wizard.services.delivery import (
     DeliveryProblem,
     DeliveryService,
     MailboxStatus,
+    Mailed,
     Outgoing,
     SendOutcome,
     build_mailto,
@@ -374,6 +378,56 @@ def test_reset_password_gives_a_new_temporary_password(sandbox: Sandbox, tmp_pat
     assert asyncio.run(try_sign_in(new)) is AuthProblem.INTERACTION_REQUIRED  # "update your password"
 
 
+def test_reset_without_the_password_profile_permission_is_reset_not_allowed(
+    sandbox: Sandbox, tmp_path: Path
+) -> None:
+    """A token with the sign-in scopes only (User.ReadWrite.All): Graph answers 403, the service says exactly
+    that resetting passwords is not allowed (not "user not found", not a generic "no permission"), and the
+    password handed over before still works."""
+
+    async def run() -> tuple[DeliveryError, NewUser, str]:
+        async with session(sandbox, tmp_path) as s:
+            run_id, people, passwords = await create(s, 1)
+            record = s.journal.people(run_id)[0]
+            assert record.user_id
+        async with session(sandbox, tmp_path, auth_class=NoMailScopeAuth) as limited:
+            limited.delivery._sleep = _no_sleep
+            with pytest.raises(DeliveryError) as caught:
+                await limited.delivery.reset_password(record.user_id)
+        return caught.value, people[0], passwords[record.key]
+
+    error, user, old = asyncio.run(run())
+    assert error.problem is DeliveryProblem.RESET_NOT_ALLOWED
+    assert "403 Authorization_RequestDenied" in error.detail
+    assert not error.in_doubt
+    users = httpx.get(
+        f"{sandbox.base}/_sandbox/users", params={"tenant": user.domain}, timeout=10, trust_env=False
+    ).json()["users"]
+    assert any(u["upn"].lower() == user.upn.lower() for u in users)
+    log_in = ResetProbe(sandbox, tmp_path)
+    assert (
+        asyncio.run(log_in.problem(user.upn, old)) is AuthProblem.INTERACTION_REQUIRED
+    )  # old one, unchanged
+
+
+class ResetProbe:
+    """Signs a user in with a password: which problem (None: signed in)."""
+
+    def __init__(self, box: Sandbox, tmp_path: Path) -> None:
+        self.box, self.cache = box, tmp_path / f"probe-{uuid.uuid4().hex[:6]}"
+
+    async def problem(self, upn: str, password: str) -> AuthProblem | None:
+        backend = Backend(Endpoints.from_sandbox_line(self.box.info))
+        auth = AuthService(backend, cache_dir=self.cache)
+        try:
+            await auth.sign_in_with_password(upn, password)
+        except AuthError as exc:
+            return exc.problem
+        finally:
+            await backend.aclose()
+        return None
+
+
 def test_reset_of_an_unknown_user_is_user_not_found(sandbox: Sandbox, tmp_path: Path) -> None:
     async def run() -> DeliveryError:
         async with session(sandbox, tmp_path) as s:
@@ -655,3 +709,149 @@ def test_only_an_expired_or_revoked_sign_in_says_sign_in_again(
     from c2t_wizard.services.delivery import _from_exception
 
     assert _from_exception(AuthError(problem, None, "x"), sending=True).problem is expected
+
+
+# --- the onmicrosoft.com cap and bounce reports --------------------------------------------------------
+
+
+def set_mail_cap(box: Sandbox, tenant: str, **settings: Any) -> dict[str, Any]:
+    response = httpx.post(
+        f"{box.base}/_sandbox/mail_cap", json={"tenant": tenant, **settings}, timeout=10, trust_env=False
+    )
+    response.raise_for_status()
+    result: dict[str, Any] = response.json()
+    return result
+
+
+@pytest.fixture
+def demo_mail_cap(sandbox: Sandbox) -> Any:
+    """The demo tenant's 24-hour count of external recipients, set by the test and cleared afterwards (other
+    tests send from the demo administrator too)."""
+    tenant = sandbox.info["demo"]["tenant"]
+    try:
+        yield functools.partial(set_mail_cap, sandbox, tenant)
+    finally:
+        set_mail_cap(sandbox, tenant, sent=0, ndrDelay=2.0)
+
+
+def mailed_in_journal(journal: Journal, tenant_id: str, emails: Sequence[str]) -> None:
+    """The journal remembers welcome mails sent to ``emails`` just now (as earlier runs would have)."""
+    people = [
+        NewUser(
+            f"E{n}",
+            "Earlier",
+            f"E{n} Earlier",
+            f"e{n}.{uuid.uuid4().hex[:6]}",
+            "contoso.onmicrosoft.com",
+            email,
+        )
+        for n, email in enumerate(emails)
+    ]
+    run_id = journal.start_run(tenant_id, people)
+    for person in people:
+        journal.mark_created(run_id, person.upn.lower(), uuid.uuid4().hex)
+        journal.mark_credentials_delivered(run_id, person.upn.lower(), DeliveryMethod.SEND_MAIL.value)
+
+
+def test_the_plan_counts_the_journal_and_offers_other_ways_beyond_the_cap(
+    sandbox: Sandbox, tmp_path: Path
+) -> None:
+    async def run() -> tuple[CapPlan, CapPlan]:
+        async with session(sandbox, tmp_path) as s:
+            emails = [f"x{n}@example.com" for n in range(MOERA_CAP - 2)] + [
+                f"colleague{n}@{s.domain}" for n in range(5)
+            ]
+            mailed_in_journal(s.journal, "tenant-1", emails)
+            mailed_in_journal(
+                s.journal, "tenant-2", [f"y{n}@example.com" for n in range(50)]
+            )  # another tenant
+            people = [
+                ("a", "a@example.com"),
+                ("b", f"b@{s.domain}"),
+                ("c", "c@example.org"),
+                ("d", "d@example.net"),
+            ]
+            plan = await s.delivery.plan_mail(s.journal, "tenant-1", [s.domain], people)
+            other = await s.delivery.plan_mail(s.journal, "tenant-3", [s.domain], people)
+            return plan, other
+
+    plan, other = asyncio.run(run())
+    assert plan.capped  # admin@contoso.onmicrosoft.com
+    assert (plan.sent, plan.remaining) == (MOERA_CAP - 2, 2)
+    assert plan.within == ("a", "b", "c")
+    assert plan.beyond == ("d",)
+    assert (other.sent, other.beyond) == (0, ())
+
+
+def test_the_101st_external_mail_bounces_and_is_recorded_as_bounced(
+    sandbox: Sandbox, tmp_path: Path, demo_mail_cap: Any
+) -> None:
+    async def run() -> tuple[set[str], list[SendOutcome], list[Any], str]:
+        async with session(sandbox, tmp_path) as s:
+            run_id, people, passwords = await create(s, 2)
+            assert demo_mail_cap(sent=MOERA_CAP - 1, ndrDelay=0)["remaining"] == 1
+            url = await s.delivery.sign_in_url(s.domain)
+            messages = {
+                user.upn.lower(): build_welcome_message(
+                    user, passwords[user.upn.lower()], language="en", sign_in_url=url
+                )
+                for user in people
+            }
+            outgoing = [
+                Outgoing(user.upn.lower(), user.email, messages[user.upn.lower()], run_id) for user in people
+            ]
+            started = datetime.now(UTC)
+            await s.delivery.enable_send_mail()
+            outcomes = await s.delivery.send_each(outgoing, journal=s.journal)
+            await s.delivery.enable_bounce_check()
+            mailed = [Mailed(o.key, run_id, o.to, o.message.subject) for o in outgoing]
+            found = await s.delivery.find_bounces(started, mailed, journal=s.journal)
+            again = await s.delivery.find_bounces(started, mailed, journal=s.journal)
+            assert again == found
+            return found, outcomes, s.journal.people(run_id), people[1].upn.lower()
+
+    found, outcomes, records, second = asyncio.run(run())
+    assert all(outcome.sent for outcome in outcomes)  # 202 Accepted for both
+    assert found == {second}
+    state = {r.key: (r.delivery_state, r.credentials_pending, r.delivery_method) for r in records}
+    assert state[second] == (DeliveryState.BOUNCED, True, "sendmail")
+    first = next(key for key in state if key != second)
+    assert state[first] == (DeliveryState.SENT, False, "sendmail")
+
+
+def test_a_custom_domain_sender_is_not_capped(sandbox: Sandbox, tmp_path: Path) -> None:
+    async def run() -> CapPlan:
+        async with session(sandbox, tmp_path, fresh=True) as s:
+            me = await s.delivery.sender_address()
+            assert me is None  # a signed-up admin has no mailbox yet
+            upn = f"admin@{s.domain}"
+            address = f"ada@{uuid.uuid4().hex[:8]}.example"
+            given = await asyncio.to_thread(
+                httpx.post,
+                f"{sandbox.base}/_sandbox/mailbox",
+                json={"upn": upn, "address": address},
+                timeout=10,
+                trust_env=False,
+            )
+            given.raise_for_status()
+            mailed_in_journal(s.journal, "t", [f"z{n}@example.com" for n in range(MOERA_CAP + 3)])
+            return await s.delivery.plan_mail(
+                s.journal, "t", [s.domain, address.split("@")[1]], [("a", "a@example.com")]
+            )
+
+    plan = asyncio.run(run())
+    assert not plan.capped
+    assert plan.remaining is None
+    assert (plan.within, plan.beyond) == (("a",), ())
+
+
+def test_reading_bounces_without_permission_says_it_cannot_check(sandbox: Sandbox, tmp_path: Path) -> None:
+    async def run() -> DeliveryError:
+        async with session(sandbox, tmp_path, auth_class=NoMailScopeAuth) as s:
+            with pytest.raises(DeliveryError) as caught:
+                await s.delivery.find_bounces(datetime.now(UTC), [Mailed("a", None, "a@example.com", "S")])
+            return caught.value
+
+    error = asyncio.run(run())
+    assert error.problem is DeliveryProblem.CANNOT_CHECK
+    assert "403 ErrorAccessDenied" in error.detail

@@ -283,3 +283,36 @@ def test_a_replaced_password_makes_the_credentials_pending_again(journal: Journa
     )
     assert journal.run(run).credentials_pending == 1
     assert replaced.user_id == "id-1", "the user is still the one created"
+
+
+def test_a_bounced_mail_is_pending_again_and_counts_neither_as_mailed_nor_delivered(journal: Journal) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from c2t_wizard.services.journal import SCHEMA_VERSION, DeliveryState
+
+    people = [person(i) for i in range(3)]
+    run_id = journal.start_run("tenant-a", people)
+    other = journal.start_run("tenant-b", [person(9)])
+    keys = [p.upn.lower() for p in people]
+    for key in keys:
+        journal.mark_created(run_id, key, f"id-{key}")
+    journal.mark_created(other, person(9).upn.lower(), "id-9")
+    earlier = datetime.now(UTC) - timedelta(seconds=1)
+    journal.mark_credentials_delivered(run_id, keys[0], "sendmail")
+    journal.mark_credentials_delivered(run_id, keys[1], "sendmail")
+    journal.mark_credentials_delivered(run_id, keys[2], "pdf")
+    journal.mark_credentials_delivered(other, person(9).upn.lower(), "sendmail")
+    journal.mark_bounced(run_id, keys[1], "ndr")
+    bounced = journal.person(run_id, keys[1])
+    assert bounced.delivery_state is DeliveryState.BOUNCED
+    assert bounced.credentials_pending
+    assert bounced.credentials_delivered_at is None
+    assert (bounced.delivery_method, bounced.delivery_problem) == ("sendmail", "ndr")
+    assert journal.mailed_since("tenant-a", earlier) == [people[0].email]  # not the bounced, not the sheet
+    assert journal.mailed_since("tenant-a", datetime.now(UTC) + timedelta(seconds=5)) == []
+    assert journal.bounced_since("tenant-a", earlier) == 1
+    assert journal.bounced_since("tenant-b", earlier) == 0
+    assert journal.run(run_id).credentials_pending == 1
+    with Journal.open(journal.path) as again:
+        assert again.person(run_id, keys[1]).delivery_state is DeliveryState.BOUNCED
+        assert again.schema_version == SCHEMA_VERSION == 2

@@ -9,7 +9,7 @@ import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs, unquote, urlsplit
+from urllib.parse import parse_qs, quote, unquote, urlsplit
 
 import httpx
 import pypdf
@@ -122,6 +122,8 @@ def host(
     clear_after_ms: int = 60_000,
     choose_file: Any = None,
     confirm: bool = True,
+    bounce_polls: int = 1,
+    bounce_interval: float = 0.1,
 ) -> Hosted:
     onboarding = Onboarding(choice=StartChoice.DEMO)
     onboarding.tenant_facts = admin.facts
@@ -150,6 +152,8 @@ def host(
         clear_after_ms=clear_after_ms,
         choose_file=choose_file or (lambda *_a: ""),
         confirm=confirm_warning,
+        bounce_polls=bounce_polls,
+        bounce_interval=bounce_interval,
     )
     wizard.addPage(page)
     qtbot.addWidget(wizard)
@@ -333,7 +337,8 @@ def test_too_long_for_a_mail_link_goes_through_the_clipboard(
         qtbot.mouseClick(page.deliver_selected_button, Qt.MouseButton.LeftButton)
         assert hosted.states() == [RowState.TOO_LONG, RowState.DELIVERED]
         person = fresh.journal.people(run_id)[1]
-        assert hosted.opened == [f"mailto:{person.email}?subject=Ihr%20neues%20Microsoft-Arbeitskonto"]
+        subject = quote(f"Ihr neues Microsoft-Arbeitskonto: {person.display_name} ({person.upn})", safe="")
+        assert hosted.opened == [f"mailto:{person.email}?subject={subject}"]
         clipboard = QGuiApplication.clipboard().text()
         assert passwords[person.key] in clipboard
         assert "Vorläufiges Kennwort" in clipboard
@@ -634,6 +639,7 @@ def test_every_control_has_a_name_a_buddy_and_a_place_in_the_tab_order(
             page.deliver_selected_button,
             page.confirm_delivery_button,
             page.new_password_button,
+            page.check_bounces_button,
             page.retry_delivery_button,
         ):
             assert widget.objectName()
@@ -641,7 +647,7 @@ def test_every_control_has_a_name_a_buddy_and_a_place_in_the_tab_order(
             assert widget.focusPolicy() & Qt.FocusPolicy.TabFocus
         order = [page.delivery_method_combo]
         widget = page.delivery_method_combo.nextInFocusChain()
-        while len(order) < 8 and widget is not page.delivery_method_combo:
+        while len(order) < 9 and widget is not page.delivery_method_combo:
             if widget.focusPolicy() & Qt.FocusPolicy.TabFocus and widget.isVisibleTo(page):
                 order.append(widget)
             widget = widget.nextInFocusChain()
@@ -653,6 +659,7 @@ def test_every_control_has_a_name_a_buddy_and_a_place_in_the_tab_order(
             page.deliver_selected_button,
             page.confirm_delivery_button,
             page.new_password_button,
+            page.check_bounces_button,
             page.retry_delivery_button,
         ]
         # From the keyboard: pick the clipboard, copy with the mnemonic-free Return on the focused button.
@@ -799,5 +806,184 @@ def test_a_copied_message_can_be_delivered_again_with_a_new_password(
         qtbot.mouseClick(page.deliver_selected_button, Qt.MouseButton.LeftButton)
         assert first.password in QGuiApplication.clipboard().text()
         assert hosted.states()[0] is RowState.DELIVERED
+    finally:
+        hosted.cleanup()
+
+
+# --- password resets Microsoft refuses -----------------------------------------------------------------
+
+
+class SignInTokenOnly:
+    """The wizard's sign-in, but every token is the sign-in one (User.ReadWrite.All): as when the password
+    permission (User-PasswordProfile.ReadWrite.All) was never given. Graph (the sandbox) then answers 403."""
+
+    def __init__(self, auth: Any) -> None:
+        self._auth = auth
+
+    async def access_token(self, scopes: Any = None, *, force_refresh: bool = False) -> str:
+        token: str = await self._auth.access_token(None, force_refresh=force_refresh)
+        return token
+
+    async def acquire_additional_scopes(self, scopes: Any, **_kwargs: Any) -> frozenset[str]:
+        return frozenset(scopes)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._auth, name)
+
+
+def test_a_refused_password_reset_says_who_may_reset(
+    qtbot: QtBot, runner: ServiceRunner, sandbox: Sandbox, contoso: Admin
+) -> None:
+    """On resume and with New password: a 403 is "your account, or the wizard's permission, does not allow
+    resetting passwords" with what to do, not a generic failure; the password handed over before stays."""
+    run_id, passwords = create(runner, contoso, 2)
+    first_key = contoso.journal.people(run_id)[0].key
+    delivery = DeliveryService(contoso.graph, SignInTokenOnly(contoso.auth), contoso.backend, sandbox=True)  # type: ignore[arg-type]
+    hosted = host(qtbot, runner, contoso, run_id, {first_key: passwords[first_key]}, delivery=delivery)
+    page = hosted.page
+    try:
+        # The second person's password was never delivered (an interrupted run): the reset is refused.
+        qtbot.waitUntil(lambda: hosted.states()[1] is RowState.RESET_FAILED, timeout=WAIT)
+        assert page.rows[1].problem is DeliveryProblem.RESET_NOT_ALLOWED
+        assert page.delivery_status.kind is StatusKind.ERROR
+        assert "does not allow resetting passwords" in page.delivery_status.text()
+        assert "Global Administrator" in page.delivery_status.text()
+        assert "does not allow resetting passwords" in page.delivery_table.item(1, 3).text()
+        # New password for a copied message: refused the same way; the copied one still counts.
+        page.set_method(DeliveryMethod.CLIPBOARD)
+        page.select_rows([0])
+        qtbot.mouseClick(page.deliver_selected_button, Qt.MouseButton.LeftButton)
+        qtbot.mouseClick(page.new_password_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: hosted.states()[0] is RowState.RESET_FAILED, timeout=WAIT)
+        assert page.rows[0].problem is DeliveryProblem.RESET_NOT_ALLOWED
+        hosted.shot("20-reset-refused")
+        person = contoso.journal.person(run_id, first_key)
+        assert person.delivery_state is DeliveryState.COPIED  # nothing replaced
+    finally:
+        hosted.cleanup()
+
+
+# --- Exchange's onmicrosoft.com cap and bounce reports ---------------------------------------------------
+
+
+@pytest.fixture
+def demo_mail_cap(sandbox: Sandbox) -> Iterator[Any]:
+    """Sets the demo tenant's 24-hour count of external recipients in the sandbox; cleared afterwards (other
+    tests send from the demo administrator too)."""
+    tenant = sandbox.info["demo"]["tenant"]
+
+    def set_cap(**settings: Any) -> dict[str, Any]:
+        response = httpx.post(
+            f"{sandbox.base}/_sandbox/mail_cap",
+            json={"tenant": tenant, **settings},
+            timeout=10,
+            trust_env=False,
+        )
+        response.raise_for_status()
+        result: dict[str, Any] = response.json()
+        return result
+
+    try:
+        yield set_cap
+    finally:
+        set_cap(sent=0, ndrDelay=2.0)
+
+
+def test_the_101st_external_mail_bounces_and_is_shown_as_bounced(
+    qtbot: QtBot, runner: ServiceRunner, sandbox: Sandbox, contoso: Admin, demo_mail_cap: Any
+) -> None:
+    run_id, passwords = create(runner, contoso, 2)
+    assert demo_mail_cap(sent=99, ndrDelay=0.3)["remaining"] == 1  # other mail of the organisation today
+    hosted = host(qtbot, runner, contoso, run_id, passwords, bounce_polls=3, bounce_interval=0.2)
+    page = hosted.page
+    try:
+        # The journal knows of no mail today: both are within the cap as far as the wizard can tell.
+        qtbot.waitUntil(lambda: page.mail_cap_notice.isVisible(), timeout=WAIT)
+        assert "up to 100 more" in page.mail_cap_notice.text()
+        qtbot.mouseClick(page.deliver_all_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: RowState.SENDING not in hosted.states(), timeout=WAIT)
+        assert page.delivery_table.item(1, 3).text().startswith("Sent at")
+        assert "accepted by Microsoft" in page.delivery_table.item(1, 3).text()
+        # Both were accepted (202); the second bounces a moment later and the page notices it by itself.
+        qtbot.waitUntil(lambda: hosted.states() == [RowState.DELIVERED, RowState.BOUNCED], timeout=WAIT)
+        qtbot.waitUntil(lambda: not page.checking_bounces, timeout=WAIT)
+        assert page.bounce_status.kind is StatusKind.WARNING
+        assert "1 mail(s) bounced" in page.bounce_status.text()
+        assert page.delivery_table.item(1, 3).text() == "Bounced: deliver another way"
+        second = page.rows[1]
+        record = contoso.journal.person(run_id, second.key)
+        assert (record.delivery_state, record.credentials_pending) == (DeliveryState.BOUNCED, True)
+        qtbot.waitUntil(
+            lambda: "1 mail(s) from your organisation bounced" in page.mail_cap_notice.text(), timeout=WAIT
+        )
+        assert "The wizard mailed 1 in the last 24 hours" in page.mail_cap_notice.text()
+        assert not hosted.finish_enabled
+        # Other ways are offered: sendMail is no longer chosen, the bounced person is selected.
+        assert page.method is DeliveryMethod.WELCOME_SHEET
+        assert page.deliver_selected_button.isEnabled()
+        hosted.shot("21-bounced")
+        page.set_method(DeliveryMethod.CLIPBOARD)
+        qtbot.mouseClick(page.deliver_selected_button, Qt.MouseButton.LeftButton)
+        assert hosted.states() == [RowState.DELIVERED, RowState.DELIVERED]
+        qtbot.waitUntil(lambda: hosted.finish_enabled, timeout=WAIT)
+        # Check for bounces looks again on request: nothing new.
+        assert page.check_bounces_button.isEnabled()
+        qtbot.mouseClick(page.check_bounces_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: not page.checking_bounces, timeout=WAIT)
+        assert hosted.states() == [RowState.DELIVERED, RowState.DELIVERED]
+    finally:
+        hosted.cleanup()
+
+
+def mailed_earlier(admin: Admin, emails: list[str]) -> None:
+    """The journal remembers welcome mails sent from this organisation in the last hours."""
+    tag = uuid.uuid4().hex[:6]
+    people = [
+        NewUser(f"E{n}", "Earlier", f"E{n} Earlier", f"e{n}.{tag}", admin.tenant_name, email)
+        for n, email in enumerate(emails)
+    ]
+    run_id = admin.journal.start_run(admin.facts.tenant_id, people)
+    for person in people:
+        admin.journal.mark_created(run_id, person.upn.lower(), uuid.uuid4().hex)
+        admin.journal.mark_credentials_delivered(run_id, person.upn.lower(), DeliveryMethod.SEND_MAIL.value)
+    admin.journal.finish_run(run_id)
+
+
+def test_the_page_offers_other_ways_beyond_what_the_cap_leaves(
+    qtbot: QtBot, runner: ServiceRunner, sandbox: Sandbox, contoso: Admin, demo_mail_cap: Any
+) -> None:
+    mailed_earlier(
+        contoso, [f"x{n}@example.com" for n in range(99)] + [f"c{n}@{contoso.tenant_name}" for n in range(3)]
+    )
+    run_id, passwords = create(runner, contoso, 3)
+    demo_mail_cap(sent=0)
+    hosted = host(qtbot, runner, contoso, run_id, passwords, bounce_polls=1, bounce_interval=0.1)
+    page = hosted.page
+    try:
+        qtbot.waitUntil(lambda: page.mail_cap_notice.isVisible(), timeout=WAIT)
+        notice = page.mail_cap_notice.text()
+        assert "The wizard mailed 99 in the last 24 hours" in notice
+        assert "up to 1 more" in notice
+        assert "2 person(s) are beyond that" in notice
+        assert page.mail_cap_notice.kind is StatusKind.WARNING
+        hosted.shot("22-cap-notice")
+        before = len(outbox(sandbox))
+        qtbot.mouseClick(page.deliver_all_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(
+            lambda: hosted.states() == [RowState.DELIVERED, RowState.OVER_CAP, RowState.OVER_CAP],
+            timeout=WAIT,
+        )
+        qtbot.waitUntil(lambda: "2 person(s) are over the limit" in page.delivery_status.text(), timeout=WAIT)
+        assert len(outbox(sandbox)) == before + 1  # only the one within the cap was mailed
+        assert page.delivery_table.item(2, 3).text() == "Over today's mail limit: deliver another way"
+        # Sending to everyone again mails nobody beyond the cap; the other ways deliver to them.
+        qtbot.waitUntil(lambda: not page.checking_bounces, timeout=WAIT)
+        assert page.method is DeliveryMethod.SEND_MAIL
+        assert not page.deliver_all_button.isEnabled()
+        page.set_method(DeliveryMethod.MAILTO)
+        assert page.deliver_all_button.isEnabled()
+        qtbot.mouseClick(page.deliver_all_button, Qt.MouseButton.LeftButton)
+        assert hosted.states() == [RowState.DELIVERED] * 3
+        assert len(hosted.opened) == 2
     finally:
         hosted.cleanup()

@@ -8,6 +8,7 @@ import secrets
 import ssl
 import uuid
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from html import escape
 from typing import Any
 from urllib.parse import urlencode
@@ -473,3 +474,120 @@ def test_a_dropped_answer_after_send_mail_still_sent_and_saved_it(
     assert [m["to"] for m in outbox(web) if m["subject"] == f"Tagged {value}"] == [["cara@example.com"]]
     found = sent_items(https, box, admin_read_token, {"$filter": property_filter(PROPERTY_ID, value)})
     assert len(found.json()["value"]) == 1
+
+
+# --- the onmicrosoft.com cap and non-delivery reports ---------------------------------------------------
+
+NDR_SENDER = "MicrosoftExchange329e71ec88ae4615bbc36ab6ce41109e"
+
+
+def capped_sender(
+    sandbox: Sandbox, https: httpx.Client, web: httpx.Client, address: str | None = None
+) -> Any:
+    """A fresh tenant whose administrator has a mailbox (at ``address``, else their onmicrosoft.com UPN)."""
+    prefix = f"cap{uuid.uuid4().hex[:10]}"
+    new = sign_up(sandbox.base, organisation="Capped Ltd", prefix=prefix)
+    given = web.post("/_sandbox/mailbox", json={"upn": new["upn"], "address": address or new["upn"]})
+    assert given.status_code == 200, given.text
+
+    def token(scope: str) -> str:
+        return str(token_for(https, sandbox, new["upn"], new["password"], scope)["access_token"])
+
+    return prefix, new, token
+
+
+def inbox(https: httpx.Client, box: Sandbox, token: str, **params: str) -> httpx.Response:
+    return https.get(
+        f"{box['graph']}/me/mailFolders/inbox/messages",
+        params=params,
+        headers={"Authorization": f"Bearer {token}"},
+    )
+
+
+def test_the_101st_external_recipient_of_an_onmicrosoft_sender_bounces_later(
+    sandbox: Sandbox, https: httpx.Client, web: httpx.Client
+) -> None:
+    prefix, admin, token = capped_sender(sandbox, https, web)
+    domain = f"{prefix}.onmicrosoft.com"
+    seeded = web.post("/_sandbox/mail_cap", json={"tenant": domain, "sent": 99, "ndrDelay": 0}).json()
+    assert seeded == {"tenant": domain, "cap": 100, "sent": 99, "remaining": 1, "ndrDelay": 0.0}
+    sender = token("Mail.Send Mail.Read")
+    started = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    # The 100th external recipient goes through; an internal one is never counted.
+    first = message(["first@example.com", f"colleague@{domain}"], "Your account: First Person", "<p>1</p>")
+    assert send(https, sandbox, sender, first).status_code == 202
+    assert web.get("/_sandbox/mail_cap", params={"tenant": domain}).json()["sent"] == 100
+    assert inbox(https, sandbox, sender).json()["value"] == []
+    # The 101st: still 202 Accepted, then a non-delivery report in the sender's Inbox.
+    second = message(["second@example.org"], "Your account: Second Person", "<p>2</p>")
+    assert send(https, sandbox, sender, second).status_code == 202
+    assert web.get("/_sandbox/mail_cap", params={"tenant": domain}).json()["sent"] == 100
+    listed = inbox(https, sandbox, sender, **{"$filter": f"receivedDateTime ge {started}"})
+    assert listed.status_code == 200, listed.text
+    (ndr,) = listed.json()["value"]
+    assert ndr["subject"] == "Undeliverable: Your account: Second Person"
+    outlook = {"name": "Microsoft Outlook", "address": f"{NDR_SENDER}@{domain}"}
+    assert ndr["from"]["emailAddress"] == outlook
+    assert ndr["sender"]["emailAddress"] == outlook
+    assert [r["emailAddress"]["address"] for r in ndr["toRecipients"]] == [admin["upn"]]
+    assert "second@example.org" in ndr["body"]["content"]
+    assert "550 5.7.236" in ndr["body"]["content"]
+    assert "second@example.org" in ndr["bodyPreview"]
+    # Mail.ReadBasic: the subject and sender, never the body.
+    basic = inbox(https, sandbox, token("Mail.ReadBasic"), **{"$filter": f"receivedDateTime ge {started}"})
+    assert basic.status_code == 200, basic.text
+    (seen,) = basic.json()["value"]
+    assert seen["subject"] == ndr["subject"]
+    assert seen["from"]["emailAddress"]["address"] == outlook["address"]
+    assert not {"body", "bodyPreview", "uniqueBody"} & set(seen)
+    selected = inbox(https, sandbox, token("Mail.ReadBasic"), **{"$select": "subject,body,bodyPreview"})
+    assert set(selected.json()["value"][0]) == {"@odata.etag", "id", "subject"}
+    # Later than everything: nothing; no read scope at all: 403.
+    later = inbox(https, sandbox, sender, **{"$filter": "receivedDateTime ge 2999-01-01T00:00:00Z"})
+    assert later.json()["value"] == []
+    denied = inbox(https, sandbox, token("Mail.Send"))
+    assert denied.status_code == 403
+    assert error_of(denied)["code"] == "ErrorAccessDenied"
+
+
+def test_a_non_delivery_report_arrives_after_the_delay_and_pages(
+    sandbox: Sandbox, https: httpx.Client, web: httpx.Client
+) -> None:
+    prefix, _admin, token = capped_sender(sandbox, https, web)
+    domain = f"{prefix}.onmicrosoft.com"
+    web.post("/_sandbox/mail_cap", json={"tenant": domain, "sent": 100, "ndrDelay": 600})
+    sender = token("Mail.Send Mail.Read")
+    assert send(https, sandbox, sender, message(["late@example.com"], "Late", "x")).status_code == 202
+    assert inbox(https, sandbox, sender).json()["value"] == []  # not arrived yet
+    web.post("/_sandbox/mail_cap", json={"tenant": domain, "ndrDelay": 0})
+    for n in range(3):
+        body = message([f"p{n}@example.com", f"q{n}@example.com"], f"Now {n}", "x")
+        assert send(https, sandbox, sender, body).status_code == 202
+    first = inbox(https, sandbox, sender, **{"$top": "2", "$select": "subject"}).json()
+    assert [m["subject"] for m in first["value"]] == ["Undeliverable: Now 2", "Undeliverable: Now 1"]
+    rest = https.get(first["@odata.nextLink"], headers={"Authorization": f"Bearer {sender}"}).json()
+    assert [m["subject"] for m in rest["value"]] == ["Undeliverable: Now 0"]
+    assert "@odata.nextLink" not in rest
+    assert web.get("/_sandbox/mail_cap", params={"tenant": domain}).json()["sent"] == 100
+
+
+def test_a_sender_on_a_custom_domain_is_not_capped(
+    sandbox: Sandbox, https: httpx.Client, web: httpx.Client
+) -> None:
+    address = f"ada@{uuid.uuid4().hex[:8]}.example"
+    prefix, _admin, token = capped_sender(sandbox, https, web, address)
+    domain = f"{prefix}.onmicrosoft.com"
+    web.post("/_sandbox/mail_cap", json={"tenant": domain, "sent": 100, "ndrDelay": 0})
+    sender = token("Mail.Send Mail.Read")
+    assert send(https, sandbox, sender, message(["free@example.com"], "Free", "x")).status_code == 202
+    assert outbox(web)[0]["from"] == address
+    assert inbox(https, sandbox, sender).json()["value"] == []
+    assert web.get("/_sandbox/mail_cap", params={"tenant": domain}).json()["sent"] == 100
+
+
+def test_the_mail_cap_control_refuses_nonsense(web: httpx.Client, sandbox: Sandbox) -> None:
+    tenant = sandbox["demo"]["tenant"]
+    assert web.post("/_sandbox/mail_cap", json={"tenant": tenant, "sent": -1}).status_code == 400
+    assert web.post("/_sandbox/mail_cap", json={"tenant": tenant, "ndrDelay": "soon"}).status_code == 400
+    assert web.post("/_sandbox/mail_cap", json={"tenant": "nobody.example"}).status_code == 404
+    assert web.get("/_sandbox/mail_cap", params={"tenant": tenant}).json()["cap"] == 100

@@ -366,6 +366,18 @@ def test_get_unknown_user_is_not_found(tenant: Tenant) -> None:
 # --- PATCH and sign-in ---------------------------------------------------------------------------------
 
 
+RESET_SCOPE = "User-PasswordProfile.ReadWrite.All"
+DENIED = {
+    "code": "Authorization_RequestDenied",
+    "message": "Insufficient privileges to complete the operation.",
+}
+
+
+def reset_token(tenant: Tenant, upn: str, password: str, scope: str = RESET_SCOPE) -> str:
+    response = ropc(tenant.https, tenant.box, upn, password, f"User.ReadWrite.All {scope}")
+    return str(response.json()["access_token"])
+
+
 def test_patch_password_and_properties(sandbox: Sandbox, tenant: Tenant) -> None:
     body = tenant.new_user(
         passwordProfile={"password": USER_PASSWORD, "forceChangePasswordNextSignIn": False}
@@ -373,10 +385,11 @@ def test_patch_password_and_properties(sandbox: Sandbox, tenant: Tenant) -> None
     upn = body["userPrincipalName"]
     user = tenant.post("/users", body).json()
     assert "access_token" in ropc(tenant.https, sandbox, upn, USER_PASSWORD).json()
-    weak = tenant.patch(f"/users/{user['id']}", {"passwordProfile": {"password": "weak"}})
+    token = reset_token(tenant, tenant.admin["upn"], tenant.admin["password"])
+    weak = tenant.patch(f"/users/{user['id']}", {"passwordProfile": {"password": "weak"}}, token)
     assert weak.status_code == 400
     assert error_of(weak) == PASSWORD_INVALID
-    reset = tenant.patch(f"/users/{user['id']}", {"passwordProfile": {"password": "N3w-Passw0rd!"}})
+    reset = tenant.patch(f"/users/{user['id']}", {"passwordProfile": {"password": "N3w-Passw0rd!"}}, token)
     assert reset.status_code == 204
     assert reset.content == b""
     old = ropc(tenant.https, sandbox, upn, USER_PASSWORD).json()
@@ -390,13 +403,68 @@ def test_patch_password_and_properties(sandbox: Sandbox, tenant: Tenant) -> None
         "displayName": "Renamed",
         "jobTitle": "Engineer",
     }
-    assert tenant.patch(f"/users/{upn}", patch).status_code == 204
+    assert tenant.patch(f"/users/{upn}", patch, token).status_code == 204
     assert "access_token" in ropc(tenant.https, sandbox, upn, "N3w-Passw0rd!2").json()
     again = tenant.get(f"/users/{user['id']}").json()
     assert (again["displayName"], again["jobTitle"]) == ("Renamed", "Engineer")
     assert tenant.patch(f"/users/{user['id']}", {"displayName": "d" * 257}).status_code == 400
     missing = tenant.patch(f"/users/nobody@{tenant.domain}", {"displayName": "x"})
     assert missing.status_code == 404
+
+
+def test_password_reset_needs_the_password_profile_permission_and_a_role_that_may(
+    sandbox: Sandbox, tenant: Tenant, web: httpx.Client
+) -> None:
+    """docs/microsoft-rules.md §1.7: User.ReadWrite.All is not enough; a User Administrator resets people
+    without a role, only Privileged Authentication Administrator or Global Administrator resets
+    an administrator."""
+
+    def person(role: str | None = None) -> tuple[str, str]:
+        body = tenant.new_user(
+            passwordProfile={"password": USER_PASSWORD, "forceChangePasswordNextSignIn": False}
+        )
+        created = tenant.post("/users", body)
+        assert created.status_code == 201
+        upn = body["userPrincipalName"]
+        if role is not None:
+            assert web.post("/_sandbox/roles", json={"upn": upn, "role": role}).status_code == 200
+        return upn, created.json()["id"]
+
+    plain_upn, plain_id = person()
+    helper_upn, _ = person("User Administrator")
+    guard_upn, _ = person("Privileged Authentication Administrator")
+    admin = tenant.admin
+    new_password = {"passwordProfile": {"password": "N3w-Passw0rd!", "forceChangePasswordNextSignIn": False}}
+
+    # The sign-in scopes alone (User.ReadWrite.All): refused with Graph's payload, nothing changed.
+    refused = tenant.patch(f"/users/{plain_id}", new_password)
+    assert refused.status_code == 403
+    assert error_of(refused) == DENIED
+    assert "access_token" in ropc(tenant.https, sandbox, plain_upn, USER_PASSWORD).json()
+    # The password-profile permission alone suffices for a password, not for anything else.
+    only = ropc(tenant.https, sandbox, admin["upn"], admin["password"], RESET_SCOPE).json()["access_token"]
+    assert tenant.patch(f"/users/{plain_id}", new_password, only).status_code == 204
+    assert "access_token" in ropc(tenant.https, sandbox, plain_upn, "N3w-Passw0rd!").json()
+    renamed = tenant.patch(f"/users/{plain_id}", {"displayName": "Renamed"}, only)
+    assert renamed.status_code == 403
+    assert error_of(renamed) == DENIED
+    # Directory.AccessAsUser.All is accepted too.
+    broad = reset_token(tenant, admin["upn"], admin["password"], "Directory.AccessAsUser.All")
+    assert tenant.patch(f"/users/{plain_id}", new_password, broad).status_code == 204
+
+    # A User Administrator: a person without a role yes, the Global Administrator no.
+    helper = reset_token(tenant, helper_upn, USER_PASSWORD)
+    assert tenant.patch(f"/users/{plain_id}", new_password, helper).status_code == 204
+    admin_id = tenant.get(f"/users/{admin['upn']}").json()["id"]
+    denied = tenant.patch(f"/users/{admin_id}", new_password, helper)
+    assert denied.status_code == 403
+    assert error_of(denied) == DENIED
+    assert "access_token" in ropc(tenant.https, sandbox, admin["upn"], admin["password"]).json()
+    # A Privileged Authentication Administrator may reset the administrator too.
+    guard = reset_token(tenant, guard_upn, USER_PASSWORD)
+    helper_id = tenant.get(f"/users/{helper_upn}").json()["id"]
+    assert tenant.patch(f"/users/{helper_id}", new_password, guard).status_code == 204
+    assert "access_token" in ropc(tenant.https, sandbox, helper_upn, "N3w-Passw0rd!").json()
 
 
 def test_patch_refuses_an_accented_work_email(tenant: Tenant) -> None:

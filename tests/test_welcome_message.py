@@ -65,7 +65,7 @@ def test_english_says_change_password_mfa_and_the_portal_rules() -> None:
 
 def test_german_says_the_same_in_german() -> None:
     text = build("de").text
-    assert build("de").subject == "Ihr neues Microsoft-Arbeitskonto"
+    assert build("de").subject == f"Ihr neues Microsoft-Arbeitskonto: Anna Müller ({ANNA.upn})"
     assert "Vorläufiges Kennwort: " + PASSWORD in text
     assert "Benutzername: " + ANNA.upn in text
     assert "neues Kennwort" in text
@@ -127,3 +127,12 @@ def test_unknown_language_falls_back_to_english() -> None:
 def test_the_sheet_warning_speaks_of_a_password() -> None:
     assert "password" in welcome_sheet_warning("en")
     assert "Kennwort" in welcome_sheet_warning("de")
+
+
+def test_each_person_has_a_subject_of_their_own() -> None:
+    """A bounce report repeats the subject, and under Mail.ReadBasic that is all the wizard sees of it."""
+    other = NewUser("Anna", "Müller", "Anna Müller", "anna.mueller2", ANNA.domain, ANNA.email)
+    mine = build("en").subject
+    theirs = build_welcome_message(other, PASSWORD, language="en", sign_in_url=MICROSOFT_SIGN_IN_URL).subject
+    assert mine == f"Your new Microsoft work account: Anna Müller ({ANNA.upn})"
+    assert mine != theirs

@@ -234,7 +234,10 @@ def build_welcome_message(
             "</ul>",
         ]
     html_parts += [f"<p><i>{e(words.keep_private)}</i></p>", f"<p>{e(words.closing)}</p>"]
-    return WelcomeMessage(subject=words.subject, text=text, html="\n".join(html_parts) + "\n", language=lang)
+    # A subject of its own per person (their name and username): a bounce report repeats it, and with
+    # Mail.ReadBasic the subject is all the wizard can see of a bounce (domain/mail_cap.py).
+    subject = f"{words.subject}: {user.display_name.strip() or name} ({upn})"
+    return WelcomeMessage(subject=subject, text=text, html="\n".join(html_parts) + "\n", language=lang)
 
 
 def welcome_sheet_warning(language: str) -> str:

@@ -15,6 +15,7 @@ from aiohttp import web
 GLOBAL_ADMIN_TEMPLATE = "62e90394-69f5-4237-9190-012177145e10"
 USER_ADMIN_TEMPLATE = "fe930be7-5e62-47db-91af-98c3a49a38b1"
 GLOBAL_READER_TEMPLATE = "f2ef992c-3afb-46b9-b7cf-a126ee74c451"
+PRIVILEGED_AUTH_ADMIN_TEMPLATE = "7be44c8a-adaf-4e2a-84d6-ab2649e08a13"
 ROLE_NAMES = {
     GLOBAL_ADMIN_TEMPLATE: (
         "Global Administrator",
@@ -28,6 +29,11 @@ ROLE_NAMES = {
     GLOBAL_READER_TEMPLATE: (
         "Global Reader",
         "Can read everything that a Global Administrator can, but not update anything.",
+    ),
+    PRIVILEGED_AUTH_ADMIN_TEMPLATE: (
+        "Privileged Authentication Administrator",
+        "Can access to view, set and reset authentication method information for any user (admin or "
+        "non-admin).",
     ),
 }
 GRAPH_APP_ID = "00000003-0000-0000-c000-000000000000"

@@ -10,7 +10,8 @@ setting it also empties the counters), ``POST /_sandbox/reset_quota``, ``GET /_s
 ``GET /_sandbox/license_calls?tenant=...`` (every ``assignLicense``), ``POST /_sandbox/exchange``
 (``{"tenant": ..., "enabled": false}``: the tenant has no Exchange organisation, as one made through
 Entra/Azure sign-up; every mail endpoint then answers 401 ``OrganizationFromTenantGuidNotFound``) and
-``GET /_sandbox/outbox`` (in ``mail.py``).
+``GET /_sandbox/outbox`` (in ``mail.py``), ``POST /_sandbox/roles`` (``{"upn": ..., "role": "User
+Administrator"}``: give a user a directory role, by its display name or template id).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from typing import Any
 
 from aiohttp import web
 
-from .common import json_response
+from .common import ROLE_NAMES, json_response
 from .context import ctx
 from .faults import Faults, FaultSpecError
 from .pages import page
@@ -165,6 +166,25 @@ async def set_exchange(request: web.Request) -> web.Response:
     return json_response({"tenant": tenant.initial_domain, "exchange": store.has_exchange(tenant.id)})
 
 
+async def assign_role(request: web.Request) -> web.Response:
+    """``{"upn": ..., "role": a role's display name or template id}``: the user holds the role (active)."""
+    body = await _json_body(request)
+    store = ctx(request).store
+    user = store.user_by_upn(str(body.get("upn", "")))
+    if user is None:
+        return json_response({"error": "no such user"}, status=404)
+    wanted = str(body.get("role", "")).strip().lower()
+    template = next(
+        (tid for tid, (name, _) in ROLE_NAMES.items() if wanted in (tid, name.lower())),
+        None,
+    )
+    if template is None:
+        return json_response({"error": f"unknown role: {wanted!r}"}, status=400)
+    role = store.assign_role(user.tenant_id, user.id, template)
+    log.info("%s is now %s", user.upn, role.display_name)
+    return json_response({"upn": user.upn, "roles": [r.display_name for r in store.user_roles(user.id)]})
+
+
 async def get_quota(request: web.Request) -> web.Response:
     return json_response({"writeQuota": ctx(request).quota.spec.spec})
 
@@ -227,3 +247,4 @@ def add_routes(app: web.Application) -> None:
     app.router.add_get("/_sandbox/create_attempts", create_attempts)
     app.router.add_get("/_sandbox/license_calls", license_calls)
     app.router.add_post("/_sandbox/exchange", set_exchange)
+    app.router.add_post("/_sandbox/roles", assign_role)

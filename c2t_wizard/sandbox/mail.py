@@ -21,12 +21,32 @@ optional; the property's ``Name`` compares case-sensitively, its value case-inse
 includes the properties themselves). Reading needs ``Mail.Read`` or ``Mail.ReadWrite`` (``Mail.ReadBasic``
 lists messages but excludes extended properties, so filtering on them is 403 with it, as it is without any
 read scope); a filter the sandbox can't parse is 400 ``BadRequest`` "Invalid filter clause".
+
+The onmicrosoft.com cap (Exchange Online, docs/microsoft-rules.md §3.1–3.2): messages whose sender address
+is on an ``*.onmicrosoft.com`` domain may reach at most ``MOERA_CAP`` (100) external recipients (any domain
+that is not one of the tenant's) per tenant in a rolling 24 hours. Over it, ``sendMail`` still answers 202,
+and a non-delivery report arrives in the sender's Inbox (after the tenant's ``ndrDelay``, 2 s unless set):
+from "Microsoft Outlook" ``MicrosoftExchange329e71ec88ae4615bbc36ab6ce41109e@{tenant}.onmicrosoft.com``,
+subject ``Undeliverable: {original subject}`` (``Unzustellbar:`` for a sender whose ``preferredLanguage`` is
+German: the prefix is localised), to the sender, its body naming each failed recipient with
+``550 5.7.236``. Internal recipients are never counted; a sender whose address is on a custom domain is not
+capped. ``GET /me/mailFolders/inbox/messages`` lists it: ``Mail.ReadBasic``, ``Mail.Read`` or
+``Mail.ReadWrite``; under ``Mail.ReadBasic`` alone ``body``, ``bodyPreview`` and ``uniqueBody`` are left
+out (documented); ``$filter=receivedDateTime ge {ISO time}`` (also ``gt``) works with any of them.
+Control API: ``GET /_sandbox/mail_cap?tenant=…`` (``{"tenant", "cap", "sent", "remaining",
+"ndrDelay"}``: ``sent`` counts the last 24 hours) and ``POST /_sandbox/mail_cap`` (``{"tenant": …,
+"sent": 99, "ndrDelay": 0.5}``, both optional: "99 external recipients already reached today"; the cap
+itself stays 100); ``POST /_sandbox/mailbox`` (``{"upn": …, "address": "ada@fabrikam.example"}``: the user
+gets a mailbox with that primary address, its domain becoming one of the tenant's: a custom-domain sender).
 """
 
 from __future__ import annotations
 
 import logging
 import re
+import secrets
+import time
+from datetime import UTC, datetime
 from html import escape
 from typing import Any
 from urllib.parse import urlencode
@@ -37,6 +57,7 @@ from .common import b64url, iso_now, json_response
 from .context import ctx
 from .graph import BadBodyError, Call, Reply, bad_body, error_reply, find_user, json_reply, route
 from .pages import page
+from .state import Store, Tenant
 
 log = logging.getLogger(__name__)
 
@@ -207,12 +228,14 @@ async def _send(call: Call, sender_key: str | None) -> Reply:
     except MailError as exc:
         return error_reply(call, exc.status, exc.code, exc.message)
     address = sender.mail or sender.upn
-    with call.context.store.transaction():
-        mail = call.context.store.add_mail(sender.tenant_id, address, recipients, subject, kind, text)
+    store = call.context.store
+    with store.transaction():
+        mail = store.add_mail(sender.tenant_id, address, recipients, subject, kind, text)
         if _parameter(body, "saveToSentItems", True) is not False:  # Graph's default: saved
-            call.context.store.add_sent_item(
-                sender.id, _sent_item(mail.id, address, recipients, subject), properties
-            )
+            store.add_sent_item(sender.id, _sent_item(mail.id, address, recipients, subject), properties)
+        bounced = _apply_cap(call, address, recipients)
+        if bounced:
+            _deliver_ndr(call, address, subject, bounced)
     log.info("sendMail: %s sent a message to %d recipient(s)", sender.upn, sum(map(len, recipients.values())))
     return Reply(202)
 
@@ -225,6 +248,96 @@ async def send_mail_me(call: Call) -> Reply:
 @route("POST", "/users/{user}/sendMail")
 async def send_mail_user(call: Call) -> Reply:
     return await _send(call, call.params["user"])
+
+
+MOERA_CAP = 100
+"""External recipients per tenant per rolling 24 hours from onmicrosoft.com senders (Exchange Online)."""
+MOERA_WINDOW = 24 * 3600.0
+DEFAULT_NDR_DELAY = 2.0
+"""Seconds until a non-delivery report arrives, unless the tenant's ``ndrDelay`` says otherwise."""
+NDR_SENDER_LOCAL = "MicrosoftExchange329e71ec88ae4615bbc36ab6ce41109e"
+NDR_CODE = "550 5.7.236"
+
+
+def is_capped_sender(address: str) -> bool:
+    return address.rpartition("@")[2].lower().endswith(".onmicrosoft.com")
+
+
+def _apply_cap(call: Call, address: str, recipients: dict[str, list[str]]) -> list[str]:
+    """Count the message's external recipients against the tenant's cap (inside the send's transaction);
+    returns those over it (they bounce)."""
+    if not is_capped_sender(address):
+        return []
+    store = call.context.store
+    tenant_id = call.principal.user.tenant_id
+    own = {domain.name.lower() for domain in store.domains(tenant_id)}
+    external = [
+        recipient
+        for key in ("to", "cc", "bcc")
+        for recipient in recipients.get(key, [])
+        if recipient.rpartition("@")[2].lower() not in own
+    ]
+    if not external:
+        return []
+    now = time.time()
+    remaining = max(0, MOERA_CAP - store.external_sent_since(tenant_id, now - MOERA_WINDOW))
+    store.record_external_sends(tenant_id, external[:remaining], now)
+    bounced = external[remaining:]
+    if bounced:
+        log.info("sendMail: %d external recipient(s) over the onmicrosoft.com cap: NDR", len(bounced))
+    return bounced
+
+
+def ndr_delay(store: Store, tenant_id: str) -> float:
+    value = store.meta(f"ndr_delay:{tenant_id.lower()}")
+    return DEFAULT_NDR_DELAY if value is None else float(value)
+
+
+def _deliver_ndr(call: Call, sender: str, subject: str, failed: list[str]) -> None:
+    """The non-delivery report Exchange puts in the sender's Inbox (the shape of the documented example)."""
+    store = call.context.store
+    user = call.principal.user
+    tenant = store.tenant_by_id(user.tenant_id)
+    domain = tenant.initial_domain if tenant is not None else sender.rpartition("@")[2]
+    german = str(user.props.get("preferredLanguage") or "").lower().startswith("de")
+    prefix = "Unzustellbar" if german else "Undeliverable"
+    arrives = time.time() + ndr_delay(store, user.tenant_id)
+    received = datetime.fromtimestamp(arrives, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    lines = ["Delivery has failed to these recipients or groups:", ""]
+    for recipient in failed:
+        lines += [
+            f"{recipient} ({recipient})",
+            "Your message couldn't be delivered because you weren't recognized as a valid sender. The most "
+            "common reason for this is that your email address is suspected of sending spam and it's no "
+            "longer allowed to send messages outside of your organization.",
+            "",
+        ]
+    lines += ["Diagnostic information for administrators:", ""]
+    lines.append(f"Remote server returned '{NDR_CODE} Access denied, tenant has exceeded threshold'")
+    text = "\r\n".join(lines)
+    outlook = {"emailAddress": {"name": "Microsoft Outlook", "address": f"{NDR_SENDER_LOCAL}@{domain}"}}
+    message_id = "AAMkAG" + b64url(secrets.token_bytes(18)) + "AAA="
+    message = {
+        "@odata.etag": f'W/"{message_id[6:30]}"',
+        "id": message_id,
+        "createdDateTime": received,
+        "lastModifiedDateTime": received,
+        "receivedDateTime": received,
+        "sentDateTime": received,
+        "hasAttachments": True,
+        "subject": f"{prefix}: {subject}",
+        "bodyPreview": text[:255],
+        "importance": "normal",
+        "isRead": False,
+        "isDraft": False,
+        "body": {"contentType": "text", "content": text},
+        "sender": outlook,
+        "from": outlook,
+        "toRecipients": [{"emailAddress": {"name": sender, "address": sender}}],
+        "ccRecipients": [],
+        "bccRecipients": [],
+    }
+    store.add_inbox_message(user.id, message, arrives)
 
 
 def _sent_item(mail_id: str, sender: str, recipients: dict[str, list[str]], subject: str) -> dict[str, Any]:
@@ -274,6 +387,26 @@ _ANY_FILTER = re.compile(
 )
 
 
+_RECEIVED_FILTER = re.compile(
+    r"^\s*receivedDateTime\s+(?P<op>ge|gt)\s+(?P<when>\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z)\s*$",
+    re.IGNORECASE,
+)
+"""``receivedDateTime ge 2026-12-04T10:00:00Z`` (OData: a DateTimeOffset literal is not quoted)."""
+_HIDDEN_FROM_BASIC = ("body", "bodyPreview", "uniqueBody")
+"""What ``Mail.ReadBasic`` does not include (documented)."""
+
+
+def _parse_time(text: str) -> datetime | None:
+    try:
+        return datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+
+
+def _basic(message: dict[str, Any]) -> dict[str, Any]:
+    return {key: value for key, value in message.items() if key not in _HIDDEN_FROM_BASIC}
+
+
 class FilterError(Exception):
     """A ``$filter`` the sandbox can't parse."""
 
@@ -315,7 +448,8 @@ async def folder_messages(call: Call) -> Reply:
         return refused
     scopes = {scope.lower() for scope in principal.scopes}
     text = call.query.get("$filter")
-    needed = _READ_SCOPES if text else _BASIC_READ_SCOPES
+    received_filter = _RECEIVED_FILTER.match(text) if text else None
+    needed = _READ_SCOPES if text and received_filter is None else _BASIC_READ_SCOPES
     if not scopes & needed:
         return error_reply(
             call, 403, "ErrorAccessDenied", "Access is denied. Check credentials and try again."
@@ -346,14 +480,34 @@ async def folder_messages(call: Call) -> Reply:
         )
     if top < 1 or skip < 0:
         return error_reply(call, 400, "BadRequest", "Invalid $top or $skip value.")
-    items = call.context.store.sent_items(owner.id) if folder == "sentitems" else []
-    if text:
+    store = call.context.store
+    items: list[tuple[dict[str, Any], list[dict[str, str]]]] = []
+    if folder == "sentitems":
+        items = store.sent_items(owner.id)
+    elif folder == "inbox":
+        items = [(message, []) for message in store.inbox(owner.id)]
+    if received_filter is not None:
+        since = _parse_time(received_filter["when"])
+        if since is None:
+            return error_reply(call, 400, "BadRequest", "Invalid filter clause")
+        strict = received_filter["op"].lower() == "gt"
+        items = [
+            item
+            for item in items
+            if (moment := _parse_time(str(item[0].get("receivedDateTime", "")))) is not None
+            and (moment > since if strict else moment >= since)
+        ]
+    elif text:
         try:
             key, value = parse_property_filter(text)
         except FilterError:
             return error_reply(call, 400, "BadRequest", "Invalid filter clause")
         items = [item for item in items if _matches(item[1], key, value)]
-    page = [_select(message, call.query.get("$select")) for message, _properties in items[skip : skip + top]]
+    basic_only = not scopes & _READ_SCOPES
+    page = [
+        _select(_basic(message) if basic_only else message, call.query.get("$select"))
+        for message, _properties in items[skip : skip + top]
+    ]
     body: dict[str, Any] = {
         "@odata.context": (
             f"{call.context.graph}/$metadata#users('{owner.id}')/mailFolders('{folder}')/messages"
@@ -427,6 +581,77 @@ async def outbox_page(request: web.Request) -> web.Response:
     )
 
 
+def _tenant_named(request: web.Request, name: str) -> Tenant | None:
+    store = ctx(request).store
+    name = name.strip().lower()
+    return store.tenant_by_domain(name) or store.tenant_by_prefix(name) or store.tenant_by_id(name)
+
+
+def _cap_entry(request: web.Request, tenant: Tenant) -> dict[str, Any]:
+    store = ctx(request).store
+    sent = store.external_sent_since(tenant.id, time.time() - MOERA_WINDOW)
+    return {
+        "tenant": tenant.initial_domain,
+        "cap": MOERA_CAP,
+        "sent": sent,
+        "remaining": max(0, MOERA_CAP - sent),
+        "ndrDelay": ndr_delay(store, tenant.id),
+    }
+
+
+async def get_mail_cap(request: web.Request) -> web.Response:
+    tenant = _tenant_named(request, request.query.get("tenant", ""))
+    if tenant is None:
+        return json_response({"error": "no such tenant"}, status=404)
+    return json_response(_cap_entry(request, tenant))
+
+
+async def set_mail_cap(request: web.Request) -> web.Response:
+    """``{"tenant": …, "sent": n, "ndrDelay": seconds}`` (``sent`` and ``ndrDelay`` optional)."""
+    try:
+        body = await request.json()
+    except ValueError:
+        body = None
+    if not isinstance(body, dict):
+        return json_response({"error": "expected a JSON object"}, status=400)
+    tenant = _tenant_named(request, str(body.get("tenant", "")))
+    if tenant is None:
+        return json_response({"error": "no such tenant"}, status=404)
+    store = ctx(request).store
+    sent, delay = body.get("sent"), body.get("ndrDelay")
+    if sent is not None and (not isinstance(sent, int) or isinstance(sent, bool) or sent < 0):
+        return json_response({"error": "sent must be a whole number, 0 or more"}, status=400)
+    if delay is not None and (not isinstance(delay, int | float) or isinstance(delay, bool) or delay < 0):
+        return json_response({"error": "ndrDelay must be a number of seconds, 0 or more"}, status=400)
+    if sent is not None:
+        store.set_external_sent(tenant.id, sent)
+    if delay is not None:
+        store.set_meta(f"ndr_delay:{tenant.id.lower()}", str(float(delay)))
+    return json_response(_cap_entry(request, tenant))
+
+
+async def give_mailbox(request: web.Request) -> web.Response:
+    """``{"upn": …, "address": …}``: a mailbox whose primary address is ``address`` (module doc)."""
+    try:
+        body = await request.json()
+    except ValueError:
+        body = None
+    if not isinstance(body, dict):
+        return json_response({"error": "expected a JSON object"}, status=400)
+    store = ctx(request).store
+    user = store.user_by_upn(str(body.get("upn", "")))
+    address = str(body.get("address", "")).strip()
+    if user is None:
+        return json_response({"error": "no such user"}, status=404)
+    if not _ADDRESS.match(address) or not address.isascii():
+        return json_response({"error": "address must be an email address"}, status=400)
+    store.give_mailbox(user.id, address)
+    return json_response({"upn": user.upn, "mail": address, "hasMailbox": True})
+
+
 def add_routes(app: web.Application) -> None:
     app.router.add_get("/outbox", outbox_page)
     app.router.add_get("/_sandbox/outbox", outbox_json)
+    app.router.add_get("/_sandbox/mail_cap", get_mail_cap)
+    app.router.add_post("/_sandbox/mail_cap", set_mail_cap)
+    app.router.add_post("/_sandbox/mailbox", give_mailbox)

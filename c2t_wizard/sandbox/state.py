@@ -181,6 +181,19 @@ CREATE TABLE IF NOT EXISTS sent_items (
     sent_at REAL NOT NULL
 );
 CREATE INDEX IF NOT EXISTS sent_items_mailbox ON sent_items(mailbox, sent_at);
+CREATE TABLE IF NOT EXISTS inbox (
+    id TEXT PRIMARY KEY,
+    mailbox TEXT NOT NULL,
+    message TEXT NOT NULL,
+    received_at REAL NOT NULL
+);
+CREATE INDEX IF NOT EXISTS inbox_mailbox ON inbox(mailbox, received_at);
+CREATE TABLE IF NOT EXISTS external_sends (
+    tenant_id TEXT NOT NULL,
+    recipient TEXT NOT NULL,
+    at REAL NOT NULL
+);
+CREATE INDEX IF NOT EXISTS external_sends_tenant ON external_sends(tenant_id, at);
 CREATE TABLE IF NOT EXISTS signup_sessions (
     id TEXT PRIMARY KEY,
     step TEXT NOT NULL,
@@ -1179,6 +1192,62 @@ class Store:
             (mailbox,),
         ).fetchall()
         return [(json.loads(row["message"]), json.loads(row["properties"])) for row in rows]
+
+    # --- the onmicrosoft.com sending cap and the inbox ------------------------------------------------
+
+    def give_mailbox(self, user_id: str, address: str) -> None:
+        """The user gets an Exchange mailbox whose primary address is ``address``; a domain the tenant does
+        not have yet becomes one of its verified (custom) domains, as after adding it in the admin center."""
+        user = self.user_by_id(user_id)
+        if user is None:
+            raise KeyError(user_id)
+        domain = address.rpartition("@")[2].lower()
+        with self.transaction() as db:
+            db.execute(
+                "INSERT OR IGNORE INTO domains (name, tenant_id, is_initial, is_default) VALUES (?, ?, 0, 0)",
+                (domain, user.tenant_id),
+            )
+            db.execute("UPDATE users SET mail = ?, has_mailbox = 1 WHERE id = ?", (address, user_id))
+
+    def external_sent_since(self, tenant_id: str, since: float) -> int:
+        """External recipients the tenant's onmicrosoft.com senders reached since ``since`` (epoch)."""
+        row = self._db.execute(
+            "SELECT COUNT(*) AS n FROM external_sends WHERE tenant_id = ? AND at >= ?", (tenant_id, since)
+        ).fetchone()
+        return int(row["n"])
+
+    def record_external_sends(self, tenant_id: str, recipients: list[str], at: float | None = None) -> None:
+        moment = time.time() if at is None else at
+        self._db.executemany(
+            "INSERT INTO external_sends (tenant_id, recipient, at) VALUES (?, ?, ?)",
+            [(tenant_id, recipient, moment) for recipient in recipients],
+        )
+
+    def set_external_sent(self, tenant_id: str, count: int) -> None:
+        """The tenant has reached ``count`` external recipients in the last 24 hours (all just now): for tests
+        and demos ("99 already sent today")."""
+        with self.transaction() as db:
+            db.execute("DELETE FROM external_sends WHERE tenant_id = ?", (tenant_id,))
+            self.record_external_sends(tenant_id, ["(seeded)"] * count)
+
+    def add_inbox_message(self, mailbox: str, message: dict[str, Any], received_at: float) -> str:
+        """A message delivered to ``mailbox``'s (a user id's) Inbox, visible from ``received_at`` on;
+        ``message`` is its Graph JSON (body included)."""
+        item_id = str(message["id"])
+        self._db.execute(
+            "INSERT INTO inbox (id, mailbox, message, received_at) VALUES (?, ?, ?, ?)",
+            (item_id, mailbox, json.dumps(message), received_at),
+        )
+        return item_id
+
+    def inbox(self, mailbox: str, now: float | None = None) -> list[dict[str, Any]]:
+        """``mailbox``'s Inbox as of ``now``, newest first (messages not arrived yet are left out)."""
+        rows = self._db.execute(
+            "SELECT message FROM inbox WHERE mailbox = ? AND received_at <= ? "
+            "ORDER BY received_at DESC, rowid DESC",
+            (mailbox, time.time() if now is None else now),
+        ).fetchall()
+        return [json.loads(row["message"]) for row in rows]
 
     def outbox(self, limit: int = 500) -> list[Mail]:
         """Sent mail, newest first."""

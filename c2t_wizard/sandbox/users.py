@@ -30,6 +30,14 @@ Error payloads (all ``400 Request_BadRequest`` unless noted; see §3.2 of
 - no ``User.ReadWrite.All``/``Directory.ReadWrite.All`` in ``scp``, or a caller without the Global
   Administrator or User Administrator role: ``403 Authorization_RequestDenied`` "Insufficient privileges to
   complete the operation.".
+
+A password reset (``PATCH`` with ``passwordProfile``, docs/microsoft-rules.md §1.7) has its own rule: the
+token needs ``User-PasswordProfile.ReadWrite.All`` (least privileged) or ``Directory.AccessAsUser.All`` in
+``scp`` (``User.ReadWrite.All`` is not enough; it is not needed either when only the password changes), and
+the caller a role that may reset the target's password: User Administrator, Privileged Authentication
+Administrator or Global Administrator for a user without a directory role; Privileged Authentication
+Administrator or Global Administrator for an administrator. Otherwise the same 403
+``Authorization_RequestDenied``.
 """
 
 from __future__ import annotations
@@ -40,7 +48,7 @@ import time
 from typing import Any
 
 from . import policy
-from .common import GLOBAL_ADMIN_TEMPLATE, USER_ADMIN_TEMPLATE
+from .common import GLOBAL_ADMIN_TEMPLATE, PRIVILEGED_AUTH_ADMIN_TEMPLATE, USER_ADMIN_TEMPLATE
 from .graph import (
     BadBodyError,
     Call,
@@ -61,6 +69,12 @@ log = logging.getLogger(__name__)
 
 WRITE_SCOPES = {"user.readwrite.all", "directory.readwrite.all"}
 WRITE_ROLES = {GLOBAL_ADMIN_TEMPLATE, USER_ADMIN_TEMPLATE}
+PASSWORD_SCOPES = {"user-passwordprofile.readwrite.all", "directory.accessasuser.all"}
+"""What lets a token update ``passwordProfile`` (User.ReadWrite.All does not)."""
+RESET_ANY_ROLES = {GLOBAL_ADMIN_TEMPLATE, PRIVILEGED_AUTH_ADMIN_TEMPLATE}
+"""Roles that may reset any user's password, administrators included."""
+RESET_NON_ADMIN_ROLES = RESET_ANY_ROLES | {USER_ADMIN_TEMPLATE}
+"""Roles that may reset the password of a user without a directory role."""
 REQUIRED = ("accountEnabled", "displayName", "mailNickname", "userPrincipalName", "passwordProfile")
 
 # Writable string properties and their maximum lengths (user resource page).
@@ -138,6 +152,17 @@ def may_write_users(call: Call) -> bool:
         return False
     roles = {role.role_template_id for role in call.context.store.user_roles(call.principal.user.id)}
     return bool(roles & WRITE_ROLES)
+
+
+def may_reset_password(call: Call, target: User) -> bool:
+    """The token's scopes and the caller's roles allow setting ``target``'s password (module doc)."""
+    scopes = {scope.lower() for scope in call.principal.scopes}
+    if not scopes & PASSWORD_SCOPES:
+        return False
+    store = call.context.store
+    roles = {role.role_template_id for role in store.user_roles(call.principal.user.id)}
+    target_is_admin = bool(store.user_roles(target.id))
+    return bool(roles & (RESET_ANY_ROLES if target_is_admin else RESET_NON_ADMIN_ROLES))
 
 
 def _body_object(call: Call) -> dict[str, Any]:
@@ -435,12 +460,15 @@ async def update_user(call: Call) -> Reply:
     user = find_user(call.context, call.principal, key)
     if user is None:
         return not_found(call, key)
-    if not may_write_users(call):
-        return insufficient_privileges(call)
     try:
         body = _body_object(call)
     except BadBodyError:
-        return bad_body(call)
+        return bad_body(call) if may_write_users(call) else insufficient_privileges(call)
+    others = [name for name in body if not name.startswith("@") and name != "passwordProfile"]
+    if (others or "passwordProfile" not in body) and not may_write_users(call):
+        return insufficient_privileges(call)
+    if "passwordProfile" in body and not may_reset_password(call, user):
+        return insufficient_privileges(call)
     try:
         given = _check_properties(body, creating=False)
         if "userPrincipalName" in given:

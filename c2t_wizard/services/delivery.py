@@ -30,6 +30,17 @@ sendMail first). ``mail`` can be set without a mailbox (synced or hybrid users, 
 first send's ``404 MailboxNotEnabledForRESTAPI`` is still handled: ``DeliveryProblem.NO_MAILBOX``, and the
 page falls back to the mail client.
 
+202 Accepted means accepted, not delivered. Mail from an ``*.onmicrosoft.com`` address reaches at most 100
+external recipients per organisation a day (``domain.mail_cap``): ``plan_mail`` counts the last 24 hours
+from the journal and says who is beyond it; over the cap Exchange still answers 202 and bounces the mail
+later. ``find_bounces`` reads bounce reports in the Inbox (``Mail.ReadBasic``, asked for incrementally by
+``enable_bounce_check``: subject and sender only), matches them to people by their mail's own subject and
+records them as bounced.
+
+Password resets (``reset_password``) need ``User-PasswordProfile.ReadWrite.All`` (asked for incrementally,
+``enable_password_reset``); a 403 is ``RESET_NOT_ALLOWED``: the account's role or the wizard's permission
+does not allow it.
+
 Passwords live in memory only: in ``WelcomeMessage`` objects and the Graph request bodies. They are never
 logged (only recipients' counts and problems are), never in an exception message, never in the journal
 (which records the method and the time per person). Reset passwords (``reset_password``) are generated
@@ -38,17 +49,26 @@ here and returned to the caller, nothing else. No Qt here: msgraph is imported i
 
 from __future__ import annotations
 
-import functools
 import logging
 import secrets
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from enum import Enum
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urlencode
 
 from c2t_wizard.config import DEFAULT_CLIENT_ID
+from c2t_wizard.domain.mail_cap import (
+    CAP_WINDOW,
+    CapPlan,
+    InboxMessage,
+    bounced_keys,
+    is_capped_sender,
+    is_external,
+    plan_sends,
+)
 from c2t_wizard.domain.passwords import generate_password
 from c2t_wizard.domain.welcome_message import MICROSOFT_SIGN_IN_URL, WelcomeMessage
 from c2t_wizard.lazy import lazy_import
@@ -85,9 +105,21 @@ RESET_NOT_FOUND_RETRIES = 4
 SEND_TIMEOUT = 30.0
 DELIVERY_PROPERTY_ID = "String {6f3b8d5e-2c41-4a9e-9b7d-0c2a5e8f1d34} Name C2tDeliveryId"
 """The single-value extended property each welcome mail carries (a GUID of the wizard's own)."""
+PASSWORD_RESET_SCOPES: tuple[str, ...] = ("User-PasswordProfile.ReadWrite.All",)
+"""What a password reset needs (docs/microsoft-rules.md §1.7): the least privileged permission that may update
+``passwordProfile`` (it needs admin consent)."""
 SEND_MAIL_SCOPES: tuple[str, ...] = (*MAIL_SCOPES, "Mail.Read")
 """Sending (Mail.Send) and checking Sent Items for a mail whose answer was lost (Mail.Read: Mail.ReadBasic
 excludes extended properties, so it cannot filter on them)."""
+BOUNCE_SCOPES: tuple[str, ...] = ("Mail.ReadBasic",)
+"""Reading bounce reports in the Inbox: subject, sender and date are enough (least privileged)."""
+BOUNCE_POLLS = 4
+"""After a send, the Inbox is looked at this often for bounce reports (then on request)."""
+BOUNCE_POLL_INTERVAL = 20.0
+"""Seconds between those looks (Exchange usually bounces within a minute)."""
+BOUNCE_PAGE = 50
+BOUNCE_MAX_PAGES = 10
+"""A bounce check reads at most this many pages of the Inbox (newest first)."""
 LOST_ANSWER_ROUNDS = 2
 """A sendMail whose answer was lost is checked and sent again at most this often."""
 SENT_ITEMS_SETTLE = 2.0
@@ -135,6 +167,10 @@ class DeliveryProblem(Enum):
     SERVER = "server"
     USER_NOT_FOUND = "user_not_found"
     """Password reset: the user is not (or no longer) in the directory."""
+    RESET_NOT_ALLOWED = "reset_not_allowed"
+    """Password reset: 403, the signed-in account's role or the permission given to the wizard does not
+    allow it (``User-PasswordProfile.ReadWrite.All`` missing, or the person is an administrator), or the
+    permission was not given."""
     CANNOT_CHECK = "cannot_check"
     """A mail whose answer was lost could not be looked up in Sent Items (not readable)."""
     UNKNOWN = "unknown"
@@ -167,6 +203,19 @@ class DeliveryError(Exception):
 
 def _clean(text: str) -> str:
     return redact(" ".join(text.split()))[:_MAX_DETAIL]
+
+
+# --- the onmicrosoft.com cap and bounce reports ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Mailed:
+    """A person whose welcome mail Graph accepted: what a bounce report of it looks like."""
+
+    key: str
+    run_id: str | None
+    email: str
+    subject: str
 
 
 # --- mailto ------------------------------------------------------------------------------------------
@@ -246,6 +295,19 @@ _SIGN_IN_AGAIN = frozenset(
     }
 )
 """What only a new sign-in cures (an expired or revoked sign-in is INTERACTION_REQUIRED)."""
+
+
+def classify_reset_error(status: int) -> DeliveryProblem:
+    """The problem behind a Graph error answering a password reset (``PATCH /users/{id}``)."""
+    if status == 404:
+        return DeliveryProblem.USER_NOT_FOUND
+    if status in (401, 403):
+        return DeliveryProblem.RESET_NOT_ALLOWED
+    if status == 429:
+        return DeliveryProblem.THROTTLED
+    if status >= 500:
+        return DeliveryProblem.SERVER
+    return DeliveryProblem.UNKNOWN
 
 
 def _from_exception(exc: BaseException, *, sending: bool) -> DeliveryError:
@@ -399,6 +461,125 @@ class DeliveryService:
             await self._auth.acquire_additional_scopes(SEND_MAIL_SCOPES)
         except Exception as exc:
             raise _from_exception(exc, sending=True) from None
+
+    # --- the onmicrosoft.com cap and bounce reports -----------------------------------------------------
+
+    async def sender_address(self) -> str | None:
+        """The signed-in admin's mail address (what sendMail sends from), None when unknown or none."""
+        from kiota_abstractions.base_request_configuration import RequestConfiguration
+        from msgraph.generated.users.item.user_item_request_builder import UserItemRequestBuilder
+
+        query = UserItemRequestBuilder.UserItemRequestBuilderGetQueryParameters(select=["mail"])
+        try:
+            client = await self._graph.client()
+            me = await client.me.get(request_configuration=RequestConfiguration(query_parameters=query))
+        except Exception as exc:
+            log.info("Sender address unknown: %s", _from_exception(exc, sending=False))
+            return None
+        address = (me.mail or "").strip() if me is not None else ""
+        return address or None
+
+    async def plan_mail(
+        self,
+        journal: Journal | None,
+        tenant_id: str,
+        tenant_domains: Sequence[str],
+        people: Sequence[tuple[str, str]],
+    ) -> CapPlan:
+        """Who of ``people`` (key, work email) can be mailed now under the onmicrosoft.com cap: the sender's
+        address decides whether it applies; the journal says how many external recipients the wizard mailed
+        from this organisation in the last 24 hours (a lower bound: other mail counts too)."""
+        sender = await self.sender_address() or ""
+        sent = bounced = 0
+        if journal is not None and is_capped_sender(sender):
+            since = datetime.now(UTC) - CAP_WINDOW
+            emails = await asyncio.to_thread(journal.mailed_since, tenant_id, since)
+            sent = sum(1 for email in emails if is_external(email, tenant_domains))
+            bounced = await asyncio.to_thread(journal.bounced_since, tenant_id, since)
+        plan = plan_sends(sender, tenant_domains, sent, people, bounced_recently=bounced)
+        log.info(
+            "Mail cap: capped=%s, %d external recipient(s) in 24 h, %d beyond",
+            plan.capped,
+            plan.sent,
+            len(plan.beyond),
+        )
+        return plan
+
+    async def enable_bounce_check(self) -> None:
+        """Get consent for Mail.ReadBasic, to read bounce reports in the Inbox (silently when granted)."""
+        try:
+            await self._auth.acquire_additional_scopes(BOUNCE_SCOPES)
+        except Exception as exc:
+            raise _from_exception(exc, sending=False) from None
+
+    async def find_bounces(
+        self, since: datetime, mailed: Sequence[Mailed], *, journal: Journal | None = None
+    ) -> set[str]:
+        """The keys of ``mailed`` whose mail bounced: bounce reports received in the admin's Inbox since
+        ``since`` (``Mail.ReadBasic``: subject and sender only), matched by their subject
+        (``domain.mail_cap.bounced_keys``). Each is recorded in the journal as BOUNCED (credentials pending
+        again). Raises DeliveryError when the Inbox can't be read."""
+        if not mailed:
+            return set()
+        moment = since.astimezone(UTC).replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
+        params: dict[str, str] | None = {
+            "$filter": f"receivedDateTime ge {moment}",
+            "$select": "subject,from,receivedDateTime",
+            "$top": str(BOUNCE_PAGE),
+        }
+        endpoints = await self._backend.endpoints()
+        url = f"{endpoints.graph}/me/mailFolders/inbox/messages"
+        messages: list[InboxMessage] = []
+        for _page in range(BOUNCE_MAX_PAGES):
+
+            async def get(target: str = url, query: dict[str, str] | None = params) -> httpx.Response:
+                token = await self._auth.access_token(BOUNCE_SCOPES)
+                http = await self._backend.http()
+                return await http.get(
+                    target, params=query, headers={"Authorization": f"Bearer {token}"}, timeout=SEND_TIMEOUT
+                )
+
+            try:
+                response = await self._policy.run(
+                    get, classify=http_transient, sleep=self._sleep, what="bounce check"
+                )
+            except Exception as exc:
+                raise _from_exception(exc, sending=False) from None
+            if response.status_code != 200:
+                code, text = _graph_error(response)
+                status = response.status_code
+                unreadable = status in (401, 403)
+                problem = DeliveryProblem.CANNOT_CHECK if unreadable else classify_send_error(status, code)
+                raise DeliveryError(problem, f"{status} {code}: {text}")
+            try:
+                page = response.json()
+                values = page.get("value") or []
+                following = page.get("@odata.nextLink")
+            except (ValueError, AttributeError):
+                raise DeliveryError(DeliveryProblem.UNKNOWN, "unreadable answer") from None
+            for item in values:
+                if isinstance(item, dict):
+                    messages.append(_inbox_message(item))
+            if not isinstance(following, str) or not following:
+                break
+            url, params = following, None
+        found = bounced_keys(
+            messages,
+            {person.key: person.subject for person in mailed},
+            {person.key: person.email for person in mailed},
+        )
+        log.info("Bounce check: %d report(s) read, %d person(s) bounced", len(messages), len(found))
+        if journal is not None and found:
+            bounced = [(p.run_id, p.key) for p in mailed if p.key in found and p.run_id is not None]
+
+            def write() -> None:
+                with journal.transaction():
+                    for run_id, key in bounced:
+                        assert run_id is not None
+                        journal.mark_bounced(run_id, key, "ndr")
+
+            await asyncio.to_thread(write)
+        return found
 
     async def send_mail(self, to: str, message: WelcomeMessage, *, delivery_id: str | None = None) -> None:
         """``POST /me/sendMail`` with ``message`` to ``to`` (202 Accepted, or DeliveryError).
@@ -577,47 +758,62 @@ class DeliveryService:
 
     # --- password reset on resume ---------------------------------------------------------------------
 
+    async def enable_password_reset(self) -> None:
+        """Get consent for ``User-PasswordProfile.ReadWrite.All`` (silently when already granted: the
+        directory step asks for it with the rest; else the browser asks). Refused: RESET_NOT_ALLOWED."""
+        try:
+            await self._auth.acquire_additional_scopes(PASSWORD_RESET_SCOPES)
+        except Exception as exc:
+            error = _from_exception(exc, sending=False)
+            if error.problem is DeliveryProblem.CONSENT_DENIED:
+                raise DeliveryError(DeliveryProblem.RESET_NOT_ALLOWED, error.detail) from None
+            raise error from None
+
     async def reset_password(self, user_id: str) -> str:
         """A new temporary password for the user (``PATCH /users/{id}``, change required at next sign-in);
         returns it (memory only). A 404 is retried a few times (a user moments old may not be readable).
 
+        Needs ``User-PasswordProfile.ReadWrite.All`` (``User.ReadWrite.All`` is not enough, Graph answers
+        403): asked for incrementally first (``enable_password_reset``), and the PATCH is sent with a token
+        for it. A 403 means the signed-in account's role, or the permission given to the wizard, does not
+        allow resetting this person's password: ``RESET_NOT_ALLOWED`` (docs/microsoft-rules.md §1.7).
+
         Transient answers and lost connections are retried under the shared ``RetryPolicy``: every attempt
         sends the same password, so sending it again after a lost answer sets what the first one set.
         """
-        from kiota_abstractions.base_request_configuration import RequestConfiguration
-        from kiota_http.middleware.options import RetryHandlerOption
-        from msgraph.generated.models.o_data_errors.o_data_error import ODataError
-        from msgraph.generated.models.password_profile import PasswordProfile
-        from msgraph.generated.models.user import User
-
+        await self.enable_password_reset()
         password = generate_password()
-        update = User(
-            password_profile=PasswordProfile(password=password, force_change_password_next_sign_in=True)
-        )
-        # msgraph's own retries off: every wait is the policy's, and bounded.
-        config = RequestConfiguration[Any](options=[RetryHandlerOption(max_retries=0, should_retry=False)])
+        body = {"passwordProfile": {"password": password, "forceChangePasswordNextSignIn": True}}
+
+        async def patch() -> httpx.Response:
+            token = await self._auth.access_token(PASSWORD_RESET_SCOPES)
+            endpoints = await self._backend.endpoints()
+            http = await self._backend.http()
+            return await http.patch(
+                f"{endpoints.graph}/users/{quote(user_id, safe='@')}",
+                json=body,
+                headers={"Authorization": f"Bearer {token}"},
+                timeout=SEND_TIMEOUT,
+            )
+
         attempt = 0
         while True:
             try:
-                client = await self._graph.client()
-                request = client.users.by_user_id(user_id)
-                patch = functools.partial(request.patch, update, request_configuration=config)
-                await self._policy.run(
-                    patch,
-                    classify=http_transient,
-                    sleep=self._sleep,
-                    what="password reset",
+                response = await self._policy.run(
+                    patch, classify=http_transient, sleep=self._sleep, what="password reset"
                 )
-            except ODataError as exc:
-                if exc.response_status_code == 404 and attempt < RESET_NOT_FOUND_RETRIES:
-                    attempt += 1
-                    await self._pause(0.5 * 2**attempt)
-                    continue
-                raise _from_exception(exc, sending=False) from None
             except Exception as exc:
                 raise _from_exception(exc, sending=False) from None
-            log.info("Reset the temporary password of user %s", user_id)
-            return password
+            status = response.status_code
+            if 200 <= status < 300:
+                log.info("Reset the temporary password of user %s", user_id)
+                return password
+            if status == 404 and attempt < RESET_NOT_FOUND_RETRIES:
+                attempt += 1
+                await self._pause(0.5 * 2**attempt)
+                continue
+            code, text = _graph_error(response)
+            raise DeliveryError(classify_reset_error(status), f"{status} {code}: {text}")
 
     async def _pause(self, seconds: float) -> None:
         if self._sleep is not None:
@@ -707,6 +903,18 @@ def _graph_error(response: httpx.Response) -> tuple[str, str]:
     if not isinstance(error, dict):
         return "", ""
     return str(error.get("code") or ""), str(error.get("message") or "")
+
+
+def _inbox_message(item: dict[str, Any]) -> InboxMessage:
+    sender = item.get("from") or item.get("sender") or {}
+    address = sender.get("emailAddress", {}).get("address") if isinstance(sender, dict) else None
+    body = item.get("body")
+    text = body.get("content") if isinstance(body, dict) else item.get("bodyPreview")
+    return InboxMessage(
+        subject=str(item.get("subject") or ""),
+        sender=str(address or ""),
+        body=text if isinstance(text, str) else None,
+    )
 
 
 def _html_document(message: WelcomeMessage) -> str:

@@ -12,7 +12,7 @@ Every step is written **before** it happens and **after** its answer, each write
 
 Later steps write into the same rows: ``credentials_pending`` (set when a user is created, cleared by
 ``mark_credentials_delivered``), ``delivery_method``, ``delivery_state`` (``DeliveryState``: sent, handed
-to the mail app, copied, on the welcome sheet, confirmed by the partner, in doubt, not delivered) and
+to the mail app, copied, on the welcome sheet, confirmed by the partner, in doubt, not delivered, bounced) and
 ``delivery_problem``, ``invited_at``, ``invite_role``. The summary reads it all. Schema 2 added
 ``delivery_state``/``delivery_problem``; an older journal gets them when opened.
 
@@ -119,6 +119,9 @@ class DeliveryState(Enum):
     IN_DOUBT = "in_doubt"
     """A mail whose answer was lost and that could not be checked: it may have been sent."""
     NOT_DELIVERED = "not_delivered"
+    BOUNCED = "bounced"
+    """Graph accepted the mail, then a bounce report (NDR) came back: it never arrived (the credentials are
+    pending again; deliver another way)."""
 
 
 DEFAULT_DELIVERY_STATES = {
@@ -516,6 +519,39 @@ class Journal:
             "delivery_method = ?, delivery_state = ?, delivery_problem = ?",
             (method, state.value, problem[:_MAX_DETAIL] or None),
         )
+
+    def mark_bounced(self, run_id: str, key: str, problem: str = "") -> None:
+        """A mail Graph accepted bounced (a non-delivery report came back): the credentials are pending
+        again; the method stays "sendmail" so the summary can say how it failed."""
+        self._update(
+            run_id,
+            [key],
+            "credentials_pending = 1, credentials_delivered_at = NULL, delivery_state = ?, "
+            "delivery_problem = ?",
+            (DeliveryState.BOUNCED.value, problem[:_MAX_DETAIL] or None),
+        )
+
+    def mailed_since(self, tenant_id: str, since: datetime) -> list[str]:
+        """Work emails of the people of ``tenant_id``'s runs whose credentials went by sendMail (accepted, not
+        bounced) at or after ``since``: what the onmicrosoft.com cap counts, as far as the wizard knows."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT p.email FROM people p JOIN runs r ON r.id = p.run_id WHERE r.tenant_id = ? "
+                "AND p.delivery_method = 'sendmail' AND p.delivery_state = ? "
+                "AND p.credentials_delivered_at >= ?",
+                (tenant_id, DeliveryState.SENT.value, _iso(since)),
+            ).fetchall()
+        return [str(row["email"]) for row in rows]
+
+    def bounced_since(self, tenant_id: str, since: datetime) -> int:
+        """How many of ``tenant_id``'s people were marked bounced at or after ``since``."""
+        with self._lock:
+            row = self._db.execute(
+                "SELECT COUNT(*) AS n FROM people p JOIN runs r ON r.id = p.run_id WHERE r.tenant_id = ? "
+                "AND p.delivery_state = ? AND p.updated_at >= ?",
+                (tenant_id, DeliveryState.BOUNCED.value, _iso(since)),
+            ).fetchone()
+        return int(row["n"])
 
     def mark_password_replaced(self, run_id: str, key: str) -> None:
         """A new temporary password replaced the one handed over before (which no longer works): the

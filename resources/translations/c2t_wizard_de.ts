@@ -12,7 +12,7 @@
 <context>
     <name>CredentialsPage</name>
     <message>
-        <location filename="../../c2t_wizard/ui/pages/credentials.py" line="+219"/>
+        <location filename="../../c2t_wizard/ui/pages/credentials.py" line="+257"/>
         <source>Hand over the passwords</source>
         <translation>Kennwörter übergeben</translation>
     </message>
@@ -28,12 +28,12 @@
     </message>
     <message>
         <location line="+2"/>
-        <location line="+852"/>
+        <location line="+1108"/>
         <source>Send from your mailbox (Microsoft 365)</source>
         <translation>Aus Ihrem Postfach senden (Microsoft 365)</translation>
     </message>
     <message>
-        <location line="-851"/>
+        <location line="-1107"/>
         <source>Open messages in your mail app</source>
         <translation>Nachrichten in Ihrem Mailprogramm öffnen</translation>
     </message>
@@ -118,7 +118,22 @@
         <translation>Die ausgewählten Nachrichten als zugestellt markieren (Sie haben sie gesendet oder weitergegeben)</translation>
     </message>
     <message>
-        <location line="+78"/>
+        <location line="+25"/>
+        <source>Check for &amp;bounces</source>
+        <translation>Auf &amp;Unzustellbares prüfen</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Look in your Inbox for mail that could not be delivered</source>
+        <translation>Im Posteingang nach Mails suchen, die nicht zugestellt werden konnten</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Microsoft accepting a mail doesn&apos;t mean it arrived. A mail that can&apos;t be delivered comes back as a bounce report in your Inbox, sometimes much later.</source>
+        <translation>Dass Microsoft eine Mail angenommen hat, heißt nicht, dass sie angekommen ist. Eine Mail, die nicht zugestellt werden kann, kommt als Unzustellbarkeitsbericht in Ihren Posteingang zurück, manchmal erst viel später.</translation>
+    </message>
+    <message>
+        <location line="+75"/>
         <source>Getting the list of people ready…</source>
         <translation>Die Liste der Personen wird vorbereitet …</translation>
     </message>
@@ -128,17 +143,17 @@
         <translation>Das Protokoll ist noch nicht geöffnet. Gehen Sie einen Schritt zurück und wieder vor.</translation>
     </message>
     <message>
-        <location line="-107"/>
+        <location line="-136"/>
         <source>Deliver to selec&amp;ted</source>
         <translation>An &amp;Ausgewählte zustellen</translation>
     </message>
     <message>
-        <location line="-202"/>
+        <location line="-228"/>
         <source>PDF files (*.pdf)</source>
         <translation>PDF-Dateien (*.pdf)</translation>
     </message>
     <message numerus="yes">
-        <location line="+468"/>
+        <location line="+524"/>
         <source>%n person(s) were created in an earlier session and never got their password. For security, the wizard never stores passwords, so these people get a new temporary password now.</source>
         <translation>
             <numerusform>%n Person wurde in einer früheren Sitzung angelegt und hat ihr Kennwort nie erhalten. Aus Sicherheitsgründen speichert der Assistent keine Kennwörter, daher bekommt sie jetzt ein neues vorläufiges Kennwort.</numerusform>
@@ -151,12 +166,66 @@
         <translation>Es gibt niemanden, dem ein Kennwort zugestellt werden muss.</translation>
     </message>
     <message>
+        <location line="+46"/>
+        <source>Your mailbox&apos;s address ends in onmicrosoft.com, so Microsoft lets it mail at most {cap} people outside your organisation a day. The wizard mailed {sent} in the last 24 hours (mail from other apps counts too): up to {remaining} more can get their password by mail today.</source>
+        <translation>Die Adresse Ihres Postfachs endet auf onmicrosoft.com, daher lässt Microsoft damit höchstens {cap} Personen außerhalb Ihrer Organisation pro Tag anschreiben. Der Assistent hat in den letzten 24 Stunden {sent} angeschrieben (Mails aus anderen Programmen zählen mit): Bis zu {remaining} weitere können ihr Kennwort heute per Mail erhalten.</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+6"/>
+        <source>%n mail(s) from your organisation bounced in the last 24 hours: the limit may be reached already.</source>
+        <translation>
+            <numerusform>%n Mail Ihrer Organisation kam in den letzten 24 Stunden unzustellbar zurück: Das Limit ist vielleicht schon erreicht.</numerusform>
+            <numerusform>%n Mails Ihrer Organisation kamen in den letzten 24 Stunden unzustellbar zurück: Das Limit ist vielleicht schon erreicht.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+9"/>
+        <source>%n person(s) are beyond that: give them their password with your mail app (if it sends from another address), the clipboard or a welcome sheet.</source>
+        <translation>
+            <numerusform>%n Person liegt darüber: Geben Sie ihr das Kennwort über Ihr Mailprogramm (falls es von einer anderen Adresse sendet), die Zwischenablage oder ein Begrüßungsblatt.</numerusform>
+            <numerusform>%n Personen liegen darüber: Geben Sie ihnen das Kennwort über Ihr Mailprogramm (falls es von einer anderen Adresse sendet), die Zwischenablage oder ein Begrüßungsblatt.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+48"/>
+        <source>A mail Microsoft accepted can still bounce. To notice it, the wizard reads the subject of new messages in your Inbox (never their content): Microsoft may ask you to allow that.</source>
+        <translation>Auch eine Mail, die Microsoft angenommen hat, kann unzustellbar zurückkommen. Um das zu bemerken, liest der Assistent den Betreff neuer Nachrichten in Ihrem Posteingang (nie ihren Inhalt): Microsoft fragt Sie eventuell, ob Sie das erlauben.</translation>
+    </message>
+    <message>
+        <location line="+23"/>
+        <source>Waiting a little before looking for bounced mail ({number} of {total})…</source>
+        <translation>Kurze Wartezeit vor der Suche nach unzustellbaren Mails ({number} von {total}) …</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Looking for bounced mail in your Inbox ({number} of {total})…</source>
+        <translation>Suche im Posteingang nach unzustellbaren Mails ({number} von {total}) …</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+25"/>
+        <source>%n mail(s) bounced: Microsoft accepted them but couldn&apos;t deliver them. Deliver to those people another way: a welcome sheet, the clipboard, or your mail app if it sends from another address.</source>
+        <translation>
+            <numerusform>%n Mail kam unzustellbar zurück: Microsoft hat sie angenommen, aber nicht zustellen können. Stellen Sie dieser Person auf anderem Weg zu: mit einem Begrüßungsblatt, über die Zwischenablage oder mit Ihrem Mailprogramm, falls es von einer anderen Adresse sendet.</numerusform>
+            <numerusform>%n Mails kamen unzustellbar zurück: Microsoft hat sie angenommen, aber nicht zustellen können. Stellen Sie diesen Personen auf anderem Weg zu: mit einem Begrüßungsblatt, über die Zwischenablage oder mit Ihrem Mailprogramm, falls es von einer anderen Adresse sendet.</numerusform>
+        </translation>
+    </message>
+    <message>
         <location line="+11"/>
+        <source>No bounced mail so far. A bounce can come hours later: Check for bounces looks again.</source>
+        <translation>Bisher ist keine Mail unzustellbar zurückgekommen. Das kann auch Stunden später passieren: „Auf Unzustellbares prüfen“ sieht erneut nach.</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Bounced mail couldn&apos;t be looked for: {problem}</source>
+        <translation>Unzustellbare Mails konnten nicht gesucht werden: {problem}</translation>
+    </message>
+    <message>
+        <location line="+12"/>
         <source>The list of people couldn&apos;t be read: {error}</source>
         <translation>Die Liste der Personen ließ sich nicht lesen: {error}</translation>
     </message>
     <message numerus="yes">
-        <location line="+108"/>
+        <location line="+110"/>
         <source>%n delivery(ies) marked as delivered.</source>
         <translation>
             <numerusform>%n Zustellung als zugestellt markiert.</numerusform>
@@ -177,18 +246,31 @@
         <translation>Diese Nachrichten wurden vielleicht schon gesendet</translation>
     </message>
     <message>
-        <location line="+18"/>
+        <location line="+22"/>
+        <source>Mail from your address won&apos;t reach these people today. Choose another way to deliver above: a welcome sheet, the clipboard or your mail app.</source>
+        <translation>Mails von Ihrer Adresse erreichen diese Personen heute nicht. Wählen Sie oben einen anderen Weg: ein Begrüßungsblatt, die Zwischenablage oder Ihr Mailprogramm.</translation>
+    </message>
+    <message>
+        <location line="+10"/>
         <source>Asking for permission to send mail…</source>
         <translation>Berechtigung zum Senden von E-Mails wird angefragt …</translation>
     </message>
     <message>
-        <location line="+29"/>
-        <location line="+433"/>
+        <location line="+43"/>
+        <location line="+465"/>
         <source>Sending…</source>
         <translation>Wird gesendet …</translation>
     </message>
     <message numerus="yes">
-        <location line="-386"/>
+        <location line="-415"/>
+        <source>Mail went to everyone Microsoft&apos;s daily limit allows. %n person(s) are over the limit: deliver to them another way (choose a welcome sheet, the clipboard or your mail app above, then Deliver to selected).</source>
+        <translation>
+            <numerusform>Mails gingen an alle, die Microsofts Tageslimit zulässt. %n Person liegt über dem Limit: Stellen Sie ihr auf anderem Weg zu (wählen Sie oben Begrüßungsblatt, Zwischenablage oder Mailprogramm, dann „An Ausgewählte zustellen“).</numerusform>
+            <numerusform>Mails gingen an alle, die Microsofts Tageslimit zulässt. %n Personen liegen über dem Limit: Stellen Sie ihnen auf anderem Weg zu (wählen Sie oben Begrüßungsblatt, Zwischenablage oder Mailprogramm, dann „An Ausgewählte zustellen“).</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+12"/>
         <source>%n message(s) may have been sent: Microsoft&apos;s answer was lost and your Sent Items couldn&apos;t be checked. Look in your Sent Items; Retry failed asks before sending again.</source>
         <translation>
             <numerusform>%n Nachricht wurde vielleicht gesendet: Die Antwort von Microsoft ging verloren, und Ihre gesendeten Elemente konnten nicht geprüft werden. Sehen Sie in Ihren gesendeten Elementen nach; „Fehlgeschlagene erneut versuchen“ fragt vor dem erneuten Senden.</numerusform>
@@ -286,7 +368,7 @@
         <translation>Etwas ist schiefgelaufen: {error}</translation>
     </message>
     <message>
-        <location line="+37"/>
+        <location line="+38"/>
         <source>Send from your mailbox (your account has none)</source>
         <translation>Aus Ihrem Postfach senden (Ihr Konto hat keines)</translation>
     </message>
@@ -331,7 +413,7 @@
         <translation>Ein PDF mit einer Seite pro Person zum Ausdrucken und Übergeben. Es enthält Kennwörter: Bewahren Sie es vertraulich auf und löschen Sie es danach.</translation>
     </message>
     <message numerus="yes">
-        <location line="+41"/>
+        <location line="+44"/>
         <source>Everyone has their password: %n delivered.</source>
         <translation>
             <numerusform>Alle haben ihr Kennwort: %n zugestellt.</numerusform>
@@ -339,17 +421,37 @@
         </translation>
     </message>
     <message>
-        <location line="+24"/>
+        <location line="+11"/>
+        <source>Microsoft refused to set new passwords: your account, or the permission the wizard was given, does not allow resetting passwords. A Global Administrator can reset them (or approve the wizard&apos;s permission to reset passwords); a User Administrator can reset only people who are not administrators. Then use Retry failed.</source>
+        <translation>Microsoft hat das Setzen neuer Kennwörter abgelehnt: Ihr Konto oder die Berechtigung, die der Assistent erhalten hat, erlaubt das Zurücksetzen von Kennwörtern nicht. Ein Globaler Administrator kann sie zurücksetzen (oder die Berechtigung des Assistenten zum Zurücksetzen von Kennwörtern genehmigen); ein Benutzeradministrator kann nur Personen zurücksetzen, die keine Administratoren sind. Verwenden Sie danach „Fehlgeschlagene erneut versuchen“.</translation>
+    </message>
+    <message>
+        <location line="+26"/>
         <source>May have been sent: {problem}</source>
         <translation>Vielleicht gesendet: {problem}</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+8"/>
+        <source>Over today&apos;s mail limit: deliver another way</source>
+        <translation>Über dem heutigen Mail-Limit: auf anderem Weg zustellen</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Bounced: deliver another way</source>
+        <translation>Unzustellbar: auf anderem Weg zustellen</translation>
+    </message>
+    <message>
+        <location line="+5"/>
         <source>Delivered (you confirmed it)</source>
         <translation>Zugestellt (von Ihnen bestätigt)</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+2"/>
+        <source>Sent at {time} (accepted by Microsoft)</source>
+        <translation>Gesendet um {time} (von Microsoft angenommen)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
         <source>Handed to your mail app at {time} (not confirmed)</source>
         <translation>Um {time} an Ihr E-Mail-Programm übergeben (nicht bestätigt)</translation>
     </message>
@@ -369,12 +471,12 @@
         <translation>Bereit (neues vorläufiges Kennwort)</translation>
     </message>
     <message>
-        <location line="-41"/>
+        <location line="-58"/>
         <source>Setting new temporary passwords…</source>
         <translation>Neue vorläufige Kennwörter werden festgelegt …</translation>
     </message>
     <message>
-        <location line="-856"/>
+        <location line="-1115"/>
         <source>New pass&amp;word</source>
         <translation>Neues Kenn&amp;wort</translation>
     </message>
@@ -389,7 +491,7 @@
         <translation>Für eine Nachricht, von der Sie nicht wissen, ob sie angekommen ist: Ein neues vorläufiges Kennwort ersetzt das zuvor übergebene, und Sie stellen das neue zu.</translation>
     </message>
     <message numerus="yes">
-        <location line="+305"/>
+        <location line="+515"/>
         <source>%n person(s) get a new temporary password. The one handed over before stops working, so deliver the new one to them next. Go on?</source>
         <translation>
             <numerusform>%n Person bekommt ein neues vorläufiges Kennwort. Das zuvor übergebene gilt dann nicht mehr: Stellen Sie ihr als Nächstes das neue zu. Fortfahren?</numerusform>
@@ -402,7 +504,7 @@
         <translation>Neue vorläufige Kennwörter</translation>
     </message>
     <message>
-        <location line="+307"/>
+        <location line="+352"/>
         <source>Saving the welcome sheets…</source>
         <translation>Die Begrüßungsblätter werden gespeichert…</translation>
     </message>
@@ -417,7 +519,7 @@
         <translation>Neue temporäre Kennwörter werden gerade festgelegt.</translation>
     </message>
     <message>
-        <location line="+132"/>
+        <location line="+149"/>
         <source>Some new passwords couldn&apos;t be set. Use Retry failed to try again.</source>
         <translation>Einige neue Kennwörter ließen sich nicht festlegen. Versuchen Sie es mit „Fehlgeschlagene erneut versuchen“ noch einmal.</translation>
     </message>
@@ -452,17 +554,12 @@
         <translation>Zu lang für einen Mail-Link: bitte einzeln zustellen</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+6"/>
         <source>Delivered in an earlier session</source>
         <translation>In einer früheren Sitzung zugestellt</translation>
     </message>
     <message>
-        <location line="+5"/>
-        <source>Sent at {time}</source>
-        <translation>Gesendet um {time}</translation>
-    </message>
-    <message>
-        <location line="+8"/>
+        <location line="+13"/>
         <source>Ready to deliver</source>
         <translation>Bereit zum Zustellen</translation>
     </message>
@@ -512,7 +609,12 @@
         <translation>den Benutzer gibt es nicht mehr</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
+        <source>your account, or the permission the wizard was given, does not allow resetting passwords</source>
+        <translation>Ihr Konto oder die Berechtigung des Assistenten erlaubt das Zurücksetzen von Kennwörtern nicht</translation>
+    </message>
+    <message>
+        <location line="+2"/>
         <source>your Sent Items couldn&apos;t be checked</source>
         <translation>Ihre gesendeten Elemente konnten nicht geprüft werden</translation>
     </message>

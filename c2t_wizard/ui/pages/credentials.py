@@ -12,6 +12,13 @@ Delivery states tell the truth: "Sent" only when Graph accepted the mail (or it 
 delivered", or deliver again); "On the welcome sheet"; "May have been sent" when a mail's answer was lost
 and Sent Items could not be checked (sending it again asks first, and looks for the earlier one first);
 "Not delivered" with the reason. Finish ends the onboarding's runs in the journal.
+
+Exchange's onmicrosoft.com cap (``domain.mail_cap``): when the admin's address ends in onmicrosoft.com, the
+page says how many external people can still get mail today (counted from the journal) and, on sending,
+leaves the people beyond that "over today's mail limit", to deliver another way. A 202 only means Microsoft
+accepted a mail: after sending, the page looks for bounce reports in the admin's Inbox (``Mail.ReadBasic``,
+asked for then, a few checks a while apart, in the background; "Check for bounces" looks again) and marks
+those people "Bounced: deliver another way" (the journal records it).
 """
 
 from __future__ import annotations
@@ -21,6 +28,7 @@ import functools
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -45,6 +53,7 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
+from c2t_wizard.domain.mail_cap import MOERA_CAP, CapPlan
 from c2t_wizard.domain.onboarding import Onboarding
 from c2t_wizard.domain.welcome_message import (
     LANGUAGE_NAMES,
@@ -55,11 +64,14 @@ from c2t_wizard.domain.welcome_message import (
     message_language,
 )
 from c2t_wizard.services.delivery import (
+    BOUNCE_POLL_INTERVAL,
+    BOUNCE_POLLS,
     DeliveryError,
     DeliveryMethod,
     DeliveryProblem,
     DeliveryService,
     MailboxStatus,
+    Mailed,
     Outgoing,
     SendOutcome,
     build_mailto,
@@ -121,10 +133,24 @@ class RowState(Enum):
     """A mail whose answer was lost and that could not be checked: it may have been sent."""
     TOO_LONG = "too_long"
     """Too long for a mail link in "deliver all": deliver it on its own (body via the clipboard)."""
+    OVER_CAP = "over_cap"
+    """Beyond what the onmicrosoft.com cap leaves today: not mailed, deliver another way."""
+    BOUNCED = "bounced"
+    """Graph accepted the mail, then it bounced (a bounce report came back): deliver another way."""
 
 
 _DONE = (RowState.DELIVERED, RowState.DELIVERED_EARLIER)
-_DELIVERABLE = (RowState.READY, RowState.FAILED, RowState.IN_DOUBT, RowState.TOO_LONG, RowState.DELIVERED)
+_DELIVERABLE = (
+    RowState.READY,
+    RowState.FAILED,
+    RowState.IN_DOUBT,
+    RowState.TOO_LONG,
+    RowState.DELIVERED,
+    RowState.OVER_CAP,
+    RowState.BOUNCED,
+)
+_NOT_BY_MAIL = (RowState.OVER_CAP, RowState.BOUNCED)
+"""Mail would not reach them (today): other methods only."""
 _UNCONFIRMED = (DeliveryMethod.MAILTO, DeliveryMethod.CLIPBOARD)
 """Methods whose delivery the wizard can't see happen: the partner may confirm them."""
 
@@ -145,6 +171,8 @@ class DeliveryRow:
     """The partner confirmed a delivery the wizard could not see (mail app, clipboard)."""
     delivery_id: str | None = None
     """The last sendMail's delivery id (looked up before a mail in doubt is sent again)."""
+    subject: str | None = None
+    """The subject of the mail sent to them (a bounce report repeats it)."""
 
     @property
     def unconfirmed(self) -> bool:
@@ -187,6 +215,8 @@ class CredentialsPage(QWizardPage):
         clear_after_ms: int = CLIPBOARD_CLEAR_MS,
         choose_file: ChooseFile = _choose_pdf_file,
         confirm: Confirm = _confirm_warning,
+        bounce_polls: int = BOUNCE_POLLS,
+        bounce_interval: float = BOUNCE_POLL_INTERVAL,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("page_credentials")
@@ -212,6 +242,14 @@ class CredentialsPage(QWizardPage):
         self._sign_in_url = MICROSOFT_SIGN_IN_URL
         self._last_sheet: Path | None = None
         self._watching_close = False
+        self._plan: CapPlan | None = None
+        """The onmicrosoft.com cap as last worked out (None: not known yet)."""
+        self._mail_since: datetime | None = None
+        """When the first mail of this visit was sent (bounce reports are looked for from then on)."""
+        self._bounce_jobs = JobGroup(runner)
+        """The bounce check runs apart from the page's work: it never holds up Finish or a delivery."""
+        self._bounce_polls = bounce_polls
+        self._bounce_interval = bounce_interval
 
         self.clipboard = SecretClipboard(self, clear_after_ms=clear_after_ms)
         self.clipboard.cleared.connect(self._on_clipboard_cleared)
@@ -325,6 +363,27 @@ class CredentialsPage(QWizardPage):
         self.delivery_status = StatusLine(self)
         self.delivery_status.setObjectName("delivery_status")
 
+        # --- Exchange's onmicrosoft.com cap and bounced mail ------------------------------------------
+        self.mail_cap_notice = StatusLine(self)
+        self.mail_cap_notice.setObjectName("mail_cap_notice")
+        self.mail_cap_notice.setVisible(False)
+        self.check_bounces_button = QPushButton(self.tr("Check for &bounces"), self)
+        self.check_bounces_button.setObjectName("check_bounces_button")
+        self.check_bounces_button.setAccessibleName(
+            self.tr("Look in your Inbox for mail that could not be delivered")
+        )
+        self.check_bounces_button.setToolTip(
+            self.tr(
+                "Microsoft accepting a mail doesn't mean it arrived. A mail that can't be delivered comes "
+                "back as a bounce report in your Inbox, sometimes much later."
+            )
+        )
+        self.check_bounces_button.setAutoDefault(False)
+        self.check_bounces_button.clicked.connect(self.check_bounces)
+        self.bounce_status = StatusLine(self)
+        self.bounce_status.setObjectName("bounce_status")
+        self.bounce_status.setVisible(False)
+
         # --- layout --------------------------------------------------------------------------------------
         form = QGridLayout()
         form.setHorizontalSpacing(10)
@@ -343,17 +402,20 @@ class CredentialsPage(QWizardPage):
         buttons.addWidget(self.confirm_delivery_button)
         buttons.addWidget(self.new_password_button)
         buttons.addStretch(1)
+        buttons.addWidget(self.check_bounces_button)
         buttons.addWidget(self.retry_delivery_button)
 
         layout = QVBoxLayout(self)
         layout.setSpacing(8)
         layout.addWidget(self.reset_notice)
         layout.addLayout(form)
+        layout.addWidget(self.mail_cap_notice)
         layout.addSpacing(4)
         layout.addWidget(table_label)
         layout.addWidget(self.delivery_table, 1)
         layout.addLayout(buttons)
         layout.addWidget(self.delivery_status)
+        layout.addWidget(self.bounce_status)
 
         self.setTabOrder(self.delivery_method_combo, self.message_language_combo)
         self.setTabOrder(self.message_language_combo, self.delivery_table)
@@ -361,7 +423,8 @@ class CredentialsPage(QWizardPage):
         self.setTabOrder(self.deliver_all_button, self.deliver_selected_button)
         self.setTabOrder(self.deliver_selected_button, self.confirm_delivery_button)
         self.setTabOrder(self.confirm_delivery_button, self.new_password_button)
-        self.setTabOrder(self.new_password_button, self.retry_delivery_button)
+        self.setTabOrder(self.new_password_button, self.check_bounces_button)
+        self.setTabOrder(self.check_bounces_button, self.retry_delivery_button)
         self._on_method_changed()
 
     # --- QWizardPage --------------------------------------------------------------------------------
@@ -381,7 +444,11 @@ class CredentialsPage(QWizardPage):
         self._rows = []
         self._no_mailbox = False
         self._loading = True
+        self._plan = None
+        self._mail_since = None
         self.reset_notice.setVisible(False)
+        self.mail_cap_notice.setVisible(False)
+        self.bounce_status.setVisible(False)
         self.delivery_status.show_status(StatusKind.BUSY, self.tr("Getting the list of people ready…"))
         self._render()
         facts = self._onboarding.tenant_facts
@@ -420,6 +487,7 @@ class CredentialsPage(QWizardPage):
     def validatePage(self) -> bool:
         if not self.isComplete():
             return False
+        self._bounce_jobs.cancel_all()  # only informative: a bounce found later is not this page's any more
         # Delivered: these passwords are not needed any more.
         for row in self._rows:
             if row.state in _DONE:
@@ -570,7 +638,187 @@ class CredentialsPage(QWizardPage):
             self.delivery_status.show_status(StatusKind.INFO, self.tr("Nobody new to deliver a password to."))
         else:
             self._show_summary()
+            self._work_out_cap(load)
         self._render()
+
+    # --- the onmicrosoft.com cap -----------------------------------------------------------------------
+
+    def _cap_inputs(self) -> tuple[str, list[str]]:
+        """The tenant id the journal files runs under, and the tenant's domains (internal recipients)."""
+        facts = self._onboarding.tenant_facts
+        tenant_id = (facts.tenant_id if facts else None) or self._onboarding.tenant_id or ""
+        domains = list(facts.domain_names) if facts else []
+        domains += [row.record.domain for row in self._rows if row.record.domain not in domains]
+        return tenant_id, domains
+
+    def _pending_mail(self) -> list[tuple[str, str]]:
+        return [
+            (row.key, row.record.email)
+            for row in self._rows
+            if row.state not in _DONE and row.state is not RowState.BOUNCED
+        ]
+
+    def _work_out_cap(self, load: int) -> None:
+        """How many more external people can get mail today (shown when the cap applies)."""
+        tenant_id, domains = self._cap_inputs()
+        self._submit(
+            self._delivery.plan_mail(self._journal(), tenant_id, domains, self._pending_mail()),
+            "mail cap",
+            functools.partial(self._on_plan, load),
+            lambda _error: None,  # unknown: say nothing, sending still works
+        )
+
+    def _on_plan(self, load: int, plan: object) -> None:
+        if load != self._load or not isinstance(plan, CapPlan):
+            return
+        self._plan = plan
+        self._show_cap()
+
+    def _show_cap(self) -> None:
+        plan = self._plan
+        if plan is None or not plan.capped or self._no_mailbox:
+            self.mail_cap_notice.setVisible(False)
+            return
+        remaining = plan.remaining or 0
+        text = self.tr(
+            "Your mailbox's address ends in onmicrosoft.com, so Microsoft lets it mail at most {cap} people "
+            "outside your organisation a day. The wizard mailed {sent} in the last 24 hours (mail from other "
+            "apps counts too): up to {remaining} more can get their password by mail today."
+        ).format(cap=MOERA_CAP, sent=plan.sent, remaining=remaining)
+        if plan.bounced:
+            text += " " + self.tr(
+                "%n mail(s) from your organisation bounced in the last 24 hours: the limit may be reached "
+                "already.",
+                "",
+                plan.bounced,
+            )
+        waiting = {row.key for row in self._rows if row.state not in _DONE}
+        beyond = [key for key in plan.beyond if key in waiting]
+        if beyond:
+            text += " " + self.tr(
+                "%n person(s) are beyond that: give them their password with your mail app (if it sends from "
+                "another address), the clipboard or a welcome sheet.",
+                "",
+                len(beyond),
+            )
+        warn = bool(beyond or plan.bounced)
+        self.mail_cap_notice.show_status(StatusKind.WARNING if warn else StatusKind.INFO, text)
+        self.mail_cap_notice.setVisible(True)
+
+    # --- bounce reports --------------------------------------------------------------------------------
+
+    def _mailed(self) -> list[Mailed]:
+        return [
+            Mailed(row.key, row.run_id, row.record.email, row.subject)
+            for row in self._rows
+            if row.state is RowState.DELIVERED and row.method is DeliveryMethod.SEND_MAIL and row.subject
+        ]
+
+    @property
+    def checking_bounces(self) -> bool:
+        return self._bounce_jobs.busy
+
+    def check_bounces(self) -> None:
+        """Look once, now, for bounce reports of the mail sent on this page."""
+        self._look_for_bounces(polls=1, wait_first=False)
+
+    def _look_for_bounces(self, *, polls: int, wait_first: bool) -> None:
+        mailed = self._mailed()
+        since = self._mail_since
+        if not mailed or since is None or self.checking_bounces:
+            return
+        delivery, journal, interval = self._delivery, self._journal(), self._bounce_interval
+
+        async def look(report: Callable[[object], None]) -> set[str]:
+            await delivery.enable_bounce_check()
+            found: set[str] = set()
+            for number in range(1, polls + 1):
+                if wait_first or number > 1:
+                    report(("waiting", number, polls))
+                    await asyncio.sleep(interval)
+                report(("looking", number, polls))
+                found |= await delivery.find_bounces(since, mailed, journal=journal)
+                report(frozenset(found))
+            return found
+
+        self.bounce_status.show_status(
+            StatusKind.BUSY,
+            self.tr(
+                "A mail Microsoft accepted can still bounce. To notice it, the wizard reads the subject of "
+                "new messages in your Inbox (never their content): Microsoft may ask you to allow that."
+            ),
+        )
+        self.bounce_status.setVisible(True)
+        job = self._bounce_jobs.submit(
+            look,
+            name="bounce check",
+            on_success=self._on_bounce_check_done,
+            on_failure=self._on_bounce_check_failed,
+            on_progress=self._on_bounce_progress,
+        )
+        job.finished.connect(self._update_buttons)
+        self._update_buttons()
+
+    def _on_bounce_progress(self, value: object) -> None:
+        if isinstance(value, frozenset):
+            self._mark_bounced({str(key) for key in value})
+            return
+        if not isinstance(value, tuple) or len(value) != 3:
+            return
+        step, number, total = value
+        if step == "waiting":
+            text = self.tr("Waiting a little before looking for bounced mail ({number} of {total})…")
+        else:
+            text = self.tr("Looking for bounced mail in your Inbox ({number} of {total})…")
+        self.bounce_status.show_status(StatusKind.BUSY, text.format(number=number, total=total))
+
+    def _mark_bounced(self, keys: set[str]) -> None:
+        newly = []
+        for key in keys:
+            row = self._row(key)
+            if row is not None and row.state is RowState.DELIVERED and row.method is DeliveryMethod.SEND_MAIL:
+                row.state = RowState.BOUNCED
+                row.when = None
+                newly.append(row)
+        if not newly:
+            return
+        if self.method is DeliveryMethod.SEND_MAIL and not self._occupied:
+            self.set_method(DeliveryMethod.WELCOME_SHEET)  # mail from this address would bounce again
+        self.select_rows([self._rows.index(row) for row in newly])
+        self._render()
+
+    def _on_bounce_check_done(self, found: object) -> None:
+        bounced = sum(1 for row in self._rows if row.state is RowState.BOUNCED)
+        if bounced:
+            self._work_out_cap(self._load)
+            self.bounce_status.show_status(
+                StatusKind.WARNING,
+                self.tr(
+                    "%n mail(s) bounced: Microsoft accepted them but couldn't deliver them. Deliver to those "
+                    "people another way: a welcome sheet, the clipboard, or your mail app if it sends from "
+                    "another address.",
+                    "",
+                    bounced,
+                ),
+            )
+        else:
+            self.bounce_status.show_status(
+                StatusKind.INFO,
+                self.tr(
+                    "No bounced mail so far. A bounce can come hours later: Check for bounces looks again."
+                ),
+            )
+        self._show_summary()
+        self._update_buttons()
+
+    def _on_bounce_check_failed(self, error: BaseException) -> None:
+        self.bounce_status.show_status(
+            StatusKind.WARNING,
+            self.tr("Bounced mail couldn't be looked for: {problem}").format(
+                problem=self._error_words(error)
+            ),
+        )
+        self._update_buttons()
 
     def _on_load_failed(self, load: int, error: BaseException) -> None:
         if load != self._load:
@@ -648,6 +896,8 @@ class CredentialsPage(QWizardPage):
         targets = [
             row for row in self._rows if row.state in _DELIVERABLE and row.state is not RowState.DELIVERED
         ]
+        if self.method is DeliveryMethod.SEND_MAIL:
+            targets = [row for row in targets if row.state not in _NOT_BY_MAIL]
         self._deliver(targets, single=len(targets) == 1)
 
     def deliver_selected(self) -> None:
@@ -718,7 +968,21 @@ class CredentialsPage(QWizardPage):
             self._save_sheet(targets)
 
     def _send_mail(self, targets: list[DeliveryRow]) -> None:
+        left_out = [row for row in targets if row.state in _NOT_BY_MAIL]
+        targets = [row for row in targets if row.state not in _NOT_BY_MAIL]
+        if not targets:
+            if left_out:
+                self.delivery_status.show_status(
+                    StatusKind.WARNING,
+                    self.tr(
+                        "Mail from your address won't reach these people today. Choose another way to "
+                        "deliver above: a welcome sheet, the clipboard or your mail app."
+                    ),
+                )
+            return
         self._stop_sending = stop = threading.Event()
+        if self._mail_since is None:
+            self._mail_since = datetime.now(UTC)
         for row in targets:
             row.problem = None
         self.delivery_status.show_status(StatusKind.BUSY, self.tr("Asking for permission to send mail…"))
@@ -732,16 +996,23 @@ class CredentialsPage(QWizardPage):
             )
             for row in targets
         ]
-        for row in targets:
+        for row, item in zip(targets, outgoing, strict=True):
             row.state = RowState.SENDING
+            row.subject = item.message.subject
         journal = self._journal()
+        tenant_id, domains = self._cap_inputs()
+        people = [(item.key, item.to) for item in outgoing]
 
         delivery = self._delivery  # the closure runs on the service thread: no page in it
 
         async def send(report: Callable[[object], None]) -> list[SendOutcome]:
             await delivery.enable_send_mail()
+            plan = await delivery.plan_mail(journal, tenant_id, domains, people)
+            report(plan)
+            within = set(plan.within)
             report("sending")
-            return await delivery.send_each(outgoing, journal=journal, report=report, stop=stop)
+            chosen = [item for item in outgoing if item.key in within]
+            return await delivery.send_each(chosen, journal=journal, report=report, stop=stop)
 
         self._busy = self._submit(
             send, "send welcome mail", self._on_sent, self._on_send_failed, self._on_sent_one
@@ -749,6 +1020,13 @@ class CredentialsPage(QWizardPage):
         self._render()
 
     def _on_sent_one(self, value: object) -> None:
+        if isinstance(value, CapPlan):
+            for key in value.beyond:
+                row = self._row(key)
+                if row is not None and row.state is RowState.SENDING:
+                    row.state = RowState.OVER_CAP
+            self._render()
+            return
         if value == "sending":
             self.delivery_status.show_status(StatusKind.BUSY, self.tr("Sending…"))
             return
@@ -781,6 +1059,9 @@ class CredentialsPage(QWizardPage):
         if DeliveryProblem.NO_MAILBOX in problems:
             self._fall_back_from_send_mail()
             return
+        self._work_out_cap(self._load)
+        self._look_for_bounces(polls=self._bounce_polls, wait_first=True)
+        over = [row for row in self._rows if row.state is RowState.OVER_CAP]
         doubtful = sum(1 for row in self._rows if row.state is RowState.IN_DOUBT)
         certain = (
             [
@@ -793,6 +1074,18 @@ class CredentialsPage(QWizardPage):
         )
         if certain:
             self.delivery_status.show_status(StatusKind.ERROR, self._problem_text(certain[0]))
+        elif over:
+            self.delivery_status.show_status(
+                StatusKind.WARNING,
+                self.tr(
+                    "Mail went to everyone Microsoft's daily limit allows. %n person(s) are over the limit: "
+                    "deliver to them another way (choose a welcome sheet, the clipboard or your mail app "
+                    "above, then Deliver to selected).",
+                    "",
+                    len(over),
+                ),
+            )
+            self.select_rows([self._rows.index(row) for row in over])
         elif doubtful:
             self.delivery_status.show_status(
                 StatusKind.WARNING,
@@ -1060,6 +1353,7 @@ class CredentialsPage(QWizardPage):
 
     def _cancel_jobs(self) -> None:
         self._jobs.cancel_all()
+        self._bounce_jobs.cancel_all()
         self._busy = None
         self._forget_sheet()  # a sheet left half-written is removed
         for row in self._rows:
@@ -1136,6 +1430,8 @@ class CredentialsPage(QWizardPage):
         pending = [
             row for row in self._rows if row.state in _DELIVERABLE and row.state is not RowState.DELIVERED
         ]
+        if self.method is DeliveryMethod.SEND_MAIL:
+            pending = [row for row in pending if row.state not in _NOT_BY_MAIL]
         selected = [
             i for i in self._selected_indexes() if i < len(self._rows) and self._rows[i].state in _DELIVERABLE
         ]
@@ -1152,6 +1448,7 @@ class CredentialsPage(QWizardPage):
         )
         chosen = [self._rows[i] for i in self._selected_indexes() if i < len(self._rows)]
         self.new_password_button.setEnabled(idle and any(self._needs_new_password(row) for row in chosen))
+        self.check_bounces_button.setEnabled(idle and not self.checking_bounces and bool(self._mailed()))
         self.delivery_method_combo.setEnabled(idle)
         self.message_language_combo.setEnabled(idle)
 
@@ -1165,6 +1462,19 @@ class CredentialsPage(QWizardPage):
             )
         elif any(row.state is RowState.RESETTING for row in self._rows):
             self.delivery_status.show_status(StatusKind.BUSY, self.tr("Setting new temporary passwords…"))
+        elif any(
+            row.state is RowState.RESET_FAILED and row.problem is DeliveryProblem.RESET_NOT_ALLOWED
+            for row in self._rows
+        ):
+            self.delivery_status.show_status(
+                StatusKind.ERROR,
+                self.tr(
+                    "Microsoft refused to set new passwords: your account, or the permission the wizard was "
+                    "given, does not allow resetting passwords. A Global Administrator can reset them (or "
+                    "approve the wizard's permission to reset passwords); a User Administrator can reset "
+                    "only people who are not administrators. Then use Retry failed."
+                ),
+            )
         elif any(row.state is RowState.RESET_FAILED for row in self._rows):
             self.delivery_status.show_status(
                 StatusKind.ERROR,
@@ -1192,13 +1502,17 @@ class CredentialsPage(QWizardPage):
             return self.tr("Not delivered: {problem}").format(problem=self._problem_text(row.problem))
         if row.state is RowState.TOO_LONG:
             return self.tr("Too long for a mail link: deliver it on its own")
+        if row.state is RowState.OVER_CAP:
+            return self.tr("Over today's mail limit: deliver another way")
+        if row.state is RowState.BOUNCED:
+            return self.tr("Bounced: deliver another way")
         if row.state is RowState.DELIVERED_EARLIER:
             return self.tr("Delivered in an earlier session")
         if row.state is RowState.DELIVERED:
             if row.confirmed:
                 return self.tr("Delivered (you confirmed it)")
             texts = {
-                DeliveryMethod.SEND_MAIL: self.tr("Sent at {time}"),
+                DeliveryMethod.SEND_MAIL: self.tr("Sent at {time} (accepted by Microsoft)"),
                 DeliveryMethod.MAILTO: self.tr("Handed to your mail app at {time} (not confirmed)"),
                 DeliveryMethod.CLIPBOARD: self.tr("Copied at {time} (not confirmed)"),
                 DeliveryMethod.WELCOME_SHEET: self.tr("On the welcome sheet saved at {time}"),
@@ -1221,6 +1535,9 @@ class CredentialsPage(QWizardPage):
             DeliveryProblem.NETWORK: self.tr("no connection to Microsoft"),
             DeliveryProblem.SERVER: self.tr("Microsoft had a problem: try again"),
             DeliveryProblem.USER_NOT_FOUND: self.tr("the user no longer exists"),
+            DeliveryProblem.RESET_NOT_ALLOWED: self.tr(
+                "your account, or the permission the wizard was given, does not allow resetting passwords"
+            ),
             DeliveryProblem.CANNOT_CHECK: self.tr("your Sent Items couldn't be checked"),
             DeliveryProblem.UNKNOWN: self.tr("an unexpected answer from Microsoft"),
         }
@@ -1238,6 +1555,8 @@ class CredentialsPage(QWizardPage):
             RowState.IN_DOUBT: QStyle.StandardPixmap.SP_MessageBoxWarning,
             RowState.RESET_FAILED: QStyle.StandardPixmap.SP_MessageBoxCritical,
             RowState.TOO_LONG: QStyle.StandardPixmap.SP_MessageBoxWarning,
+            RowState.OVER_CAP: QStyle.StandardPixmap.SP_MessageBoxWarning,
+            RowState.BOUNCED: QStyle.StandardPixmap.SP_MessageBoxCritical,
             RowState.RESETTING: QStyle.StandardPixmap.SP_BrowserReload,
             RowState.SENDING: QStyle.StandardPixmap.SP_BrowserReload,
         }
