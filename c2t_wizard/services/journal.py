@@ -821,6 +821,16 @@ class Journal:
             (InvitationState.ACCEPTED.value, _iso(_now())),
         )
 
+    def mark_invitation_expired(self, run_id: str, key: str) -> None:
+        """The invitation expired unused: failed (``expired``), and its request is spent, so the row gets a
+        new Idempotency-Key (a retry makes a new invitation instead of replaying the expired one)."""
+        self._update_invitation(
+            run_id,
+            key,
+            "state = ?, problem_code = 'expired', problem_detail = NULL, idempotency_key = ?",
+            (InvitationState.FAILED.value, str(uuid.uuid4())),
+        )
+
     def mark_invitation_revoked(self, run_id: str, key: str) -> None:
         """The invitation was withdrawn; inviting the person again makes a new request (a new key)."""
         now = _iso(_now())
