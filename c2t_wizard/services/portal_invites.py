@@ -28,7 +28,14 @@ from c2t_wizard.domain.portal import (
     SendMode,
     parse_roles,
 )
-from c2t_wizard.services.journal import InvitationPlan, InvitationRecord, InvitationState, Journal
+from c2t_wizard.services.journal import (
+    InvitationPlan,
+    InvitationRecord,
+    InvitationState,
+    Journal,
+    PersonRecord,
+    PersonState,
+)
 from c2t_wizard.services.portal import (
     InviteOutcome,
     InviteResult,
@@ -277,3 +284,23 @@ async def refresh_invitations(
             if updated is not None:
                 changed.append(updated)
     return changed
+
+
+async def load_portal_people(
+    journal: Journal, run_ids: Sequence[str]
+) -> list[tuple[PersonRecord, InvitationRecord | None]]:
+    """The people of these runs who have a Microsoft account now (created by the wizard, or there before),
+    each with their invitation row if there is one; read in a worker thread."""
+
+    def read() -> list[tuple[PersonRecord, InvitationRecord | None]]:
+        result: list[tuple[PersonRecord, InvitationRecord | None]] = []
+        for run_id in run_ids:
+            invitations = {row.key: row for row in journal.invitations(run_id)}
+            result += [
+                (person, invitations.get(person.key))
+                for person in journal.people(run_id)
+                if person.state in (PersonState.CREATED, PersonState.EXISTS)
+            ]
+        return result
+
+    return await asyncio.to_thread(read)
