@@ -76,7 +76,7 @@ from c2t_wizard.ui.file_errors import describe_file_error
 from c2t_wizard.ui.portal_model import PortalRow, PortalTableModel
 from c2t_wizard.ui.runner import Job, JobGroup, ServiceRunner
 from c2t_wizard.ui.welcome_sheet import SecretClipboard, SheetPage, write_welcome_sheet
-from c2t_wizard.ui.widgets import StatusKind, StatusLine
+from c2t_wizard.ui.widgets import StatusKind, StatusLine, make_secondary
 
 if TYPE_CHECKING:
     from c2t_wizard.domain.welcome_message import WelcomeMessage
@@ -181,20 +181,25 @@ class PortalPage(QWizardPage):
         # --- the roles -----------------------------------------------------------------------------------
         self.portal_roles_editor = QGroupBox(self)
         self.portal_roles_editor.setObjectName("portal_roles_editor")
-        roles_grid = QGridLayout(self.portal_roles_editor)
-        roles_grid.setVerticalSpacing(2)
+        roles_layout = QVBoxLayout(self.portal_roles_editor)
+        roles_layout.setSpacing(2)
+        boxes_row = QHBoxLayout()
         self.role_boxes: dict[PortalRole, QCheckBox] = {}
-        for n, role in enumerate(ROLE_ORDER):
+        for role in ROLE_ORDER:
             box = QCheckBox(role_name(role), self.portal_roles_editor)
             box.setObjectName(f"portal_role_{role.value}")
             box.setToolTip(role_description(role))
             box.toggled.connect(self._on_role_toggled)
-            about = QLabel(role_description(role), self.portal_roles_editor)
-            about.setWordWrap(True)
-            roles_grid.addWidget(box, n, 0, Qt.AlignmentFlag.AlignTop)
-            roles_grid.addWidget(about, n, 1)
+            boxes_row.addWidget(box)
             self.role_boxes[role] = box
-        roles_grid.setColumnStretch(1, 1)
+        boxes_row.addStretch(1)
+        self.roles_about = QLabel(self.portal_roles_editor)
+        self.roles_about.setObjectName("portal_roles_about")
+        self.roles_about.setWordWrap(True)
+        self.roles_about.setTextFormat(Qt.TextFormat.PlainText)
+        make_secondary(self.roles_about)
+        roles_layout.addLayout(boxes_row)
+        roles_layout.addWidget(self.roles_about)
 
         # --- the people ----------------------------------------------------------------------------------
         self.model = PortalTableModel(
@@ -297,7 +302,7 @@ class PortalPage(QWizardPage):
             fields.addWidget(label, 0, n * 3)
             fields.addWidget(edit, 0, n * 3 + 1)
             fields.addWidget(copy, 0, n * 3 + 2)
-            fields.setColumnStretch(n * 3 + 1, 1)
+            fields.setColumnStretch(n * 3 + 1, 3 if name == "email" else 2)
             self.guide_fields[name] = edit
         self.guide_roles = QLabel(self.portal_guide)
         self.guide_roles.setObjectName("portal_guide_roles")
@@ -320,6 +325,22 @@ class PortalPage(QWizardPage):
         self.portal_skip_button.setAutoDefault(False)
         self.portal_skip_button.clicked.connect(self._guide_next)
 
+        self._guide_details: list[QWidget] = [
+            self.guide_path,
+            self.guide_roles,
+            self.portal_link_edit,
+            self.portal_link_method_combo,
+            self.portal_done_button,
+            self.portal_skip_button,
+            *self.guide_fields.values(),
+            *self.portal_guide.findChildren(QPushButton, options=Qt.FindChildOption.FindDirectChildrenOnly),
+        ]
+        self._guide_details.remove(self.open_portal_button)
+        self._guide_details += [
+            label
+            for label in self.portal_guide.findChildren(QLabel)
+            if label.buddy() in self.guide_fields.values()
+        ]
         top = QHBoxLayout()
         top.addWidget(self.guide_person, 1)
         top.addWidget(self.open_portal_button)
@@ -418,7 +439,8 @@ class PortalPage(QWizardPage):
 
     @property
     def busy(self) -> bool:
-        return self._loading or self._busy is not None
+        """Loading, inviting, or still recording something."""
+        return self._loading or self._busy is not None or self._jobs.busy
 
     @property
     def rows(self) -> list[PortalRow]:
@@ -639,6 +661,9 @@ class PortalPage(QWizardPage):
         )
 
     def _show_implied(self, roles: frozenset[PortalRole]) -> None:
+        self.roles_about.setText(
+            "\n".join(f"{role_name(r)}: {role_description(r)}" for r in ROLE_ORDER if r in roles)
+        )
         implied: set[PortalRole] = set()
         for role in roles:
             implied |= IMPLIED_ROLES.get(role, frozenset())
@@ -913,6 +938,10 @@ class PortalPage(QWizardPage):
         assert isinstance(self._backend, GuidedPortal)
         row = self._guide_row()
         account = self.account
+        walking = row is not None and account is not None
+        for widget in self._guide_details:
+            widget.setVisible(walking)
+        self.portal_roles_editor.setVisible(not walking)
         for widget in (self.portal_done_button, self.portal_skip_button, self.portal_link_edit):
             widget.setEnabled(row is not None and self._busy is None)
         if row is None or account is None:
@@ -930,29 +959,26 @@ class PortalPage(QWizardPage):
         request = InvitationRequest(row.key, row.email, row.first_name, row.last_name, row.roles)
         step = self._backend.step(account, request)
         words = {
-            ClickStep.MY_CUSTOMER_PORTAL: self.tr(
-                "“My Customer Portal” at the top (if shown), then {account}"
-            ).format(account=account.name),
-            ClickStep.ACCOUNT_MENU: self.tr("the Account menu"),
+            ClickStep.MY_CUSTOMER_PORTAL: self.tr("“My Customer Portal” (if shown) → {account}").format(
+                account=account.name
+            ),
+            ClickStep.ACCOUNT_MENU: self.tr("Account"),
             ClickStep.INVITE_ADMINISTRATIVE_USER: self.tr("“Invite Administrative User”"),
         }
         self.guide_person.setText(self.tr("Now: {name}").format(name=row.name))
         self.guide_path.setText(
-            self.tr("In the portal, click: {path}.").format(
-                path=" → ".join(words[s] for s in step.click_path)
-            )
+            self.tr("In the portal: {path}.").format(path=" → ".join(words[s] for s in step.click_path))
         )
         self.guide_fields["email"].setText(step.email)
         self.guide_fields["first"].setText(step.first_name)
         self.guide_fields["last"].setText(step.last_name)
-        roles = "; ".join(f"{role_name(r)}: {role_description(r)}" for r in step.roles)
-        text = self.tr("Tick these roles: {roles}").format(roles=roles)
+        roles = ", ".join(role_name(r) for r in step.roles)
+        text = self.tr("Tick: {roles}.").format(roles=roles)
         if step.implied:
-            text += " " + self.tr("({roles} come with it.)").format(
-                roles=", ".join(role_name(r) for r in step.implied)
-            )
+            implied = ", ".join(role_name(r) for r in step.implied)
+            text += " " + self.tr("({roles} come with it.)").format(roles=implied)
         self.guide_roles.setText(
-            text + " " + self.tr("Then send the invitation, or choose Copy link and paste the link below.")
+            text + " " + self.tr("Then Send, or choose Copy link and paste the link below.")
         )
 
     def _copy_field(self, edit: QLineEdit) -> None:
@@ -1089,10 +1115,9 @@ class PortalPage(QWizardPage):
             url = self._backend.portal_url if isinstance(self._backend, GuidedPortal) else ""
             self.backend_label.setText(
                 self.tr(
-                    "Guided: you invite each person in the Call2Teams portal ({url}) in your browser; the "
-                    "wizard shows where to click and what to enter, and keeps track. To invite "
-                    "automatically, set up the portal API (C2T_PORTAL_URL and an API key) and start the "
-                    "wizard again."
+                    "Guided: you invite each person in the Call2Teams portal ({url}); the wizard shows what "
+                    "to enter and keeps track. To invite automatically instead, set up the portal API "
+                    "(C2T_PORTAL_URL and an API key)."
                 ).format(url=url)
             )
         else:
