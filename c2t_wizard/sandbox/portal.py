@@ -834,7 +834,7 @@ def _accepted(state: PortalState, row: sqlite3.Row, user: User) -> web.Response:
     return page(
         "Access activated",
         '<h1 id="activated">You\'re an administrator now</h1>'
-        f'<p class="lead">Signed in as {escape(user.upn)}: you administer '
+        f'<p class="lead" id="signed-in-as">Signed in as {escape(user.upn)}: you administer '
         f"<b>{escape(account.name if account else '')}</b> in the Call2Teams portal.</p>",
     )
 
