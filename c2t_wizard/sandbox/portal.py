@@ -680,18 +680,16 @@ async def list_administrators(request: web.Request, caller: Caller) -> web.Respo
     return json_response({"value": [administrator_json(row) for row in rows]})
 
 
-async def not_found(request: web.Request) -> web.Response:
-    return problem_response(404, "not_found", "Not found", "No such resource.")
-
-
-# --- in-flight count (a middleware placed before the faults, so their latency counts) --------------------
+# --- the API's middleware: in-flight count, routing errors as problems ------------------------------------
 
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
 @web.middleware
-async def count_in_flight(request: web.Request, handler: Handler) -> web.StreamResponse:
+async def api_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """Counts API requests in flight (placed before the faults, so their latency counts) and answers an
+    unknown path (404) or method (405, with ``Allow``) as problem+json."""
     if not request.path.startswith(f"{API_BASE}/"):
         return await handler(request)
     stats = portal_state(request).stats
@@ -700,6 +698,13 @@ async def count_in_flight(request: web.Request, handler: Handler) -> web.StreamR
     stats.max_in_flight = max(stats.max_in_flight, stats.in_flight)
     try:
         return await handler(request)
+    except web.HTTPMethodNotAllowed as exc:
+        allow = exc.headers.get("Allow", "")
+        return problem_response(
+            405, "method_not_allowed", "Method not allowed", f"Allowed: {allow}.", headers={"Allow": allow}
+        )
+    except web.HTTPNotFound:
+        return problem_response(404, "not_found", "Not found", "No such resource.")
     finally:
         stats.in_flight -= 1
 
@@ -913,7 +918,6 @@ def add_routes(app: web.Application) -> None:
         f"{API_BASE}/accounts/{{account_id}}/invitations/{{invitation_id}}", api(revoke_invitation)
     )
     router.add_get(f"{API_BASE}/accounts/{{account_id}}/administrators", api(list_administrators))
-    router.add_route("*", f"{API_BASE}/{{tail:.*}}", not_found)
     router.add_get(f"{ACTIVATE}/{{token}}", activate)
     router.add_post(f"{ACTIVATE}/{{token}}", activate)
     router.add_post("/_sandbox/portal/api_keys", control_api_key)

@@ -62,7 +62,7 @@ async def control_on_http_only(request: web.Request, handler: Handler) -> web.St
 
 def build_app(context: Context) -> web.Application:
     # The portal's in-flight count sits before the faults, so their latency counts as time in flight.
-    middlewares = [control_on_http_only, portal.count_in_flight, faults_middleware(context.faults)]
+    middlewares = [control_on_http_only, portal.api_middleware, faults_middleware(context.faults)]
     app = web.Application(middlewares=middlewares)
     app[CONTEXT] = context
     control.add_routes(app)
