@@ -16,6 +16,9 @@ Where each fault applies (``$batch`` is ``POST /v1.0/$batch``; a "write" is a PO
 - ``batch429`` / ``424``: a whole ``$batch`` answered 429 (TooManyRequests) / 424 (FailedDependency);
   Microsoft's documents disagree on which one a throttled batch gets.
 - ``consistency_delay``: a user created less than this long ago answers 404 on GET (Entra's replication lag).
+
+The portal's API (``/portal/api/``) gets the same faults as Graph (its POST/DELETE are writes), its 429/503
+in its own problem+json shape; the portal's activation page (a browser page) gets none.
 Every key has a kind (a duration or a probability); adding a fault means adding a key to ``KEYS`` and using
 ``Faults.get`` where it applies. Unknown keys and bad values raise ``FaultSpecError`` with a clear message.
 
