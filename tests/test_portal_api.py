@@ -443,3 +443,32 @@ def test_make_portal_backend_picks_api_or_guided(tmp_path: Path) -> None:
     made = make_portal_backend(env_config, backend, settings={})
     assert isinstance(made, ApiPortal)
     assert "portal.example" in repr(made)
+
+
+def test_an_answer_lost_after_the_invitation_was_made_is_asked_again_without_a_second_one(
+    clean_faults: Sandbox, customer: str
+) -> None:
+    request = person()
+    clean_faults.set_faults("drop_after_commit=1")
+    lost = run(clean_faults, lambda portal: portal.invite(customer, request), retry=RetryPolicy(attempts=1))
+    assert lost.result is InviteResult.FAILED
+    assert lost.problem is PortalProblem.UNREACHABLE
+    clean_faults.set_faults("")
+    again = run(clean_faults, lambda portal: portal.invite(customer, request))
+    assert again.result is InviteResult.INVITED  # the same Idempotency-Key: the invitation made before
+    invitations = run(clean_faults, lambda portal: portal.invitations(customer))
+    mine = [i for i in invitations if i.email == request.email]
+    assert again.invitation is not None
+    assert [i.id for i in mine] == [again.invitation.id]
+
+
+def test_a_portal_that_stays_busy_is_busy(clean_faults: Sandbox, customer: str) -> None:
+    clean_faults.set_faults("503=1,retry_after=10ms")
+    policy = RetryPolicy(attempts=3, sleep=_no_wait)
+    outcome = run(clean_faults, lambda portal: portal.invite(customer, person()), retry=policy)
+    assert outcome.result is InviteResult.FAILED
+    assert outcome.problem is PortalProblem.BUSY
+    with pytest.raises(PortalError) as busy:
+        run(clean_faults, lambda portal: portal.accounts(), retry=policy)
+    assert busy.value.problem is PortalProblem.BUSY
+    assert busy.value.status == 503
