@@ -149,6 +149,13 @@ class GuidedPortal:
         return []
 
 
+def guided_from_environment(open_url: Callable[[str], bool]) -> GuidedPortal:
+    """The guided backend, opening ``C2T_PORTAL_ADMIN_URL`` when set, else ``DEFAULT_PORTAL_URL``."""
+    import os
+
+    return GuidedPortal(open_url, portal_url=os.environ.get("C2T_PORTAL_ADMIN_URL", "") or DEFAULT_PORTAL_URL)
+
+
 async def send_link_by_mail(
     delivery: DeliveryService,
     journal: Journal | None,
