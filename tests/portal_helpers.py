@@ -24,8 +24,13 @@ class RecordingPortal:
     """A portal backend for service tests: one invitation per Idempotency-Key (as the contract says), 409
     for a second key on a pending email, scripted failures, and an optional gate that holds calls."""
 
-    def __init__(self, *, fail: dict[str, PortalProblem] | None = None, gate: threading.Event | None = None,
-                 journal: Journal | None = None) -> None:  # fmt: skip
+    def __init__(
+        self,
+        *,
+        fail: dict[str, PortalProblem] | None = None,
+        gate: threading.Event | None = None,
+        journal: Journal | None = None,
+    ) -> None:
         self.keys: list[str] = []
         self.by_key: dict[str, Invitation] = {}
         self.fail = dict(fail or {})

@@ -102,9 +102,12 @@ def test_ten_people_from_welcome_to_portal_administrators_under_faults(
         for user in chosen:
             new_password = f"Chosen-{uuid.uuid4().hex[:8]}-Bb2!"
             done = sandbox_portal.activate(
-                info, mine[user.email]["activationUrl"], user.upn, passwords[user.upn.lower()],
+                info,
+                mine[user.email]["activationUrl"],
+                user.upn,
+                passwords[user.upn.lower()],
                 new_password=new_password,
-            )  # fmt: skip
+            )
             assert "activated" in done.texts, done.errors
         with sandbox_portal.api_client(info, key) as client:
             admins = client.get(f"/accounts/{account.id}/administrators").json()["value"]

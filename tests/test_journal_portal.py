@@ -24,15 +24,28 @@ TENANT = "11111111-2222-3333-4444-555555555555"
 
 
 def person(i: int) -> NewUser:
-    return NewUser(f"First{i}", f"Last{i}", f"First{i} Last{i}", f"user.{i}", "contoso.onmicrosoft.com",
-                   f"user{i}@example.com")  # fmt: skip
+    return NewUser(
+        f"First{i}",
+        f"Last{i}",
+        f"First{i} Last{i}",
+        f"user.{i}",
+        "contoso.onmicrosoft.com",
+        f"user{i}@example.com",
+    )
 
 
-def plan(run_id: str, i: int, *, roles: tuple[str, ...] = ("service_contributor",), account: str = "acc-1",
-         email: str | None = None) -> InvitationPlan:  # fmt: skip
+def plan(
+    run_id: str,
+    i: int,
+    *,
+    roles: tuple[str, ...] = ("service_contributor",),
+    account: str = "acc-1",
+    email: str | None = None,
+) -> InvitationPlan:
     user = person(i)
-    return InvitationPlan(run_id, person_key(user.upn), account, email or user.email, user.first_name,
-                          user.last_name, roles)  # fmt: skip
+    return InvitationPlan(
+        run_id, person_key(user.upn), account, email or user.email, user.first_name, user.last_name, roles
+    )
 
 
 @pytest.fixture
@@ -53,11 +66,17 @@ def test_planning_stores_a_key_before_anything_is_sent_and_keeps_it_for_retries(
     # The app died here: a resume plans again and gets the same key (the POST may have been made).
     again = journal.plan_invitations([plan(run, 0)])[0]
     assert (again.state, again.idempotency_key, again.attempts) == (
-        InvitationState.SENDING, first[0].idempotency_key, 1)  # fmt: skip
+        InvitationState.SENDING,
+        first[0].idempotency_key,
+        1,
+    )
     journal.mark_invitation_failed(run, key, "busy", "503 after retries")
     retried = journal.plan_invitations([plan(run, 0)])[0]
     assert (retried.state, retried.idempotency_key, retried.problem_code) == (
-        InvitationState.FAILED, first[0].idempotency_key, "busy")  # fmt: skip
+        InvitationState.FAILED,
+        first[0].idempotency_key,
+        "busy",
+    )
 
 
 def test_invited_already_invited_accepted_and_revoked(journal: Journal) -> None:
@@ -102,7 +121,11 @@ def test_a_changed_request_gets_a_new_key_and_an_unknown_person_is_refused(journ
     changed = journal.plan_invitations([plan(run, 0, email="first0@firma.example")])[0]
     assert changed.idempotency_key != first.idempotency_key
     assert (changed.state, changed.email, changed.attempts, changed.problem_code) == (
-        InvitationState.PLANNED, "first0@firma.example", 0, None)  # fmt: skip
+        InvitationState.PLANNED,
+        "first0@firma.example",
+        0,
+        None,
+    )
     with pytest.raises(JournalError):
         journal.plan_invitations([InvitationPlan(run, "nobody@x", "acc", "a@b.example", "A", "B", ("x",))])
     with pytest.raises(JournalError):

@@ -31,8 +31,12 @@ DOMAIN = "contoso.onmicrosoft.com"
 
 
 def people(count: int) -> list[NewUser]:
-    return [NewUser(f"Anna{i}", f"Muster{i}", f"Anna{i} Muster{i}", f"anna.{i}", DOMAIN, f"anna.{i}@firma.example")
-            for i in range(count)]  # fmt: skip
+    return [
+        NewUser(
+            f"Anna{i}", f"Muster{i}", f"Anna{i} Muster{i}", f"anna.{i}", DOMAIN, f"anna.{i}@firma.example"
+        )
+        for i in range(count)
+    ]
 
 
 @pytest.fixture
@@ -60,8 +64,14 @@ class Hosted:
         self.wizard.grab().save(str(SHOTS / f"{name}.png"))
 
 
-def host(qtbot: QtBot, runner: ServiceRunner, journal: Journal, backend: PortalBackend, count: int = 3,
-         opened: list[str] | None = None) -> Hosted:  # fmt: skip
+def host(
+    qtbot: QtBot,
+    runner: ServiceRunner,
+    journal: Journal,
+    backend: PortalBackend,
+    count: int = 3,
+    opened: list[str] | None = None,
+) -> Hosted:
     users = people(count)
     run_id = journal.start_run("tenant", users)
     with journal.transaction():
@@ -71,8 +81,13 @@ def host(qtbot: QtBot, runner: ServiceRunner, journal: Journal, backend: PortalB
     onboarding.user_run_ids = [run_id]
     wizard = QWizard()
     wizard.setMinimumSize(760, 560)
-    page = PortalPage(onboarding, runner, backend, journal=lambda: journal,
-                      open_url=lambda url: (opened if opened is not None else []).append(url) is None)  # fmt: skip
+    page = PortalPage(
+        onboarding,
+        runner,
+        backend,
+        journal=lambda: journal,
+        open_url=lambda url: (opened if opened is not None else []).append(url) is None,
+    )
     wizard.addPage(page)
     qtbot.addWidget(wizard)
     wizard.show()
@@ -93,8 +108,10 @@ def test_guided_mode_opens_the_portal_walks_through_each_person_and_records(
 ) -> None:
     opened: list[str] = []
     customer = PortalAccount("c-1", "Fabrikam", AccountKind.CUSTOMER, "p-1")
-    guided = GuidedPortal(lambda url: opened.append(url) or True,
-                          accounts=[PortalAccount("p-1", "Contoso Partner", AccountKind.PARTNER), customer])  # fmt: skip
+    guided = GuidedPortal(
+        lambda url: opened.append(url) or True,
+        accounts=[PortalAccount("p-1", "Contoso Partner", AccountKind.PARTNER), customer],
+    )
     hosted = host(qtbot, runner, journal, guided, 2, opened=opened)
     page = hosted.page
     assert page.portal_guide.isVisible()
@@ -111,8 +128,12 @@ def test_guided_mode_opens_the_portal_walks_through_each_person_and_records(
     assert "Invite Administrative User" in page.guide_path.text()
     assert "Service Contributor" in page.guide_roles.text()
     hosted.shot("01-guided")
-    qtbot.mouseClick(page.portal_copy_email if hasattr(page, "portal_copy_email") else page.findChild(
-        type(page.invite_all_button), "portal_copy_email"), Qt.MouseButton.LeftButton)  # fmt: skip
+    qtbot.mouseClick(
+        page.portal_copy_email
+        if hasattr(page, "portal_copy_email")
+        else page.findChild(type(page.invite_all_button), "portal_copy_email"),
+        Qt.MouseButton.LeftButton,
+    )
     from PySide6.QtGui import QGuiApplication
 
     assert QGuiApplication.clipboard().text() == "anna.0@firma.example"
@@ -128,8 +149,13 @@ def test_guided_mode_opens_the_portal_walks_through_each_person_and_records(
     qtbot.mouseClick(page.portal_done_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: hosted.states()[1] is InvitationState.INVITED, timeout=WAIT)
     hosted.wait_idle()
-    qtbot.waitUntil(lambda: (journal.invitation(hosted.run_id, page.rows[1].key) or None).link_state  # type: ignore[union-attr]
-                    == DeliveryState.HANDED_TO_MAIL_APP.value, timeout=WAIT)  # fmt: skip
+    qtbot.waitUntil(
+        lambda: (
+            (journal.invitation(hosted.run_id, page.rows[1].key) or None).link_state  # type: ignore[union-attr]
+            == DeliveryState.HANDED_TO_MAIL_APP.value
+        ),
+        timeout=WAIT,
+    )
     mail = [url for url in opened if url.startswith("mailto:")]
     assert len(mail) == 1
     assert mail[0].startswith("mailto:anna.1%40firma.example") or mail[0].startswith(
@@ -180,10 +206,13 @@ def test_an_address_on_the_tenants_own_domain_is_warned_not_refused(
     portal = RecordingPortal()
     hosted = host(qtbot, runner, journal, portal, 1)
     page = hosted.page
-    page._onboarding.tenant_facts = TenantFacts(  # noqa: SLF001 (the tenant's facts, as read at sign-in)
-        "tenant", "Contoso", SignedInUser("u", "Admin", f"admin@{DOMAIN}"), check_may_create_users([]),
+    page._onboarding.tenant_facts = TenantFacts(
+        "tenant",
+        "Contoso",
+        SignedInUser("u", "Admin", f"admin@{DOMAIN}"),
+        check_may_create_users([]),
         (VerifiedDomain(DOMAIN, is_initial=True), VerifiedDomain("contoso.example", is_default=True)),
-    )  # fmt: skip
+    )
     edit_email(page, 0, "anna@contoso.example")
     assert page.rows[0].email_problem is EmailProblem.ON_TENANT_DOMAIN
     assert "Check the email" in page.model.data(page.model.index(0, Column.STATUS))
@@ -221,9 +250,9 @@ def test_statuses_retry_failed_and_withdraw(qtbot: QtBot, runner: ServiceRunner,
     hosted = host(qtbot, runner, journal, portal, 4)
     page = hosted.page
     portal.fail = {page.rows[3].email: PortalProblem.BUSY}
-    from c2t_wizard.domain.portal import InvitationRequest
-
     import asyncio
+
+    from c2t_wizard.domain.portal import InvitationRequest
 
     asyncio.run(
         portal.invite(
@@ -233,8 +262,12 @@ def test_statuses_retry_failed_and_withdraw(qtbot: QtBot, runner: ServiceRunner,
     )
     qtbot.mouseClick(page.invite_all_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: None not in hosted.states() and not page.busy, timeout=WAIT)
-    assert hosted.states() == [InvitationState.INVITED, InvitationState.INVITED, InvitationState.ALREADY_INVITED,
-                               InvitationState.FAILED]  # fmt: skip
+    assert hosted.states() == [
+        InvitationState.INVITED,
+        InvitationState.INVITED,
+        InvitationState.ALREADY_INVITED,
+        InvitationState.FAILED,
+    ]
     status = [page.model.data(page.model.index(n, Column.STATUS)) for n in range(4)]
     assert status[0].startswith("Invited (the link works until")
     assert status[2] == "Already invited"

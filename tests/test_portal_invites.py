@@ -35,15 +35,19 @@ TENANT = "tenant-1"
 
 
 def people(count: int) -> list[NewUser]:
-    return [NewUser(f"F{i}", f"L{i}", f"F{i} L{i}", f"u{i}", "contoso.onmicrosoft.com", f"u{i}@firma.example")
-            for i in range(count)]  # fmt: skip
+    return [
+        NewUser(f"F{i}", f"L{i}", f"F{i} L{i}", f"u{i}", "contoso.onmicrosoft.com", f"u{i}@firma.example")
+        for i in range(count)
+    ]
 
 
 def plans(
     run_id: str, users: list[NewUser], roles: tuple[str, ...] = ("service_contributor",)
 ) -> list[InvitationPlan]:
-    return [InvitationPlan(run_id, person_key(u.upn), "acc", u.email, u.first_name, u.last_name, roles)
-            for u in users]  # fmt: skip
+    return [
+        InvitationPlan(run_id, person_key(u.upn), "acc", u.email, u.first_name, u.last_name, roles)
+        for u in users
+    ]
 
 
 @pytest.fixture
