@@ -92,28 +92,34 @@ def _choose_pdf_file(parent: QWidget, caption: str, suggested: str) -> str:
 
 def role_name(role: PortalRole) -> str:
     """The guide's name of a role, in the partner's language."""
-    tr = functools.partial(QCoreApplication.translate, "PortalRoles")
     return {
-        PortalRole.ACCOUNT_OWNER: tr("Account Administrator"),
-        PortalRole.SERVICE_CONTRIBUTOR: tr("Service Contributor"),
-        PortalRole.SERVICE_VIEWER: tr("Service Viewer"),
-        PortalRole.SUBSCRIPTION_CONTRIBUTOR: tr("Subscription Contributor"),
+        PortalRole.ACCOUNT_OWNER: QCoreApplication.translate("PortalRoles", "Account Administrator"),
+        PortalRole.SERVICE_CONTRIBUTOR: QCoreApplication.translate("PortalRoles", "Service Contributor"),
+        PortalRole.SERVICE_VIEWER: QCoreApplication.translate("PortalRoles", "Service Viewer"),
+        PortalRole.SUBSCRIPTION_CONTRIBUTOR: QCoreApplication.translate(
+            "PortalRoles", "Subscription Contributor"
+        ),
     }[role]
 
 
 def role_description(role: PortalRole) -> str:
     """One sentence on what a role may do, in the partner's language."""
-    tr = functools.partial(QCoreApplication.translate, "PortalRoles")
     return {
-        PortalRole.ACCOUNT_OWNER: tr(
+        PortalRole.ACCOUNT_OWNER: QCoreApplication.translate(
+            "PortalRoles",
             "Also called Account Owner: can invite other administrators and view and edit customer data; "
-            "includes Service Contributor and Service Viewer."
+            "includes Service Contributor and Service Viewer.",
         ),
-        PortalRole.SERVICE_CONTRIBUTOR: tr(
-            "A support agent: can edit customer data and services, but make no commercial transactions."
+        PortalRole.SERVICE_CONTRIBUTOR: QCoreApplication.translate(
+            "PortalRoles",
+            "A support agent: can edit customer data and services, but make no commercial transactions.",
         ),
-        PortalRole.SERVICE_VIEWER: tr("Can see customers' services and users, without changing anything."),
-        PortalRole.SUBSCRIPTION_CONTRIBUTOR: tr("Can create customer accounts under this one."),
+        PortalRole.SERVICE_VIEWER: QCoreApplication.translate(
+            "PortalRoles", "Can see customers' services and users, without changing anything."
+        ),
+        PortalRole.SUBSCRIPTION_CONTRIBUTOR: QCoreApplication.translate(
+            "PortalRoles", "Can create customer accounts under this one."
+        ),
     }[role]
 
 
