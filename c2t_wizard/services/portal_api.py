@@ -163,7 +163,8 @@ def make_portal_backend(
     """The portal backend this configuration asks for (see ``PortalSettings.from_config``).
 
     ``settings``: the settings file's values (read from ``config`` when None). ``guided`` builds the guided
-    backend; when None, ``c2t_wizard.services.portal_guided.GuidedPortal(config)`` is imported lazily.
+    backend; when None, ``c2t_wizard.services.portal_guided.guided_from_environment`` (with Python's
+    ``webbrowser``; the app passes its own opener) is imported lazily.
     Cheap: builds objects only, no I/O (the API key is read from the keyring on first use)."""
     if settings is None:
         from c2t_wizard.config import SETTINGS_FILE_NAME, read_settings
@@ -174,9 +175,10 @@ def make_portal_backend(
         if guided is not None:
             return guided()
         import importlib
+        import webbrowser
 
         module = importlib.import_module("c2t_wizard.services.portal_guided")
-        made: PortalBackend = module.GuidedPortal(config)
+        made: PortalBackend = module.guided_from_environment(webbrowser.open)
         return made
     return ApiPortal(
         backend,
