@@ -301,6 +301,7 @@ def test_stop_and_the_close_guard_while_inviting(
         qtbot.mouseClick(page.invite_all_button, Qt.MouseButton.LeftButton)
         assert page.work_in_progress() is not None
         assert page.portal_progress.isVisible()
+        assert not hosted.wizard.button(QWizard.WizardButton.FinishButton).isEnabled()
         qtbot.waitUntil(lambda: portal.in_flight == 8, timeout=WAIT)
         hosted.shot("04-inviting")
         with qtbot.waitSignal(page.work_ended, timeout=WAIT):

@@ -793,6 +793,7 @@ class PortalPage(QWizardPage):
             self._on_invite_progress,
         )
         self._update_buttons()
+        self.completeChanged.emit()
 
     def _on_invite_progress(self, value: object) -> None:
         if not isinstance(value, InviteProgress):
@@ -873,6 +874,7 @@ class PortalPage(QWizardPage):
             self._on_revoke_progress,
         )
         self._update_buttons()
+        self.completeChanged.emit()
 
     def _on_revoke_progress(self, value: object) -> None:
         if isinstance(value, RevokeOutcome) and value.problem is None:
@@ -916,6 +918,7 @@ class PortalPage(QWizardPage):
         self.portal_status.show_status(StatusKind.BUSY, self.tr("Asking the portal who accepted…"))
         self._busy = self._submit(work(), "check invitations", self._on_checked, self._on_invite_failed)
         self._update_buttons()
+        self.completeChanged.emit()
 
     def _on_checked(self, changed: object) -> None:
         assert isinstance(changed, list)
