@@ -8,7 +8,7 @@ N ?= 10
 LOAD ?= 0
 LOADED_RUNS ?= $(N)
 
-.PHONY: demo test test-repeat lint typecheck contracts pytest screenshots translations bench clean
+.PHONY: demo test test-repeat lint typecheck contracts pytest screenshots translations bench bench-portal clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -47,6 +47,10 @@ translations: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/startup.py
+
+# 500 portal invitations at 150 ms latency: 8 in flight against one at a time (budget >= 6x).
+bench-portal: $(STAMP)
+	$(BIN)/python benchmarks/portal_invites.py --repeat 3
 
 clean:
 	rm -rf $(VENV) build *.egg-info .mypy_cache .ruff_cache

@@ -46,6 +46,9 @@ class Endpoints(NamedTuple):
     """A certificate to trust for ``login`` and ``graph`` (sandbox only); None: the system's trust store."""
     outbox: str | None = None
     """The sandbox's outbox page (sandbox only)."""
+    portal: str | None = None
+    """The Call2Teams portal API's base URL (``C2T_PORTAL_URL``, or the sandbox portal's); None: not known
+    (the portal step is guided unless a settings key names one)."""
     sandbox: bool = False
     """The embedded sandbox, not Microsoft: allows its conveniences (password sign-in for the demo, no proxy).
     A ``ca_cert`` alone (a company's TLS-inspecting proxy, say) changes nothing else."""
@@ -58,6 +61,7 @@ class Endpoints(NamedTuple):
             graph=env.get("C2T_GRAPH_URL", MICROSOFT_GRAPH).rstrip("/"),
             signup=env.get("C2T_SIGNUP_URL", MICROSOFT_SIGNUP),
             ca_cert=Path(ca) if ca else None,
+            portal=env.get("C2T_PORTAL_URL", "").rstrip("/") or None,
         )
 
     @classmethod
@@ -71,6 +75,7 @@ class Endpoints(NamedTuple):
             signup=str(info["signup"]),
             ca_cert=Path(str(ca)) if ca else None,
             outbox=str(outbox) if outbox else None,
+            portal=str(info["portal"]).rstrip("/") if info.get("portal") else None,
             sandbox=True,
         )
 

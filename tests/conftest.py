@@ -16,6 +16,8 @@ from typing import Any
 import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# Never a real keyring: the null backend stores nothing (tests that need one set an in-memory keyring).
+os.environ["PYTHON_KEYRING_BACKEND"] = "keyring.backends.null.Keyring"
 # Never touch a real profile: every path the app uses lives under one temporary home.
 _HOME = Path(os.environ.get("C2T_TEST_HOME", "")) if os.environ.get("C2T_TEST_HOME") else None
 if _HOME is None:

@@ -115,7 +115,7 @@ def test_credentials_by_mail_and_sheet_leave_no_password_in_any_file(
         qtbot.mouseClick(page.deliver_selected_button, Qt.MouseButton.LeftButton)
         qtbot.waitUntil(lambda: page.last_sheet == sheet, timeout=WAIT)  # written off the GUI thread
         assert sheet.is_file()
-        finish = run.button(QWizard.WizardButton.FinishButton)
+        finish = run.button(QWizard.WizardButton.NextButton)  # on to the portal step
         qtbot.waitUntil(finish.isEnabled, timeout=WAIT)
 
         info = run.sandbox_info()

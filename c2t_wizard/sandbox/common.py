@@ -177,3 +177,34 @@ def graph_error(
     all_headers = {"request-id": request_id, "client-request-id": client_request_id}
     all_headers.update(headers or {})
     return json_response(body, status=status, headers=all_headers)
+
+
+PROBLEM_TYPE_BASE = "https://problems.call2teams.example/"
+
+
+def problem_response(
+    status: int,
+    code: str,
+    title: str,
+    detail: str = "",
+    *,
+    headers: dict[str, str] | None = None,
+    **extra: Any,
+) -> web.Response:
+    """An RFC 9457 problem (``application/problem+json``): the sandbox portal's error shape."""
+    body: dict[str, Any] = {
+        "type": f"{PROBLEM_TYPE_BASE}{code.replace('_', '-')}",
+        "title": title,
+        "status": status,
+        "code": code,
+    }
+    if detail:
+        body["detail"] = detail
+    body.update(extra)
+    return web.Response(
+        body=json.dumps(body).encode("utf-8"),
+        status=status,
+        content_type="application/problem+json",
+        charset="utf-8",
+        headers=headers,
+    )

@@ -16,6 +16,9 @@ Where each fault applies (``$batch`` is ``POST /v1.0/$batch``; a "write" is a PO
 - ``batch429`` / ``424``: a whole ``$batch`` answered 429 (TooManyRequests) / 424 (FailedDependency);
   Microsoft's documents disagree on which one a throttled batch gets.
 - ``consistency_delay``: a user created less than this long ago answers 404 on GET (Entra's replication lag).
+
+The portal's API (``/portal/api/``) gets the same faults as Graph (its POST/DELETE are writes), its 429/503
+in its own problem+json shape; the portal's activation page (a browser page) gets none.
 Every key has a kind (a duration or a probability); adding a fault means adding a key to ``KEYS`` and using
 ``Faults.get`` where it applies. Unknown keys and bad values raise ``FaultSpecError`` with a clear message.
 
@@ -46,7 +49,14 @@ from typing import Any, NoReturn
 from aiohttp import web
 from aiohttp.typedefs import Middleware
 
-from .common import THROTTLED_CODE, THROTTLED_INNER, THROTTLED_MESSAGE, aad_error, graph_error
+from .common import (
+    THROTTLED_CODE,
+    THROTTLED_INNER,
+    THROTTLED_MESSAGE,
+    aad_error,
+    graph_error,
+    problem_response,
+)
 
 TRANSIENT_AADSTS = 90033
 """AADSTS90033: a transient error (what identity endpoints answer when they shed load)."""
@@ -72,6 +82,10 @@ KEYS: dict[str, Kind] = {
     "424": Kind.PROBABILITY,  # a whole $batch answered 424 Failed Dependency
 }
 BATCH_PATH = "/v1.0/$batch"
+PORTAL_API = "/portal/api/"
+"""The sandbox portal's API: faults apply as to Graph, errors in its problem+json shape."""
+PORTAL_PAGES = "/portal/activate/"
+"""The portal's activation page (a browser page): no faults."""
 _WRITE_METHODS = {"POST", "PATCH", "PUT", "DELETE"}
 DEFAULT_RETRY_AFTER = 1.0
 
@@ -221,6 +235,14 @@ def throttled(request: web.Request, retry_after: str) -> web.Response:
     )
 
 
+def _portal_refusal(status: int, headers: dict[str, str]) -> web.Response:
+    if status == 429:
+        return problem_response(429, "throttled", "Too many requests", "Try again later.", headers=headers)
+    return problem_response(
+        503, "unavailable", "Service unavailable", "The portal is briefly unavailable.", headers=headers
+    )
+
+
 def _drop(request: web.Request, why: str) -> NoReturn:
     log.info("fault: %s: dropping %s %s", why, request.method, request.path)
     if request.transport is not None:
@@ -236,7 +258,7 @@ def faults_middleware(box: FaultBox) -> Middleware:
 
     @web.middleware
     async def middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
-        if not request.secure:
+        if not request.secure or request.path.startswith(PORTAL_PAGES):
             return await handler(request)
         dice = _DICE.set(box.dice_for(request.method, request.path))
         try:
@@ -251,7 +273,7 @@ def faults_middleware(box: FaultBox) -> Middleware:
             await asyncio.sleep(latency)
         if box.hit("drop"):
             _drop(request, "drop")
-        write = request.method in _WRITE_METHODS and request.path.startswith("/v1.0/")
+        write = request.method in _WRITE_METHODS and request.path.startswith(("/v1.0/", PORTAL_API))
         if write and box.hit("drop_before_commit"):
             _drop(request, "drop_before_commit")
         # In a $batch, 429 applies to each item (see batch.py), not to the batch.
@@ -260,6 +282,10 @@ def faults_middleware(box: FaultBox) -> Middleware:
         if p429 or p503:
             roll = box.roll()
             retry = {"Retry-After": faults.retry_after}
+            if roll < p429 + p503 and request.path.startswith(PORTAL_API):
+                status = 429 if roll < p429 else 503
+                log.info("fault: %d for %s %s", status, request.method, request.path)
+                return _portal_refusal(status, retry)
             if roll < p429 + p503 and not request.path.startswith("/v1.0/"):
                 # Identity endpoints answer in OAuth's error shape (MSAL cannot read Graph's).
                 status = 429 if roll < p429 else 503

@@ -216,8 +216,7 @@ async def authorize(request: web.Request) -> web.Response:
             status=200,
         )
     if must_change_password(user):
-        ticket = secrets.token_urlsafe(32)
-        context.store.put_grant(ticket, "pwchange", {}, PASSWORD_CHANGE_LIFETIME, user_id=user.id)
+        ticket = start_password_change(context, user)
         return _change_password_form(request, params, ticket, user.upn)
     return _issue_code(context, params, user)
 
@@ -274,17 +273,31 @@ def _change_password_form(
     return page("Update your password", body)
 
 
-def _change_password(
-    request: web.Request, context: Context, params: dict[str, str], values: dict[str, str]
-) -> web.Response:
-    ticket = values.get("ticket", "")
+def start_password_change(context: Context, user: User) -> str:
+    """A ticket for a sign-in's "Update your password" step (also the portal's activation page's)."""
+    ticket = secrets.token_urlsafe(32)
+    context.store.put_grant(ticket, "pwchange", {}, PASSWORD_CHANGE_LIFETIME, user_id=user.id)
+    return ticket
+
+
+class PasswordChangeError(Exception):
+    """A refused password change: ``user`` is None when the ticket expired (sign in again), else the message
+    says what is wrong with the new password."""
+
+    def __init__(self, message: str, user: User | None) -> None:
+        super().__init__(message)
+        self.message, self.user = message, user
+
+
+def complete_password_change(context: Context, ticket: str, new: str, confirm: str) -> User:
+    """Check and apply the new password chosen at a forced first sign-in; returns the updated user."""
+    expired = "Your session to update the password has expired. Sign in again."
     grant = context.store.grant(ticket, "pwchange") if ticket else None
     if grant is None or grant.state != "active" or grant.expires < time.time() or grant.user_id is None:
-        return error_page("Sign in", "Your session to update the password has expired. Sign in again.")
+        raise PasswordChangeError(expired, None)
     user = context.store.user_by_id(grant.user_id)
     if user is None:
-        return error_page("Sign in", "Your session to update the password has expired. Sign in again.")
-    new, confirm = values.get("new_password", ""), values.get("confirm_password", "")
+        raise PasswordChangeError(expired, None)
     problem = None
     if new != confirm:
         problem = "The passwords don't match."
@@ -298,10 +311,25 @@ def _change_password(
             "lower case, upper case, digits and symbols."
         )
     if problem:
-        return _change_password_form(request, params, ticket, user.upn, problem)
+        raise PasswordChangeError(problem, user)
     context.store.update_grant(ticket, state="redeemed")
     user = context.store.update_user(user.id, props={"forceChangePasswordNextSignIn": False}, password=new)
     log.info("authorize: %s chose a new password", user.upn)
+    return user
+
+
+def _change_password(
+    request: web.Request, context: Context, params: dict[str, str], values: dict[str, str]
+) -> web.Response:
+    ticket = values.get("ticket", "")
+    try:
+        user = complete_password_change(
+            context, ticket, values.get("new_password", ""), values.get("confirm_password", "")
+        )
+    except PasswordChangeError as exc:
+        if exc.user is None:
+            return error_page("Sign in", exc.message)
+        return _change_password_form(request, params, ticket, exc.user.upn, exc.message)
     return _issue_code(context, params, user)
 
 

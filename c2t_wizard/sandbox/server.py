@@ -20,7 +20,7 @@ from typing import Any
 
 from aiohttp import web
 
-from . import control, discovery, graph, identity, mail, signup
+from . import control, discovery, graph, identity, mail, portal, signup
 from .context import CONTEXT, DEFAULT_TOKEN_LIFETIME, Context
 from .faults import FaultBox, Faults, faults_middleware
 from .jwt import SigningKey
@@ -61,13 +61,16 @@ async def control_on_http_only(request: web.Request, handler: Handler) -> web.St
 
 
 def build_app(context: Context) -> web.Application:
-    app = web.Application(middlewares=[control_on_http_only, faults_middleware(context.faults)])
+    # The portal's in-flight count sits before the faults, so their latency counts as time in flight.
+    middlewares = [control_on_http_only, portal.api_middleware, faults_middleware(context.faults)]
+    app = web.Application(middlewares=middlewares)
     app[CONTEXT] = context
     control.add_routes(app)
     signup.add_routes(app)
     discovery.add_routes(app)
     identity.add_routes(app)
     mail.add_routes(app)
+    portal.add_routes(app)
     graph.add_routes(app)  # last: it ends with a catch-all under /v1.0
     return app
 
@@ -93,6 +96,7 @@ def ready_line(context: Context, state: Path, ca_cert: Path) -> dict[str, Any]:
         "ca_cert": str(ca_cert.resolve()),
         "state": str(state.resolve()),
         "outbox": f"{context.base}/outbox",
+        "portal": f"{context.login}{portal.API_BASE}",
         "demo": {
             "tenant": domain,
             "tenant_id": demo.id if demo else None,

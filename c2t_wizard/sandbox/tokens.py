@@ -25,6 +25,11 @@ DEFAULT_GRAPH_SCOPES = (
     "Mail.Send",
 )
 REFRESH_TOKEN_LIFETIME = 90 * 24 * 3600
+PORTAL_RESOURCE = "api://call2teams-portal"
+"""The Call2Teams portal's resource (application ID URI). The portal is a first-party app of the sandbox:
+its delegated permission counts as consented in every tenant (no consent prompt), so any signed-in user can
+get a token for it; whether they may do anything is the portal's own business (its administrators)."""
+PORTAL_SCOPE = "user_impersonation"
 
 
 def split_scopes(scope: str) -> list[str]:
@@ -44,6 +49,15 @@ def graph_scopes(scopes: list[str]) -> list[str]:
         names = DEFAULT_GRAPH_SCOPES if short == ".default" else (short,)
         granted.extend(name for name in names if name not in granted)
     return granted or ["User.Read"]
+
+
+def token_audience(scopes: list[str]) -> tuple[str, list[str]]:
+    """(aud, granted scopes) of the access token for ``scopes``: the portal's resource when a scope names it
+    (``api://call2teams-portal/...``), else Graph."""
+    prefix = f"{PORTAL_RESOURCE}/"
+    if any(scope.lower().startswith(prefix) for scope in scopes):
+        return PORTAL_RESOURCE, [PORTAL_SCOPE]
+    return GRAPH_APP_ID, graph_scopes(scopes)
 
 
 def response_scope(scopes: list[str]) -> str:
@@ -78,10 +92,10 @@ def issue(
     now = int(time.time())
     lifetime = context.token_lifetime
     tenant_id = user.tenant_id
-    granted = graph_scopes(scopes)
+    audience, granted = token_audience(scopes)
     roles = [role.role_template_id for role in context.store.user_roles(user.id)]
     access_claims: dict[str, Any] = {
-        "aud": GRAPH_APP_ID,
+        "aud": audience,
         "iss": f"https://sts.windows.net/{tenant_id}/",
         "iat": now,
         "nbf": now,

@@ -16,6 +16,16 @@ to the mail app, copied, on the welcome sheet, confirmed by the partner, in doub
 ``delivery_problem``, ``invited_at``, ``invite_role``. The summary reads it all. Schema 2 added
 ``delivery_state``/``delivery_problem``; an older journal gets them when opened.
 
+The portal step (schema 3) keeps one ``portal_invitations`` row per person of a run
+(``InvitationRecord``): the Call2Teams account, the email, the roles, and ``InvitationState``: ``PLANNED``
+-> ``SENDING`` -> ``INVITED`` (invitation id, expiry) / ``ALREADY_INVITED`` / ``FAILED`` (problem code,
+detail), later ``ACCEPTED`` or ``REVOKED``. Its ``idempotency_key`` (a uuid) is stored when the invitation
+is planned, before the first POST, and sent again on every retry and resume, so a retried invite never
+makes two; only a new request (after a revoke, or another account, email or roles) gets a new one. Same
+discipline as the creation rows: ``SENDING`` is written before the call, the answer after it. The
+activation link itself is never stored (whoever opens it becomes an administrator): only the
+invitation's id and expiry, and how the link was handed over (``link_method``/``link_state``).
+
 The journal never holds a password or a token: no column is meant for one and no method takes one.
 One ``Journal`` may be used from several threads (one connection guarded by a lock).
 """
@@ -39,7 +49,7 @@ if TYPE_CHECKING:
     from c2t_wizard.domain.users import NewUser
 
 JOURNAL_FILE = "journal.sqlite3"
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 _MAX_DETAIL = 500
 
 _SCHEMA = """
@@ -86,6 +96,34 @@ CREATE TABLE IF NOT EXISTS people (
     PRIMARY KEY (run_id, key)
 );
 CREATE INDEX IF NOT EXISTS people_state ON people (run_id, state);
+CREATE TABLE IF NOT EXISTS portal_invitations (
+    run_id TEXT NOT NULL,
+    key TEXT NOT NULL,
+    account_id TEXT NOT NULL,
+    email TEXT NOT NULL,
+    first_name TEXT NOT NULL,
+    last_name TEXT NOT NULL,
+    roles TEXT NOT NULL,
+    send_mode TEXT NOT NULL,
+    state TEXT NOT NULL,
+    idempotency_key TEXT NOT NULL,
+    invitation_id TEXT,
+    expires_at TEXT,
+    problem_code TEXT,
+    problem_detail TEXT,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    planned_at TEXT NOT NULL,
+    last_sent_at TEXT,
+    invited_at TEXT,
+    accepted_at TEXT,
+    revoked_at TEXT,
+    link_method TEXT,
+    link_state TEXT,
+    updated_at TEXT NOT NULL,
+    PRIMARY KEY (run_id, key),
+    FOREIGN KEY (run_id, key) REFERENCES people(run_id, key) ON DELETE CASCADE
+);
+CREATE INDEX IF NOT EXISTS portal_invitations_state ON portal_invitations (run_id, state);
 """
 
 
@@ -134,6 +172,101 @@ DEFAULT_DELIVERY_STATES = {
 
 _MIGRATIONS = (("delivery_state", "TEXT"), ("delivery_problem", "TEXT"))
 """Columns added to ``people`` after schema 1 (a journal written by an older version gets them)."""
+
+
+class InvitationState(Enum):
+    """Where a person's Call2Teams portal invitation stands (the ``portal_invitations`` row)."""
+
+    PLANNED = "planned"
+    SENDING = "sending"
+    """The invite is (or was, when the app died) on the wire: sent again with the same Idempotency-Key."""
+    INVITED = "invited"
+    ALREADY_INVITED = "already_invited"
+    """The portal already had a pending invitation for this email: done, not failed."""
+    ACCEPTED = "accepted"
+    FAILED = "failed"
+    REVOKED = "revoked"
+
+    @property
+    def done(self) -> bool:
+        """Nothing left to send for this person."""
+        return self in (InvitationState.INVITED, InvitationState.ALREADY_INVITED, InvitationState.ACCEPTED)
+
+
+@dataclass(frozen=True)
+class InvitationPlan:
+    """What to invite a person of a run with (``key`` is their key in ``people``)."""
+
+    run_id: str
+    key: str
+    account_id: str
+    email: str
+    first_name: str
+    last_name: str
+    roles: tuple[str, ...]
+    """Role ids of the contract (``account_owner``, …), in any order."""
+    send_mode: str = "email"
+
+
+@dataclass(frozen=True)
+class InvitationRecord:
+    """A person's portal invitation as the journal knows it (never the activation link)."""
+
+    run_id: str
+    key: str
+    account_id: str
+    email: str
+    first_name: str
+    last_name: str
+    roles: tuple[str, ...]
+    send_mode: str
+    state: InvitationState
+    idempotency_key: str
+    invitation_id: str | None
+    expires_at: datetime | None
+    problem_code: str | None
+    problem_detail: str | None
+    attempts: int
+    planned_at: datetime
+    last_sent_at: datetime | None
+    invited_at: datetime | None
+    accepted_at: datetime | None
+    revoked_at: datetime | None
+    link_method: str | None
+    link_state: str | None
+    updated_at: datetime
+
+
+def _roles_text(roles: Iterable[str]) -> str:
+    return ",".join(sorted({role.strip() for role in roles if role.strip()}))
+
+
+def _invitation(row: sqlite3.Row) -> InvitationRecord:
+    return InvitationRecord(
+        run_id=row["run_id"],
+        key=row["key"],
+        account_id=row["account_id"],
+        email=row["email"],
+        first_name=row["first_name"],
+        last_name=row["last_name"],
+        roles=tuple(role for role in str(row["roles"]).split(",") if role),
+        send_mode=row["send_mode"],
+        state=InvitationState(row["state"]),
+        idempotency_key=row["idempotency_key"],
+        invitation_id=row["invitation_id"],
+        expires_at=_dt(row["expires_at"]),
+        problem_code=row["problem_code"],
+        problem_detail=row["problem_detail"],
+        attempts=row["attempts"],
+        planned_at=datetime.fromisoformat(row["planned_at"]),
+        last_sent_at=_dt(row["last_sent_at"]),
+        invited_at=_dt(row["invited_at"]),
+        accepted_at=_dt(row["accepted_at"]),
+        revoked_at=_dt(row["revoked_at"]),
+        link_method=row["link_method"],
+        link_state=row["link_state"],
+        updated_at=datetime.fromisoformat(row["updated_at"]),
+    )
 
 
 class JournalError(Exception):
@@ -567,6 +700,204 @@ class Journal:
     def mark_invited(self, run_id: str, key: str, role: str) -> None:
         """The portal step invited this person with ``role``."""
         self._update(run_id, [key], "invited_at = ?, invite_role = ?", (_iso(_now()), role))
+
+    # --- the portal step --------------------------------------------------------------------------------
+
+    def plan_invitations(self, plans: Sequence[InvitationPlan]) -> list[InvitationRecord]:
+        """Before anything is sent: each person's invitation row with its Idempotency-Key, in one commit.
+
+        A new row is ``PLANNED`` with a new key. An existing row keeps its key while its request is the same
+        (a retry or a resume never makes two invitations); a row that is on the wire (``SENDING``) or done
+        is left as it is. A revoked row, or a failed/planned one whose account, email or roles changed, is
+        planned again with a new key (a new request). Returns the rows, in ``plans`` order.
+        """
+        now = _iso(_now())
+        with self.transaction():
+            for plan in plans:
+                roles = _roles_text(plan.roles)
+                fields = (plan.account_id, plan.email.strip(), plan.first_name, plan.last_name, roles)
+                row = self._db.execute(
+                    "SELECT * FROM portal_invitations WHERE run_id = ? AND key = ?", (plan.run_id, plan.key)
+                ).fetchone()
+                if row is None:
+                    if (
+                        self._db.execute(
+                            "SELECT 1 FROM people WHERE run_id = ? AND key = ?", (plan.run_id, plan.key)
+                        ).fetchone()
+                        is None
+                    ):
+                        raise JournalError(f"no person {plan.key!r} in run {plan.run_id!r}")
+                    self._db.execute(
+                        "INSERT INTO portal_invitations (run_id, key, account_id, email, first_name, "
+                        "last_name, roles, send_mode, state, idempotency_key, planned_at, updated_at) "
+                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        (
+                            plan.run_id,
+                            plan.key,
+                            *fields,
+                            plan.send_mode,
+                            InvitationState.PLANNED.value,
+                            str(uuid.uuid4()),
+                            now,
+                            now,
+                        ),
+                    )
+                    continue
+                state = InvitationState(row["state"])
+                same = fields == (
+                    row["account_id"],
+                    row["email"],
+                    row["first_name"],
+                    row["last_name"],
+                    row["roles"],
+                )
+                if state in (InvitationState.SENDING, InvitationState.INVITED, InvitationState.ACCEPTED):
+                    continue
+                if state is InvitationState.ALREADY_INVITED and same:
+                    continue
+                if same and state is not InvitationState.REVOKED:
+                    self._db.execute(
+                        "UPDATE portal_invitations SET send_mode = ?, updated_at = ? "
+                        "WHERE run_id = ? AND key = ?",
+                        (plan.send_mode, now, plan.run_id, plan.key),
+                    )
+                    continue
+                self._db.execute(
+                    "UPDATE portal_invitations SET account_id = ?, email = ?, first_name = ?, last_name = ?, "
+                    "roles = ?, send_mode = ?, state = ?, idempotency_key = ?, invitation_id = NULL, "
+                    "expires_at = NULL, problem_code = NULL, problem_detail = NULL, attempts = 0, "
+                    "planned_at = ?, last_sent_at = NULL, invited_at = NULL, accepted_at = NULL, "
+                    "revoked_at = NULL, link_method = NULL, link_state = NULL, updated_at = ? "
+                    "WHERE run_id = ? AND key = ?",
+                    (
+                        *fields,
+                        plan.send_mode,
+                        InvitationState.PLANNED.value,
+                        str(uuid.uuid4()),
+                        now,
+                        now,
+                        plan.run_id,
+                        plan.key,
+                    ),
+                )
+            return [self._invitation_row(plan.run_id, plan.key) for plan in plans]
+
+    def _invitation_row(self, run_id: str, key: str) -> InvitationRecord:
+        row = self._db.execute(
+            "SELECT * FROM portal_invitations WHERE run_id = ? AND key = ?", (run_id, key)
+        ).fetchone()
+        if row is None:
+            raise JournalError(f"no portal invitation for {key!r} in run {run_id!r}")
+        return _invitation(row)
+
+    def _update_invitation(self, run_id: str, key: str, assignments: str, values: Sequence[Any]) -> None:
+        now = _iso(_now())
+        with self.transaction():
+            cursor = self._db.execute(
+                f"UPDATE portal_invitations SET {assignments}, updated_at = ? "  # noqa: S608
+                "WHERE run_id = ? AND key = ?",
+                (*values, now, run_id, key),
+            )
+            if cursor.rowcount != 1:
+                raise JournalError(f"no portal invitation for {key!r} in run {run_id!r}")
+
+    def mark_invitation_sending(self, run_id: str, key: str) -> None:
+        """Before the POST: the invite is on the wire (counts an attempt)."""
+        self._update_invitation(
+            run_id,
+            key,
+            "state = ?, attempts = attempts + 1, last_sent_at = ?",
+            (InvitationState.SENDING.value, _iso(_now())),
+        )
+
+    def mark_invitation_invited(
+        self,
+        run_id: str,
+        key: str,
+        invitation_id: str | None,
+        expires_at: datetime | None,
+        *,
+        already: bool = False,
+    ) -> None:
+        """The portal answered: invited (or it already had an invitation for this email: ``already``)."""
+        state = InvitationState.ALREADY_INVITED if already else InvitationState.INVITED
+        now = _iso(_now())
+        with self.transaction():
+            self._update_invitation(
+                run_id,
+                key,
+                "state = ?, invitation_id = COALESCE(?, invitation_id), "
+                "expires_at = COALESCE(?, expires_at), problem_code = NULL, problem_detail = NULL, "
+                "invited_at = COALESCE(invited_at, ?)",
+                (state.value, invitation_id, _iso(expires_at), now),
+            )
+            roles = self._db.execute(
+                "SELECT roles FROM portal_invitations WHERE run_id = ? AND key = ?", (run_id, key)
+            ).fetchone()["roles"]
+            self._update(run_id, [key], "invited_at = COALESCE(invited_at, ?), invite_role = ?", (now, roles))
+
+    def mark_invitation_failed(self, run_id: str, key: str, code: str, detail: str = "") -> None:
+        """A final answer that is not an invitation; ``detail`` is the portal's words (never a secret)."""
+        self._update_invitation(
+            run_id,
+            key,
+            "state = ?, problem_code = ?, problem_detail = ?",
+            (InvitationState.FAILED.value, code, detail[:_MAX_DETAIL] or None),
+        )
+
+    def mark_invitation_planned(self, run_id: str, key: str) -> None:
+        """Not sent after all (stopped before its turn, or an answer that says "try again"): same key."""
+        self._update_invitation(run_id, key, "state = ?", (InvitationState.PLANNED.value,))
+
+    def mark_invitation_accepted(self, run_id: str, key: str) -> None:
+        self._update_invitation(
+            run_id,
+            key,
+            "state = ?, accepted_at = COALESCE(accepted_at, ?)",
+            (InvitationState.ACCEPTED.value, _iso(_now())),
+        )
+
+    def mark_invitation_expired(self, run_id: str, key: str) -> None:
+        """The invitation expired unused: failed (``expired``), and its request is spent, so the row gets a
+        new Idempotency-Key (a retry makes a new invitation instead of replaying the expired one)."""
+        self._update_invitation(
+            run_id,
+            key,
+            "state = ?, problem_code = 'expired', problem_detail = NULL, idempotency_key = ?",
+            (InvitationState.FAILED.value, str(uuid.uuid4())),
+        )
+
+    def mark_invitation_revoked(self, run_id: str, key: str) -> None:
+        """The invitation was withdrawn; inviting the person again makes a new request (a new key)."""
+        now = _iso(_now())
+        with self.transaction():
+            self._update_invitation(
+                run_id, key, "state = ?, revoked_at = ?", (InvitationState.REVOKED.value, now)
+            )
+            self._update(run_id, [key], "invited_at = NULL, invite_role = NULL", ())
+
+    def mark_invitation_link_delivered(
+        self, run_id: str, key: str, method: str, state: DeliveryState
+    ) -> None:
+        """The activation link (copied from the portal by the partner) was handed to the person by
+        ``method``; the link itself is not stored."""
+        self._update_invitation(run_id, key, "link_method = ?, link_state = ?", (method, state.value))
+
+    def invitations(self, run_id: str) -> list[InvitationRecord]:
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT i.* FROM portal_invitations i JOIN people p ON p.run_id = i.run_id AND p.key = i.key "
+                "WHERE i.run_id = ? ORDER BY p.position",
+                (run_id,),
+            ).fetchall()
+        return [_invitation(row) for row in rows]
+
+    def invitation(self, run_id: str, key: str) -> InvitationRecord | None:
+        with self._lock:
+            row = self._db.execute(
+                "SELECT * FROM portal_invitations WHERE run_id = ? AND key = ?", (run_id, key)
+            ).fetchone()
+        return None if row is None else _invitation(row)
 
     def finish_run(self, run_id: str) -> None:
         """The onboarding is over (the summary was shown): no longer offered for resuming."""

@@ -139,6 +139,7 @@ class WizardApplication:
         self._auth_options = auth_options or {}
         self.services: Services | None = None
         kwargs: dict[str, Any] = {}
+        self._open_url = open_url
         if open_url is not None:
             kwargs["open_url"] = open_url
         onboarding = Onboarding(choice=StartChoice.DEMO) if demo else Onboarding()
@@ -155,17 +156,30 @@ class WizardApplication:
         self._closed = False
         self._first_paint = FirstPaint(self.wizard, self.start_services)
 
+    def _opener(self, url: str) -> bool:
+        """Open ``url`` in the browser (or what a test put in its place)."""
+        if self._open_url is not None:
+            return bool(self._open_url(url))
+        from c2t_wizard.ui.wizard import open_in_browser
+
+        return open_in_browser(url)
+
     def _build_services(self) -> Services:
         """The services the pages talk to; their modules load here, after the first paint."""
         from c2t_wizard.services.auth import AuthService
         from c2t_wizard.services.delivery import DeliveryService
         from c2t_wizard.services.graph import GraphSession
+        from c2t_wizard.services.portal_api import make_portal_backend
+        from c2t_wizard.services.portal_guided import guided_from_environment
         from c2t_wizard.services.tenant_discovery import TenantDiscovery
         from c2t_wizard.ui.services import Services
 
         config = self.config
         auth = AuthService.from_config(config, self.backend, **self._auth_options)
         graph = GraphSession(self.backend, auth)
+        portal = make_portal_backend(
+            config, self.backend, authenticator=auth, guided=lambda: guided_from_environment(self._opener)
+        )
         return Services(
             runner=self.runner,
             backend=self.backend,
@@ -176,6 +190,7 @@ class WizardApplication:
             delivery=DeliveryService(
                 graph, auth, self.backend, sandbox=config.sandbox, client_id=config.client_id
             ),
+            portal=portal,
         )
 
     def _users_services_ready(self, opened: tuple[Journal, DirectoryService]) -> None:

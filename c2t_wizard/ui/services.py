@@ -12,6 +12,7 @@ if TYPE_CHECKING:
     from c2t_wizard.services.directory import DirectoryService
     from c2t_wizard.services.graph import GraphSession
     from c2t_wizard.services.journal import Journal
+    from c2t_wizard.services.portal import PortalBackend
     from c2t_wizard.services.tenant_discovery import TenantDiscovery
     from c2t_wizard.ui.runner import ServiceRunner
 
@@ -34,3 +35,6 @@ class Services:
     """Both opened by the app on the service thread after the first paint (``set_users_services``)."""
     delivery: DeliveryService | None = None
     """Hands the new users their credentials (Credentials page); None: the page is left out."""
+    portal: PortalBackend | None = None
+    """The Call2Teams portal backend (the portal API when set up); None: the wizard guides the partner
+    through the portal in the browser (``GuidedPortal``)."""

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from c2t_wizard.services.directory import DirectoryService
     from c2t_wizard.services.journal import Journal
     from c2t_wizard.ui.pages.credentials import CredentialsPage
+    from c2t_wizard.ui.pages.portal import PortalPage
     from c2t_wizard.ui.pages.sign_in import SignInPage
     from c2t_wizard.ui.pages.users import UsersPage
     from c2t_wizard.ui.services import Services
@@ -29,6 +30,7 @@ class PageId(IntEnum):
     SIGN_IN = 30
     USERS = 40
     CREDENTIALS = 50
+    PORTAL = 60
 
 
 class StoppablePage(Protocol):
@@ -87,6 +89,7 @@ class OnboardingWizard(QWizard):
         self.sign_in_page: SignInPage | None = None
         self.users_page: UsersPage | None = None
         self.credentials_page: CredentialsPage | None = None
+        self.portal_page: PortalPage | None = None
         self._close_question: QMessageBox | None = None
         self._close_after_stop: int | None = None
         """The result to close with once the pages have stopped (the partner chose to stop and close)."""
@@ -159,6 +162,23 @@ class OnboardingWizard(QWizard):
                 parent=self,
             )
             self.setPage(PageId.CREDENTIALS, self.credentials_page)
+        from c2t_wizard.ui.pages.portal import PortalPage
+
+        portal = services.portal
+        if portal is None:
+            from c2t_wizard.services.portal_guided import GuidedPortal
+
+            portal = services.portal = GuidedPortal(open_url)
+        self.portal_page = PortalPage(
+            self.onboarding,
+            services.runner,
+            portal,
+            journal=lambda: self.services.journal,
+            open_url=open_url,
+            parent=self,
+            delivery=services.delivery,
+        )
+        self.setPage(PageId.PORTAL, self.portal_page)
 
     def set_demo_account(self, account: tuple[str, str] | None) -> None:
         """The sandbox's demo administrator, once the sandbox has said who it is."""
@@ -181,7 +201,8 @@ class OnboardingWizard(QWizard):
     # --- closing while something runs ------------------------------------------------------------------
 
     def _stoppable_pages(self) -> list[StoppablePage]:
-        return [page for page in (self.users_page, self.credentials_page) if page is not None]
+        pages = (self.users_page, self.credentials_page, self.portal_page)
+        return [page for page in pages if page is not None]
 
     def work_in_progress(self) -> list[str]:
         """What the pages are doing that closing would cut off, in sentences."""
@@ -266,7 +287,11 @@ class OnboardingWizard(QWizard):
         if current == PageId.SIGN_IN:
             return int(PageId.USERS)
         if current == PageId.USERS:
-            return int(PageId.CREDENTIALS) if self.credentials_page is not None else -1
+            if self.credentials_page is not None:
+                return int(PageId.CREDENTIALS)
+            return int(PageId.PORTAL) if self.portal_page is not None else -1
         if current == PageId.CREDENTIALS:
+            return int(PageId.PORTAL) if self.portal_page is not None else -1
+        if current == PageId.PORTAL:
             return -1
         return super().nextId()

@@ -674,17 +674,17 @@
     <name>OnboardingWizard</name>
     <message>
         <location filename="../../c2t_wizard/ui/application.py" line="+119"/>
-        <location filename="../../c2t_wizard/ui/wizard.py" line="+79"/>
+        <location filename="../../c2t_wizard/ui/wizard.py" line="+81"/>
         <source>Call2Teams onboarding</source>
         <translation>Call2Teams-Einrichtung</translation>
     </message>
     <message>
-        <location line="+32"/>
+        <location line="+33"/>
         <source>SANDBOX</source>
         <translation>ÜBUNGSUMGEBUNG</translation>
     </message>
     <message>
-        <location filename="../../c2t_wizard/ui/wizard.py" line="+130"/>
+        <location filename="../../c2t_wizard/ui/wizard.py" line="+149"/>
         <source>Stop and close?</source>
         <translation>Anhalten und schließen?</translation>
     </message>
@@ -707,6 +707,660 @@
         <location line="+2"/>
         <source>&amp;Keep going</source>
         <translation>&amp;Weitermachen</translation>
+    </message>
+</context>
+<context>
+    <name>PortalPage</name>
+    <message>
+        <location filename="../../c2t_wizard/ui/pages/portal.py" line="+166"/>
+        <source>Invite your staff to the Call2Teams portal</source>
+        <translation>Ihre Mitarbeiter in das Call2Teams-Portal einladen</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Each person gets an invitation at their real work email and accepts it with their new Microsoft account. Choose the account and each person&apos;s roles.</source>
+        <translation>Jede Person erhält eine Einladung an ihre echte geschäftliche E-Mail-Adresse und nimmt sie mit ihrem neuen Microsoft-Konto an. Wählen Sie das Konto und die Rollen jeder Person.</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>Call2Teams account to invite into</source>
+        <translation>Call2Teams-Konto, in das eingeladen wird</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>&amp;Account:</source>
+        <translation>&amp;Konto:</translation>
+    </message>
+    <message>
+        <location line="+32"/>
+        <source>People and their portal invitations</source>
+        <translation>Personen und ihre Portal-Einladungen</translation>
+    </message>
+    <message>
+        <location line="+18"/>
+        <source>&amp;People (double-click an email to change it):</source>
+        <translation>&amp;Personen (Doppelklick auf eine E-Mail-Adresse, um sie zu ändern):</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>&amp;Invite all</source>
+        <translation>Alle &amp;einladen</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Invite selec&amp;ted</source>
+        <translation>&amp;Ausgewählte einladen</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>&amp;Retry failed</source>
+        <translation>Fehlgeschlagene &amp;wiederholen</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>&amp;Withdraw</source>
+        <translation>&amp;Zurückziehen</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Withdraw the selected invitations</source>
+        <translation>Die ausgewählten Einladungen zurückziehen</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Check &amp;who accepted</source>
+        <translation>Prüfen, wer &amp;angenommen hat</translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>&amp;Stop</source>
+        <translation>&amp;Anhalten</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Stop after the invitations on their way</source>
+        <translation>Nach den laufenden Einladungen anhalten</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>In the Call2Teams portal</source>
+        <translation>Im Call2Teams-Portal</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>&amp;Open the portal</source>
+        <translation>Portal ö&amp;ffnen</translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>Email</source>
+        <translation>E-Mail</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>First name</source>
+        <translation>Vorname</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Last name</source>
+        <translation>Nachname</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Copy</source>
+        <translation>Kopieren</translation>
+    </message>
+    <message>
+        <location line="+18"/>
+        <source>Chose “Copy link” in the portal? Paste the activation link here</source>
+        <translation>„Copy link“ im Portal gewählt? Fügen Sie den Aktivierungslink hier ein</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>How to send the activation link</source>
+        <translation>Wie der Aktivierungslink gesendet wird</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Done: invited</source>
+        <translation>&amp;Erledigt: eingeladen</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>S&amp;kip</source>
+        <translation>Ü&amp;berspringen</translation>
+    </message>
+    <message>
+        <location line="+82"/>
+        <source>Getting the list of people ready…</source>
+        <translation>Die Liste der Personen wird vorbereitet …</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>The journal isn&apos;t open yet. Go back and forward again.</source>
+        <translation>Das Protokoll ist noch nicht geöffnet. Gehen Sie zurück und wieder vor.</translation>
+    </message>
+    <message>
+        <location line="+66"/>
+        <source>Portal invitations are being sent.</source>
+        <translation>Portal-Einladungen werden gesendet.</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Stopping after the invitations on their way…</source>
+        <translation>Anhalten nach den laufenden Einladungen …</translation>
+    </message>
+    <message>
+        <location line="+27"/>
+        <source>{name} (your partner account)</source>
+        <translation>{name} (Ihr Partnerkonto)</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>↳ {name} (in “My Customer Portal”)</source>
+        <translation>↳ {name} (unter „My Customer Portal“)</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>The portal&apos;s accounts couldn&apos;t be read: {why}</source>
+        <translation>Die Konten des Portals konnten nicht gelesen werden: {why}</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>Nobody to invite: no one was created.</source>
+        <translation>Niemand einzuladen: Es wurde niemand angelegt.</translation>
+    </message>
+    <message>
+        <location line="+36"/>
+        <source>The list of people couldn&apos;t be read: {why}</source>
+        <translation>Die Liste der Personen konnte nicht gelesen werden: {why}</translation>
+    </message>
+    <message>
+        <location line="+18"/>
+        <source>enter the person&apos;s work email</source>
+        <translation>geben Sie die geschäftliche E-Mail-Adresse der Person ein</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>this is not an email address</source>
+        <translation>das ist keine E-Mail-Adresse</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>this is their new Microsoft username, which gets no mail: enter their real work email</source>
+        <translation>das ist ihr neuer Microsoft-Benutzername, der keine E-Mails empfängt: Geben Sie ihre echte geschäftliche E-Mail-Adresse ein</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>addresses on onmicrosoft.com get no mail here: enter their real work email</source>
+        <translation>Adressen auf onmicrosoft.com empfangen hier keine E-Mails: Geben Sie die echte geschäftliche E-Mail-Adresse ein</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>this address is on your Microsoft organisation&apos;s own domain, where their new account has no mailbox: make sure they really get mail there</source>
+        <translation>diese Adresse liegt auf einer Domain Ihrer Microsoft-Organisation, wo das neue Konto kein Postfach hat: Stellen Sie sicher, dass die Person dort wirklich E-Mails erhält</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>the invitation expired unused: invite again</source>
+        <translation>die Einladung ist ungenutzt abgelaufen: Laden Sie erneut ein</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>the portal didn&apos;t accept the wizard&apos;s sign-in: check the portal API settings</source>
+        <translation>das Portal hat die Anmeldung des Assistenten nicht akzeptiert: Prüfen Sie die Einstellungen der Portal-API</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>you may not invite administrators on this account (only its Account Administrators can)</source>
+        <translation>Sie dürfen in diesem Konto keine Administratoren einladen (das können nur seine Kontoadministratoren)</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>the portal refused the invitation</source>
+        <translation>das Portal hat die Einladung abgelehnt</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>the portal doesn&apos;t know this account</source>
+        <translation>das Portal kennt dieses Konto nicht</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>the portal is busy right now: retry in a few minutes</source>
+        <translation>das Portal ist gerade ausgelastet: Versuchen Sie es in einigen Minuten erneut</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>the portal can&apos;t be reached: check your internet connection</source>
+        <translation>das Portal ist nicht erreichbar: Prüfen Sie Ihre Internetverbindung</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>something unexpected went wrong in the portal</source>
+        <translation>im Portal ist etwas Unerwartetes schiefgegangen</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+26"/>
+        <source>Roles for the %n selected person(s)</source>
+        <translation>
+            <numerusform>Rollen für die %n ausgewählte Person</numerusform>
+            <numerusform>Rollen für die %n ausgewählten Personen</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Roles for everyone (select people to give them other roles)</source>
+        <translation>Rollen für alle (wählen Sie Personen aus, um ihnen andere Rollen zu geben)</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>Included in Account Administrator.</source>
+        <translation>In Kontoadministrator enthalten.</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Everyone needs at least one role.</source>
+        <translation>Jede Person braucht mindestens eine Rolle.</translation>
+    </message>
+    <message>
+        <location line="+44"/>
+        <source>Not sent to {name}: {why}.</source>
+        <translation>Nicht an {name} gesendet: {why}.</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>Nobody left to invite.</source>
+        <translation>Niemand mehr einzuladen.</translation>
+    </message>
+    <message>
+        <location line="+33"/>
+        <source>%v of %m answered</source>
+        <translation>%v von %m beantwortet</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+3"/>
+        <source>Inviting %n person(s)…</source>
+        <translation>
+            <numerusform>%n Person wird eingeladen …</numerusform>
+            <numerusform>%n Personen werden eingeladen …</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+23"/>
+        <source>%n of {total} answered…</source>
+        <translation>
+            <numerusform>%n von {total} beantwortet …</numerusform>
+            <numerusform>%n von {total} beantwortet …</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+9"/>
+        <source>%n invited</source>
+        <translation>
+            <numerusform>%n eingeladen</numerusform>
+            <numerusform>%n eingeladen</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+2"/>
+        <source>%n already invited</source>
+        <translation>
+            <numerusform>%n bereits eingeladen</numerusform>
+            <numerusform>%n bereits eingeladen</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+2"/>
+        <location line="+333"/>
+        <source>%n failed</source>
+        <translation>
+            <numerusform>%n fehlgeschlagen</numerusform>
+            <numerusform>%n fehlgeschlagen</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="-331"/>
+        <source>%n not sent (stopped)</source>
+        <translation>
+            <numerusform>%n nicht gesendet (angehalten)</numerusform>
+            <numerusform>%n nicht gesendet (angehalten)</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Done: {counts}.</source>
+        <translation>Fertig: {counts}.</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>The invitations stopped: {why}</source>
+        <translation>Die Einladungen wurden unterbrochen: {why}</translation>
+    </message>
+    <message>
+        <location line="+21"/>
+        <source>Select people with an invitation to withdraw.</source>
+        <translation>Wählen Sie Personen mit einer Einladung aus, um sie zurückzuziehen.</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+7"/>
+        <source>Withdrawing %n invitation(s)…</source>
+        <translation>
+            <numerusform>%n Einladung wird zurückgezogen …</numerusform>
+            <numerusform>%n Einladungen werden zurückgezogen …</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+30"/>
+        <source>%n invitation(s) couldn&apos;t be withdrawn: {why}</source>
+        <translation>
+            <numerusform>%n Einladung konnte nicht zurückgezogen werden: {why}</numerusform>
+            <numerusform>%n Einladungen konnten nicht zurückgezogen werden: {why}</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Recorded as withdrawn. Remove the invitation in the portal too: Account, then Administrators, then the trash can next to the person.</source>
+        <translation>Als zurückgezogen vermerkt. Entfernen Sie die Einladung auch im Portal: Account, dann Administrators, dann der Papierkorb neben der Person.</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+6"/>
+        <source>%n invitation(s) withdrawn.</source>
+        <translation>
+            <numerusform>%n Einladung zurückgezogen.</numerusform>
+            <numerusform>%n Einladungen zurückgezogen.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>Asking the portal who accepted…</source>
+        <translation>Das Portal wird gefragt, wer angenommen hat …</translation>
+    </message>
+    <message>
+        <location line="+18"/>
+        <source>Your browser didn&apos;t open. Open {url} yourself.</source>
+        <translation>Ihr Browser hat sich nicht geöffnet. Öffnen Sie {url} selbst.</translation>
+    </message>
+    <message>
+        <location line="+23"/>
+        <source>Click Invite all (or select people and Invite selected): the wizard opens the portal and walks you through each person.</source>
+        <translation>Klicken Sie auf „Alle einladen“ (oder wählen Sie Personen aus und klicken Sie auf „Ausgewählte einladen“): Der Assistent öffnet das Portal und führt Sie durch jede Person.</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>“My Customer Portal” (if shown) → {account}</source>
+        <translation>„My Customer Portal“ (falls angezeigt) → {account}</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Account</source>
+        <translation>Account</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>“Invite Administrative User”</source>
+        <translation>„Invite Administrative User“</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Now: {name}</source>
+        <translation>Jetzt: {name}</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>In the portal: {path}.</source>
+        <translation>Im Portal: {path}.</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Tick: {roles}.</source>
+        <translation>Ankreuzen: {roles}.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>({roles} come with it.)</source>
+        <translation>({roles} sind darin enthalten.)</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Then Send, or choose Copy link and paste the link below.</source>
+        <translation>Dann senden, oder „Copy link“ wählen und den Link unten einfügen.</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Copied: paste it into the portal&apos;s form.</source>
+        <translation>Kopiert: Fügen Sie es in das Formular des Portals ein.</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Send from your mailbox</source>
+        <translation>Aus Ihrem Postfach senden</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Open in your mail app</source>
+        <translation>In Ihrer Mail-App öffnen</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Copy the message</source>
+        <translation>Die Nachricht kopieren</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Print or save (PDF)</source>
+        <translation>Drucken oder speichern (PDF)</translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>That doesn&apos;t look like a link: copy it from the portal again.</source>
+        <translation>Das sieht nicht wie ein Link aus: Kopieren Sie ihn erneut aus dem Portal.</translation>
+    </message>
+    <message>
+        <location line="+43"/>
+        <source>Sending the link to {email}…</source>
+        <translation>Der Link wird an {email} gesendet …</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>The link was sent to {email}.</source>
+        <translation>Der Link wurde an {email} gesendet.</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Your mail app didn&apos;t open. Choose another way.</source>
+        <translation>Ihre Mail-App hat sich nicht geöffnet. Wählen Sie einen anderen Weg.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>The message is open in your mail app: send it.</source>
+        <translation>Die Nachricht ist in Ihrer Mail-App geöffnet: Senden Sie sie.</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>The message is on the clipboard: paste it into a mail to {email}.</source>
+        <translation>Die Nachricht ist in der Zwischenablage: Fügen Sie sie in eine E-Mail an {email} ein.</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>portal-invitation.pdf</source>
+        <translation>portal-einladung.pdf</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Save the invitation</source>
+        <translation>Die Einladung speichern</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Saved to {path}.</source>
+        <translation>Gespeichert unter {path}.</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>The link couldn&apos;t be sent ({why}). Choose another way and paste the link again.</source>
+        <translation>Der Link konnte nicht gesendet werden ({why}). Wählen Sie einen anderen Weg und fügen Sie den Link erneut ein.</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>Guided: you invite each person in the Call2Teams portal ({url}); the wizard shows what to enter and keeps track. To invite automatically instead, set up the portal API (C2T_PORTAL_URL and an API key).</source>
+        <translation>Geführt: Sie laden jede Person im Call2Teams-Portal ({url}) ein; der Assistent zeigt, was einzugeben ist, und behält den Überblick. Um stattdessen automatisch einzuladen, richten Sie die Portal-API ein (C2T_PORTAL_URL und ein API-Schlüssel).</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>The wizard sends the invitations through the Call2Teams portal API. To invite by hand in the browser instead, remove the portal API settings and start the wizard again.</source>
+        <translation>Der Assistent sendet die Einladungen über die API des Call2Teams-Portals. Um stattdessen von Hand im Browser einzuladen, entfernen Sie die Einstellungen der Portal-API und starten Sie den Assistenten neu.</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+12"/>
+        <source>%n of {total} invited</source>
+        <translation>
+            <numerusform>%n von {total} eingeladen</numerusform>
+            <numerusform>%n von {total} eingeladen</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+2"/>
+        <source>%n accepted</source>
+        <translation>
+            <numerusform>%n angenommen</numerusform>
+            <numerusform>%n angenommen</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+4"/>
+        <source>%n with an email to fix</source>
+        <translation>
+            <numerusform>%n mit zu korrigierender E-Mail-Adresse</numerusform>
+            <numerusform>%n mit zu korrigierender E-Mail-Adresse</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>PortalRoles</name>
+    <message>
+        <location line="-1057"/>
+        <source>Account Administrator</source>
+        <translation>Kontoadministrator (Account Administrator)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Service Contributor</source>
+        <translation>Service Contributor</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Service Viewer</source>
+        <translation>Service Viewer</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Subscription Contributor</source>
+        <translation>Subscription Contributor</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Also called Account Owner: can invite other administrators and view and edit customer data; includes Service Contributor and Service Viewer.</source>
+        <translation>Auch Account Owner genannt: kann weitere Administratoren einladen und Kundendaten sehen und ändern; umfasst Service Contributor und Service Viewer.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>A support agent: can edit customer data and services, but make no commercial transactions.</source>
+        <translation>Support-Mitarbeiter: kann Kundendaten und Dienste ändern, aber keine kaufmännischen Vorgänge auslösen.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Can see customers&apos; services and users, without changing anything.</source>
+        <translation>Kann Dienste und Benutzer der Kunden sehen, ohne etwas zu ändern.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Can create customer accounts under this one.</source>
+        <translation>Kann unter diesem Konto Kundenkonten anlegen.</translation>
+    </message>
+</context>
+<context>
+    <name>PortalTableModel</name>
+    <message>
+        <location filename="../../c2t_wizard/ui/portal_model.py" line="+191"/>
+        <source>Name</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Microsoft username</source>
+        <translation>Microsoft-Benutzername</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Invitation email</source>
+        <translation>E-Mail für die Einladung</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Roles</source>
+        <translation>Rollen</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Invitation</source>
+        <translation>Einladung</translation>
+    </message>
+    <message>
+        <location line="+49"/>
+        <source>Inviting…</source>
+        <translation>Wird eingeladen …</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Not sent: {why}</source>
+        <translation>Nicht gesendet: {why}</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Check the email: {why}</source>
+        <translation>E-Mail-Adresse prüfen: {why}</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Not invited yet</source>
+        <translation>Noch nicht eingeladen</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Not known whether it was sent: invite again (it won&apos;t be sent twice)</source>
+        <translation>Unklar, ob sie gesendet wurde: Laden Sie erneut ein (sie wird nicht doppelt gesendet)</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Invited</source>
+        <translation>Eingeladen</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Invited (the link works until {when})</source>
+        <translation>Eingeladen (der Link gilt bis {when})</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Already invited</source>
+        <translation>Bereits eingeladen</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Accepted: an administrator now</source>
+        <translation>Angenommen: jetzt Administrator</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Invitation withdrawn</source>
+        <translation>Einladung zurückgezogen</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Failed: {why}</source>
+        <translation>Fehlgeschlagen: {why}</translation>
     </message>
 </context>
 <context>
