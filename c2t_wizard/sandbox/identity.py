@@ -372,8 +372,8 @@ def consent_page(
 ) -> web.Response:
     """ "Permissions requested": accept or cancel; an administrator also sees the organisation checkbox."""
     checkbox = (
-        '<div class="field"><label><input type="checkbox" name="for_organisation" value="1" '
-        'id="for-organisation"> Consent on behalf of your organization</label></div>'
+        '<div class="field" id="organisation-consent"><label><input type="checkbox" name="for_organisation" '
+        'value="1"> Consent on behalf of your organization</label></div>'
         if for_organisation
         else ""
     )
