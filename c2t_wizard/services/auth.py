@@ -374,6 +374,19 @@ class SignedInAccount:
 
 
 @dataclass(frozen=True)
+class DirectoryAccess:
+    """The answer to "may the wizard create users and reset passwords here?" (``DIRECTORY_SCOPES``).
+
+    ``granted``: consented (already, or just now). Otherwise ``problem`` says why (``ADMIN_APPROVAL_NEEDED``
+    or ``ADMIN_APPROVAL_REQUESTED``) and ``approval_link`` is the admin-consent link for an approver."""
+
+    granted: bool
+    problem: AuthProblem | None = None
+    approval_link: str = ""
+    approvers: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class DeviceCodePrompt:
     """What the device-code page shows: the code, where to enter it, until when."""
 
@@ -775,6 +788,24 @@ class AuthService:
         if signed_in is not None and self._account is account:
             self._signed_in = dataclasses.replace(signed_in, scopes=signed_in.scopes | frozenset(scopes))
         return frozenset(scopes)
+
+    async def request_directory_access(
+        self, tenant: str = "", *, timeout: float = DEFAULT_INTERACTIVE_TIMEOUT
+    ) -> DirectoryAccess:
+        """Ask for ``DIRECTORY_SCOPES`` when the directory step starts (kept for the Graph client's tokens).
+
+        When only an administrator may grant them, the answer carries the admin-consent link for
+        ``tenant`` (the organisation's id or domain; the authority's tenant when empty) and who may
+        approve; other failures raise AuthError."""
+        try:
+            await self.acquire_additional_scopes(DIRECTORY_SCOPES, timeout=timeout, keep=True)
+        except AuthError as exc:
+            if exc.problem not in (AuthProblem.ADMIN_APPROVAL_NEEDED, AuthProblem.ADMIN_APPROVAL_REQUESTED):
+                raise
+            log.info("directory access needs an administrator's approval (AADSTS%s)", exc.aadsts)
+            link = admin_consent_url(await self._endpoints(), tenant or self._tenant, self._client_id)
+            return DirectoryAccess(False, exc.problem, link, CONSENT_ROLE_NAMES)
+        return DirectoryAccess(True)
 
     def has_scopes(self, scopes: Sequence[str]) -> bool:
         """Did the signed-in account's last token answer carry all of ``scopes`` (consented already)?"""
