@@ -37,7 +37,6 @@ from c2t_wizard.config import DEFAULT_CLIENT_ID, Endpoints
 from c2t_wizard.domain.onboarding import Onboarding, StartChoice
 from c2t_wizard.sandbox import state as sandbox_state
 from c2t_wizard.services.auth import (
-    DIRECTORY_SCOPES,
     GRAPH_SCOPES,
     PLAINTEXT_CACHE_FILE,
     AuthService,
@@ -741,7 +740,8 @@ def test_a_user_administrator_without_consent_is_told_who_must_approve_and_gets_
         "https://graph.microsoft.com/RoleManagement.Read.Directory",
     ]
     copy = hosted.button("copy_consent_link_button")
-    assert copy.isVisible() and copy.isEnabled()
+    assert copy.isVisible()
+    assert copy.isEnabled()
     copy.click()  # (a mouse click would land outside the small test window)
     assert QGuiApplication.clipboard().text() == link
 
