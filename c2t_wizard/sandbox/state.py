@@ -61,6 +61,7 @@ DEMO_CONSENTED_SCOPES = (
     "RoleManagement.Read.Directory",
     "Mail.Send",
     "Mail.ReadBasic",
+    "Mail.Read",
 )
 DEMO_USER_ADMIN = "diego"
 DEMO_USER_ADMIN_PASSWORD = "Contoso-Diego-2024!"
