@@ -17,7 +17,14 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 import httpx
 import pytest
 from conftest import Sandbox, start_sandbox
-from helpers.sandbox_web import Page, grant_consent, parse_page, sign_in_authorize, sign_up
+from helpers.sandbox_web import (
+    Page,
+    approve_device_code,
+    grant_consent,
+    parse_page,
+    sign_in_authorize,
+    sign_up,
+)
 
 from c2t_wizard.sandbox.jwt import unverified_claims
 
@@ -449,3 +456,58 @@ def test_a_user_consents_for_themselves_to_user_consentable_scopes(own: Sandbox)
         authorize_url(own, f"Mail.ReadBasic {SIGN_IN_SCOPES}"), upn, "Fresh-Passw0rd!", consent=False
     )
     assert declined.fields["error_description"].startswith("AADSTS65004")
+
+
+def test_device_code_sign_in_asks_for_consent_or_admin_approval(own: Sandbox) -> None:
+    """The device login page meets the same rules: a plain consent page, or "Need admin approval" (the
+    polling app then gets AADSTS90094)."""
+
+    def device_code(scope: str) -> dict[str, Any]:
+        with _https(own) as client:
+            answer = client.post(
+                f"{own['login']}/organizations/oauth2/v2.0/devicecode",
+                data={"client_id": CLIENT_ID, "scope": scope},
+            )
+        return dict(answer.json())
+
+    def poll(code: dict[str, Any]) -> dict[str, Any]:
+        with _https(own) as client:
+            answer = client.post(
+                f"{own['login']}/organizations/oauth2/v2.0/token",
+                data={
+                    "grant_type": "urn:ietf:params:oauth:grant-type:device_code",
+                    "client_id": CLIENT_ID,
+                    "device_code": code["device_code"],
+                },
+            )
+        return dict(answer.json())
+
+    prefix = f"device{uuid.uuid4().hex[:10]}"
+    admin = sign_up(own.base, organisation=f"Device {prefix}", prefix=prefix)
+    code = device_code(f"User.Read {DIRECTORY_SCOPES} openid profile offline_access")
+    page = approve_device_code(own.base, code["user_code"], admin["upn"], admin["password"])
+    assert "device-approved" in page.texts  # the Global Administrator consented on the page
+    token = poll(code)["access_token"]
+    assert "User.ReadWrite.All" in unverified_claims(token)["scp"].split()
+
+    # The Global Administrator consented for themselves only: a colleague without a consenting role is
+    # told to ask an administrator.
+    alias = f"d{uuid.uuid4().hex[:8]}"
+    upn = f"{alias}@{prefix}.onmicrosoft.com"
+    person = {
+        "accountEnabled": True,
+        "displayName": "Dee",
+        "mailNickname": alias,
+        "userPrincipalName": upn,
+        "passwordProfile": {"password": "Fresh-Passw0rd!", "forceChangePasswordNextSignIn": False},
+    }
+    with _https(own) as client:
+        created = client.post(
+            f"{own['graph']}/users", json=person, headers={"Authorization": f"Bearer {token}"}
+        )
+    assert created.status_code == 201, created.text
+    code = device_code(f"User.Read {DIRECTORY_SCOPES} openid profile offline_access")
+    page = approve_device_code(own.base, code["user_code"], upn, "Fresh-Passw0rd!")
+    assert "only an admin can grant" in page.texts["admin-approval"]
+    refused = poll(code)
+    assert refused["error_codes"] == [90094]
