@@ -19,7 +19,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 import httpx
 import pytest
 from conftest import Sandbox
-from helpers.sandbox_web import sign_up
+from helpers.sandbox_web import grant_consent, sign_up
 
 from c2t_wizard.config import Endpoints
 from c2t_wizard.domain.mail_cap import MOERA_CAP, CapPlan
@@ -154,7 +154,10 @@ class Session:
 
 
 class NoMailScopeAuth(AuthService):
-    """Hands out the sign-in token whatever scopes are asked for: Graph sees no Mail.Send."""
+    """Hands out the sign-in token whatever scopes are asked for: Graph sees no Mail.Send (a token carries
+    what the tenant consented to for its client: a client consented for just ``CONSENTED``)."""
+
+    CONSENTED = "User.Read User.ReadWrite.All"
 
     async def access_token(self, scopes: Sequence[str] | None = None, *, force_refresh: bool = False) -> str:
         return await super().access_token(None, force_refresh=force_refresh)
@@ -169,11 +172,20 @@ async def session(
         prefix = "deliver" + uuid.uuid4().hex[:10]
         account = await asyncio.to_thread(sign_up, box.base, organisation=f"Delivery {prefix}", prefix=prefix)
         username, password, domain = account["upn"], account["password"], f"{prefix}.onmicrosoft.com"
+        # As if its Global Administrator had consented for the organisation (control API shortcut).
+        scopes = "User.Read User.ReadWrite.All User-PasswordProfile.ReadWrite.All Mail.Send Mail.Read"
+        await asyncio.to_thread(grant_consent, box.base, prefix, scopes)
     else:
         demo = box.info["demo"]["admin"]
         username, password, domain = demo["username"], demo["password"], box.info["demo"]["tenant"]
     backend = Backend(Endpoints.from_sandbox_line(box.info))
-    auth = auth_class(backend, cache_dir=tmp_path / "cache")
+    consented = getattr(auth_class, "CONSENTED", None)
+    if consented:
+        client_id = str(uuid.uuid5(uuid.NAMESPACE_URL, f"c2t-test-client/{consented}"))
+        await asyncio.to_thread(grant_consent, box.base, domain, consented, client_id=client_id)
+        auth = auth_class(backend, client_id=client_id, cache_dir=tmp_path / "cache")
+    else:
+        auth = auth_class(backend, cache_dir=tmp_path / "cache")
     await auth.sign_in_with_password(username, password)
     graph = GraphSession(backend, auth)
     journal = Journal.open(tmp_path / f"journal-{uuid.uuid4().hex[:6]}.sqlite3")
@@ -499,7 +511,10 @@ class LosesFirstAnswer(DeliveryService):
 
 
 class NoMailReadAuth(AuthService):
-    """Hands out tokens with Mail.Send but never Mail.Read: Sent Items can't be read."""
+    """Hands out tokens with Mail.Send but never Mail.Read: Sent Items can't be read (a client consented
+    for just ``CONSENTED``)."""
+
+    CONSENTED = "User.Read User.ReadWrite.All User-PasswordProfile.ReadWrite.All Mail.Send"
 
     async def access_token(self, scopes: Sequence[str] | None = None, *, force_refresh: bool = False) -> str:
         kept = [scope for scope in scopes or () if scope != "Mail.Read"] or None

@@ -9,11 +9,14 @@ import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
+import httpx
 import pytest
 from conftest import Sandbox
 from helpers.hosted import HostedPage
 from helpers.identity_web import ScriptedBrowser, approve_device_code
+from helpers.sandbox_web import grant_consent, parse_page
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
@@ -21,17 +24,24 @@ from PySide6.QtWidgets import (
     QApplication,
     QCheckBox,
     QLabel,
+    QLineEdit,
     QMessageBox,
     QPushButton,
+    QWidget,
     QWizard,
     QWizardPage,
 )
 from pytestqt.qtbot import QtBot
 
-from c2t_wizard.config import Endpoints
+from c2t_wizard.config import DEFAULT_CLIENT_ID, Endpoints
 from c2t_wizard.domain.onboarding import Onboarding, StartChoice
 from c2t_wizard.sandbox import state as sandbox_state
-from c2t_wizard.services.auth import GRAPH_SCOPES, PLAINTEXT_CACHE_FILE, AuthService, CacheMode
+from c2t_wizard.services.auth import (
+    GRAPH_SCOPES,
+    PLAINTEXT_CACHE_FILE,
+    AuthService,
+    CacheMode,
+)
 from c2t_wizard.services.backend import Backend
 from c2t_wizard.services.graph import GraphSession
 from c2t_wizard.services.tenant_discovery import TenantDiscovery
@@ -106,10 +116,15 @@ class Factory:
         before: bool = False,
         settle: bool = True,
         scopes: tuple[str, ...] = GRAPH_SCOPES,
+        client_id: str = DEFAULT_CLIENT_ID,
     ) -> Hosted:
         browser = browser or ScriptedBrowser(idle=True)
         auth = AuthService(
-            self.backend, scopes=scopes, open_browser=browser, cache_dir=cache_dir or self.tmp_path / "cache"
+            self.backend,
+            client_id=client_id,
+            scopes=scopes,
+            open_browser=browser,
+            cache_dir=cache_dir or self.tmp_path / "cache",
         )
         graph = GraphSession(self.backend, auth)
         self.graphs.append(graph)
@@ -409,10 +424,8 @@ def eligible_demo(sandbox: Sandbox) -> tuple[str, str]:
 def test_eligible_but_not_active_is_told_to_activate_the_role(
     qtbot: QtBot, build: Factory, sandbox: Sandbox
 ) -> None:
-    # As if the tenant had consented to reading role eligibility for the app's client before.
-    hosted = build(
-        demo_account=eligible_demo(sandbox), scopes=(*GRAPH_SCOPES, "RoleEligibilitySchedule.Read.Directory")
-    )
+    # The demo tenant consented to RoleManagement.Read.Directory for the app: eligibility can be read.
+    hosted = build(demo_account=eligible_demo(sandbox))
     qtbot.mouseClick(hosted.button("demo_sign_in_button"), Qt.MouseButton.LeftButton)
     wait_signed_in(qtbot, hosted)
     role = hosted.status("role_status")
@@ -429,7 +442,12 @@ def test_eligible_but_not_active_is_told_to_activate_the_role(
 def test_eligibility_that_cannot_be_read_is_said_to_be_unknown(
     qtbot: QtBot, build: Factory, sandbox: Sandbox
 ) -> None:
-    hosted = build(demo_account=eligible_demo(sandbox))  # the app's own scopes: Graph refuses to say
+    # A client the tenant consented to for reading roles (Directory.Read.All) but not eligibility (and with
+    # the directory step's permissions, so that only the role is in question): Graph refuses to say.
+    scopes = ("User.Read", "Directory.Read.All", "User.ReadWrite.All")
+    client_id = str(uuid.uuid5(uuid.NAMESPACE_URL, "c2t-test-client/" + " ".join(scopes)))
+    grant_consent(sandbox.base, str(sandbox.info["demo"]["tenant"]), " ".join(scopes), client_id=client_id)
+    hosted = build(demo_account=eligible_demo(sandbox), scopes=scopes, client_id=client_id)
     qtbot.mouseClick(hosted.button("demo_sign_in_button"), Qt.MouseButton.LeftButton)
     wait_signed_in(qtbot, hosted)
     role = hosted.status("role_status")
@@ -662,3 +680,84 @@ def test_microsoft_busy_through_every_retry_is_said_so_not_sign_in_again(
     assert "sign in again" not in hosted.status().text().lower()
     assert not hosted.page.details_button.isVisible(), "a known problem needs no technical details"
     assert no_dialogs()
+
+
+# --- Microsoft's consent model (issue 16) -----------------------------------------------------------------
+
+
+def test_under_the_limited_view_the_role_is_unknown_and_the_directory_step_asks_for_permission(
+    qtbot: QtBot, build: Factory, sandbox: Sandbox
+) -> None:
+    # A client the demo tenant consented to for User.Read only: memberships come in the limited view.
+    client_id = str(uuid.uuid5(uuid.NAMESPACE_URL, "c2t-test-client/User.Read"))
+    grant_consent(sandbox.base, str(sandbox.info["demo"]["tenant"]), "User.Read", client_id=client_id)
+    hosted = build(demo_account=creds(sandbox, "admin"), client_id=client_id)
+    qtbot.mouseClick(hosted.button("demo_sign_in_button"), Qt.MouseButton.LeftButton)
+    wait_signed_in(qtbot, hosted)
+    role = hosted.status("role_status")
+    assert role.kind is StatusKind.WARNING
+    assert role.text() == (
+        "We couldn't check your role in Contoso, so you can try: adding users works if you're a Global "
+        "Administrator or User Administrator."
+    )
+    access = hosted.status("directory_access_status")
+    assert access.isVisible()
+    assert "permission to create users and reset passwords in Contoso" in access.text()
+    assert hosted.button("allow_access_button").isVisible()
+    assert not hosted.page.isComplete()  # the directory step's permissions are not there yet
+
+
+def test_a_user_administrator_without_consent_is_told_who_must_approve_and_gets_the_link(
+    qtbot: QtBot, build: Factory, sandbox: Sandbox
+) -> None:
+    """The second demo tenant (nobody consented; this is the only test that consents there): the User
+    Administrator consents to User.Read for herself, then meets "Need admin approval" (AADSTS90094) for
+    the directory step; the link, opened by the Global Administrator, grants it; "Try again" then works."""
+    other = sandbox.info["unconsented"]
+    ua = (str(other["user_admin"]["username"]), str(other["user_admin"]["password"]))
+    browser = ScriptedBrowser(*ua)
+    hosted = build(browser=browser, demo_account=ua)
+    qtbot.mouseClick(hosted.button("sign_in_button"), Qt.MouseButton.LeftButton)
+    wait_signed_in(qtbot, hosted)
+    qtbot.waitUntil(lambda: hosted.button("allow_access_button").isVisible(), timeout=WAIT)
+    assert hosted.status("role_status").kind is StatusKind.WARNING  # limited view: "you can try"
+    qtbot.mouseClick(hosted.button("allow_access_button"), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: hosted.child(QWidget, "admin_approval_panel").isVisible(), timeout=WAIT)
+    text = hosted.status("directory_access_status").text()
+    assert "Global Administrator, Privileged Role Administrator, Cloud Application Administrator or " in text
+    assert "Application Administrator" in text
+    assert "Consent on behalf of your organization" in text
+    assert not hosted.page.isComplete()
+    link = hosted.child(QLineEdit, "admin_consent_link").text()
+    assert link.startswith(f"{sandbox.base}/{other['tenant_id']}/v2.0/adminconsent?")
+    query = parse_qs(urlsplit(link).query)
+    assert query["redirect_uri"] == ["http://localhost"]
+    assert query["client_id"] == ["14d82eec-204b-4c2f-b7e8-296a70dab67e"]
+    assert query["scope"][0].split() == [
+        "https://graph.microsoft.com/User.Read",
+        "https://graph.microsoft.com/User.ReadWrite.All",
+        "https://graph.microsoft.com/User-PasswordProfile.ReadWrite.All",
+        "https://graph.microsoft.com/RoleManagement.Read.Directory",
+    ]
+    copy = hosted.button("copy_consent_link_button")
+    assert copy.isVisible()
+    assert copy.isEnabled()
+    copy.click()  # (a mouse click would land outside the small test window)
+    assert QGuiApplication.clipboard().text() == link
+
+    # The Global Administrator opens the link and accepts (the browser then lands on http://localhost).
+    with httpx.Client(trust_env=False, timeout=15) as client:
+        form = parse_page(client.get(link)).form()
+        ga = other["admin"]
+        data = {**form.fields, "username": ga["username"], "password": ga["password"], "action": "consent"}
+        answer = client.post(form.action, data=data)
+    assert answer.status_code == 302
+    assert parse_qs(urlsplit(answer.headers["Location"]).query)["admin_consent"] == ["True"]
+
+    hosted.button("access_retry_button").click()
+    qtbot.waitUntil(hosted.page.isComplete, timeout=WAIT)
+    role = hosted.status("role_status")
+    assert role.kind is StatusKind.OK
+    assert role.text() == "You can add users: you're a User Administrator."
+    assert not hosted.child(QWidget, "directory_access_panel").isVisible()
+    assert hosted.next_button.isEnabled()

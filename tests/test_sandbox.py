@@ -17,7 +17,7 @@ from typing import Any
 import httpx
 import pytest
 from conftest import ROOT, Sandbox, start_sandbox
-from helpers.sandbox_web import WebFlowError, parse_page, sign_up, submit
+from helpers.sandbox_web import WebFlowError, grant_consent, parse_page, sign_up, submit
 
 GUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 AAD_TIMESTAMP = r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}Z"
@@ -490,6 +490,7 @@ def test_state_survives_a_restart(tmp_path: Path) -> None:
     first = start_sandbox(tmp_path, "--faults", "latency=1ms")
     try:
         result = sign_up(first.base, organisation="Kept Ltd", prefix="keptltd")
+        grant_consent(first.base, "keptltd.onmicrosoft.com", "User.Read", client_id="c2t-test")
         ca_pem = Path(first["ca_cert"]).read_bytes()
         demo_id = first["demo"]["tenant_id"]
         with httpx.Client(verify=tls_context(first), trust_env=False) as client:

@@ -12,7 +12,7 @@ from typing import Any
 import httpx
 import pytest
 from conftest import Sandbox
-from helpers.sandbox_web import sign_up
+from helpers.sandbox_web import grant_consent, sign_up
 
 CLIENT_ID = "14d82eec-204b-4c2f-b7e8-296a70dab67e"
 USER_PASSWORD = "xWwvJ]6NMw+bWH-d"
@@ -30,11 +30,16 @@ def https(sandbox: Sandbox) -> Iterator[httpx.Client]:
 
 
 def token(https: httpx.Client, box: Sandbox, username: str, password: str, scope: str) -> str:
+    """A token whose ``scp`` is exactly ``scope``: a token carries every scope consented for its client, so
+    each scope set is asked for by a client of its own, consented (control API) for just that set in the
+    user's tenant."""
+    client_id = str(uuid.uuid5(uuid.NAMESPACE_URL, f"c2t-test-client/{scope}"))
+    grant_consent(str(box.base), username.split("@")[1], scope, client_id=client_id)
     response = https.post(
         f"{box['login']}/organizations/oauth2/v2.0/token",
         data={
             "grant_type": "password",
-            "client_id": CLIENT_ID,
+            "client_id": client_id,
             "username": username,
             "password": password,
             "scope": f"{scope} openid profile",

@@ -16,7 +16,7 @@ from urllib.parse import urlencode
 import httpx
 import pytest
 from conftest import Sandbox
-from helpers.sandbox_web import sign_in_authorize, sign_up
+from helpers.sandbox_web import grant_consent, sign_in_authorize, sign_up
 
 from c2t_wizard.sandbox.jwt import unverified_claims
 
@@ -38,11 +38,15 @@ def web(sandbox: Sandbox) -> Iterator[httpx.Client]:
 
 
 def token_for(https: httpx.Client, box: Sandbox, username: str, password: str, scope: str) -> dict[str, Any]:
+    """A token whose ``scp`` is exactly ``scope``: each scope set is asked for by a client of its own,
+    consented (control API) for just that set in the user's tenant."""
+    client_id = str(uuid.uuid5(uuid.NAMESPACE_URL, f"c2t-test-client/{scope}"))
+    grant_consent(str(box.base), username.split("@")[1], scope, client_id=client_id)
     response = https.post(
         f"{box['login']}/organizations/oauth2/v2.0/token",
         data={
             "grant_type": "password",
-            "client_id": CLIENT_ID,
+            "client_id": client_id,
             "username": username,
             "password": password,
             "scope": scope,
@@ -271,7 +275,8 @@ def test_send_mail_as_someone_else_is_denied(
 
 
 def test_mail_send_granted_incrementally(sandbox: Sandbox, https: httpx.Client) -> None:
-    """Sign in interactively for User.Read, then get Mail.Send by refresh token (consent is implicit)."""
+    """Sign in interactively for User.Read (consenting to it), then Mail.Send: the refresh token alone gets
+    AADSTS65001 (nobody consented to Mail.Send); an interactive request shows the consent page for it."""
     prefix = f"incr{uuid.uuid4().hex[:10]}"
     new = sign_up(sandbox.base, organisation="Incremental", prefix=prefix)
     verifier = secrets.token_urlsafe(32)
@@ -299,6 +304,22 @@ def test_mail_send_granted_incrementally(sandbox: Sandbox, https: httpx.Client) 
         },
     ).json()
     assert "Mail.Send" not in unverified_claims(first["access_token"])["scp"].split()
+    refused = https.post(
+        token_url,
+        data={
+            "grant_type": "refresh_token",
+            "client_id": CLIENT_ID,
+            "refresh_token": first["refresh_token"],
+            "scope": "https://graph.microsoft.com/Mail.Send offline_access",
+        },
+    )
+    assert refused.status_code == 400
+    assert refused.json()["error_codes"] == [65001]
+    assert refused.json()["suberror"] == "consent_required"
+    query["scope"] = "https://graph.microsoft.com/Mail.Send openid profile offline_access"
+    sign_in_authorize(
+        f"{sandbox.base}/organizations/oauth2/v2.0/authorize?{urlencode(query)}", new["upn"], new["password"]
+    )
     second = https.post(
         token_url,
         data={

@@ -13,7 +13,7 @@ from typing import Any
 import httpx
 import pytest
 from conftest import Sandbox
-from helpers.sandbox_web import sign_in_authorize, sign_up
+from helpers.sandbox_web import grant_consent, sign_in_authorize, sign_up
 
 from c2t_wizard.sandbox.jwt import unverified_claims
 
@@ -79,6 +79,7 @@ class Tenant:
         self.box, self.https = box, https
         self.domain = f"{prefix}.onmicrosoft.com"
         self.admin = sign_up(box.base, organisation=f"Org {prefix}", prefix=prefix)
+        grant_consent(box.base, self.domain, "User.Read User.ReadWrite.All")
         self.token = ropc(https, box, self.admin["upn"], self.admin["password"]).json()["access_token"]
 
     def url(self, path: str) -> str:
@@ -344,13 +345,22 @@ def test_creating_users_needs_the_scope_and_an_admin_role(sandbox: Sandbox, tena
     response = tenant.post("/users", body, token)
     assert response.status_code == 403
     assert error_of(response) == denied
-    # A Global Administrator whose token lacks User.ReadWrite.All / Directory.ReadWrite.All
-    read_only = ropc(tenant.https, sandbox, tenant.admin["upn"], PASSWORD, "User.Read").json()["access_token"]
-    response = tenant.post("/users", tenant.new_user(), read_only)
+    # A Global Administrator whose token lacks User.ReadWrite.All / Directory.ReadWrite.All (only User.Read
+    # consented in that tenant)
+    other = Tenant.__new__(Tenant)
+    other.box, other.https = sandbox, tenant.https
+    prefix = f"scopes{uuid.uuid4().hex[:10]}"
+    other.domain = f"{prefix}.onmicrosoft.com"
+    other.admin = sign_up(sandbox.base, organisation=f"Org {prefix}", prefix=prefix)
+    grant_consent(sandbox.base, other.domain, "User.Read")
+    read_only = ropc(other.https, sandbox, other.admin["upn"], PASSWORD, "User.Read").json()["access_token"]
+    assert unverified_claims(read_only)["scp"] == "User.Read"
+    response = other.post("/users", other.new_user(), read_only)
     assert response.status_code == 403
     assert error_of(response) == denied
-    directory = ropc(tenant.https, sandbox, tenant.admin["upn"], PASSWORD, "Directory.ReadWrite.All").json()
-    assert tenant.post("/users", tenant.new_user(), directory["access_token"]).status_code == 201
+    grant_consent(sandbox.base, other.domain, "Directory.ReadWrite.All")
+    directory = ropc(other.https, sandbox, other.admin["upn"], PASSWORD, "Directory.ReadWrite.All").json()
+    assert other.post("/users", other.new_user(), directory["access_token"]).status_code == 201
 
 
 def test_get_unknown_user_is_not_found(tenant: Tenant) -> None:

@@ -5,18 +5,20 @@ from __future__ import annotations
 import asyncio
 import subprocess
 import sys
+import uuid
 from typing import Any
 
 import pytest
 from conftest import ROOT, Sandbox
+from helpers.sandbox_web import grant_consent
 
-from c2t_wizard.config import Endpoints
+from c2t_wizard.config import DEFAULT_CLIENT_ID, Endpoints
 from c2t_wizard.domain.roles import KnownRole, TenantFacts
 from c2t_wizard.sandbox import state as sandbox_state
 from c2t_wizard.services.auth import GRAPH_SCOPES, AuthError, AuthProblem, AuthService
 from c2t_wizard.services.backend import Backend
 from c2t_wizard.services.graph import close_graph_client, create_graph_client, warm_up_graph_models
-from c2t_wizard.services.tenant_info import load_tenant_facts
+from c2t_wizard.services.tenant_info import load_role_assignments, load_tenant_facts
 
 # msgraph's generated request builders warn about their own deprecated classes when first imported.
 pytestmark = pytest.mark.filterwarnings(
@@ -33,20 +35,26 @@ one eligible for User Administrator in PIM (not active) who is an active Global 
 READ_ELIGIBILITY = "RoleEligibilitySchedule.Read.Directory"
 
 
-async def facts_for(box: Sandbox, who: str, extra_scopes: tuple[str, ...] = ()) -> TenantFacts:
-    """``extra_scopes``: as if the tenant had consented to more for the app's client before (a token then
-    carries them although the app asks for no more than ``GRAPH_SCOPES``)."""
+async def facts_for(box: Sandbox, who: str, consented: tuple[str, ...] | None = None) -> TenantFacts:
+    """The tenant facts as the sign-in page reads them. ``consented``: what the tenant consented to for the
+    client (a token carries every consented scope); None: the app's own client, for which the demo tenant
+    consented to what the app asks for (``DEMO_CONSENTED_SCOPES``). Otherwise a client of its own is
+    consented (control API) to exactly ``consented``."""
+    client_id = DEFAULT_CLIENT_ID
+    if consented is not None:
+        client_id = str(uuid.uuid5(uuid.NAMESPACE_URL, "c2t-test-client/" + " ".join(consented)))
+        grant_consent(box.base, str(box.info["demo"]["tenant"]), " ".join(consented), client_id=client_id)
     backend = Backend(Endpoints.from_sandbox_line(box.info))
-    auth = AuthService(backend, scopes=GRAPH_SCOPES + extra_scopes)
+    auth = AuthService(backend, client_id=client_id, scopes=consented or GRAPH_SCOPES)
     if who in ROLE_DEMO:
         name, password = ROLE_DEMO[who]
         creds = {"username": f"{name}@{box.info['demo']['tenant']}", "password": password}
     else:
         creds = box.info["demo"][who]
-    await auth.sign_in_with_password(creds["username"], creds["password"])
+    account = await auth.sign_in_with_password(creds["username"], creds["password"])
     client = await create_graph_client(backend, auth)
     try:
-        return await load_tenant_facts(client)
+        return await load_tenant_facts(client, scopes=account.scopes)
     finally:
         await close_graph_client(client)
         await backend.aclose()
@@ -84,7 +92,7 @@ def test_a_role_through_a_role_assignable_group_counts(sandbox: Sandbox) -> None
 
 
 def test_eligible_but_not_active_is_named_when_eligibility_can_be_read(sandbox: Sandbox) -> None:
-    facts = asyncio.run(facts_for(sandbox, "eligible", (READ_ELIGIBILITY,)))
+    facts = asyncio.run(facts_for(sandbox, "eligible", ("User.Read", "Directory.Read.All", READ_ELIGIBILITY)))
     assert not facts.roles.allowed
     assert facts.roles.eligibility_known
     assert facts.roles.eligible == (KnownRole.USER_ADMINISTRATOR,)
@@ -92,8 +100,8 @@ def test_eligible_but_not_active_is_named_when_eligibility_can_be_read(sandbox: 
 
 
 def test_eligibility_refused_is_unknown_not_a_failed_sign_in(sandbox: Sandbox) -> None:
-    # The app's own scopes do not include reading eligibility: Graph answers 403.
-    facts = asyncio.run(facts_for(sandbox, "eligible"))
+    # Roles readable, but no scope that reads eligibility: Graph answers 403.
+    facts = asyncio.run(facts_for(sandbox, "eligible", ("User.Read", "Directory.Read.All")))
     assert facts.user.user_principal_name.startswith(f"{sandbox_state.DEMO_ELIGIBLE_USER}@")
     assert not facts.roles.allowed
     assert not facts.roles.eligibility_known
@@ -102,15 +110,61 @@ def test_eligibility_refused_is_unknown_not_a_failed_sign_in(sandbox: Sandbox) -
 
 def test_no_role_at_all_and_eligible_for_none(sandbox: Sandbox) -> None:
     # Megan holds no role that may read eligibilities either: unknown, and no role.
-    facts = asyncio.run(facts_for(sandbox, "user", (READ_ELIGIBILITY,)))
+    facts = asyncio.run(facts_for(sandbox, "user", ("User.Read", "Directory.Read.All", READ_ELIGIBILITY)))
     assert not facts.roles.allowed
     assert facts.roles.roles == ()
     assert facts.roles.eligible == ()
     assert not facts.roles.eligibility_known
     # The administrator may read eligibilities, but has no need: Global Administrator is active.
-    admin = asyncio.run(facts_for(sandbox, "admin", (READ_ELIGIBILITY,)))
+    admin = asyncio.run(facts_for(sandbox, "admin", ("User.Read", "Directory.Read.All", READ_ELIGIBILITY)))
     assert admin.roles.allowed
     assert admin.roles.eligible == ()
+
+
+def test_under_the_limited_view_the_role_is_unknown_and_the_partner_may_try(sandbox: Sandbox) -> None:
+    # User.Read alone: the memberships name no role (roleTemplateId null), so nobody can tell.
+    for who in ("admin", "user_admin"):
+        facts = asyncio.run(facts_for(sandbox, who, ("User.Read",)))
+        assert not facts.roles.allowed
+        assert not facts.roles.known
+        assert facts.roles.may_try
+    # A plain user has no role entry at all: a complete answer, "not allowed".
+    megan = asyncio.run(facts_for(sandbox, "user", ("User.Read",)))
+    assert megan.roles.known
+    assert not megan.roles.may_try
+
+
+def test_with_role_management_read_directory_the_role_is_known(sandbox: Sandbox) -> None:
+    admin = asyncio.run(facts_for(sandbox, "admin", ("User.Read", "RoleManagement.Read.Directory")))
+    assert admin.roles.allowed
+    assert admin.roles.granted_by is KnownRole.GLOBAL_ADMINISTRATOR
+    diego = asyncio.run(facts_for(sandbox, "user_admin", ("User.Read", "RoleManagement.Read.Directory")))
+    assert diego.roles.allowed
+    assert diego.roles.granted_by is KnownRole.USER_ADMINISTRATOR
+
+
+def test_role_assignments_name_the_role_or_say_nothing(sandbox: Sandbox) -> None:
+    """``roleAssignments`` for the Global Administrator; a User Administrator may not read them (None)."""
+
+    async def assigned(who: str) -> tuple[str, ...] | None:
+        scopes = ("User.Read", "RoleManagement.Read.Directory")
+        client_id = str(uuid.uuid5(uuid.NAMESPACE_URL, "c2t-test-client/" + " ".join(scopes)))
+        grant_consent(
+            sandbox.base, str(sandbox.info["demo"]["tenant"]), " ".join(scopes), client_id=client_id
+        )
+        backend = Backend(Endpoints.from_sandbox_line(sandbox.info))
+        auth = AuthService(backend, client_id=client_id, scopes=scopes)
+        creds = sandbox.info["demo"][who]
+        account = await auth.sign_in_with_password(creds["username"], creds["password"])
+        client = await create_graph_client(backend, auth)
+        try:
+            return await load_role_assignments(client, account.object_id)
+        finally:
+            await close_graph_client(client)
+            await backend.aclose()
+
+    assert asyncio.run(assigned("admin")) == ("62e90394-69f5-4237-9190-012177145e10",)
+    assert asyncio.run(assigned("user_admin")) is None
 
 
 def test_signed_out_client_raises_interaction_required(sandbox: Sandbox) -> None:

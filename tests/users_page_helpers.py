@@ -11,7 +11,7 @@ from typing import Any
 import httpx
 from conftest import Sandbox
 from helpers.hosted import HostedPage
-from helpers.sandbox_web import sign_up
+from helpers.sandbox_web import grant_consent, sign_up
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QListWidget, QProgressBar, QPushButton, QWizard, QWizardPage
 from pytestqt.qtbot import QtBot
@@ -19,7 +19,7 @@ from pytestqt.qtbot import QtBot
 from c2t_wizard.config import Endpoints
 from c2t_wizard.domain.onboarding import Onboarding, StartChoice
 from c2t_wizard.domain.roles import TenantFacts
-from c2t_wizard.services.auth import AuthService
+from c2t_wizard.services.auth import DIRECTORY_SCOPES, SIGN_IN_SCOPES, AuthService
 from c2t_wizard.services.backend import Backend
 from c2t_wizard.services.directory import DirectoryService
 from c2t_wizard.services.graph import GraphSession
@@ -30,6 +30,8 @@ from c2t_wizard.ui.runner import ServiceRunner
 from c2t_wizard.ui.users_model import Column, UsersModel
 from c2t_wizard.ui.widgets import StatusLine
 
+APP_MAIL_SCOPES = ("Mail.Send", "Mail.Read", "Mail.ReadBasic")
+"""What the mail step asks for (sending, and looking into Sent Items and the Inbox)."""
 WAIT = 20_000
 
 
@@ -75,6 +77,8 @@ def sign_in(
         prefix = "users" + uuid.uuid4().hex[:10]
         account = sign_up(sandbox.base, organisation=f"Users Test {prefix}", prefix=prefix)
         username, password = account["upn"], account["password"]
+        # As if its Global Administrator had consented for the organisation (control API shortcut).
+        grant_consent(sandbox.base, prefix, " ".join((*SIGN_IN_SCOPES, *DIRECTORY_SCOPES, *APP_MAIL_SCOPES)))
     else:
         demo = sandbox.info["demo"]["admin"]
         username, password = str(demo["username"]), str(demo["password"])
@@ -83,8 +87,8 @@ def sign_in(
     graph = GraphSession(backend, auth)
 
     async def start() -> TenantFacts:
-        await auth.sign_in_with_password(username, password)
-        return await load_tenant_facts(await graph.client())
+        account = await auth.sign_in_with_password(username, password)
+        return await load_tenant_facts(await graph.client(), scopes=account.scopes)
 
     facts = runner.call(start(), timeout=60)
     journal = Journal.open(journal_path or tmp_path / "journal.sqlite3")

@@ -60,6 +60,8 @@ class RoleCheck:
     the roles of which the user needs one and ``grantable_by`` who in the tenant can assign it;
     ``eligible`` the missing roles the user is eligible for in PIM (they must activate one first), and
     ``eligibility_known`` whether their eligibility could be read at all (False: nobody can say).
+    ``known`` is False when Graph did not say which roles the user holds (the limited view of memberships,
+    or a refusal of the role endpoints): then the answer is "unknown, you can try", never "not allowed".
     """
 
     allowed: bool
@@ -69,16 +71,23 @@ class RoleCheck:
     grantable_by: tuple[KnownRole, ...] = ()
     eligible: tuple[KnownRole, ...] = ()
     eligibility_known: bool = True
+    known: bool = True
+
+    @property
+    def may_try(self) -> bool:
+        """Allowed, or nobody could tell: the partner may go on and let Microsoft decide."""
+        return self.allowed or not self.known
 
 
 def check_may_create_users(
-    roles: Iterable[DirectoryRole], eligible_template_ids: Iterable[str] | None = ()
+    roles: Iterable[DirectoryRole], eligible_template_ids: Iterable[str] | None = (), *, complete: bool = True
 ) -> RoleCheck:
     """Global Administrator or User Administrator may go on; anybody else is told what is missing.
 
     ``roles`` are the active roles (direct or through a group). ``eligible_template_ids`` are the template
     ids of the roles the user is eligible for in PIM (an eligible role is not held until activated);
-    None when they could not be read.
+    None when they could not be read. ``complete`` is False when some held roles could not be named
+    (their ``roleTemplateId`` was hidden): without a role that allows it, the answer is then unknown.
     """
     held = tuple(roles)
     known = {role.known for role in held}
@@ -94,6 +103,7 @@ def check_may_create_users(
         grantable_by=ROLES_THAT_MAY_GRANT,
         eligible=tuple(role for role in ROLES_THAT_MAY_CREATE_USERS if role in eligible_known),
         eligibility_known=eligible_template_ids is not None,
+        known=complete,
     )
 
 

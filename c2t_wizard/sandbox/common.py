@@ -16,6 +16,10 @@ GLOBAL_ADMIN_TEMPLATE = "62e90394-69f5-4237-9190-012177145e10"
 USER_ADMIN_TEMPLATE = "fe930be7-5e62-47db-91af-98c3a49a38b1"
 GLOBAL_READER_TEMPLATE = "f2ef992c-3afb-46b9-b7cf-a126ee74c451"
 PRIVILEGED_AUTH_ADMIN_TEMPLATE = "7be44c8a-adaf-4e2a-84d6-ab2649e08a13"
+PRIVILEGED_ROLE_ADMIN_TEMPLATE = "e8611ab8-c189-46e8-94e1-60213ab1f814"
+CLOUD_APPLICATION_ADMIN_TEMPLATE = "158c047a-c907-4556-b7ef-446551a6b5f7"
+APPLICATION_ADMIN_TEMPLATE = "9b895d92-2cd3-44c7-9d02-a6ac2d5ea5c3"
+DIRECTORY_READERS_TEMPLATE = "88d8e3e3-8f55-4a1e-953a-9b9898b8876b"
 ROLE_NAMES = {
     GLOBAL_ADMIN_TEMPLATE: (
         "Global Administrator",
@@ -34,6 +38,24 @@ ROLE_NAMES = {
         "Privileged Authentication Administrator",
         "Can access to view, set and reset authentication method information for any user (admin or "
         "non-admin).",
+    ),
+    PRIVILEGED_ROLE_ADMIN_TEMPLATE: (
+        "Privileged Role Administrator",
+        "Can manage role assignments in Microsoft Entra ID, and all aspects of Privileged Identity "
+        "Management.",
+    ),
+    CLOUD_APPLICATION_ADMIN_TEMPLATE: (
+        "Cloud Application Administrator",
+        "Can create and manage all aspects of app registrations and enterprise apps except App Proxy.",
+    ),
+    APPLICATION_ADMIN_TEMPLATE: (
+        "Application Administrator",
+        "Can create and manage all aspects of app registrations and enterprise apps.",
+    ),
+    DIRECTORY_READERS_TEMPLATE: (
+        "Directory Readers",
+        "Can read basic directory information. Commonly used to grant directory read access to applications "
+        "and guests.",
     ),
 }
 GRAPH_APP_ID = "00000003-0000-0000-c000-000000000000"

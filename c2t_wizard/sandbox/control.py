@@ -12,6 +12,12 @@ setting it also empties the counters), ``POST /_sandbox/reset_quota``, ``GET /_s
 Entra/Azure sign-up; every mail endpoint then answers 401 ``OrganizationFromTenantGuidNotFound``) and
 ``GET /_sandbox/outbox`` (in ``mail.py``), ``POST /_sandbox/roles`` (``{"upn": ..., "role": "User
 Administrator"}``: give a user a directory role, by its display name or template id).
+
+Consent (a test and demo shortcut: a real tenant records consent only through the consent page or
+``/{tenant}/v2.0/adminconsent``): ``GET /_sandbox/consents?tenant=...`` lists the tenant's grants;
+``POST /_sandbox/consent`` (``{"tenant": ..., "scope": "User.Read User.ReadWrite.All", "upn": ...,
+"client_id": ...}``) records one: for that user (``Principal``) when ``upn`` is given, else for everyone
+(``AllPrincipals``); ``client_id`` defaults to the app's (Microsoft Graph Command Line Tools).
 """
 
 from __future__ import annotations
@@ -27,7 +33,7 @@ from .context import ctx
 from .faults import Faults, FaultSpecError
 from .pages import page
 from .quota import QuotaSpec, QuotaSpecError
-from .state import Store, Tenant, User
+from .state import DEMO_CLIENT_ID, Store, Tenant, User
 
 log = logging.getLogger(__name__)
 
@@ -185,6 +191,36 @@ async def assign_role(request: web.Request) -> web.Response:
     return json_response({"upn": user.upn, "roles": [r.display_name for r in store.user_roles(user.id)]})
 
 
+async def consents(request: web.Request) -> web.Response:
+    tenant = _tenant_of(request)
+    if tenant is None:
+        return json_response({"error": "no such tenant"}, status=404)
+    return json_response({"tenant": tenant.initial_domain, "grants": ctx(request).store.consents(tenant.id)})
+
+
+async def consent(request: web.Request) -> web.Response:
+    """Record a consent grant without the consent page (test/demo shortcut, see the module docstring)."""
+    body = await _json_body(request)
+    store = ctx(request).store
+    name = str(body.get("tenant", "")).strip().lower()
+    tenant = store.tenant_by_domain(name) or store.tenant_by_prefix(name) or store.tenant_by_id(name)
+    if tenant is None:
+        return json_response({"error": f"no such tenant: {name!r}"}, status=404)
+    scopes = str(body.get("scope", "")).split()
+    if not scopes:
+        return json_response({"error": "scope must name at least one scope"}, status=400)
+    principal: str | None = None
+    if body.get("upn"):
+        user = store.user_by_upn(str(body["upn"]))
+        if user is None or user.tenant_id != tenant.id:
+            return json_response({"error": "no such user in that tenant"}, status=404)
+        principal = user.id
+    client_id = str(body.get("client_id") or DEMO_CLIENT_ID)
+    store.grant_consent(tenant.id, client_id, principal, scopes)
+    log.info("%s: consent recorded through the control API for %s", tenant.initial_domain, " ".join(scopes))
+    return json_response({"tenant": tenant.initial_domain, "grants": store.consents(tenant.id)})
+
+
 async def get_quota(request: web.Request) -> web.Response:
     return json_response({"writeQuota": ctx(request).quota.spec.spec})
 
@@ -248,3 +284,5 @@ def add_routes(app: web.Application) -> None:
     app.router.add_get("/_sandbox/license_calls", license_calls)
     app.router.add_post("/_sandbox/exchange", set_exchange)
     app.router.add_post("/_sandbox/roles", assign_role)
+    app.router.add_get("/_sandbox/consents", consents)
+    app.router.add_post("/_sandbox/consent", consent)

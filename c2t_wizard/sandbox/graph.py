@@ -21,6 +21,7 @@ from urllib.parse import urlencode
 from aiohttp import web
 from multidict import CIMultiDict, CIMultiDictProxy
 
+from . import permissions
 from .common import (
     THROTTLED_CODE,
     THROTTLED_INNER,
@@ -90,6 +91,8 @@ class Route:
     op: GraphOp
     write: bool
     """Counts against the identity write quota."""
+    template: str = ""
+    """The path as registered (``/users/{user}``): its key in ``permissions.ROUTE_SCOPES``."""
 
 
 ROUTES: list[Route] = []
@@ -102,7 +105,7 @@ def route(method: str, path: str, *, write: bool = False) -> Callable[[GraphOp],
     )
 
     def register(op: GraphOp) -> GraphOp:
-        ROUTES.append(Route(method, regex, op, write))
+        ROUTES.append(Route(method, regex, op, write, path))
         return op
 
     return register
@@ -188,6 +191,12 @@ async def dispatch(call: Call) -> Reply:
         if candidate.method != call.method:
             continue
         call.params = dict(match.groupdict())
+        needed = permissions.route_scopes(candidate.method, candidate.template)
+        if needed is None or (
+            needed != permissions.SELF_CHECKED
+            and not permissions.allows(call.principal.scopes, tuple(needed))
+        ):
+            return insufficient_privileges(call)
         if candidate.write:
             wait = call.context.quota.take(
                 str(call.principal.claims.get("appid", "")), call.principal.user.tenant_id
@@ -335,7 +344,17 @@ def user_entity(call: Call, user: User) -> dict[str, Any]:
     return body
 
 
-def role_json(role: Role) -> dict[str, Any]:
+def role_json(role: Role, *, readable: bool = True) -> dict[str, Any]:
+    """A directoryRole; ``readable=False``: Graph's limited view (only ``@odata.type`` and ``id``)."""
+    if not readable:
+        return {
+            "@odata.type": "#microsoft.graph.directoryRole",
+            "id": role.id,
+            "deletedDateTime": None,
+            "description": None,
+            "displayName": None,
+            "roleTemplateId": None,
+        }
     return {
         "@odata.type": "#microsoft.graph.directoryRole",
         "id": role.id,
@@ -346,8 +365,16 @@ def role_json(role: Role) -> dict[str, Any]:
     }
 
 
-def group_json(group: Group) -> dict[str, Any]:
-    """A security group as Graph returns it in a directoryObject collection (default properties)."""
+def group_json(group: Group, *, readable: bool = True) -> dict[str, Any]:
+    """A security group as Graph returns it in a directoryObject collection (default properties);
+    ``readable=False``: the limited view, every property but ``@odata.type`` and ``id`` null."""
+    full = _group_json(group)
+    if readable:
+        return full
+    return {key: (value if key in ("@odata.type", "id") else None) for key, value in full.items()}
+
+
+def _group_json(group: Group) -> dict[str, Any]:
     return {
         "@odata.type": "#microsoft.graph.group",
         "id": group.id,
@@ -503,17 +530,27 @@ def _direct_memberships(call: Call) -> tuple[list[Group], list[Role]]:
     return store.user_groups(user_id), store.user_direct_roles(user_id)
 
 
+def _memberships(call: Call, groups: list[Group], roles: list[Role]) -> list[dict[str, Any]]:
+    """Membership entries; objects the token may not read come in Graph's limited view (§1.3)."""
+    scopes = call.principal.scopes
+    groups_readable = permissions.allows(scopes, permissions.READ_GROUPS)
+    roles_readable = permissions.allows(scopes, permissions.READ_DIRECTORY_ROLES)
+    return [group_json(g, readable=groups_readable) for g in groups] + [
+        role_json(r, readable=roles_readable) for r in roles
+    ]
+
+
 @route("GET", "/me/memberOf")
 async def member_of(call: Call) -> Reply:
     """Groups and directory roles the user is a *direct* member of (not roles held through a group)."""
     groups, roles = _direct_memberships(call)
-    return _paged(call, "directoryObjects", [group_json(g) for g in groups] + [role_json(r) for r in roles])
+    return _paged(call, "directoryObjects", _memberships(call, groups, roles))
 
 
 @route("GET", "/me/memberOf/microsoft.graph.directoryRole")
 async def member_of_roles(call: Call) -> Reply:
     _, roles = _direct_memberships(call)
-    return _paged(call, "directoryRoles", [role_json(role) for role in roles])
+    return _paged(call, "directoryRoles", _memberships(call, [], roles))
 
 
 @route("GET", "/me/transitiveMemberOf")
@@ -523,13 +560,55 @@ async def transitive_member_of(call: Call) -> Reply:
     store = call.context.store
     user_id = call.principal.user.id
     groups, roles = store.user_groups(user_id), store.user_roles(user_id)
-    return _paged(call, "directoryObjects", [group_json(g) for g in groups] + [role_json(r) for r in roles])
+    return _paged(call, "directoryObjects", _memberships(call, groups, roles))
 
 
 @route("GET", "/me/transitiveMemberOf/microsoft.graph.directoryRole")
 async def transitive_member_of_roles(call: Call) -> Reply:
     roles = call.context.store.user_roles(call.principal.user.id)
-    return _paged(call, "directoryRoles", [role_json(role) for role in roles])
+    return _paged(call, "directoryRoles", _memberships(call, [], roles))
+
+
+ROLE_ASSIGNMENTS_CONTEXT = "roleManagement/directory/roleAssignments"
+
+
+@route("GET", "/roleManagement/directory/roleAssignments")
+async def role_assignments(call: Call) -> Reply:
+    """Active, direct role assignments (v1.0 ``unifiedRoleAssignment``); ``$filter``: ``principalId`` or
+    ``roleDefinitionId`` ``eq``. A role held through a role-assignable group shows the group as principal.
+    Scopes: ``permissions.ROLE_MANAGEMENT_READ`` (checked by the dispatcher); the caller needs one of
+    ``permissions.ROLE_ASSIGNMENT_READ_ROLES`` (strict: a plain User Administrator is refused)."""
+    store = call.context.store
+    held = {role.role_template_id for role in store.user_roles(call.principal.user.id)}
+    if not held & permissions.ROLE_ASSIGNMENT_READ_ROLES:
+        return insufficient_privileges(call)
+    wanted: dict[str, str] = {}
+    text = call.query.get("$filter")
+    if text is not None:
+        for clause in re.split(r"\s+and\s+", text.strip(), flags=re.IGNORECASE):
+            match = _FILTER_CLAUSE.match(clause)
+            if match is None:
+                return error_reply(call, 400, "BadRequest", "Invalid filter clause")
+            wanted[match.group(1).lower()] = match.group(2).lower()
+    items = [
+        {
+            "id": assignment_id,
+            "principalId": principal_id,
+            "roleDefinitionId": template,
+            "directoryScopeId": "/",
+            "appScopeId": None,
+        }
+        for assignment_id, principal_id, template in store.role_assignments(call.principal.user.tenant_id)
+        if wanted.get("principalid", principal_id.lower()) == principal_id.lower()
+        and wanted.get("roledefinitionid", template.lower()) == template.lower()
+    ]
+    return json_reply(
+        call,
+        {
+            "@odata.context": f"{call.context.graph}/$metadata#{ROLE_ASSIGNMENTS_CONTEXT}",
+            "value": [_selected(call, item) for item in items],
+        },
+    )
 
 
 # Delegated permissions that allow reading role eligibilities (least privileged first), and the active roles

@@ -14,8 +14,8 @@ from urllib.parse import urlencode, urlsplit
 
 from aiohttp import web
 
-from . import policy, tokens
-from .common import aad_error, json_response, new_guid
+from . import permissions, policy, tokens
+from .common import aad_error, aad_error_body, json_response, new_guid
 from .context import Context, ctx
 from .discovery import Resolved, resolve_or_error, resolve_tenant
 from .pages import error_page, field, hidden, page
@@ -24,6 +24,8 @@ from .state import User
 log = logging.getLogger(__name__)
 
 CODE_LIFETIME = 600
+CONSENT_LIFETIME = 600
+KNOWN_CLIENTS = {"14d82eec-204b-4c2f-b7e8-296a70dab67e": "Microsoft Graph Command Line Tools"}
 PASSWORD_CHANGE_LIFETIME = 600
 DEVICE_CODE_LIFETIME = 900
 DEVICE_CODE_INTERVAL = 5
@@ -191,6 +193,12 @@ async def authorize(request: web.Request) -> web.Response:
         return _signin_form(request, params)
     if values.get("action") == "changepassword":
         return _change_password(request, context, params, values)
+    if values.get("action") == "consent":
+        return _consent_given(request, context, params, values)
+    if values.get("action") == "return":
+        return _respond_to_client(params, _admin_approval_error(params.get("client_id", "")))
+    if values.get("action") == "otheraccount":
+        return _signin_form(request, params)
     if values.get("action") == "decline":
         return _respond_to_client(
             params,
@@ -218,7 +226,7 @@ async def authorize(request: web.Request) -> web.Response:
     if must_change_password(user):
         ticket = start_password_change(context, user)
         return _change_password_form(request, params, ticket, user.upn)
-    return _issue_code(context, params, user)
+    return _after_sign_in(request, context, params, user)
 
 
 def _issue_code(context: Context, params: dict[str, str], user: User) -> web.Response:
@@ -330,7 +338,267 @@ def _change_password(
         if exc.user is None:
             return error_page("Sign in", exc.message)
         return _change_password_form(request, params, ticket, exc.user.upn, exc.message)
-    return _issue_code(context, params, user)
+    return _after_sign_in(request, context, params, user)
+
+
+# --- consent (docs/microsoft-rules.md §2) ------------------------------------------------------------
+
+
+def client_name(client_id: str) -> str:
+    return KNOWN_CLIENTS.get(client_id.lower(), client_id)
+
+
+def may_consent_for_organisation(context: Context, user: User) -> bool:
+    """Does the user hold a role that may grant tenant-wide consent (§2.2)?"""
+    held = {role.role_template_id for role in context.store.user_roles(user.id)}
+    return bool(held & permissions.CONSENT_ROLES)
+
+
+def needs_admin(context: Context, user: User, missing: list[str]) -> bool:
+    """Is an administrator's approval needed: an admin-consent scope the user may not grant?"""
+    return any(permissions.needs_admin_consent(s) for s in missing) and not may_consent_for_organisation(
+        context, user
+    )
+
+
+def consent_required(request: web.Request, client_id: str) -> web.Response:
+    """A non-interactive token request for scopes nobody consented to: ``invalid_grant`` AADSTS65001."""
+    body = aad_error_body(
+        request,
+        "invalid_grant",
+        65001,
+        f"The user or administrator has not consented to use the application with ID '{client_id}' named "
+        f"'{client_name(client_id)}'. Send an interactive authorization request for this user and resource.",
+        error_uri_base="https://login.microsoftonline.com",
+    )
+    body["suberror"] = "consent_required"
+    return json_response(body, status=400, headers={"client-request-id": str(body["correlation_id"])})
+
+
+ADMIN_APPROVAL_MESSAGE = (
+    "{app} needs permission to access resources in your organization that only an admin can grant. "
+    "Please ask an admin to grant permission to this app before you can use it."
+)
+
+
+def _admin_approval_error(client_id: str) -> dict[str, str]:
+    """What "Return to the application without granting consent" sends to the redirect URI."""
+    message = ADMIN_APPROVAL_MESSAGE.format(app=client_name(client_id))
+    return {"error": "consent_required", "error_description": f"AADSTS90094: {message}"}
+
+
+def _scope_items(scopes: list[str]) -> str:
+    return "".join(
+        f'<li data-scope="{escape(s)}">{escape(permissions.scope_words(s))} <span class="hint">({escape(s)})'
+        "</span></li>"
+        for s in scopes
+    )
+
+
+def consent_page(
+    action: str, carried: str, client_id: str, user: User, missing: list[str], *, for_organisation: bool
+) -> web.Response:
+    """ "Permissions requested": accept or cancel; an administrator also sees the organisation checkbox."""
+    checkbox = (
+        '<div class="field" id="organisation-consent"><label><input type="checkbox" name="for_organisation" '
+        'value="1"> Consent on behalf of your organization</label></div>'
+        if for_organisation
+        else ""
+    )
+    body = (
+        "<h1>Permissions requested</h1>"
+        '<p class="step">Sandbox sign-in page — stands in for login.microsoftonline.com</p>'
+        f'<p class="lead" id="consent-lead">{escape(client_name(client_id))} wants to '
+        f"({escape(user.upn)}):</p>"
+        f'<ul id="consent-scopes">{_scope_items(missing)}</ul>'
+        f'<form method="post" action="{escape(action)}" novalidate>{carried}{checkbox}'
+        '<p class="hint">Accepting these permissions means that you allow this app to use your data as '
+        "specified in their terms of service and privacy statement.</p>"
+        '<div class="actions">'
+        '<button type="submit" name="action" value="decline">Cancel</button>'
+        '<button type="submit" name="action" value="consent" class="primary">Accept</button>'
+        "</div></form>"
+    )
+    return page("Permissions requested", body)
+
+
+def admin_approval_page(action: str, carried: str, client_id: str, user: User) -> web.Response:
+    """ "Need admin approval" (§2.3): the user may not grant what the app asks for."""
+    message = ADMIN_APPROVAL_MESSAGE.format(app=client_name(client_id))
+    body = (
+        "<h1>Need admin approval</h1>"
+        '<p class="step">Sandbox sign-in page — stands in for login.microsoftonline.com</p>'
+        f'<p class="lead" id="admin-approval">{escape(message)} ({escape(user.upn)})</p>'
+        f'<form method="post" action="{escape(action)}" novalidate>{carried}'
+        '<div class="actions">'
+        '<button type="submit" name="action" value="otheraccount">Have an admin account? Sign in with that '
+        "account</button>"
+        '<button type="submit" name="action" value="return" class="primary">Return to the application '
+        "without granting consent</button>"
+        "</div></form>"
+    )
+    return page("Need admin approval", body)
+
+
+def _carried(params: dict[str, str]) -> str:
+    return "".join(hidden(name, params[name]) for name in _AUTHORIZE_PARAMS if name in params)
+
+
+def _after_sign_in(
+    request: web.Request, context: Context, params: dict[str, str], user: User
+) -> web.Response:
+    """Issue the code, or first ask for consent (or an administrator's approval) for what is missing."""
+    client_id = params["client_id"]
+    missing = tokens.missing_consent(context, user, client_id, tokens.split_scopes(params.get("scope", "")))
+    if not missing:
+        return _issue_code(context, params, user)
+    if needs_admin(context, user, missing):
+        log.info("authorize: %s needs an administrator's approval for %s", user.upn, " ".join(missing))
+        return admin_approval_page(request.path, _carried(params), client_id, user)
+    ticket = secrets.token_urlsafe(32)
+    context.store.put_grant(ticket, "consent", {"scopes": missing}, CONSENT_LIFETIME, user_id=user.id)
+    return consent_page(
+        request.path,
+        _carried(params) + hidden("ticket", ticket),
+        client_id,
+        user,
+        missing,
+        for_organisation=may_consent_for_organisation(context, user),
+    )
+
+
+def _consent_ticket(context: Context, ticket: str) -> tuple[User, list[str]] | None:
+    grant = context.store.grant(ticket, "consent") if ticket else None
+    if grant is None or grant.state != "active" or grant.expires < time.time() or grant.user_id is None:
+        return None
+    user = context.store.user_by_id(grant.user_id)
+    if user is None:
+        return None
+    context.store.update_grant(ticket, state="redeemed")
+    return user, [str(scope) for scope in grant.data.get("scopes", [])]
+
+
+def record_consent(
+    context: Context, user: User, client_id: str, scopes: list[str], *, organisation: bool
+) -> None:
+    """The user accepted: for everyone (``AllPrincipals``) when they may and ticked the box, else for them."""
+    everyone = organisation and may_consent_for_organisation(context, user)
+    context.store.grant_consent(user.tenant_id, client_id, None if everyone else user.id, scopes)
+    log.info(
+        "consent: %s consented to %s for %s",
+        user.upn,
+        " ".join(scopes),
+        "the organisation" if everyone else "themselves",
+    )
+
+
+def _consent_given(
+    request: web.Request, context: Context, params: dict[str, str], values: dict[str, str]
+) -> web.Response:
+    found = _consent_ticket(context, values.get("ticket", ""))
+    if found is None:
+        return error_page("Sign in", "Your session has expired. Sign in again.")
+    user, scopes = found
+    if needs_admin(context, user, scopes):
+        return admin_approval_page(request.path, _carried(params), params["client_id"], user)
+    record_consent(
+        context, user, params["client_id"], scopes, organisation=bool(values.get("for_organisation"))
+    )
+    return _after_sign_in(request, context, params, user)
+
+
+# --- admin consent (v2.0 /adminconsent, §2.4) --------------------------------------------------------
+
+_ADMIN_CONSENT_PARAMS = ("client_id", "scope", "redirect_uri", "state")
+
+
+def _admin_consent_redirect(params: dict[str, str], fields: dict[str, str]) -> web.Response:
+    if params.get("state"):
+        fields = {**fields, "state": params["state"]}
+    uri = params["redirect_uri"]
+    raise web.HTTPFound(f"{uri}{'&' if '?' in uri else '?'}{urlencode(fields)}")
+
+
+def _admin_consent_form(
+    request: web.Request, params: dict[str, str], *, username: str = "", error: dict[str, str] | None = None
+) -> web.Response:
+    carried = "".join(hidden(name, params[name]) for name in _ADMIN_CONSENT_PARAMS if name in params)
+    errors = error or {}
+    scopes = tokens.graph_scopes(tokens.split_scopes(params["scope"]))
+    body = (
+        "<h1>Sign in</h1>"
+        '<p class="step">Sandbox sign-in page — stands in for login.microsoftonline.com</p>'
+        '<p class="lead" id="admin-consent-lead">An administrator is asked to grant '
+        f"{escape(client_name(params.get('client_id', '')))} these permissions for the whole "
+        "organisation:</p>"
+        f'<ul id="consent-scopes">{_scope_items(scopes)}</ul>'
+        f'<form method="post" action="{escape(request.path)}" novalidate>{carried}'
+        + field(
+            "username", "Email, phone, or Skype", value=username, kind="email", error=errors.get("username")
+        )
+        + field("password", "Password", kind="password", error=errors.get("password"))
+        + '<div class="actions">'
+        '<button type="submit" name="action" value="decline">Cancel</button>'
+        '<button type="submit" name="action" value="consent" class="primary">Accept</button>'
+        "</div></form>"
+    )
+    return page("Sign in to your account", body)
+
+
+async def admin_consent(request: web.Request) -> web.Response:
+    """``/{tenant}/v2.0/adminconsent?client_id=&scope=&redirect_uri=&state=``: an approver signs in; one who
+    holds a consenting role grants the scopes for everyone in the tenant (``AllPrincipals``); the browser is
+    then sent to ``redirect_uri`` with ``admin_consent=True&tenant=&scope=&state=`` (or ``error=``)."""
+    context = ctx(request)
+    resolved = resolve_tenant(context, request.match_info["tenant"])
+    if resolved.kind in ("unknown", "malformed"):
+        return error_page("Sign in", tenant_error_message(resolved))
+    if request.method == "POST":
+        values = {key: str(value) for key, value in (await request.post()).items()}
+    else:
+        values = dict(request.query)
+    params = {name: values[name] for name in _ADMIN_CONSENT_PARAMS if name in values}
+    if not params.get("client_id"):
+        return error_page(
+            "Sign in", "AADSTS900144: The request body must contain the following parameter: 'client_id'."
+        )
+    if not _is_loopback_redirect(params.get("redirect_uri", "")):
+        return error_page(
+            "Sign in",
+            "AADSTS50011: The redirect URI specified in the request does not match the redirect URIs "
+            "configured for the application (the sandbox accepts http://localhost only).",
+        )
+    if not tokens.split_scopes(params.get("scope", "")):
+        return error_page(
+            "Sign in", "AADSTS900144: The request body must contain the following parameter: 'scope'."
+        )
+    if request.method == "GET":
+        return _admin_consent_form(request, params)
+    if values.get("action") == "decline":
+        return _admin_consent_redirect(
+            params,
+            {
+                "error": "access_denied",
+                "error_description": "AADSTS65004: User declined to consent to access the app.",
+            },
+        )
+    username = values.get("username", "")
+    try:
+        user = check_credentials(context, resolved, username, values.get("password", ""))
+    except SignInError as exc:
+        return _admin_consent_form(
+            request, params, username=username, error={exc.field: f"{exc.message} (AADSTS{exc.code})"}
+        )
+    if not may_consent_for_organisation(context, user):
+        message = ADMIN_APPROVAL_MESSAGE.format(app=client_name(params["client_id"]))
+        return _admin_consent_redirect(
+            params, {"error": "access_denied", "error_description": f"AADSTS90094: {message}"}
+        )
+    scopes = tokens.graph_scopes(tokens.split_scopes(params["scope"]))
+    record_consent(context, user, params["client_id"], scopes, organisation=True)
+    return _admin_consent_redirect(
+        params, {"admin_consent": "True", "tenant": user.tenant_id, "scope": params["scope"]}
+    )
 
 
 def tenant_error_message(resolved: Resolved) -> str:
@@ -465,6 +733,8 @@ def _grant_authorization_code(
     if user is None or _tenant_mismatch(resolved, user):
         return _invalid_grant(request)
     scopes = tokens.split_scopes(form.get("scope") or data["scope"])
+    if tokens.missing_consent(context, user, form["client_id"], scopes):
+        return consent_required(request, form["client_id"])
     return _token_response(
         tokens.issue(context, user, client_id=form["client_id"], scopes=scopes, nonce=data["nonce"])
     )
@@ -500,6 +770,8 @@ def _grant_refresh_token(
     scopes = tokens.split_scopes(form.get("scope", "")) or ["openid", "profile", "offline_access"]
     if not any(scope.lower() == "offline_access" for scope in scopes):
         scopes.append("offline_access")  # a refresh always rotates the refresh token
+    if tokens.missing_consent(context, user, form["client_id"], scopes):
+        return consent_required(request, form["client_id"])
     return _token_response(tokens.issue(context, user, client_id=form["client_id"], scopes=scopes))
 
 
@@ -516,6 +788,8 @@ def _grant_password(
     if must_change_password(user):
         return _grant_error(request, "invalid_grant", 50055, "The password is expired.")
     scopes = tokens.split_scopes(form.get("scope", ""))
+    if tokens.missing_consent(context, user, form["client_id"], scopes):
+        return consent_required(request, form["client_id"])
     return _token_response(tokens.issue(context, user, client_id=form["client_id"], scopes=scopes))
 
 
@@ -546,6 +820,10 @@ def _grant_device_code(
             70000,
             "The end user denied the authorization request.",
         )
+    if status == "admin_needed":
+        context.store.update_grant(device_code, data={**grant.data, "status": "redeemed"})
+        message = ADMIN_APPROVAL_MESSAGE.format(app=client_name(form["client_id"]))
+        return _grant_error(request, "invalid_grant", 90094, message)
     if status != "approved" or grant.user_id is None:
         return _grant_error(
             request,
@@ -558,6 +836,8 @@ def _grant_device_code(
         return _invalid_grant(request)
     context.store.update_grant(device_code, data={**grant.data, "status": "redeemed"})
     scopes = tokens.split_scopes(grant.data["scope"])
+    if tokens.missing_consent(context, user, form["client_id"], scopes):
+        return consent_required(request, form["client_id"])
     return _token_response(tokens.issue(context, user, client_id=form["client_id"], scopes=scopes))
 
 
@@ -702,6 +982,35 @@ async def devicelogin_signin(request: web.Request) -> web.Response:
         return _device_signin_form(
             user_code, data, username, {exc.field: f"{exc.message} (AADSTS{exc.code})"}
         )
+    return _device_after_sign_in(context, device_code, data, user)
+
+
+def _device_after_sign_in(
+    context: Context, device_code: str, data: dict[str, Any], user: User
+) -> web.Response:
+    """Approve the device code, or first ask for consent (or show "Need admin approval")."""
+    client_id = str(data["client_id"])
+    missing = tokens.missing_consent(
+        context, user, client_id, tokens.split_scopes(str(data.get("scope", "")))
+    )
+    carried = hidden("otc", str(data["user_code"]))
+    if missing and needs_admin(context, user, missing):
+        ticket = secrets.token_urlsafe(32)
+        context.store.put_grant(ticket, "consent", {"scopes": missing}, CONSENT_LIFETIME, user_id=user.id)
+        return admin_approval_page(
+            "/devicelogin/consent", carried + hidden("ticket", ticket), client_id, user
+        )
+    if missing:
+        ticket = secrets.token_urlsafe(32)
+        context.store.put_grant(ticket, "consent", {"scopes": missing}, CONSENT_LIFETIME, user_id=user.id)
+        return consent_page(
+            "/devicelogin/consent",
+            carried + hidden("ticket", ticket),
+            client_id,
+            user,
+            missing,
+            for_organisation=may_consent_for_organisation(context, user),
+        )
     context.store.update_grant(device_code, user_id=user.id, data={**data, "status": "approved"})
     log.info("devicelogin: %s approved a device code", user.upn)
     return page(
@@ -710,6 +1019,39 @@ async def devicelogin_signin(request: web.Request) -> web.Response:
         f'<p class="lead" id="device-approved">You have signed in as {escape(user.upn)} on your '
         "device. You may now close this window.</p>",
     )
+
+
+async def devicelogin_consent(request: web.Request) -> web.Response:
+    """The consent (or "Need admin approval") page of a device sign-in."""
+    context = ctx(request)
+    form = {key: str(value) for key, value in (await request.post()).items()}
+    user_code = form.get("otc", "")
+    found = _device_grant(context, user_code)
+    if found is None:
+        return _code_form(user_code, "That code has expired or was already used. (AADSTS70019)")
+    device_code, data = found
+    action = form.get("action")
+    if action == "otheraccount":
+        return _device_signin_form(user_code.upper(), data)
+    ticket = _consent_ticket(context, form.get("ticket", ""))
+    if action == "decline":
+        context.store.update_grant(device_code, data={**data, "status": "denied"})
+        return page("Declined", "<h1>You declined to sign in</h1><p>You can close this window.</p>")
+    if ticket is None:
+        return _code_form(user_code, "Your session has expired. Enter the code again.")
+    user, scopes = ticket
+    if action == "return" or needs_admin(context, user, scopes):
+        context.store.update_grant(device_code, user_id=user.id, data={**data, "status": "admin_needed"})
+        return page(
+            "Need admin approval",
+            '<h1>Need admin approval</h1><p class="lead" id="admin-approval">'
+            + escape(ADMIN_APPROVAL_MESSAGE.format(app=client_name(str(data["client_id"]))))
+            + "</p><p>You can close this window.</p>",
+        )
+    record_consent(
+        context, user, str(data["client_id"]), scopes, organisation=bool(form.get("for_organisation"))
+    )
+    return _device_after_sign_in(context, device_code, data, user)
 
 
 def add_routes(app: web.Application) -> None:
@@ -721,3 +1063,6 @@ def add_routes(app: web.Application) -> None:
     app.router.add_get("/devicelogin", devicelogin)
     app.router.add_post("/devicelogin", devicelogin)
     app.router.add_post("/devicelogin/signin", devicelogin_signin)
+    app.router.add_post("/devicelogin/consent", devicelogin_consent)
+    app.router.add_get("/{tenant}/v2.0/adminconsent", admin_consent)
+    app.router.add_post("/{tenant}/v2.0/adminconsent", admin_consent)

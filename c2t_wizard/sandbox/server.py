@@ -29,9 +29,16 @@ from .state import (
     DB_FILE,
     DEMO_ADMIN,
     DEMO_ADMIN_PASSWORD,
+    DEMO_CONSENTED_SCOPES,
     DEMO_PREFIX,
     DEMO_USER,
+    DEMO_USER_ADMIN,
+    DEMO_USER_ADMIN_PASSWORD,
     DEMO_USER_PASSWORD,
+    UNCONSENTED_ADMIN_PASSWORD,
+    UNCONSENTED_PREFIX,
+    UNCONSENTED_USER_ADMIN,
+    UNCONSENTED_USER_ADMIN_PASSWORD,
     Store,
 )
 from .tls import ensure_tls
@@ -87,6 +94,7 @@ def _bind(port: int) -> socket.socket:
 
 def ready_line(context: Context, state: Path, ca_cert: Path) -> dict[str, Any]:
     demo = context.store.tenant_by_prefix(DEMO_PREFIX)
+    other = context.store.tenant_by_prefix(UNCONSENTED_PREFIX)
     domain = f"{DEMO_PREFIX}.onmicrosoft.com"
     return {
         "base": context.base,
@@ -102,6 +110,21 @@ def ready_line(context: Context, state: Path, ca_cert: Path) -> dict[str, Any]:
             "tenant_id": demo.id if demo else None,
             "admin": {"username": f"{DEMO_ADMIN}@{domain}", "password": DEMO_ADMIN_PASSWORD},
             "user": {"username": f"{DEMO_USER}@{domain}", "password": DEMO_USER_PASSWORD},
+            "user_admin": {"username": f"{DEMO_USER_ADMIN}@{domain}", "password": DEMO_USER_ADMIN_PASSWORD},
+            "consented_scopes": list(DEMO_CONSENTED_SCOPES),
+        },
+        # A tenant where nobody has consented to the app yet (issue 16).
+        "unconsented": {
+            "tenant": f"{UNCONSENTED_PREFIX}.onmicrosoft.com",
+            "tenant_id": other.id if other else None,
+            "admin": {
+                "username": f"{DEMO_ADMIN}@{UNCONSENTED_PREFIX}.onmicrosoft.com",
+                "password": UNCONSENTED_ADMIN_PASSWORD,
+            },
+            "user_admin": {
+                "username": f"{UNCONSENTED_USER_ADMIN}@{UNCONSENTED_PREFIX}.onmicrosoft.com",
+                "password": UNCONSENTED_USER_ADMIN_PASSWORD,
+            },
         },
     }
 

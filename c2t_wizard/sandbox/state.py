@@ -49,6 +49,29 @@ DEMO_ELIGIBLE_USER_PASSWORD = "Contoso-Lee-2024!"
 # A mail-enabled group of the demo tenant: its addresses (proxyAddresses) are not users, so a new user whose
 # username is one of them meets Graph's proxyAddresses conflict, not "the user already exists".
 DEMO_MAIL_GROUP = "Sales"
+# Consent (issue 16): the demo tenant's Global Administrator consented for the organisation to the scopes
+# the app asks for, for the app's client (Microsoft Graph Command Line Tools). Diego is a User Administrator
+# there.
+# A second demo tenant, Fourth Coffee, has a Global Administrator and a User Administrator and no consent.
+DEMO_CLIENT_ID = "14d82eec-204b-4c2f-b7e8-296a70dab67e"
+DEMO_CONSENTED_SCOPES = (
+    "User.Read",
+    "User.ReadWrite.All",
+    "User-PasswordProfile.ReadWrite.All",
+    "RoleManagement.Read.Directory",
+    "Mail.Send",
+    "Mail.ReadBasic",
+    "Mail.Read",
+)
+DEMO_USER_ADMIN = "diego"
+DEMO_USER_ADMIN_PASSWORD = "Contoso-Diego-2024!"
+UNCONSENTED_PREFIX = "fourthcoffee"
+UNCONSENTED_NAME = "Fourth Coffee"
+UNCONSENTED_ADMIN_PASSWORD = "Fourth-Admin-2024!"
+UNCONSENTED_USER_ADMIN = "patti"
+UNCONSENTED_USER_ADMIN_PASSWORD = "Fourth-Patti-2024!"
+ALL_PRINCIPALS = "*"
+"""The ``principal_id`` of a tenant-wide (``AllPrincipals``) consent grant."""
 DEMO_MAIL_GROUP_ALIASES = ("sales", "vertrieb")
 
 # Well-known example names, taken from the start as they are in reality.
@@ -215,6 +238,14 @@ CREATE TABLE IF NOT EXISTS create_attempts (
     user_id TEXT
 );
 CREATE INDEX IF NOT EXISTS create_attempts_tenant ON create_attempts(tenant_id, upn);
+CREATE TABLE IF NOT EXISTS consents (
+    tenant_id TEXT NOT NULL REFERENCES tenants(id),
+    client_id TEXT NOT NULL COLLATE NOCASE,
+    principal_id TEXT NOT NULL,
+    scopes TEXT NOT NULL,
+    granted TEXT NOT NULL,
+    PRIMARY KEY (tenant_id, client_id, principal_id)
+);
 CREATE TABLE IF NOT EXISTS license_calls (
     tenant_id TEXT NOT NULL,
     user_key TEXT NOT NULL,
@@ -434,6 +465,7 @@ class Store:
         """Create the well-known tenants and the demo tenant's users (first start only)."""
         self._seed_role_demo()
         self._seed_mail_demo()
+        self._seed_consent_demo()
         if self.meta("seeded") == "1":
             return
         for prefix, display_name in WELL_KNOWN_TENANTS:
@@ -470,6 +502,7 @@ class Store:
         self.set_meta("seeded", "1")
         self._seed_role_demo()
         self._seed_mail_demo()
+        self._seed_consent_demo()
 
     # --- tenants --------------------------------------------------------------------------------------
 
@@ -866,6 +899,24 @@ class Store:
         ).fetchall()
         return [self._role(row) for row in rows]
 
+    def role_assignments(self, tenant_id: str) -> list[tuple[str, str, str]]:
+        """(id, principalId, role template id) of every active direct assignment in the tenant: to users,
+        and to role-assignable groups (the group is the principal)."""
+        rows = self._db.execute(
+            "SELECT r.role_template_id AS template, m.user_id AS principal FROM directory_roles r"
+            " JOIN role_members m ON m.role_id = r.id WHERE r.tenant_id = ?"
+            " UNION SELECT r.role_template_id, g.group_id FROM directory_roles r"
+            " JOIN role_group_members g ON g.role_id = r.id WHERE r.tenant_id = ?"
+            " ORDER BY 1, 2",
+            (tenant_id, tenant_id),
+        ).fetchall()
+        result = []
+        for row in rows:
+            template, principal = str(row[0]), str(row[1])
+            assignment_id = b64url(hashlib.sha256(f"{template}|{principal}".encode()).digest()[:24])
+            result.append((assignment_id, principal, template))
+        return result
+
     def user_roles(self, user_id: str) -> list[Role]:
         """The active roles the user holds: their own and those of their role-assignable groups (what
         ``/me/transitiveMemberOf`` lists, and what Entra checks). Eligible roles are not held."""
@@ -1072,6 +1123,102 @@ class Store:
         self.assign_role(tenant.id, lee.id, GLOBAL_READER_TEMPLATE)
         self.add_eligibility(tenant.id, lee.id, USER_ADMIN_TEMPLATE)
         self.set_meta("seeded_roles", "1")
+
+    # --- consent (oAuth2PermissionGrant) --------------------------------------------------------------
+
+    def grant_consent(
+        self, tenant_id: str, client_id: str, principal_id: str | None, scopes: list[str]
+    ) -> None:
+        """Record consent for ``scopes`` (added to what was there): for one user (``Principal``), or for
+        everyone in the tenant (``AllPrincipals``, ``principal_id`` None)."""
+        key = principal_id or ALL_PRINCIPALS
+        row = self._db.execute(
+            "SELECT scopes FROM consents WHERE tenant_id = ? AND client_id = ? AND principal_id = ?",
+            (tenant_id, client_id, key),
+        ).fetchone()
+        merged = row["scopes"].split() if row else []
+        for scope in scopes:
+            if scope.lower() not in {known.lower() for known in merged}:
+                merged.append(scope)
+        self._db.execute(
+            "INSERT OR REPLACE INTO consents (tenant_id, client_id, principal_id, scopes, granted)"
+            " VALUES (?, ?, ?, ?, ?)",
+            (tenant_id, client_id, key, " ".join(merged), iso_now()),
+        )
+
+    def consented_scopes(self, tenant_id: str, client_id: str, user_id: str) -> list[str]:
+        """The Graph scopes consented for this user and client: the tenant-wide grant and their own."""
+        rows = self._db.execute(
+            "SELECT scopes FROM consents WHERE tenant_id = ? AND client_id = ? AND principal_id IN (?, ?)"
+            " ORDER BY principal_id = ? DESC",
+            (tenant_id, client_id, ALL_PRINCIPALS, user_id, ALL_PRINCIPALS),
+        ).fetchall()
+        scopes: list[str] = []
+        for row in rows:
+            for scope in row["scopes"].split():
+                if scope.lower() not in {s.lower() for s in scopes}:
+                    scopes.append(scope)
+        return scopes
+
+    def consents(self, tenant_id: str) -> list[dict[str, Any]]:
+        """Every grant of the tenant, as the control API lists them."""
+        rows = self._db.execute(
+            "SELECT * FROM consents WHERE tenant_id = ? ORDER BY client_id, principal_id", (tenant_id,)
+        ).fetchall()
+        return [
+            {
+                "clientId": row["client_id"],
+                "consentType": "AllPrincipals" if row["principal_id"] == ALL_PRINCIPALS else "Principal",
+                "principalId": None if row["principal_id"] == ALL_PRINCIPALS else row["principal_id"],
+                "scope": row["scopes"],
+                "granted": row["granted"],
+            }
+            for row in rows
+        ]
+
+    def _seed_consent_demo(self) -> None:
+        """The demo tenant's consent (its Global Administrator consented for the organisation to what the app
+        asks for), its User Administrator, and a second demo tenant where nobody has consented."""
+        if self.meta("seeded_consent") == "1":
+            return
+        tenant = self.tenant_by_prefix(DEMO_PREFIX)
+        if tenant is None:
+            return
+        domain = tenant.initial_domain
+        self.grant_consent(tenant.id, DEMO_CLIENT_ID, None, list(DEMO_CONSENTED_SCOPES))
+        if self.user_by_upn(f"{DEMO_USER_ADMIN}@{domain}") is None:
+            diego = self.add_user(
+                tenant.id,
+                f"{DEMO_USER_ADMIN}@{domain}",
+                "Diego Siciliani",
+                DEMO_USER_ADMIN_PASSWORD,
+                given_name="Diego",
+                surname="Siciliani",
+            )
+            self.assign_role(tenant.id, diego.id, USER_ADMIN_TEMPLATE)
+        if self.tenant_by_prefix(UNCONSENTED_PREFIX) is None:
+            other, _ = self.create_tenant(
+                UNCONSENTED_PREFIX,
+                UNCONSENTED_NAME,
+                country="US",
+                admin_username=DEMO_ADMIN,
+                admin_password=UNCONSENTED_ADMIN_PASSWORD,
+                given_name="Nestor",
+                surname="Wilke",
+                display_name_of_admin="Nestor Wilke",
+                has_mailbox=True,
+            )
+            patti = self.add_user(
+                other.id,
+                f"{UNCONSENTED_USER_ADMIN}@{other.initial_domain}",
+                "Patti Fernandez",
+                UNCONSENTED_USER_ADMIN_PASSWORD,
+                given_name="Patti",
+                surname="Fernandez",
+                has_mailbox=True,
+            )
+            self.assign_role(other.id, patti.id, USER_ADMIN_TEMPLATE)
+        self.set_meta("seeded_consent", "1")
 
     # --- grants: authorization codes, device codes, refresh tokens ------------------------------------
 

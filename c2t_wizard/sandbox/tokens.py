@@ -16,14 +16,9 @@ from .state import User
 GRAPH_RESOURCE = "https://graph.microsoft.com"
 GRAPH_AUDIENCES = {GRAPH_APP_ID, GRAPH_RESOURCE, f"{GRAPH_RESOURCE}/"}
 OIDC_SCOPES = {"openid", "profile", "email", "offline_access"}
-# What ".default" grants the public client in the sandbox (its "admin-consented" permissions).
-DEFAULT_GRAPH_SCOPES = (
-    "User.Read",
-    "User.ReadWrite.All",
-    "Directory.Read.All",
-    "Organization.Read.All",
-    "Mail.Send",
-)
+# What ".default" asks for: the client registration's static Graph permissions (Graph Command Line Tools
+# declares only User.Read besides the OpenID scopes). The token then carries whatever has been consented.
+STATIC_GRAPH_SCOPES = ("User.Read",)
 REFRESH_TOKEN_LIFETIME = 90 * 24 * 3600
 PORTAL_RESOURCE = "api://call2teams-portal"
 """The Call2Teams portal's resource (application ID URI). The portal is a first-party app of the sandbox:
@@ -37,7 +32,8 @@ def split_scopes(scope: str) -> list[str]:
 
 
 def graph_scopes(scopes: list[str]) -> list[str]:
-    """The short Graph permission names a request asks for (``https://graph.microsoft.com/`` stripped)."""
+    """The short Graph permission names a request asks for (``https://graph.microsoft.com/`` stripped;
+    ``.default`` stands for the static permissions; no Graph scope at all means ``User.Read``)."""
     granted: list[str] = []
     for scope in scopes:
         if scope.lower() in OIDC_SCOPES:
@@ -46,23 +42,36 @@ def graph_scopes(scopes: list[str]) -> list[str]:
         for prefix in (f"{GRAPH_RESOURCE}/", f"{GRAPH_APP_ID}/"):
             if scope.lower().startswith(prefix):
                 short = scope[len(prefix) :]
-        names = DEFAULT_GRAPH_SCOPES if short == ".default" else (short,)
-        granted.extend(name for name in names if name not in granted)
+        names = STATIC_GRAPH_SCOPES if short == ".default" else (short,)
+        granted.extend(name for name in names if name.lower() not in {g.lower() for g in granted})
     return granted or ["User.Read"]
 
 
-def token_audience(scopes: list[str]) -> tuple[str, list[str]]:
-    """(aud, granted scopes) of the access token for ``scopes``: the portal's resource when a scope names it
-    (``api://call2teams-portal/...``), else Graph."""
+def is_portal_request(scopes: list[str]) -> bool:
+    """A request for the Call2Teams portal's resource (``api://call2teams-portal/...``), not Graph."""
     prefix = f"{PORTAL_RESOURCE}/"
-    if any(scope.lower().startswith(prefix) for scope in scopes):
-        return PORTAL_RESOURCE, [PORTAL_SCOPE]
-    return GRAPH_APP_ID, graph_scopes(scopes)
+    return any(scope.lower().startswith(prefix) for scope in scopes)
 
 
-def response_scope(scopes: list[str]) -> str:
-    """The ``scope`` of a token response: what was asked for (MSAL caches under it), minus offline_access."""
-    kept = [scope for scope in scopes if scope.lower() != "offline_access"]
+def missing_consent(context: Context, user: User, client_id: str, scopes: list[str]) -> list[str]:
+    """The Graph scopes of a request that nobody has consented to for this user and client (none for the
+    portal's resource: a first-party app of the sandbox, see ``PORTAL_RESOURCE``)."""
+    if is_portal_request(scopes):
+        return []
+    consented = {
+        scope.lower() for scope in context.store.consented_scopes(user.tenant_id, client_id, user.id)
+    }
+    return [scope for scope in graph_scopes(scopes) if scope.lower() not in consented]
+
+
+def response_scope(scopes: list[str], granted: list[str]) -> str:
+    """The ``scope`` of a token response: every Graph scope the token carries, and the OpenID scopes asked
+    for (minus offline_access); for the portal, what was asked for (MSAL caches under it)."""
+    if is_portal_request(scopes):
+        kept = [scope for scope in scopes if scope.lower() != "offline_access"]
+        return " ".join(kept)
+    oidc = [scope for scope in scopes if scope.lower() in OIDC_SCOPES and scope.lower() != "offline_access"]
+    kept = [*granted, *oidc]
     return " ".join(kept) if kept else "User.Read"
 
 
@@ -92,7 +101,11 @@ def issue(
     now = int(time.time())
     lifetime = context.token_lifetime
     tenant_id = user.tenant_id
-    audience, granted = token_audience(scopes)
+    if is_portal_request(scopes):
+        audience, granted = PORTAL_RESOURCE, [PORTAL_SCOPE]
+    else:
+        # scp: every Graph scope consented for this user and client, not only those asked for (§2.6).
+        audience, granted = GRAPH_APP_ID, context.store.consented_scopes(tenant_id, client_id, user.id)
     roles = [role.role_template_id for role in context.store.user_roles(user.id)]
     access_claims: dict[str, Any] = {
         "aud": audience,
@@ -117,7 +130,7 @@ def issue(
     }
     body: dict[str, Any] = {
         "token_type": "Bearer",
-        "scope": response_scope(scopes),
+        "scope": response_scope(scopes, granted),
         "expires_in": lifetime,
         "ext_expires_in": lifetime,
         "access_token": context.key.sign(access_claims),

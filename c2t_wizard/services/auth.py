@@ -10,6 +10,7 @@ never holds a token or a password. Tokens live in MSAL's cache only (encrypted, 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import importlib
 import json
 import logging
@@ -24,7 +25,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import quote, urlencode, urlsplit
 
 from c2t_wizard.config import DEFAULT_CLIENT_ID, Config, Endpoints
 from c2t_wizard.domain.tenant_name import tenant_domain
@@ -58,10 +59,31 @@ else:
 
 log = logging.getLogger(__name__)
 
-GRAPH_SCOPES: tuple[str, ...] = ("User.ReadWrite.All", "User.Read")
-"""What the wizard asks for at sign-in."""
+# The scopes each step asks for, incrementally (docs/microsoft-rules.md §2): Microsoft shows a consent prompt
+# only for what is new, and only an administrator (Global Administrator, Privileged Role Administrator, Cloud
+# Application Administrator or Application Administrator) may consent to the admin-consent ones.
+SIGN_IN_SCOPES: tuple[str, ...] = ("User.Read",)
+"""At sign-in: what anyone may consent to (read their profile, their organisation, their memberships)."""
+PASSWORD_RESET_SCOPES: tuple[str, ...] = ("User-PasswordProfile.ReadWrite.All",)
+"""Resetting a password (``PATCH /users/{id}`` with ``passwordProfile``): ask before a reset."""
+ROLE_CHECK_SCOPES: tuple[str, ...] = ("RoleManagement.Read.Directory",)
+"""Reading directory roles in full (``roleAssignments``; no limited view of memberships)."""
+DIRECTORY_SCOPES: tuple[str, ...] = ("User.ReadWrite.All", *PASSWORD_RESET_SCOPES, *ROLE_CHECK_SCOPES)
+"""When the directory step starts: creating users, resetting their passwords and the role check, asked
+together so that one administrator's consent covers them all (each needs admin consent)."""
+GRAPH_SCOPES: tuple[str, ...] = SIGN_IN_SCOPES
+"""What the wizard asks for at sign-in (the name older code uses)."""
 MAIL_SCOPES: tuple[str, ...] = ("Mail.Send",)
 """Asked for later, only when credentials are sent from the admin's mailbox."""
+ADMIN_CONSENT_REDIRECT_URI = "http://localhost"
+"""The redirect URI of the admin-consent link: registered for Microsoft Graph Command Line Tools (§2.4)."""
+CONSENT_ROLE_NAMES: tuple[str, ...] = (
+    "Global Administrator",
+    "Privileged Role Administrator",
+    "Cloud Application Administrator",
+    "Application Administrator",
+)
+"""Who may grant the wizard's admin-consent permissions for the organisation (§2.2)."""
 ORGANIZATIONS = "organizations"
 ENCRYPTED_CACHE_FILE = "msal_token_cache.bin"
 PLAINTEXT_CACHE_FILE = "msal_token_cache.json"
@@ -83,6 +105,11 @@ class AuthProblem(Enum):
     CANCELLED = "cancelled"
     TIMED_OUT = "timed_out"
     CONSENT_DENIED = "consent_denied"
+    ADMIN_APPROVAL_NEEDED = "admin_approval_needed"
+    """Only an administrator may grant what the wizard asks for (AADSTS90094, 90093, or 65001 after an
+    interactive attempt): one of ``CONSENT_ROLE_NAMES`` must approve (the admin-consent link)."""
+    ADMIN_APPROVAL_REQUESTED = "admin_approval_requested"
+    """The tenant's admin consent workflow sent a request to its administrators (AADSTS90095)."""
     MFA_REQUIRED = "mfa_required"
     CONDITIONAL_ACCESS = "conditional_access"
     WRONG_CREDENTIALS = "wrong_credentials"
@@ -181,8 +208,9 @@ AADSTS_PROBLEMS: Mapping[int, AuthProblem] = {
     65004: AuthProblem.CONSENT_DENIED,  # user declined to consent
     65001: AuthProblem.INTERACTION_REQUIRED,  # consent needed: ask interactively
     650052: AuthProblem.CONSENT_DENIED,  # the app needs access to a service the tenant has not subscribed to
-    90094: AuthProblem.CONSENT_DENIED,  # admin consent required
-    90095: AuthProblem.CONSENT_DENIED,  # admin consent required (workflow)
+    90094: AuthProblem.ADMIN_APPROVAL_NEEDED,  # admin consent required
+    90093: AuthProblem.ADMIN_APPROVAL_NEEDED,  # the user may not grant it (policy)
+    90095: AuthProblem.ADMIN_APPROVAL_REQUESTED,  # admin consent workflow: a request went to the admins
     # multi-factor authentication
     50076: AuthProblem.MFA_REQUIRED,
     50079: AuthProblem.MFA_REQUIRED,
@@ -294,6 +322,32 @@ def classify_exception(exc: BaseException) -> AuthError:
     return AuthError(AuthProblem.UNKNOWN, None, f"{name}: {text}")
 
 
+def admin_consent_url(
+    endpoints: Endpoints,
+    tenant: str,
+    client_id: str,
+    scopes: Sequence[str] = (*SIGN_IN_SCOPES, *DIRECTORY_SCOPES),
+) -> str:
+    """The v2 admin-consent link to hand to an approver (docs/microsoft-rules.md §2.4): the exact Graph scopes
+    the wizard uses, ``redirect_uri=http://localhost`` (the approver's browser lands on a page that does not
+    load; that is expected). Points at the sandbox's sign-in pages in sandbox mode."""
+    if endpoints.sandbox:
+        parts = urlsplit(endpoints.signup)
+        base = f"{parts.scheme}://{parts.netloc}"
+    else:
+        base = endpoints.login
+    query = urlencode(
+        {
+            "client_id": client_id,
+            "scope": " ".join(f"https://graph.microsoft.com/{scope}" for scope in scopes),
+            "redirect_uri": ADMIN_CONSENT_REDIRECT_URI,
+            "state": "c2t-admin-consent",
+        },
+        quote_via=quote,
+    )
+    return f"{base}/{tenant or ORGANIZATIONS}/v2.0/adminconsent?{query}"
+
+
 def normalise_tenant(tenant: str | None) -> str:
     """None → ``organizations``; a prefix ``acme`` → ``acme.onmicrosoft.com``; GUIDs and domains kept."""
     text = (tenant or "").strip().lower()
@@ -317,6 +371,19 @@ class SignedInAccount:
     object_id: str
     home_account_id: str
     scopes: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class DirectoryAccess:
+    """The answer to "may the wizard create users and reset passwords here?" (``DIRECTORY_SCOPES``).
+
+    ``granted``: consented (already, or just now). Otherwise ``problem`` says why (``ADMIN_APPROVAL_NEEDED``
+    or ``ADMIN_APPROVAL_REQUESTED``) and ``approval_link`` is the admin-consent link for an approver."""
+
+    granted: bool
+    problem: AuthProblem | None = None
+    approval_link: str = ""
+    approvers: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -687,9 +754,14 @@ class AuthService:
         return token
 
     async def acquire_additional_scopes(
-        self, scopes: Sequence[str], *, timeout: float = DEFAULT_INTERACTIVE_TIMEOUT
+        self, scopes: Sequence[str], *, timeout: float = DEFAULT_INTERACTIVE_TIMEOUT, keep: bool = False
     ) -> frozenset[str]:
-        """Get consent for more scopes (e.g. Mail.Send): silently if possible, else interactively."""
+        """Get consent for more scopes (e.g. ``DIRECTORY_SCOPES``, ``MAIL_SCOPES``): silently if they are
+        consented already, else interactively (Microsoft shows its consent page for what is new).
+
+        ``keep``: the Graph client's tokens ask for them from now on too (``access_token()`` without
+        scopes). Raises AuthError(ADMIN_APPROVAL_NEEDED) when only an administrator may grant them
+        (AADSTS90094/90093, or 65001 again after the interactive attempt)."""
         account = self._account
         if account is None:
             raise AuthError(AuthProblem.INTERACTION_REQUIRED, None, "not signed in")
@@ -698,10 +770,48 @@ class AuthService:
         except AuthError as exc:
             if exc.problem not in (AuthProblem.INTERACTION_REQUIRED, AuthProblem.CONSENT_DENIED):
                 raise
-            await self._interactive(
-                tuple(scopes), prompt=None, login_hint=account.get("username"), timeout=timeout, window=None
-            )
+            try:
+                await self._interactive(
+                    tuple(scopes),
+                    prompt=None,
+                    login_hint=account.get("username"),
+                    timeout=timeout,
+                    window=None,
+                )
+            except AuthError as failed:
+                if failed.aadsts == 65001:
+                    raise AuthError(AuthProblem.ADMIN_APPROVAL_NEEDED, 65001, failed.detail) from failed
+                raise
+        if keep:
+            self._scopes = tuple(dict.fromkeys((*self._scopes, *scopes)))
+        signed_in = self._signed_in
+        if signed_in is not None and self._account is account:
+            self._signed_in = dataclasses.replace(signed_in, scopes=signed_in.scopes | frozenset(scopes))
         return frozenset(scopes)
+
+    async def request_directory_access(
+        self, tenant: str = "", *, timeout: float = DEFAULT_INTERACTIVE_TIMEOUT
+    ) -> DirectoryAccess:
+        """Ask for ``DIRECTORY_SCOPES`` when the directory step starts (kept for the Graph client's tokens).
+
+        When only an administrator may grant them, the answer carries the admin-consent link for
+        ``tenant`` (the organisation's id or domain; the authority's tenant when empty) and who may
+        approve; other failures raise AuthError."""
+        try:
+            await self.acquire_additional_scopes(DIRECTORY_SCOPES, timeout=timeout, keep=True)
+        except AuthError as exc:
+            if exc.problem not in (AuthProblem.ADMIN_APPROVAL_NEEDED, AuthProblem.ADMIN_APPROVAL_REQUESTED):
+                raise
+            log.info("directory access needs an administrator's approval (AADSTS%s)", exc.aadsts)
+            link = admin_consent_url(await self._endpoints(), tenant or self._tenant, self._client_id)
+            return DirectoryAccess(False, exc.problem, link, CONSENT_ROLE_NAMES)
+        return DirectoryAccess(True)
+
+    def has_scopes(self, scopes: Sequence[str]) -> bool:
+        """Did the signed-in account's last token answer carry all of ``scopes`` (consented already)?"""
+        signed_in = self._signed_in
+        held = {scope.lower() for scope in signed_in.scopes} if signed_in else set()
+        return all(scope.lower() in held for scope in scopes)
 
     # --- internals ----------------------------------------------------------------------------------
 

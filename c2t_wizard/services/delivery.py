@@ -318,7 +318,11 @@ def _from_exception(exc: BaseException, *, sending: bool) -> DeliveryError:
     if isinstance(exc, DeliveryError):
         return exc
     if isinstance(exc, AuthError):
-        if exc.problem is AuthProblem.CONSENT_DENIED:
+        if exc.problem in (
+            AuthProblem.CONSENT_DENIED,
+            AuthProblem.ADMIN_APPROVAL_NEEDED,
+            AuthProblem.ADMIN_APPROVAL_REQUESTED,
+        ):
             return DeliveryError(DeliveryProblem.CONSENT_DENIED, str(exc))
         if exc.problem is AuthProblem.NETWORK:
             return DeliveryError(DeliveryProblem.NETWORK, str(exc))

@@ -7,6 +7,13 @@ Reading eligibility needs RoleEligibilitySchedule.Read.Directory (or RoleManagem
 the app does not ask for: a token has it only where the tenant consented to it before. Without it Graph
 answers 403, and the page says it cannot tell.
 
+Under Graph's documented *limited view* (docs/microsoft-rules.md §1.3) a token without a scope that may read
+directoryRole objects (``RoleManagement.Read.Directory``, ``Directory.Read.All``…) sees its roles with only
+``@odata.type`` and ``id``: ``roleTemplateId`` is null. Such an entry names no role, so the check is then
+"unknown, you can try", never "not allowed". When the token holds ``RoleManagement.Read.Directory``, the
+role assignments (``GET /roleManagement/directory/roleAssignments?$filter=principalId eq '{id}'``) are asked
+as well; any 4xx there (the signed-in user may lack a role that may read them) also means "unknown".
+
 Every read rides out transient answers (429, 5xx, a dropped connection) with the shared ``RetryPolicy``;
 msgraph's own retry handler is off for them, so every wait is the policy's and bounded.
 """
@@ -14,7 +21,7 @@ msgraph's own retry handler is off for them, so every wait is the policy's and b
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Collection
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from c2t_wizard.domain.roles import (
@@ -99,9 +106,20 @@ async def load_directory_roles(
     client: GraphServiceClient, policy: RetryPolicy | None = None
 ) -> tuple[DirectoryRole, ...]:
     """The active directory roles of the user, held directly or through a role-assignable group
-    (``GET /me/transitiveMemberOf``, every page)."""
+    (``GET /me/transitiveMemberOf``, every page); roles in the limited view (no template id) left out."""
+
+    roles, _ = await load_memberships(client, policy)
+    return roles
+
+
+async def load_memberships(
+    client: GraphServiceClient, policy: RetryPolicy | None = None
+) -> tuple[tuple[DirectoryRole, ...], int]:
+    """``load_directory_roles``, and how many directoryRole entries came in the limited view (no
+    ``roleTemplateId``: a role is held, but Graph does not say which)."""
     from msgraph.generated.models.directory_role import DirectoryRole as GraphDirectoryRole
 
+    hidden = 0
     roles: list[DirectoryRole] = []
     seen: set[str] = set()
     builder: Any = client.me.transitive_member_of
@@ -118,6 +136,8 @@ async def load_directory_roles(
             is_role = isinstance(item, GraphDirectoryRole) or (
                 (item.odata_type or "").lower() == "#microsoft.graph.directoryrole"
             )
+            if is_role and not template:
+                hidden += 1
             if is_role and template and str(template).lower() not in seen:
                 seen.add(str(template).lower())
                 roles.append(
@@ -133,7 +153,62 @@ async def load_directory_roles(
         builder = client.me.transitive_member_of.with_url(next_link)
     else:
         log.warning("transitiveMemberOf had more than %d pages; the rest were not read", MAX_PAGES)
-    return tuple(roles)
+    return tuple(roles), hidden
+
+
+async def load_role_assignments(
+    client: GraphServiceClient, user_id: str, policy: RetryPolicy | None = None
+) -> tuple[str, ...] | None:
+    """Template ids of the tenant-wide roles assigned to the user directly; None when Graph will not say.
+
+    ``GET /roleManagement/directory/roleAssignments?$filter=principalId eq '{id}'`` (v1.0; needs
+    ``RoleManagement.Read.Directory`` and a role that may read assignments). For a built-in role,
+    ``roleDefinitionId`` is its template id. Any Graph error means "unknown".
+    """
+    from kiota_abstractions.api_error import APIError
+
+    assignments: Any = client.role_management.directory.role_assignments
+    quoted = user_id.replace("'", "''")
+    query = assignments.RoleAssignmentsRequestBuilderGetQueryParameters(filter=f"principalId eq '{quoted}'")
+    templates: list[str] = []
+    builder: Any = assignments
+    config: Any = _no_sdk_retries(query)
+    try:
+        for _ in range(MAX_PAGES):
+            page = await _read(
+                policy,
+                "GET roleAssignments",
+                lambda b=builder, c=config: b.get(request_configuration=c),  # type: ignore[misc]
+            )
+            if page is None:
+                break
+            for item in page.value or []:
+                if item.role_definition_id and (item.directory_scope_id or "/") == "/":
+                    templates.append(str(item.role_definition_id).lower())
+            if not page.odata_next_link:
+                break
+            builder, config = assignments.with_url(page.odata_next_link), _no_sdk_retries()
+    except APIError as exc:
+        log.info(
+            "role assignments could not be read (HTTP %s): the page cannot tell", exc.response_status_code
+        )
+        return None
+    return tuple(dict.fromkeys(templates))
+
+
+def _reads_roles(scopes: Collection[str]) -> bool:
+    wanted = {scope.lower() for scope in ROLE_ASSIGNMENT_SCOPES}
+    return any(scope.lower() in wanted for scope in scopes)
+
+
+ROLE_ASSIGNMENT_SCOPES = (
+    "RoleManagement.Read.Directory",
+    "RoleManagement.Read.All",
+    "RoleManagement.ReadWrite.Directory",
+    "Directory.Read.All",
+    "Directory.ReadWrite.All",
+)
+"""A token with one of these may ask for role assignments."""
 
 
 async def load_eligible_role_templates(
@@ -180,15 +255,27 @@ async def load_eligible_role_templates(
     return tuple(dict.fromkeys(templates))
 
 
-async def load_tenant_facts(client: GraphServiceClient, policy: RetryPolicy | None = None) -> TenantFacts:
+async def load_tenant_facts(
+    client: GraphServiceClient, policy: RetryPolicy | None = None, scopes: Collection[str] = ()
+) -> TenantFacts:
     """The signed-in user, their tenant and domains, and whether they may create users (each read retried
-    by ``policy`` while transient; the default policy when None)."""
+    by ``policy`` while transient; the default policy when None). ``scopes``: what the token holds (the
+    role assignments are asked for only when it may read them)."""
     policy = policy or RetryPolicy()
-    me, (tenant_id, name, domains), roles = await asyncio.gather(
-        load_me(client, policy), load_organization(client, policy), load_directory_roles(client, policy)
+    me, (tenant_id, name, domains), (roles, hidden) = await asyncio.gather(
+        load_me(client, policy), load_organization(client, policy), load_memberships(client, policy)
     )
-    check = check_may_create_users(roles)
-    if not check.allowed:
+    # Complete when every role entry was named; a limited view leaves it unknown unless the role
+    # assignments name a role that allows it (a refusal there changes nothing: still unknown).
+    complete = hidden == 0
+    check = check_may_create_users(roles, complete=complete)
+    if not check.allowed and _reads_roles(scopes):
+        assigned = await load_role_assignments(client, me.id, policy)
+        named = {role.role_template_id for role in roles}
+        if assigned and set(assigned) - named:
+            roles = roles + tuple(DirectoryRole(role_template_id=t) for t in assigned if t not in named)
+            check = check_may_create_users(roles, complete=complete)
+    if not check.allowed and check.known:
         check = check_may_create_users(roles, await load_eligible_role_templates(client, me.id, policy))
     return TenantFacts(
         tenant_id=tenant_id,

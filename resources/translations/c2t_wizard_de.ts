@@ -1366,7 +1366,7 @@
 <context>
     <name>SignInPage</name>
     <message>
-        <location filename="../../c2t_wizard/ui/pages/sign_in.py" line="+123"/>
+        <location filename="../../c2t_wizard/ui/pages/sign_in.py" line="+126"/>
         <source>Sign in to Microsoft</source>
         <translation>Bei Microsoft anmelden</translation>
     </message>
@@ -1442,11 +1442,12 @@
     </message>
     <message>
         <location line="+3"/>
+        <location line="+98"/>
         <source>Copied.</source>
         <translation>Kopiert.</translation>
     </message>
     <message>
-        <location line="+30"/>
+        <location line="-68"/>
         <source>Organisation</source>
         <translation>Organisation</translation>
     </message>
@@ -1506,7 +1507,42 @@
         <translation>Erneut &amp;prüfen</translation>
     </message>
     <message>
-        <location line="+55"/>
+        <location line="+27"/>
+        <source>Allow adding &amp;users</source>
+        <translation>&amp;Benutzer hinzufügen erlauben</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Allow the wizard to create users and reset passwords</source>
+        <translation>Dem Assistenten erlauben, Benutzer anzulegen und Kennwörter zurückzusetzen</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Link for your administrator</source>
+        <translation>Link für Ihren Administrator</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Copy &amp;link</source>
+        <translation>L&amp;ink kopieren</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Copy the link for your administrator</source>
+        <translation>Den Link für Ihren Administrator kopieren</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Tr&amp;y again</source>
+        <translation>Erneut &amp;versuchen</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Try again after an administrator approved</source>
+        <translation>Erneut versuchen, nachdem ein Administrator zugestimmt hat</translation>
+    </message>
+    <message>
+        <location line="+58"/>
         <source>Ca&amp;ncel</source>
         <translation>Abb&amp;rechen</translation>
     </message>
@@ -1556,7 +1592,7 @@
         <translation>Wer Ihre Dateien auf diesem Computer lesen kann, könnte Ihre Anmeldung verwenden.</translation>
     </message>
     <message>
-        <location line="+119"/>
+        <location line="+120"/>
         <source>Getting a code from Microsoft…</source>
         <translation>Code wird bei Microsoft angefordert …</translation>
     </message>
@@ -1571,7 +1607,32 @@
         <translation>Der Browser hat sich nicht geöffnet. Geben Sie die Adresse bitte selbst in einen Browser ein: {url}</translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+12"/>
+        <source>Microsoft asks you in your browser to allow adding users. Finish there…</source>
+        <translation>Microsoft fragt Sie im Browser, ob Sie das Hinzufügen von Benutzern erlauben. Schließen Sie es dort ab…</translation>
+    </message>
+    <message>
+        <location line="+44"/>
+        <source>A request to allow the wizard was sent to the administrators of {org}. Once one of them has approved it, choose “Try again”.</source>
+        <translation>Eine Anfrage, den Assistenten zuzulassen, wurde an die Administratoren von {org} gesendet. Sobald einer von ihnen zugestimmt hat, wählen Sie „Erneut versuchen“.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Only an administrator can allow the wizard to add users in {org}. Ask a {approvers} to open this link and accept (the page it ends on may not load; that&apos;s fine), or to sign in here once and tick “Consent on behalf of your organization”. Then choose “Try again”.</source>
+        <translation>Nur ein Administrator kann dem Assistenten erlauben, in {org} Benutzer hinzuzufügen. Bitten Sie einen {approvers}, diesen Link zu öffnen und zuzustimmen (die Seite, auf der er endet, lädt eventuell nicht; das ist in Ordnung), oder sich hier einmal anzumelden und „Zustimmung im Namen Ihrer Organisation erteilen“ anzukreuzen. Wählen Sie danach „Erneut versuchen“.</translation>
+    </message>
+    <message>
+        <location line="+18"/>
+        <source>Cloud Application Administrator</source>
+        <translation>Cloudanwendungsadministrator</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Application Administrator</source>
+        <translation>Anwendungsadministrator</translation>
+    </message>
+    <message>
+        <location line="+24"/>
         <source>Signing out…</source>
         <translation>Abmeldung läuft …</translation>
     </message>
@@ -1616,7 +1677,7 @@
         <translation>Warten auf Ihre Eingabe des Codes …</translation>
     </message>
     <message>
-        <location line="+20"/>
+        <location line="+23"/>
         <source>Signed in as {username}. Reading your organisation&apos;s details…</source>
         <translation>Angemeldet als {username}. Die Angaben Ihrer Organisation werden abgerufen …</translation>
     </message>
@@ -1681,7 +1742,7 @@
         <translation>{name} ({username})</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+11"/>
         <source>This account belongs to {org}, not to {expected}. Choose “Use another account” and sign in with an account of {expected}.</source>
         <translation>Dieses Konto gehört zu {org}, nicht zu {expected}. Wählen Sie „Anderes Konto verwenden“ und melden Sie sich mit einem Konto von {expected} an.</translation>
     </message>
@@ -1692,6 +1753,11 @@
     </message>
     <message>
         <location line="+7"/>
+        <source>We couldn&apos;t check your role in {org}, so you can try: adding users works if you&apos;re a Global Administrator or User Administrator.</source>
+        <translation>Wir konnten Ihre Rolle in {org} nicht prüfen. Sie können es trotzdem versuchen: Benutzer hinzufügen klappt, wenn Sie globaler Administrator oder Benutzeradministrator sind.</translation>
+    </message>
+    <message>
+        <location line="+9"/>
         <source>You are eligible for {role} but the role is not active. Activate it in Microsoft Entra (Privileged Identity Management), then sign in again or choose “Check again”.</source>
         <translation>Sie sind für die Rolle {role} berechtigt, aber sie ist nicht aktiv. Aktivieren Sie sie in Microsoft Entra (Privileged Identity Management) und melden Sie sich dann erneut an oder wählen Sie „Erneut prüfen“.</translation>
     </message>
@@ -1701,22 +1767,25 @@
         <translation>Wenn Ihre Rolle über Privileged Identity Management verwaltet wird, kann der Assistent nicht sehen, ob Sie für sie berechtigt sind: Aktivieren Sie sie zuerst in Microsoft Entra.</translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="-349"/>
+        <location line="+376"/>
         <source>{first} or {last}</source>
         <translation>{first} oder {last}</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="-375"/>
+        <location line="+375"/>
         <source>, </source>
         <translation>, </translation>
     </message>
     <message>
-        <location line="-22"/>
+        <location line="-37"/>
         <source>{name} isn&apos;t allowed to add users to {org}. You need the {roles} role. A Global Administrator of your organisation can give it to you in the Microsoft 365 admin center, under Roles. Then choose “Check again”, or use another account.</source>
         <translation>{name} darf in {org} keine Benutzer hinzufügen. Dafür brauchen Sie die Rolle {roles}. Ein globaler Administrator Ihrer Organisation kann sie Ihnen im Microsoft 365 Admin Center unter „Rollen“ zuweisen. Wählen Sie danach „Erneut prüfen“ oder verwenden Sie ein anderes Konto.</translation>
     </message>
     <message>
-        <location line="+27"/>
+        <location line="-347"/>
+        <location line="+389"/>
         <source>Global Administrator</source>
         <translation>Globaler Administrator</translation>
     </message>
@@ -1726,12 +1795,18 @@
         <translation>Benutzeradministrator</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="-389"/>
+        <location line="+390"/>
         <source>Privileged Role Administrator</source>
         <translation>Administrator für privilegierte Rollen</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="-21"/>
+        <source>To add people and set their passwords, the wizard needs permission to create users and reset passwords in {org}. Microsoft asks for it once; it may need an administrator&apos;s approval.</source>
+        <translation>Um Personen hinzuzufügen und ihre Kennwörter festzulegen, braucht der Assistent die Berechtigung, in {org} Benutzer anzulegen und Kennwörter zurückzusetzen. Microsoft fragt einmal danach; eventuell muss ein Administrator zustimmen.</translation>
+    </message>
+    <message>
+        <location line="+22"/>
         <source>Global Reader</source>
         <translation>Globaler Leser</translation>
     </message>
@@ -1747,12 +1822,12 @@
     </message>
     <message>
         <location line="+10"/>
-        <location line="+64"/>
+        <location line="+74"/>
         <source>Something went wrong while signing in. Try again; if it keeps happening, send the details below to Call2Teams support.</source>
         <translation>Bei der Anmeldung ist etwas schiefgelaufen. Versuchen Sie es erneut; wenn es wieder passiert, senden Sie die Details unten an den Call2Teams-Support.</translation>
     </message>
     <message>
-        <location line="-54"/>
+        <location line="-64"/>
         <source>Signing in took too long, so we stopped waiting. Please try again.</source>
         <translation>Die Anmeldung hat zu lange gedauert, deshalb haben wir das Warten beendet. Bitte versuchen Sie es erneut.</translation>
     </message>
@@ -1760,6 +1835,16 @@
         <location line="+3"/>
         <source>The wizard needs your permission to add users. You (or your organisation&apos;s administrator) need to accept the permissions Microsoft shows. Sign in again and choose “Accept”.</source>
         <translation>Der Assistent braucht Ihre Erlaubnis, um Benutzer hinzuzufügen. Sie (oder der Administrator Ihrer Organisation) müssen die Berechtigungen akzeptieren, die Microsoft anzeigt. Melden Sie sich erneut an und wählen Sie „Akzeptieren“.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Only an administrator can allow the wizard in your organisation: a Global Administrator, Privileged Role Administrator, Cloud Application Administrator or Application Administrator. Ask one of them to sign in here once and tick “Consent on behalf of your organization”, then try again.</source>
+        <translation>Nur ein Administrator kann den Assistenten in Ihrer Organisation zulassen: ein globaler Administrator, Administrator für privilegierte Rollen, Cloudanwendungsadministrator oder Anwendungsadministrator. Bitten Sie einen von ihnen, sich hier einmal anzumelden und „Zustimmung im Namen Ihrer Organisation erteilen“ anzukreuzen, und versuchen Sie es dann erneut.</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>A request to allow the wizard was sent to your organisation&apos;s administrators. Once one of them has approved it, try again.</source>
+        <translation>Eine Anfrage, den Assistenten zuzulassen, wurde an die Administratoren Ihrer Organisation gesendet. Sobald einer von ihnen zugestimmt hat, versuchen Sie es erneut.</translation>
     </message>
     <message>
         <location line="+4"/>
@@ -1817,7 +1902,7 @@
         <translation>Der Code ist abgelaufen. Wählen Sie „Stattdessen mit Code anmelden“, um einen neuen zu erhalten.</translation>
     </message>
     <message>
-        <location line="+91"/>
+        <location line="+93"/>
         <source>Practice only: signs in as {username}, without a browser.</source>
         <translation>Nur zum Üben: meldet Sie ohne Browser als {username} an.</translation>
     </message>

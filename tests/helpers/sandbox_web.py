@@ -193,15 +193,33 @@ def sign_up(
 
 
 def approve_device_code(
-    base: str, user_code: str, username: str, password: str, *, decline: bool = False
+    base: str,
+    user_code: str,
+    username: str,
+    password: str,
+    *,
+    decline: bool = False,
+    consent: bool = True,
+    for_organisation: bool = False,
 ) -> Page:
-    """Enter a device code on ``/devicelogin`` and sign in (or decline); returns the last page."""
+    """Enter a device code on ``/devicelogin`` and sign in (or decline); a consent page is accepted (or,
+    ``consent=False``, cancelled); "Need admin approval" is left by returning to the app. Returns the last
+    page."""
     with _client(base) as client:
         entry = parse_page(client.get("/devicelogin"))
         signin = submit(client, entry.form(), {"otc": user_code})
         action = "decline" if decline else "signin"
         values = {"username": username, "password": password, "action": action}
-        return submit(client, signin.form(), values)
+        result = submit(client, signin.form(), values)
+        buttons = result.forms[0].buttons.get("action", []) if result.forms else []
+        if "consent" in buttons:
+            chosen = {"action": "consent" if consent else "decline"}
+            if for_organisation:
+                chosen["for_organisation"] = "1"
+            result = submit(client, result.form(), chosen)
+        elif "return" in buttons:
+            result = submit(client, result.form(), {"action": "return"})
+        return result
 
 
 def sign_in_authorize(
@@ -211,15 +229,23 @@ def sign_in_authorize(
     *,
     decline: bool = False,
     new_password: str | None = None,
+    consent: bool = True,
+    for_organisation: bool = False,
+    pages: list[Page] | None = None,
 ) -> Form:
     """Open an authorize URL, submit the sign-in form; returns the form_post form for the redirect URI.
 
     When the page then asks for a new password (the user must change it), ``new_password`` is entered;
-    without one, ``WebFlowError`` is raised."""
+    without one, ``WebFlowError`` is raised. A consent page ("Permissions requested") is accepted (ticking
+    "Consent on behalf of your organization" when ``for_organisation``) or, with ``consent=False``,
+    cancelled; on "Need admin approval" the person returns to the application without consent. Every page
+    seen is appended to ``pages`` when given."""
     with httpx.Client(trust_env=False, follow_redirects=False, timeout=15) as client:
         signin = parse_page(client.get(authorize_url))
         action = "decline" if decline else "signin"
         result = submit(client, signin.form(), {"username": username, "password": password, "action": action})
+        if pages is not None:
+            pages.append(result)
         form = result.form()
         if "new_password" in form.fields:
             if new_password is None:
@@ -232,7 +258,39 @@ def sign_in_authorize(
                 "action": "changepassword",
             }
             result = submit(client, form, values)
+            if pages is not None:
+                pages.append(result)
+            form = result.form()
+        if "consent" in form.buttons.get("action", []):
+            values = {"action": "consent" if consent else "decline"}
+            if for_organisation:
+                values["for_organisation"] = "1"
+            result = submit(client, form, values)
+            if pages is not None:
+                pages.append(result)
+            form = result.form()
+        if "return" in form.buttons.get("action", []):
+            result = submit(client, form, {"action": "return"})
+            if pages is not None:
+                pages.append(result)
             form = result.form()
         if "code" not in form.fields and "error" not in form.fields:
             raise WebFlowError(f"sign-in failed: {result.errors}")
         return form
+
+
+def grant_consent(
+    base: str, tenant: str, scope: str, *, upn: str | None = None, client_id: str | None = None
+) -> list[dict[str, Any]]:
+    """Record consent through the sandbox's control API (a test shortcut for a fixture that only needs a
+    token; tests of the consent model itself go through the consent pages): for ``upn`` alone
+    (``Principal``) or, without one, for everyone in the tenant (``AllPrincipals``). Returns the grants."""
+    body: dict[str, Any] = {"tenant": tenant, "scope": scope}
+    if upn:
+        body["upn"] = upn
+    if client_id:
+        body["client_id"] = client_id
+    with _client(base) as client:
+        response = client.post("/_sandbox/consent", json=body)
+        response.raise_for_status()
+        return list(response.json()["grants"])

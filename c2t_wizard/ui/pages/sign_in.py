@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QPushButton,
     QSizePolicy,
     QToolButton,
@@ -32,11 +33,13 @@ from c2t_wizard.domain.roles import KnownRole, TenantFacts
 from c2t_wizard.domain.tenant_name import tenant_domain
 from c2t_wizard.logging_setup import redact
 from c2t_wizard.services.auth import (
+    DIRECTORY_SCOPES,
     AuthError,
     AuthProblem,
     AuthService,
     CacheMode,
     DeviceCodePrompt,
+    DirectoryAccess,
     SignedInAccount,
 )
 from c2t_wizard.services.graph import GraphSession
@@ -323,6 +326,54 @@ class SignInPage(QWizardPage):
         account_row.addWidget(self.switch_account_button)
         account_row.addWidget(self.sign_out_button)
         account_row.addStretch(1)
+        # --- the directory step's permission (asked when the partner goes on to add users) -----------
+        self._access = QWidget(self._signed_in)
+        self._access.setObjectName("directory_access_panel")
+        self.access_status = StatusLine(self._access)
+        self.access_status.setObjectName("directory_access_status")
+        self.allow_access_button = QPushButton(self.tr("Allow adding &users"), self._access)
+        self.allow_access_button.setObjectName("allow_access_button")
+        self.allow_access_button.setAccessibleName(
+            self.tr("Allow the wizard to create users and reset passwords")
+        )
+        self.allow_access_button.setAutoDefault(False)
+        self.allow_access_button.clicked.connect(self.allow_directory_access)
+        self.access_status.add_widget(self.allow_access_button)
+        self.consent_link_edit = QLineEdit(self._access)
+        self.consent_link_edit.setObjectName("admin_consent_link")
+        self.consent_link_edit.setReadOnly(True)
+        self.consent_link_edit.setAccessibleName(self.tr("Link for your administrator"))
+        self.copy_consent_link_button = QPushButton(self.tr("Copy &link"), self._access)
+        self.copy_consent_link_button.setObjectName("copy_consent_link_button")
+        self.copy_consent_link_button.setAccessibleName(self.tr("Copy the link for your administrator"))
+        self.copy_consent_link_button.setAutoDefault(False)
+        self.copy_consent_link_button.clicked.connect(self.copy_consent_link)
+        self.access_retry_button = QPushButton(self.tr("Tr&y again"), self._access)
+        self.access_retry_button.setObjectName("access_retry_button")
+        self.access_retry_button.setAccessibleName(self.tr("Try again after an administrator approved"))
+        self.access_retry_button.setAutoDefault(False)
+        self.access_retry_button.clicked.connect(self.allow_directory_access)
+        self._link_copied = self._secondary(self.tr("Copied."), "consent_link_copied", self._access)
+        self._link_copied.setVisible(False)
+        link_row = QHBoxLayout()
+        link_row.setSpacing(8)
+        link_row.addWidget(self.consent_link_edit, 1)
+        link_row.addWidget(self.copy_consent_link_button)
+        link_row.addWidget(self.access_retry_button)
+        self._approval = QWidget(self._access)
+        self._approval.setObjectName("admin_approval_panel")
+        approval_layout = QVBoxLayout(self._approval)
+        approval_layout.setContentsMargins(0, 0, 0, 0)
+        approval_layout.setSpacing(4)
+        approval_layout.addLayout(link_row)
+        approval_layout.addWidget(self._link_copied)
+        access_layout = QVBoxLayout(self._access)
+        access_layout.setContentsMargins(0, 0, 0, 0)
+        access_layout.setSpacing(6)
+        access_layout.addWidget(self.access_status)
+        access_layout.addWidget(self._approval)
+        self._approval.setVisible(False)
+        self._access.setVisible(False)
         facts_frame = QFrame(self._signed_in)
         facts_frame.setObjectName("sign_in_facts")
         facts_frame.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
@@ -335,6 +386,7 @@ class SignInPage(QWizardPage):
         frame_layout.setSpacing(10)
         frame_layout.addLayout(facts)
         frame_layout.addWidget(self.role_status)
+        frame_layout.addWidget(self._access)
         signed_in_layout = QVBoxLayout(self._signed_in)
         signed_in_layout.setContentsMargins(0, 0, 0, 0)
         signed_in_layout.setSpacing(10)
@@ -465,8 +517,9 @@ class SignInPage(QWizardPage):
         return (
             self._state is SignInState.SIGNED_IN
             and self._facts is not None
-            and self._facts.roles.allowed
+            and self._facts.roles.may_try
             and not self._wrong_tenant(self._facts)
+            and self._auth.has_scopes(DIRECTORY_SCOPES)
         )
 
     def validatePage(self) -> bool:
@@ -575,6 +628,91 @@ class SignInPage(QWizardPage):
                     url=target
                 ),
             )
+
+    def allow_directory_access(self) -> None:
+        """The directory step starts: ask Microsoft for the permissions to create users and reset passwords
+        (a consent page in the browser; an administrator's approval when the partner may not grant them)."""
+        if self._auth.signed_in is None or self._facts is None:
+            return
+        auth, tenant = self._auth, self._facts.tenant_id
+        self._enter(SignInState.BROWSER)
+        self._busy(self.tr("Microsoft asks you in your browser to allow adding users. Finish there…"))
+        self._start(
+            auth.request_directory_access(tenant),
+            "directory access",
+            on_success=self._on_directory_access,
+            on_failure=self._on_directory_access_failed,
+        )
+        self.cancel_sign_in_button.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def copy_consent_link(self) -> None:
+        link = self.consent_link_edit.text()
+        if link:
+            QGuiApplication.clipboard().setText(link)
+            self._link_copied.setVisible(True)
+
+    def _on_directory_access(self, access: object) -> None:
+        if not isinstance(access, DirectoryAccess):
+            return
+        if access.granted:
+            self.check_again()  # read the role again: the token may now read directory roles in full
+            return
+        self.sign_in_status.clear()
+        if self._facts is not None:
+            self._show_facts(self._facts)
+        self._show_admin_approval(access)
+
+    def _on_directory_access_failed(self, error: BaseException) -> None:
+        problem = error.problem if isinstance(error, AuthError) else None
+        if self._facts is None or self._auth.signed_in is None:
+            self._on_sign_in_failed(error)
+            return
+        self._show_facts(self._facts)
+        if problem is AuthProblem.CANCELLED:
+            self.sign_in_status.clear()
+        else:
+            self._show_failure(error)
+
+    def _show_admin_approval(self, access: DirectoryAccess) -> None:
+        """Who must approve, the link to send them, and "Try again" once they have."""
+        facts = self._facts
+        org = (facts.display_name or facts.initial_domain or "") if facts else ""
+        approvers = self._either_names(list(access.approvers))
+        if access.problem is AuthProblem.ADMIN_APPROVAL_REQUESTED:
+            text = self.tr(
+                "A request to allow the wizard was sent to the administrators of {org}. Once one of them "
+                "has approved it, choose “Try again”."
+            ).format(org=org)
+        else:
+            text = self.tr(
+                "Only an administrator can allow the wizard to add users in {org}. Ask a {approvers} to "
+                "open this link and accept (the page it ends on may not load; that's fine), or to sign "
+                "in here once and tick “Consent on behalf of your organization”. Then choose “Try again”."
+            ).format(org=org, approvers=approvers)
+        self.access_status.show_status(StatusKind.WARNING, text)
+        self.allow_access_button.setVisible(False)
+        self.consent_link_edit.setText(access.approval_link)
+        self.consent_link_edit.setCursorPosition(0)
+        self._link_copied.setVisible(False)
+        self._approval.setVisible(True)
+        self._access.setVisible(True)
+        self.access_retry_button.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _either_names(self, names: list[str]) -> str:
+        translated = [
+            {
+                "Global Administrator": self.tr("Global Administrator"),
+                "Privileged Role Administrator": self.tr("Privileged Role Administrator"),
+                "Cloud Application Administrator": self.tr("Cloud Application Administrator"),
+                "Application Administrator": self.tr("Application Administrator"),
+            }.get(name, name)
+            for name in names
+        ]
+        if len(translated) > 1:
+            return self.tr("{first} or {last}").format(
+                first=self.tr(", ").join(translated[:-1]), last=translated[-1]
+            )
+        return translated[-1] if translated else ""
 
     def check_again(self) -> None:
         """Read the tenant's details and the role again (e.g. after an administrator granted the role)."""
@@ -699,9 +837,12 @@ class SignInPage(QWizardPage):
         self._account = account
         graph = self._graph
 
+        auth = self._auth
+
         async def run() -> TenantFacts:
             client = await graph.client()
-            return await load_tenant_facts(client)
+            signed_in = auth.signed_in
+            return await load_tenant_facts(client, scopes=signed_in.scopes if signed_in else account.scopes)
 
         self._enter(SignInState.LOADING)
         self._busy(
@@ -870,6 +1011,8 @@ class SignInPage(QWizardPage):
         for label in (self.tenant_org_label, self.tenant_domain_label, self.signed_in_user_label):
             label.setAccessibleName(f"{label.property('caption')}: {label.text()}")
         self.recheck_button.setVisible(False)
+        self._approval.setVisible(False)
+        self._access.setVisible(False)
         if self._wrong_tenant(facts):
             self.role_status.show_status(
                 StatusKind.ERROR,
@@ -883,6 +1026,15 @@ class SignInPage(QWizardPage):
             self.role_status.show_status(
                 StatusKind.OK,
                 self.tr("You can add users: you're a {role}.").format(role=self._role_name(role)),
+            )
+        elif not facts.roles.known:
+            # Graph did not say which roles they hold (the limited view): let them try, Microsoft decides.
+            self.role_status.show_status(
+                StatusKind.WARNING,
+                self.tr(
+                    "We couldn't check your role in {org}, so you can try: adding users works if you're a "
+                    "Global Administrator or User Administrator."
+                ).format(org=facts.display_name or facts.initial_domain or ""),
             )
         elif facts.roles.eligible:
             # Eligible in PIM but not active: they can fix it themselves, no administrator needed.
@@ -911,6 +1063,21 @@ class SignInPage(QWizardPage):
                 )
             self.role_status.show_status(StatusKind.ERROR, text)
             self.recheck_button.setVisible(True)
+        if (
+            facts.roles.may_try
+            and not self._wrong_tenant(facts)
+            and not self._auth.has_scopes(DIRECTORY_SCOPES)
+        ):
+            self.access_status.show_status(
+                StatusKind.INFO,
+                self.tr(
+                    "To add people and set their passwords, the wizard needs permission to create users "
+                    "and reset passwords in {org}. Microsoft asks for it once; it may need an "
+                    "administrator's approval."
+                ).format(org=facts.display_name or facts.initial_domain or ""),
+            )
+            self.allow_access_button.setVisible(True)
+            self._access.setVisible(True)
         self.completeChanged.emit()
         self._focus_default()
 
@@ -958,6 +1125,16 @@ class SignInPage(QWizardPage):
             AuthProblem.CONSENT_DENIED: self.tr(
                 "The wizard needs your permission to add users. You (or your organisation's administrator) "
                 "need to accept the permissions Microsoft shows. Sign in again and choose “Accept”."
+            ),
+            AuthProblem.ADMIN_APPROVAL_NEEDED: self.tr(
+                "Only an administrator can allow the wizard in your organisation: a Global Administrator, "
+                "Privileged Role Administrator, Cloud Application Administrator or Application "
+                "Administrator. Ask one of them to sign in here once and tick “Consent on behalf of your "
+                "organization”, then try again."
+            ),
+            AuthProblem.ADMIN_APPROVAL_REQUESTED: self.tr(
+                "A request to allow the wizard was sent to your organisation's administrators. Once one of "
+                "them has approved it, try again."
             ),
             AuthProblem.MFA_REQUIRED: self.tr(
                 "Your organisation asks for a second step when you sign in (for example a code on your "
@@ -1078,6 +1255,8 @@ class SignInPage(QWizardPage):
                     if button.isVisible() and button.isEnabled():
                         target = button
                         break
+            if target is None and self._access.isVisible() and self.allow_access_button.isVisible():
+                target = self.allow_access_button
             if target is None:
                 target = (
                     self.recheck_button if self.recheck_button.isVisible() else self.switch_account_button
