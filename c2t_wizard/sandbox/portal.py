@@ -77,7 +77,8 @@ CREATE TABLE IF NOT EXISTS invitations (
     token TEXT NOT NULL UNIQUE, created REAL NOT NULL, expires REAL NOT NULL, accepted REAL,
     created_by TEXT NOT NULL
 );
-CREATE INDEX IF NOT EXISTS invitations_account ON invitations(account_id, email);
+CREATE INDEX IF NOT EXISTS invitations_account_email ON invitations(account_id, email COLLATE NOCASE);
+CREATE INDEX IF NOT EXISTS invitations_pending ON invitations(status, expires);
 CREATE TABLE IF NOT EXISTS idempotency (
     caller TEXT NOT NULL, key TEXT NOT NULL, fingerprint TEXT NOT NULL, invitation_id TEXT NOT NULL,
     created REAL NOT NULL, PRIMARY KEY (caller, key)
