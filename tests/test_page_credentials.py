@@ -813,33 +813,34 @@ def test_a_copied_message_can_be_delivered_again_with_a_new_password(
 # --- password resets Microsoft refuses -----------------------------------------------------------------
 
 
-class SignInTokenOnly:
-    """The wizard's sign-in, but every token is the sign-in one (User.ReadWrite.All): as when the password
-    permission (User-PasswordProfile.ReadWrite.All) was never given. Graph (the sandbox) then answers 403."""
+@pytest.fixture
+def user_admin(runner: ServiceRunner, sandbox: Sandbox, tmp_path: Path) -> Iterator[Admin]:
+    """The demo tenant's User Administrator (Diego): may reset people without a role, not administrators."""
+    admin = sign_in(runner, sandbox, tmp_path, fresh=False, demo_account="user_admin")
+    yield admin
+    close_admin(runner, admin)
 
-    def __init__(self, auth: Any) -> None:
-        self._auth = auth
 
-    async def access_token(self, scopes: Any = None, *, force_refresh: bool = False) -> str:
-        token: str = await self._auth.access_token(None, force_refresh=force_refresh)
-        return token
-
-    async def acquire_additional_scopes(self, scopes: Any, **_kwargs: Any) -> frozenset[str]:
-        return frozenset(scopes)
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._auth, name)
+def make_administrator(sandbox: Sandbox, upn: str) -> None:
+    """Someone made this person an administrator after the wizard created them (a real 403 for Diego)."""
+    with httpx.Client(base_url=sandbox.base, trust_env=False, timeout=10) as web:
+        response = web.post("/_sandbox/roles", json={"upn": upn, "role": "Global Reader"})
+        response.raise_for_status()
 
 
 def test_a_refused_password_reset_says_who_may_reset(
-    qtbot: QtBot, runner: ServiceRunner, sandbox: Sandbox, contoso: Admin
+    qtbot: QtBot, runner: ServiceRunner, sandbox: Sandbox, user_admin: Admin
 ) -> None:
     """On resume and with New password: a 403 is "your account, or the wizard's permission, does not allow
-    resetting passwords" with what to do, not a generic failure; the password handed over before stays."""
-    run_id, passwords = create(runner, contoso, 2)
-    first_key = contoso.journal.people(run_id)[0].key
-    delivery = DeliveryService(contoso.graph, SignInTokenOnly(contoso.auth), contoso.backend, sandbox=True)  # type: ignore[arg-type]
-    hosted = host(qtbot, runner, contoso, run_id, {first_key: passwords[first_key]}, delivery=delivery)
+    resetting passwords" with what to do, not a generic failure; the password handed over before stays.
+    Real refusal: a User Administrator may not reset an administrator's password (docs/microsoft-rules.md
+    §1.7), and both people were made administrators after they were created."""
+    run_id, passwords = create(runner, user_admin, 2)
+    people = user_admin.journal.people(run_id)
+    for person in people:
+        make_administrator(sandbox, person.upn)
+    first_key = people[0].key
+    hosted = host(qtbot, runner, user_admin, run_id, {first_key: passwords[first_key]})
     page = hosted.page
     try:
         # The second person's password was never delivered (an interrupted run): the reset is refused.
@@ -857,7 +858,7 @@ def test_a_refused_password_reset_says_who_may_reset(
         qtbot.waitUntil(lambda: hosted.states()[0] is RowState.RESET_FAILED, timeout=WAIT)
         assert page.rows[0].problem is DeliveryProblem.RESET_NOT_ALLOWED
         hosted.shot("20-reset-refused")
-        person = contoso.journal.person(run_id, first_key)
+        person = user_admin.journal.person(run_id, first_key)
         assert person.delivery_state is DeliveryState.COPIED  # nothing replaced
     finally:
         hosted.cleanup()

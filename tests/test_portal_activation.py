@@ -14,6 +14,8 @@ from conftest import Sandbox
 from helpers import portal as sandbox_portal
 from helpers.sandbox_web import submit
 
+from c2t_wizard.config import DEFAULT_CLIENT_ID
+
 
 def invite(sandbox: Sandbox, account: str, roles: list[str], email: str | None = None) -> dict[str, Any]:
     key = sandbox_portal.api_key(sandbox.info)
@@ -80,7 +82,7 @@ def test_activation_with_the_forced_password_change(sandbox: Sandbox, account: s
         f"{sandbox.info['login']}/organizations/oauth2/v2.0/token",
         data={
             "grant_type": "password",
-            "client_id": "test",
+            "client_id": DEFAULT_CLIENT_ID,  # the demo tenant consented to it for everyone
             "username": upn,
             "password": new_password,
             "scope": "User.Read",

@@ -59,12 +59,13 @@ def ropc(
     username: str,
     password: str,
     scope: str = "User.ReadWrite.All offline_access openid profile",
+    client_id: str = CLIENT_ID,
 ) -> httpx.Response:
     return https.post(
         f"{box['login']}/organizations/oauth2/v2.0/token",
         data={
             "grant_type": "password",
-            "client_id": CLIENT_ID,
+            "client_id": client_id,
             "username": username,
             "password": password,
             "scope": scope,
@@ -383,9 +384,17 @@ DENIED = {
 }
 
 
-def reset_token(tenant: Tenant, upn: str, password: str, scope: str = RESET_SCOPE) -> str:
-    response = ropc(tenant.https, tenant.box, upn, password, f"User.ReadWrite.All {scope}")
+def scoped_token(tenant: Tenant, upn: str, password: str, scope: str) -> str:
+    """A token carrying exactly ``scope``: from a client the tenant consented to for that and nothing more
+    (a token carries every consented scope of its client, so one client per scope set)."""
+    client_id = str(uuid.uuid5(uuid.NAMESPACE_URL, f"c2t-test-client/{scope}"))
+    grant_consent(tenant.box.base, tenant.domain, scope, client_id=client_id)
+    response = ropc(tenant.https, tenant.box, upn, password, scope, client_id)
     return str(response.json()["access_token"])
+
+
+def reset_token(tenant: Tenant, upn: str, password: str, scope: str = RESET_SCOPE) -> str:
+    return scoped_token(tenant, upn, password, f"User.ReadWrite.All {scope}")
 
 
 def test_patch_password_and_properties(sandbox: Sandbox, tenant: Tenant) -> None:
@@ -452,7 +461,7 @@ def test_password_reset_needs_the_password_profile_permission_and_a_role_that_ma
     assert error_of(refused) == DENIED
     assert "access_token" in ropc(tenant.https, sandbox, plain_upn, USER_PASSWORD).json()
     # The password-profile permission alone suffices for a password, not for anything else.
-    only = ropc(tenant.https, sandbox, admin["upn"], admin["password"], RESET_SCOPE).json()["access_token"]
+    only = scoped_token(tenant, admin["upn"], admin["password"], RESET_SCOPE)
     assert tenant.patch(f"/users/{plain_id}", new_password, only).status_code == 204
     assert "access_token" in ropc(tenant.https, sandbox, plain_upn, "N3w-Passw0rd!").json()
     renamed = tenant.patch(f"/users/{plain_id}", {"displayName": "Renamed"}, only)

@@ -70,9 +70,16 @@ class Admin:
 
 
 def sign_in(
-    runner: ServiceRunner, sandbox: Sandbox, tmp_path: Path, *, fresh: bool, journal_path: Path | None = None
+    runner: ServiceRunner,
+    sandbox: Sandbox,
+    tmp_path: Path,
+    *,
+    fresh: bool,
+    journal_path: Path | None = None,
+    demo_account: str = "admin",
 ) -> Admin:
-    """The demo administrator (contoso), or the first administrator of a freshly signed-up tenant."""
+    """The demo administrator (contoso; ``demo_account="user_admin"``: its User Administrator), or the first
+    administrator of a freshly signed-up tenant."""
     if fresh:
         prefix = "users" + uuid.uuid4().hex[:10]
         account = sign_up(sandbox.base, organisation=f"Users Test {prefix}", prefix=prefix)
@@ -80,7 +87,7 @@ def sign_in(
         # As if its Global Administrator had consented for the organisation (control API shortcut).
         grant_consent(sandbox.base, prefix, " ".join((*SIGN_IN_SCOPES, *DIRECTORY_SCOPES, *APP_MAIL_SCOPES)))
     else:
-        demo = sandbox.info["demo"]["admin"]
+        demo = sandbox.info["demo"][demo_account]
         username, password = str(demo["username"]), str(demo["password"])
     backend = Backend(Endpoints.from_sandbox_line(sandbox.info))
     auth = AuthService(backend, cache_dir=tmp_path / "cache")
