@@ -23,7 +23,7 @@ from c2t_wizard.config import Config
 from c2t_wizard.domain.portal import PortalRole
 from c2t_wizard.services.delivery import DeliveryMethod
 from c2t_wizard.services.journal import InvitationState
-from c2t_wizard.services.portal import BackendKind
+from c2t_wizard.services.portal import BackendKind, PortalProblem
 from c2t_wizard.ui.pages.credentials import RowState
 from c2t_wizard.ui.pages.portal import PortalPage
 from c2t_wizard.ui.wizard import PageId
@@ -86,6 +86,18 @@ def test_ten_people_from_welcome_to_portal_administrators_under_faults(
             qtbot.waitUntil(lambda: not page.busy, timeout=120_000)
         finally:
             httpx.post(f"{info['base']}/_sandbox/faults", json={"spec": ""}, timeout=10, trust_env=False)
+        statuses = [page.model.status_text(row) for row in page.rows]
+        # About one answer in two is refused or lost here, and an invitation gets five attempts: one of the
+        # ten may use them all up (about 3 % each; with 8 in flight, which one is not fixed by the seed). It
+        # then says the portal is busy, and the partner clicks Retry failed once the portal is well again; its
+        # first attempts may have made the invitation (an answer lost after commit): still one, same key.
+        busy = [row for row in page.rows if row.state is InvitationState.FAILED]
+        assert all(row.state is InvitationState.INVITED or row in busy for row in page.rows), statuses
+        assert all(row.problem_code == PortalProblem.BUSY.value for row in busy), statuses
+        if busy:
+            assert page.retry_failed_button.isEnabled()
+            qtbot.mouseClick(page.retry_failed_button, Qt.MouseButton.LeftButton)
+            qtbot.waitUntil(lambda: not page.busy, timeout=WAIT)
         statuses = [page.model.status_text(row) for row in page.rows]
         assert [row.state for row in page.rows] == [InvitationState.INVITED] * 10, statuses
         journal = run.app.services.journal
