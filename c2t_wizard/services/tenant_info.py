@@ -165,35 +165,9 @@ async def load_role_assignments(
     ``RoleManagement.Read.Directory`` and a role that may read assignments). For a built-in role,
     ``roleDefinitionId`` is its template id. Any Graph error means "unknown".
     """
-    from kiota_abstractions.api_error import APIError
-
     assignments: Any = client.role_management.directory.role_assignments
-    quoted = user_id.replace("'", "''")
-    query = assignments.RoleAssignmentsRequestBuilderGetQueryParameters(filter=f"principalId eq '{quoted}'")
-    templates: list[str] = []
-    builder: Any = assignments
-    config: Any = _no_sdk_retries(query)
-    try:
-        for _ in range(MAX_PAGES):
-            page = await _read(
-                policy,
-                "GET roleAssignments",
-                lambda b=builder, c=config: b.get(request_configuration=c),  # type: ignore[misc]
-            )
-            if page is None:
-                break
-            for item in page.value or []:
-                if item.role_definition_id and (item.directory_scope_id or "/") == "/":
-                    templates.append(str(item.role_definition_id).lower())
-            if not page.odata_next_link:
-                break
-            builder, config = assignments.with_url(page.odata_next_link), _no_sdk_retries()
-    except APIError as exc:
-        log.info(
-            "role assignments could not be read (HTTP %s): the page cannot tell", exc.response_status_code
-        )
-        return None
-    return tuple(dict.fromkeys(templates))
+    query = assignments.RoleAssignmentsRequestBuilderGetQueryParameters(filter=_principal_filter(user_id))
+    return await _role_templates(assignments, query, "roleAssignments", policy)
 
 
 def _reads_roles(scopes: Collection[str]) -> bool:
@@ -221,21 +195,33 @@ async def load_eligible_role_templates(
     or the user lacks a role that may read eligibilities) or any other Graph error means "unknown", never
     a failed sign-in.
     """
+    instances: Any = client.role_management.directory.role_eligibility_schedule_instances
+    query = instances.RoleEligibilityScheduleInstancesRequestBuilderGetQueryParameters(
+        filter=_principal_filter(user_id)
+    )
+    return await _role_templates(instances, query, "roleEligibilityScheduleInstances", policy)
+
+
+def _principal_filter(user_id: str) -> str:
+    quoted = user_id.replace("'", "''")  # OData string literal
+    return f"principalId eq '{quoted}'"
+
+
+async def _role_templates(
+    collection: Any, query: Any, what: str, policy: RetryPolicy | None
+) -> tuple[str, ...] | None:
+    """Every page of a role assignment (or eligibility) collection -> the tenant-wide roles' template ids
+    (for a built-in role, ``roleDefinitionId`` is its template id); None on any Graph error ("unknown")."""
     from kiota_abstractions.api_error import APIError
 
-    instances: Any = client.role_management.directory.role_eligibility_schedule_instances
-    quoted = user_id.replace("'", "''")  # OData string literal
-    query = instances.RoleEligibilityScheduleInstancesRequestBuilderGetQueryParameters(
-        filter=f"principalId eq '{quoted}'"
-    )
     templates: list[str] = []
-    builder: Any = instances
+    builder: Any = collection
     config: Any = _no_sdk_retries(query)
     try:
         for _ in range(MAX_PAGES):
             page = await _read(
                 policy,
-                "GET roleEligibilityScheduleInstances",
+                f"GET {what}",
                 lambda b=builder, c=config: b.get(request_configuration=c),  # type: ignore[misc]
             )
             if page is None:
@@ -246,11 +232,9 @@ async def load_eligible_role_templates(
                     templates.append(str(item.role_definition_id).lower())
             if not page.odata_next_link:
                 break
-            builder, config = instances.with_url(page.odata_next_link), _no_sdk_retries()
+            builder, config = collection.with_url(page.odata_next_link), _no_sdk_retries()
     except APIError as exc:
-        log.info(
-            "role eligibility could not be read (HTTP %s): the page cannot tell", exc.response_status_code
-        )
+        log.info("%s could not be read (HTTP %s): the page cannot tell", what, exc.response_status_code)
         return None
     return tuple(dict.fromkeys(templates))
 
