@@ -60,6 +60,7 @@ from c2t_wizard.services.portal import BackendKind, PortalBackend, PortalError, 
 from c2t_wizard.services.portal_guided import (
     ClickStep,
     GuidedPortal,
+    guided_from_environment,
     record_link_delivered,
     send_link_by_mail,
 )
@@ -183,6 +184,35 @@ class PortalPage(QWizardPage):
         self.portal_account_combo.currentIndexChanged.connect(self._on_account_changed)
         account_label = QLabel(self.tr("&Account:"), self)
         account_label.setBuddy(self.portal_account_combo)
+
+        # --- no account to invite into: what it means and what to do -----------------------------------
+        self.portal_no_account = QWidget(self)
+        self.portal_no_account.setObjectName("portal_no_account")
+        self.no_account_status = StatusLine(self.portal_no_account)
+        self.no_account_status.setObjectName("portal_no_account_status")
+        self.accounts_again_button = QPushButton(self.tr("Check &again"), self.portal_no_account)
+        self.accounts_again_button.setObjectName("portal_accounts_again_button")
+        self.accounts_again_button.setAccessibleName(
+            self.tr("Check again which Call2Teams accounts you administer")
+        )
+        self.accounts_again_button.setAutoDefault(False)
+        self.accounts_again_button.clicked.connect(self.initializePage)
+        self.switch_guided_button = QPushButton(
+            self.tr("Invite in the &browser instead"), self.portal_no_account
+        )
+        self.switch_guided_button.setObjectName("portal_switch_guided_button")
+        self.switch_guided_button.setAutoDefault(False)
+        self.switch_guided_button.clicked.connect(self.switch_to_guided)
+        no_account_buttons = QHBoxLayout()
+        no_account_buttons.addStretch(1)
+        no_account_buttons.addWidget(self.accounts_again_button)
+        no_account_buttons.addWidget(self.switch_guided_button)
+        no_account_layout = QVBoxLayout(self.portal_no_account)
+        no_account_layout.setContentsMargins(0, 0, 0, 0)
+        no_account_layout.setSpacing(4)
+        no_account_layout.addWidget(self.no_account_status)
+        no_account_layout.addLayout(no_account_buttons)
+        self.portal_no_account.setVisible(False)
 
         # --- the roles -----------------------------------------------------------------------------------
         self.portal_roles_editor = QGroupBox(self)
@@ -385,6 +415,7 @@ class PortalPage(QWizardPage):
         layout.setSpacing(6)
         layout.addWidget(self.backend_label)
         layout.addLayout(account_row)
+        layout.addWidget(self.portal_no_account)
         layout.addWidget(self.portal_roles_editor)
         layout.addWidget(table_label)
         layout.addWidget(self.portal_table, 1)
@@ -407,6 +438,7 @@ class PortalPage(QWizardPage):
         self._loading = True
         self.model.set_rows([])
         self._guided_key = None
+        self.portal_no_account.setVisible(False)
         self._show_guide()
         self.portal_status.show_status(StatusKind.BUSY, self.tr("Getting the list of people ready…"))
         self._submit(
@@ -488,6 +520,15 @@ class PortalPage(QWizardPage):
             return self.tr("Portal invitations are being sent.")
         return None
 
+    def switch_to_guided(self) -> None:
+        """Invite by hand in the Call2Teams portal in the browser (this session), e.g. when the portal API
+        shows no account the partner administers."""
+        if self.busy and not self._loading:
+            return
+        self._backend = guided_from_environment(self._open_url)
+        self._show_backend()
+        self.initializePage()
+
     def stop_work(self) -> None:
         """Start no new invitation; those on their way finish and are recorded."""
         self._stop.set()
@@ -527,8 +568,25 @@ class PortalPage(QWizardPage):
                 )
             self.portal_account_combo.addItem(text, account.id)
         self.portal_account_combo.blockSignals(False)
+        self._show_no_account(not ordered)
         self._show_guide()
         self._update_buttons()
+
+    def _show_no_account(self, none: bool) -> None:
+        """Signed in to the portal, but administering no Call2Teams account: nowhere to invite into."""
+        self.portal_no_account.setVisible(none)
+        if not none:
+            return
+        self.no_account_status.show_status(
+            StatusKind.WARNING,
+            self.tr(
+                "You aren't an administrator of any Call2Teams account yet, so there is nowhere to invite "
+                "your staff. Ask Call2Teams, or an Account Owner of your partner account, to invite you to "
+                "your partner account; accept the invitation, then choose “Check again”. Or invite each "
+                "person yourself in the Call2Teams portal in your browser; the wizard shows what to enter."
+            ),
+        )
+        self.switch_guided_button.setVisible(self._backend.kind is BackendKind.API)
 
     def _on_accounts_failed(self, load: int, error: BaseException) -> None:
         if load != self._load:
