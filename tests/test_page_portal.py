@@ -290,7 +290,7 @@ def test_statuses_retry_failed_and_withdraw(qtbot: QtBot, runner: ServiceRunner,
         InvitationState.FAILED,
     ]
     status = [page.model.data(page.model.index(n, Column.STATUS)) for n in range(4)]
-    assert status[0].startswith("Invited (the link works until")
+    assert status[0].startswith("Invited (until")
     assert status[2] == "Already invited"
     assert "busy" in status[3]
     assert page.portal_status.kind is StatusKind.ERROR
@@ -375,6 +375,7 @@ def test_administering_no_account_says_what_it_means_and_check_again_finds_the_n
     hosted = host(qtbot, runner, journal, portal, 2, with_account=False)
     page = hosted.page
     assert page.accounts == []
+    assert page.portal_account_combo.placeholderText() == "None: you administer no Call2Teams account"
     assert page.portal_no_account.isVisible()
     words = page.no_account_status.text()
     assert "aren't an administrator of any Call2Teams account" in words

@@ -16,6 +16,7 @@ from __future__ import annotations
 import functools
 import threading
 from collections.abc import Callable, Sequence
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -74,7 +75,7 @@ from c2t_wizard.services.portal_invites import (
     revoke_invitations,
 )
 from c2t_wizard.ui.file_errors import describe_file_error
-from c2t_wizard.ui.portal_model import PortalRow, PortalTableModel
+from c2t_wizard.ui.portal_model import Column, PortalRow, PortalTableModel
 from c2t_wizard.ui.runner import Job, JobGroup, ServiceRunner
 from c2t_wizard.ui.welcome_sheet import SecretClipboard, SheetPage, write_welcome_sheet
 from c2t_wizard.ui.widgets import StatusKind, StatusLine, make_secondary
@@ -190,7 +191,7 @@ class PortalPage(QWizardPage):
         self.portal_no_account.setObjectName("portal_no_account")
         self.no_account_status = StatusLine(self.portal_no_account)
         self.no_account_status.setObjectName("portal_no_account_status")
-        self.accounts_again_button = QPushButton(self.tr("Check &again"), self.portal_no_account)
+        self.accounts_again_button = QPushButton(self.tr("Check a&gain"), self.portal_no_account)
         self.accounts_again_button.setObjectName("portal_accounts_again_button")
         self.accounts_again_button.setAccessibleName(
             self.tr("Check again which Call2Teams accounts you administer")
@@ -253,12 +254,15 @@ class PortalPage(QWizardPage):
             | QAbstractItemView.EditTrigger.AnyKeyPressed
         )
         self.portal_table.setAlternatingRowColors(True)
+        self.portal_table.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+        self.portal_table.setWordWrap(False)  # one line per person: a long username is shortened, not broken
         self.portal_table.setTabKeyNavigation(False)
         self.portal_table.verticalHeader().setVisible(False)
         self.portal_table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
         header = self.portal_table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
+        header.setHighlightSections(False)  # a bold header would no longer fit its column
         self.portal_table.selectionModel().selectionChanged.connect(self._on_selection)
         self.model.dataChanged.connect(self._on_rows_changed)
         table_label = QLabel(self.tr("&People (double-click an email to change it):"), self)
@@ -575,6 +579,9 @@ class PortalPage(QWizardPage):
     def _show_no_account(self, none: bool) -> None:
         """Signed in to the portal, but administering no Call2Teams account: nowhere to invite into."""
         self.portal_no_account.setVisible(none)
+        self.portal_account_combo.setPlaceholderText(
+            self.tr("None: you administer no Call2Teams account") if none else ""
+        )
         if not none:
             return
         self.no_account_status.show_status(
@@ -605,7 +612,7 @@ class PortalPage(QWizardPage):
         for person, record in people:
             rows.append(self._row_for(person, record))
         self.model.set_rows(rows)
-        self.portal_table.resizeColumnsToContents()
+        self._fit_columns()
         if not rows:
             self.portal_status.show_status(StatusKind.INFO, self.tr("Nobody to invite: no one was created."))
         else:
@@ -636,6 +643,34 @@ class PortalPage(QWizardPage):
             row.problem_detail = record.problem_detail
             row.link_state = record.link_state
         return row
+
+    def _fit_columns(self) -> None:
+        """All columns in view at the page's size: the status keeps room for "Invited (until …)"; the
+        Microsoft username (the least needed here) and then the roles give way, shortened in the middle."""
+        table, header = self.portal_table, self.portal_table.horizontalHeader()
+        table.resizeColumnsToContents()
+        available = table.viewport().width()
+        if not table.isVisible() or available <= 0:
+            return
+        metrics = table.fontMetrics()
+        reserve = (
+            metrics.horizontalAdvance(self.model.invited_text(datetime.now(UTC) + timedelta(days=7))) + 24
+        )
+        widest_role = max(metrics.horizontalAdvance(role_name(role)) for role in ROLE_ORDER) + 16
+        header.resizeSection(Column.ROLES, max(header.sectionSize(Column.ROLES), widest_role))
+        widths = {column: header.sectionSize(column) for column in range(Column.COUNT)}
+        excess = sum(widths[c] for c in range(Column.STATUS)) + reserve - available
+        for column, least in ((Column.USERNAME, 14), (Column.EMAIL, 18), (Column.ROLES, 12)):
+            if excess <= 0:
+                break
+            title = header.fontMetrics().horizontalAdvance(
+                str(self.model.headerData(column, Qt.Orientation.Horizontal))
+            )
+            floor = min(widths[column], max(metrics.horizontalAdvance("x" * least), title + 16))
+            give = min(excess, widths[column] - floor)
+            if give > 0:
+                header.resizeSection(column, widths[column] - give)
+                excess -= give
 
     def _on_load_failed(self, load: int, error: BaseException) -> None:
         if load != self._load:
