@@ -646,7 +646,8 @@ class PortalPage(QWizardPage):
 
     def _fit_columns(self) -> None:
         """All columns in view at the page's size: the status keeps room for "Invited (until …)"; the
-        Microsoft username (the least needed here) and then the roles give way, shortened in the middle."""
+        Microsoft username (the least needed here), then the roles, then the email give way, shortened in
+        the middle (the full text is in the tooltip)."""
         table, header = self.portal_table, self.portal_table.horizontalHeader()
         table.resizeColumnsToContents()
         available = table.viewport().width()
@@ -660,7 +661,7 @@ class PortalPage(QWizardPage):
         header.resizeSection(Column.ROLES, max(header.sectionSize(Column.ROLES), widest_role))
         widths = {column: header.sectionSize(column) for column in range(Column.COUNT)}
         excess = sum(widths[c] for c in range(Column.STATUS)) + reserve - available
-        for column, least in ((Column.USERNAME, 14), (Column.EMAIL, 18), (Column.ROLES, 12)):
+        for column, least in ((Column.USERNAME, 14), (Column.ROLES, 12), (Column.EMAIL, 18)):
             if excess <= 0:
                 break
             title = header.fontMetrics().horizontalAdvance(
