@@ -382,6 +382,7 @@ def test_administering_no_account_says_what_it_means_and_check_again_finds_the_n
     assert "Ask Call2Teams, or an Account Owner of your partner account" in words
     assert page.no_account_status.kind is StatusKind.WARNING
     assert page.switch_guided_button.isVisible()
+    assert not page.portal_roles_editor.isVisible()
     assert not page.invite_all_button.isEnabled()
     assert not page.invite_selected_button.isEnabled()
     hosted.shot("no-account")
@@ -393,6 +394,7 @@ def test_administering_no_account_says_what_it_means_and_check_again_finds_the_n
     qtbot.waitUntil(lambda: not page.busy and page.account is not None, timeout=WAIT)
     assert [a.name for a in page.accounts] == ["Late Partner", "Late Customer"]
     assert not page.portal_no_account.isVisible()
+    assert page.portal_roles_editor.isVisible()
     assert page.invite_all_button.isEnabled()
 
 

@@ -320,6 +320,7 @@ class PortalPage(QWizardPage):
         self.guide_person = QLabel(self.portal_guide)
         self.guide_person.setObjectName("portal_guide_person")
         self.guide_person.setTextFormat(Qt.TextFormat.PlainText)
+        self.guide_person.setWordWrap(True)
         self.guide_path = QLabel(self.portal_guide)
         self.guide_path.setObjectName("portal_guide_path")
         self.guide_path.setWordWrap(True)
@@ -457,6 +458,7 @@ class PortalPage(QWizardPage):
             self.portal_status.show_status(
                 StatusKind.WARNING, self.tr("The journal isn't open yet. Go back and forward again.")
             )
+            self._fit_columns()
             self._update_buttons()
             return
         self._submit(
@@ -579,6 +581,7 @@ class PortalPage(QWizardPage):
     def _show_no_account(self, none: bool) -> None:
         """Signed in to the portal, but administering no Call2Teams account: nowhere to invite into."""
         self.portal_no_account.setVisible(none)
+        self.portal_roles_editor.setVisible(not none)  # no account, no roles to choose: room for the words
         self.portal_account_combo.setPlaceholderText(
             self.tr("None: you administer no Call2Teams account") if none else ""
         )
