@@ -18,6 +18,7 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("C2T_HOME", tempfile.mkdtemp(prefix="c2t-screenshots-"))
 
+import httpx  # noqa: E402
 from PySide6.QtCore import QEventLoop, QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication, QLineEdit, QWidget  # noqa: E402
 
@@ -85,6 +86,7 @@ def main() -> int:
     from helpers.sandbox_web import sign_up
 
     from c2t_wizard.domain.csv_import import write_template_csv
+    from c2t_wizard.domain.portal import PortalRole
     from c2t_wizard.domain.users import NewUser
     from c2t_wizard.ui.pages.sign_in import SignInState
 
@@ -142,9 +144,18 @@ def main() -> int:
         shoot(wizard, out, "06-sign-in", "Sign in: in the browser, with a code, or as the demo administrator")
         browser.username, browser.password = created["upn"], created["password"]
         sign_in.sign_in_button.click()
-        wait_until(lambda: sign_in.state is SignInState.SIGNED_IN, 30)
+        wait_until(
+            lambda: sign_in.state is SignInState.SIGNED_IN and sign_in.allow_access_button.isVisible(), 30
+        )
         settle(300)
-        shoot(wizard, out, "07-signed-in", "Signed in: organisation, domain and the role check")
+        shoot(
+            wizard, out, "07-signed-in", "Signed in: organisation and domain; adding users needs a permission"
+        )
+        browser.for_organisation = True  # the Global Administrator consents for the whole organisation
+        sign_in.allow_access_button.click()
+        wait_until(sign_in.isComplete, 30)
+        settle(300)
+        shoot(wizard, out, "07b-access-allowed", "Signed in: adding users allowed, the role checked")
 
         wizard.next()
         users = wizard.users_page
@@ -180,6 +191,35 @@ def main() -> int:
         wait_until(lambda: wizard.currentId() == PageId.CREDENTIALS)
         settle(1500)
         shoot(wizard, out, "10-credentials", "Credentials: each person gets their sign-in details")
+
+        credentials = wizard.credentials_page
+        assert credentials is not None
+        credentials.deliver_all()  # by mail from the new admin's mailbox
+        wait_until(lambda: wizard.button(wizard.WizardButton.NextButton).isEnabled(), 60)
+
+        # Call2Teams makes the new tenant's admin a partner (what happens when a partner signs up).
+        made = httpx.post(
+            f"{base}/_sandbox/portal/partners",
+            json={
+                "upn": created["upn"],
+                "name": "Northwind Traders (partner)",
+                "customers": ["Fabrikam", "Tailspin Toys"],
+            },
+            timeout=10,
+        )
+        made.raise_for_status()
+        wizard.next()
+        wait_until(lambda: wizard.currentId() == PageId.PORTAL)
+        portal = wizard.portal_page
+        wait_until(lambda: not portal.busy and portal.account is not None, 30)
+        portal.select_rows([0])  # Anna-Lena runs the account with the partner: she may invite others too
+        portal.set_roles(frozenset({PortalRole.ACCOUNT_OWNER}))
+        settle(600)
+        shoot(wizard, out, "11-portal", "Portal: the account, each person's roles and real work email")
+        portal.invite_all()
+        wait_until(lambda: not portal.busy and portal.model.count("invited", "already_invited") > 0, 60)
+        settle(600)
+        shoot(wizard, out, "12-portal-invited", "Portal: invited, each with the invitation's expiry")
     finally:
         app.shutdown()
     update_readme(out)

@@ -8,17 +8,22 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from conftest import Sandbox
+from helpers import portal as sandbox_portal
 from portal_helpers import RecordingPortal
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QWizard
 from pytestqt.qtbot import QtBot
 
+from c2t_wizard.config import Endpoints
 from c2t_wizard.domain.onboarding import Onboarding, StartChoice
 from c2t_wizard.domain.portal import AccountKind, EmailProblem, PortalAccount, PortalRole
 from c2t_wizard.domain.users import NewUser
+from c2t_wizard.services.backend import Backend
 from c2t_wizard.services.delivery import DeliveryMethod
 from c2t_wizard.services.journal import DeliveryState, InvitationState, Journal, person_key
 from c2t_wizard.services.portal import PortalBackend, PortalProblem
+from c2t_wizard.services.portal_api import ApiPortal
 from c2t_wizard.services.portal_guided import GuidedPortal
 from c2t_wizard.ui.pages.portal import PortalPage
 from c2t_wizard.ui.portal_model import Column
@@ -71,6 +76,8 @@ def host(
     backend: PortalBackend,
     count: int = 3,
     opened: list[str] | None = None,
+    *,
+    with_account: bool = True,
 ) -> Hosted:
     users = people(count)
     run_id = journal.start_run("tenant", users)
@@ -94,9 +101,23 @@ def host(
     qtbot.waitExposed(wizard)
     hosted = Hosted(qtbot, wizard, page, run_id, journal)
     qtbot.waitUntil(
-        lambda: not page.busy and len(page.rows) == count and page.account is not None, timeout=WAIT
+        lambda: not page.busy and len(page.rows) == count and (page.account is not None or not with_account),
+        timeout=WAIT,
     )
     return hosted
+
+
+@pytest.fixture
+def http_backend(sandbox: Sandbox, runner: ServiceRunner) -> Iterator[Backend]:
+    box = Backend(Endpoints.from_sandbox_line(sandbox.info))
+    yield box
+    runner.call(box.aclose(), timeout=10)
+
+
+def nobodys_portal(sandbox: Sandbox, backend: Backend) -> tuple[str, ApiPortal]:
+    """The sandbox portal's API for a new user of the demo tenant who administers no Call2Teams account."""
+    upn, _ = sandbox_portal.new_user(sandbox.info, force_change=False)
+    return upn, ApiPortal(backend, api_key=sandbox_portal.api_key(sandbox.info, upn))
 
 
 def edit_email(page: PortalPage, row: int, email: str) -> None:
@@ -269,7 +290,7 @@ def test_statuses_retry_failed_and_withdraw(qtbot: QtBot, runner: ServiceRunner,
         InvitationState.FAILED,
     ]
     status = [page.model.data(page.model.index(n, Column.STATUS)) for n in range(4)]
-    assert status[0].startswith("Invited (the link works until")
+    assert status[0].startswith("Invited (until")
     assert status[2] == "Already invited"
     assert "busy" in status[3]
     assert page.portal_status.kind is StatusKind.ERROR
@@ -345,3 +366,53 @@ def test_a_big_table_stays_responsive(
     qtbot.mouseClick(page.invite_all_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: not page.busy, timeout=60_000)
     assert set(hosted.states()) == {InvitationState.INVITED}
+
+
+def test_administering_no_account_says_what_it_means_and_check_again_finds_the_new_one(
+    qtbot: QtBot, runner: ServiceRunner, journal: Journal, sandbox: Sandbox, http_backend: Backend
+) -> None:
+    upn, portal = nobodys_portal(sandbox, http_backend)
+    hosted = host(qtbot, runner, journal, portal, 2, with_account=False)
+    page = hosted.page
+    assert page.accounts == []
+    assert page.portal_account_combo.placeholderText() == "None: you administer no Call2Teams account"
+    assert page.portal_no_account.isVisible()
+    words = page.no_account_status.text()
+    assert "aren't an administrator of any Call2Teams account" in words
+    assert "Ask Call2Teams, or an Account Owner of your partner account" in words
+    assert page.no_account_status.kind is StatusKind.WARNING
+    assert page.switch_guided_button.isVisible()
+    assert not page.portal_roles_editor.isVisible()
+    assert not page.invite_all_button.isEnabled()
+    assert not page.invite_selected_button.isEnabled()
+    hosted.shot("no-account")
+
+    # Call2Teams makes them a partner; "Check again" finds the account, the customers under it.
+    made = sandbox_portal.make_partner(sandbox.info, upn, "Late Partner", ["Late Customer"])
+    assert made.status_code == 201, made.text
+    qtbot.mouseClick(page.accounts_again_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not page.busy and page.account is not None, timeout=WAIT)
+    assert [a.name for a in page.accounts] == ["Late Partner", "Late Customer"]
+    assert not page.portal_no_account.isVisible()
+    assert page.portal_roles_editor.isVisible()
+    assert page.invite_all_button.isEnabled()
+
+
+def test_administering_no_account_can_switch_to_inviting_in_the_browser(
+    qtbot: QtBot, runner: ServiceRunner, journal: Journal, sandbox: Sandbox, http_backend: Backend
+) -> None:
+    _, portal = nobodys_portal(sandbox, http_backend)
+    opened: list[str] = []
+    hosted = host(qtbot, runner, journal, portal, 2, opened=opened, with_account=False)
+    page = hosted.page
+    assert page.portal_no_account.isVisible()
+    assert "portal API" in page.backend_label.text()
+    qtbot.mouseClick(page.switch_guided_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not page.busy and page.account is not None, timeout=WAIT)
+    assert "Guided" in page.backend_label.text()
+    assert not page.portal_no_account.isVisible()
+    assert page.portal_guide.isVisible()
+    assert page.invite_all_button.isEnabled()
+    qtbot.mouseClick(page.open_portal_button, Qt.MouseButton.LeftButton)
+    assert opened
+    assert opened[-1].startswith("https://")

@@ -476,3 +476,51 @@ def test_a_portal_that_stays_busy_is_busy(clean_faults: Sandbox, customer: str) 
         run(clean_faults, lambda portal: portal.accounts(), retry=policy)
     assert busy.value.problem is PortalProblem.BUSY
     assert busy.value.status == 503
+
+
+def test_the_control_endpoint_makes_a_new_admin_the_account_owner_of_a_partner_account(
+    sandbox: Sandbox,
+) -> None:
+    upn, _ = sandbox_portal.new_user(sandbox.info, force_change=False)
+    key = sandbox_portal.api_key(sandbox.info, upn)
+    assert sandbox_portal.accounts(sandbox.info, key) == []
+
+    made = sandbox_portal.make_partner(sandbox.info, upn, "Northwind Partner", ["Fabrikam", "Tailspin"])
+    assert made.status_code == 201, made.text
+    partner, *customers = made.json()["accounts"]
+    assert (partner["name"], partner["kind"], partner["parentId"]) == ("Northwind Partner", "partner", None)
+    assert [(c["name"], c["kind"], c["parentId"]) for c in customers] == [
+        ("Fabrikam", "customer", partner["id"]),
+        ("Tailspin", "customer", partner["id"]),
+    ]
+    # The API now shows them, partner first, and as Account Owner they can invite into a customer account.
+    accounts = run(sandbox, lambda portal: portal.accounts(), api_key=key)
+    assert [(a.name, a.kind) for a in accounts] == [
+        ("Northwind Partner", AccountKind.PARTNER),
+        ("Fabrikam", AccountKind.CUSTOMER),
+        ("Tailspin", AccountKind.CUSTOMER),
+    ]
+    outcome = run(sandbox, lambda portal: portal.invite(customers[0]["id"], person()), api_key=key)
+    assert outcome.result is InviteResult.INVITED
+    with sandbox_portal.api_client(sandbox.info, key) as client:
+        owners = client.get(f"/accounts/{partner['id']}/administrators").json()["value"]
+    assert [(o["signInName"], o["roles"]) for o in owners] == [(upn, ["account_owner"])]
+    # Nobody else sees them.
+    demo_accounts = sandbox_portal.accounts(sandbox.info, sandbox_portal.api_key(sandbox.info))
+    assert partner["id"] not in {a["id"] for a in demo_accounts}
+
+    again = sandbox_portal.make_partner(sandbox.info, upn, "Second")
+    assert again.status_code == 409
+    assert again.json()["account"]["id"] == partner["id"]
+    assert sandbox_portal.make_partner(sandbox.info, "nobody@nowhere.example", "X").status_code == 404
+    assert sandbox_portal.make_partner(sandbox.info, upn, "").status_code == 400
+    assert sandbox_portal.make_partner(sandbox.info, upn, "X", [""]).status_code == 400
+
+
+def test_a_partner_account_without_customers(sandbox: Sandbox) -> None:
+    upn, _ = sandbox_portal.new_user(sandbox.info, force_change=False)
+    made = sandbox_portal.make_partner(sandbox.info, upn, "Solo Partner")
+    assert made.status_code == 201, made.text
+    assert [a["name"] for a in made.json()["accounts"]] == ["Solo Partner"]
+    key = sandbox_portal.api_key(sandbox.info, upn)
+    assert [a["kind"] for a in sandbox_portal.accounts(sandbox.info, key)] == ["partner"]

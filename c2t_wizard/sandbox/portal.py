@@ -11,7 +11,13 @@ Control API (plain-http site): ``POST /_sandbox/portal/api_keys`` (``{"upn": ...
 days); ``POST /_sandbox/portal/expire`` (``{"invitationId": ...}``: the invitation expires now);
 ``GET /_sandbox/portal/stats`` (API requests, in flight now and at most since the last reset, faults' latency
 included) and ``POST /_sandbox/portal/stats/reset``; ``GET /_sandbox/portal/state`` (accounts, invitations,
-administrators).
+administrators); ``POST /_sandbox/portal/partners`` (``{"upn": ..., "name": ..., "customers": [names]}``,
+``customers`` optional): what Call2Teams does when a partner signs up, a partner account (and customer
+accounts under it) whose Account Owner is that user, e.g. a newly signed-up tenant's admin -> 201
+``{"accounts": [...]}`` (the partner account first); 404 for an unknown user, 409 when they already own one.
+
+A signed-in user who administers no account gets ``GET /me`` with ``"accounts": []`` (as the contract allows);
+the wizard's portal page explains what that means.
 """
 
 from __future__ import annotations
@@ -22,7 +28,7 @@ import logging
 import secrets
 import sqlite3
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from html import escape
@@ -144,31 +150,58 @@ class PortalState:
         """The demo admin owns a partner account with two customer accounts (first start only)."""
         if admin is None or self._db.execute("SELECT 1 FROM meta WHERE key = 'seeded'").fetchone():
             return
-        ids: list[str] = []
-        for position, (name, kind, parent) in enumerate(SEED_ACCOUNTS):
-            account_id = new_guid()
-            parent_id = ids[parent] if parent is not None else None
-            self._db.execute(
-                "INSERT INTO accounts (id, name, kind, parent_id, position) VALUES (?, ?, ?, ?, ?)",
-                (account_id, name, kind, parent_id, position),
-            )
-            ids.append(account_id)
-        self._db.execute(
-            "INSERT INTO administrators (id, account_id, user_id, sign_in_name, email, first_name, "
-            "last_name, roles, invitation_id, accepted) VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, ?)",
-            (
-                new_guid(),
-                ids[0],
-                admin.id,
-                admin.upn,
-                admin.upn,
-                admin.given_name or "Adele",
-                admin.surname or "Vance",
-                json.dumps(["account_owner"]),
-                time.time(),
-            ),
-        )
+        name, _, _ = SEED_ACCOUNTS[0]
+        self.add_partner(admin, name, [customer for customer, _, _ in SEED_ACCOUNTS[1:]])
         self._db.execute("INSERT INTO meta (key, value) VALUES ('seeded', '1')")
+
+    def add_partner(self, owner: User, name: str, customers: Sequence[str] = ()) -> list[Account]:
+        """What Call2Teams does when a partner signs up: a partner account (with ``customers`` under it)
+        whose Account Owner is ``owner``. Returns the partner account, then its customer accounts."""
+        row = self._db.execute("SELECT COALESCE(MAX(position), -1) AS last FROM accounts").fetchone()
+        position = int(row["last"]) + 1
+        made: list[Account] = []
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            for n, (account_name, kind) in enumerate(
+                [(name, "partner"), *((customer, "customer") for customer in customers)]
+            ):
+                account = Account(new_guid(), account_name, kind, made[0].id if made else None)
+                self._db.execute(
+                    "INSERT INTO accounts (id, name, kind, parent_id, position) VALUES (?, ?, ?, ?, ?)",
+                    (account.id, account.name, account.kind, account.parent_id, position + n),
+                )
+                made.append(account)
+            self._db.execute(
+                "INSERT INTO administrators (id, account_id, user_id, sign_in_name, email, first_name, "
+                "last_name, roles, invitation_id, accepted) VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, ?)",
+                (
+                    new_guid(),
+                    made[0].id,
+                    owner.id,
+                    owner.upn,
+                    owner.mail or owner.upn,
+                    owner.given_name or owner.display_name.partition(" ")[0] or owner.upn,
+                    owner.surname or owner.display_name.partition(" ")[2] or "-",
+                    json.dumps(["account_owner"]),
+                    time.time(),
+                ),
+            )
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        self._db.execute("COMMIT")
+        return made
+
+    def owned_partner(self, user_id: str) -> Account | None:
+        """The partner account ``user_id`` is Account Owner of, if any."""
+        return next(
+            (
+                a
+                for a in self.accounts()
+                if a.kind == "partner" and "account_owner" in self.roles_on(user_id, a)
+            ),
+            None,
+        )
 
     # --- accounts and rights -----------------------------------------------------------------------------
 
@@ -867,6 +900,31 @@ async def control_api_key(request: web.Request) -> web.Response:
     return json_response({"key": portal_state(request).issue_key(user), "upn": user.upn})
 
 
+async def control_partners(request: web.Request) -> web.Response:
+    body = await _control_body(request)
+    upn, name, customers = body.get("upn"), body.get("name"), body.get("customers", [])
+    if not isinstance(upn, str) or not upn.strip():
+        return json_response({"error": "upn is required"}, status=400)
+    if not isinstance(name, str) or not name.strip() or len(name) > NAME_MAX:
+        return json_response({"error": f"name is required (1 to {NAME_MAX} characters)"}, status=400)
+    if not isinstance(customers, list) or not all(
+        isinstance(c, str) and c.strip() and len(c) <= NAME_MAX for c in customers
+    ):
+        return json_response({"error": "customers must be a list of account names"}, status=400)
+    user = ctx(request).store.user_by_upn(upn.strip())
+    if user is None:
+        return json_response({"error": f"no such user: {upn!r}"}, status=404)
+    state = portal_state(request)
+    existing = state.owned_partner(user.id)
+    if existing is not None:
+        return json_response(
+            {"error": "this user already owns a partner account", "account": account_json(existing)},
+            status=409,
+        )
+    made = state.add_partner(user, name.strip(), [c.strip() for c in customers])
+    return json_response({"accounts": [account_json(a) for a in made], "upn": user.upn}, status=201)
+
+
 async def control_settings(request: web.Request) -> web.Response:
     state = portal_state(request)
     if request.method == "POST":
@@ -928,3 +986,4 @@ def add_routes(app: web.Application) -> None:
     router.add_get("/_sandbox/portal/stats", control_stats)
     router.add_post("/_sandbox/portal/stats/reset", control_stats)
     router.add_get("/_sandbox/portal/state", control_state)
+    router.add_post("/_sandbox/portal/partners", control_partners)

@@ -231,13 +231,29 @@ class PortalTableModel(QAbstractTableModel):
             if column == Column.EMAIL and row.email_problem is not None:
                 return self._email_words(row.email_problem)
             if column == Column.STATUS:
+                if row.state is InvitationState.INVITED and row.expires_at is not None:
+                    return self.tr("Invited: the invitation's link works until {when}").format(
+                        when=QLocale().toString(
+                            QDateTime.fromSecsSinceEpoch(int(row.expires_at.timestamp())),
+                            QLocale.FormatType.LongFormat,
+                        )
+                    )
                 return self.status_text(row)
+            if column in (Column.USERNAME, Column.ROLES):
+                return self.data(index)
         if role == Qt.ItemDataRole.ForegroundRole and column in (Column.EMAIL, Column.STATUS):
             if (row.refused and not row.done) or row.state is InvitationState.FAILED:
                 return QBrush(QColor("#a4262c"))
             if row.email_problem is EmailProblem.ON_TENANT_DOMAIN and not row.done:
                 return QBrush(QColor("#8a5a00"))
         return None
+
+    def invited_text(self, expires_at: datetime) -> str:
+        """The day the link stops working (the tooltip has the time)."""
+        when = QLocale().toString(
+            QDateTime.fromSecsSinceEpoch(int(expires_at.timestamp())).date(), QLocale.FormatType.ShortFormat
+        )
+        return self.tr("Invited (until {when})").format(when=when)
 
     def status_text(self, row: PortalRow) -> str:
         if row.sending:
@@ -254,10 +270,7 @@ class PortalTableModel(QAbstractTableModel):
         if state is InvitationState.INVITED:
             if row.expires_at is None:
                 return self.tr("Invited")
-            when = QLocale().toString(
-                QDateTime.fromSecsSinceEpoch(int(row.expires_at.timestamp())), QLocale.FormatType.ShortFormat
-            )
-            return self.tr("Invited (the link works until {when})").format(when=when)
+            return self.invited_text(row.expires_at)
         if state is InvitationState.ALREADY_INVITED:
             return self.tr("Already invited")
         if state is InvitationState.ACCEPTED:

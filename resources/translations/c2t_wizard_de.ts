@@ -28,12 +28,12 @@
     </message>
     <message>
         <location line="+2"/>
-        <location line="+1108"/>
+        <location line="+1110"/>
         <source>Send from your mailbox (Microsoft 365)</source>
         <translation>Aus Ihrem Postfach senden (Microsoft 365)</translation>
     </message>
     <message>
-        <location line="-1107"/>
+        <location line="-1109"/>
         <source>Open messages in your mail app</source>
         <translation>Nachrichten in Ihrem Mailprogramm öffnen</translation>
     </message>
@@ -88,7 +88,7 @@
         <translation>Zustellung</translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+16"/>
         <source>&amp;People:</source>
         <translation>&amp;Personen:</translation>
     </message>
@@ -148,12 +148,12 @@
         <translation>An &amp;Ausgewählte zustellen</translation>
     </message>
     <message>
-        <location line="-228"/>
+        <location line="-230"/>
         <source>PDF files (*.pdf)</source>
         <translation>PDF-Dateien (*.pdf)</translation>
     </message>
     <message numerus="yes">
-        <location line="+524"/>
+        <location line="+526"/>
         <source>%n person(s) were created in an earlier session and never got their password. For security, the wizard never stores passwords, so these people get a new temporary password now.</source>
         <translation>
             <numerusform>%n Person wurde in einer früheren Sitzung angelegt und hat ihr Kennwort nie erhalten. Aus Sicherheitsgründen speichert der Assistent keine Kennwörter, daher bekommt sie jetzt ein neues vorläufiges Kennwort.</numerusform>
@@ -712,7 +712,7 @@
 <context>
     <name>PortalPage</name>
     <message>
-        <location filename="../../c2t_wizard/ui/pages/portal.py" line="+166"/>
+        <location filename="../../c2t_wizard/ui/pages/portal.py" line="+168"/>
         <source>Invite your staff to the Call2Teams portal</source>
         <translation>Ihre Mitarbeiter in das Call2Teams-Portal einladen</translation>
     </message>
@@ -732,12 +732,27 @@
         <translation>&amp;Konto:</translation>
     </message>
     <message>
-        <location line="+32"/>
+        <location line="+8"/>
+        <source>Check a&amp;gain</source>
+        <translation>&amp;Noch einmal prüfen</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Check again which Call2Teams accounts you administer</source>
+        <translation>Noch einmal prüfen, welche Call2Teams-Konten Sie verwalten</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Invite in the &amp;browser instead</source>
+        <translation>Stattdessen im &amp;Browser einladen</translation>
+    </message>
+    <message>
+        <location line="+45"/>
         <source>People and their portal invitations</source>
         <translation>Personen und ihre Portal-Einladungen</translation>
     </message>
     <message>
-        <location line="+18"/>
+        <location line="+21"/>
         <source>&amp;People (double-click an email to change it):</source>
         <translation>&amp;Personen (Doppelklick auf eine E-Mail-Adresse, um sie zu ändern):</translation>
     </message>
@@ -832,7 +847,7 @@
         <translation>Ü&amp;berspringen</translation>
     </message>
     <message>
-        <location line="+82"/>
+        <location line="+84"/>
         <source>Getting the list of people ready…</source>
         <translation>Die Liste der Personen wird vorbereitet …</translation>
     </message>
@@ -847,7 +862,7 @@
         <translation>Portal-Einladungen werden gesendet.</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+17"/>
         <source>Stopping after the invitations on their way…</source>
         <translation>Anhalten nach den laufenden Einladungen …</translation>
     </message>
@@ -863,6 +878,16 @@
     </message>
     <message>
         <location line="+13"/>
+        <source>None: you administer no Call2Teams account</source>
+        <translation>Keines: Sie verwalten kein Call2Teams-Konto</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>You aren&apos;t an administrator of any Call2Teams account yet, so there is nowhere to invite your staff. Ask Call2Teams, or an Account Owner of your partner account, to invite you to your partner account; accept the invitation, then choose “Check again”. Or invite each person yourself in the Call2Teams portal in your browser; the wizard shows what to enter.</source>
+        <translation>Sie sind noch bei keinem Call2Teams-Konto Administrator, daher gibt es nichts, wohin Sie Ihre Mitarbeitenden einladen können. Bitten Sie Call2Teams oder einen Kontoinhaber (Account Owner) Ihres Partnerkontos, Sie in Ihr Partnerkonto einzuladen; nehmen Sie die Einladung an und wählen Sie dann „Noch einmal prüfen“. Oder laden Sie jede Person selbst im Call2Teams-Portal in Ihrem Browser ein; der Assistent zeigt, was einzugeben ist.</translation>
+    </message>
+    <message>
+        <location line="+13"/>
         <source>The portal&apos;s accounts couldn&apos;t be read: {why}</source>
         <translation>Die Konten des Portals konnten nicht gelesen werden: {why}</translation>
     </message>
@@ -872,7 +897,7 @@
         <translation>Niemand einzuladen: Es wurde niemand angelegt.</translation>
     </message>
     <message>
-        <location line="+36"/>
+        <location line="+64"/>
         <source>The list of people couldn&apos;t be read: {why}</source>
         <translation>Die Liste der Personen konnte nicht gelesen werden: {why}</translation>
     </message>
@@ -1240,7 +1265,7 @@
 <context>
     <name>PortalRoles</name>
     <message>
-        <location line="-1057"/>
+        <location line="-1148"/>
         <source>Account Administrator</source>
         <translation>Kontoadministrator (Account Administrator)</translation>
     </message>
@@ -1308,7 +1333,17 @@
         <translation>Einladung</translation>
     </message>
     <message>
-        <location line="+49"/>
+        <location line="+40"/>
+        <source>Invited: the invitation&apos;s link works until {when}</source>
+        <translation>Eingeladen: Der Link der Einladung funktioniert bis {when}</translation>
+    </message>
+    <message>
+        <location line="+21"/>
+        <source>Invited (until {when})</source>
+        <translation>Eingeladen (bis {when})</translation>
+    </message>
+    <message>
+        <location line="+4"/>
         <source>Inviting…</source>
         <translation>Wird eingeladen …</translation>
     </message>
@@ -1338,12 +1373,7 @@
         <translation>Eingeladen</translation>
     </message>
     <message>
-        <location line="+4"/>
-        <source>Invited (the link works until {when})</source>
-        <translation>Eingeladen (der Link gilt bis {when})</translation>
-    </message>
-    <message>
-        <location line="+2"/>
+        <location line="+3"/>
         <source>Already invited</source>
         <translation>Bereits eingeladen</translation>
     </message>

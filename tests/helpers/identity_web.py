@@ -27,6 +27,8 @@ class ScriptedBrowser:
     username: str = ""
     password: str = ""
     decline: bool = False
+    for_organisation: bool = False
+    """On a consent page, tick "Consent on behalf of your organization" (an administrator's consent)."""
     idle: bool = False
     """Only record the URL (the user never comes back): for cancel and timeout tests."""
     available: bool = True
@@ -42,7 +44,9 @@ class ScriptedBrowser:
         self.opened.set()
         if self.idle:
             return True
-        form = sign_in_authorize(url, self.username, self.password, decline=self.decline)
+        form = sign_in_authorize(
+            url, self.username, self.password, decline=self.decline, for_organisation=self.for_organisation
+        )
         self.loopback_status.append(post_to_loopback(form.action, form.fields).status_code)
         return True
 

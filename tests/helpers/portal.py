@@ -43,6 +43,16 @@ def control(info: Mapping[str, Any], name: str, body: dict[str, Any] | None = No
     return result
 
 
+def make_partner(
+    info: Mapping[str, Any], upn: str, name: str, customers: list[str] | None = None
+) -> httpx.Response:
+    """``POST /_sandbox/portal/partners``: ``upn`` becomes Account Owner of a new partner account."""
+    body: dict[str, Any] = {"upn": upn, "name": name}
+    if customers is not None:
+        body["customers"] = customers
+    return httpx.post(f"{info['base']}/_sandbox/portal/partners", json=body, trust_env=False, timeout=10)
+
+
 def api_client(info: Mapping[str, Any], credential: str) -> httpx.Client:
     return httpx.Client(
         base_url=str(info["portal"]),

@@ -314,9 +314,11 @@ class CredentialsPage(QWizardPage):
         self.delivery_table.verticalHeader().setVisible(False)
         header = self.delivery_table.horizontalHeader()
         header.setSectionResizeMode(Column.NAME, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(Column.USERNAME, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(Column.EMAIL, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(Column.USERNAME, QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(Column.EMAIL, QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(Column.STATUS, QHeaderView.ResizeMode.Stretch)
+        self.delivery_table.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+        self.delivery_table.setWordWrap(False)
         self.delivery_table.itemSelectionChanged.connect(self._update_buttons)
         table_label = QLabel(self.tr("&People:"), self)
         table_label.setBuddy(self.delivery_table)
@@ -1543,9 +1545,32 @@ class CredentialsPage(QWizardPage):
         }
         return texts.get(problem or DeliveryProblem.UNKNOWN, texts[DeliveryProblem.UNKNOWN])
 
+    def _fit_columns(self) -> None:
+        """Everything in view at the page's size: the delivery status keeps its room; the work email, then
+        the username give way, shortened in the middle (the full text is in the tooltip)."""
+        table, header = self.delivery_table, self.delivery_table.horizontalHeader()
+        available = table.viewport().width()
+        if not table.isVisible() or available <= 0:
+            return
+        table.resizeColumnsToContents()
+        metrics = table.fontMetrics()
+        status = max((metrics.horizontalAdvance(self._status_text(row)) for row in self._rows), default=0)
+        reserve = min(status + metrics.height() + 24, available * 2 // 5)
+        excess = sum(header.sectionSize(c) for c in (Column.NAME, Column.USERNAME, Column.EMAIL))
+        excess += reserve - available
+        for column, least in ((Column.EMAIL, 18), (Column.USERNAME, 24)):
+            if excess <= 0:
+                break
+            width = header.sectionSize(column)
+            give = min(excess, width - min(width, metrics.horizontalAdvance("x" * least)))
+            if give > 0:
+                header.resizeSection(column, width - give)
+                excess -= give
+
     def _render(self) -> None:
         table = self.delivery_table
         selected = self._selected_indexes()
+        loaded = table.rowCount() != len(self._rows)
         table.setRowCount(len(self._rows))
         style = self.style()
         icons = {
@@ -1578,6 +1603,8 @@ class CredentialsPage(QWizardPage):
             pixmap = icons.get(row.state)
             if status is not None:
                 status.setIcon(style.standardIcon(pixmap, None, self) if pixmap is not None else QIcon())
+        if loaded:
+            self._fit_columns()
         if selected:
             self.select_rows([i for i in selected if i < len(self._rows)])
         self._update_buttons()

@@ -16,6 +16,7 @@ from __future__ import annotations
 import functools
 import threading
 from collections.abc import Callable, Sequence
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -60,6 +61,7 @@ from c2t_wizard.services.portal import BackendKind, PortalBackend, PortalError, 
 from c2t_wizard.services.portal_guided import (
     ClickStep,
     GuidedPortal,
+    guided_from_environment,
     record_link_delivered,
     send_link_by_mail,
 )
@@ -73,7 +75,7 @@ from c2t_wizard.services.portal_invites import (
     revoke_invitations,
 )
 from c2t_wizard.ui.file_errors import describe_file_error
-from c2t_wizard.ui.portal_model import PortalRow, PortalTableModel
+from c2t_wizard.ui.portal_model import Column, PortalRow, PortalTableModel
 from c2t_wizard.ui.runner import Job, JobGroup, ServiceRunner
 from c2t_wizard.ui.welcome_sheet import SecretClipboard, SheetPage, write_welcome_sheet
 from c2t_wizard.ui.widgets import StatusKind, StatusLine, make_secondary
@@ -184,6 +186,35 @@ class PortalPage(QWizardPage):
         account_label = QLabel(self.tr("&Account:"), self)
         account_label.setBuddy(self.portal_account_combo)
 
+        # --- no account to invite into: what it means and what to do -----------------------------------
+        self.portal_no_account = QWidget(self)
+        self.portal_no_account.setObjectName("portal_no_account")
+        self.no_account_status = StatusLine(self.portal_no_account)
+        self.no_account_status.setObjectName("portal_no_account_status")
+        self.accounts_again_button = QPushButton(self.tr("Check a&gain"), self.portal_no_account)
+        self.accounts_again_button.setObjectName("portal_accounts_again_button")
+        self.accounts_again_button.setAccessibleName(
+            self.tr("Check again which Call2Teams accounts you administer")
+        )
+        self.accounts_again_button.setAutoDefault(False)
+        self.accounts_again_button.clicked.connect(self.initializePage)
+        self.switch_guided_button = QPushButton(
+            self.tr("Invite in the &browser instead"), self.portal_no_account
+        )
+        self.switch_guided_button.setObjectName("portal_switch_guided_button")
+        self.switch_guided_button.setAutoDefault(False)
+        self.switch_guided_button.clicked.connect(self.switch_to_guided)
+        no_account_buttons = QHBoxLayout()
+        no_account_buttons.addStretch(1)
+        no_account_buttons.addWidget(self.accounts_again_button)
+        no_account_buttons.addWidget(self.switch_guided_button)
+        no_account_layout = QVBoxLayout(self.portal_no_account)
+        no_account_layout.setContentsMargins(0, 0, 0, 0)
+        no_account_layout.setSpacing(4)
+        no_account_layout.addWidget(self.no_account_status)
+        no_account_layout.addLayout(no_account_buttons)
+        self.portal_no_account.setVisible(False)
+
         # --- the roles -----------------------------------------------------------------------------------
         self.portal_roles_editor = QGroupBox(self)
         self.portal_roles_editor.setObjectName("portal_roles_editor")
@@ -223,12 +254,15 @@ class PortalPage(QWizardPage):
             | QAbstractItemView.EditTrigger.AnyKeyPressed
         )
         self.portal_table.setAlternatingRowColors(True)
+        self.portal_table.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+        self.portal_table.setWordWrap(False)  # one line per person: a long username is shortened, not broken
         self.portal_table.setTabKeyNavigation(False)
         self.portal_table.verticalHeader().setVisible(False)
         self.portal_table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
         header = self.portal_table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
+        header.setHighlightSections(False)  # a bold header would no longer fit its column
         self.portal_table.selectionModel().selectionChanged.connect(self._on_selection)
         self.model.dataChanged.connect(self._on_rows_changed)
         table_label = QLabel(self.tr("&People (double-click an email to change it):"), self)
@@ -286,6 +320,7 @@ class PortalPage(QWizardPage):
         self.guide_person = QLabel(self.portal_guide)
         self.guide_person.setObjectName("portal_guide_person")
         self.guide_person.setTextFormat(Qt.TextFormat.PlainText)
+        self.guide_person.setWordWrap(True)
         self.guide_path = QLabel(self.portal_guide)
         self.guide_path.setObjectName("portal_guide_path")
         self.guide_path.setWordWrap(True)
@@ -385,6 +420,7 @@ class PortalPage(QWizardPage):
         layout.setSpacing(6)
         layout.addWidget(self.backend_label)
         layout.addLayout(account_row)
+        layout.addWidget(self.portal_no_account)
         layout.addWidget(self.portal_roles_editor)
         layout.addWidget(table_label)
         layout.addWidget(self.portal_table, 1)
@@ -407,6 +443,7 @@ class PortalPage(QWizardPage):
         self._loading = True
         self.model.set_rows([])
         self._guided_key = None
+        self.portal_no_account.setVisible(False)
         self._show_guide()
         self.portal_status.show_status(StatusKind.BUSY, self.tr("Getting the list of people ready…"))
         self._submit(
@@ -421,6 +458,7 @@ class PortalPage(QWizardPage):
             self.portal_status.show_status(
                 StatusKind.WARNING, self.tr("The journal isn't open yet. Go back and forward again.")
             )
+            self._fit_columns()
             self._update_buttons()
             return
         self._submit(
@@ -488,6 +526,15 @@ class PortalPage(QWizardPage):
             return self.tr("Portal invitations are being sent.")
         return None
 
+    def switch_to_guided(self) -> None:
+        """Invite by hand in the Call2Teams portal in the browser (this session), e.g. when the portal API
+        shows no account the partner administers."""
+        if self.busy and not self._loading:
+            return
+        self._backend = guided_from_environment(self._open_url)
+        self._show_backend()
+        self.initializePage()
+
     def stop_work(self) -> None:
         """Start no new invitation; those on their way finish and are recorded."""
         self._stop.set()
@@ -527,8 +574,29 @@ class PortalPage(QWizardPage):
                 )
             self.portal_account_combo.addItem(text, account.id)
         self.portal_account_combo.blockSignals(False)
+        self._show_no_account(not ordered)
         self._show_guide()
         self._update_buttons()
+
+    def _show_no_account(self, none: bool) -> None:
+        """Signed in to the portal, but administering no Call2Teams account: nowhere to invite into."""
+        self.portal_no_account.setVisible(none)
+        self.portal_roles_editor.setVisible(not none)  # no account, no roles to choose: room for the words
+        self.portal_account_combo.setPlaceholderText(
+            self.tr("None: you administer no Call2Teams account") if none else ""
+        )
+        if not none:
+            return
+        self.no_account_status.show_status(
+            StatusKind.WARNING,
+            self.tr(
+                "You aren't an administrator of any Call2Teams account yet, so there is nowhere to invite "
+                "your staff. Ask Call2Teams, or an Account Owner of your partner account, to invite you to "
+                "your partner account; accept the invitation, then choose “Check again”. Or invite each "
+                "person yourself in the Call2Teams portal in your browser; the wizard shows what to enter."
+            ),
+        )
+        self.switch_guided_button.setVisible(self._backend.kind is BackendKind.API)
 
     def _on_accounts_failed(self, load: int, error: BaseException) -> None:
         if load != self._load:
@@ -547,7 +615,7 @@ class PortalPage(QWizardPage):
         for person, record in people:
             rows.append(self._row_for(person, record))
         self.model.set_rows(rows)
-        self.portal_table.resizeColumnsToContents()
+        self._fit_columns()
         if not rows:
             self.portal_status.show_status(StatusKind.INFO, self.tr("Nobody to invite: no one was created."))
         else:
@@ -578,6 +646,35 @@ class PortalPage(QWizardPage):
             row.problem_detail = record.problem_detail
             row.link_state = record.link_state
         return row
+
+    def _fit_columns(self) -> None:
+        """All columns in view at the page's size: the status keeps room for "Invited (until …)"; the
+        Microsoft username (the least needed here), then the roles, then the email give way, shortened in
+        the middle (the full text is in the tooltip)."""
+        table, header = self.portal_table, self.portal_table.horizontalHeader()
+        table.resizeColumnsToContents()
+        available = table.viewport().width()
+        if not table.isVisible() or available <= 0:
+            return
+        metrics = table.fontMetrics()
+        reserve = (
+            metrics.horizontalAdvance(self.model.invited_text(datetime.now(UTC) + timedelta(days=7))) + 24
+        )
+        widest_role = max(metrics.horizontalAdvance(role_name(role)) for role in ROLE_ORDER) + 16
+        header.resizeSection(Column.ROLES, max(header.sectionSize(Column.ROLES), widest_role))
+        widths = {column: header.sectionSize(column) for column in range(Column.COUNT)}
+        excess = sum(widths[c] for c in range(Column.STATUS)) + reserve - available
+        for column, least in ((Column.USERNAME, 14), (Column.ROLES, 12), (Column.EMAIL, 18)):
+            if excess <= 0:
+                break
+            title = header.fontMetrics().horizontalAdvance(
+                str(self.model.headerData(column, Qt.Orientation.Horizontal))
+            )
+            floor = min(widths[column], max(metrics.horizontalAdvance("x" * least), title + 16))
+            give = min(excess, widths[column] - floor)
+            if give > 0:
+                header.resizeSection(column, widths[column] - give)
+                excess -= give
 
     def _on_load_failed(self, load: int, error: BaseException) -> None:
         if load != self._load:
