@@ -17,6 +17,7 @@ no Qt here.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Collection
 from dataclasses import dataclass, field
 
 from c2t_wizard.domain.welcome_message import build_welcome_message
@@ -103,15 +104,18 @@ async def retry_invitation(backend: PortalBackend, journal: Journal, run_id: str
     return RetryResult(await read_person(journal, run_id, key))
 
 
-def failed_step(person: PersonReport, *, can_deliver: bool = True) -> str | None:
-    """The step a Retry redoes for this person (the first that failed), or None when there is none:
-    ``account``; ``delivery`` (a mail that failed, bounced or may not have arrived, or never sent; only
-    with a mail service, ``can_deliver``); ``invitation`` (a failed one: a person never invited has nothing
-    to redo)."""
+STEPS = ("account", "delivery", "invitation")
+
+
+def failed_step(person: PersonReport, available: Collection[str] = STEPS) -> str | None:
+    """The step a Retry redoes for this person, or None when there is none it can redo: ``account`` (a
+    failed creation: nothing after it can be done before it); ``delivery`` (a mail that failed, bounced or
+    may not have arrived, or never sent); ``invitation`` (a failed one: a person never invited has
+    nothing to redo). ``available``: the steps whose service is there."""
     if person.account.status == "failed":
-        return "account"
-    if can_deliver and person.delivery.status in ("failed", "in_doubt", "pending"):
+        return "account" if "account" in available else None
+    if "delivery" in available and person.delivery.status in ("failed", "in_doubt", "pending"):
         return "delivery"
-    if person.invitation.status == "failed":
+    if "invitation" in available and person.invitation.status == "failed":
         return "invitation"
     return None

@@ -36,8 +36,8 @@ class SummaryTableModel(QAbstractTableModel):
         self._rows: list[PersonReport] = []
         self._at: dict[tuple[str, str], int] = {}
         self._retrying: set[tuple[str, str]] = set()
-        self.can_deliver = True
-        """Whether sign-in details can be sent again from here (a mail service is there)."""
+        self.available: frozenset[str] = frozenset()
+        """The steps a Retry can redo here (their service is there): see ``failed_step``."""
 
     # --- data ------------------------------------------------------------------------------------------
 
@@ -79,7 +79,7 @@ class SummaryTableModel(QAbstractTableModel):
     def retry_step(self, person: PersonReport) -> str | None:
         if self.retrying(person):
             return None
-        return failed_step(person, can_deliver=self.can_deliver)
+        return failed_step(person, self.available)
 
     def _changed(self, number: int) -> None:
         self.dataChanged.emit(self.index(number, 0), self.index(number, Column.COUNT - 1))

@@ -111,7 +111,6 @@ class SummaryPage(QWizardPage):
         self.summary_status = StatusLine(self)
         self.summary_status.setObjectName("summary_status")
         self.model = SummaryTableModel(self)
-        self.model.can_deliver = delivery is not None
         self.summary_table = QTableView(self)
         self.summary_table.setObjectName("summary_table")
         self.summary_table.setAccessibleName(self.tr("People and what happened"))
@@ -197,6 +196,12 @@ class SummaryPage(QWizardPage):
             )
             return
         self._loading = True
+        services = {
+            "account": self._directory() is not None,
+            "delivery": self._delivery is not None,
+            "invitation": self._portal() is not None,
+        }
+        self.model.available = frozenset(step for step, there in services.items() if there)
         self.summary_status.show_status(StatusKind.BUSY, self.tr("Reading what happened…"))
         run_ids = list(self._onboarding.user_run_ids)
         self._submit(
