@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from PySide6.QtCore import QThread
 
-from c2t_wizard.ui.runner import Report, ServiceRunner
+from c2t_wizard.ui.runner import Job, Report, ServiceRunner
 
 
 def test_result_arrives_on_the_gui_thread(qtbot: Any, runner: ServiceRunner) -> None:
@@ -116,6 +116,37 @@ def test_shutdown_cancels_running_jobs_and_stops_the_thread(qtbot: Any) -> None:
     assert job.outcome.done()
     with qtbot.waitSignal(job.cancelled, timeout=5000):  # its end was posted before the thread stopped
         pass
+    service_runner.deleteLater()
+
+
+def test_a_job_submitted_in_reply_to_an_end_reported_after_shutdown_ends_cancelled(qtbot: Any) -> None:
+    """A job that ends while the app shuts down still reports its end on the next events; a page that reacts
+    with a new job (the Credentials page works out the mail limit after sending) gets a job that ends
+    cancelled without running, not an error in a slot."""
+    service_runner = ServiceRunner()
+    service_runner.start()
+    ran: list[str] = []
+    followers: list[Job] = []
+
+    async def send() -> str:
+        return "sent"
+
+    async def follow_up() -> None:
+        ran.append("follow-up")
+
+    def on_sent(_value: object) -> None:
+        follower = service_runner.submit(follow_up(), name="follow-up")
+        followers.append(follower)
+
+    first = service_runner.submit(send(), on_success=on_sent, essential=True)
+    service_runner.shutdown(timeout=5)  # the end of ``first`` is queued for the GUI's next events
+    with qtbot.waitSignal(first.succeeded, timeout=5000):
+        pass
+    assert len(followers) == 1
+    with qtbot.waitSignals([followers[0].cancelled, followers[0].finished], timeout=5000):
+        pass
+    assert ran == []
+    assert service_runner.active_jobs == 0
     service_runner.deleteLater()
 
 

@@ -7,6 +7,7 @@ QtAsyncio cannot open connections; a loop in its own thread stalls the GUI < 100
 
 from __future__ import annotations
 
+import functools
 import inspect
 import itertools
 import logging
@@ -14,7 +15,7 @@ import threading
 from collections.abc import Callable, Coroutine, Iterator
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from PySide6.QtCore import QObject, Signal, Slot
+from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
 from c2t_wizard.lazy import lazy_import
 
@@ -288,6 +289,8 @@ class ServiceRunner(QObject):
         ``unhandled``, which the app shows to the user once. An ``essential`` job (a short write that records
         what happened) is never cancelled: ``cancel`` leaves it be, and ``shutdown`` waits for it.
         """
+        if self._loop is None and self._outbox is not None:
+            return self._refuse(work, name)
         loop = self.loop
         assert self._outbox is not None
         task = _Task(next(self._numbers), self._outbox)
@@ -306,6 +309,20 @@ class ServiceRunner(QObject):
         # What the work's closure holds (a page, say) is let go here, on the GUI thread, when the job ends.
         self._work[task.number] = work
         loop.call_soon_threadsafe(task.start, loop, coro)
+        return job
+
+    def _refuse(self, work: Work, name: str) -> Job:
+        """After ``shutdown``: a job that ended meanwhile still reports its end, and its page may react with a
+        new job. Nothing runs any more: the new job ends as cancelled on the next events, like a job cancelled
+        before it started (its coroutine is closed, never run)."""
+        assert self._outbox is not None
+        if inspect.iscoroutine(work):
+            work.close()
+        task = _Task(next(self._numbers), self._outbox)
+        job = Job(name or getattr(work, "__qualname__", "job"), self, task)
+        log.debug("%s: not started, the service thread has stopped", job.name)
+        self._jobs[task.number] = job
+        QTimer.singleShot(0, self, functools.partial(self._on_posted, task.number, "cancelled", None))
         return job
 
     def _cancel(self, task: _Task) -> None:
