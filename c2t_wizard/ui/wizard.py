@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from c2t_wizard.ui.pages.credentials import CredentialsPage
     from c2t_wizard.ui.pages.portal import PortalPage
     from c2t_wizard.ui.pages.sign_in import SignInPage
+    from c2t_wizard.ui.pages.summary import SummaryPage
     from c2t_wizard.ui.pages.users import UsersPage
     from c2t_wizard.ui.services import Services
 
@@ -31,6 +32,7 @@ class PageId(IntEnum):
     USERS = 40
     CREDENTIALS = 50
     PORTAL = 60
+    SUMMARY = 70
 
 
 class StoppablePage(Protocol):
@@ -90,6 +92,7 @@ class OnboardingWizard(QWizard):
         self.users_page: UsersPage | None = None
         self.credentials_page: CredentialsPage | None = None
         self.portal_page: PortalPage | None = None
+        self.summary_page: SummaryPage | None = None
         self._close_question: QMessageBox | None = None
         self._close_after_stop: int | None = None
         """The result to close with once the pages have stopped (the partner chose to stop and close)."""
@@ -179,6 +182,18 @@ class OnboardingWizard(QWizard):
             delivery=services.delivery,
         )
         self.setPage(PageId.PORTAL, self.portal_page)
+        from c2t_wizard.ui.pages.summary import SummaryPage
+
+        self.summary_page = SummaryPage(
+            self.onboarding,
+            services.runner,
+            journal=lambda: self.services.journal,
+            directory=lambda: self.services.directory,
+            delivery=services.delivery,
+            portal=lambda: self.services.portal,
+            parent=self,
+        )
+        self.setPage(PageId.SUMMARY, self.summary_page)
 
     def set_demo_account(self, account: tuple[str, str] | None) -> None:
         """The sandbox's demo administrator, once the sandbox has said who it is."""
@@ -201,7 +216,7 @@ class OnboardingWizard(QWizard):
     # --- closing while something runs ------------------------------------------------------------------
 
     def _stoppable_pages(self) -> list[StoppablePage]:
-        pages = (self.users_page, self.credentials_page, self.portal_page)
+        pages = (self.users_page, self.credentials_page, self.portal_page, self.summary_page)
         return [page for page in pages if page is not None]
 
     def work_in_progress(self) -> list[str]:
@@ -293,5 +308,7 @@ class OnboardingWizard(QWizard):
         if current == PageId.CREDENTIALS:
             return int(PageId.PORTAL) if self.portal_page is not None else -1
         if current == PageId.PORTAL:
+            return int(PageId.SUMMARY) if self.summary_page is not None else -1
+        if current == PageId.SUMMARY:
             return -1
         return super().nextId()
