@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import logging
 import sys
 import threading
@@ -27,6 +26,7 @@ from c2t_wizard.logging_setup import setup_logging
 
 if TYPE_CHECKING:
     from c2t_wizard.services.auth import AuthService, DeviceCodePrompt
+    from c2t_wizard.services.journal import Journal
     from c2t_wizard.services.onboarding_run import OnboardingResult, RunEvent
 
 log = logging.getLogger("c2t_wizard.onboard")
@@ -429,7 +429,7 @@ async def run_onboarding(options: Options, config: Config, progress: PlainProgre
         result = await run.run(request)
         _summarise(result, progress)
         if options.report is not None:
-            write_report(options.report, result, journal, facts.display_name, account.name)
+            write_report(options.report, result, journal)
             progress.say(f"Report written to {options.report}")
         return EXIT_OK if result.good else EXIT_FAILED
     except asyncio.CancelledError:
@@ -464,47 +464,12 @@ def _summarise(result: OnboardingResult, progress: PlainProgress | RichProgress)
     progress.say(f"Done: {good} of {len(result.people)} onboarded" + (", resumed" if result.resumed else ""))
 
 
-def write_report(path: Path, result: OnboardingResult, journal: Any, organisation: str, account: str) -> None:
-    """The run's report (per person, never a password or token)."""
-    import importlib
+def write_report(path: Path, result: OnboardingResult, journal: Journal) -> None:
+    """The run's report, the same JSON as the summary page's export (``docs/report-schema.json``); the
+    journal holds no password or token, so neither does the report."""
+    from c2t_wizard.services.report import build_report, write_json
 
-    try:  # the summary's export (issue 12), when this build has it
-        report_module: Any = importlib.import_module("c2t_wizard.services.report")
-    except ImportError:
-        report_module = None
-    if report_module is not None and hasattr(report_module, "build_report"):
-        data = report_module.to_json(report_module.build_report(journal, result.run_id))
-        path.write_text(data if isinstance(data, str) else json.dumps(data, indent=2), encoding="utf-8")
-        return
-    people = []
-    for person in result.people:
-        record, invitation = person.record, person.invitation
-        people.append(
-            {
-                "username": record.upn,
-                "email": record.email,
-                "display_name": record.display_name,
-                "account": record.state.value,
-                "failure": record.failure_code,
-                "delivery": record.delivery_state.value if record.delivery_state else None,
-                "delivery_method": record.delivery_method,
-                "password_reset": person.password_reset,
-                "invitation": invitation.state.value if invitation else None,
-                "roles": list(invitation.roles) if invitation else [],
-                "invitation_expires": invitation.expires_at.isoformat()
-                if invitation and invitation.expires_at
-                else None,
-                "ok": person.good,
-                "problem": person.problem or None,
-            }
-        )
-    body = {
-        "run_id": result.run_id,
-        "organisation": organisation,
-        "portal_account": account,
-        "people": people,
-    }
-    path.write_text(json.dumps(body, indent=2), encoding="utf-8")
+    write_json(build_report(journal, [result.run_id]), path)
 
 
 def main(argv: Sequence[str] | None = None, env: dict[str, str] | None = None) -> int:
