@@ -294,3 +294,32 @@ def test_a_run_killed_while_creating_and_run_again_ends_with_everyone_once(
     # for those it had created) and one invitation.
     assert ours(outbox_to(box), "kl") == {f"kl.{i}@partner-example.com": 1 for i in range(count)}
     assert ours(invitations_to(box), "kl") == {f"kl.{i}@partner-example.com": 1 for i in range(count)}
+
+
+@pytest.mark.parametrize(
+    ("args", "says"),
+    [
+        (["--role", "owner"], "unknown role 'owner'"),
+        (["--role", "service_viewer", "--deliver", "pdf:/tmp/sheet.pdf"], "needs the window"),
+        (["--role", "service_viewer", "--deliver", "fax"], "choose graph or none"),
+        (["--role", "service_viewer", "--sandbox-faults", "503=1"], "need --sandbox"),
+    ],
+)
+def test_bad_options_exit_2_before_anything_starts(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], args: list[str], says: str
+) -> None:
+    from c2t_wizard.onboard_cli import main
+
+    csv = write_csv(tmp_path / "staff.csv", "opt", 1)
+    assert main(["--users", str(csv), *args], env={"C2T_HOME": str(tmp_path / "home")}) == 2
+    assert says in capsys.readouterr().err
+    assert not (tmp_path / "home").exists()  # nothing started, nothing written
+
+
+def test_no_arguments_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    from c2t_wizard.app import main
+
+    with pytest.raises(SystemExit) as exit_:
+        main(["onboard"])
+    assert exit_.value.code == 2
+    assert "--users" in capsys.readouterr().err
