@@ -335,9 +335,9 @@ async def _sign_in(
 
 
 async def run_onboarding(options: Options, config: Config, progress: PlainProgress | RichProgress) -> int:
-    from c2t_wizard.services.auth import AuthService
+    from c2t_wizard.services.auth import DIRECTORY_SCOPES, GRAPH_SCOPES, AuthService
     from c2t_wizard.services.backend import Backend
-    from c2t_wizard.services.delivery import DeliveryService
+    from c2t_wizard.services.delivery import SEND_MAIL_SCOPES, DeliveryService
     from c2t_wizard.services.directory import DirectoryService
     from c2t_wizard.services.graph import GraphSession
     from c2t_wizard.services.journal import Journal
@@ -368,7 +368,13 @@ async def run_onboarding(options: Options, config: Config, progress: PlainProgre
             config = config.with_endpoints(endpoints)
             admin = info["demo"]["admin"]
             demo_admin = (str(admin["username"]), str(admin["password"]))
-        auth = AuthService.from_config(config, backend, open_browser=lambda _url: False)
+        scopes: tuple[str, ...] = GRAPH_SCOPES
+        if demo_admin is None:
+            # No browser to ask later: the device-code sign-in asks for everything this run needs at once.
+            scopes = (*GRAPH_SCOPES, *DIRECTORY_SCOPES)
+            if options.deliver == "graph":
+                scopes += SEND_MAIL_SCOPES
+        auth = AuthService.from_config(config, backend, open_browser=lambda _url: False, scopes=scopes)
         progress.say("Signing in…")
         await _sign_in(auth, progress, demo_admin)
         graph = GraphSession(backend, auth)
