@@ -26,6 +26,7 @@ from c2t_wizard.services.journal import InvitationState
 from c2t_wizard.services.portal import BackendKind, PortalProblem
 from c2t_wizard.ui.pages.credentials import RowState
 from c2t_wizard.ui.pages.portal import PortalPage
+from c2t_wizard.ui.pages.summary import SummaryPage
 from c2t_wizard.ui.wizard import PageId
 
 pytestmark = [
@@ -130,9 +131,16 @@ def test_ten_people_from_welcome_to_portal_administrators_under_faults(
             assert sorted(entries[0]["roles"]) == expected
             assert entries[0]["email"] == user.email
 
-        # The page asks the portal: everyone accepted; Finish.
+        # The page asks the portal: everyone accepted; Next shows the summary, where all ten are done.
         qtbot.mouseClick(page.check_button, Qt.MouseButton.LeftButton)
         qtbot.waitUntil(lambda: [r.state for r in page.rows] == [InvitationState.ACCEPTED] * 10, timeout=WAIT)
+        qtbot.waitUntil(next_button.isEnabled, timeout=WAIT)
+        qtbot.mouseClick(next_button, Qt.MouseButton.LeftButton)
+        summary = run.wizard.currentPage()
+        assert isinstance(summary, SummaryPage)
+        qtbot.waitUntil(lambda: not summary.busy and len(summary.rows) == 10, timeout=WAIT)
+        assert [p.invitation.status for p in summary.rows] == ["accepted"] * 10
+        assert all(p.ok for p in summary.rows), [p.problems for p in summary.rows]
         finish = run.button(QWizard.WizardButton.FinishButton)
         qtbot.waitUntil(finish.isEnabled, timeout=WAIT)
     finally:

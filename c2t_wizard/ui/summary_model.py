@@ -148,7 +148,10 @@ class SummaryTableModel(QAbstractTableModel):
         if column == Column.NAME:
             return person.username
         if column == Column.INVITATION and person.invitation.roles:
-            return ", ".join(role_words(role) for role in person.invitation.roles)
+            roles = ", ".join(role_words(role) for role in person.invitation.roles)
+            return f"{invitation_words(person)}\n{roles}"
+        if column in (Column.ACCOUNT, Column.DELIVERY, Column.INVITATION):
+            return self.text(person, column)  # the whole sentence, where the cell cuts it short
         if column == Column.RETRY:
             step = self.retry_step(person)
             return {

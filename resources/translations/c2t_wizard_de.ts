@@ -674,7 +674,7 @@
     <name>OnboardingWizard</name>
     <message>
         <location filename="../../c2t_wizard/ui/application.py" line="+119"/>
-        <location filename="../../c2t_wizard/ui/wizard.py" line="+81"/>
+        <location filename="../../c2t_wizard/ui/wizard.py" line="+83"/>
         <source>Call2Teams onboarding</source>
         <translation>Call2Teams-Einrichtung</translation>
     </message>
@@ -684,7 +684,7 @@
         <translation>ÜBUNGSUMGEBUNG</translation>
     </message>
     <message>
-        <location filename="../../c2t_wizard/ui/wizard.py" line="+149"/>
+        <location filename="../../c2t_wizard/ui/wizard.py" line="+162"/>
         <source>Stop and close?</source>
         <translation>Anhalten und schließen?</translation>
     </message>
@@ -1361,6 +1361,306 @@
         <location line="+1"/>
         <source>Failed: {why}</source>
         <translation>Fehlgeschlagen: {why}</translation>
+    </message>
+</context>
+<context>
+    <name>Report</name>
+    <message>
+        <location filename="../../c2t_wizard/ui/report_words.py" line="+26"/>
+        <source>by email</source>
+        <translation>per Mail</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>with your mail app</source>
+        <translation>mit Ihrem Mailprogramm</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>copied</source>
+        <translation>kopiert</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>on the welcome sheet</source>
+        <translation>auf dem Begrüßungsblatt</translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>Not created: {why}</source>
+        <translation>Nicht angelegt: {why}</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Created</source>
+        <translation>Angelegt</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Already existed (left as it was)</source>
+        <translation>Gab es schon (unverändert gelassen)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Not created yet</source>
+        <translation>Noch nicht angelegt</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Not created</source>
+        <translation>Nicht angelegt</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Delivered {how}, {when}</source>
+        <translation>Zugestellt {how}, {when}</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Handed over {how}, not confirmed</source>
+        <translation>Übergeben {how}, nicht bestätigt</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Not needed</source>
+        <translation>Nicht nötig</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Not delivered yet</source>
+        <translation>Noch nicht zugestellt</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Not delivered</source>
+        <translation>Nicht zugestellt</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Not invited: {why}</source>
+        <translation>Nicht eingeladen: {why}</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Accepted</source>
+        <translation>Angenommen</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Invited</source>
+        <translation>Eingeladen</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Already invited</source>
+        <translation>Bereits eingeladen</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>{status}, open until {when}</source>
+        <translation>{status}, gültig bis {when}</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <location line="+4"/>
+        <source>Not invited</source>
+        <translation>Nicht eingeladen</translation>
+    </message>
+    <message>
+        <location line="-3"/>
+        <source>Not invited yet</source>
+        <translation>Noch nicht eingeladen</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Not answered yet</source>
+        <translation>Noch keine Antwort</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Invitation withdrawn</source>
+        <translation>Einladung zurückgezogen</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Microsoft refused the password</source>
+        <translation>Microsoft hat das Kennwort abgelehnt</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>the domain isn&apos;t verified in your organisation</source>
+        <translation>die Domäne ist in Ihrer Organisation nicht bestätigt</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Microsoft refused a value</source>
+        <translation>Microsoft hat einen Wert abgelehnt</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>the address is already used by a group or shared mailbox: choose another username</source>
+        <translation>die Adresse gehört schon einer Gruppe oder einem freigegebenen Postfach: Wählen Sie einen anderen Benutzernamen</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>you aren&apos;t allowed to create users; sign in as an administrator</source>
+        <translation>Sie dürfen keine Benutzer anlegen; melden Sie sich als Administrator an</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Microsoft was too busy</source>
+        <translation>Microsoft war zu ausgelastet</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <location line="+13"/>
+        <source>no connection to Microsoft</source>
+        <translation>keine Verbindung zu Microsoft</translation>
+    </message>
+    <message>
+        <location line="-12"/>
+        <location line="+13"/>
+        <source>Microsoft had a problem</source>
+        <translation>Microsoft hatte ein Problem</translation>
+    </message>
+    <message>
+        <location line="-10"/>
+        <source>the mail bounced: the address doesn&apos;t receive mail</source>
+        <translation>die Mail kam unzustellbar zurück: An diese Adresse kommt keine Mail an</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>the mail may or may not have arrived</source>
+        <translation>unklar, ob die Mail angekommen ist</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>not delivered</source>
+        <translation>nicht zugestellt</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>your account has no mailbox to send from</source>
+        <translation>Ihr Konto hat kein Postfach zum Senden</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Microsoft refused to send mail from your account</source>
+        <translation>Microsoft hat das Senden von Ihrem Konto abgelehnt</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>permission to send mail was not given</source>
+        <translation>die Erlaubnis zum Senden von Mails wurde nicht erteilt</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>your sign-in has expired</source>
+        <translation>Ihre Anmeldung ist abgelaufen</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Microsoft refused the work email address</source>
+        <translation>Microsoft hat die geschäftliche Mailadresse abgelehnt</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Microsoft was busy</source>
+        <translation>Microsoft war ausgelastet</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>the account no longer exists</source>
+        <translation>das Konto gibt es nicht mehr</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>you may not reset this person&apos;s password</source>
+        <translation>Sie dürfen das Kennwort dieser Person nicht zurücksetzen</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>your Sent Items couldn&apos;t be checked</source>
+        <translation>Ihre gesendeten Elemente konnten nicht geprüft werden</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>the invitation expired unused</source>
+        <translation>die Einladung ist ungenutzt abgelaufen</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>the portal didn&apos;t accept the wizard&apos;s sign-in</source>
+        <translation>das Portal hat die Anmeldung des Assistenten nicht angenommen</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>you may not invite administrators on this account</source>
+        <translation>Sie dürfen in diesem Konto keine Administratoren einladen</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>the portal refused the invitation</source>
+        <translation>das Portal hat die Einladung abgelehnt</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>the portal doesn&apos;t know this account</source>
+        <translation>das Portal kennt dieses Konto nicht</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>the portal was busy</source>
+        <translation>das Portal war ausgelastet</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>the portal couldn&apos;t be reached</source>
+        <translation>das Portal war nicht erreichbar</translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>something unexpected went wrong</source>
+        <translation>etwas Unerwartetes ist schiefgegangen</translation>
+    </message>
+</context>
+<context>
+    <name>ReportPdf</name>
+    <message>
+        <location filename="../../c2t_wizard/ui/report_pdf.py" line="+30"/>
+        <location line="+45"/>
+        <source>Onboarding summary</source>
+        <translation>Zusammenfassung des Onboardings</translation>
+    </message>
+    <message>
+        <location line="-42"/>
+        <source>{ok} of {people} people fully onboarded; created {created}, invited {invited}.</source>
+        <translation>{ok} von {people} Personen vollständig eingerichtet; angelegt: {created}, eingeladen: {invited}.</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Name</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Username and work email</source>
+        <translation>Benutzername und geschäftliche Mailadresse</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Account</source>
+        <translation>Konto</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Sign-in details</source>
+        <translation>Anmeldedaten</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Portal invitation</source>
+        <translation>Einladung ins Portal</translation>
     </message>
 </context>
 <context>
@@ -2043,6 +2343,206 @@
         <location line="+8"/>
         <source>Step {number}: {text}</source>
         <translation>Schritt {number}: {text}</translation>
+    </message>
+</context>
+<context>
+    <name>SummaryPage</name>
+    <message>
+        <location filename="../../c2t_wizard/ui/pages/summary.py" line="+102"/>
+        <source>Summary</source>
+        <translation>Zusammenfassung</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>What happened to each person. Anything that went wrong says why, and Retry redoes just that step. Export keeps a copy (no passwords in it).</source>
+        <translation>Was mit jeder Person geschehen ist. Was schiefging, sagt warum, und „Erneut versuchen“ wiederholt genau diesen Schritt. „Exportieren“ speichert eine Kopie (ohne Kennwörter).</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>People and what happened</source>
+        <translation>Personen und was geschehen ist</translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>&amp;Retry for this person</source>
+        <translation>Für diese Person e&amp;rneut versuchen</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>&amp;Export</source>
+        <translation>&amp;Exportieren</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>As a spreadsheet (&amp;CSV)…</source>
+        <translation>Als Tabelle (&amp;CSV) …</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>As data (&amp;JSON)…</source>
+        <translation>Als Daten (&amp;JSON) …</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>As a document (&amp;PDF)…</source>
+        <translation>Als Dokument (&amp;PDF) …</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+42"/>
+        <source>%n retry(s) are on their way.</source>
+        <translation>
+            <numerusform>%n neuer Versuch läuft.</numerusform>
+            <numerusform>%n neue Versuche laufen.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>The journal isn&apos;t open yet. Go back and forward again.</source>
+        <translation>Das Protokoll ist noch nicht geöffnet. Gehen Sie zurück und wieder weiter.</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Reading what happened…</source>
+        <translation>Lese, was geschehen ist …</translation>
+    </message>
+    <message>
+        <location line="+31"/>
+        <source>Retrying for {name}…</source>
+        <translation>Neuer Versuch für {name} …</translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>Spreadsheet (*.csv)</source>
+        <translation>Tabelle (*.csv)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>JSON (*.json)</source>
+        <translation>JSON (*.json)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>PDF (*.pdf)</source>
+        <translation>PDF (*.pdf)</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>onboarding-summary</source>
+        <translation>onboarding-zusammenfassung</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Export the summary</source>
+        <translation>Zusammenfassung exportieren</translation>
+    </message>
+    <message>
+        <location line="+18"/>
+        <source>Exporting…</source>
+        <translation>Exportiere …</translation>
+    </message>
+    <message>
+        <location line="+26"/>
+        <source>What happened couldn&apos;t be read: {why}</source>
+        <translation>Was geschehen ist, konnte nicht gelesen werden: {why}</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Nobody was onboarded in this run.</source>
+        <translation>In diesem Durchgang wurde niemand eingerichtet.</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+5"/>
+        <source>All %n person(s) are onboarded.</source>
+        <translation>
+            <numerusform>Die %n Person ist eingerichtet.</numerusform>
+            <numerusform>Alle %n Personen sind eingerichtet.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+6"/>
+        <source>%n of {total} person(s) are fully onboarded; the others say what is missing.</source>
+        <translation>
+            <numerusform>%n von {total} Personen ist vollständig eingerichtet; bei den anderen steht, was fehlt.</numerusform>
+            <numerusform>%n von {total} Personen sind vollständig eingerichtet; bei den anderen steht, was fehlt.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+48"/>
+        <source>{name}: still not done: {why}</source>
+        <translation>{name}: noch nicht erledigt: {why}</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>{name}: done.</source>
+        <translation>{name}: erledigt.</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>{name}: the retry didn&apos;t work: {why}</source>
+        <translation>{name}: der neue Versuch hat nicht geklappt: {why}</translation>
+    </message>
+    <message>
+        <location line="+19"/>
+        <source>Saved to {path}.</source>
+        <translation>Gespeichert unter {path}.</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>The summary couldn&apos;t be saved: {why}</source>
+        <translation>Die Zusammenfassung konnte nicht gespeichert werden: {why}</translation>
+    </message>
+</context>
+<context>
+    <name>SummaryTableModel</name>
+    <message>
+        <location filename="../../c2t_wizard/ui/summary_model.py" line="+101"/>
+        <source>Person</source>
+        <translation>Person</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Microsoft account</source>
+        <translation>Microsoft-Konto</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Sign-in details</source>
+        <translation>Anmeldedaten</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Call2Teams portal</source>
+        <translation>Call2Teams-Portal</translation>
+    </message>
+    <message>
+        <location line="+36"/>
+        <source>Retrying…</source>
+        <translation>Neuer Versuch …</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Send</source>
+        <translation>Senden</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Retry</source>
+        <translation>Erneut versuchen</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Create this person&apos;s account again</source>
+        <translation>Das Konto dieser Person erneut anlegen</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Send this person&apos;s sign-in details again by email</source>
+        <translation>Die Anmeldedaten dieser Person erneut per Mail senden</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Invite this person into the portal again</source>
+        <translation>Diese Person erneut ins Portal einladen</translation>
     </message>
 </context>
 <context>

@@ -254,7 +254,8 @@ class SummaryPage(QWizardPage):
             "pdf": self.tr("PDF (*.pdf)"),
         }
         folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
-        suggested = str(Path(folder or ".") / f"{self.tr('onboarding-summary')}.{kind}")
+        name = self.tr("onboarding-summary")
+        suggested = str(Path(folder or ".") / f"{name}.{kind}")
         chosen = self._choose_file(self, self.tr("Export the summary"), suggested, filters[kind])
         if not chosen:
             return
