@@ -23,6 +23,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         prog="c2t-wizard",
         description="Set up Microsoft work accounts for your staff and invite them to Call2Teams.",
+        epilog="Without a window: 'c2t-wizard onboard --help' onboards people from a CSV file.",
     )
     parser.add_argument(
         "--sandbox",
@@ -66,6 +67,12 @@ def make_config(args: argparse.Namespace, env: dict[str, str] | None = None) -> 
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    if arguments[:1] == ["onboard"]:
+        # The headless command: its module (and nothing of Qt) is imported only when asked for.
+        from c2t_wizard.onboard_cli import main as onboard
+
+        return onboard(arguments[1:])
     # Until the window has painted, nearly everything made is a module, a class or a Qt wrapper that lives
     # as long as the app: collecting garbage then only walks them (about 5 ms of the start).
     # WizardApplication.start_services freezes what exists at the first paint and from then on collects on the

@@ -35,9 +35,13 @@ class SandboxStartError(Exception):
 class SandboxProcess:
     """One sandbox child process. ``spawn()`` is instant; ``wait_ready()`` runs on the service thread."""
 
-    def __init__(self, state_dir: Path, *, faults: str = "", python: str = sys.executable) -> None:
+    def __init__(
+        self, state_dir: Path, *, faults: str = "", python: str = sys.executable, log_level: str | None = None
+    ) -> None:
         self.state_dir = state_dir
         self.faults = faults
+        self.log_level = log_level
+        """The sandbox's own log level on stderr (None: its default); the headless command keeps it quiet."""
         self.python = python
         self._proc: subprocess.Popen[str] | None = None
         self.info: dict[str, Any] | None = None
@@ -56,6 +60,8 @@ class SandboxProcess:
         ]
         if self.faults:
             command += ["--faults", self.faults]
+        if self.log_level:
+            command += ["--log-level", self.log_level]
         log.info("Starting the sandbox (state in %s)", self.state_dir)
         # stdin is a pipe the sandbox watches: when this process dies, the sandbox exits too.
         self._proc = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)

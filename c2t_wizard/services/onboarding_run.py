@@ -1,0 +1,455 @@
+"""One onboarding run, start to end, without a window: plan -> create -> deliver -> invite -> outcome.
+
+``OnboardingRun.run`` drives the same services the wizard's pages drive, in the same order, journal-backed:
+
+- **plan**: a new journal run for the people, or the tenant's unfinished run with exactly the same people
+  (by username) when there is one: a rerun of the same file after an interruption picks up where it stopped.
+  People who failed before are tried again (``Journal.requeue``).
+- **create**: ``DirectoryService.create_users`` (``$batch``, throttling, in-doubt checks; as the Users page).
+- **deliver** (``Delivery.GRAPH``): Graph ``sendMail`` through ``DeliveryService`` to each person whose
+  credentials are still pending, under the ``onmicrosoft.com`` mail cap (``plan_mail``). A person created by
+  an earlier, interrupted process has a password nobody knows any more: it is reset first (the report says
+  so), as the Credentials page does on resume. ``Delivery.NONE`` hands nothing over (the credentials stay
+  pending; a later run or the wizard resets and delivers them).
+- **invite**: ``invite_people`` with the portal backend, into one Call2Teams account with the given roles,
+  for everyone who has a Microsoft account now (created, or there before).
+
+``report`` hears a ``RunEvent`` at each step's start and after each person's outcome, with running counts,
+on the caller's loop thread. Nothing here holds a password beyond the delivery step's memory, and no event
+carries one. No Qt.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import TYPE_CHECKING
+
+from c2t_wizard.domain.welcome_message import build_welcome_message
+from c2t_wizard.services.journal import (
+    DeliveryState,
+    InvitationPlan,
+    InvitationRecord,
+    InvitationState,
+    Journal,
+    PersonRecord,
+    PersonState,
+    person_key,
+)
+
+if TYPE_CHECKING:
+    from c2t_wizard.domain.users import NewUser
+    from c2t_wizard.services.delivery import DeliveryService, SendOutcome
+    from c2t_wizard.services.directory import CreationProgress, DirectoryService
+    from c2t_wizard.services.portal import PortalBackend
+    from c2t_wizard.services.portal_invites import InviteProgress
+
+log = logging.getLogger(__name__)
+
+
+class Step(Enum):
+    PLAN = "plan"
+    CREATE = "create"
+    DELIVER = "deliver"
+    INVITE = "invite"
+    DONE = "done"
+
+
+class Delivery(Enum):
+    """How the sign-in details are handed over in a headless run."""
+
+    GRAPH = "graph"
+    NONE = "none"
+
+
+GOOD_DELIVERY = frozenset({DeliveryState.SENT, DeliveryState.CONFIRMED, DeliveryState.ON_WELCOME_SHEET})
+"""Delivery states that count as "the person got their sign-in details"."""
+
+
+@dataclass(frozen=True)
+class RunEvent:
+    """Where the run stands: ``step``, ``done`` of ``total`` people finished in it (``failed`` of them
+    not well); ``person`` (a username) and ``outcome`` (a short word: created, exists, failed, sent, …) after
+    one person's answer, both None at a step's start."""
+
+    step: Step
+    done: int
+    total: int
+    failed: int = 0
+    person: str | None = None
+    outcome: str | None = None
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class OnboardingRequest:
+    tenant_id: str
+    people: tuple[NewUser, ...]
+    roles: tuple[str, ...]
+    """Portal role ids (``PortalRole`` values); empty: no invitations."""
+    account_id: str | None
+    """The Call2Teams account to invite into; None: no invitations."""
+    deliver: Delivery = Delivery.GRAPH
+    tenant_domains: tuple[str, ...] = ()
+    organisation: str = ""
+    language: str = "en"
+
+
+@dataclass(frozen=True)
+class PersonOutcome:
+    """One person at the end of the run, as the journal has them."""
+
+    record: PersonRecord
+    invitation: InvitationRecord | None
+    password_reset: bool = False
+    """The password was reset in this run (the one set when the account was created was never handed over)."""
+    delivery_wanted: bool = True
+
+    @property
+    def created_ok(self) -> bool:
+        return self.record.state in (PersonState.CREATED, PersonState.EXISTS)
+
+    @property
+    def delivered_ok(self) -> bool:
+        if self.record.state is not PersonState.CREATED or not self.delivery_wanted:
+            return True  # there before (not ours to hand a password to), or delivery not asked for
+        return not self.record.credentials_pending and self.record.delivery_state in GOOD_DELIVERY
+
+    @property
+    def invited_ok(self) -> bool:
+        return self.invitation is None or self.invitation.state.done
+
+    @property
+    def good(self) -> bool:
+        return self.created_ok and self.delivered_ok and self.invited_ok
+
+    @property
+    def problem(self) -> str:
+        """The first thing that went wrong, as a code ("" when good)."""
+        if not self.created_ok:
+            return f"create: {self.record.failure_code or self.record.state.value}"
+        if not self.delivered_ok:
+            return f"deliver: {self.record.delivery_problem or self.record.delivery_state or 'not delivered'}"
+        if not self.invited_ok and self.invitation is not None:
+            return f"invite: {self.invitation.problem_code or self.invitation.state.value}"
+        return ""
+
+
+@dataclass(frozen=True)
+class OnboardingResult:
+    run_id: str
+    resumed: bool
+    people: tuple[PersonOutcome, ...]
+    cancelled: bool = False
+
+    @property
+    def good(self) -> bool:
+        return not self.cancelled and all(person.good for person in self.people)
+
+    @property
+    def failed(self) -> int:
+        return sum(1 for person in self.people if not person.good)
+
+
+def find_resumable_run(journal: Journal, tenant_id: str, people: Sequence[NewUser]) -> str | None:
+    """The newest unfinished run of the tenant with exactly these people (by username), if any."""
+    wanted = {person_key(user.upn) for user in people}
+    for summary in journal.unfinished_runs(tenant_id):
+        if {person.key for person in journal.people(summary.run_id)} == wanted:
+            return summary.run_id
+    return None
+
+
+@dataclass
+class _Counts:
+    total: int
+    done: int = 0
+    failed: int = 0
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+class OnboardingRun:
+    """Runs one onboarding with the given services (see the module doc). ``stop`` (any thread) ends the
+    run after what is on the wire is answered and recorded: it can be resumed."""
+
+    def __init__(
+        self,
+        journal: Journal,
+        directory: DirectoryService,
+        *,
+        delivery: DeliveryService | None = None,
+        portal: PortalBackend | None = None,
+        report: Callable[[RunEvent], None] | None = None,
+        stop: threading.Event | None = None,
+    ) -> None:
+        self._journal = journal
+        self._directory = directory
+        self._delivery = delivery
+        self._portal = portal
+        self._report = report
+        self._stop = stop or threading.Event()
+        self._reset: set[str] = set()
+
+    def request_stop(self) -> None:
+        self._stop.set()
+        run_id = getattr(self, "_run_id", None)
+        if run_id is not None:
+            self._directory.cancel_creation(run_id)
+
+    def _emit(self, event: RunEvent) -> None:
+        if self._report is not None:
+            self._report(event)
+
+    async def run(self, request: OnboardingRequest) -> OnboardingResult:
+        journal = self._journal
+        total = len(request.people)
+        self._emit(RunEvent(Step.PLAN, 0, total))
+        run_id = await asyncio.to_thread(find_resumable_run, journal, request.tenant_id, request.people)
+        resumed = run_id is not None
+        if run_id is None:
+            run_id = await asyncio.to_thread(journal.start_run, request.tenant_id, list(request.people))
+        else:
+            await asyncio.to_thread(journal.requeue, run_id)
+        self._run_id = run_id
+        log.info("Onboarding run %s (%s, %d people)", run_id, "resumed" if resumed else "new", total)
+        self._emit(RunEvent(Step.PLAN, total, total, outcome="resumed" if resumed else "new"))
+
+        passwords = await self._create(run_id, total)
+        cancelled = self._stop.is_set()
+        if not cancelled and request.deliver is Delivery.GRAPH and self._delivery is not None:
+            await self._deliver(request, run_id, passwords)
+        passwords.clear()
+        cancelled = cancelled or self._stop.is_set()
+        if not cancelled and request.account_id and request.roles and self._portal is not None:
+            await self._invite(request, run_id)
+        cancelled = cancelled or self._stop.is_set()
+        result = await asyncio.to_thread(self._outcome, run_id, resumed, cancelled, request)
+        if not cancelled:
+            await asyncio.to_thread(journal.finish_run, run_id)
+        self._emit(RunEvent(Step.DONE, total - result.failed, total, result.failed))
+        return result
+
+    # --- create -----------------------------------------------------------------------------------------
+
+    async def _create(self, run_id: str, total: int) -> dict[str, str]:
+        journal = self._journal
+        seen: dict[str, tuple[PersonState, str | None]] = {
+            p.key: (p.state, p.failure_code) for p in journal.people(run_id) if p.state.final
+        }
+        counts = _Counts(total, done=len(seen))
+        counts.failed = sum(1 for state, _ in seen.values() if state is PersonState.FAILED)
+        self._emit(RunEvent(Step.CREATE, counts.done, total, counts.failed))
+
+        def progressed(_progress: CreationProgress) -> None:
+            # Runs on the loop after each batch's answer is committed: report the people that changed.
+            for person in journal.people(run_id):
+                if not person.state.final or seen.get(person.key) == (person.state, person.failure_code):
+                    continue
+                seen[person.key] = (person.state, person.failure_code)
+                counts.done += 1
+                counts.failed += person.state is PersonState.FAILED
+                self._emit(
+                    RunEvent(
+                        Step.CREATE,
+                        counts.done,
+                        total,
+                        counts.failed,
+                        person.upn,
+                        person.state.value,
+                        person.failure_code or "",
+                    )
+                )
+
+        if self._stop.is_set():
+            return {}
+        result = await self._directory.create_users(run_id, report=progressed)
+        return dict(result.passwords)
+
+    # --- deliver ----------------------------------------------------------------------------------------
+
+    async def _deliver(self, request: OnboardingRequest, run_id: str, passwords: dict[str, str]) -> None:
+        from c2t_wizard.services.delivery import (
+            DeliveryError,
+            DeliveryMethod,
+            Outgoing,
+            record_password_replaced,
+        )
+
+        assert self._delivery is not None
+        delivery, journal = self._delivery, self._journal
+        pending = [
+            person
+            for person in await asyncio.to_thread(journal.people, run_id)
+            if person.state is PersonState.CREATED and person.credentials_pending
+        ]
+        counts = _Counts(len(pending))
+        self._emit(RunEvent(Step.DELIVER, 0, len(pending)))
+        if not pending:
+            return
+
+        def settle(person: PersonRecord, outcome: str, detail: str = "", *, bad: bool = False) -> None:
+            counts.done += 1
+            counts.failed += bad
+            self._emit(
+                RunEvent(Step.DELIVER, counts.done, counts.total, counts.failed, person.upn, outcome, detail)
+            )
+
+        try:
+            await delivery.enable_send_mail()
+            plan = await delivery.plan_mail(
+                journal, request.tenant_id, request.tenant_domains, [(p.key, p.email) for p in pending]
+            )
+        except DeliveryError as exc:
+            for person in pending:
+                await asyncio.to_thread(
+                    journal.mark_delivery_not_confirmed,
+                    run_id,
+                    person.key,
+                    DeliveryMethod.SEND_MAIL.value,
+                    in_doubt=False,
+                    problem=exc.problem.value,
+                )
+                settle(person, "failed", exc.problem.value, bad=True)
+            return
+        within = set(plan.within)
+        for person in pending:
+            if person.key not in within:
+                await asyncio.to_thread(
+                    journal.mark_delivery_not_confirmed,
+                    run_id,
+                    person.key,
+                    DeliveryMethod.SEND_MAIL.value,
+                    in_doubt=False,
+                    problem="OVER_DAILY_LIMIT",
+                )
+                settle(person, "failed", "OVER_DAILY_LIMIT", bad=True)
+
+        sign_in_url = await delivery.sign_in_url(request.tenant_domains[0] if request.tenant_domains else "")
+        by_key = {person.key: person for person in pending}
+        for person in pending:
+            if person.key not in within or self._stop.is_set():
+                continue
+            password = passwords.get(person.key)
+            if password is None:
+                # Created by an earlier process that was stopped before handing the password over.
+                try:
+                    password = await delivery.reset_password(person.user_id or person.upn)
+                except DeliveryError as exc:
+                    await asyncio.to_thread(
+                        journal.mark_delivery_not_confirmed,
+                        run_id,
+                        person.key,
+                        DeliveryMethod.SEND_MAIL.value,
+                        in_doubt=False,
+                        problem=exc.problem.value,
+                    )
+                    settle(person, "failed", exc.problem.value, bad=True)
+                    continue
+                self._reset.add(person.key)
+                await record_password_replaced(journal, [(run_id, person.key)])
+            message = build_welcome_message(
+                person.user,
+                password,
+                language=request.language,
+                sign_in_url=sign_in_url,
+                organisation=request.organisation,
+            )
+            item = Outgoing(person.key, person.email, message, run_id)
+            del password, message
+
+            def sent(outcome: SendOutcome) -> None:
+                target = by_key[outcome.key]
+                if outcome.sent:
+                    settle(target, "sent")
+                else:
+                    word = "in_doubt" if outcome.in_doubt else "failed"
+                    settle(target, word, outcome.problem.value if outcome.problem else "", bad=True)
+
+            outcomes = await delivery.send_each([item], journal=journal, report=sent, stop=self._stop)
+            if any(o.problem is not None and o.problem.stops_sending for o in outcomes):
+                for rest in pending[pending.index(person) + 1 :]:
+                    if rest.key in within:
+                        problem = outcomes[0].problem
+                        assert problem is not None
+                        await asyncio.to_thread(
+                            journal.mark_delivery_not_confirmed,
+                            run_id,
+                            rest.key,
+                            DeliveryMethod.SEND_MAIL.value,
+                            in_doubt=False,
+                            problem=problem.value,
+                        )
+                        settle(rest, "failed", problem.value, bad=True)
+                return
+
+    # --- invite -----------------------------------------------------------------------------------------
+
+    async def _invite(self, request: OnboardingRequest, run_id: str) -> None:
+        from c2t_wizard.services.portal_invites import invite_people
+
+        assert self._portal is not None
+        assert request.account_id is not None
+        people = [
+            person
+            for person in await asyncio.to_thread(self._journal.people, run_id)
+            if person.state in (PersonState.CREATED, PersonState.EXISTS)
+        ]
+        plans = [
+            InvitationPlan(
+                run_id=run_id,
+                key=person.key,
+                account_id=request.account_id,
+                email=person.email,
+                first_name=person.first_name,
+                last_name=person.last_name,
+                roles=request.roles,
+            )
+            for person in people
+        ]
+        upns = {person.key: person.upn for person in people}
+        self._emit(RunEvent(Step.INVITE, 0, len(plans)))
+        if not plans:
+            return
+
+        def progressed(progress: InviteProgress) -> None:
+            record = progress.record
+            bad = record.state is InvitationState.FAILED
+            self._emit(
+                RunEvent(
+                    Step.INVITE,
+                    progress.answered,
+                    progress.total,
+                    progress.failed,
+                    upns.get(record.key, record.email),
+                    record.state.value,
+                    record.problem_code or "" if bad else "",
+                )
+            )
+
+        await invite_people(self._portal, self._journal, plans, report=progressed, stop=self._stop)
+
+    # --- outcome ----------------------------------------------------------------------------------------
+
+    def _outcome(
+        self, run_id: str, resumed: bool, cancelled: bool, request: OnboardingRequest
+    ) -> OnboardingResult:
+        invitations = {row.key: row for row in self._journal.invitations(run_id)}
+        wanted = request.deliver is not Delivery.NONE
+        return OnboardingResult(
+            run_id,
+            resumed,
+            tuple(
+                PersonOutcome(
+                    person,
+                    invitations.get(person.key),
+                    password_reset=person.key in self._reset,
+                    delivery_wanted=wanted,
+                )
+                for person in self._journal.people(run_id)
+            ),
+            cancelled,
+        )
