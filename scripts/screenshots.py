@@ -220,6 +220,11 @@ def main() -> int:
         wait_until(lambda: not portal.busy and portal.model.count("invited", "already_invited") > 0, 60)
         settle(600)
         shoot(wizard, out, "12-portal-invited", "Portal: invited, each with the invitation's expiry")
+        wait_until(lambda: wizard.button(wizard.WizardButton.NextButton).isEnabled(), 30)
+        wizard.next()
+        wait_until(lambda: wizard.currentId() == PageId.SUMMARY)
+        settle(1200)
+        shoot(wizard, out, "13-summary", "Summary: what happened to each person, with Retry and Export")
     finally:
         app.shutdown()
     update_readme(out)
