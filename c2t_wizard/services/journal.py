@@ -170,7 +170,7 @@ DEFAULT_DELIVERY_STATES = {
 }
 """The state a delivery by each method records unless told otherwise."""
 
-_MIGRATIONS = (("delivery_state", "TEXT"), ("delivery_problem", "TEXT"))
+_MIGRATIONS = (("delivery_state", "TEXT"), ("delivery_problem", "TEXT"), ("delivery_attempt", "TEXT"))
 """Columns added to ``people`` after schema 1 (a journal written by an older version gets them)."""
 
 
@@ -324,6 +324,9 @@ class PersonRecord:
     invite_role: str | None
     delivery_state: DeliveryState | None = None
     delivery_problem: str | None = None
+    delivery_attempt: str | None = None
+    """The id carried by the last welcome mail sent to the person (written before it was sent): a mail the
+    app died before recording is looked for in Sent Items by it, not sent again."""
 
     @property
     def user(self) -> NewUser:
@@ -392,6 +395,7 @@ def _person(row: sqlite3.Row) -> PersonRecord:
         invite_role=row["invite_role"],
         delivery_state=_delivery_state(row["delivery_state"]),
         delivery_problem=row["delivery_problem"],
+        delivery_attempt=row["delivery_attempt"],
     )
 
 
@@ -630,6 +634,12 @@ class Journal:
             (_iso(_now()), method, chosen.value),
         )
 
+    def mark_delivery_attempt(self, run_id: str, key: str, delivery_id: str) -> None:
+        """Before a welcome mail goes out: the id it carries (``DeliveryService``), so that a process killed
+        before recording the answer can be followed by one that looks for the mail instead of sending it
+        again. The credentials stay pending until the answer is recorded."""
+        self._update(run_id, [key], "delivery_attempt = ?", (delivery_id,))
+
     def mark_delivery_confirmed(self, run_id: str, key: str) -> None:
         """The partner confirmed that a message handed to the mail app or copied reached the person."""
         self._update(
@@ -693,7 +703,7 @@ class Journal:
             run_id,
             [key],
             "credentials_pending = 1, credentials_delivered_at = NULL, delivery_method = NULL, "
-            "delivery_state = NULL, delivery_problem = NULL",
+            "delivery_state = NULL, delivery_problem = NULL, delivery_attempt = NULL",
             (),
         )
 
