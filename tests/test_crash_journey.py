@@ -39,6 +39,7 @@ import pytest
 from conftest import ROOT, Sandbox, start_sandbox
 from helpers import portal as sandbox_portal
 from helpers.sandbox_truth import create_attempts, tenant_users
+from jsonschema import Draft202012Validator, FormatChecker
 
 pytestmark = pytest.mark.skipif(
     not hasattr(signal, "SIGSTOP") or not hasattr(os, "pidfd_open"), reason="needs Linux process control"
@@ -52,6 +53,10 @@ FAULTS = "latency=10ms,429=0.05,503=0.03,drop_after_commit=0.05,retry_after=20ms
 CREATE, DELIVER, INVITE = "create", "deliver", "invite"
 PHASES = (CREATE, DELIVER, INVITE)
 LINE, COMMIT = "line", "commit"
+STEP_LINE = re.compile(rf"(create|deliver) \d+/\d+: ({PREFIX}\.\S+) (?:created|sent)(?: \((.*)\))?$")
+NEW_PASSWORD = "new temporary password"
+SENT_BEFORE = "sent before the interruption"
+SCHEMA = json.loads((ROOT / "docs" / "report-schema.json").read_text(encoding="utf-8"))
 LINE_OUTCOME = {CREATE: "created", DELIVER: "sent", INVITE: "invited"}
 PORTAL_SENDER = "%@call2teams.example"
 """The portal's invitation mails go to the sandbox's outbox too, from its address: not welcome mails."""
@@ -408,10 +413,42 @@ def test_killed_anywhere_in_the_journey_and_rerun_onboards_everyone_once(tmp_pat
     finally:
         box.stop()
 
-    # A password that was reset (the first one died with a killed process) is said to be new, in the
-    # line of the run that mailed it; and the report of the last run says everyone ended well.
+    # The report of the last run says everyone ended well, and whose password was reset.
     data = json.loads(report.read_text(encoding="utf-8"))
-    assert all(person["ok"] for person in data["people"]), replay
-    assert {person["delivery"]["status"] for person in data["people"]} == {"delivered"}, replay
-    assert {person["invitation"]["status"] for person in data["people"]} == {"invited"}, replay
+    Draft202012Validator(SCHEMA, format_checker=FormatChecker()).validate(data)
+    people = {person["username"].lower(): person for person in data["people"]}
+    assert len(people) == COUNT, replay
+    assert all(person["ok"] for person in people.values()), replay
+    assert {person["delivery"]["status"] for person in people.values()} == {"delivered"}, replay
+    assert {person["invitation"]["status"] for person in people.values()} == {"invited"}, replay
+    reset_in_report = {name for name, person in people.items() if person["delivery"]["password_reset"]}
+
+    # Which process created and which mailed each person, as their lines said.
+    created_by: dict[str, int] = {}
+    mailed_by: dict[str, tuple[int, str]] = {}
+    for number, lines in enumerate(outputs):
+        for line in lines:
+            match = STEP_LINE.match(line)
+            if match is None:
+                continue
+            step, name, detail = match.group(1), match.group(2).lower(), match.group(3) or ""
+            if step == CREATE:
+                created_by[name] = number
+            else:
+                mailed_by[name] = (number, detail)
+    # A person may have no line: mailed, recorded, and the process killed before it said so.
+    assert set(mailed_by) <= set(people), replay
+    unsaid = set(people) - set(mailed_by)
+    for name, (number, detail) in mailed_by.items():
+        if detail == "":  # mailed with the password made at creation: by the process that made it
+            assert created_by.get(name) == number, f"{name}: {detail!r} {replay}"
+            assert name not in reset_in_report, f"{name}: reported as reset {replay}"
+        elif detail == NEW_PASSWORD:  # the password made at creation died with a killed process
+            assert name in reset_in_report, f"{name}: reset, not reported {replay}"
+        else:
+            assert detail == SENT_BEFORE, f"{name}: {detail!r} {replay}"
+    reset_said = {name for name, (_number, detail) in mailed_by.items() if detail == NEW_PASSWORD}
+    found_sent = {name for name, (_number, detail) in mailed_by.items() if detail == SENT_BEFORE}
+    assert reset_in_report <= reset_said | found_sent | unsaid, replay
+    print(f"reset passwords: {len(reset_in_report)}; mails found sent after a kill: {len(found_sent)}")
     print(f"kills landed: {len(landed)}; final run: {said.splitlines()[-1]}")

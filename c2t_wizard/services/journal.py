@@ -170,7 +170,12 @@ DEFAULT_DELIVERY_STATES = {
 }
 """The state a delivery by each method records unless told otherwise."""
 
-_MIGRATIONS = (("delivery_state", "TEXT"), ("delivery_problem", "TEXT"), ("delivery_attempt", "TEXT"))
+_MIGRATIONS = (
+    ("delivery_state", "TEXT"),
+    ("delivery_problem", "TEXT"),
+    ("delivery_attempt", "TEXT"),
+    ("credentials_replaced_at", "TEXT"),
+)
 """Columns added to ``people`` after schema 1 (a journal written by an older version gets them)."""
 
 
@@ -327,6 +332,9 @@ class PersonRecord:
     delivery_attempt: str | None = None
     """The id carried by the last welcome mail sent to the person (written before it was sent): a mail the
     app died before recording is looked for in Sent Items by it, not sent again."""
+    credentials_replaced_at: datetime | None = None
+    """When the password set at creation was last replaced by a reset (it was never handed over, or the
+    partner asked for a new one); None: never."""
 
     @property
     def user(self) -> NewUser:
@@ -396,6 +404,7 @@ def _person(row: sqlite3.Row) -> PersonRecord:
         delivery_state=_delivery_state(row["delivery_state"]),
         delivery_problem=row["delivery_problem"],
         delivery_attempt=row["delivery_attempt"],
+        credentials_replaced_at=_dt(row["credentials_replaced_at"]),
     )
 
 
@@ -703,8 +712,9 @@ class Journal:
             run_id,
             [key],
             "credentials_pending = 1, credentials_delivered_at = NULL, delivery_method = NULL, "
-            "delivery_state = NULL, delivery_problem = NULL, delivery_attempt = NULL",
-            (),
+            "delivery_state = NULL, delivery_problem = NULL, delivery_attempt = NULL, "
+            "credentials_replaced_at = ?",
+            (_iso(_now()),),
         )
 
     def mark_invited(self, run_id: str, key: str, role: str) -> None:

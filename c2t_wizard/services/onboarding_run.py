@@ -108,7 +108,8 @@ class PersonOutcome:
     record: PersonRecord
     invitation: InvitationRecord | None
     password_reset: bool = False
-    """The password was reset in this run (the one set when the account was created was never handed over)."""
+    """The password was reset in this run, by this process or an earlier one of it that was stopped (the one
+    set when the account was created was never handed over)."""
     delivery_wanted: bool = True
 
     @property
@@ -458,7 +459,7 @@ class OnboardingRun:
                 PersonOutcome(
                     person,
                     invitations.get(person.key),
-                    password_reset=person.key in self._reset,
+                    password_reset=person.key in self._reset or person.credentials_replaced_at is not None,
                     delivery_wanted=wanted,
                 )
                 for person in self._journal.people(run_id)
