@@ -14,7 +14,10 @@ Later steps write into the same rows: ``credentials_pending`` (set when a user i
 ``mark_credentials_delivered``), ``delivery_method``, ``delivery_state`` (``DeliveryState``: sent, handed
 to the mail app, copied, on the welcome sheet, confirmed by the partner, in doubt, not delivered, bounced) and
 ``delivery_problem``, ``invited_at``, ``invite_role``. The summary reads it all. Schema 2 added
-``delivery_state``/``delivery_problem``; an older journal gets them when opened.
+``delivery_state``/``delivery_problem``; an older journal gets them when opened, as it gets
+``delivery_attempt`` (the id a welcome mail carries, written before it is sent, so a mail sent by a
+process killed before recording it is looked for, not sent again) and ``credentials_replaced_at`` (when a
+reset replaced the password made at creation; the report says so).
 
 The portal step (schema 3) keeps one ``portal_invitations`` row per person of a run
 (``InvitationRecord``): the Call2Teams account, the email, the roles, and ``InvitationState``: ``PLANNED``
