@@ -40,6 +40,7 @@ from c2t_wizard.services.delivery import (
     SendOutcome,
     build_mailto,
     classify_send_error,
+    find_unrecorded_mail,
     load_created_people,
     mailto_url,
     record_delivered,
@@ -651,6 +652,58 @@ def test_a_resend_of_a_mail_in_doubt_looks_for_the_earlier_one_first(
     assert again[0].sent
     assert again[0].delivery_id == first[0].delivery_id
     assert mails_to(sandbox, people[0]) == 1
+
+
+class KilledError(Exception):
+    """Stands for SIGKILL between Graph's 202 and the journal's record of it."""
+
+
+class DiesBeforeRecording(Journal):
+    def mark_credentials_delivered(self, *args: Any, **kwargs: Any) -> None:
+        raise KilledError
+
+
+def test_a_mail_sent_by_a_process_killed_before_recording_it_is_found_not_sent_again(
+    sandbox: Sandbox, tmp_path: Path
+) -> None:
+    """The bug the journey's crash test found: a mail accepted, then the process killed before the journal
+    said so; the next process reset the password and mailed the person a second time. The mail's id is
+    written before sending, and looked for in Sent Items on resume."""
+
+    async def run() -> tuple[NewUser, list[SendOutcome | None], list[Any]]:
+        async with session(sandbox, tmp_path) as s:
+            run_id, people, passwords = await create(s, 2)
+            sent_user, unsent_user = people
+            message = build_welcome_message(
+                sent_user, passwords[sent_user.upn.lower()], language="en", sign_in_url="x"
+            )
+            service = quiet(s)
+            await service.enable_send_mail()
+            dying = DiesBeforeRecording.open(s.journal.path)
+            try:
+                with pytest.raises(KilledError):
+                    await service.send_each(
+                        [Outgoing(sent_user.upn.lower(), sent_user.email, message, run_id)], journal=dying
+                    )
+            finally:
+                dying.close()
+            # Killed after writing the id of a mail that never left: nothing to find.
+            s.journal.mark_delivery_attempt(run_id, unsent_user.upn.lower(), f"{run_id}:never:sent")
+            before = [s.journal.person(run_id, u.upn.lower()) for u in people]
+            assert all(p.credentials_pending and p.delivery_attempt for p in before)
+            found = [await find_unrecorded_mail(service, s.journal, p) for p in before]
+            return sent_user, found, [s.journal.person(run_id, u.upn.lower()) for u in people]
+
+    sent_user, found, after = asyncio.run(run())
+    mailed, unsent = found
+    assert mailed is not None
+    assert mailed.sent
+    assert unsent is None
+    assert mails_to(sandbox, sent_user) == 1
+    assert not after[0].credentials_pending
+    assert after[0].delivery_state is DeliveryState.SENT
+    assert after[1].credentials_pending
+    assert after[1].delivery_state is None
 
 
 def test_each_message_carries_the_delivery_property_and_is_saved_to_sent_items(

@@ -167,6 +167,25 @@ def test_a_delivery_that_failed_says_why_in_the_delivery_services_code(journal: 
     assert (delivery.status, delivery.problem and delivery.problem.code) == ("in_doubt", "in_doubt")
 
 
+def test_a_password_reset_before_delivery_is_in_the_report(journal: Journal) -> None:
+    """A person whose first password died with a stopped app got a new one: the report says so."""
+    users = [person(0), person(1)]
+    run = journal.start_run(TENANT, users)
+    keys = [person_key(user.upn) for user in users]
+    for number, key in enumerate(keys):
+        journal.mark_sending(run, [key])
+        journal.mark_created(run, key, f"id-{number}")
+    journal.mark_password_replaced(run, keys[0])
+    for key in keys:
+        journal.mark_credentials_delivered(run, key, "sendmail")
+    report = build_report(journal, [run])
+    assert [p.delivery.password_reset for p in report.people] == [True, False]
+    assert [p.delivery.status for p in report.people] == ["delivered", "delivered"]
+    document = to_dict(report)
+    validate(document)
+    assert [p["delivery"]["password_reset"] for p in document["people"]] == [True, False]
+
+
 def test_several_runs_make_one_report_and_an_unknown_run_is_refused(journal: Journal) -> None:
     first, _ = fill(journal)
     second = journal.start_run(TENANT, [person(9)])

@@ -730,7 +730,12 @@ class DeliveryService:
             if stopped is not None:
                 outcome = SendOutcome(item.key, stopped.problem, stopped.detail, attempted=False)
             else:
-                outcome = await self._send_one(item)
+                delivery_id = new_delivery_id(item)
+                if item.run_id is not None and journal is not None:
+                    # Written before the mail leaves: a process killed before the answer is recorded is
+                    # followed by one that finds the mail in Sent Items (``find_unrecorded_mail``).
+                    await asyncio.to_thread(journal.mark_delivery_attempt, item.run_id, item.key, delivery_id)
+                outcome = await self._send_one(item, delivery_id)
                 if outcome.problem is not None and outcome.problem.stops_sending and not outcome.in_doubt:
                     stopped = DeliveryError(outcome.problem, outcome.detail)
                 if item.run_id is not None:
@@ -742,7 +747,7 @@ class DeliveryService:
         log.info("sendMail: %d of %d message(s) accepted", sent, len(outcomes))
         return outcomes
 
-    async def _send_one(self, item: Outgoing) -> SendOutcome:
+    async def _send_one(self, item: Outgoing, delivery_id: str) -> SendOutcome:
         if item.earlier_id is not None:
             try:
                 if await self.was_sent(item.earlier_id):
@@ -750,7 +755,6 @@ class DeliveryService:
                     return SendOutcome(item.key, delivery_id=item.earlier_id)
             except DeliveryError as exc:  # still can't tell: the partner chose to send again
                 log.info("sendMail: the earlier message can't be checked (%s): sending again", exc)
-        delivery_id = f"{item.run_id or '-'}:{item.key}:{secrets.token_hex(8)}"
         try:
             await self.send_mail(item.to, item.message, delivery_id=delivery_id)
         except DeliveryError as exc:
@@ -824,6 +828,37 @@ class DeliveryService:
             await self._sleep(seconds)
         else:
             await asyncio.sleep(seconds)
+
+
+def new_delivery_id(item: Outgoing) -> str:
+    """The value a welcome mail carries (unique to the run, the person and the attempt)."""
+    return f"{item.run_id or '-'}:{item.key}:{secrets.token_hex(8)}"
+
+
+async def find_unrecorded_mail(
+    service: DeliveryService, journal: Journal, person: PersonRecord
+) -> SendOutcome | None:
+    """Was ``person``'s last welcome mail sent by a process that died before recording it?
+
+    Only for a person whose credentials are pending and whose journal row names the mail's id (written
+    before sending, ``Journal.mark_delivery_attempt``). Found in Sent Items: recorded as sent and returned
+    (sent): the person has their sign-in details, their password must not be reset nor mailed again. Can't
+    be checked: recorded as in doubt and returned (not sent). Not found, or nothing to look for: None (send
+    it, after a reset when the password is lost)."""
+    attempt = person.delivery_attempt
+    if not person.credentials_pending or attempt is None:
+        return None
+    try:
+        found = await service.was_sent(attempt)
+    except DeliveryError as exc:
+        outcome = SendOutcome(person.key, exc.problem, exc.detail, in_doubt=True, delivery_id=attempt)
+    else:
+        if not found:
+            return None
+        log.info("sendMail: a mail sent before the app stopped is in Sent Items: not sent again")
+        outcome = SendOutcome(person.key, delivery_id=attempt)
+    await record_send_outcome(journal, person.run_id, outcome)
+    return outcome
 
 
 async def record_delivered(

@@ -14,7 +14,10 @@ Later steps write into the same rows: ``credentials_pending`` (set when a user i
 ``mark_credentials_delivered``), ``delivery_method``, ``delivery_state`` (``DeliveryState``: sent, handed
 to the mail app, copied, on the welcome sheet, confirmed by the partner, in doubt, not delivered, bounced) and
 ``delivery_problem``, ``invited_at``, ``invite_role``. The summary reads it all. Schema 2 added
-``delivery_state``/``delivery_problem``; an older journal gets them when opened.
+``delivery_state``/``delivery_problem``; an older journal gets them when opened, as it gets
+``delivery_attempt`` (the id a welcome mail carries, written before it is sent, so a mail sent by a
+process killed before recording it is looked for, not sent again) and ``credentials_replaced_at`` (when a
+reset replaced the password made at creation; the report says so).
 
 The portal step (schema 3) keeps one ``portal_invitations`` row per person of a run
 (``InvitationRecord``): the Call2Teams account, the email, the roles, and ``InvitationState``: ``PLANNED``
@@ -170,7 +173,12 @@ DEFAULT_DELIVERY_STATES = {
 }
 """The state a delivery by each method records unless told otherwise."""
 
-_MIGRATIONS = (("delivery_state", "TEXT"), ("delivery_problem", "TEXT"))
+_MIGRATIONS = (
+    ("delivery_state", "TEXT"),
+    ("delivery_problem", "TEXT"),
+    ("delivery_attempt", "TEXT"),
+    ("credentials_replaced_at", "TEXT"),
+)
 """Columns added to ``people`` after schema 1 (a journal written by an older version gets them)."""
 
 
@@ -324,6 +332,12 @@ class PersonRecord:
     invite_role: str | None
     delivery_state: DeliveryState | None = None
     delivery_problem: str | None = None
+    delivery_attempt: str | None = None
+    """The id carried by the last welcome mail sent to the person (written before it was sent): a mail the
+    app died before recording is looked for in Sent Items by it, not sent again."""
+    credentials_replaced_at: datetime | None = None
+    """When the password set at creation was last replaced by a reset (it was never handed over, or the
+    partner asked for a new one); None: never."""
 
     @property
     def user(self) -> NewUser:
@@ -392,6 +406,8 @@ def _person(row: sqlite3.Row) -> PersonRecord:
         invite_role=row["invite_role"],
         delivery_state=_delivery_state(row["delivery_state"]),
         delivery_problem=row["delivery_problem"],
+        delivery_attempt=row["delivery_attempt"],
+        credentials_replaced_at=_dt(row["credentials_replaced_at"]),
     )
 
 
@@ -630,6 +646,12 @@ class Journal:
             (_iso(_now()), method, chosen.value),
         )
 
+    def mark_delivery_attempt(self, run_id: str, key: str, delivery_id: str) -> None:
+        """Before a welcome mail goes out: the id it carries (``DeliveryService``), so that a process killed
+        before recording the answer can be followed by one that looks for the mail instead of sending it
+        again. The credentials stay pending until the answer is recorded."""
+        self._update(run_id, [key], "delivery_attempt = ?", (delivery_id,))
+
     def mark_delivery_confirmed(self, run_id: str, key: str) -> None:
         """The partner confirmed that a message handed to the mail app or copied reached the person."""
         self._update(
@@ -693,8 +715,9 @@ class Journal:
             run_id,
             [key],
             "credentials_pending = 1, credentials_delivered_at = NULL, delivery_method = NULL, "
-            "delivery_state = NULL, delivery_problem = NULL",
-            (),
+            "delivery_state = NULL, delivery_problem = NULL, delivery_attempt = NULL, "
+            "credentials_replaced_at = ?",
+            (_iso(_now()),),
         )
 
     def mark_invited(self, run_id: str, key: str, role: str) -> None:

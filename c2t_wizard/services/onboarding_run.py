@@ -9,8 +9,10 @@
 - **deliver** (``Delivery.GRAPH``): Graph ``sendMail`` through ``DeliveryService`` to each person whose
   credentials are still pending, under the ``onmicrosoft.com`` mail cap (``plan_mail``). A person created by
   an earlier, interrupted process has a password nobody knows any more: it is reset first (the report says
-  so), as the Credentials page does on resume. ``Delivery.NONE`` hands nothing over (the credentials stay
-  pending; a later run or the wizard resets and delivers them).
+  so), as the Credentials page does on resume; unless that process had mailed it already and was stopped
+  before recording it: the mail is found in Sent Items by the id written before it was sent
+  (``find_unrecorded_mail``), recorded as sent, and neither reset nor sent again. ``Delivery.NONE`` hands
+  nothing over (the credentials stay pending; a later run or the wizard resets and delivers them).
 - **invite**: ``invite_people`` with the portal backend, into one Call2Teams account with the given roles,
   for everyone who has a Microsoft account now (created, or there before).
 
@@ -106,7 +108,8 @@ class PersonOutcome:
     record: PersonRecord
     invitation: InvitationRecord | None
     password_reset: bool = False
-    """The password was reset in this run (the one set when the account was created was never handed over)."""
+    """The password was reset in this run, by this process or an earlier one of it that was stopped (the one
+    set when the account was created was never handed over)."""
     delivery_wanted: bool = True
 
     @property
@@ -276,6 +279,7 @@ class OnboardingRun:
             DeliveryError,
             DeliveryMethod,
             Outgoing,
+            find_unrecorded_mail,
             record_password_replaced,
         )
 
@@ -333,6 +337,15 @@ class OnboardingRun:
         for person in pending:
             if person.key not in within or self._stop.is_set():
                 continue
+            earlier = await find_unrecorded_mail(delivery, journal, person)
+            if earlier is not None:
+                # Mailed by a process that was stopped before recording it (or that can't be checked).
+                if earlier.sent:
+                    settle(person, "sent", "sent before the interruption")
+                else:
+                    why = earlier.problem.value if earlier.problem else ""
+                    settle(person, "in_doubt", why, bad=True)
+                continue
             password = passwords.get(person.key)
             if password is None:
                 # Created by an earlier process that was stopped before handing the password over.
@@ -364,7 +377,7 @@ class OnboardingRun:
             def sent(outcome: SendOutcome) -> None:
                 target = by_key[outcome.key]
                 if outcome.sent:
-                    settle(target, "sent")
+                    settle(target, "sent", "new temporary password" if outcome.key in self._reset else "")
                 else:
                     word = "in_doubt" if outcome.in_doubt else "failed"
                     settle(target, word, outcome.problem.value if outcome.problem else "", bad=True)
@@ -446,7 +459,7 @@ class OnboardingRun:
                 PersonOutcome(
                     person,
                     invitations.get(person.key),
-                    password_reset=person.key in self._reset,
+                    password_reset=person.key in self._reset or person.credentials_replaced_at is not None,
                     delivery_wanted=wanted,
                 )
                 for person in self._journal.people(run_id)

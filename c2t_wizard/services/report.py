@@ -85,6 +85,9 @@ class DeliveryOutcome:
     """The journal's ``DeliveryState`` value (``bounced``, ``handed_to_mail_app``, …) or None."""
     delivered_at: datetime | None
     problem: Problem | None
+    password_reset: bool = False
+    """The password made with the account was replaced by a new one (the first was never handed over, e.g.
+    the app was stopped before): the details delivered carry the new one."""
 
 
 @dataclass(frozen=True)
@@ -196,6 +199,7 @@ def _delivery(person: PersonRecord) -> DeliveryOutcome:
         state.value if state is not None else None,
         person.credentials_delivered_at if status in ("delivered", "unconfirmed") else None,
         problem,
+        person.credentials_replaced_at is not None,
     )
 
 
@@ -281,6 +285,7 @@ def person_dict(person: PersonReport) -> dict[str, Any]:
             "method": delivery.method,
             "state": delivery.state,
             "delivered_at": _time(delivery.delivered_at),
+            "password_reset": delivery.password_reset,
             "problem": _problem(delivery.problem),
         },
         "invitation": {
