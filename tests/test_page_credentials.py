@@ -23,15 +23,16 @@ from users_page_helpers import Admin, close_admin, sign_in
 
 from c2t_wizard.domain.onboarding import Onboarding, StartChoice
 from c2t_wizard.domain.users import NewUser
-from c2t_wizard.domain.welcome_message import WelcomeMessage
+from c2t_wizard.domain.welcome_message import WelcomeMessage, build_welcome_message
 from c2t_wizard.services.delivery import (
     DeliveryError,
     DeliveryMethod,
     DeliveryProblem,
     DeliveryService,
     MailboxStatus,
+    Outgoing,
 )
-from c2t_wizard.services.journal import DeliveryState
+from c2t_wizard.services.journal import DeliveryState, Journal
 from c2t_wizard.ui.pages.credentials import CredentialsPage, RowState
 from c2t_wizard.ui.runner import ServiceRunner
 from c2t_wizard.ui.widgets import StatusKind
@@ -551,6 +552,55 @@ def test_people_of_an_interrupted_run_get_a_new_password_first(
             body = html.unescape(mine["body"])
             assert new[person.key] in body
             assert passwords[person.key] not in body
+    finally:
+        hosted.cleanup()
+
+
+class KilledError(Exception):
+    """Stands for SIGKILL between Graph's 202 and the journal's record of it."""
+
+
+class DiesBeforeRecording(Journal):
+    def mark_credentials_delivered(self, *args: Any, **kwargs: Any) -> None:
+        raise KilledError
+
+
+def test_a_mail_sent_by_a_window_killed_before_recording_it_is_neither_reset_nor_sent_again(
+    qtbot: QtBot, runner: ServiceRunner, sandbox: Sandbox, contoso: Admin
+) -> None:
+    """The app was killed after Microsoft accepted the first person's welcome mail and before the journal
+    said so (the mail's id was written before sending). The restarted page finds the mail in Sent Items:
+    that person keeps their password and gets no second mail; the other one gets a new password."""
+    run_id, passwords = create(runner, contoso, 2)
+    first, _second = contoso.journal.people(run_id)
+    service = DeliveryService(contoso.graph, contoso.auth, contoso.backend, sandbox=True)
+    facts = contoso.facts
+    message = build_welcome_message(
+        first.user, passwords[first.key], language="en", sign_in_url="x", organisation=facts.display_name
+    )
+
+    async def send_and_die() -> None:
+        await service.enable_send_mail()
+        dying = DiesBeforeRecording.open(contoso.journal.path)
+        try:
+            await service.send_each([Outgoing(first.key, first.email, message, run_id)], journal=dying)
+        finally:
+            dying.close()
+
+    with pytest.raises(KilledError):
+        runner.call(send_and_die(), timeout=60)
+    assert contoso.journal.person(run_id, first.key).credentials_pending
+    hosted = host(qtbot, runner, contoso, run_id, {})  # restarted: no password in memory
+    page = hosted.page
+    try:
+        qtbot.waitUntil(lambda: hosted.states()[1] is RowState.READY, timeout=WAIT)
+        assert hosted.states()[0] is RowState.DELIVERED_EARLIER
+        assert not page.rows[0].reset
+        assert page.rows[1].reset
+        assert "1 person(s) were created in an earlier session" in page.reset_notice.text()
+        mails = [m for m in outbox(sandbox) if m["to"] == [first.email]]
+        assert len(mails) == 1
+        assert passwords[first.key] in html.unescape(mails[0]["body"])  # the password that still works
     finally:
         hosted.cleanup()
 

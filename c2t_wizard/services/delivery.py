@@ -52,7 +52,7 @@ from __future__ import annotations
 import logging
 import secrets
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import Enum
@@ -961,6 +961,23 @@ def _html_document(message: WelcomeMessage) -> str:
         '<html><head><meta charset="utf-8"></head><body style="font-family:Segoe UI,Arial,sans-serif">'
         f"{message.html}</body></html>"
     )
+
+
+async def load_people_to_deliver(
+    service: DeliveryService, journal: Journal, run_ids: Sequence[str], known: Collection[str]
+) -> list[PersonRecord]:
+    """``load_created_people``, after asking Sent Items about each person whose welcome mail was on its way
+    when an earlier process stopped (a ``delivery_attempt`` recorded, nothing after it) and whose password
+    this process does not know (``known``: their keys): found, they have their sign-in details and are
+    neither reset nor mailed again; can't be checked, they are in doubt (``find_unrecorded_mail``)."""
+    people = await load_created_people(journal, run_ids)
+    known_keys = set(known)
+    for n, person in enumerate(people):
+        if person.key in known_keys or person.delivery_attempt is None or not person.credentials_pending:
+            continue
+        if await find_unrecorded_mail(service, journal, person) is not None:
+            people[n] = await asyncio.to_thread(journal.person, person.run_id, person.key)
+    return people
 
 
 async def load_created_people(journal: Journal, run_ids: Sequence[str]) -> list[PersonRecord]:

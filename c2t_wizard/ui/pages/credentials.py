@@ -75,7 +75,7 @@ from c2t_wizard.services.delivery import (
     Outgoing,
     SendOutcome,
     build_mailto,
-    load_created_people,
+    load_people_to_deliver,
     record_delivered,
     record_password_replaced,
 )
@@ -472,7 +472,9 @@ class CredentialsPage(QWizardPage):
             self._render()
             return
         self._submit(
-            load_created_people(journal, list(self._onboarding.user_run_ids)),
+            load_people_to_deliver(
+                self._delivery, journal, list(self._onboarding.user_run_ids), set(self._onboarding.passwords)
+            ),
             "load people",
             functools.partial(self._on_people, load),
             functools.partial(self._on_load_failed, load),
@@ -606,6 +608,8 @@ class CredentialsPage(QWizardPage):
         if load != self._load:
             return  # an earlier visit's answer
         self._loading = False
+        from c2t_wizard.services.journal import DeliveryState
+
         records: list[PersonRecord] = list(people) if isinstance(people, list) else []
         passwords = self._onboarding.passwords
         rows: list[DeliveryRow] = []
@@ -613,6 +617,13 @@ class CredentialsPage(QWizardPage):
             password = passwords.get(record.key)
             if password is not None:
                 rows.append(DeliveryRow(record, password))
+            elif record.credentials_pending and record.delivery_state is DeliveryState.IN_DOUBT:
+                # Mailed by a process that stopped before it heard back, and Sent Items couldn't tell: no
+                # automatic reset (the mail may have arrived); "May have been sent", New password if needed.
+                row = DeliveryRow(record, None, RowState.IN_DOUBT)
+                row.method = DeliveryMethod.SEND_MAIL
+                row.delivery_id = record.delivery_attempt
+                rows.append(row)
             elif record.credentials_pending:
                 rows.append(DeliveryRow(record, None, RowState.RESETTING, reset=True))
             elif record.credentials_delivered_at is not None:
