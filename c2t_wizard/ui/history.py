@@ -206,7 +206,9 @@ class HistoryDialog(QDialog):
         if self._runs:
             self.history_status.show_status(
                 StatusKind.INFO,
-                self.tr("%n onboarding(s). Select one to view or export it.", "", len(self._runs)),
+                self.tr("1 onboarding. Select it to view or export it.")
+                if len(self._runs) == 1
+                else self.tr("%n onboardings. Select one to view or export it.", "", len(self._runs)),
             )
             self.select_run(0)
         else:

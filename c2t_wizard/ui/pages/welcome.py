@@ -223,23 +223,42 @@ class WelcomePage(QWizardPage):
         organisation = progress.domain or self.tr("your organisation")
         step = progress.next_step
         if step is JourneyStep.CREATE:
-            text = self.tr("Continue onboarding {organisation}: {done} of %n person(s) added.", "", total)
-        elif step is JourneyStep.DELIVER:
-            text = self.tr(
-                "Continue onboarding {organisation}: {done} of %n person(s) have their sign-in details.",
-                "",
+            text = _plural(
                 total,
+                self.tr("Continue onboarding {organisation}: {done} of 1 person added."),
+                self.tr("Continue onboarding {organisation}: {done} of %n people added.", "", total),
+            )
+        elif step is JourneyStep.DELIVER:
+            text = _plural(
+                total,
+                self.tr("Continue onboarding {organisation}: {done} of 1 person has their sign-in details."),
+                self.tr(
+                    "Continue onboarding {organisation}: {done} of %n people have their sign-in details.",
+                    "",
+                    total,
+                ),
             )
         elif step is JourneyStep.INVITE:
-            text = self.tr("Continue onboarding {organisation}: {done} of %n person(s) invited.", "", total)
-        else:
-            text = self.tr(
-                "Continue onboarding {organisation}: {done} of %n person(s) onboarded; the summary says "
-                "what is left to retry.",
-                "",
-                progress.total,
+            text = _plural(
+                total,
+                self.tr("Continue onboarding {organisation}: {done} of 1 person invited."),
+                self.tr("Continue onboarding {organisation}: {done} of %n people invited.", "", total),
             )
-            done = progress.invited
+        else:
+            done, total = progress.invited, progress.total
+            text = _plural(
+                total,
+                self.tr(
+                    "Continue onboarding {organisation}: {done} of 1 person onboarded; the summary says "
+                    "what is left to retry."
+                ),
+                self.tr(
+                    "Continue onboarding {organisation}: {done} of %n people onboarded; the summary says "
+                    "what is left to retry.",
+                    "",
+                    total,
+                ),
+            )
         self.resume_title.setText(text.format(organisation=organisation, done=done))
         names = {
             JourneyStep.CREATE: self.tr("Microsoft accounts created"),
@@ -271,3 +290,9 @@ class WelcomePage(QWizardPage):
 
     def set_history_available(self, available: bool) -> None:
         self.history_button.setVisible(available)
+
+
+def _plural(count: int, one: str, many: str) -> str:
+    """``one`` for exactly 1, else ``many``, which comes from ``tr("…%n…", "", count)``: each translation has
+    its language's plural forms there, while English (which ships no translation) gets both its texts."""
+    return one if count == 1 else many
