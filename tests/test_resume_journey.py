@@ -320,11 +320,12 @@ def test_the_offer_in_german(qtbot: QtBot, runner: ServiceRunner, contoso: Admin
     hosted = host(qtbot, runner, contoso)
     try:
         assert (
-            hosted.offer() == f"Onboarding von {contoso.tenant_name} fortsetzen: 1 von 3 Personen eingeladen."
+            hosted.offer()
+            == f"Einrichtung von {contoso.tenant_name} fortsetzen: 1 von 3 Personen eingeladen."
         )
         page = hosted.wizard.welcome_page
         assert page.continue_button.text() == "&Fortsetzen"
         assert "Erledigt: Anmeldedaten übergeben." in page.resume_steps.text()
-        assert hosted.button("history_button").text() == "&Verlauf der Onboardings…"
+        assert hosted.button("history_button").text() == "&Verlauf der Einrichtungen …"
     finally:
         hosted.wizard.close()
