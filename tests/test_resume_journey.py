@@ -69,7 +69,7 @@ class Hosted:
 
     def offer(self) -> str:
         page = self.wizard.welcome_page
-        self.qtbot.waitUntil(lambda: page.resume_offer.isVisible(), timeout=WAIT)
+        self.qtbot.waitUntil(lambda: page.offer_shown, timeout=WAIT)
         return page.resume_title.text()
 
 
@@ -327,5 +327,23 @@ def test_the_offer_in_german(qtbot: QtBot, runner: ServiceRunner, contoso: Admin
         assert page.continue_button.text() == "&Fortsetzen"
         assert "Erledigt: Anmeldedaten übergeben." in page.resume_steps.text()
         assert hosted.button("history_button").text() == "&Verlauf der Einrichtungen …"
+    finally:
+        hosted.wizard.close()
+
+
+def test_a_partner_done_with_the_offered_run_closes_it_and_it_stays_in_the_history(
+    qtbot: QtBot, runner: ServiceRunner, contoso: Admin
+) -> None:
+    run_id, _passwords = create(runner, contoso, 2)
+    hosted = host(qtbot, runner, contoso)
+    try:
+        hosted.offer()
+        hosted.click("close_offer_button")
+        assert not hosted.wizard.welcome_page.offer_shown
+        qtbot.waitUntil(lambda: contoso.journal.run(run_id).finished_at is not None, timeout=WAIT)
+        assert contoso.journal.unfinished_runs() == []
+        assert [p.state for p in contoso.journal.people(run_id)] == [PersonState.CREATED] * 2, (
+            "nobody removed"
+        )
     finally:
         hosted.wizard.close()

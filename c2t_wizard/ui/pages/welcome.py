@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QDateTime, QLocale, Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
     QFrame,
@@ -27,6 +27,8 @@ if TYPE_CHECKING:
 
 def local_time(moment: datetime) -> str:
     """``moment`` in the user's time zone and locale, short."""
+    from PySide6.QtCore import QDateTime, QLocale
+
     return QLocale().toString(
         QDateTime.fromMSecsSinceEpoch(int(moment.timestamp() * 1000)), QLocale.FormatType.ShortFormat
     )
@@ -125,40 +127,14 @@ class WelcomePage(QWizardPage):
             self._group.addButton(card.radio)
             card.radio.toggled.connect(self._on_toggled)
 
-        # --- the offer to continue an unfinished onboarding --------------------------------------------
-        self.resume_offer = QFrame(self)
-        self.resume_offer.setObjectName("resume_offer")
-        self.resume_offer.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
-        self.resume_offer.setStyleSheet(
-            "QFrame#resume_offer { border: 1px solid palette(highlight); border-radius: 6px; }"
-        )
-        self.resume_title = QLabel(self.resume_offer)
-        self.resume_title.setObjectName("resume_title")
-        self.resume_title.setWordWrap(True)
-        bold = self.resume_title.font()
-        bold.setBold(True)
-        self.resume_title.setFont(bold)
-        self.resume_steps = QLabel(self.resume_offer)
-        self.resume_steps.setObjectName("resume_steps")
-        self.resume_steps.setWordWrap(True)
-        self.continue_button = QPushButton(self.tr("&Continue"), self.resume_offer)
-        self.continue_button.setObjectName("continue_button")
-        self.continue_button.clicked.connect(self.continue_requested)
-        self.close_offer_button = QPushButton(self.tr("I'm done &with it"), self.resume_offer)
-        self.close_offer_button.setObjectName("close_offer_button")
-        self.close_offer_button.setToolTip(
-            self.tr("Don't offer it again. It stays in the past onboardings, and nobody is removed.")
-        )
-        self.close_offer_button.clicked.connect(self.close_offer_requested)
-        offer_text = QVBoxLayout()
-        offer_text.addWidget(self.resume_title)
-        offer_text.addWidget(self.resume_steps)
-        offer_layout = QHBoxLayout(self.resume_offer)
-        offer_layout.setContentsMargins(10, 8, 10, 8)
-        offer_layout.addLayout(offer_text, 1)
-        offer_layout.addWidget(self.continue_button, 0, Qt.AlignmentFlag.AlignVCenter)
-        offer_layout.addWidget(self.close_offer_button, 0, Qt.AlignmentFlag.AlignVCenter)
-        self.resume_offer.setVisible(False)
+        # The offer to continue an unfinished onboarding is built when there is one (``show_offer``):
+        # its frame touches Qt enums the first paint must not wait for.
+        self._offer_built = False
+        self.resume_offer: QFrame
+        self.resume_title: QLabel
+        self.resume_steps: QLabel
+        self.continue_button: QPushButton
+        self.close_offer_button: QPushButton
 
         # --- more people in the signed-in organisation, and the history -----------------------------
         self.more_people_button = QPushButton(self)
@@ -175,10 +151,9 @@ class WelcomePage(QWizardPage):
         shortcuts.addStretch(1)
         shortcuts.addWidget(self.history_button)
 
-        layout = QVBoxLayout(self)
+        self._layout = layout = QVBoxLayout(self)
         layout.setSpacing(10)
         layout.addWidget(intro)
-        layout.addWidget(self.resume_offer)
         layout.addSpacing(6)
         layout.addWidget(question)
         for card in self._cards.values():
@@ -214,11 +189,57 @@ class WelcomePage(QWizardPage):
 
     # --- the offer, more people, the history (decided by the wizard, worded here) ----------------------
 
+    @property
+    def offer_shown(self) -> bool:
+        return self._offer_built and self.resume_offer.isVisible()
+
+    def _build_offer(self) -> None:
+        from PySide6.QtCore import Qt  # not at import: the Qt namespace's enums would delay the first paint
+
+        self.resume_offer = QFrame(self)
+        self.resume_offer.setObjectName("resume_offer")
+        self.resume_offer.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        self.resume_offer.setStyleSheet(
+            "QFrame#resume_offer { border: 1px solid palette(highlight); border-radius: 6px; }"
+        )
+        self.resume_title = QLabel(self.resume_offer)
+        self.resume_title.setObjectName("resume_title")
+        self.resume_title.setWordWrap(True)
+        bold = self.resume_title.font()
+        bold.setBold(True)
+        self.resume_title.setFont(bold)
+        self.resume_steps = QLabel(self.resume_offer)
+        self.resume_steps.setObjectName("resume_steps")
+        self.resume_steps.setWordWrap(True)
+        self.continue_button = QPushButton(self.tr("&Continue"), self.resume_offer)
+        self.continue_button.setObjectName("continue_button")
+        self.continue_button.clicked.connect(self.continue_requested)
+        self.close_offer_button = QPushButton(self.tr("I'm done &with it"), self.resume_offer)
+        self.close_offer_button.setObjectName("close_offer_button")
+        self.close_offer_button.setToolTip(
+            self.tr("Don't offer it again. It stays in the past onboardings, and nobody is removed.")
+        )
+        self.close_offer_button.clicked.connect(self.close_offer_requested)
+        offer_text = QVBoxLayout()
+        offer_text.addWidget(self.resume_title)
+        offer_text.addWidget(self.resume_steps)
+        offer_layout = QHBoxLayout(self.resume_offer)
+        offer_layout.setContentsMargins(10, 8, 10, 8)
+        offer_layout.addLayout(offer_text, 1)
+        offer_layout.addWidget(self.continue_button, 0, Qt.AlignmentFlag.AlignVCenter)
+        offer_layout.addWidget(self.close_offer_button, 0, Qt.AlignmentFlag.AlignVCenter)
+        self._layout.insertWidget(1, self.resume_offer)
+        self._offer_built = True
+
     def show_offer(self, progress: RunProgress | None) -> None:
         """Offer to continue ``progress`` (None: nothing to offer)."""
-        self.resume_offer.setVisible(progress is not None)
         if progress is None:
+            if self._offer_built:
+                self.resume_offer.setVisible(False)
             return
+        if not self._offer_built:
+            self._build_offer()
+        self.resume_offer.setVisible(True)
         done, total = progress.counts
         organisation = progress.domain or self.tr("your organisation")
         step = progress.next_step
