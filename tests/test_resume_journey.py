@@ -347,3 +347,31 @@ def test_a_partner_done_with_the_offered_run_closes_it_and_it_stays_in_the_histo
         )
     finally:
         hosted.wizard.close()
+
+
+def test_a_remembered_sign_in_takes_the_welcome_page_to_users_in_one_click(
+    qtbot: QtBot, runner: ServiceRunner, contoso: Admin
+) -> None:
+    """A new session (nobody signed in in this window), the account remembered in the token cache: the
+    Welcome page's "Onboard more people" signs in silently and lands on the Users page."""
+    hosted = host(qtbot, runner, contoso)
+    wizard = hosted.wizard
+    try:
+        shortcut = wizard.welcome_page.more_people_button
+        qtbot.waitUntil(shortcut.isVisible, timeout=WAIT)
+        assert shortcut.text().replace("&", "") == f"Onboard more people in {contoso.tenant_name}"
+        qtbot.mouseClick(shortcut, Qt.MouseButton.LeftButton)
+
+        def arrived() -> None:
+            assert wizard.currentId() == PageId.USERS
+
+        qtbot.waitUntil(arrived, timeout=WAIT)
+        facts = wizard.onboarding.tenant_facts
+        assert facts is not None
+        assert facts.tenant_id == contoso.facts.tenant_id
+        assert wizard.onboarding.signed_in_username == contoso.admin_upn
+        users = wizard.currentPage()
+        assert isinstance(users, UsersPage)
+        assert users.run_ids == []
+    finally:
+        wizard.close()

@@ -65,7 +65,8 @@ class Onboarding:
         self.resume_tenant_id: str | None = None
         """Continuing an unfinished run (offered on the Welcome page): its tenant, whom Sign-in targets."""
         self.resume_domain = ""
-        """The domain the continued run's people have (names the organisation to sign in to)."""
+        """The domain the continued run's people have, or the remembered account's for "Onboard more people"
+        in a new session: names the organisation to sign in to."""
         self.resume_step: JourneyStep | None = None
         """The continued run's first step with work left: the page the wizard goes to after sign-in."""
         self.resume_answered = False

@@ -14,6 +14,7 @@ from c2t_wizard.domain.onboarding import JourneyStep, Onboarding, StartChoice
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QMessageBox
 
+    from c2t_wizard.services.auth import AuthService
     from c2t_wizard.services.directory import DirectoryService
     from c2t_wizard.services.journal import Journal
     from c2t_wizard.services.journey import RunProgress
@@ -110,6 +111,8 @@ class OnboardingWizard(QWizard):
         self.history_dialog: HistoryDialog | None = None
         self._keep_sign_in = False
         """"Onboard more people": the Welcome page leads straight to the Users page (same sign-in)."""
+        self._remembered_username = ""
+        """An account remembered from an earlier session (the token cache), before anyone signed in."""
         self.currentIdChanged.connect(self._on_page_changed)
         if services is not None:
             self.install_services(services)
@@ -208,8 +211,10 @@ class OnboardingWizard(QWizard):
         )
         self.setPage(PageId.SUMMARY, self.summary_page)
         self.summary_page.more_people_requested.connect(self.onboard_more_people)
+        self.sign_in_page.completeChanged.connect(self._signed_in_for_more_people)
         if services.journal is not None:
             self._look_for_unfinished_run()
+        self._look_for_remembered_sign_in()
 
     def set_demo_account(self, account: tuple[str, str] | None) -> None:
         """The sandbox's demo administrator, once the sandbox has said who it is."""
@@ -321,6 +326,38 @@ class OnboardingWizard(QWizard):
 
         self.services.runner.submit(look(), name="look for an unfinished run", on_success=self._offer_run)
 
+    def _look_for_remembered_sign_in(self) -> None:
+        """An account in the token cache: the Welcome page offers "Onboard more people" there (the Sign-in
+        page then signs in silently and the wizard goes on to the Users page by itself)."""
+
+        def remembered(usernames: object) -> None:
+            names = [str(name) for name in usernames if name] if isinstance(usernames, list) else []
+            if names and self.onboarding.tenant_facts is None:
+                self._remembered_username = names[0]
+                if self.currentId() == PageId.WELCOME:
+                    self.welcome_page.show_signed_in(names[0].rpartition("@")[2])
+
+        auth: AuthService | None = self.services.auth
+        if auth is None:  # a test's wizard without sign-in
+            return
+        self.services.runner.submit(
+            auth.cached_accounts(),
+            name="remembered sign-in",
+            on_success=remembered,
+            on_failure=lambda _error: None,  # no cache to read: the shortcut is simply not offered
+        )
+
+    def _signed_in_for_more_people(self) -> None:
+        """Signed in again silently for "Onboard more people": straight on to the Users page."""
+        page = self.sign_in_page
+        if (
+            self._keep_sign_in
+            and page is not None
+            and self.currentId() == PageId.SIGN_IN
+            and page.isComplete()
+        ):
+            self.next()
+
     def _offer_run(self, progress: object) -> None:
         from c2t_wizard.services.journey import RunProgress
 
@@ -369,12 +406,17 @@ class OnboardingWizard(QWizard):
 
     def onboard_more_people(self) -> None:
         """A new run in the same organisation and portal account, without signing in again: back to the
-        Users page with an empty list."""
-        if self.onboarding.tenant_facts is None or self.users_page is None:
+        Users page with an empty list (through a silent sign-in when the account is only remembered)."""
+        if self.users_page is None or self.work_in_progress():
             return
-        if self.work_in_progress():
-            return
-        self.onboarding.start_new_run()
+        if self.onboarding.tenant_facts is None:
+            if not self._remembered_username:
+                return
+            self.onboarding.start_new_run()
+            self.onboarding.signed_in_username = self._remembered_username
+            self.onboarding.resume_domain = self._remembered_username.rpartition("@")[2]
+        else:
+            self.onboarding.start_new_run()
         self.offered_run = None
         self.welcome_page.show_offer(None)
         self._keep_sign_in = True
@@ -399,7 +441,12 @@ class OnboardingWizard(QWizard):
     def _on_page_changed(self, page_id: int) -> None:
         if page_id == PageId.WELCOME:
             facts = self.onboarding.tenant_facts
-            self.welcome_page.show_signed_in(facts.display_name or facts.default_domain if facts else None)
+            if facts is not None:
+                self.welcome_page.show_signed_in(facts.display_name or facts.default_domain)
+            else:
+                self.welcome_page.show_signed_in(self._remembered_username.rpartition("@")[2] or None)
+        elif page_id == PageId.USERS:
+            self._keep_sign_in = False  # arrived: Back and Next again take the usual way
 
     def nextId(self) -> int:
         current = self.currentId()

@@ -1297,6 +1297,8 @@ class SignInPage(QWizardPage):
             return onboarding.tenant_id or domain, domain or str(onboarding.tenant_id)
         if onboarding.resume_tenant_id:  # continuing a run: its tenant, named by its people's domain
             return onboarding.resume_tenant_id, onboarding.resume_domain or onboarding.resume_tenant_id
+        if onboarding.resume_domain:  # more people where the remembered account signed in before
+            return onboarding.resume_domain, onboarding.resume_domain
         return None, ""
 
     def _wrong_tenant(self, facts: TenantFacts) -> bool:
