@@ -18,6 +18,15 @@ class StartChoice(Enum):
     DEMO = "demo"
 
 
+class JourneyStep(Enum):
+    """The steps of an onboarding run, in order (each has its page)."""
+
+    CREATE = "create"
+    DELIVER = "deliver"
+    INVITE = "invite"
+    SUMMARY = "summary"
+
+
 class Onboarding:
     """Shared by the pages of one wizard run; pages read what earlier pages settled.
 
@@ -53,6 +62,37 @@ class Onboarding:
         """Lower-cased UPN -> how the Credentials page delivered that person's password (``DeliveryMethod``
         value: "sendmail", "mailto", "clipboard", "pdf"). Delivered passwords are dropped from
         ``passwords``."""
+        self.resume_tenant_id: str | None = None
+        """Continuing an unfinished run (offered on the Welcome page): its tenant, whom Sign-in targets."""
+        self.resume_domain = ""
+        """The domain the continued run's people have, or the remembered account's for "Onboard more people"
+        in a new session: names the organisation to sign in to."""
+        self.resume_step: JourneyStep | None = None
+        """The continued run's first step with work left: the page the wizard goes to after sign-in."""
+        self.resume_answered = False
+        """The partner already answered the offer of an unfinished run (continued, closed it, or chose to
+        onboard more people): the Users page does not offer it a second time."""
+
+    def continue_run(self, run_id: str, tenant_id: str, domain: str, step: JourneyStep) -> None:
+        """Continue an unfinished run: its people on every page, its tenant for sign-in."""
+        self.choice = StartChoice.EXISTING_TENANT
+        self.user_run_ids = [run_id]
+        self.resume_tenant_id = tenant_id
+        self.resume_domain = domain
+        self.resume_step = step
+        self.resume_answered = True
+
+    def start_new_run(self) -> None:
+        """ "Onboard more people": same tenant and sign-in, a new list of people (a new run)."""
+        self.choice = StartChoice.EXISTING_TENANT
+        self.user_run_ids = []
+        self.created_users = []
+        self.passwords = {}
+        self.credentials_delivery = {}
+        self.resume_tenant_id = None
+        self.resume_domain = ""
+        self.resume_step = None
+        self.resume_answered = True
 
     def __repr__(self) -> str:
         # Never the passwords: how many are still to deliver is enough.

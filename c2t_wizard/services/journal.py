@@ -962,8 +962,12 @@ class Journal:
             return self._summaries("WHERE r.finished_at IS NULL", ())
         return self._summaries("WHERE r.finished_at IS NULL AND r.tenant_id = ?", (tenant_id,))
 
+    def all_runs(self) -> list[RunSummary]:
+        """Every run, finished or not (newest first): the history."""
+        return self._summaries("", ())
+
     def _summaries(self, where: str, args: tuple[Any, ...]) -> list[RunSummary]:
-        query = (  # ``where`` is one of two fixed clauses; values are bound
+        query = (  # ``where`` is one of three fixed clauses; values are bound
             "SELECT r.id, r.tenant_id, r.created_at, r.updated_at, r.finished_at, COUNT(p.key) AS total, "  # noqa: S608
             "COALESCE(SUM(p.state = 'planned'), 0) AS planned, "
             "COALESCE(SUM(p.state = 'sending'), 0) AS sending, "

@@ -9,13 +9,16 @@ from typing import TYPE_CHECKING, Protocol
 from PySide6.QtCore import Signal, SignalInstance
 from PySide6.QtWidgets import QWidget, QWizard
 
-from c2t_wizard.domain.onboarding import Onboarding, StartChoice
+from c2t_wizard.domain.onboarding import JourneyStep, Onboarding, StartChoice
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QMessageBox
 
+    from c2t_wizard.services.auth import AuthService
     from c2t_wizard.services.directory import DirectoryService
     from c2t_wizard.services.journal import Journal
+    from c2t_wizard.services.journey import RunProgress
+    from c2t_wizard.ui.history import HistoryDialog
     from c2t_wizard.ui.pages.credentials import CredentialsPage
     from c2t_wizard.ui.pages.portal import PortalPage
     from c2t_wizard.ui.pages.sign_in import SignInPage
@@ -96,8 +99,21 @@ class OnboardingWizard(QWizard):
         self._close_question: QMessageBox | None = None
         self._close_after_stop: int | None = None
         """The result to close with once the pages have stopped (the partner chose to stop and close)."""
-        self.setPage(PageId.WELCOME, WelcomePage(self.onboarding, self))
+        self.welcome_page = WelcomePage(self.onboarding, self)
+        self.welcome_page.continue_requested.connect(self.continue_offered_run)
+        self.welcome_page.close_offer_requested.connect(self.close_offered_run)
+        self.welcome_page.more_people_requested.connect(self.onboard_more_people)
+        self.welcome_page.history_requested.connect(self.show_history)
+        self.setPage(PageId.WELCOME, self.welcome_page)
         self.setStartId(PageId.WELCOME)
+        self.offered_run: RunProgress | None = None
+        """The unfinished run offered on the Welcome page (``services.journey.resume_offer``)."""
+        self.history_dialog: HistoryDialog | None = None
+        self._keep_sign_in = False
+        """"Onboard more people": the Welcome page leads straight to the Users page (same sign-in)."""
+        self._remembered_username = ""
+        """An account remembered from an earlier session (the token cache), before anyone signed in."""
+        self.currentIdChanged.connect(self._on_page_changed)
         if services is not None:
             self.install_services(services)
 
@@ -194,6 +210,11 @@ class OnboardingWizard(QWizard):
             parent=self,
         )
         self.setPage(PageId.SUMMARY, self.summary_page)
+        self.summary_page.more_people_requested.connect(self.onboard_more_people)
+        self.sign_in_page.completeChanged.connect(self._signed_in_for_more_people)
+        if services.journal is not None:
+            self._look_for_unfinished_run()
+        self._look_for_remembered_sign_in()
 
     def set_demo_account(self, account: tuple[str, str] | None) -> None:
         """The sandbox's demo administrator, once the sandbox has said who it is."""
@@ -288,11 +309,159 @@ class OnboardingWizard(QWizard):
         self.services.journal = journal
         if self.users_page is not None:
             self.users_page.set_services(directory, journal)
+        self._look_for_unfinished_run()
+
+    # --- resume, history, more people ---------------------------------------------------------------
+
+    def _look_for_unfinished_run(self) -> None:
+        """Ask the journal for an unfinished run to offer on the Welcome page (service thread)."""
+        journal = self.services.journal
+        self.welcome_page.set_history_available(journal is not None)
+        if journal is None or self.onboarding.resume_answered:
+            return
+        from c2t_wizard.services.journey import resume_offer
+
+        async def look() -> RunProgress | None:
+            return resume_offer(journal)
+
+        self.services.runner.submit(look(), name="look for an unfinished run", on_success=self._offer_run)
+
+    def _look_for_remembered_sign_in(self) -> None:
+        """An account in the token cache: the Welcome page offers "Onboard more people" there (the Sign-in
+        page then signs in silently and the wizard goes on to the Users page by itself)."""
+
+        def remembered(usernames: object) -> None:
+            names = [str(name) for name in usernames if name] if isinstance(usernames, list) else []
+            if names and self.onboarding.tenant_facts is None:
+                self._remembered_username = names[0]
+                if self.currentId() == PageId.WELCOME:
+                    self.welcome_page.show_signed_in(names[0].rpartition("@")[2])
+
+        auth: AuthService | None = self.services.auth
+        if auth is None:  # a test's wizard without sign-in
+            return
+        self.services.runner.submit(
+            auth.cached_accounts(),
+            name="remembered sign-in",
+            on_success=remembered,
+            on_failure=lambda _error: None,  # no cache to read: the shortcut is simply not offered
+        )
+
+    def _signed_in_for_more_people(self) -> None:
+        """Signed in again silently for "Onboard more people": straight on to the Users page."""
+        page = self.sign_in_page
+        if (
+            self._keep_sign_in
+            and page is not None
+            and self.currentId() == PageId.SIGN_IN
+            and page.isComplete()
+        ):
+            self.next()
+
+    def _offer_run(self, progress: object) -> None:
+        from c2t_wizard.services.journey import RunProgress
+
+        if self.onboarding.resume_answered:
+            return
+        self.offered_run = progress if isinstance(progress, RunProgress) else None
+        self.welcome_page.show_offer(self.offered_run)
+
+    def resume_page(self) -> PageId:
+        """The page of the continued run's first step with work left."""
+        step = self.onboarding.resume_step
+        if step is JourneyStep.CREATE or step is None:
+            return PageId.USERS
+        if step is JourneyStep.DELIVER and self.credentials_page is not None:
+            return PageId.CREDENTIALS
+        if step in (JourneyStep.DELIVER, JourneyStep.INVITE):
+            return PageId.PORTAL
+        return PageId.SUMMARY
+
+    def continue_offered_run(self) -> None:
+        """Continue the offered run: sign in to its organisation (unless signed in there already), then
+        the first page with work left."""
+        run = self.offered_run
+        if run is None or not self.has_services:
+            return
+        self.onboarding.continue_run(run.run_id, run.tenant_id, run.domain, run.next_step)
+        self.offered_run = None
+        self.welcome_page.show_offer(None)
+        self._keep_sign_in = False
+        self.next()
+
+    def close_offered_run(self) -> None:
+        """The partner is done with the offered run: closed in the journal (kept in the history)."""
+        run, journal = self.offered_run, self.services.journal if self.has_services else None
+        self.offered_run = None
+        self.onboarding.resume_answered = True
+        self.welcome_page.show_offer(None)
+        if run is None or journal is None:
+            return
+        from c2t_wizard.services.journey import close_runs
+
+        async def close() -> None:
+            close_runs(journal, [run.run_id])
+
+        self.services.runner.submit(close(), name="close the offered run", essential=True)
+
+    def onboard_more_people(self) -> None:
+        """A new run in the same organisation and portal account, without signing in again: back to the
+        Users page with an empty list (through a silent sign-in when the account is only remembered)."""
+        if self.users_page is None or self.work_in_progress():
+            return
+        if self.onboarding.tenant_facts is None:
+            if not self._remembered_username:
+                return
+            self.onboarding.start_new_run()
+            self.onboarding.signed_in_username = self._remembered_username
+            self.onboarding.resume_domain = self._remembered_username.rpartition("@")[2]
+        else:
+            self.onboarding.start_new_run()
+        self.offered_run = None
+        self.welcome_page.show_offer(None)
+        self._keep_sign_in = True
+        if self.currentId() != PageId.WELCOME:
+            self.restart()
+        self.users_page.start_new_list()
+        self.next()
+
+    def show_history(self) -> None:
+        journal = self.services.journal if self.has_services else None
+        if journal is None:
+            return
+        from c2t_wizard.ui.history import HistoryDialog
+
+        if self.history_dialog is not None:
+            self.history_dialog.close()
+            self.history_dialog.deleteLater()
+        self.history_dialog = dialog = HistoryDialog(self.services.runner, journal, parent=self)
+        dialog.load()
+        dialog.open()
+
+    def _on_page_changed(self, page_id: int) -> None:
+        if page_id == PageId.WELCOME:
+            facts = self.onboarding.tenant_facts
+            if facts is not None:
+                self.welcome_page.show_signed_in(facts.display_name or facts.default_domain)
+            else:
+                self.welcome_page.show_signed_in(self._remembered_username.rpartition("@")[2] or None)
+        elif page_id == PageId.USERS:
+            self._keep_sign_in = False  # arrived: Back and Next again take the usual way
 
     def nextId(self) -> int:
         current = self.currentId()
         if current == PageId.WELCOME:
-            if self.onboarding.choice is StartChoice.NEW_TENANT:
+            onboarding = self.onboarding
+            facts = onboarding.tenant_facts
+            if facts is not None and self._keep_sign_in:
+                return int(PageId.USERS)
+            if (
+                facts is not None
+                and onboarding.resume_step is not None
+                and facts.tenant_id.lower() == (onboarding.resume_tenant_id or "").lower()
+            ):
+                return int(self.resume_page())  # signed in there already: straight on
+            if onboarding.choice is StartChoice.NEW_TENANT:
                 return int(PageId.TENANT_NAME)
             return int(PageId.SIGN_IN)
         if current == PageId.TENANT_NAME:
@@ -300,6 +469,8 @@ class OnboardingWizard(QWizard):
         if current == PageId.SIGNUP:
             return int(PageId.SIGN_IN)
         if current == PageId.SIGN_IN:
+            if self.onboarding.resume_step is not None:
+                return int(self.resume_page())
             return int(PageId.USERS)
         if current == PageId.USERS:
             if self.credentials_page is not None:

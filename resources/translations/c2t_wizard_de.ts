@@ -28,12 +28,12 @@
     </message>
     <message>
         <location line="+2"/>
-        <location line="+1110"/>
+        <location line="+1093"/>
         <source>Send from your mailbox (Microsoft 365)</source>
         <translation>Aus Ihrem Postfach senden (Microsoft 365)</translation>
     </message>
     <message>
-        <location line="-1109"/>
+        <location line="-1092"/>
         <source>Open messages in your mail app</source>
         <translation>Nachrichten in Ihrem Mailprogramm öffnen</translation>
     </message>
@@ -153,7 +153,7 @@
         <translation>PDF-Dateien (*.pdf)</translation>
     </message>
     <message numerus="yes">
-        <location line="+526"/>
+        <location line="+509"/>
         <source>%n person(s) were created in an earlier session and never got their password. For security, the wizard never stores passwords, so these people get a new temporary password now.</source>
         <translation>
             <numerusform>%n Person wurde in einer früheren Sitzung angelegt und hat ihr Kennwort nie erhalten. Aus Sicherheitsgründen speichert der Assistent keine Kennwörter, daher bekommt sie jetzt ein neues vorläufiges Kennwort.</numerusform>
@@ -476,7 +476,7 @@
         <translation>Neue vorläufige Kennwörter werden festgelegt …</translation>
     </message>
     <message>
-        <location line="-1115"/>
+        <location line="-1098"/>
         <source>New pass&amp;word</source>
         <translation>Neues Kenn&amp;wort</translation>
     </message>
@@ -491,7 +491,7 @@
         <translation>Für eine Nachricht, von der Sie nicht wissen, ob sie angekommen ist: Ein neues vorläufiges Kennwort ersetzt das zuvor übergebene, und Sie stellen das neue zu.</translation>
     </message>
     <message numerus="yes">
-        <location line="+515"/>
+        <location line="+498"/>
         <source>%n person(s) get a new temporary password. The one handed over before stops working, so deliver the new one to them next. Go on?</source>
         <translation>
             <numerusform>%n Person bekommt ein neues vorläufiges Kennwort. Das zuvor übergebene gilt dann nicht mehr: Stellen Sie ihr als Nächstes das neue zu. Fortfahren?</numerusform>
@@ -671,10 +671,168 @@
     </message>
 </context>
 <context>
+    <name>HistoryDialog</name>
+    <message>
+        <location filename="../../c2t_wizard/ui/history.py" line="+54"/>
+        <location line="+13"/>
+        <source>Past onboardings</source>
+        <translation>Frühere Einrichtungen</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Started</source>
+        <translation>Begonnen</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Organisation</source>
+        <translation>Organisation</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>People</source>
+        <translation>Personen</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Sign-in details</source>
+        <translation>Anmeldedaten</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Invited</source>
+        <translation>Eingeladen</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>State</source>
+        <translation>Stand</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>&amp;View</source>
+        <translation>&amp;Ansehen</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>&amp;Export</source>
+        <translation>&amp;Exportieren</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>As a spreadsheet (&amp;CSV)…</source>
+        <translation>Als Tabelle (&amp;CSV) …</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>As data (&amp;JSON)…</source>
+        <translation>Als Daten (&amp;JSON) …</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>As a document (&amp;PDF)…</source>
+        <translation>Als Dokument (&amp;PDF) …</translation>
+    </message>
+    <message>
+        <location line="+31"/>
+        <source>Reading the past onboardings…</source>
+        <translation>Die früheren Einrichtungen werden gelesen …</translation>
+    </message>
+    <message>
+        <location line="+32"/>
+        <source>Spreadsheet (*.csv)</source>
+        <translation>Tabelle (*.csv)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>JSON (*.json)</source>
+        <translation>JSON (*.json)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>PDF (*.pdf)</source>
+        <translation>PDF (*.pdf)</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>onboarding-summary</source>
+        <translation>onboarding-zusammenfassung</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Export the summary</source>
+        <translation>Zusammenfassung exportieren</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Exporting…</source>
+        <translation>Exportiere …</translation>
+    </message>
+    <message>
+        <location line="+22"/>
+        <source>Finished</source>
+        <translation>Abgeschlossen</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Not finished</source>
+        <translation>Nicht abgeschlossen</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <location line="+1"/>
+        <source>{done} of {total}</source>
+        <translation>{done} von {total}</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>1 onboarding. Select it to view or export it.</source>
+        <translation>1 Einrichtung. Wählen Sie sie aus, um sie anzusehen oder zu exportieren.</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+2"/>
+        <source>%n onboardings. Select one to view or export it.</source>
+        <translation>
+            <numerusform>%n Einrichtung. Wählen Sie eine aus, um sie anzusehen oder zu exportieren.</numerusform>
+            <numerusform>%n Einrichtungen. Wählen Sie eine aus, um sie anzusehen oder zu exportieren.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Nobody has been onboarded yet.</source>
+        <translation>Bisher wurde noch niemand eingerichtet.</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>The past onboardings couldn&apos;t be read: {why}</source>
+        <translation>Die früheren Einrichtungen ließen sich nicht lesen: {why}</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Onboarding of {when}</source>
+        <translation>Einrichtung vom {when}</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>People and what happened</source>
+        <translation>Personen und was geschehen ist</translation>
+    </message>
+    <message>
+        <location line="+24"/>
+        <source>Saved to {path}.</source>
+        <translation>Gespeichert unter {path}.</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>The summary couldn&apos;t be saved: {why}</source>
+        <translation>Die Zusammenfassung konnte nicht gespeichert werden: {why}</translation>
+    </message>
+</context>
+<context>
     <name>OnboardingWizard</name>
     <message>
         <location filename="../../c2t_wizard/ui/application.py" line="+119"/>
-        <location filename="../../c2t_wizard/ui/wizard.py" line="+83"/>
+        <location filename="../../c2t_wizard/ui/wizard.py" line="+85"/>
         <source>Call2Teams onboarding</source>
         <translation>Call2Teams-Einrichtung</translation>
     </message>
@@ -684,7 +842,7 @@
         <translation>ÜBUNGSUMGEBUNG</translation>
     </message>
     <message>
-        <location filename="../../c2t_wizard/ui/wizard.py" line="+162"/>
+        <location filename="../../c2t_wizard/ui/wizard.py" line="+176"/>
         <source>Stop and close?</source>
         <translation>Anhalten und schließen?</translation>
     </message>
@@ -2378,7 +2536,7 @@
 <context>
     <name>SummaryPage</name>
     <message>
-        <location filename="../../c2t_wizard/ui/pages/summary.py" line="+102"/>
+        <location filename="../../c2t_wizard/ui/pages/summary.py" line="+122"/>
         <source>Summary</source>
         <translation>Zusammenfassung</translation>
     </message>
@@ -2417,8 +2575,18 @@
         <source>As a document (&amp;PDF)…</source>
         <translation>Als Dokument (&amp;PDF) …</translation>
     </message>
+    <message>
+        <location line="+7"/>
+        <source>Onboard &amp;more people</source>
+        <translation>&amp;Weitere Personen einrichten</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Start again with new people in the same organisation, without signing in again.</source>
+        <translation>Mit neuen Personen in derselben Organisation neu beginnen, ohne sich erneut anzumelden.</translation>
+    </message>
     <message numerus="yes">
-        <location line="+42"/>
+        <location line="+39"/>
         <source>%n retry(s) are on their way.</source>
         <translation>
             <numerusform>%n neuer Versuch läuft.</numerusform>
@@ -2466,12 +2634,12 @@
         <translation>Zusammenfassung exportieren</translation>
     </message>
     <message>
-        <location line="+18"/>
+        <location line="+7"/>
         <source>Exporting…</source>
         <translation>Exportiere …</translation>
     </message>
     <message>
-        <location line="+26"/>
+        <location line="+40"/>
         <source>What happened couldn&apos;t be read: {why}</source>
         <translation>Was geschehen ist, konnte nicht gelesen werden: {why}</translation>
     </message>
@@ -2507,7 +2675,7 @@
         <translation>{name}: erledigt.</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+10"/>
         <source>{name}: the retry didn&apos;t work: {why}</source>
         <translation>{name}: der neue Versuch hat nicht geklappt: {why}</translation>
     </message>
@@ -3370,12 +3538,12 @@
     </message>
     <message>
         <location line="+9"/>
-        <location line="+1077"/>
+        <location line="+1109"/>
         <source>&amp;Create users</source>
         <translation>Benutzer an&amp;legen</translation>
     </message>
     <message>
-        <location line="-1075"/>
+        <location line="-1107"/>
         <source>Create the users</source>
         <translation>Die Benutzer anlegen</translation>
     </message>
@@ -3390,7 +3558,7 @@
         <translation>Erneut ve&amp;rsuchen</translation>
     </message>
     <message>
-        <location line="+606"/>
+        <location line="+625"/>
         <source>1 already existed and was left unchanged</source>
         <translation>1 war schon vorhanden und blieb unverändert</translation>
     </message>
@@ -3403,7 +3571,7 @@
         </translation>
     </message>
     <message>
-        <location line="+189"/>
+        <location line="+202"/>
         <source>Added 1 person from {name}.</source>
         <translation>1 Person aus {name} hinzugefügt.</translation>
     </message>
@@ -3470,7 +3638,7 @@
         <translation>Ihre Anmeldung ist abgelaufen; melden Sie sich erneut an</translation>
     </message>
     <message>
-        <location line="-1136"/>
+        <location line="-1168"/>
         <source>Stop creating users</source>
         <translation>Anlegen der Benutzer abbrechen</translation>
     </message>
@@ -3535,7 +3703,7 @@
         <translation>Wird angehalten … Warten auf die Antworten zu bereits Gesendetem.</translation>
     </message>
     <message>
-        <location line="+153"/>
+        <location line="+172"/>
         <source>Creating users…</source>
         <translation>Benutzer werden angelegt …</translation>
     </message>
@@ -3620,7 +3788,7 @@
         <translation>Als Nächstes erhält jede Person ihre Anmeldedaten.</translation>
     </message>
     <message>
-        <location line="+44"/>
+        <location line="+57"/>
         <source>An earlier session started adding 1 person ({when}).</source>
         <translation>In einer früheren Sitzung wurde begonnen, 1 Person hinzuzufügen ({when}).</translation>
     </message>
@@ -3776,7 +3944,7 @@
 <context>
     <name>WelcomePage</name>
     <message>
-        <location filename="../../c2t_wizard/ui/pages/welcome.py" line="+22"/>
+        <location filename="../../c2t_wizard/ui/pages/welcome.py" line="+62"/>
         <source>Welcome to Call2Teams</source>
         <translation>Willkommen bei Call2Teams</translation>
     </message>
@@ -3832,6 +4000,148 @@
         <location line="+2"/>
         <source>Walk through every step in a practice environment. Nothing real is created or changed.</source>
         <translation>Gehen Sie alle Schritte in einer Übungsumgebung durch. Dabei wird nichts Echtes angelegt oder geändert.</translation>
+    </message>
+    <message>
+        <location line="+35"/>
+        <source>&amp;Continue</source>
+        <translation>&amp;Fortsetzen</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>I&apos;m done &amp;with it</source>
+        <translation>Damit bin ich fer&amp;tig</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Don&apos;t offer it again. It stays in the past onboardings, and nobody is removed.</source>
+        <translation>Nicht mehr anbieten. Sie bleibt bei den früheren Einrichtungen, und niemand wird entfernt.</translation>
+    </message>
+    <message>
+        <location line="+18"/>
+        <source>&amp;History of onboardings…</source>
+        <translation>&amp;Verlauf der Einrichtungen …</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Who was onboarded when, and what happened to each person.</source>
+        <translation>Wer wann eingerichtet wurde und was mit jeder Person geschehen ist.</translation>
+    </message>
+    <message>
+        <location line="+53"/>
+        <source>your organisation</source>
+        <translation>Ihrer Organisation</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Continue onboarding {organisation}: {done} of 1 person added.</source>
+        <translation>Einrichtung von {organisation} fortsetzen: {done} von 1 Person hinzugefügt.</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+1"/>
+        <source>Continue onboarding {organisation}: {done} of %n people added.</source>
+        <translation>
+            <numerusform>Einrichtung von {organisation} fortsetzen: {done} von %n Person hinzugefügt.</numerusform>
+            <numerusform>Einrichtung von {organisation} fortsetzen: {done} von %n Personen hinzugefügt.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Continue onboarding {organisation}: {done} of 1 person has their sign-in details.</source>
+        <translation>Einrichtung von {organisation} fortsetzen: {done} von 1 Person hat ihre Anmeldedaten.</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+2"/>
+        <source>Continue onboarding {organisation}: {done} of %n people have their sign-in details.</source>
+        <translation>
+            <numerusform>Einrichtung von {organisation} fortsetzen: {done} von %n Person hat ihre Anmeldedaten.</numerusform>
+            <numerusform>Einrichtung von {organisation} fortsetzen: {done} von %n Personen haben ihre Anmeldedaten.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Continue onboarding {organisation}: {done} of 1 person invited.</source>
+        <translation>Einrichtung von {organisation} fortsetzen: {done} von 1 Person eingeladen.</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+1"/>
+        <source>Continue onboarding {organisation}: {done} of %n people invited.</source>
+        <translation>
+            <numerusform>Einrichtung von {organisation} fortsetzen: {done} von %n Person eingeladen.</numerusform>
+            <numerusform>Einrichtung von {organisation} fortsetzen: {done} von %n Personen eingeladen.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Continue onboarding {organisation}: {done} of 1 person onboarded; the summary says what is left to retry.</source>
+        <translation>Einrichtung von {organisation} fortsetzen: {done} von 1 Person eingerichtet; die Zusammenfassung zeigt, was noch erneut zu versuchen ist.</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+4"/>
+        <source>Continue onboarding {organisation}: {done} of %n people onboarded; the summary says what is left to retry.</source>
+        <translation>
+            <numerusform>Einrichtung von {organisation} fortsetzen: {done} von %n Person eingerichtet; die Zusammenfassung zeigt, was noch erneut zu versuchen ist.</numerusform>
+            <numerusform>Einrichtung von {organisation} fortsetzen: {done} von %n Personen eingerichtet; die Zusammenfassung zeigt, was noch erneut zu versuchen ist.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Microsoft accounts created</source>
+        <translation>Microsoft-Konten angelegt</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>sign-in details handed over</source>
+        <translation>Anmeldedaten übergeben</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>invited to the portal</source>
+        <translation>zum Portal eingeladen</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>creating the Microsoft accounts</source>
+        <translation>die Microsoft-Konten anlegen</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>handing over the sign-in details</source>
+        <translation>die Anmeldedaten übergeben</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>inviting them to the Call2Teams portal</source>
+        <translation>zum Call2Teams-Portal einladen</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>the summary</source>
+        <translation>die Zusammenfassung</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Started {when}.</source>
+        <translation>Begonnen am {when}.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Done: {step}.</source>
+        <translation>Erledigt: {step}.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Next: {step}.</source>
+        <translation>Als Nächstes: {step}.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Continue onboarding {organisation}</source>
+        <translation>Einrichtung von {organisation} fortsetzen</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Onboard more &amp;people in {organisation}</source>
+        <translation>Weitere &amp;Personen in {organisation} einrichten</translation>
     </message>
 </context>
 <context>

@@ -500,27 +500,10 @@ class CredentialsPage(QWizardPage):
         self._onboarding.credentials_delivery = {
             row.key: row.method.value for row in self._rows if row.method is not None
         }
-        self._finish_runs()
+        # The runs stay open until the summary is reached with nothing left (services.journey).
         # A message still on the clipboard keeps its timer: Finish clears it at once (wizard.finished), a
         # later page in a minute. (Stopping the timer here left the password on the clipboard for good.)
         return True
-
-    def _finish_runs(self) -> None:
-        """Finish: the onboarding's runs are over in the journal (no longer offered for resuming)."""
-        journal = self._journal()
-        runs = list(self._onboarding.user_run_ids)
-        if journal is None or not runs:
-            return
-
-        async def finish() -> None:
-            def write() -> None:
-                with journal.transaction():
-                    for run_id in runs:
-                        journal.finish_run(run_id)
-
-            await asyncio.to_thread(write)
-
-        self._submit(finish(), "finish runs", lambda _r: None, essential=True)
 
     def cleanupPage(self) -> None:
         """Back: stop what runs; a password still on the clipboard is cleared now."""

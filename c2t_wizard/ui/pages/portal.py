@@ -563,6 +563,7 @@ class PortalPage(QWizardPage):
             add(partner, 0)
         ordered += [(a, 1) for a in accounts if a not in [o for o, _ in ordered]]
         self._accounts = [account for account, _ in ordered]
+        chosen = self.portal_account_combo.currentData()  # kept across a reload ("Onboard more people")
         self.portal_account_combo.blockSignals(True)
         self.portal_account_combo.clear()
         for account, depth in ordered:
@@ -573,6 +574,8 @@ class PortalPage(QWizardPage):
                     name=account.name
                 )
             self.portal_account_combo.addItem(text, account.id)
+        if chosen is not None and (index := self.portal_account_combo.findData(chosen)) >= 0:
+            self.portal_account_combo.setCurrentIndex(index)
         self.portal_account_combo.blockSignals(False)
         self._show_no_account(not ordered)
         self._show_guide()

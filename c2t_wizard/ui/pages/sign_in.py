@@ -1295,6 +1295,10 @@ class SignInPage(QWizardPage):
         if onboarding.choice is StartChoice.NEW_TENANT and (onboarding.tenant_id or onboarding.tenant_prefix):
             domain = tenant_domain(onboarding.tenant_prefix) if onboarding.tenant_prefix else ""
             return onboarding.tenant_id or domain, domain or str(onboarding.tenant_id)
+        if onboarding.resume_tenant_id:  # continuing a run: its tenant, named by its people's domain
+            return onboarding.resume_tenant_id, onboarding.resume_domain or onboarding.resume_tenant_id
+        if onboarding.resume_domain:  # more people where the remembered account signed in before
+            return onboarding.resume_domain, onboarding.resume_domain
         return None, ""
 
     def _wrong_tenant(self, facts: TenantFacts) -> bool:
@@ -1304,6 +1308,9 @@ class SignInPage(QWizardPage):
         tenant_id = (self._onboarding.tenant_id or "").lower()
         if self._onboarding.choice is StartChoice.NEW_TENANT and tenant_id and facts.tenant_id:
             return facts.tenant_id.lower() != tenant_id
+        resumed = (self._onboarding.resume_tenant_id or "").lower()
+        if resumed and facts.tenant_id:
+            return facts.tenant_id.lower() != resumed
         names = {name.lower() for name in facts.domain_names}
         return bool(names) and expected not in names and expected != facts.tenant_id.lower()
 

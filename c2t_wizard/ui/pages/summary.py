@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 
 from c2t_wizard.domain.onboarding import Onboarding
 from c2t_wizard.domain.welcome_message import message_language
+from c2t_wizard.services.journey import finish_if_done
 from c2t_wizard.services.report import Report, build_report, write_csv, write_json
 from c2t_wizard.services.summary_retry import (
     RetryResult,
@@ -60,7 +61,20 @@ ChooseFile = Callable[[QWidget, str, str, str], str]
 EXPORT_KINDS = ("csv", "json", "pdf")
 
 
-def _choose_file(parent: QWidget, caption: str, suggested: str, name_filter: str) -> str:
+def export_work(journal: Journal, run_ids: list[str], kind: str, path: Path) -> Report | None:
+    """The export of ``run_ids`` as ``kind`` (service thread): CSV and JSON are written here; for a PDF the
+    report is returned, to be drawn by Qt on the GUI thread (``write_report_pdf``)."""
+    report = build_report(journal, run_ids)
+    if kind == "csv":
+        write_csv(report, path)
+    elif kind == "json":
+        write_json(report, path)
+    else:
+        return report
+    return None
+
+
+def choose_save_file(parent: QWidget, caption: str, suggested: str, name_filter: str) -> str:
     chosen, _filter = QFileDialog.getSaveFileName(parent, caption, suggested, name_filter)
     return chosen
 
@@ -68,11 +82,17 @@ def _choose_file(parent: QWidget, caption: str, suggested: str, name_filter: str
 class SummaryPage(QWizardPage):
     """The last page: one row per person, Retry, Export.
 
+    A run whose people are all done when the summary shows it is over in the journal (no longer offered
+    for resuming, still in the history).
+
     Signals:
         work_ended(): the retries on their way have ended.
+        more_people_requested(): "Onboard more people": a new run in the same organisation and portal
+            account, without signing in again (the wizard goes back to the Users page).
     """
 
     work_ended = Signal()
+    more_people_requested = Signal()
 
     def __init__(
         self,
@@ -83,7 +103,7 @@ class SummaryPage(QWizardPage):
         directory: Callable[[], DirectoryService | None] = lambda: None,
         delivery: DeliveryService | None = None,
         portal: Callable[[], PortalBackend | None] = lambda: None,
-        choose_file: ChooseFile = _choose_file,
+        choose_file: ChooseFile = choose_save_file,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -146,10 +166,17 @@ class SummaryPage(QWizardPage):
             action.triggered.connect(functools.partial(self.export, kind))
             self.export_actions[kind] = action
         self.export_button.setMenu(menu)
+        self.more_people_button = QPushButton(self.tr("Onboard &more people"), self)
+        self.more_people_button.setObjectName("more_people_button")
+        self.more_people_button.setToolTip(
+            self.tr("Start again with new people in the same organisation, without signing in again.")
+        )
+        self.more_people_button.clicked.connect(self.more_people_requested)
 
         buttons = QHBoxLayout()
         buttons.addWidget(self.retry_button)
         buttons.addStretch(1)
+        buttons.addWidget(self.more_people_button)
         buttons.addWidget(self.export_button)
         layout = QVBoxLayout(self)
         layout.addWidget(self.summary_status)
@@ -263,20 +290,9 @@ class SummaryPage(QWizardPage):
         if path.suffix.lower() != f".{kind}":
             path = path.with_name(f"{path.name}.{kind}")
         run_ids = list(self._onboarding.user_run_ids)
-
-        def work() -> Report | None:
-            report = build_report(journal, run_ids)
-            if kind == "csv":
-                write_csv(report, path)
-            elif kind == "json":
-                write_json(report, path)
-            else:
-                return report  # the PDF is drawn by Qt, on this (the GUI) thread
-            return None
-
         self.summary_status.show_status(StatusKind.BUSY, self.tr("Exporting…"))
         self._exporting = self._submit(
-            asyncio.to_thread(work),
+            asyncio.to_thread(export_work, journal, run_ids, kind, path),
             f"export {kind}",
             functools.partial(self._on_exported, path),
             self._on_export_failed,
@@ -293,6 +309,20 @@ class SummaryPage(QWizardPage):
         self._show_counts()
         self._update_buttons()
         self.completeChanged.emit()
+        self._close_if_done()
+
+    def _close_if_done(self) -> None:
+        """The summary is reached: the runs with nothing left are over (``services.journey``)."""
+        journal = self._journal()
+        run_ids = list(self._onboarding.user_run_ids)
+        if journal is None or not run_ids or any(not person.ok for person in self.model.rows):
+            return
+        self._submit(
+            asyncio.to_thread(finish_if_done, journal, run_ids),
+            "close finished runs",
+            lambda _closed: None,
+            lambda _error: None,  # not closed: offered again next time, nothing lost
+        )
 
     def _on_report_failed(self, load: int, error: BaseException) -> None:
         if load != self._load:
@@ -372,6 +402,7 @@ class SummaryPage(QWizardPage):
             self.summary_status.show_status(
                 StatusKind.OK, self.tr("{name}: done.").format(name=person.display_name)
             )
+            self._close_if_done()
         self._update_buttons()
 
     def _on_retry_failed(self, before: PersonReport, step: str | None, error: BaseException) -> None:

@@ -619,8 +619,27 @@ class UsersPage(QWizardPage):
 
     def resume_offered_run(self) -> None:
         """The banner's Resume: the unfinished runs back in the table, and creation goes on."""
+        self._restore_runs([summary.run_id for summary in reversed(self._offered_runs)])  # oldest first
+
+    def start_new_list(self) -> None:
+        """ "Onboard more people": an empty list in the same organisation; creating starts a new run."""
+        if self._state is not UsersState.EDITING:
+            return
+        self._stop_checks()
+        self._drop_import()
+        self._runs = []
+        self._run_keys = {}
+        self._passwords = {}
+        self._offered_runs = []
+        self.resume_banner.setVisible(False)
+        self.creation_status.clear()
+        if self._model is not None:
+            self._model.replace_rows([])
+            self._add_first_row()
+        self._render()
+
+    def _restore_runs(self, runs: list[str]) -> None:
         journal = self._journal
-        runs = [summary.run_id for summary in reversed(self._offered_runs)]  # oldest first
         if journal is None or not runs:
             return
         self.resume_banner.setVisible(False)
@@ -958,7 +977,20 @@ class UsersPage(QWizardPage):
     # --- resume ----------------------------------------------------------------------------------------
 
     def _check_for_unfinished_runs(self) -> None:
+        """The unfinished run the partner chose to continue on the Welcome page comes back into the table
+        (creation goes on); else, unless the Welcome page's offer was already answered, this tenant's
+        unfinished runs are offered here (the same offer, for runs the Welcome page could not name)."""
         journal, facts = self._journal, self._onboarding.tenant_facts
+        onboarding = self._onboarding
+        if journal is not None and onboarding.resume_tenant_id and not self._runs:
+            continued = [run_id for run_id in onboarding.user_run_ids if run_id not in self._runs]
+            marker = ",".join(continued)
+            if continued and self._resume_checked_for != marker:
+                self._resume_checked_for = marker
+                self._restore_runs(continued)
+            return
+        if onboarding.resume_answered:
+            return
         if journal is None or facts is None or self._runs or self._resume_checked_for == facts.tenant_id:
             return
         self._resume_checked_for = tenant_id = facts.tenant_id

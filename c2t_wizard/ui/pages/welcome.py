@@ -2,10 +2,36 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QButtonGroup, QLabel, QVBoxLayout, QWidget, QWizardPage
+from typing import TYPE_CHECKING
 
-from c2t_wizard.domain.onboarding import Onboarding, StartChoice
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+    QWizardPage,
+)
+
+from c2t_wizard.domain.onboarding import JourneyStep, Onboarding, StartChoice
 from c2t_wizard.ui.choice_card import ChoiceCard
+
+if TYPE_CHECKING:
+    from datetime import datetime
+
+    from c2t_wizard.services.journey import RunProgress
+
+
+def local_time(moment: datetime) -> str:
+    """``moment`` in the user's time zone and locale, short."""
+    from PySide6.QtCore import QDateTime, QLocale
+
+    return QLocale().toString(
+        QDateTime.fromMSecsSinceEpoch(int(moment.timestamp() * 1000)), QLocale.FormatType.ShortFormat
+    )
 
 
 class WelcomePage(QWizardPage):
@@ -13,7 +39,23 @@ class WelcomePage(QWizardPage):
 
     A change of choice is written to ``onboarding.choice`` at once and announced with ``completeChanged``, so
     the wizard re-asks ``nextId()`` and shows Next or Finish accordingly.
+
+    Above the choices, when the wizard has found one (``show_offer``), the offer to continue an unfinished
+    onboarding, with the steps already done; when an organisation is signed in (``show_signed_in``), a
+    shortcut to onboard more people there. The wizard decides and acts; this page only words it.
+
+    Signals:
+        continue_requested(): continue the offered run.
+        close_offer_requested(): the partner does not want to continue it (it is closed, kept in the
+            history).
+        more_people_requested(): onboard more people in the signed-in organisation.
+        history_requested(): show the past onboardings.
     """
+
+    continue_requested = Signal()
+    close_offer_requested = Signal()
+    more_people_requested = Signal()
+    history_requested = Signal()
 
     def __init__(self, onboarding: Onboarding, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -85,7 +127,31 @@ class WelcomePage(QWizardPage):
             self._group.addButton(card.radio)
             card.radio.toggled.connect(self._on_toggled)
 
-        layout = QVBoxLayout(self)
+        # The offer to continue an unfinished onboarding is built when there is one (``show_offer``):
+        # its frame touches Qt enums the first paint must not wait for.
+        self._offer_built = False
+        self.resume_offer: QFrame
+        self.resume_title: QLabel
+        self.resume_steps: QLabel
+        self.continue_button: QPushButton
+        self.close_offer_button: QPushButton
+
+        # --- more people in the signed-in organisation, and the history -----------------------------
+        self.more_people_button = QPushButton(self)
+        self.more_people_button.setObjectName("more_people_button")
+        self.more_people_button.clicked.connect(self.more_people_requested)
+        self.more_people_button.setVisible(False)
+        self.history_button = QPushButton(self.tr("&History of onboardings…"), self)
+        self.history_button.setObjectName("history_button")
+        self.history_button.setToolTip(self.tr("Who was onboarded when, and what happened to each person."))
+        self.history_button.clicked.connect(self.history_requested)
+        self.history_button.setVisible(False)
+        shortcuts = QHBoxLayout()
+        shortcuts.addWidget(self.more_people_button)
+        shortcuts.addStretch(1)
+        shortcuts.addWidget(self.history_button)
+
+        self._layout = layout = QVBoxLayout(self)
         layout.setSpacing(10)
         layout.addWidget(intro)
         layout.addSpacing(6)
@@ -93,6 +159,7 @@ class WelcomePage(QWizardPage):
         for card in self._cards.values():
             layout.addWidget(card)
         layout.addStretch(1)
+        layout.addLayout(shortcuts)
         self._show_choice(onboarding.choice)
 
     @property
@@ -119,3 +186,134 @@ class WelcomePage(QWizardPage):
                 # makes QWizard re-ask nextId(), so Next and Finish swap as the path changes.
                 self.setFinalPage(False)
                 self.completeChanged.emit()
+
+    # --- the offer, more people, the history (decided by the wizard, worded here) ----------------------
+
+    @property
+    def offer_shown(self) -> bool:
+        return self._offer_built and self.resume_offer.isVisible()
+
+    def _build_offer(self) -> None:
+        from PySide6.QtCore import Qt  # not at import: the Qt namespace's enums would delay the first paint
+
+        self.resume_offer = QFrame(self)
+        self.resume_offer.setObjectName("resume_offer")
+        self.resume_offer.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        self.resume_offer.setStyleSheet(
+            "QFrame#resume_offer { border: 1px solid palette(highlight); border-radius: 6px; }"
+        )
+        self.resume_title = QLabel(self.resume_offer)
+        self.resume_title.setObjectName("resume_title")
+        self.resume_title.setWordWrap(True)
+        bold = self.resume_title.font()
+        bold.setBold(True)
+        self.resume_title.setFont(bold)
+        self.resume_steps = QLabel(self.resume_offer)
+        self.resume_steps.setObjectName("resume_steps")
+        self.resume_steps.setWordWrap(True)
+        self.continue_button = QPushButton(self.tr("&Continue"), self.resume_offer)
+        self.continue_button.setObjectName("continue_button")
+        self.continue_button.clicked.connect(self.continue_requested)
+        self.close_offer_button = QPushButton(self.tr("I'm done &with it"), self.resume_offer)
+        self.close_offer_button.setObjectName("close_offer_button")
+        self.close_offer_button.setToolTip(
+            self.tr("Don't offer it again. It stays in the past onboardings, and nobody is removed.")
+        )
+        self.close_offer_button.clicked.connect(self.close_offer_requested)
+        offer_text = QVBoxLayout()
+        offer_text.addWidget(self.resume_title)
+        offer_text.addWidget(self.resume_steps)
+        offer_layout = QHBoxLayout(self.resume_offer)
+        offer_layout.setContentsMargins(10, 8, 10, 8)
+        offer_layout.addLayout(offer_text, 1)
+        offer_layout.addWidget(self.continue_button, 0, Qt.AlignmentFlag.AlignVCenter)
+        offer_layout.addWidget(self.close_offer_button, 0, Qt.AlignmentFlag.AlignVCenter)
+        self._layout.insertWidget(1, self.resume_offer)
+        self._offer_built = True
+
+    def show_offer(self, progress: RunProgress | None) -> None:
+        """Offer to continue ``progress`` (None: nothing to offer)."""
+        if progress is None:
+            if self._offer_built:
+                self.resume_offer.setVisible(False)
+            return
+        if not self._offer_built:
+            self._build_offer()
+        self.resume_offer.setVisible(True)
+        done, total = progress.counts
+        organisation = progress.domain or self.tr("your organisation")
+        step = progress.next_step
+        if step is JourneyStep.CREATE:
+            text = _plural(
+                total,
+                self.tr("Continue onboarding {organisation}: {done} of 1 person added."),
+                self.tr("Continue onboarding {organisation}: {done} of %n people added.", "", total),
+            )
+        elif step is JourneyStep.DELIVER:
+            text = _plural(
+                total,
+                self.tr("Continue onboarding {organisation}: {done} of 1 person has their sign-in details."),
+                self.tr(
+                    "Continue onboarding {organisation}: {done} of %n people have their sign-in details.",
+                    "",
+                    total,
+                ),
+            )
+        elif step is JourneyStep.INVITE:
+            text = _plural(
+                total,
+                self.tr("Continue onboarding {organisation}: {done} of 1 person invited."),
+                self.tr("Continue onboarding {organisation}: {done} of %n people invited.", "", total),
+            )
+        else:
+            done, total = progress.invited, progress.total
+            text = _plural(
+                total,
+                self.tr(
+                    "Continue onboarding {organisation}: {done} of 1 person onboarded; the summary says "
+                    "what is left to retry."
+                ),
+                self.tr(
+                    "Continue onboarding {organisation}: {done} of %n people onboarded; the summary says "
+                    "what is left to retry.",
+                    "",
+                    total,
+                ),
+            )
+        self.resume_title.setText(text.format(organisation=organisation, done=done))
+        names = {
+            JourneyStep.CREATE: self.tr("Microsoft accounts created"),
+            JourneyStep.DELIVER: self.tr("sign-in details handed over"),
+            JourneyStep.INVITE: self.tr("invited to the portal"),
+        }
+        nexts = {
+            JourneyStep.CREATE: self.tr("creating the Microsoft accounts"),
+            JourneyStep.DELIVER: self.tr("handing over the sign-in details"),
+            JourneyStep.INVITE: self.tr("inviting them to the Call2Teams portal"),
+            JourneyStep.SUMMARY: self.tr("the summary"),
+        }
+        when = local_time(progress.created_at)
+        parts = [self.tr("Started {when}.").format(when=when)]
+        parts += [self.tr("Done: {step}.").format(step=names[done_step]) for done_step in progress.done_steps]
+        parts.append(self.tr("Next: {step}.").format(step=nexts[step]))
+        self.resume_steps.setText(" ".join(parts))
+        self.continue_button.setAccessibleName(
+            self.tr("Continue onboarding {organisation}").format(organisation=organisation)
+        )
+
+    def show_signed_in(self, organisation: str | None) -> None:
+        """An organisation is signed in (None: none): a shortcut to onboard more people there."""
+        self.more_people_button.setVisible(bool(organisation))
+        if organisation:
+            self.more_people_button.setText(
+                self.tr("Onboard more &people in {organisation}").format(organisation=organisation)
+            )
+
+    def set_history_available(self, available: bool) -> None:
+        self.history_button.setVisible(available)
+
+
+def _plural(count: int, one: str, many: str) -> str:
+    """``one`` for exactly 1, else ``many``, which comes from ``tr("…%n…", "", count)``: each translation has
+    its language's plural forms there, while English (which ships no translation) gets both its texts."""
+    return one if count == 1 else many
