@@ -28,12 +28,12 @@
     </message>
     <message>
         <location line="+2"/>
-        <location line="+1093"/>
+        <location line="+1104"/>
         <source>Send from your mailbox (Microsoft 365)</source>
         <translation>Aus Ihrem Postfach senden (Microsoft 365)</translation>
     </message>
     <message>
-        <location line="-1092"/>
+        <location line="-1103"/>
         <source>Open messages in your mail app</source>
         <translation>Nachrichten in Ihrem Mailprogramm öffnen</translation>
     </message>
@@ -153,7 +153,7 @@
         <translation>PDF-Dateien (*.pdf)</translation>
     </message>
     <message numerus="yes">
-        <location line="+509"/>
+        <location line="+520"/>
         <source>%n person(s) were created in an earlier session and never got their password. For security, the wizard never stores passwords, so these people get a new temporary password now.</source>
         <translation>
             <numerusform>%n Person wurde in einer früheren Sitzung angelegt und hat ihr Kennwort nie erhalten. Aus Sicherheitsgründen speichert der Assistent keine Kennwörter, daher bekommt sie jetzt ein neues vorläufiges Kennwort.</numerusform>
@@ -476,7 +476,7 @@
         <translation>Neue vorläufige Kennwörter werden festgelegt …</translation>
     </message>
     <message>
-        <location line="-1098"/>
+        <location line="-1109"/>
         <source>New pass&amp;word</source>
         <translation>Neues Kenn&amp;wort</translation>
     </message>
@@ -491,7 +491,7 @@
         <translation>Für eine Nachricht, von der Sie nicht wissen, ob sie angekommen ist: Ein neues vorläufiges Kennwort ersetzt das zuvor übergebene, und Sie stellen das neue zu.</translation>
     </message>
     <message numerus="yes">
-        <location line="+498"/>
+        <location line="+509"/>
         <source>%n person(s) get a new temporary password. The one handed over before stops working, so deliver the new one to them next. Go on?</source>
         <translation>
             <numerusform>%n Person bekommt ein neues vorläufiges Kennwort. Das zuvor übergebene gilt dann nicht mehr: Stellen Sie ihr als Nächstes das neue zu. Fortfahren?</numerusform>
@@ -832,7 +832,7 @@
     <name>OnboardingWizard</name>
     <message>
         <location filename="../../c2t_wizard/ui/application.py" line="+119"/>
-        <location filename="../../c2t_wizard/ui/wizard.py" line="+85"/>
+        <location filename="../../c2t_wizard/ui/wizard.py" line="+86"/>
         <source>Call2Teams onboarding</source>
         <translation>Call2Teams-Einrichtung</translation>
     </message>
@@ -842,7 +842,7 @@
         <translation>ÜBUNGSUMGEBUNG</translation>
     </message>
     <message>
-        <location filename="../../c2t_wizard/ui/wizard.py" line="+176"/>
+        <location filename="../../c2t_wizard/ui/wizard.py" line="+180"/>
         <source>Stop and close?</source>
         <translation>Anhalten und schließen?</translation>
     </message>
@@ -1025,7 +1025,7 @@
         <translation>Anhalten nach den laufenden Einladungen …</translation>
     </message>
     <message>
-        <location line="+27"/>
+        <location line="+28"/>
         <source>{name} (your partner account)</source>
         <translation>{name} (Ihr Partnerkonto)</translation>
     </message>
@@ -1035,7 +1035,7 @@
         <translation>↳ {name} (unter „My Customer Portal“)</translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+16"/>
         <source>None: you administer no Call2Teams account</source>
         <translation>Keines: Sie verwalten kein Call2Teams-Konto</translation>
     </message>
@@ -1423,7 +1423,7 @@
 <context>
     <name>PortalRoles</name>
     <message>
-        <location line="-1152"/>
+        <location line="-1155"/>
         <source>Account Administrator</source>
         <translation>Kontoadministrator (Account Administrator)</translation>
     </message>
@@ -3944,7 +3944,7 @@
 <context>
     <name>WelcomePage</name>
     <message>
-        <location filename="../../c2t_wizard/ui/pages/welcome.py" line="+62"/>
+        <location filename="../../c2t_wizard/ui/pages/welcome.py" line="+64"/>
         <source>Welcome to Call2Teams</source>
         <translation>Willkommen bei Call2Teams</translation>
     </message>
@@ -4002,7 +4002,7 @@
         <translation>Gehen Sie alle Schritte in einer Übungsumgebung durch. Dabei wird nichts Echtes angelegt oder geändert.</translation>
     </message>
     <message>
-        <location line="+35"/>
+        <location line="+103"/>
         <source>&amp;Continue</source>
         <translation>&amp;Fortsetzen</translation>
     </message>
@@ -4017,7 +4017,7 @@
         <translation>Nicht mehr anbieten. Sie bleibt bei den früheren Einrichtungen, und niemand wird entfernt.</translation>
     </message>
     <message>
-        <location line="+18"/>
+        <location line="-76"/>
         <source>&amp;History of onboardings…</source>
         <translation>&amp;Verlauf der Einrichtungen …</translation>
     </message>
@@ -4027,7 +4027,7 @@
         <translation>Wer wann eingerichtet wurde und was mit jeder Person geschehen ist.</translation>
     </message>
     <message>
-        <location line="+53"/>
+        <location line="+98"/>
         <source>your organisation</source>
         <translation>Ihrer Organisation</translation>
     </message>
