@@ -105,6 +105,9 @@ def test_credentials_by_mail_and_sheet_leave_no_password_in_any_file(
         assert page.method is DeliveryMethod.SEND_MAIL  # the demo admin has a mailbox
         qtbot.mouseClick(page.deliver_all_button, Qt.MouseButton.LeftButton)
         qtbot.waitUntil(lambda: [r.state for r in page.rows] == [RowState.DELIVERED] * 3, timeout=WAIT)
+        # Each row turns Sent as its answer comes; the buttons come back when the send job has ended (a
+        # click before that is refused: on a loaded machine the test clicked in between).
+        qtbot.waitUntil(lambda: not page.busy, timeout=WAIT)
 
         # The partner also prints a welcome sheet for the first person (asked for: it may hold passwords).
         sheet.parent.mkdir(parents=True)
