@@ -8,7 +8,6 @@ import functools
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QStandardPaths
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -27,7 +26,7 @@ from PySide6.QtWidgets import (
 from c2t_wizard.services.journey import RunProgress, run_history
 from c2t_wizard.services.report import Report, build_report
 from c2t_wizard.ui.file_errors import describe_file_error
-from c2t_wizard.ui.pages.summary import ChooseFile, choose_save_file, export_work
+from c2t_wizard.ui.pages.summary import ChooseFile, ask_export_path, choose_save_file, export_work
 from c2t_wizard.ui.pages.welcome import local_time
 from c2t_wizard.ui.report_pdf import write_report_pdf
 from c2t_wizard.ui.runner import Job, JobGroup, ServiceRunner
@@ -154,20 +153,9 @@ class HistoryDialog(QDialog):
         run = self.selected_run()
         if run is None or self._exporting is not None:
             return
-        filters = {
-            "csv": self.tr("Spreadsheet (*.csv)"),
-            "json": self.tr("JSON (*.json)"),
-            "pdf": self.tr("PDF (*.pdf)"),
-        }
-        folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
-        name = self.tr("onboarding-summary")
-        suggested = str(Path(folder or ".") / f"{name}-{run.created_at.date().isoformat()}.{kind}")
-        chosen = self._choose_file(self, self.tr("Export the summary"), suggested, filters[kind])
-        if not chosen:
+        path = ask_export_path(self, self._choose_file, kind, f"-{run.created_at.date().isoformat()}")
+        if path is None:
             return
-        path = Path(chosen)
-        if path.suffix.lower() != f".{kind}":
-            path = path.with_name(f"{path.name}.{kind}")
         self.history_status.show_status(StatusKind.BUSY, self.tr("Exporting…"))
         self._exporting = self._jobs.submit(
             asyncio.to_thread(export_work, self._journal, [run.run_id], kind, path),

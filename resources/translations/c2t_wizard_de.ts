@@ -673,7 +673,7 @@
 <context>
     <name>HistoryDialog</name>
     <message>
-        <location filename="../../c2t_wizard/ui/history.py" line="+54"/>
+        <location filename="../../c2t_wizard/ui/history.py" line="+53"/>
         <location line="+13"/>
         <source>Past onboardings</source>
         <translation>Frühere Einrichtungen</translation>
@@ -739,32 +739,7 @@
         <translation>Die früheren Einrichtungen werden gelesen …</translation>
     </message>
     <message>
-        <location line="+32"/>
-        <source>Spreadsheet (*.csv)</source>
-        <translation>Tabelle (*.csv)</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>JSON (*.json)</source>
-        <translation>JSON (*.json)</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>PDF (*.pdf)</source>
-        <translation>PDF (*.pdf)</translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <source>onboarding-summary</source>
-        <translation>onboarding-zusammenfassung</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>Export the summary</source>
-        <translation>Zusammenfassung exportieren</translation>
-    </message>
-    <message>
-        <location line="+6"/>
+        <location line="+34"/>
         <source>Exporting…</source>
         <translation>Exportiere …</translation>
     </message>
@@ -2536,7 +2511,7 @@
 <context>
     <name>SummaryPage</name>
     <message>
-        <location filename="../../c2t_wizard/ui/pages/summary.py" line="+122"/>
+        <location filename="../../c2t_wizard/ui/pages/summary.py" line="+142"/>
         <source>Summary</source>
         <translation>Zusammenfassung</translation>
     </message>
@@ -2609,7 +2584,7 @@
         <translation>Neuer Versuch für {name} …</translation>
     </message>
     <message>
-        <location line="+16"/>
+        <location line="-195"/>
         <source>Spreadsheet (*.csv)</source>
         <translation>Tabelle (*.csv)</translation>
     </message>
@@ -2634,7 +2609,7 @@
         <translation>Zusammenfassung exportieren</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+207"/>
         <source>Exporting…</source>
         <translation>Exportiere …</translation>
     </message>

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QLocale, QModelIndex, QStandardPaths, Signal
+from PySide6.QtCore import QCoreApplication, QLocale, QModelIndex, QStandardPaths, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -77,6 +77,26 @@ def export_work(journal: Journal, run_ids: list[str], kind: str, path: Path) -> 
 def choose_save_file(parent: QWidget, caption: str, suggested: str, name_filter: str) -> str:
     chosen, _filter = QFileDialog.getSaveFileName(parent, caption, suggested, name_filter)
     return chosen
+
+
+def ask_export_path(
+    parent: QWidget, choose_file: ChooseFile, kind: str, stem_suffix: str = ""
+) -> Path | None:
+    """Where to export as ``kind`` (csv, json, pdf): the file dialog, with the kind's filter and extension."""
+    translate = QCoreApplication.translate
+    filters = {
+        "csv": translate("SummaryPage", "Spreadsheet (*.csv)"),
+        "json": translate("SummaryPage", "JSON (*.json)"),
+        "pdf": translate("SummaryPage", "PDF (*.pdf)"),
+    }
+    folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+    name = translate("SummaryPage", "onboarding-summary")
+    suggested = str(Path(folder or ".") / f"{name}{stem_suffix}.{kind}")
+    chosen = choose_file(parent, translate("SummaryPage", "Export the summary"), suggested, filters[kind])
+    if not chosen:
+        return None
+    path = Path(chosen)
+    return path if path.suffix.lower() == f".{kind}" else path.with_name(f"{path.name}.{kind}")
 
 
 class SummaryPage(QWizardPage):
@@ -275,20 +295,9 @@ class SummaryPage(QWizardPage):
         journal = self._journal()
         if journal is None or self._exporting is not None:
             return
-        filters = {
-            "csv": self.tr("Spreadsheet (*.csv)"),
-            "json": self.tr("JSON (*.json)"),
-            "pdf": self.tr("PDF (*.pdf)"),
-        }
-        folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
-        name = self.tr("onboarding-summary")
-        suggested = str(Path(folder or ".") / f"{name}.{kind}")
-        chosen = self._choose_file(self, self.tr("Export the summary"), suggested, filters[kind])
-        if not chosen:
+        path = ask_export_path(self, self._choose_file, kind)
+        if path is None:
             return
-        path = Path(chosen)
-        if path.suffix.lower() != f".{kind}":
-            path = path.with_name(f"{path.name}.{kind}")
         run_ids = list(self._onboarding.user_run_ids)
         self.summary_status.show_status(StatusKind.BUSY, self.tr("Exporting…"))
         self._exporting = self._submit(
