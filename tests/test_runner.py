@@ -234,21 +234,23 @@ def test_a_job_cancelled_before_its_first_step_ends_cancelled_without_running(
     qtbot: Any, runner: ServiceRunner
 ) -> None:
     ran = threading.Event()
-    gate = threading.Event()
+    holding = threading.Event()
     queued = threading.Event()
 
     async def hold_the_loop() -> None:
+        holding.set()
         queued.wait(10)  # blocks the loop itself: the next job's start and cancel queue up behind it
-        gate.wait(10)
 
     async def never() -> None:
         ran.set()
 
     blocker = runner.submit(hold_the_loop())
+    # Only once the loop is held: else it may take both starts in one turn and step the job before the
+    # cancel arrives (then the job has run, and rightly ends as it ended, not as cancelled).
+    assert holding.wait(10)
     job = runner.submit(never())
     job.cancel()
     queued.set()
-    gate.set()
     with qtbot.waitSignals([job.cancelled, blocker.finished], timeout=5000):
         pass
     assert not ran.is_set()
