@@ -28,7 +28,7 @@ from c2t_wizard.services.report import Report, build_report
 from c2t_wizard.ui.file_errors import describe_file_error
 from c2t_wizard.ui.pages.summary import ChooseFile, ask_export_path, choose_save_file, export_work
 from c2t_wizard.ui.pages.welcome import local_time
-from c2t_wizard.ui.report_pdf import write_report_pdf
+from c2t_wizard.ui.report_pdf import ReportPdfWriter
 from c2t_wizard.ui.runner import Job, JobGroup, ServiceRunner
 from c2t_wizard.ui.summary_model import Column, SummaryTableModel
 from c2t_wizard.ui.widgets import StatusKind, StatusLine
@@ -56,7 +56,7 @@ class HistoryDialog(QDialog):
         self._journal = journal
         self._choose_file = choose_file
         self._runs: list[RunProgress] = []
-        self._exporting: Job | None = None
+        self._exporting: Job | ReportPdfWriter | None = None
         self.report_dialog: QDialog | None = None
 
         self.history_status = StatusLine(self)
@@ -119,7 +119,7 @@ class HistoryDialog(QDialog):
 
     @property
     def busy(self) -> bool:
-        return self._jobs.busy
+        return self._jobs.busy or self._exporting is not None
 
     def load(self) -> None:
         self.history_status.show_status(StatusKind.BUSY, self.tr("Reading the past onboardings…"))
@@ -167,6 +167,9 @@ class HistoryDialog(QDialog):
 
     def done(self, result: int) -> None:
         self._jobs.cancel_all()
+        if isinstance(self._exporting, ReportPdfWriter):
+            self._exporting.cancel()  # no half file left behind
+            self._exporting = None
         super().done(result)
 
     # --- answers -----------------------------------------------------------------------------------
@@ -238,17 +241,31 @@ class HistoryDialog(QDialog):
         dialog.open()
 
     def _on_exported(self, run: RunProgress, path: Path, result: object) -> None:
-        self._exporting = None
-        try:
-            if isinstance(result, Report):
-                write_report_pdf(path, result, run.domain)
-        except OSError as exc:
-            self._on_export_failed(exc)
+        if isinstance(result, Report):
+            writer = ReportPdfWriter(path, result, run.domain, self)
+            writer.progress.connect(self._on_pdf_progress)
+            writer.finished.connect(self._on_pdf_written)
+            writer.failed.connect(self._on_export_failed)
+            self._exporting = writer
+            writer.start()
             return
+        self._on_pdf_written(path)
+
+    def _on_pdf_progress(self, done: int, total: int) -> None:
+        self.history_status.show_status(
+            StatusKind.BUSY, self.tr("Saving the PDF: %n of {total} people…", "", done).format(total=total)
+        )
+
+    def _on_pdf_written(self, path: object) -> None:
+        if isinstance(self._exporting, ReportPdfWriter):
+            self._exporting.deleteLater()
+        self._exporting = None
         self.history_status.show_status(StatusKind.OK, self.tr("Saved to {path}.").format(path=str(path)))
         self._update_buttons()
 
     def _on_export_failed(self, error: BaseException) -> None:
+        if isinstance(self._exporting, ReportPdfWriter):
+            self._exporting.deleteLater()
         self._exporting = None
         self.history_status.show_status(
             StatusKind.ERROR,

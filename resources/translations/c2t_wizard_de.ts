@@ -744,7 +744,7 @@
         <translation>Exportiere …</translation>
     </message>
     <message>
-        <location line="+22"/>
+        <location line="+25"/>
         <source>Finished</source>
         <translation>Abgeschlossen</translation>
     </message>
@@ -792,13 +792,21 @@
         <source>People and what happened</source>
         <translation>Personen und was geschehen ist</translation>
     </message>
+    <message numerus="yes">
+        <location line="+29"/>
+        <source>Saving the PDF: %n of {total} people…</source>
+        <translation>
+            <numerusform>PDF wird gespeichert: %n von {total} Personen…</numerusform>
+            <numerusform>PDF wird gespeichert: %n von {total} Personen…</numerusform>
+        </translation>
+    </message>
     <message>
-        <location line="+24"/>
+        <location line="+7"/>
         <source>Saved to {path}.</source>
         <translation>Gespeichert unter {path}.</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+9"/>
         <source>The summary couldn&apos;t be saved: {why}</source>
         <translation>Die Zusammenfassung konnte nicht gespeichert werden: {why}</translation>
     </message>
@@ -1790,18 +1798,18 @@
 <context>
     <name>ReportPdf</name>
     <message>
-        <location filename="../../c2t_wizard/ui/report_pdf.py" line="+30"/>
-        <location line="+45"/>
+        <location filename="../../c2t_wizard/ui/report_pdf.py" line="+38"/>
+        <location line="+101"/>
         <source>Onboarding summary</source>
         <translation>Zusammenfassung des Onboardings</translation>
     </message>
     <message>
-        <location line="-42"/>
+        <location line="-98"/>
         <source>{ok} of {people} people fully onboarded; created {created}, invited {invited}.</source>
         <translation>{ok} von {people} Personen vollständig eingerichtet; angelegt: {created}, eingeladen: {invited}.</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+28"/>
         <source>Name</source>
         <translation>Name</translation>
     </message>
@@ -2569,7 +2577,7 @@
         </translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+13"/>
         <source>The journal isn&apos;t open yet. Go back and forward again.</source>
         <translation>Das Protokoll ist noch nicht geöffnet. Gehen Sie zurück und wieder weiter.</translation>
     </message>
@@ -2584,7 +2592,7 @@
         <translation>Neuer Versuch für {name} …</translation>
     </message>
     <message>
-        <location line="-195"/>
+        <location line="-197"/>
         <source>Spreadsheet (*.csv)</source>
         <translation>Tabelle (*.csv)</translation>
     </message>
@@ -2609,7 +2617,12 @@
         <translation>Zusammenfassung exportieren</translation>
     </message>
     <message>
-        <location line="+207"/>
+        <location line="+138"/>
+        <source>The PDF is still being saved.</source>
+        <translation>Das PDF wird noch gespeichert.</translation>
+    </message>
+    <message>
+        <location line="+71"/>
         <source>Exporting…</source>
         <translation>Exportiere …</translation>
     </message>
@@ -2654,13 +2667,21 @@
         <source>{name}: the retry didn&apos;t work: {why}</source>
         <translation>{name}: der neue Versuch hat nicht geklappt: {why}</translation>
     </message>
+    <message numerus="yes">
+        <location line="+23"/>
+        <source>Saving the PDF: %n of {total} people…</source>
+        <translation>
+            <numerusform>PDF wird gespeichert: %n von {total} Personen…</numerusform>
+            <numerusform>PDF wird gespeichert: %n von {total} Personen…</numerusform>
+        </translation>
+    </message>
     <message>
-        <location line="+19"/>
+        <location line="+7"/>
         <source>Saved to {path}.</source>
         <translation>Gespeichert unter {path}.</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+9"/>
         <source>The summary couldn&apos;t be saved: {why}</source>
         <translation>Die Zusammenfassung konnte nicht gespeichert werden: {why}</translation>
     </message>

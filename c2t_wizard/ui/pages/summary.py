@@ -42,7 +42,7 @@ from c2t_wizard.services.summary_retry import (
     retry_invitation,
 )
 from c2t_wizard.ui.file_errors import describe_file_error
-from c2t_wizard.ui.report_pdf import write_report_pdf
+from c2t_wizard.ui.report_pdf import ReportPdfWriter
 from c2t_wizard.ui.report_words import problem_words
 from c2t_wizard.ui.runner import Job, JobGroup, ServiceRunner
 from c2t_wizard.ui.summary_model import Column, SummaryTableModel
@@ -63,7 +63,7 @@ EXPORT_KINDS = ("csv", "json", "pdf")
 
 def export_work(journal: Journal, run_ids: list[str], kind: str, path: Path) -> Report | None:
     """The export of ``run_ids`` as ``kind`` (service thread): CSV and JSON are written here; for a PDF the
-    report is returned, to be drawn by Qt on the GUI thread (``write_report_pdf``)."""
+    report is returned, to be drawn by Qt on the GUI thread a page at a time (``ReportPdfWriter``)."""
     report = build_report(journal, run_ids)
     if kind == "csv":
         write_csv(report, path)
@@ -137,7 +137,7 @@ class SummaryPage(QWizardPage):
         self._loading = False
         self._load = 0
         self._retries: dict[tuple[str, str], Job] = {}
-        self._exporting: Job | None = None
+        self._exporting: Job | ReportPdfWriter | None = None
         self.setObjectName("page_summary")
         self.setTitle(self.tr("Summary"))
         self.setSubTitle(
@@ -224,11 +224,13 @@ class SummaryPage(QWizardPage):
 
     @property
     def busy(self) -> bool:
-        return self._loading or self._jobs.busy
+        return self._loading or self._jobs.busy or self._exporting is not None
 
     def work_in_progress(self) -> str | None:
         if self._retries:
             return self.tr("%n retry(s) are on their way.", "", len(self._retries))
+        if isinstance(self._exporting, ReportPdfWriter):
+            return self.tr("The PDF is still being saved.")
         return None
 
     def stop_work(self) -> None:
@@ -428,20 +430,33 @@ class SummaryPage(QWizardPage):
     # --- exporting ---------------------------------------------------------------------------------
 
     def _on_exported(self, path: Path, result: object) -> None:
-        self._exporting = None
-        try:
-            if isinstance(result, Report):
-                facts = self._onboarding.tenant_facts
-                write_report_pdf(
-                    path, result, facts.display_name if facts else self._onboarding.organisation_name
-                )
-        except OSError as exc:
-            self._on_export_failed(exc)
+        if isinstance(result, Report):
+            facts = self._onboarding.tenant_facts
+            organisation = facts.display_name if facts else self._onboarding.organisation_name
+            writer = ReportPdfWriter(path, result, organisation, self)
+            writer.progress.connect(self._on_pdf_progress)
+            writer.finished.connect(self._on_pdf_written)
+            writer.failed.connect(self._on_export_failed)
+            self._exporting = writer
+            writer.start()
             return
+        self._on_pdf_written(path)
+
+    def _on_pdf_progress(self, done: int, total: int) -> None:
+        self.summary_status.show_status(
+            StatusKind.BUSY, self.tr("Saving the PDF: %n of {total} people…", "", done).format(total=total)
+        )
+
+    def _on_pdf_written(self, path: object) -> None:
+        if isinstance(self._exporting, ReportPdfWriter):
+            self._exporting.deleteLater()
+        self._exporting = None
         self.summary_status.show_status(StatusKind.OK, self.tr("Saved to {path}.").format(path=str(path)))
         self._update_buttons()
 
     def _on_export_failed(self, error: BaseException) -> None:
+        if isinstance(self._exporting, ReportPdfWriter):
+            self._exporting.deleteLater()
         self._exporting = None
         self.summary_status.show_status(
             StatusKind.ERROR,
