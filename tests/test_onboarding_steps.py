@@ -8,6 +8,7 @@ import threading
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import Sandbox
@@ -218,3 +219,36 @@ def test_an_invitation_plan_names_the_roles_in_the_portal_order() -> None:
     )
     assert plan.roles == ("account_owner", "service_viewer")
     assert (plan.account_id, plan.email, plan.send_mode) == ("acct-1", "anna@partner-example.com", "link")
+
+
+def test_what_the_users_page_does_about_earlier_runs() -> None:
+    from c2t_wizard.services.user_creation import ResumeAction, ResumeCheck, resume_check
+
+    base: dict[str, Any] = {
+        "journal_open": True,
+        "shown": (),
+        "checked_for": None,
+        "resume_tenant_id": None,
+        "continued_runs": (),
+        "resume_answered": False,
+        "tenant_id": "tenant-a",
+    }
+    # Nothing chosen on the Welcome page: the tenant's unfinished runs are looked for, once.
+    assert resume_check(**base) == ResumeCheck(ResumeAction.OFFER, marker="tenant-a")
+    assert resume_check(**{**base, "checked_for": "tenant-a"}).action is ResumeAction.NOTHING
+    # The Welcome page's offer was answered (started afresh), or runs are in the table: nothing is offered.
+    assert resume_check(**{**base, "resume_answered": True}).action is ResumeAction.NOTHING
+    assert resume_check(**{**base, "shown": ("run-0",)}).action is ResumeAction.NOTHING
+    # Not signed in yet, or no journal yet: nothing (asked again when they come).
+    assert resume_check(**{**base, "tenant_id": None}).action is ResumeAction.NOTHING
+    assert resume_check(**{**base, "journal_open": False}).action is ResumeAction.NOTHING
+    # Continued on the Welcome page: those runs come back, once.
+    chosen = {
+        **base,
+        "resume_tenant_id": "tenant-a",
+        "continued_runs": ("run-1", "run-2"),
+        "resume_answered": True,
+    }
+    assert resume_check(**chosen) == ResumeCheck(ResumeAction.RESTORE, ("run-1", "run-2"), "run-1,run-2")
+    assert resume_check(**{**chosen, "checked_for": "run-1,run-2"}).action is ResumeAction.NOTHING
+    assert resume_check(**{**chosen, "shown": ("run-1",)}).action is ResumeAction.NOTHING

@@ -17,6 +17,7 @@ import asyncio
 import threading
 from collections.abc import Callable, Coroutine, Sequence
 from dataclasses import dataclass, field
+from enum import Enum
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -120,6 +121,49 @@ async def create_people(
         if result.cancelled:
             break
     return results
+
+
+class ResumeAction(Enum):
+    NOTHING = "nothing"
+    RESTORE = "restore"
+    """Bring back the runs chosen on the Welcome page (creation goes on with them)."""
+    OFFER = "offer"
+    """Look for the tenant's unfinished runs and offer them (``runs_to_offer``)."""
+
+
+@dataclass(frozen=True)
+class ResumeCheck:
+    action: ResumeAction
+    runs: tuple[str, ...] = ()
+    """RESTORE: the runs to bring back, in order."""
+    marker: str = ""
+    """What this check is about (the runs, or the tenant id): the same is never checked twice."""
+
+
+def resume_check(
+    *,
+    journal_open: bool,
+    shown: Sequence[str],
+    checked_for: str | None,
+    resume_tenant_id: str | None,
+    continued_runs: Sequence[str],
+    resume_answered: bool,
+    tenant_id: str | None,
+) -> ResumeCheck:
+    """What the Users page does about earlier runs when it is shown (or its services arrive): the runs the
+    partner chose to continue on the Welcome page come back (``continued_runs`` of ``resume_tenant_id``);
+    else, unless the Welcome page's offer was answered, the tenant's unfinished runs are offered. Nothing
+    while runs are ``shown`` already, and nothing twice for the same ``checked_for`` marker."""
+    nothing = ResumeCheck(ResumeAction.NOTHING)
+    if journal_open and resume_tenant_id and not shown:
+        continued = tuple(run_id for run_id in continued_runs if run_id not in shown)
+        marker = ",".join(continued)
+        if continued and checked_for != marker:
+            return ResumeCheck(ResumeAction.RESTORE, continued, marker)
+        return nothing
+    if resume_answered or not journal_open or tenant_id is None or shown or checked_for == tenant_id:
+        return nothing
+    return ResumeCheck(ResumeAction.OFFER, marker=tenant_id)
 
 
 async def read_runs(journal: Journal, runs: Sequence[str]) -> list[tuple[str, list[PersonRecord]]]:

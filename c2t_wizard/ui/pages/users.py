@@ -947,22 +947,24 @@ class UsersPage(QWizardPage):
         """The unfinished run the partner chose to continue on the Welcome page comes back into the table
         (creation goes on); else, unless the Welcome page's offer was already answered, this tenant's
         unfinished runs are offered here (the same offer, for runs the Welcome page could not name)."""
-        journal, facts = self._journal, self._onboarding.tenant_facts
-        onboarding = self._onboarding
-        if journal is not None and onboarding.resume_tenant_id and not self._runs:
-            continued = [run_id for run_id in onboarding.user_run_ids if run_id not in self._runs]
-            marker = ",".join(continued)
-            if continued and self._resume_checked_for != marker:
-                self._resume_checked_for = marker
-                self._restore_runs(continued)
+        journal, onboarding = self._journal, self._onboarding
+        check = user_creation.resume_check(
+            journal_open=journal is not None,
+            shown=self._runs,
+            checked_for=self._resume_checked_for,
+            resume_tenant_id=onboarding.resume_tenant_id,
+            continued_runs=onboarding.user_run_ids,
+            resume_answered=onboarding.resume_answered,
+            tenant_id=onboarding.tenant_facts.tenant_id if onboarding.tenant_facts else None,
+        )
+        if journal is None or check.action is user_creation.ResumeAction.NOTHING:
             return
-        if onboarding.resume_answered:
+        self._resume_checked_for = check.marker
+        if check.action is user_creation.ResumeAction.RESTORE:
+            self._restore_runs(list(check.runs))
             return
-        if journal is None or facts is None or self._runs or self._resume_checked_for == facts.tenant_id:
-            return
-        self._resume_checked_for = facts.tenant_id
         self._jobs.submit(
-            user_creation.runs_to_offer(journal, facts.tenant_id),
+            user_creation.runs_to_offer(journal, check.marker),
             "look for unfinished runs",
             self._on_unfinished_runs,
         )
