@@ -19,7 +19,13 @@ from c2t_wizard.domain.portal import PortalRole, SendMode
 from c2t_wizard.domain.users import NewUser
 from c2t_wizard.services.auth import AuthService
 from c2t_wizard.services.backend import Backend
-from c2t_wizard.services.credentials_step import Handover, handover_for, split_by_cap
+from c2t_wizard.services.credentials_step import (
+    Handover,
+    cap_domains,
+    handover_for,
+    record_confirmed,
+    split_by_cap,
+)
 from c2t_wizard.services.directory import DirectoryService
 from c2t_wizard.services.graph import GraphSession
 from c2t_wizard.services.journal import Journal, PersonState
@@ -193,6 +199,24 @@ def test_who_gets_a_new_password_on_resume(journal: Journal) -> None:
         keys[3]: Handover.RESET,
         keys[4]: Handover.RESET,
     }
+
+
+def test_confirmed_deliveries_are_recorded_and_the_cap_counts_the_usernames_domains_inside(
+    journal: Journal,
+) -> None:
+    from c2t_wizard.services.journal import DeliveryState
+
+    staff = [*people("confirm", 1), NewUser("Ann", "Lee", "Ann Lee", "ann", "contoso.com", "ann@contoso.com")]
+    run_id = journal.start_run("tenant-a", staff)
+    records = journal.people(run_id)
+    for n, record in enumerate(records):
+        journal.mark_created(run_id, record.key, f"id-{n}")
+        journal.mark_credentials_delivered(run_id, record.key, "clipboard")
+    asyncio.run(record_confirmed(journal, [(run_id, records[0].key)]))
+    first, second = journal.people(run_id)
+    assert (first.delivery_state, second.delivery_state) == (DeliveryState.CONFIRMED, DeliveryState.COPIED)
+    assert cap_domains([DOMAIN], records) == [DOMAIN, "contoso.com"]
+    assert cap_domains([DOMAIN, "contoso.com"], records) == [DOMAIN, "contoso.com"]
 
 
 def test_the_cap_splits_people_in_their_order() -> None:

@@ -13,6 +13,7 @@ No Qt; passwords only inside the messages handed in.
 
 from __future__ import annotations
 
+import asyncio
 import threading
 from collections.abc import Callable, Sequence
 from enum import Enum
@@ -57,6 +58,25 @@ def split_by_cap(plan: CapPlan, keys: Sequence[str]) -> tuple[list[str], list[st
     """``keys`` (in their order) split into those the cap lets be mailed now and those beyond it."""
     within = set(plan.within)
     return [key for key in keys if key in within], [key for key in keys if key not in within]
+
+
+def cap_domains(tenant_domains: Sequence[str], people: Sequence[PersonRecord]) -> list[str]:
+    """The domains whose addresses count as inside the organisation for the cap: the tenant's, and the
+    domains of the people's usernames (verified, since they were created in them)."""
+    domains = list(tenant_domains)
+    domains += [person.domain for person in people if person.domain not in domains]
+    return domains
+
+
+async def record_confirmed(journal: Journal, people: Sequence[tuple[str, str]]) -> None:
+    """The partner confirmed that these (run id, key) people got their message (mail app, clipboard)."""
+
+    def write() -> None:
+        with journal.transaction():
+            for run_id, key in people:
+                journal.mark_delivery_confirmed(run_id, key)
+
+    await asyncio.to_thread(write)
 
 
 SENDING = "sending"

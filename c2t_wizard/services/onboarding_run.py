@@ -300,7 +300,7 @@ class OnboardingRun:
     async def deliver(self, request: OnboardingRequest, run_id: str, passwords: dict[str, str]) -> None:
         """Graph ``sendMail`` to each person whose credentials are pending (see the module doc), with the
         Credentials page's cap split; ``passwords``: those known here (the others are reset first)."""
-        from c2t_wizard.services.credentials_step import split_by_cap
+        from c2t_wizard.services.credentials_step import cap_domains, split_by_cap
         from c2t_wizard.services.delivery import (
             DeliveryError,
             DeliveryMethod,
@@ -331,7 +331,10 @@ class OnboardingRun:
         try:
             await delivery.enable_send_mail()
             plan = await delivery.plan_mail(
-                journal, request.tenant_id, request.tenant_domains, [(p.key, p.email) for p in pending]
+                journal,
+                request.tenant_id,
+                cap_domains(request.tenant_domains, pending),
+                [(p.key, p.email) for p in pending],
             )
         except DeliveryError as exc:
             for person in pending:

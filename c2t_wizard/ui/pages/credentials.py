@@ -63,7 +63,14 @@ from c2t_wizard.domain.welcome_message import (
     build_welcome_message,
     message_language,
 )
-from c2t_wizard.services.credentials_step import SENDING, Handover, handover_for, send_welcome_mails
+from c2t_wizard.services.credentials_step import (
+    SENDING,
+    Handover,
+    cap_domains,
+    handover_for,
+    record_confirmed,
+    send_welcome_mails,
+)
 from c2t_wizard.services.delivery import (
     BOUNCE_POLL_INTERVAL,
     BOUNCE_POLLS,
@@ -639,9 +646,8 @@ class CredentialsPage(QWizardPage):
         """The tenant id the journal files runs under, and the tenant's domains (internal recipients)."""
         facts = self._onboarding.tenant_facts
         tenant_id = (facts.tenant_id if facts else None) or self._onboarding.tenant_id or ""
-        domains = list(facts.domain_names) if facts else []
-        domains += [row.record.domain for row in self._rows if row.record.domain not in domains]
-        return tenant_id, domains
+        tenant_domains = list(facts.domain_names) if facts else []
+        return tenant_id, cap_domains(tenant_domains, [row.record for row in self._rows])
 
     def _pending_mail(self) -> list[tuple[str, str]]:
         return [
@@ -917,16 +923,9 @@ class CredentialsPage(QWizardPage):
         journal = self._journal()
         if journal is not None:
             people = [(row.run_id, row.key) for row in rows]
-
-            async def confirm() -> None:
-                def write() -> None:
-                    with journal.transaction():
-                        for run_id, key in people:
-                            journal.mark_delivery_confirmed(run_id, key)
-
-                await asyncio.to_thread(write)
-
-            self._jobs.submit(confirm(), "confirm delivery", lambda _r: None, essential=True)
+            self._jobs.submit(
+                record_confirmed(journal, people), "confirm delivery", lambda _r: None, essential=True
+            )
         self.delivery_status.show_status(
             StatusKind.OK, self.tr("%n delivery(ies) marked as delivered.", "", len(rows))
         )
