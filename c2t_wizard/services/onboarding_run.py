@@ -1,6 +1,8 @@
 """One onboarding run, start to end, without a window: plan -> create -> deliver -> invite -> outcome.
 
-``OnboardingRun.run`` drives the same services the wizard's pages drive, in the same order, journal-backed:
+``OnboardingRun.run`` drives the same step code the wizard's pages drive (``user_creation``,
+``credentials_step``, ``portal_invites``), in the same order, journal-backed; each step is a public method
+(``plan``, ``create``, ``deliver``, ``invite``):
 
 - **plan**: a new journal run for the people, or the tenant's unfinished run with exactly the same people
   (by username) when there is one: a rerun of the same file after an interruption picks up where it stopped.
@@ -34,7 +36,6 @@ from typing import TYPE_CHECKING
 from c2t_wizard.domain.welcome_message import build_welcome_message
 from c2t_wizard.services.journal import (
     DeliveryState,
-    InvitationPlan,
     InvitationRecord,
     InvitationState,
     Journal,
@@ -46,7 +47,7 @@ from c2t_wizard.services.journal import (
 if TYPE_CHECKING:
     from c2t_wizard.domain.users import NewUser
     from c2t_wizard.services.delivery import DeliveryService, SendOutcome
-    from c2t_wizard.services.directory import CreationProgress, DirectoryService
+    from c2t_wizard.services.directory import DirectoryService
     from c2t_wizard.services.portal import PortalBackend
     from c2t_wizard.services.portal_invites import InviteProgress
 
@@ -208,6 +209,30 @@ class OnboardingRun:
             self._report(event)
 
     async def run(self, request: OnboardingRequest) -> OnboardingResult:
+        """Every step in turn: ``plan``, ``create``, ``deliver``, ``invite``, then the outcome."""
+        journal = self._journal
+        total = len(request.people)
+        run_id, resumed = await self.plan(request)
+        passwords = await self.create(run_id, total)
+        cancelled = self._stop.is_set()
+        if not cancelled and request.deliver is Delivery.GRAPH and self._delivery is not None:
+            await self.deliver(request, run_id, passwords)
+        passwords.clear()
+        cancelled = cancelled or self._stop.is_set()
+        if not cancelled and request.account_id and request.roles and self._portal is not None:
+            await self.invite(request, run_id)
+        cancelled = cancelled or self._stop.is_set()
+        result = await asyncio.to_thread(self._outcome, run_id, resumed, cancelled, request)
+        if not cancelled:
+            await asyncio.to_thread(journal.finish_run, run_id)
+        self._emit(RunEvent(Step.DONE, total - result.failed, total, result.failed))
+        return result
+
+    # --- plan -------------------------------------------------------------------------------------------
+
+    async def plan(self, request: OnboardingRequest) -> tuple[str, bool]:
+        """The journal run for the people: the tenant's unfinished run with exactly them (its failed people
+        queued again), else a new one. Returns (run id, resumed)."""
         journal = self._journal
         total = len(request.people)
         self._emit(RunEvent(Step.PLAN, 0, total))
@@ -220,61 +245,62 @@ class OnboardingRun:
         self._run_id = run_id
         log.info("Onboarding run %s (%s, %d people)", run_id, "resumed" if resumed else "new", total)
         self._emit(RunEvent(Step.PLAN, total, total, outcome="resumed" if resumed else "new"))
-
-        passwords = await self._create(run_id, total)
-        cancelled = self._stop.is_set()
-        if not cancelled and request.deliver is Delivery.GRAPH and self._delivery is not None:
-            await self._deliver(request, run_id, passwords)
-        passwords.clear()
-        cancelled = cancelled or self._stop.is_set()
-        if not cancelled and request.account_id and request.roles and self._portal is not None:
-            await self._invite(request, run_id)
-        cancelled = cancelled or self._stop.is_set()
-        result = await asyncio.to_thread(self._outcome, run_id, resumed, cancelled, request)
-        if not cancelled:
-            await asyncio.to_thread(journal.finish_run, run_id)
-        self._emit(RunEvent(Step.DONE, total - result.failed, total, result.failed))
-        return result
+        return run_id, resumed
 
     # --- create -----------------------------------------------------------------------------------------
 
-    async def _create(self, run_id: str, total: int) -> dict[str, str]:
+    async def create(self, run_id: str, total: int) -> dict[str, str]:
+        """The Users page's create step (``create_people``), its changes told as ``RunEvent``s. Returns the
+        new people's passwords (key -> password; memory only)."""
+        from c2t_wizard.services.user_creation import CreationChanges, create_people
+
         journal = self._journal
+        people = await asyncio.to_thread(journal.people, run_id)
+        upns = {p.key: p.upn for p in people}
         seen: dict[str, tuple[PersonState, str | None]] = {
-            p.key: (p.state, p.failure_code) for p in journal.people(run_id) if p.state.final
+            p.key: (p.state, p.failure_code) for p in people if p.state.final
         }
         counts = _Counts(total, done=len(seen))
         counts.failed = sum(1 for state, _ in seen.values() if state is PersonState.FAILED)
         self._emit(RunEvent(Step.CREATE, counts.done, total, counts.failed))
 
-        def progressed(_progress: CreationProgress) -> None:
-            # Runs on the loop after each batch's answer is committed: report the people that changed.
-            for person in journal.people(run_id):
-                if not person.state.final or seen.get(person.key) == (person.state, person.failure_code):
+        def progressed(value: object) -> None:
+            # On the loop, after each batch's answer is committed (and on ticks): the people that ended.
+            if not isinstance(value, CreationChanges):
+                return
+            for key, (state, code, _detail) in value.changed.items():
+                if not state.final or seen.get(key) == (state, code):
                     continue
-                seen[person.key] = (person.state, person.failure_code)
+                seen[key] = (state, code)
                 counts.done += 1
-                counts.failed += person.state is PersonState.FAILED
+                counts.failed += state is PersonState.FAILED
                 self._emit(
                     RunEvent(
                         Step.CREATE,
                         counts.done,
                         total,
                         counts.failed,
-                        person.upn,
-                        person.state.value,
-                        person.failure_code or "",
+                        upns.get(key, key),
+                        state.value,
+                        code or "",
                     )
                 )
 
-        if self._stop.is_set():
-            return {}
-        result = await self._directory.create_users(run_id, report=progressed)
-        return dict(result.passwords)
+        results = await create_people(
+            journal,
+            self._directory,
+            runs=[run_id],
+            report=progressed,
+            stop=self._stop,
+        )
+        return dict(results[0].passwords) if results else {}
 
     # --- deliver ----------------------------------------------------------------------------------------
 
-    async def _deliver(self, request: OnboardingRequest, run_id: str, passwords: dict[str, str]) -> None:
+    async def deliver(self, request: OnboardingRequest, run_id: str, passwords: dict[str, str]) -> None:
+        """Graph ``sendMail`` to each person whose credentials are pending (see the module doc), with the
+        Credentials page's cap split; ``passwords``: those known here (the others are reset first)."""
+        from c2t_wizard.services.credentials_step import cap_domains, split_by_cap
         from c2t_wizard.services.delivery import (
             DeliveryError,
             DeliveryMethod,
@@ -305,7 +331,10 @@ class OnboardingRun:
         try:
             await delivery.enable_send_mail()
             plan = await delivery.plan_mail(
-                journal, request.tenant_id, request.tenant_domains, [(p.key, p.email) for p in pending]
+                journal,
+                request.tenant_id,
+                cap_domains(request.tenant_domains, pending),
+                [(p.key, p.email) for p in pending],
             )
         except DeliveryError as exc:
             for person in pending:
@@ -319,9 +348,10 @@ class OnboardingRun:
                 )
                 settle(person, "failed", exc.problem.value, bad=True)
             return
-        within = set(plan.within)
+        within_keys, beyond = split_by_cap(plan, [person.key for person in pending])
+        within = set(within_keys)
         for person in pending:
-            if person.key not in within:
+            if person.key in beyond:
                 await asyncio.to_thread(
                     journal.mark_delivery_not_confirmed,
                     run_id,
@@ -401,25 +431,24 @@ class OnboardingRun:
 
     # --- invite -----------------------------------------------------------------------------------------
 
-    async def _invite(self, request: OnboardingRequest, run_id: str) -> None:
-        from c2t_wizard.services.portal_invites import invite_people
+    async def invite(self, request: OnboardingRequest, run_id: str) -> None:
+        """The Portal page's invite step: everyone with a Microsoft account now, with the same roles."""
+        from c2t_wizard.domain.portal import parse_roles
+        from c2t_wizard.services.portal_invites import invite_people, load_portal_people, plan_invitation
 
         assert self._portal is not None
         assert request.account_id is not None
-        people = [
-            person
-            for person in await asyncio.to_thread(self._journal.people, run_id)
-            if person.state in (PersonState.CREATED, PersonState.EXISTS)
-        ]
+        people = [person for person, _invitation in await load_portal_people(self._journal, [run_id])]
+        roles = parse_roles(request.roles)
         plans = [
-            InvitationPlan(
-                run_id=run_id,
-                key=person.key,
-                account_id=request.account_id,
+            plan_invitation(
+                run_id,
+                person.key,
+                request.account_id,
                 email=person.email,
                 first_name=person.first_name,
                 last_name=person.last_name,
-                roles=request.roles,
+                roles=roles,
             )
             for person in people
         ]

@@ -8,6 +8,8 @@
 - ``revoke_invitations``: withdraw invitations (the ones with an id; one without is looked up by email).
 - ``refresh_invitations``: the portal's view of each invitation (accepted, revoked, expired) into the
   journal.
+- ``plan_invitation``, ``load_portal_people``, ``revoke_recorded``, ``refresh_recorded``: the invite step as
+  the Portal page and ``OnboardingRun`` both drive it (who can be invited, with what, from the journal).
 
 ``report`` hears an ``InviteProgress`` after each answer (on the service thread), with running counts.
 No Qt here.
@@ -18,13 +20,15 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from c2t_wizard.domain.portal import (
+    ROLE_ORDER,
     Invitation,
     InvitationRequest,
     InvitationStatus,
+    PortalRole,
     SendMode,
     parse_roles,
 )
@@ -197,6 +201,23 @@ def _record_outcome(journal: Journal, record: InvitationRecord, outcome: InviteO
     )
 
 
+def plan_invitation(
+    run_id: str,
+    key: str,
+    account_id: str,
+    *,
+    email: str,
+    first_name: str,
+    last_name: str,
+    roles: Iterable[PortalRole],
+    send: SendMode = SendMode.EMAIL,
+) -> InvitationPlan:
+    """One person's invitation into ``account_id`` with ``roles`` (named in the portal's order)."""
+    chosen = set(roles)
+    ordered = tuple(role.value for role in ROLE_ORDER if role in chosen)
+    return InvitationPlan(run_id, key, account_id, email, first_name, last_name, ordered, send.value)
+
+
 @dataclass(frozen=True)
 class RevokeOutcome:
     record: InvitationRecord
@@ -304,3 +325,32 @@ async def load_portal_people(
         return result
 
     return await asyncio.to_thread(read)
+
+
+async def recorded_invitations(journal: Journal, people: Sequence[tuple[str, str]]) -> list[InvitationRecord]:
+    """The journal's invitation rows of these (run id, key) pairs, those that have one."""
+
+    def read() -> list[InvitationRecord]:
+        return [row for run_id, key in people if (row := journal.invitation(run_id, key)) is not None]
+
+    return await asyncio.to_thread(read)
+
+
+async def revoke_recorded(
+    backend: PortalBackend,
+    journal: Journal,
+    people: Sequence[tuple[str, str]],
+    *,
+    report: Callable[[RevokeOutcome], None] | None = None,
+    stop: threading.Event | None = None,
+) -> list[RevokeOutcome]:
+    """``revoke_invitations`` for these (run id, key) pairs, as the journal has their invitations now."""
+    records = await recorded_invitations(journal, people)
+    return await revoke_invitations(backend, journal, records, report=report, stop=stop)
+
+
+async def refresh_recorded(
+    backend: PortalBackend, journal: Journal, people: Sequence[tuple[str, str]]
+) -> list[InvitationRecord]:
+    """``refresh_invitations`` for these (run id, key) pairs, as the journal has their invitations now."""
+    return await refresh_invitations(backend, journal, await recorded_invitations(journal, people))

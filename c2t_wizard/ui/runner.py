@@ -171,18 +171,47 @@ class _Task:
 class JobGroup:
     """Jobs one page submits and stops together (when the partner leaves it, or starts over).
 
-    A job leaves the group when it finishes; the runner keeps its own record until then too.
+    A job leaves the group when it finishes; the runner keeps its own record until then too. The page's
+    defaults go here once: ``on_failure`` for jobs submitted without their own, and ``on_finished``, told
+    of each job once it has finished (and left the group).
     """
 
-    def __init__(self, runner: ServiceRunner) -> None:
+    def __init__(
+        self,
+        runner: ServiceRunner,
+        *,
+        on_failure: Callable[[BaseException], None] | None = None,
+        on_finished: Callable[[Job], None] | None = None,
+    ) -> None:
         self._runner = runner
         self._jobs: set[Job] = set()
+        self._on_failure = on_failure
+        self._on_finished = on_finished
 
-    def submit(self, work: Work, **kwargs: Any) -> Job:
+    def submit(
+        self,
+        work: Work,
+        name: str = "",
+        on_success: Callable[[Any], None] | None = None,
+        on_failure: Callable[[BaseException], None] | None = None,
+        on_progress: Callable[[object], None] | None = None,
+        *,
+        essential: bool = False,
+    ) -> Job:
         """``ServiceRunner.submit``, remembering the job until it finishes."""
-        job = self._runner.submit(work, **kwargs)
+        job = self._runner.submit(
+            work,
+            name=name,
+            on_success=on_success,
+            on_failure=on_failure or self._on_failure,
+            on_progress=on_progress,
+            essential=essential,
+        )
         self._jobs.add(job)
         job.finished.connect(lambda: self._jobs.discard(job))
+        finished = self._on_finished
+        if finished is not None:
+            job.finished.connect(lambda: finished(job))
         return job
 
     def __iter__(self) -> Iterator[Job]:

@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import Enum
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QDateTime, QLocale, QStandardPaths, Qt, Signal
 from PySide6.QtGui import QIcon, QStandardItemModel
@@ -62,6 +62,14 @@ from c2t_wizard.domain.welcome_message import (
     WelcomeMessage,
     build_welcome_message,
     message_language,
+)
+from c2t_wizard.services.credentials_step import (
+    SENDING,
+    Handover,
+    cap_domains,
+    handover_for,
+    record_confirmed,
+    send_welcome_mails,
 )
 from c2t_wizard.services.delivery import (
     BOUNCE_POLL_INTERVAL,
@@ -229,7 +237,7 @@ class CredentialsPage(QWizardPage):
         self.confirm = confirm
         """Shows the "this file will contain passwords" warning (replaceable for tests)."""
         self._rows: list[DeliveryRow] = []
-        self._jobs = JobGroup(runner)
+        self._jobs = JobGroup(runner, on_failure=self._on_job_failed, on_finished=self._job_done)
         self._busy: Job | None = None
         self._stop_sending = threading.Event()
         self._sheet: SheetWriter | None = None
@@ -455,12 +463,12 @@ class CredentialsPage(QWizardPage):
         self._render()
         facts = self._onboarding.tenant_facts
         domain = (facts.initial_domain if facts else None) or self._onboarding.tenant_domain
-        self._submit(
+        self._jobs.submit(
             self._delivery.sign_in_url(domain or ""),
             "sign-in address",
             functools.partial(self._on_sign_in_url, load),
         )
-        self._submit(
+        self._jobs.submit(
             self._delivery.probe_mailbox(), "mailbox probe", functools.partial(self._on_mailbox, load)
         )
         journal = self._journal()
@@ -471,7 +479,7 @@ class CredentialsPage(QWizardPage):
             )
             self._render()
             return
-        self._submit(
+        self._jobs.submit(
             load_people_to_deliver(
                 self._delivery, journal, list(self._onboarding.user_run_ids), set(self._onboarding.passwords)
             ),
@@ -591,30 +599,25 @@ class CredentialsPage(QWizardPage):
         if load != self._load:
             return  # an earlier visit's answer
         self._loading = False
-        from c2t_wizard.services.journal import DeliveryState
-
         records: list[PersonRecord] = list(people) if isinstance(people, list) else []
         passwords = self._onboarding.passwords
         rows: list[DeliveryRow] = []
         for record in records:
             password = passwords.get(record.key)
-            if password is not None:
-                rows.append(DeliveryRow(record, password))
-            elif record.credentials_pending and record.delivery_state is DeliveryState.IN_DOUBT:
-                # Mailed by a process that stopped before it heard back, and Sent Items couldn't tell: no
-                # automatic reset (the mail may have arrived); "May have been sent", New password if needed.
-                row = DeliveryRow(record, None, RowState.IN_DOUBT)
-                row.method = DeliveryMethod.SEND_MAIL
-                row.delivery_id = record.delivery_attempt
-                rows.append(row)
-            elif record.credentials_pending:
-                rows.append(DeliveryRow(record, None, RowState.RESETTING, reset=True))
-            elif record.credentials_delivered_at is not None:
-                row = DeliveryRow(record, None, RowState.DELIVERED_EARLIER)
-                row.method = _method_of(record.delivery_method)
-                rows.append(row)
-            else:  # created, never marked pending, no password (the Users page's own choice): reset too
-                rows.append(DeliveryRow(record, None, RowState.RESETTING, reset=True))
+            match handover_for(record, password_known=password is not None):
+                case Handover.READY:
+                    rows.append(DeliveryRow(record, password))
+                case Handover.IN_DOUBT:  # "May have been sent"; New password if needed
+                    row = DeliveryRow(record, None, RowState.IN_DOUBT)
+                    row.method = DeliveryMethod.SEND_MAIL
+                    row.delivery_id = record.delivery_attempt
+                    rows.append(row)
+                case Handover.DELIVERED_EARLIER:
+                    row = DeliveryRow(record, None, RowState.DELIVERED_EARLIER)
+                    row.method = _method_of(record.delivery_method)
+                    rows.append(row)
+                case Handover.RESET:
+                    rows.append(DeliveryRow(record, None, RowState.RESETTING, reset=True))
         self._rows = rows
         resets = [row for row in rows if row.state is RowState.RESETTING]
         if resets:
@@ -643,9 +646,8 @@ class CredentialsPage(QWizardPage):
         """The tenant id the journal files runs under, and the tenant's domains (internal recipients)."""
         facts = self._onboarding.tenant_facts
         tenant_id = (facts.tenant_id if facts else None) or self._onboarding.tenant_id or ""
-        domains = list(facts.domain_names) if facts else []
-        domains += [row.record.domain for row in self._rows if row.record.domain not in domains]
-        return tenant_id, domains
+        tenant_domains = list(facts.domain_names) if facts else []
+        return tenant_id, cap_domains(tenant_domains, [row.record for row in self._rows])
 
     def _pending_mail(self) -> list[tuple[str, str]]:
         return [
@@ -657,7 +659,7 @@ class CredentialsPage(QWizardPage):
     def _work_out_cap(self, load: int) -> None:
         """How many more external people can get mail today (shown when the cap applies)."""
         tenant_id, domains = self._cap_inputs()
-        self._submit(
+        self._jobs.submit(
             self._delivery.plan_mail(self._journal(), tenant_id, domains, self._pending_mail()),
             "mail cap",
             functools.partial(self._on_plan, load),
@@ -833,7 +835,7 @@ class CredentialsPage(QWizardPage):
             row.state = RowState.RESETTING
             row.problem = None
             user_id = row.record.user_id or row.record.upn
-            self._submit(
+            self._jobs.submit(
                 self._delivery.reset_password(user_id),
                 "reset password",
                 functools.partial(self._on_reset, row, replacing=replacing),
@@ -848,7 +850,7 @@ class CredentialsPage(QWizardPage):
         row.state = RowState.READY
         if replacing:
             row.method, row.when, row.confirmed = None, None, False
-            self._submit(
+            self._jobs.submit(
                 record_password_replaced(self._journal(), [(row.run_id, row.key)]),
                 "record new password",
                 lambda _r: None,
@@ -921,16 +923,9 @@ class CredentialsPage(QWizardPage):
         journal = self._journal()
         if journal is not None:
             people = [(row.run_id, row.key) for row in rows]
-
-            async def confirm() -> None:
-                def write() -> None:
-                    with journal.transaction():
-                        for run_id, key in people:
-                            journal.mark_delivery_confirmed(run_id, key)
-
-                await asyncio.to_thread(write)
-
-            self._submit(confirm(), "confirm delivery", lambda _r: None, essential=True)
+            self._jobs.submit(
+                record_confirmed(journal, people), "confirm delivery", lambda _r: None, essential=True
+            )
         self.delivery_status.show_status(
             StatusKind.OK, self.tr("%n delivery(ies) marked as delivered.", "", len(rows))
         )
@@ -997,20 +992,20 @@ class CredentialsPage(QWizardPage):
             row.subject = item.message.subject
         journal = self._journal()
         tenant_id, domains = self._cap_inputs()
-        people = [(item.key, item.to) for item in outgoing]
-
         delivery = self._delivery  # the closure runs on the service thread: no page in it
 
         async def send(report: Callable[[object], None]) -> list[SendOutcome]:
-            await delivery.enable_send_mail()
-            plan = await delivery.plan_mail(journal, tenant_id, domains, people)
-            report(plan)
-            within = set(plan.within)
-            report("sending")
-            chosen = [item for item in outgoing if item.key in within]
-            return await delivery.send_each(chosen, journal=journal, report=report, stop=stop)
+            return await send_welcome_mails(
+                delivery,
+                journal,
+                tenant_id=tenant_id,
+                domains=domains,
+                outgoing=outgoing,
+                report=report,
+                stop=stop,
+            )
 
-        self._busy = self._submit(
+        self._busy = self._jobs.submit(
             send, "send welcome mail", self._on_sent, self._on_send_failed, self._on_sent_one
         )
         self._render()
@@ -1023,7 +1018,7 @@ class CredentialsPage(QWizardPage):
                     row.state = RowState.OVER_CAP
             self._render()
             return
-        if value == "sending":
+        if value == SENDING:
             self.delivery_status.show_status(StatusKind.BUSY, self.tr("Sending…"))
             return
         if not isinstance(value, SendOutcome):
@@ -1278,7 +1273,7 @@ class CredentialsPage(QWizardPage):
     def _record(self, rows: Sequence[DeliveryRow], method: DeliveryMethod) -> None:
         if rows:
             people = [(row.run_id, row.key) for row in rows]
-            self._submit(
+            self._jobs.submit(
                 record_delivered(self._journal(), people, method),
                 "record delivery",
                 lambda _r: None,
@@ -1290,27 +1285,6 @@ class CredentialsPage(QWizardPage):
             self.delivery_status.show_status(StatusKind.INFO, self.tr("The clipboard was cleared."))
 
     # --- jobs --------------------------------------------------------------------------------------------
-
-    def _submit(
-        self,
-        work: Any,
-        name: str,
-        on_success: Callable[[Any], None],
-        on_failure: Callable[[BaseException], None] | None = None,
-        on_progress: Callable[[object], None] | None = None,
-        *,
-        essential: bool = False,
-    ) -> Job:
-        job = self._jobs.submit(
-            work,
-            name=name,
-            on_success=on_success,
-            on_failure=on_failure or self._on_job_failed,
-            on_progress=on_progress,
-            essential=essential,
-        )
-        job.finished.connect(lambda j=job: self._job_done(j))
-        return job
 
     def _job_done(self, job: Job) -> None:
         if self._busy is job:

@@ -18,7 +18,7 @@ import threading
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QLocale, QStandardPaths, Qt, Signal
 from PySide6.QtWidgets import (
@@ -56,7 +56,7 @@ from c2t_wizard.domain.portal import (
 from c2t_wizard.domain.portal_message import build_invitation_message
 from c2t_wizard.domain.welcome_message import message_language
 from c2t_wizard.services.delivery import DeliveryError, DeliveryMethod, DeliveryService, build_mailto
-from c2t_wizard.services.journal import InvitationPlan, InvitationRecord, InvitationState
+from c2t_wizard.services.journal import InvitationRecord, InvitationState
 from c2t_wizard.services.portal import BackendKind, PortalBackend, PortalError, PortalProblem
 from c2t_wizard.services.portal_guided import (
     ClickStep,
@@ -71,8 +71,9 @@ from c2t_wizard.services.portal_invites import (
     RevokeOutcome,
     invite_people,
     load_portal_people,
-    refresh_invitations,
-    revoke_invitations,
+    plan_invitation,
+    refresh_recorded,
+    revoke_recorded,
 )
 from c2t_wizard.ui.file_errors import describe_file_error
 from c2t_wizard.ui.portal_model import Column, PortalRow, PortalTableModel
@@ -154,7 +155,7 @@ class PortalPage(QWizardPage):
         self._open_url = open_url
         self._delivery = delivery
         self.choose_file = choose_file
-        self._jobs = JobGroup(runner)
+        self._jobs = JobGroup(runner, on_failure=self._on_invite_failed, on_finished=self._job_done)
         self._busy: Job | None = None
         self._stop = threading.Event()
         self._load = 0
@@ -446,7 +447,7 @@ class PortalPage(QWizardPage):
         self.portal_no_account.setVisible(False)
         self._show_guide()
         self.portal_status.show_status(StatusKind.BUSY, self.tr("Getting the list of people ready…"))
-        self._submit(
+        self._jobs.submit(
             self._backend.accounts(),
             "portal accounts",
             functools.partial(self._on_accounts, load),
@@ -461,7 +462,7 @@ class PortalPage(QWizardPage):
             self._fit_columns()
             self._update_buttons()
             return
-        self._submit(
+        self._jobs.submit(
             load_portal_people(journal, list(self._onboarding.user_run_ids)),
             "portal people",
             functools.partial(self._on_people, load),
@@ -852,14 +853,6 @@ class PortalPage(QWizardPage):
             return
         self._run_invites(rows, account)
 
-    def _plan(
-        self, row: PortalRow, account: PortalAccount, send: SendMode = SendMode.EMAIL
-    ) -> InvitationPlan:
-        roles = tuple(role.value for role in ROLE_ORDER if role in row.roles)
-        return InvitationPlan(
-            row.run_id, row.key, account.id, row.email, row.first_name, row.last_name, roles, send.value
-        )
-
     def _run_invites(
         self,
         rows: list[PortalRow],
@@ -871,7 +864,19 @@ class PortalPage(QWizardPage):
         journal = self._journal()
         if journal is None:
             return
-        plans = [self._plan(row, account, send) for row in rows]
+        plans = [
+            plan_invitation(
+                row.run_id,
+                row.key,
+                account.id,
+                email=row.email,
+                first_name=row.first_name,
+                last_name=row.last_name,
+                roles=row.roles,
+                send=send,
+            )
+            for row in rows
+        ]
         self._stop.clear()
         self.model.set_sending([row.key for row in rows], True)
         self.portal_progress.setRange(0, len(rows))
@@ -885,7 +890,7 @@ class PortalPage(QWizardPage):
         async def work(report: Callable[[object], None]) -> InviteSummary:
             return await invite_people(backend, journal, plans, report=report, stop=stop)
 
-        self._busy = self._submit(
+        self._busy = self._jobs.submit(
             work,
             "portal invitations",
             functools.partial(self._on_invited, [row.key for row in rows], after),
@@ -963,10 +968,9 @@ class PortalPage(QWizardPage):
         pairs = [(row.run_id, row.key) for key in keys if (row := self.model.row_of(key)) is not None]
 
         async def work(report: Callable[[object], None]) -> list[RevokeOutcome]:
-            rows = [r for run_id, key in pairs if (r := journal.invitation(run_id, key)) is not None]
-            return await revoke_invitations(backend, journal, rows, report=report, stop=stop)
+            return await revoke_recorded(backend, journal, pairs, report=report, stop=stop)
 
-        self._busy = self._submit(
+        self._busy = self._jobs.submit(
             work,
             "withdraw invitations",
             functools.partial(self._on_revoked, keys),
@@ -1009,14 +1013,10 @@ class PortalPage(QWizardPage):
         if self._busy is not None or journal is None:
             return
         rows = [(row.run_id, row.key) for row in self.model.rows if row.state is not None]
-        backend = self._backend
-
-        async def work() -> list[InvitationRecord]:
-            records = [r for run_id, key in rows if (r := journal.invitation(run_id, key)) is not None]
-            return await refresh_invitations(backend, journal, records)
-
         self.portal_status.show_status(StatusKind.BUSY, self.tr("Asking the portal who accepted…"))
-        self._busy = self._submit(work(), "check invitations", self._on_checked, self._on_invite_failed)
+        self._busy = self._jobs.submit(
+            refresh_recorded(self._backend, journal, rows), "check invitations", self._on_checked
+        )
         self._update_buttons()
         self.completeChanged.emit()
 
@@ -1165,7 +1165,7 @@ class PortalPage(QWizardPage):
             self.portal_status.show_status(
                 StatusKind.BUSY, self.tr("Sending the link to {email}…").format(email=row.email)
             )
-            self._submit(
+            self._jobs.submit(
                 send_link_by_mail(delivery, journal, row.run_id, row.key, row.email, message),
                 "send activation link",
                 lambda _r: self.portal_status.show_status(
@@ -1204,7 +1204,7 @@ class PortalPage(QWizardPage):
                 self.portal_status.show_status(StatusKind.ERROR, describe_file_error(error))
                 return
             self.portal_status.show_status(StatusKind.OK, self.tr("Saved to {path}.").format(path=chosen))
-        self._submit(
+        self._jobs.submit(
             record_link_delivered(journal, people, method), "record link", lambda _r: None, essential=True
         )
 
@@ -1285,27 +1285,6 @@ class PortalPage(QWizardPage):
         self._update_buttons()
 
     # --- jobs ------------------------------------------------------------------------------------------
-
-    def _submit(
-        self,
-        work: Any,
-        name: str,
-        on_success: Callable[[Any], None],
-        on_failure: Callable[[BaseException], None] | None = None,
-        on_progress: Callable[[object], None] | None = None,
-        *,
-        essential: bool = False,
-    ) -> Job:
-        job = self._jobs.submit(
-            work,
-            name=name,
-            on_success=on_success,
-            on_failure=on_failure or self._on_invite_failed,
-            on_progress=on_progress,
-            essential=essential,
-        )
-        job.finished.connect(lambda j=job: self._job_done(j))
-        return job
 
     def _job_done(self, job: Job) -> None:
         if self._busy is job:

@@ -128,7 +128,7 @@ class SummaryPage(QWizardPage):
     ) -> None:
         super().__init__(parent)
         self._onboarding = onboarding
-        self._jobs = JobGroup(runner)
+        self._jobs = JobGroup(runner, on_finished=self._job_done)
         self._journal = journal
         self._directory = directory
         self._delivery = delivery
@@ -253,7 +253,7 @@ class SummaryPage(QWizardPage):
         self.model.available = frozenset(step for step, there in services.items() if there)
         self.summary_status.show_status(StatusKind.BUSY, self.tr("Reading what happened…"))
         run_ids = list(self._onboarding.user_run_ids)
-        self._submit(
+        self._jobs.submit(
             asyncio.to_thread(build_report, journal, run_ids),
             "summary report",
             functools.partial(self._on_report, self._load),
@@ -274,7 +274,7 @@ class SummaryPage(QWizardPage):
         if work is None:
             return False
         self.model.set_retrying(person, True)
-        job = self._submit(
+        job = self._jobs.submit(
             work,
             f"summary retry {step}",
             functools.partial(self._on_retried, person),
@@ -302,7 +302,7 @@ class SummaryPage(QWizardPage):
             return
         run_ids = list(self._onboarding.user_run_ids)
         self.summary_status.show_status(StatusKind.BUSY, self.tr("Exporting…"))
-        self._exporting = self._submit(
+        self._exporting = self._jobs.submit(
             asyncio.to_thread(export_work, journal, run_ids, kind, path),
             f"export {kind}",
             functools.partial(self._on_exported, path),
@@ -328,7 +328,7 @@ class SummaryPage(QWizardPage):
         run_ids = list(self._onboarding.user_run_ids)
         if journal is None or not run_ids or any(not person.ok for person in self.model.rows):
             return
-        self._submit(
+        self._jobs.submit(
             asyncio.to_thread(finish_if_done, journal, run_ids),
             "close finished runs",
             lambda _closed: None,
@@ -480,18 +480,7 @@ class SummaryPage(QWizardPage):
         self.retry_button.setEnabled(person is not None and self.model.retry_step(person) is not None)
         self.export_button.setEnabled(not self._loading and self._exporting is None)
 
-    def _submit(
-        self,
-        work: Any,
-        name: str,
-        on_success: Callable[[Any], None],
-        on_failure: Callable[[BaseException], None],
-    ) -> Job:
-        job = self._jobs.submit(work, name=name, on_success=on_success, on_failure=on_failure)
-        job.finished.connect(self._job_done)
-        return job
-
-    def _job_done(self) -> None:
+    def _job_done(self, _job: Job) -> None:
         if self.work_in_progress() is None:
             self.work_ended.emit()
 

@@ -9,11 +9,11 @@ the email validator, which the first paint of the window must not wait for).
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Coroutine, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QLocale, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QHideEvent, QKeyEvent, QResizeEvent, QShowEvent
@@ -47,17 +47,18 @@ if TYPE_CHECKING:
 
     from c2t_wizard.domain.csv_import import CsvImport, CsvProblem
     from c2t_wizard.domain.users import NewUser
-    from c2t_wizard.services.directory import CreationProgress, CreationResult, DirectoryService
-    from c2t_wizard.services.journal import Journal, PersonRecord, PersonState, RunSummary
+    from c2t_wizard.services import user_creation
+    from c2t_wizard.services.directory import CreationResult, DirectoryService
+    from c2t_wizard.services.journal import Journal, PersonState, RunSummary
+    from c2t_wizard.services.user_creation import PersonEntry
     from c2t_wizard.ui import users_model
     from c2t_wizard.ui.users_model import RowStatus, UsersModel
 else:
     asyncio = lazy_import("asyncio")
     users_model = lazy_import("c2t_wizard.ui.users_model")
+    user_creation = lazy_import("c2t_wizard.services.user_creation")
 
 DEBOUNCE_MS = 500
-TICK_S = 0.25
-"""How often a running creation looks at the journal for people on the wire."""
 CHECK_BATCH = 20
 """Usernames per availability check: one Graph ``$batch`` of ``GET /users/{upn}`` (Graph's maximum)."""
 CHECK_WAVE = 5000
@@ -119,19 +120,6 @@ class _Filing:
     added: list[int] = field(default_factory=list)
 
 
-@dataclass(frozen=True)
-class _RunStarted:
-    run_id: str
-
-
-@dataclass(frozen=True)
-class _RunProgress:
-    run_id: str
-    progress: CreationProgress | None
-    changed: dict[str, tuple[PersonState, str | None, str | None]] = field(default_factory=dict)
-    """key -> (state, failure code, failure detail) of people whose entry changed since the last report."""
-
-
 class UsersPage(QWizardPage):
     """People in, users created (without a licence) out; the journal keeps every step true.
 
@@ -169,6 +157,8 @@ class UsersPage(QWizardPage):
         self._creation_job: Job | None = None
         self._stop = threading.Event()
         self._check_jobs = JobGroup(runner)
+        self._jobs = JobGroup(runner, on_failure=self._on_journal_failed)
+        """Short jobs (a file, the journal): never cancelled by the page."""
         self._passwords: dict[str, str] = {}
         self._waiting = 0
         self._import_problems: list[CsvProblem] = []
@@ -540,7 +530,7 @@ class UsersPage(QWizardPage):
         self._render_buttons()
         self._reading = self.tr("Reading {name}…").format(name=path.name)
         self.users_summary.show_status(StatusKind.BUSY, self._reading)
-        self._submit(
+        self._jobs.submit(
             asyncio.to_thread(read),
             f"import {path.name}",
             lambda result: self._on_imported(path, result, tag),
@@ -560,7 +550,7 @@ class UsersPage(QWizardPage):
             path.write_bytes(write_template_csv())
             return path
 
-        self._submit(
+        self._jobs.submit(
             asyncio.to_thread(write),
             "write the template",
             lambda _result: self.creation_status.show_status(
@@ -643,11 +633,9 @@ class UsersPage(QWizardPage):
         if journal is None or not runs:
             return
         self.resume_banner.setVisible(False)
-
-        async def load() -> list[tuple[str, list[PersonRecord]]]:
-            return [(run_id, journal.people(run_id)) for run_id in runs]
-
-        self._submit(load(), "read unfinished runs", self._on_runs_restored, self._on_journal_failed)
+        self._jobs.submit(
+            user_creation.read_runs(journal, runs), "read unfinished runs", self._on_runs_restored
+        )
 
     def start_over(self) -> None:
         """The banner's Start over: the unfinished runs are closed (whoever was created stays)."""
@@ -657,12 +645,7 @@ class UsersPage(QWizardPage):
         self.resume_banner.setVisible(False)
         if journal is None or not runs:
             return
-
-        async def close() -> None:
-            for run_id in runs:
-                journal.finish_run(run_id)
-
-        self._submit(close(), "close unfinished runs", lambda _r: None, self._on_journal_failed)
+        self._jobs.submit(user_creation.close_runs(journal, runs), "close unfinished runs", lambda _r: None)
         self.users_table.setFocus()
 
     # --- availability ----------------------------------------------------------------------------------
@@ -773,24 +756,19 @@ class UsersPage(QWizardPage):
                     self.model.set_status(number, users_model.RowStatus.WAITING)
         self.creation_status.show_status(StatusKind.BUSY, self.tr("Creating users…"))
 
+        people, runs = list(people), list(runs)
+
         async def work(report: Callable[[object], None]) -> list[CreationResult]:
-            todo = list(runs)
-            if people:
-                run_id = journal.start_run(tenant_id, list(people))
-                report(_RunStarted(run_id))
-                todo.append(run_id)
-            results: list[CreationResult] = []
-            for run_id in todo:
-                if stop.is_set():
-                    break
-                if requeue:
-                    journal.requeue(run_id)
-                progressed = _changes_reporter(journal, run_id, report)
-                result = await _with_ticks(directory.create_users(run_id, report=progressed), progressed)
-                results.append(result)
-                if result.cancelled:
-                    break
-            return results
+            return await user_creation.create_people(
+                journal,
+                directory,
+                tenant_id=tenant_id,
+                people=people,
+                runs=runs,
+                requeue=requeue,
+                report=report,
+                stop=stop,
+            )
 
         self._creation_job = self._runner.submit(
             work,
@@ -808,7 +786,7 @@ class UsersPage(QWizardPage):
                 directory.cancel_creation(run_id)
 
     def _on_creation_progress(self, value: object) -> None:
-        if isinstance(value, _RunStarted):
+        if isinstance(value, user_creation.CreationStarted):
             self._runs.append(value.run_id)
             assert self._model is not None
             self._run_keys[value.run_id] = {
@@ -817,7 +795,7 @@ class UsersPage(QWizardPage):
             if self._stop.is_set():
                 self._cancel_runs()
             return
-        if not isinstance(value, _RunProgress):
+        if not isinstance(value, user_creation.CreationChanges):
             return
         if value.progress is not None:
             self._waiting = value.progress.waiting
@@ -826,9 +804,7 @@ class UsersPage(QWizardPage):
         self._apply_states(value.run_id, value.changed)
         self._render()
 
-    def _apply_states(
-        self, run_id: str, states: dict[str, tuple[PersonState, str | None, str | None]]
-    ) -> None:
+    def _apply_states(self, run_id: str, states: dict[str, PersonEntry]) -> None:
         model = self.model
         keys = self._run_keys.setdefault(run_id, set())
         for key, (state, code, detail) in states.items():
@@ -881,10 +857,7 @@ class UsersPage(QWizardPage):
             for result in results:
                 self._passwords.update(result.passwords)
                 cancelled = cancelled or result.cancelled
-                self._apply_states(
-                    result.run_id,
-                    {p.key: (p.state, p.failure_code, p.failure_detail) for p in result.people},
-                )
+                self._apply_states(result.run_id, user_creation.entries(result.people))
         self._finish_run(stopped=cancelled or self._stop.is_set())
 
     def _on_creation_failed(self, error: BaseException) -> None:
@@ -914,19 +887,13 @@ class UsersPage(QWizardPage):
         journal = self._journal
         if journal is None or not self._runs:
             return
-        runs = list(self._runs)
-
-        async def read() -> list[tuple[str, list[PersonRecord]]]:
-            return [(run_id, journal.people(run_id)) for run_id in runs]
 
         def apply(result: object) -> None:
             for run_id, people in result if isinstance(result, list) else []:
-                self._apply_states(
-                    run_id, {p.key: (p.state, p.failure_code, p.failure_detail) for p in people}
-                )
+                self._apply_states(run_id, user_creation.entries(people))
             self._render()
 
-        self._submit(read(), "read the journal", apply, self._on_journal_failed)
+        self._jobs.submit(user_creation.read_runs(journal, list(self._runs)), "read the journal", apply)
 
     def _summarise(self, *, stopped: bool) -> None:
         counts = self._counts()
@@ -980,29 +947,30 @@ class UsersPage(QWizardPage):
         """The unfinished run the partner chose to continue on the Welcome page comes back into the table
         (creation goes on); else, unless the Welcome page's offer was already answered, this tenant's
         unfinished runs are offered here (the same offer, for runs the Welcome page could not name)."""
-        journal, facts = self._journal, self._onboarding.tenant_facts
-        onboarding = self._onboarding
-        if journal is not None and onboarding.resume_tenant_id and not self._runs:
-            continued = [run_id for run_id in onboarding.user_run_ids if run_id not in self._runs]
-            marker = ",".join(continued)
-            if continued and self._resume_checked_for != marker:
-                self._resume_checked_for = marker
-                self._restore_runs(continued)
+        journal, onboarding = self._journal, self._onboarding
+        check = user_creation.resume_check(
+            journal_open=journal is not None,
+            shown=self._runs,
+            checked_for=self._resume_checked_for,
+            resume_tenant_id=onboarding.resume_tenant_id,
+            continued_runs=onboarding.user_run_ids,
+            resume_answered=onboarding.resume_answered,
+            tenant_id=onboarding.tenant_facts.tenant_id if onboarding.tenant_facts else None,
+        )
+        if journal is None or check.action is user_creation.ResumeAction.NOTHING:
             return
-        if onboarding.resume_answered:
+        self._resume_checked_for = check.marker
+        if check.action is user_creation.ResumeAction.RESTORE:
+            self._restore_runs(list(check.runs))
             return
-        if journal is None or facts is None or self._runs or self._resume_checked_for == facts.tenant_id:
-            return
-        self._resume_checked_for = tenant_id = facts.tenant_id
-
-        async def look() -> list[RunSummary]:
-            return journal.unfinished_runs(tenant_id)
-
-        self._submit(look(), "look for unfinished runs", self._on_unfinished_runs, self._on_journal_failed)
+        self._jobs.submit(
+            user_creation.runs_to_offer(journal, check.marker),
+            "look for unfinished runs",
+            self._on_unfinished_runs,
+        )
 
     def _on_unfinished_runs(self, result: object) -> None:
-        runs = [run for run in result if run.total] if isinstance(result, list) else []
-        runs = [run for run in runs if run.run_id not in self._runs]
+        runs = [run for run in result if run.run_id not in self._runs] if isinstance(result, list) else []
         if not runs or self._runs:
             return
         self._offered_runs = runs
@@ -1453,15 +1421,6 @@ class UsersPage(QWizardPage):
         if index.flags() & Qt.ItemFlag.ItemIsEditable:
             table.edit(index)
 
-    def _submit(
-        self,
-        work: Any,
-        name: str,
-        on_success: Callable[[Any], None],
-        on_failure: Callable[[BaseException], None],
-    ) -> None:
-        self._runner.submit(work, name=name, on_success=on_success, on_failure=on_failure)
-
     def _button(self, text: str, name: str, slot: Callable[[], None]) -> QPushButton:
         button = QPushButton(text, self)
         button.setObjectName(name)
@@ -1532,43 +1491,6 @@ class UsersTable(QTableView):
         if not rows and self.currentIndex().isValid():
             rows = {self.currentIndex().row()}
         return sorted(rows)
-
-
-def _changes_reporter(
-    journal: Journal, run_id: str, report: Callable[[object], None]
-) -> Callable[[CreationProgress | None], None]:
-    """A progress callback for ``create_users`` that also says which people changed since its last call
-    (None: nothing new from the run itself; look at the journal anyway).
-
-    It runs on the service thread, where reading the journal (a few ms) is harmless.
-    """
-    seen: dict[str, tuple[PersonState, str | None, str | None]] = {}
-
-    def progressed(progress: CreationProgress | None) -> None:
-        now = {p.key: (p.state, p.failure_code, p.failure_detail) for p in journal.people(run_id)}
-        changed = {key: value for key, value in now.items() if seen.get(key) != value}
-        seen.update(changed)
-        report(_RunProgress(run_id, progress, changed))
-
-    return progressed
-
-
-async def _with_ticks(
-    creation: Coroutine[Any, Any, CreationResult], tick: Callable[[CreationProgress | None], None]
-) -> CreationResult:
-    """Await ``creation``, calling ``tick(None)`` every TICK_S meanwhile, so rows turn "Creating…" when their
-    batch goes out, not only when the batch before it is answered."""
-    task = asyncio.ensure_future(creation)
-    try:
-        while True:
-            done, _ = await asyncio.wait({task}, timeout=TICK_S)
-            if done:
-                return task.result()
-            tick(None)
-    finally:
-        if not task.done():  # cancelled from outside: the run records what is on the wire, then stops
-            task.cancel()
-            await asyncio.wait({task})
 
 
 def _plural(count: int, one: str, many: str) -> str:
