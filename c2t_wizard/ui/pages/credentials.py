@@ -88,7 +88,7 @@ from c2t_wizard.ui.welcome_sheet import (
     SheetWriter,
     WelcomeSheetError,
 )
-from c2t_wizard.ui.widgets import StatusKind, StatusLine
+from c2t_wizard.ui.widgets import StatusKind, StatusLine, leave_with_ctrl_tab
 
 if TYPE_CHECKING:
     from c2t_wizard.services.journal import Journal, PersonRecord
@@ -309,7 +309,7 @@ class CredentialsPage(QWizardPage):
         self.delivery_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.delivery_table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.delivery_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.delivery_table.setTabKeyNavigation(False)
+        leave_with_ctrl_tab(self.delivery_table)  # Tab and Ctrl+Tab leave the table; the arrows move in it
         self.delivery_table.setAlternatingRowColors(True)
         self.delivery_table.verticalHeader().setVisible(False)
         header = self.delivery_table.horizontalHeader()

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
     QHeaderView,
+    QLabel,
     QMenu,
     QPushButton,
     QTableView,
@@ -46,7 +47,7 @@ from c2t_wizard.ui.report_pdf import write_report_pdf
 from c2t_wizard.ui.report_words import problem_words
 from c2t_wizard.ui.runner import Job, JobGroup, ServiceRunner
 from c2t_wizard.ui.summary_model import Column, SummaryTableModel
-from c2t_wizard.ui.widgets import StatusKind, StatusLine
+from c2t_wizard.ui.widgets import StatusKind, StatusLine, leave_with_ctrl_tab
 
 if TYPE_CHECKING:
     from c2t_wizard.services.delivery import DeliveryService
@@ -158,6 +159,13 @@ class SummaryPage(QWizardPage):
         self.summary_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.summary_table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.summary_table.setWordWrap(True)
+        leave_with_ctrl_tab(self.summary_table)  # Tab and Ctrl+Tab leave the table; the arrows move in it
+        self.summary_table.setAccessibleDescription(
+            self.tr("One row per person. Press Enter on Retry to try a failed step again.")
+        )
+        self.summary_table_label = QLabel(self.tr("&People and what happened:"), self)
+        self.summary_table_label.setObjectName("summary_table_label")
+        self.summary_table_label.setBuddy(self.summary_table)
         self.summary_table.verticalHeader().setVisible(False)
         self.summary_table.verticalHeader().setDefaultSectionSize(40)
         self.summary_table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
@@ -198,8 +206,10 @@ class SummaryPage(QWizardPage):
         buttons.addStretch(1)
         buttons.addWidget(self.more_people_button)
         buttons.addWidget(self.export_button)
+        QWidget.setTabOrder(self.more_people_button, self.export_button)  # Tab follows the reading order
         layout = QVBoxLayout(self)
         layout.addWidget(self.summary_status)
+        layout.addWidget(self.summary_table_label)
         layout.addWidget(self.summary_table, 1)
         layout.addLayout(buttons)
         self.summary_table.selectionModel().selectionChanged.connect(self._update_buttons)

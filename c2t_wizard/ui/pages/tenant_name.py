@@ -36,7 +36,7 @@ from c2t_wizard.domain.tenant_name import (
 )
 from c2t_wizard.services.tenant_discovery import TenantDiscovery
 from c2t_wizard.ui.runner import Job, ServiceRunner
-from c2t_wizard.ui.widgets import StatusKind, StatusLine, make_secondary
+from c2t_wizard.ui.widgets import StatusKind, StatusLine, leave_with_ctrl_tab, make_secondary
 
 DEBOUNCE_MS = 400
 PREFIX_ROLE = Qt.ItemDataRole.UserRole
@@ -174,6 +174,7 @@ class TenantNamePage(QWizardPage):
         self._suggestions_label.setObjectName("tenant_suggestions_label")
         self.tenant_suggestions = SuggestionList(self)
         self.tenant_suggestions.setObjectName("tenant_suggestions")
+        leave_with_ctrl_tab(self.tenant_suggestions)
         self.tenant_suggestions.setAccessibleName(self.tr("Free names you could use instead"))
         self.tenant_suggestions.setAccessibleDescription(
             self.tr("Press Enter or double-click to use a name.")

@@ -38,9 +38,10 @@ from PySide6.QtWidgets import (
 
 from c2t_wizard.domain.onboarding import Onboarding
 from c2t_wizard.lazy import lazy_import
+from c2t_wizard.ui.colors import colours
 from c2t_wizard.ui.file_errors import describe_file_error
 from c2t_wizard.ui.runner import Job, JobGroup, ServiceRunner
-from c2t_wizard.ui.widgets import StatusKind, StatusLine, make_secondary
+from c2t_wizard.ui.widgets import StatusKind, StatusLine, leave_with_ctrl_tab, make_secondary
 
 if TYPE_CHECKING:
     import asyncio
@@ -213,8 +214,9 @@ class UsersPage(QWizardPage):
         self.resume_banner = QFrame(self)
         self.resume_banner.setObjectName("resume_banner")
         self.resume_banner.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        border = colours(self.palette()).accent_border.name()
         self.resume_banner.setStyleSheet(
-            "QFrame#resume_banner { border: 1px solid palette(highlight); border-radius: 6px;"
+            f"QFrame#resume_banner {{ border: 1px solid {border}; border-radius: 6px;"
             " background: palette(base); }"
         )
         self.resume_text = StatusLine(self.resume_banner)
@@ -284,6 +286,7 @@ class UsersPage(QWizardPage):
         self.users_summary.setObjectName("users_summary")
         self.users_problems = QListWidget(self)
         self.users_problems.setObjectName("users_problems")
+        leave_with_ctrl_tab(self.users_problems)
         self.users_problems.setAccessibleName(self.tr("Problems to fix"))
         self.users_problems.setAccessibleDescription(self.tr("Press Enter on a problem to go to its cell."))
         self.users_problems.setWordWrap(True)
@@ -363,6 +366,7 @@ class UsersPage(QWizardPage):
         layout.addWidget(self.creation_status)
 
         self.setTabOrder(self.resume_run_button, self.start_over_button)
+        self.setTabOrder(self.download_template_button, self.users_table)  # the buttons sit above the table
         self._render()
 
     # --- the model, loaded on first show ---------------------------------------------------------------
@@ -1499,7 +1503,7 @@ class UsersTable(QTableView):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setTabKeyNavigation(False)
+        leave_with_ctrl_tab(self)
         self.setEditTriggers(
             QAbstractItemView.EditTrigger.DoubleClicked
             | QAbstractItemView.EditTrigger.EditKeyPressed

@@ -196,11 +196,14 @@ class WelcomePage(QWizardPage):
     def _build_offer(self) -> None:
         from PySide6.QtCore import Qt  # not at import: the Qt namespace's enums would delay the first paint
 
+        from c2t_wizard.ui.colors import colours
+
         self.resume_offer = QFrame(self)
         self.resume_offer.setObjectName("resume_offer")
         self.resume_offer.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        border = colours(self.palette()).accent_border.name()
         self.resume_offer.setStyleSheet(
-            "QFrame#resume_offer { border: 1px solid palette(highlight); border-radius: 6px; }"
+            f"QFrame#resume_offer {{ border: 1px solid {border}; border-radius: 6px; }}"
         )
         self.resume_title = QLabel(self.resume_offer)
         self.resume_title.setObjectName("resume_title")
