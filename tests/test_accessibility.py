@@ -15,12 +15,14 @@ from conftest import Sandbox
 from helpers.identity_web import ScriptedBrowser
 from portal_helpers import RecordingPortal
 from PySide6.QtCore import QRect, Qt
-from PySide6.QtGui import QAccessible, QColor, QPalette
+from PySide6.QtGui import QAccessible, QColor, QFont, QPalette
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractItemView,
     QApplication,
+    QLabel,
     QRadioButton,
+    QScrollArea,
     QWidget,
     QWizard,
     QWizardPage,
@@ -39,6 +41,7 @@ from c2t_wizard.ui.colors import MARK_CONTRAST, TEXT_CONTRAST, colours, contrast
 from c2t_wizard.ui.history import HistoryDialog
 from c2t_wizard.ui.pages.welcome import WelcomePage
 from c2t_wizard.ui.runner import ServiceRunner
+from c2t_wizard.ui.scrolling import fit_wizard_header
 from c2t_wizard.ui.widgets import StatusKind, StatusLine
 
 pytestmark = pytest.mark.filterwarnings(
@@ -499,3 +502,91 @@ def test_the_contrast_ratio_is_wcag_s() -> None:
     assert contrast_ratio(QColor("black"), QColor("white")) == pytest.approx(21.0)
     assert contrast_ratio(QColor("#777777"), QColor("white")) == pytest.approx(4.48, abs=0.01)
     assert contrast_ratio(QColor("white"), QColor("white")) == pytest.approx(1.0)
+
+
+# --- twice the text size ------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def large_text(qapp: QApplication) -> Iterator[float]:
+    """The application's default font at twice its size (what a partner who needs large text sets)."""
+    font = qapp.font()
+    large = QFont(font)
+    size = font.pointSizeF()
+    large.setPointSizeF(size * 2)
+    qapp.setFont(large)
+    try:
+        yield size * 2
+    finally:
+        qapp.setFont(font)
+
+
+def _scrolled(widget: QWidget) -> bool:
+    """Inside a scroll area (its text can be scrolled to) or an item view's editor."""
+    parent = widget.parentWidget()
+    while parent is not None:
+        if isinstance(parent, (QScrollArea, QAbstractItemView)):
+            return True
+        parent = parent.parentWidget()
+    return False
+
+
+def _unreadable(label: QLabel, window: QWidget) -> str | None:
+    """Why ``label``'s words cannot all be read where it is: cut off by its own size or by its parents."""
+    if (
+        not label.text()
+        or not label.isVisibleTo(window)
+        or (label.pixmap() is not None and not label.pixmap().isNull())
+    ):
+        return None
+    margins = label.contentsMargins()
+    inner = label.contentsRect()
+    if label.wordWrap():
+        needed = label.heightForWidth(label.width())
+        if needed > label.height() + 1:
+            return f"needs {needed} px high, has {label.height()}"
+    else:
+        hint = label.sizeHint()
+        if hint.width() > label.width() + 1:
+            return f"needs {hint.width()} px wide, has {label.width()}"
+        if label.fontMetrics().height() > inner.height() + margins.top() + margins.bottom() + 1:
+            return f"a line is {label.fontMetrics().height()} px high, the label {label.height()}"
+    if not _scrolled(label):
+        shown = label.visibleRegion().boundingRect()
+        if shown.height() < label.height() - 1 or shown.width() < label.width() - 1:
+            return (
+                f"only {shown.width()}×{shown.height()} of {label.width()}×{label.height()} px is on screen"
+            )
+    return None
+
+
+@pytest.fixture(params=list(BUILDERS))
+def built_large(qtbot: QtBot, request: pytest.FixtureRequest, large_text: float) -> Iterator[Built]:
+    shown = BUILDERS[request.param](qtbot, request)
+    window = shown.window
+    if isinstance(window, QWizard):  # as the app's wizard is (ui/wizard.py)
+        window.setWizardStyle(QWizard.WizardStyle.ModernStyle)
+        fit_wizard_header(window)
+        window.setMinimumSize(760, 560)
+        window.resize(window.minimumSize())
+        qtbot.waitUntil(lambda: window.size() == window.minimumSize())
+    QApplication.processEvents()
+    try:
+        yield shown
+    finally:
+        shown.close()
+
+
+def test_every_label_is_readable_at_twice_the_text_size_at_the_minimum_size(
+    built_large: Built, large_text: float, request: pytest.FixtureRequest
+) -> None:
+    window = built_large.window
+    assert window.font().pointSizeF() == pytest.approx(large_text)
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    window.grab().save(str(SHOTS / f"large-text-{request.node.callspec.id}.png"))
+    cut = {
+        f"{label.objectName() or label.text()[:40]!r}": why
+        for label in window.findChildren(QLabel)
+        if (why := _unreadable(label, window))
+    }
+    assert not cut, cut

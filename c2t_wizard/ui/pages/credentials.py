@@ -48,7 +48,6 @@ from PySide6.QtWidgets import (
     QStyle,
     QTableWidget,
     QTableWidgetItem,
-    QVBoxLayout,
     QWidget,
     QWizardPage,
 )
@@ -81,6 +80,7 @@ from c2t_wizard.services.delivery import (
 )
 from c2t_wizard.ui.file_errors import describe_file_error
 from c2t_wizard.ui.runner import Job, JobGroup, ServiceRunner
+from c2t_wizard.ui.scrolling import scrolling_layout
 from c2t_wizard.ui.welcome_sheet import (
     CLIPBOARD_CLEAR_MS,
     SecretClipboard,
@@ -407,7 +407,7 @@ class CredentialsPage(QWizardPage):
         buttons.addWidget(self.check_bounces_button)
         buttons.addWidget(self.retry_delivery_button)
 
-        layout = QVBoxLayout(self)
+        layout = scrolling_layout(self)
         layout.setSpacing(8)
         layout.addWidget(self.reset_notice)
         layout.addLayout(form)

@@ -77,6 +77,7 @@ from c2t_wizard.services.portal_invites import (
 from c2t_wizard.ui.file_errors import describe_file_error
 from c2t_wizard.ui.portal_model import Column, PortalRow, PortalTableModel
 from c2t_wizard.ui.runner import Job, JobGroup, ServiceRunner
+from c2t_wizard.ui.scrolling import scrolling_layout
 from c2t_wizard.ui.welcome_sheet import SecretClipboard, SheetPage, write_welcome_sheet
 from c2t_wizard.ui.widgets import StatusKind, StatusLine, leave_with_ctrl_tab, make_secondary
 
@@ -416,7 +417,7 @@ class PortalPage(QWizardPage):
         progress.addWidget(self.portal_progress, 1)
         progress.addWidget(self.portal_cancel_button)
 
-        layout = QVBoxLayout(self)
+        layout = scrolling_layout(self)
         layout.setSpacing(6)
         layout.addWidget(self.backend_label)
         layout.addLayout(account_row)

@@ -47,6 +47,7 @@ from c2t_wizard.services.http_retry import http_transient
 from c2t_wizard.services.tenant_info import load_tenant_facts
 from c2t_wizard.ui.colors import colours
 from c2t_wizard.ui.runner import Job, ServiceRunner
+from c2t_wizard.ui.scrolling import scrolling_layout
 from c2t_wizard.ui.widgets import StatusKind, StatusLine, make_secondary
 
 log = logging.getLogger(__name__)
@@ -470,7 +471,7 @@ class SignInPage(QWizardPage):
         self._rule.setFrameShape(QFrame.Shape.HLine)
         self._rule.setFrameShadow(QFrame.Shadow.Sunken)
 
-        layout = QVBoxLayout(self)
+        layout = scrolling_layout(self)
         layout.setSpacing(10)
         layout.addWidget(self._panels)
         layout.addSpacing(2)

@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QVBoxLayout,
     QWidget,
     QWizardPage,
 )
@@ -25,6 +24,7 @@ from c2t_wizard.services.backend import Backend
 from c2t_wizard.services.tenant_discovery import TenantDiscovery
 from c2t_wizard.ui.colors import colours
 from c2t_wizard.ui.runner import Job, ServiceRunner
+from c2t_wizard.ui.scrolling import scrolling_layout
 from c2t_wizard.ui.widgets import StatusKind, StatusLine
 
 POLL_INTERVAL = 3.0
@@ -168,7 +168,7 @@ class SignupPage(QWizardPage):
         rule.setFrameShape(QFrame.Shape.HLine)
         rule.setFrameShadow(QFrame.Shadow.Sunken)
 
-        layout = QVBoxLayout(self)
+        layout = scrolling_layout(self)
         layout.setSpacing(10)
         layout.addWidget(self._checklist)
         layout.addSpacing(4)

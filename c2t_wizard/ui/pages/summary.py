@@ -27,7 +27,6 @@ from PySide6.QtWidgets import (
     QMenu,
     QPushButton,
     QTableView,
-    QVBoxLayout,
     QWidget,
     QWizardPage,
 )
@@ -46,6 +45,7 @@ from c2t_wizard.ui.file_errors import describe_file_error
 from c2t_wizard.ui.report_pdf import write_report_pdf
 from c2t_wizard.ui.report_words import problem_words
 from c2t_wizard.ui.runner import Job, JobGroup, ServiceRunner
+from c2t_wizard.ui.scrolling import scrolling_layout
 from c2t_wizard.ui.summary_model import Column, SummaryTableModel
 from c2t_wizard.ui.widgets import StatusKind, StatusLine, leave_with_ctrl_tab
 
@@ -207,7 +207,7 @@ class SummaryPage(QWizardPage):
         buttons.addWidget(self.more_people_button)
         buttons.addWidget(self.export_button)
         QWidget.setTabOrder(self.more_people_button, self.export_button)  # Tab follows the reading order
-        layout = QVBoxLayout(self)
+        layout = scrolling_layout(self)
         layout.addWidget(self.summary_status)
         layout.addWidget(self.summary_table_label)
         layout.addWidget(self.summary_table, 1)

@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QSizePolicy,
     QSpacerItem,
     QStyle,
-    QVBoxLayout,
     QWidget,
     QWizardPage,
 )
@@ -36,6 +35,7 @@ from c2t_wizard.domain.tenant_name import (
 )
 from c2t_wizard.services.tenant_discovery import TenantDiscovery
 from c2t_wizard.ui.runner import Job, ServiceRunner
+from c2t_wizard.ui.scrolling import scrolling_layout
 from c2t_wizard.ui.widgets import StatusKind, StatusLine, leave_with_ctrl_tab, make_secondary
 
 DEBOUNCE_MS = 400
@@ -202,7 +202,7 @@ class TenantNamePage(QWizardPage):
         form.addRow("", self.tenant_status)
         form.addRow("", self.tenant_warning)
 
-        layout = QVBoxLayout(self)
+        layout = scrolling_layout(self)
         layout.setSpacing(8)
         layout.addLayout(form)
         layout.addSpacing(6)

@@ -30,7 +30,6 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSizePolicy,
     QTableView,
-    QVBoxLayout,
     QWidget,
     QWizard,
     QWizardPage,
@@ -41,6 +40,7 @@ from c2t_wizard.lazy import lazy_import
 from c2t_wizard.ui.colors import colours
 from c2t_wizard.ui.file_errors import describe_file_error
 from c2t_wizard.ui.runner import Job, JobGroup, ServiceRunner
+from c2t_wizard.ui.scrolling import scrolling_layout
 from c2t_wizard.ui.widgets import StatusKind, StatusLine, leave_with_ctrl_tab, make_secondary
 
 if TYPE_CHECKING:
@@ -353,7 +353,7 @@ class UsersPage(QWizardPage):
         creation_row.addWidget(self.creation_progress, 1)
         creation_row.addStretch(0)  # takes the room while there is no progress bar
 
-        layout = QVBoxLayout(self)
+        layout = scrolling_layout(self)
         layout.setSpacing(6)
         layout.addWidget(self.resume_banner)
         layout.addLayout(toolbar)

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 
 from c2t_wizard.domain.onboarding import JourneyStep, Onboarding, StartChoice
 from c2t_wizard.ui.choice_card import ChoiceCard
+from c2t_wizard.ui.scrolling import scrolling_layout
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -151,7 +152,7 @@ class WelcomePage(QWizardPage):
         shortcuts.addStretch(1)
         shortcuts.addWidget(self.history_button)
 
-        self._layout = layout = QVBoxLayout(self)
+        self._layout = layout = scrolling_layout(self)
         layout.setSpacing(10)
         layout.addWidget(intro)
         layout.addSpacing(6)
