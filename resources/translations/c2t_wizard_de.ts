@@ -4,7 +4,7 @@
 <context>
     <name>BusySpinner</name>
     <message>
-        <location filename="../../c2t_wizard/ui/widgets.py" line="+50"/>
+        <location filename="../../c2t_wizard/ui/widgets.py" line="+74"/>
         <source>Busy</source>
         <translation>Beschäftigt</translation>
     </message>
@@ -673,7 +673,7 @@
 <context>
     <name>HistoryDialog</name>
     <message>
-        <location filename="../../c2t_wizard/ui/history.py" line="+53"/>
+        <location filename="../../c2t_wizard/ui/history.py" line="+54"/>
         <location line="+13"/>
         <source>Past onboardings</source>
         <translation>Frühere Einrichtungen</translation>
@@ -709,7 +709,17 @@
         <translation>Stand</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+8"/>
+        <source>Press Enter to see who was onboarded and how.</source>
+        <translation>Drücken Sie die Eingabetaste, um zu sehen, wer wie eingerichtet wurde.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Past onboardings:</source>
+        <translation>&amp;Frühere Einrichtungen:</translation>
+    </message>
+    <message>
+        <location line="+7"/>
         <source>&amp;View</source>
         <translation>&amp;Ansehen</translation>
     </message>
@@ -734,7 +744,7 @@
         <translation>Als Dokument (&amp;PDF) …</translation>
     </message>
     <message>
-        <location line="+31"/>
+        <location line="+32"/>
         <source>Reading the past onboardings…</source>
         <translation>Die früheren Einrichtungen werden gelesen …</translation>
     </message>
@@ -793,7 +803,7 @@
         <translation>Personen und was geschehen ist</translation>
     </message>
     <message>
-        <location line="+24"/>
+        <location line="+25"/>
         <source>Saved to {path}.</source>
         <translation>Gespeichert unter {path}.</translation>
     </message>
@@ -807,7 +817,7 @@
     <name>OnboardingWizard</name>
     <message>
         <location filename="../../c2t_wizard/ui/application.py" line="+119"/>
-        <location filename="../../c2t_wizard/ui/wizard.py" line="+86"/>
+        <location filename="../../c2t_wizard/ui/wizard.py" line="+87"/>
         <source>Call2Teams onboarding</source>
         <translation>Call2Teams-Einrichtung</translation>
     </message>
@@ -817,7 +827,7 @@
         <translation>ÜBUNGSUMGEBUNG</translation>
     </message>
     <message>
-        <location filename="../../c2t_wizard/ui/wizard.py" line="+180"/>
+        <location filename="../../c2t_wizard/ui/wizard.py" line="+181"/>
         <source>Stop and close?</source>
         <translation>Anhalten und schließen?</translation>
     </message>
@@ -845,7 +855,7 @@
 <context>
     <name>PortalPage</name>
     <message>
-        <location filename="../../c2t_wizard/ui/pages/portal.py" line="+168"/>
+        <location filename="../../c2t_wizard/ui/pages/portal.py" line="+169"/>
         <source>Invite your staff to the Call2Teams portal</source>
         <translation>Ihre Mitarbeiter in das Call2Teams-Portal einladen</translation>
     </message>
@@ -1441,7 +1451,7 @@
 <context>
     <name>PortalTableModel</name>
     <message>
-        <location filename="../../c2t_wizard/ui/portal_model.py" line="+191"/>
+        <location filename="../../c2t_wizard/ui/portal_model.py" line="+193"/>
         <source>Name</source>
         <translation>Name</translation>
     </message>
@@ -1829,7 +1839,7 @@
 <context>
     <name>SignInPage</name>
     <message>
-        <location filename="../../c2t_wizard/ui/pages/sign_in.py" line="+126"/>
+        <location filename="../../c2t_wizard/ui/pages/sign_in.py" line="+128"/>
         <source>Sign in to Microsoft</source>
         <translation>Bei Microsoft anmelden</translation>
     </message>
@@ -1894,7 +1904,7 @@
         <translation>2.  Geben Sie diesen &amp;Code ein:</translation>
     </message>
     <message>
-        <location line="+24"/>
+        <location line="+25"/>
         <source>Co&amp;py code</source>
         <translation>Code ko&amp;pieren</translation>
     </message>
@@ -2383,7 +2393,7 @@
 <context>
     <name>SignupPage</name>
     <message>
-        <location filename="../../c2t_wizard/ui/pages/signup.py" line="+81"/>
+        <location filename="../../c2t_wizard/ui/pages/signup.py" line="+82"/>
         <source>Create your Microsoft account</source>
         <translation>Microsoft-Konto erstellen</translation>
     </message>
@@ -2511,7 +2521,7 @@
 <context>
     <name>SummaryPage</name>
     <message>
-        <location filename="../../c2t_wizard/ui/pages/summary.py" line="+142"/>
+        <location filename="../../c2t_wizard/ui/pages/summary.py" line="+143"/>
         <source>Summary</source>
         <translation>Zusammenfassung</translation>
     </message>
@@ -2526,7 +2536,7 @@
         <translation>Personen und was geschehen ist</translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+22"/>
         <source>&amp;Retry for this person</source>
         <translation>Für diese Person e&amp;rneut versuchen</translation>
     </message>
@@ -2561,7 +2571,7 @@
         <translation>Mit neuen Personen in derselben Organisation neu beginnen, ohne sich erneut anzumelden.</translation>
     </message>
     <message numerus="yes">
-        <location line="+39"/>
+        <location line="+41"/>
         <source>%n retry(s) are on their way.</source>
         <translation>
             <numerusform>%n neuer Versuch läuft.</numerusform>
@@ -2584,7 +2594,7 @@
         <translation>Neuer Versuch für {name} …</translation>
     </message>
     <message>
-        <location line="-195"/>
+        <location line="-204"/>
         <source>Spreadsheet (*.csv)</source>
         <translation>Tabelle (*.csv)</translation>
     </message>
@@ -2609,7 +2619,17 @@
         <translation>Zusammenfassung exportieren</translation>
     </message>
     <message>
-        <location line="+207"/>
+        <location line="+68"/>
+        <source>One row per person. Press Enter on Retry to try a failed step again.</source>
+        <translation>Eine Zeile pro Person. Drücken Sie auf „Erneut versuchen“ die Eingabetaste, um einen fehlgeschlagenen Schritt zu wiederholen.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>&amp;People and what happened:</source>
+        <translation>&amp;Personen und was geschah:</translation>
+    </message>
+    <message>
+        <location line="+146"/>
         <source>Exporting…</source>
         <translation>Exportiere …</translation>
     </message>
@@ -2669,6 +2689,11 @@
     <name>SummaryTableModel</name>
     <message>
         <location filename="../../c2t_wizard/ui/summary_model.py" line="+101"/>
+        <source>Try again</source>
+        <translation>Erneut versuchen</translation>
+    </message>
+    <message>
+        <location line="+4"/>
         <source>Person</source>
         <translation>Person</translation>
     </message>
@@ -2791,7 +2816,7 @@
         <translation>Freie Namen, die Sie stattdessen &amp;nutzen können:</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+5"/>
         <source>Free names you could use instead</source>
         <translation>Freie Namen, die Sie stattdessen nutzen können</translation>
     </message>
@@ -2889,7 +2914,7 @@
 <context>
     <name>UsersModel</name>
     <message>
-        <location filename="../../c2t_wizard/ui/users_model.py" line="+679"/>
+        <location filename="../../c2t_wizard/ui/users_model.py" line="+667"/>
         <source>The username {upn} is also on row {rows}; each person needs their own.</source>
         <translation>Der Benutzername {upn} steht auch in Zeile {rows}; jede Person braucht einen eigenen.</translation>
     </message>
@@ -3391,7 +3416,7 @@
 <context>
     <name>UsersPage</name>
     <message>
-        <location filename="../../c2t_wizard/ui/pages/users.py" line="+79"/>
+        <location filename="../../c2t_wizard/ui/pages/users.py" line="+80"/>
         <source>Import people from a file</source>
         <translation>Personen aus einer Datei importieren</translation>
     </message>
@@ -3417,12 +3442,12 @@
     </message>
     <message>
         <location line="+3"/>
-        <location line="+213"/>
+        <location line="+216"/>
         <source>Type in the people who will use Call2Teams, or import them from a spreadsheet. Each gets a Microsoft username and a temporary password.</source>
         <translation>Geben Sie die Personen ein, die Call2Teams nutzen werden, oder importieren Sie sie aus einer Tabelle. Jede Person erhält einen Microsoft-Benutzernamen und ein vorläufiges Kennwort.</translation>
     </message>
     <message>
-        <location line="-191"/>
+        <location line="-193"/>
         <source>&amp;Resume</source>
         <translation>&amp;Fortsetzen</translation>
     </message>
@@ -3497,7 +3522,7 @@
         <translation>Eine CSV-Vorlage zum Ausfüllen herunterladen</translation>
     </message>
     <message>
-        <location line="+18"/>
+        <location line="+19"/>
         <source>Problems to fix</source>
         <translation>Zu behebende Probleme</translation>
     </message>
@@ -3513,12 +3538,12 @@
     </message>
     <message>
         <location line="+9"/>
-        <location line="+1109"/>
+        <location line="+1110"/>
         <source>&amp;Create users</source>
         <translation>Benutzer an&amp;legen</translation>
     </message>
     <message>
-        <location line="-1107"/>
+        <location line="-1108"/>
         <source>Create the users</source>
         <translation>Die Benutzer anlegen</translation>
     </message>
@@ -3533,7 +3558,7 @@
         <translation>Erneut ve&amp;rsuchen</translation>
     </message>
     <message>
-        <location line="+625"/>
+        <location line="+626"/>
         <source>1 already existed and was left unchanged</source>
         <translation>1 war schon vorhanden und blieb unverändert</translation>
     </message>
@@ -3613,17 +3638,17 @@
         <translation>Ihre Anmeldung ist abgelaufen; melden Sie sich erneut an</translation>
     </message>
     <message>
-        <location line="-1168"/>
+        <location line="-1169"/>
         <source>Stop creating users</source>
         <translation>Anlegen der Benutzer abbrechen</translation>
     </message>
     <message>
-        <location line="-92"/>
+        <location line="-93"/>
         <source>Start &amp;over</source>
         <translation>&amp;Neu beginnen</translation>
     </message>
     <message>
-        <location line="+95"/>
+        <location line="+96"/>
         <source>Res&amp;ume</source>
         <translation>F&amp;ortsetzen</translation>
     </message>
@@ -3648,7 +3673,7 @@
         <translation>%v von %m</translation>
     </message>
     <message>
-        <location line="+75"/>
+        <location line="+76"/>
         <source>Type in the people who will use Call2Teams, or import them from a spreadsheet. Each gets a Microsoft username ending in @{domain} and a temporary password.</source>
         <translation>Geben Sie die Personen ein, die Call2Teams nutzen werden, oder importieren Sie sie aus einer Tabelle. Jede Person erhält einen Microsoft-Benutzernamen mit der Endung @{domain} und ein vorläufiges Kennwort.</translation>
     </message>
@@ -3919,7 +3944,7 @@
 <context>
     <name>WelcomePage</name>
     <message>
-        <location filename="../../c2t_wizard/ui/pages/welcome.py" line="+64"/>
+        <location filename="../../c2t_wizard/ui/pages/welcome.py" line="+65"/>
         <source>Welcome to Call2Teams</source>
         <translation>Willkommen bei Call2Teams</translation>
     </message>
@@ -3977,7 +4002,7 @@
         <translation>Gehen Sie alle Schritte in einer Übungsumgebung durch. Dabei wird nichts Echtes angelegt oder geändert.</translation>
     </message>
     <message>
-        <location line="+103"/>
+        <location line="+106"/>
         <source>&amp;Continue</source>
         <translation>&amp;Fortsetzen</translation>
     </message>
@@ -3992,7 +4017,7 @@
         <translation>Nicht mehr anbieten. Sie bleibt bei den früheren Einrichtungen, und niemand wird entfernt.</translation>
     </message>
     <message>
-        <location line="-76"/>
+        <location line="-79"/>
         <source>&amp;History of onboardings…</source>
         <translation>&amp;Verlauf der Einrichtungen …</translation>
     </message>
@@ -4002,7 +4027,7 @@
         <translation>Wer wann eingerichtet wurde und was mit jeder Person geschehen ist.</translation>
     </message>
     <message>
-        <location line="+98"/>
+        <location line="+101"/>
         <source>your organisation</source>
         <translation>Ihrer Organisation</translation>
     </message>
