@@ -19,10 +19,15 @@ from PySide6.QtGui import QAccessible, QColor, QFont, QPalette
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractItemView,
+    QAbstractSpinBox,
     QApplication,
+    QComboBox,
     QLabel,
+    QLineEdit,
+    QPlainTextEdit,
     QRadioButton,
     QScrollArea,
+    QTextEdit,
     QWidget,
     QWizard,
     QWizardPage,
@@ -590,3 +595,39 @@ def test_every_label_is_readable_at_twice_the_text_size_at_the_minimum_size(
         if (why := _unreadable(label, window))
     }
     assert not cut, cut
+
+
+# --- inputs and their labels --------------------------------------------------------------------------------
+
+INPUTS = (QLineEdit, QComboBox, QAbstractSpinBox, QAbstractItemView, QPlainTextEdit, QTextEdit)
+
+
+def test_every_input_has_a_buddy_label_with_a_mnemonic(built: Built) -> None:
+    window = built.window
+    buddies = {
+        label.buddy(): label.text()
+        for label in window.findChildren(QLabel)
+        if label.buddy() is not None and label.isVisibleTo(window)
+    }
+    inputs = [
+        w
+        for w in built.root.findChildren(QWidget)
+        if isinstance(w, INPUTS)
+        and w.isVisibleTo(window)
+        and w.focusPolicy() & Qt.FocusPolicy.TabFocus
+        and not isinstance(w.parentWidget(), INPUTS)  # a combo box's own line edit, a view's editor
+        and not _scrolled_inside_view(w)
+    ]
+    unlabelled = [_describe(w) for w in inputs if w not in buddies]
+    assert not unlabelled, f"no label says what to type here: {unlabelled}"
+    no_key = [_describe(w) for w in inputs if "&" not in buddies[w].replace("&&", "")]
+    assert not no_key, f"the label has no Alt+letter: {no_key}"
+
+
+def _scrolled_inside_view(widget: QWidget) -> bool:
+    parent = widget.parentWidget()
+    while parent is not None:
+        if isinstance(parent, QAbstractItemView):
+            return True
+        parent = parent.parentWidget()
+    return False

@@ -17,10 +17,10 @@ def scrolling_layout(page: QWidget) -> QVBoxLayout:
     area.setObjectName(f"{page.objectName() or 'page'}_scroll")
     area.setWidgetResizable(True)
     area.setFrameShape(QFrame.Shape.NoFrame)
-    # No Tab stop of its own (it follows the focus inside it). The enum is reached through a value: the Qt
-    # namespace's enums are not built before the first paint (the Welcome page uses this too).
-    area.setFocusPolicy(type(area.focusPolicy()).NoFocus)
     content = QWidget(area)
+    # No Tab stop of its own (it follows the focus inside it): a widget with a focus proxy is skipped by Tab.
+    # (Not setFocusPolicy: its enum would build all Qt namespace enums before the first paint.)
+    area.setFocusProxy(content)
     content.setObjectName(f"{page.objectName() or 'page'}_content")
     area.setWidget(content)
     area.viewport().setAutoFillBackground(False)

@@ -250,3 +250,29 @@ def leave_with_ctrl_tab(view: QAbstractItemView) -> None:
     """Let the keyboard leave a table with Ctrl+Tab (and Tab: its cells are walked with the arrows)."""
     view.setTabKeyNavigation(False)
     view.installEventFilter(_LeaveOnCtrlTab(view))
+
+
+class _ShownWith(QObject):
+    """Shows and hides a label together with the widget it names."""
+
+    def __init__(self, label: QLabel, widget: QWidget) -> None:
+        super().__init__(label)
+        self._label = label
+        label.setVisible(not widget.isHidden())
+        widget.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Show:
+            self._label.setVisible(True)
+        elif event.type() == QEvent.Type.Hide and isinstance(watched, QWidget) and watched.isHidden():
+            self._label.setVisible(False)
+        return False
+
+
+def buddy_label(text: str, widget: QWidget, name: str) -> QLabel:
+    """A label naming ``widget`` (its buddy: the label's Alt+letter focuses it), shown only while it is."""
+    label = QLabel(text, widget.parentWidget())
+    label.setObjectName(name)
+    label.setBuddy(widget)
+    _ShownWith(label, widget)
+    return label

@@ -41,7 +41,7 @@ from c2t_wizard.ui.colors import colours
 from c2t_wizard.ui.file_errors import describe_file_error
 from c2t_wizard.ui.runner import Job, JobGroup, ServiceRunner
 from c2t_wizard.ui.scrolling import scrolling_layout
-from c2t_wizard.ui.widgets import StatusKind, StatusLine, leave_with_ctrl_tab, make_secondary
+from c2t_wizard.ui.widgets import StatusKind, StatusLine, buddy_label, leave_with_ctrl_tab, make_secondary
 
 if TYPE_CHECKING:
     import asyncio
@@ -296,6 +296,9 @@ class UsersPage(QWizardPage):
         self.users_problems.setFixedHeight(self.fontMetrics().lineSpacing() * 4 + 10)
         self.users_problems.itemActivated.connect(self._go_to_problem)
         self.users_problems.setVisible(False)
+        self.users_problems_label = buddy_label(
+            self.tr("Problems to &fix:"), self.users_problems, "users_problems_label"
+        )
 
         # --- licence note -----------------------------------------------------------------------------
         self.licence_note = StatusLine(self)
@@ -359,6 +362,7 @@ class UsersPage(QWizardPage):
         layout.addLayout(toolbar)
         layout.addWidget(self.users_table, 1)
         layout.addWidget(self.users_summary)
+        layout.addWidget(self.users_problems_label)
         layout.addWidget(self.users_problems)
         layout.addWidget(self.licence_note)
         layout.addLayout(creation_row)
