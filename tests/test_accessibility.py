@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QRadioButton,
     QScrollArea,
+    QTableView,
     QTextEdit,
     QWidget,
     QWizard,
@@ -595,6 +596,19 @@ def test_every_label_is_readable_at_twice_the_text_size_at_the_minimum_size(
         if (why := _unreadable(label, window))
     }
     assert not cut, cut
+    short_rows = {}
+    for view in window.findChildren(QTableView):
+        model = view.model()
+        if model is None or not view.isVisibleTo(window):
+            continue
+        spacing = view.fontMetrics().lineSpacing()
+        for row in range(min(model.rowCount(), 5)):
+            for column in range(model.columnCount()):
+                words = model.index(row, column).data()
+                lines = str(words).count("\n") + 1 if words else 0
+                if not view.isColumnHidden(column) and view.rowHeight(row) < lines * spacing:
+                    short_rows[f"{_describe(view)} row {row}"] = f"{lines} lines, {view.rowHeight(row)} px"
+    assert not short_rows, f"a table's rows are too low for their lines: {short_rows}"
 
 
 # --- inputs and their labels --------------------------------------------------------------------------------

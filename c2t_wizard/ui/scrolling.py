@@ -66,7 +66,7 @@ class _WrappedLabelsFit(QObject):
             header.setMinimumHeight(layout.minimumSize().height())
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.Resize and isinstance(watched, QLabel):
+        if event.type() in (QEvent.Type.Resize, QEvent.Type.FontChange) and isinstance(watched, QLabel):
             self._fit(watched)
         elif event.type() == QEvent.Type.LayoutRequest:
             for label in self._labels:

@@ -167,7 +167,8 @@ class SummaryPage(QWizardPage):
         self.summary_table_label.setObjectName("summary_table_label")
         self.summary_table_label.setBuddy(self.summary_table)
         self.summary_table.verticalHeader().setVisible(False)
-        self.summary_table.verticalHeader().setDefaultSectionSize(40)
+        # Two lines (name, email) whatever the text size.
+        self.summary_table.verticalHeader().setDefaultSectionSize(self.fontMetrics().lineSpacing() * 2 + 8)
         self.summary_table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         header = self.summary_table.horizontalHeader()
         for column in (Column.NAME, Column.ACCOUNT, Column.DELIVERY, Column.INVITATION):
