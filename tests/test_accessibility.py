@@ -15,7 +15,7 @@ from conftest import Sandbox
 from helpers.identity_web import ScriptedBrowser
 from portal_helpers import RecordingPortal
 from PySide6.QtCore import QRect, Qt
-from PySide6.QtGui import QAccessible, QColor, QFont, QPalette
+from PySide6.QtGui import QAccessible, QAccessibleEvent, QColor, QFont, QPalette
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractItemView,
@@ -406,6 +406,26 @@ def test_announcing_while_a_screen_reader_is_active_reaches_qt(
         assert _name(line) == "We couldn't check the name."
     finally:
         QAccessible.setActive(was_active)
+
+
+def test_an_alert_is_handed_to_qt_as_an_alert_event_on_the_status_line(
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What Qt receives (Qt itself sends NameChanged from setAccessibleName, in C++)."""
+    sent: list[tuple[QAccessible.Event, object]] = []
+    real = QAccessible.updateAccessibility
+
+    def spy(event: QAccessibleEvent) -> None:
+        sent.append((event.type(), event.object()))
+        real(event)
+
+    monkeypatch.setattr(QAccessible, "updateAccessibility", spy)
+    line = StatusLine()
+    qtbot.addWidget(line)
+    line.show_status(StatusKind.OK, "Signed in as admin@contoso.onmicrosoft.com.")
+    assert sent == []
+    line.show_status(StatusKind.ERROR, "That password is wrong.")
+    assert sent == [(QAccessible.Event.Alert, line)]
 
 
 def test_the_tenant_name_page_announces_taken_and_free(

@@ -58,11 +58,11 @@ def announce(widget: QWidget, text: str, urgency: Urgency = Urgency.NEWS) -> Non
 
     Nothing is sent for empty words or for words the widget already has (a repaint is not news).
     """
-    if not text or widget.accessibleName() == text:
-        if text != widget.accessibleName():
-            widget.setAccessibleName(text)
+    if widget.accessibleName() == text:
         return
-    widget.setAccessibleName(text)  # Qt sends NameChanged itself when an AT is active
+    widget.setAccessibleName(text)  # Qt sends NameChanged itself (while an assistive technology is active)
+    if not text:
+        return
     events: tuple[QAccessible.Event, ...] = (QAccessible.Event.NameChanged,)
     if urgency is Urgency.ALERT:
         events += (QAccessible.Event.Alert,)
