@@ -37,25 +37,29 @@ class _WrappedLabelsFit(QObject):
     def __init__(self, wizard: QWizard) -> None:
         super().__init__(wizard)
         self._wizard = wizard
-        self._labels = [
-            label
-            for label in wizard.findChildren(QLabel)
-            if label.wordWrap() and not any(isinstance(p, QWizardPage) for p in _ancestors(label))
-        ]
-        for label in self._labels:
-            label.installEventFilter(self)
-            parent = label.parentWidget()
-            if parent is not None:
-                parent.installEventFilter(self)  # a new subtitle asks its parent to lay out again
+        self._labels: list[QLabel] = []
+        wizard.installEventFilter(self)  # QWizard makes its header's labels when it first lays out a page
         wizard.currentIdChanged.connect(self.fit)
 
+    def _watch_new_labels(self) -> None:
+        for label in self._wizard.findChildren(QLabel):
+            if label in self._labels or any(isinstance(p, QWizardPage) for p in _ancestors(label)):
+                continue
+            self._labels.append(label)
+            label.installEventFilter(self)
+            parent = label.parentWidget()
+            if parent is not None and parent is not self._wizard:
+                parent.installEventFilter(self)  # a new subtitle asks its parent to lay out again
+
     def fit(self) -> None:
+        self._watch_new_labels()
         for label in self._labels:
             self._fit(label)
 
     @staticmethod
     def _fit(label: QLabel) -> None:
-        needed = label.heightForWidth(label.width()) if label.text() else 0
+        # QWizard turns word wrap on for its subtitle when it lays out a page, not when it is made.
+        needed = label.heightForWidth(label.width()) if label.text() and label.wordWrap() else 0
         if needed == label.minimumHeight():
             return
         label.setMinimumHeight(needed)
@@ -68,6 +72,8 @@ class _WrappedLabelsFit(QObject):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() in (QEvent.Type.Resize, QEvent.Type.FontChange) and isinstance(watched, QLabel):
             self._fit(watched)
+        elif watched is self._wizard and event.type() in (QEvent.Type.Show, QEvent.Type.LayoutRequest):
+            self.fit()
         elif event.type() == QEvent.Type.LayoutRequest:
             for label in self._labels:
                 if label.parentWidget() is watched:

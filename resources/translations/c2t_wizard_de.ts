@@ -2536,7 +2536,7 @@
         <translation>Personen und was geschehen ist</translation>
     </message>
     <message>
-        <location line="+22"/>
+        <location line="+23"/>
         <source>&amp;Retry for this person</source>
         <translation>Für diese Person e&amp;rneut versuchen</translation>
     </message>
@@ -2594,7 +2594,7 @@
         <translation>Neuer Versuch für {name} …</translation>
     </message>
     <message>
-        <location line="-204"/>
+        <location line="-205"/>
         <source>Spreadsheet (*.csv)</source>
         <translation>Tabelle (*.csv)</translation>
     </message>
@@ -2629,7 +2629,7 @@
         <translation>&amp;Personen und was geschah:</translation>
     </message>
     <message>
-        <location line="+146"/>
+        <location line="+147"/>
         <source>Exporting…</source>
         <translation>Exportiere …</translation>
     </message>
@@ -3649,7 +3649,7 @@
     </message>
     <message>
         <location line="+72"/>
-        <source>Problems to &amp;fix:</source>
+        <source>Problems to fi&amp;x:</source>
         <translation>Zu &amp;behebende Probleme:</translation>
     </message>
     <message>

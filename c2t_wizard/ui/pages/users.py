@@ -297,7 +297,7 @@ class UsersPage(QWizardPage):
         self.users_problems.itemActivated.connect(self._go_to_problem)
         self.users_problems.setVisible(False)
         self.users_problems_label = buddy_label(
-            self.tr("Problems to &fix:"), self.users_problems, "users_problems_label"
+            self.tr("Problems to fi&x:"), self.users_problems, "users_problems_label"
         )
 
         # --- licence note -----------------------------------------------------------------------------
