@@ -665,3 +665,28 @@ def _scrolled_inside_view(widget: QWidget) -> bool:
             return True
         parent = parent.parentWidget()
     return False
+
+
+def test_the_wizard_s_subtitle_grows_when_the_header_is_made_after_the_fitter(
+    qtbot: QtBot, large_text: float
+) -> None:
+    """As in ui/wizard.py: the fitter is installed before any page exists (QWizard makes its header's labels
+    only when it first lays out a page)."""
+    wizard = QWizard()
+    wizard.setWizardStyle(QWizard.WizardStyle.ModernStyle)
+    fit_wizard_header(wizard)
+    page = QWizardPage()
+    page.setTitle("Choose your organisation's Microsoft name")
+    page.setSubTitle("Microsoft gives every organisation its own address. " * 4)
+    wizard.addPage(page)
+    wizard.setMinimumSize(760, 560)
+    qtbot.addWidget(wizard)
+    wizard.show()
+    qtbot.waitExposed(wizard)
+    subtitle = next(label for label in wizard.findChildren(QLabel) if label.text() == page.subTitle())
+
+    def fits() -> None:
+        assert _unreadable(subtitle, wizard) is None, _unreadable(subtitle, wizard)
+
+    qtbot.waitUntil(fits)
+    wizard.close()
