@@ -66,7 +66,7 @@ class _WrappedLabelsFit(QObject):
         header = label.parentWidget()  # the header's own layout does not grow with its label: tell it
         layout = header.layout() if header is not None else None
         if header is not None and layout is not None:
-            header.setMinimumHeight(0)
+            layout.invalidate()  # its cached minimum still holds the label's old height
             header.setMinimumHeight(layout.minimumSize().height())
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
