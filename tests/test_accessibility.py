@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QAbstractSpinBox,
     QApplication,
     QComboBox,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
@@ -690,3 +691,23 @@ def test_the_wizard_s_subtitle_grows_when_the_header_is_made_after_the_fitter(
 
     qtbot.waitUntil(fits)
     wizard.close()
+
+
+def test_every_icon_in_a_table_or_list_has_words_for_a_screen_reader(built: Built) -> None:
+    """A tick, a warning or an error mark in a cell says what it means (accessible text or description)."""
+    silent = []
+    for view in built.root.findChildren(QAbstractItemView):
+        model = view.model()
+        if model is None or not view.isVisible() or isinstance(view, QHeaderView):
+            continue
+        for row in range(min(model.rowCount(), 10)):
+            column = 0
+            while (index := model.index(row, column)).isValid():
+                if model.data(index, Qt.ItemDataRole.DecorationRole) is not None:
+                    words = model.data(index, Qt.ItemDataRole.AccessibleTextRole) or model.data(
+                        index, Qt.ItemDataRole.AccessibleDescriptionRole
+                    )
+                    if not words:
+                        silent.append(f"{_describe(view)} row {row} column {column}: {index.data()!r}")
+                column += 1
+    assert not silent, silent

@@ -1593,6 +1593,7 @@ class CredentialsPage(QWizardPage):
                     table.setItem(index, column, item)
                 item.setText(text)
                 item.setToolTip(text)
+                item.setData(Qt.ItemDataRole.AccessibleTextRole, text)  # the status icon's meaning, in words
             status = table.item(index, Column.STATUS)
             pixmap = icons.get(row.state)
             if status is not None:

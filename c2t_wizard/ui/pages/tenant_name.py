@@ -379,6 +379,7 @@ class TenantNamePage(QWizardPage):
         for answer in free:
             domain = tenant_domain(answer.prefix)
             item = QListWidgetItem(free_icon, self.tr("{domain}  — free").format(domain=domain))
+            item.setData(Qt.ItemDataRole.AccessibleTextRole, item.text())  # the words say what the tick means
             item.setData(PREFIX_ROLE, answer.prefix)
             item.setToolTip(self.tr("Use {domain}").format(domain=domain))
             self.tenant_suggestions.addItem(item)

@@ -1268,6 +1268,7 @@ class UsersPage(QWizardPage):
                         )
                     )
                     item.setData(ProblemWhere, (number, int(column)))
+                    item.setData(Qt.ItemDataRole.AccessibleTextRole, item.text())  # says what the icon means
                     item.setIcon(icon)
                     problems.addItem(item)
                     total += 1
@@ -1293,6 +1294,7 @@ class UsersPage(QWizardPage):
             item.setData(ProblemWhere, None)
             if model is not None:
                 item.setIcon(model._icon("warning"))
+                item.setData(Qt.ItemDataRole.AccessibleTextRole, item.text())
             problems.addItem(item)
 
     def _go_to_problem(self, item: QListWidgetItem) -> None:
