@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QHBoxLayout,
     QHeaderView,
+    QLabel,
     QMenu,
     QPushButton,
     QTableView,
@@ -31,7 +32,7 @@ from c2t_wizard.ui.pages.welcome import local_time
 from c2t_wizard.ui.report_pdf import ReportPdfWriter
 from c2t_wizard.ui.runner import Job, JobGroup, ServiceRunner
 from c2t_wizard.ui.summary_model import Column, SummaryTableModel
-from c2t_wizard.ui.widgets import StatusKind, StatusLine
+from c2t_wizard.ui.widgets import StatusKind, StatusLine, leave_with_ctrl_tab
 
 if TYPE_CHECKING:
     from c2t_wizard.services.journal import Journal
@@ -78,6 +79,11 @@ class HistoryDialog(QDialog):
         self.history_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.history_table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.history_table.verticalHeader().setVisible(False)
+        leave_with_ctrl_tab(self.history_table)  # Tab and Ctrl+Tab leave the table; the arrows move in it
+        self.history_table.setAccessibleDescription(self.tr("Press Enter to see who was onboarded and how."))
+        self.history_table_label = QLabel(self.tr("&Past onboardings:"), self)
+        self.history_table_label.setObjectName("history_table_label")
+        self.history_table_label.setBuddy(self.history_table)
         self.history_table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.history_table.activated.connect(lambda _index: self.view_selected())
         self.history_table.itemSelectionChanged.connect(self._update_buttons)
@@ -107,6 +113,7 @@ class HistoryDialog(QDialog):
         buttons.addWidget(close)
         layout = QVBoxLayout(self)
         layout.addWidget(self.history_status)
+        layout.addWidget(self.history_table_label)
         layout.addWidget(self.history_table, 1)
         layout.addLayout(buttons)
         self._update_buttons()
@@ -228,6 +235,7 @@ class HistoryDialog(QDialog):
         view.setModel(model)
         view.setWordWrap(True)
         view.verticalHeader().setVisible(False)
+        leave_with_ctrl_tab(view)
         view.setColumnHidden(Column.RETRY, True)
         header = view.horizontalHeader()
         for column in (Column.NAME, Column.ACCOUNT, Column.DELIVERY, Column.INVITATION):

@@ -21,10 +21,12 @@ from PySide6.QtCore import (
     QPersistentModelIndex,
     Qt,
 )
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QBrush
+from PySide6.QtWidgets import QApplication
 
 from c2t_wizard.domain.portal import ROLE_ORDER, EmailProblem, PortalRole, parse_roles
 from c2t_wizard.services.journal import InvitationRecord, InvitationState
+from c2t_wizard.ui.colors import colours
 
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -243,9 +245,9 @@ class PortalTableModel(QAbstractTableModel):
                 return self.data(index)
         if role == Qt.ItemDataRole.ForegroundRole and column in (Column.EMAIL, Column.STATUS):
             if (row.refused and not row.done) or row.state is InvitationState.FAILED:
-                return QBrush(QColor("#a4262c"))
+                return QBrush(colours(QApplication.palette()).error_text)
             if row.email_problem is EmailProblem.ON_TENANT_DOMAIN and not row.done:
-                return QBrush(QColor("#8a5a00"))
+                return QBrush(colours(QApplication.palette()).warning_text)
         return None
 
     def invited_text(self, expires_at: datetime) -> str:

@@ -10,15 +10,15 @@ from collections.abc import Sequence
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
-from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtGui import QBrush, QFont
+from PySide6.QtWidgets import QApplication
 
 from c2t_wizard.services.report import PersonReport
 from c2t_wizard.services.summary_retry import failed_step
+from c2t_wizard.ui.colors import colours
 from c2t_wizard.ui.report_words import account_words, delivery_words, invitation_words, role_words
 
 _Index = QModelIndex | QPersistentModelIndex
-_BAD = QBrush(QColor("#a4262c"))
-_LINK = QBrush(QColor("#0f6cbd"))
 
 
 class Column:
@@ -95,7 +95,11 @@ class SummaryTableModel(QAbstractTableModel):
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
-        if orientation != Qt.Orientation.Horizontal or role != Qt.ItemDataRole.DisplayRole:
+        if orientation != Qt.Orientation.Horizontal:
+            return None
+        if role == Qt.ItemDataRole.AccessibleTextRole and section == Column.RETRY:
+            return self.tr("Try again")  # no heading shown; a screen reader names the column
+        if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
             return None
         return (
             self.tr("Person"),
@@ -116,9 +120,9 @@ class SummaryTableModel(QAbstractTableModel):
             return self._tooltip(person, column)
         if role == Qt.ItemDataRole.ForegroundRole:
             if column == Column.RETRY:
-                return _LINK
+                return QBrush(colours(QApplication.palette()).link_text)
             if self._failed(person, column):
-                return _BAD
+                return QBrush(colours(QApplication.palette()).error_text)
             return None
         if role == Qt.ItemDataRole.FontRole and column == Column.RETRY and self.retry_step(person):
             font = QFont()

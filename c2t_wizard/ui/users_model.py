@@ -28,7 +28,7 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QColor, QIcon, QKeyEvent, QPalette
+from PySide6.QtGui import QIcon, QKeyEvent
 from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
@@ -54,6 +54,7 @@ from c2t_wizard.domain.users import (
     suggest_username,
     validate_user,
 )
+from c2t_wizard.ui.colors import colours
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 
@@ -231,19 +232,6 @@ _CELL_ROLES = frozenset(
         Qt.ItemDataRole.AccessibleDescriptionRole,
     }
 )
-
-
-def _mix(base: QColor, tint: QColor, amount: float) -> QColor:
-    return QColor.fromRgbF(
-        base.redF() * (1 - amount) + tint.redF() * amount,
-        base.greenF() * (1 - amount) + tint.greenF() * amount,
-        base.blueF() * (1 - amount) + tint.blueF() * amount,
-    )
-
-
-ERROR_TINT = QColor(214, 48, 49)
-WARNING_TINT = QColor(230, 160, 0)
-OK_TINT = QColor(30, 130, 60)
 
 
 class UsersModel(QAbstractTableModel):
@@ -1047,13 +1035,13 @@ class UsersModel(QAbstractTableModel):
         problems = self.cell_problems(number, column) if row.status is RowStatus.DRAFT else []
         if role == Qt.ItemDataRole.BackgroundRole:
             if problems:
-                return _mix(QApplication.palette().color(QPalette.ColorRole.Base), ERROR_TINT, 0.22)
+                return colours(QApplication.palette()).error_cell
             if (
                 column is Column.USERNAME
                 and row.status is RowStatus.DRAFT
                 and self.availability(number) is Availability.TAKEN
             ):
-                return _mix(QApplication.palette().color(QPalette.ColorRole.Base), WARNING_TINT, 0.25)
+                return colours(QApplication.palette()).warning_cell
             return None
         if role == Qt.ItemDataRole.DecorationRole:
             if problems:
@@ -1095,8 +1083,8 @@ class UsersModel(QAbstractTableModel):
         if role in (Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleDescriptionRole):
             return self.status_text(row) or None
         if role == Qt.ItemDataRole.ForegroundRole and row.status in (RowStatus.CREATED, RowStatus.FAILED):
-            text = QApplication.palette().color(QPalette.ColorRole.Text)
-            return _mix(text, OK_TINT if row.status is RowStatus.CREATED else ERROR_TINT, 0.75)
+            chosen = colours(QApplication.palette())
+            return chosen.ok_text if row.status is RowStatus.CREATED else chosen.error_text
         if role == Qt.ItemDataRole.DecorationRole:
             return {  # "✓ Created" carries its own mark
                 RowStatus.EXISTED: self._icon("info"),

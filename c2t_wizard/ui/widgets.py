@@ -4,17 +4,19 @@ from __future__ import annotations
 
 from enum import Enum
 
-from PySide6.QtCore import QPointF, QSize, Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, QPointF, QSize, Qt, QTimer
 from PySide6.QtGui import (
     QColor,
     QHideEvent,
+    QKeyEvent,
     QPainter,
     QPaintEvent,
-    QPalette,
     QPen,
     QShowEvent,
 )
 from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
     QHBoxLayout,
     QLabel,
     QSizePolicy,
@@ -23,12 +25,34 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from c2t_wizard.ui.announce import Urgency, announce
+from c2t_wizard.ui.colors import colours
+
+
+class _SecondaryColour(QObject):
+    """Keeps a widget's text in the secondary colour of the application's palette, also after it changes."""
+
+    def __init__(self, widget: QWidget) -> None:
+        super().__init__(widget)
+        self._widget = widget
+        self.apply()
+        widget.installEventFilter(self)
+
+    def apply(self) -> None:
+        palette = self._widget.palette()
+        source = QApplication.palette(self._widget)
+        palette.setColor(self._widget.foregroundRole(), colours(source).secondary_text)
+        self._widget.setPalette(palette)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ApplicationPaletteChange:
+            self.apply()
+        return False
+
 
 def make_secondary(widget: QWidget) -> None:
-    """Show ``widget``'s text (and its children's) in the dimmer colour of placeholder text."""
-    palette = widget.palette()
-    palette.setColor(widget.foregroundRole(), palette.color(QPalette.ColorRole.PlaceholderText))
-    widget.setPalette(palette)
+    """Show ``widget``'s text (and its children's) dimmer than normal text, yet readable (WCAG AA)."""
+    _SecondaryColour(widget)
 
 
 class BusySpinner(QWidget):
@@ -126,7 +150,7 @@ _ICONS = {
 class StatusLine(QWidget):
     """One line of status: an icon (or a spinner while busy) and plain words.
 
-    Its accessible name is always the words shown, so a screen reader hears each change.
+    Its accessible name is always the words shown; each change is announced (warnings and errors as alerts).
     """
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -177,8 +201,78 @@ class StatusLine(QWidget):
             self._icon.setPixmap(icon.pixmap(self._icon_side, self._icon_side))
             self._marker.setCurrentWidget(self._icon)
         self._marker.setVisible(kind is not StatusKind.NONE)
-        self.setAccessibleName(text)
         self._label.setAccessibleName(text)
+        urgent = kind in (StatusKind.WARNING, StatusKind.ERROR)
+        announce(self, text, Urgency.ALERT if urgent else Urgency.NEWS)
 
     def clear(self) -> None:
         self.show_status(StatusKind.NONE, "")
+
+
+class _LeaveOnCtrlTab(QObject):
+    """Ctrl+Tab and Ctrl+Shift+Tab move the focus out of a widget that keeps Tab for itself."""
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() != QEvent.Type.KeyPress or not isinstance(watched, QWidget):
+            return False
+        assert isinstance(event, QKeyEvent)
+        if not event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+            return False
+        if event.key() == Qt.Key.Key_Tab and not event.modifiers() & Qt.KeyboardModifier.ShiftModifier:
+            return _focus_beyond(watched, forward=True)
+        if event.key() in (Qt.Key.Key_Backtab, Qt.Key.Key_Tab):
+            return _focus_beyond(watched, forward=False)
+        return False
+
+
+def _focus_beyond(widget: QWidget, *, forward: bool) -> bool:
+    """Focus the next (previous) widget in the Tab chain outside ``widget``; True if there was one."""
+    candidate: QWidget | None = widget
+    while True:
+        assert candidate is not None
+        candidate = candidate.nextInFocusChain() if forward else candidate.previousInFocusChain()
+        if candidate is None or candidate is widget:
+            return False
+        if (
+            candidate.focusPolicy() & Qt.FocusPolicy.TabFocus
+            and candidate.isVisible()
+            and candidate.isEnabled()
+            and candidate.focusProxy() is None
+            and candidate.window() is widget.window()
+            and not widget.isAncestorOf(candidate)
+        ):
+            reason = Qt.FocusReason.TabFocusReason if forward else Qt.FocusReason.BacktabFocusReason
+            candidate.setFocus(reason)
+            return True
+
+
+def leave_with_ctrl_tab(view: QAbstractItemView) -> None:
+    """Let the keyboard leave a table with Ctrl+Tab (and Tab: its cells are walked with the arrows)."""
+    view.setTabKeyNavigation(False)
+    view.installEventFilter(_LeaveOnCtrlTab(view))
+
+
+class _ShownWith(QObject):
+    """Shows and hides a label together with the widget it names."""
+
+    def __init__(self, label: QLabel, widget: QWidget) -> None:
+        super().__init__(label)
+        self._label = label
+        label.setVisible(not widget.isHidden())
+        widget.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Show:
+            self._label.setVisible(True)
+        elif event.type() == QEvent.Type.Hide and isinstance(watched, QWidget) and watched.isHidden():
+            self._label.setVisible(False)
+        return False
+
+
+def buddy_label(text: str, widget: QWidget, name: str) -> QLabel:
+    """A label naming ``widget`` (its buddy: the label's Alt+letter focuses it), shown only while it is."""
+    label = QLabel(text, widget.parentWidget())
+    label.setObjectName(name)
+    label.setBuddy(widget)
+    _ShownWith(label, widget)
+    return label

@@ -81,10 +81,12 @@ class OnboardingWizard(QWizard):
     ) -> None:
         super().__init__(parent)
         from c2t_wizard.ui.pages.welcome import WelcomePage
+        from c2t_wizard.ui.scrolling import fit_wizard_header
 
         self.setObjectName("OnboardingWizard")
         self.setWindowTitle(self.tr("Call2Teams onboarding"))
         self.setWizardStyle(QWizard.WizardStyle.ModernStyle)
+        fit_wizard_header(self)
         self.setOption(QWizard.WizardOption.NoBackButtonOnStartPage, True)
         self.setOption(QWizard.WizardOption.HaveHelpButton, False)
         self.setMinimumSize(760, 560)

@@ -4,7 +4,7 @@
 <context>
     <name>BusySpinner</name>
     <message>
-        <location filename="../../c2t_wizard/ui/widgets.py" line="+50"/>
+        <location filename="../../c2t_wizard/ui/widgets.py" line="+74"/>
         <source>Busy</source>
         <translation>Beschäftigt</translation>
     </message>
@@ -12,7 +12,7 @@
 <context>
     <name>CredentialsPage</name>
     <message>
-        <location filename="../../c2t_wizard/ui/pages/credentials.py" line="+257"/>
+        <location filename="../../c2t_wizard/ui/pages/credentials.py" line="+265"/>
         <source>Hand over the passwords</source>
         <translation>Kennwörter übergeben</translation>
     </message>
@@ -28,12 +28,12 @@
     </message>
     <message>
         <location line="+2"/>
-        <location line="+1104"/>
+        <location line="+1070"/>
         <source>Send from your mailbox (Microsoft 365)</source>
         <translation>Aus Ihrem Postfach senden (Microsoft 365)</translation>
     </message>
     <message>
-        <location line="-1103"/>
+        <location line="-1069"/>
         <source>Open messages in your mail app</source>
         <translation>Nachrichten in Ihrem Mailprogramm öffnen</translation>
     </message>
@@ -153,7 +153,7 @@
         <translation>PDF-Dateien (*.pdf)</translation>
     </message>
     <message numerus="yes">
-        <location line="+520"/>
+        <location line="+515"/>
         <source>%n person(s) were created in an earlier session and never got their password. For security, the wizard never stores passwords, so these people get a new temporary password now.</source>
         <translation>
             <numerusform>%n Person wurde in einer früheren Sitzung angelegt und hat ihr Kennwort nie erhalten. Aus Sicherheitsgründen speichert der Assistent keine Kennwörter, daher bekommt sie jetzt ein neues vorläufiges Kennwort.</numerusform>
@@ -166,7 +166,7 @@
         <translation>Es gibt niemanden, dem ein Kennwort zugestellt werden muss.</translation>
     </message>
     <message>
-        <location line="+46"/>
+        <location line="+45"/>
         <source>Your mailbox&apos;s address ends in onmicrosoft.com, so Microsoft lets it mail at most {cap} people outside your organisation a day. The wizard mailed {sent} in the last 24 hours (mail from other apps counts too): up to {remaining} more can get their password by mail today.</source>
         <translation>Die Adresse Ihres Postfachs endet auf onmicrosoft.com, daher lässt Microsoft damit höchstens {cap} Personen außerhalb Ihrer Organisation pro Tag anschreiben. Der Assistent hat in den letzten 24 Stunden {sent} angeschrieben (Mails aus anderen Programmen zählen mit): Bis zu {remaining} weitere können ihr Kennwort heute per Mail erhalten.</translation>
     </message>
@@ -225,7 +225,7 @@
         <translation>Die Liste der Personen ließ sich nicht lesen: {error}</translation>
     </message>
     <message numerus="yes">
-        <location line="+110"/>
+        <location line="+103"/>
         <source>%n delivery(ies) marked as delivered.</source>
         <translation>
             <numerusform>%n Zustellung als zugestellt markiert.</numerusform>
@@ -257,12 +257,12 @@
     </message>
     <message>
         <location line="+43"/>
-        <location line="+465"/>
+        <location line="+444"/>
         <source>Sending…</source>
         <translation>Wird gesendet …</translation>
     </message>
     <message numerus="yes">
-        <location line="-415"/>
+        <location line="-394"/>
         <source>Mail went to everyone Microsoft&apos;s daily limit allows. %n person(s) are over the limit: deliver to them another way (choose a welcome sheet, the clipboard or your mail app above, then Deliver to selected).</source>
         <translation>
             <numerusform>Mails gingen an alle, die Microsofts Tageslimit zulässt. %n Person liegt über dem Limit: Stellen Sie ihr auf anderem Weg zu (wählen Sie oben Begrüßungsblatt, Zwischenablage oder Mailprogramm, dann „An Ausgewählte zustellen“).</numerusform>
@@ -363,7 +363,7 @@
         <translation>Die Zwischenablage wurde geleert.</translation>
     </message>
     <message>
-        <location line="+48"/>
+        <location line="+27"/>
         <source>Something went wrong: {error}</source>
         <translation>Etwas ist schiefgelaufen: {error}</translation>
     </message>
@@ -476,7 +476,7 @@
         <translation>Neue vorläufige Kennwörter werden festgelegt …</translation>
     </message>
     <message>
-        <location line="-1109"/>
+        <location line="-1075"/>
         <source>New pass&amp;word</source>
         <translation>Neues Kenn&amp;wort</translation>
     </message>
@@ -491,7 +491,7 @@
         <translation>Für eine Nachricht, von der Sie nicht wissen, ob sie angekommen ist: Ein neues vorläufiges Kennwort ersetzt das zuvor übergebene, und Sie stellen das neue zu.</translation>
     </message>
     <message numerus="yes">
-        <location line="+509"/>
+        <location line="+503"/>
         <source>%n person(s) get a new temporary password. The one handed over before stops working, so deliver the new one to them next. Go on?</source>
         <translation>
             <numerusform>%n Person bekommt ein neues vorläufiges Kennwort. Das zuvor übergebene gilt dann nicht mehr: Stellen Sie ihr als Nächstes das neue zu. Fortfahren?</numerusform>
@@ -504,12 +504,12 @@
         <translation>Neue vorläufige Kennwörter</translation>
     </message>
     <message>
-        <location line="+352"/>
+        <location line="+345"/>
         <source>Saving the welcome sheets…</source>
         <translation>Die Begrüßungsblätter werden gespeichert…</translation>
     </message>
     <message>
-        <location line="+102"/>
+        <location line="+81"/>
         <source>Welcome mails are being sent.</source>
         <translation>Willkommens-Mails werden gerade gesendet.</translation>
     </message>
@@ -673,7 +673,7 @@
 <context>
     <name>HistoryDialog</name>
     <message>
-        <location filename="../../c2t_wizard/ui/history.py" line="+53"/>
+        <location filename="../../c2t_wizard/ui/history.py" line="+54"/>
         <location line="+13"/>
         <source>Past onboardings</source>
         <translation>Frühere Einrichtungen</translation>
@@ -709,7 +709,17 @@
         <translation>Stand</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+8"/>
+        <source>Press Enter to see who was onboarded and how.</source>
+        <translation>Drücken Sie die Eingabetaste, um zu sehen, wer wie eingerichtet wurde.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Past onboardings:</source>
+        <translation>&amp;Frühere Einrichtungen:</translation>
+    </message>
+    <message>
+        <location line="+7"/>
         <source>&amp;View</source>
         <translation>&amp;Ansehen</translation>
     </message>
@@ -734,7 +744,7 @@
         <translation>Als Dokument (&amp;PDF) …</translation>
     </message>
     <message>
-        <location line="+31"/>
+        <location line="+32"/>
         <source>Reading the past onboardings…</source>
         <translation>Die früheren Einrichtungen werden gelesen …</translation>
     </message>
@@ -793,7 +803,7 @@
         <translation>Personen und was geschehen ist</translation>
     </message>
     <message numerus="yes">
-        <location line="+29"/>
+        <location line="+30"/>
         <source>Saving the PDF: %n of {total} people…</source>
         <translation>
             <numerusform>PDF wird gespeichert: %n von {total} Personen…</numerusform>
@@ -815,7 +825,7 @@
     <name>OnboardingWizard</name>
     <message>
         <location filename="../../c2t_wizard/ui/application.py" line="+119"/>
-        <location filename="../../c2t_wizard/ui/wizard.py" line="+86"/>
+        <location filename="../../c2t_wizard/ui/wizard.py" line="+87"/>
         <source>Call2Teams onboarding</source>
         <translation>Call2Teams-Einrichtung</translation>
     </message>
@@ -825,7 +835,7 @@
         <translation>ÜBUNGSUMGEBUNG</translation>
     </message>
     <message>
-        <location filename="../../c2t_wizard/ui/wizard.py" line="+180"/>
+        <location filename="../../c2t_wizard/ui/wizard.py" line="+181"/>
         <source>Stop and close?</source>
         <translation>Anhalten und schließen?</translation>
     </message>
@@ -853,7 +863,7 @@
 <context>
     <name>PortalPage</name>
     <message>
-        <location filename="../../c2t_wizard/ui/pages/portal.py" line="+168"/>
+        <location filename="../../c2t_wizard/ui/pages/portal.py" line="+170"/>
         <source>Invite your staff to the Call2Teams portal</source>
         <translation>Ihre Mitarbeiter in das Call2Teams-Portal einladen</translation>
     </message>
@@ -1141,7 +1151,7 @@
         <translation>Niemand mehr einzuladen.</translation>
     </message>
     <message>
-        <location line="+33"/>
+        <location line="+37"/>
         <source>%v of %m answered</source>
         <translation>%v von %m beantwortet</translation>
     </message>
@@ -1179,7 +1189,7 @@
     </message>
     <message numerus="yes">
         <location line="+2"/>
-        <location line="+333"/>
+        <location line="+328"/>
         <source>%n failed</source>
         <translation>
             <numerusform>%n fehlgeschlagen</numerusform>
@@ -1187,7 +1197,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location line="-331"/>
+        <location line="-326"/>
         <source>%n not sent (stopped)</source>
         <translation>
             <numerusform>%n nicht gesendet (angehalten)</numerusform>
@@ -1218,7 +1228,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location line="+30"/>
+        <location line="+29"/>
         <source>%n invitation(s) couldn&apos;t be withdrawn: {why}</source>
         <translation>
             <numerusform>%n Einladung konnte nicht zurückgezogen werden: {why}</numerusform>
@@ -1239,12 +1249,12 @@
         </translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+8"/>
         <source>Asking the portal who accepted…</source>
         <translation>Das Portal wird gefragt, wer angenommen hat …</translation>
     </message>
     <message>
-        <location line="+18"/>
+        <location line="+20"/>
         <source>Your browser didn&apos;t open. Open {url} yourself.</source>
         <translation>Ihr Browser hat sich nicht geöffnet. Öffnen Sie {url} selbst.</translation>
     </message>
@@ -1406,7 +1416,7 @@
 <context>
     <name>PortalRoles</name>
     <message>
-        <location line="-1155"/>
+        <location line="-1154"/>
         <source>Account Administrator</source>
         <translation>Kontoadministrator (Account Administrator)</translation>
     </message>
@@ -1449,7 +1459,7 @@
 <context>
     <name>PortalTableModel</name>
     <message>
-        <location filename="../../c2t_wizard/ui/portal_model.py" line="+191"/>
+        <location filename="../../c2t_wizard/ui/portal_model.py" line="+193"/>
         <source>Name</source>
         <translation>Name</translation>
     </message>
@@ -1837,7 +1847,7 @@
 <context>
     <name>SignInPage</name>
     <message>
-        <location filename="../../c2t_wizard/ui/pages/sign_in.py" line="+126"/>
+        <location filename="../../c2t_wizard/ui/pages/sign_in.py" line="+128"/>
         <source>Sign in to Microsoft</source>
         <translation>Bei Microsoft anmelden</translation>
     </message>
@@ -1902,7 +1912,7 @@
         <translation>2.  Geben Sie diesen &amp;Code ein:</translation>
     </message>
     <message>
-        <location line="+24"/>
+        <location line="+25"/>
         <source>Co&amp;py code</source>
         <translation>Code ko&amp;pieren</translation>
     </message>
@@ -2391,7 +2401,7 @@
 <context>
     <name>SignupPage</name>
     <message>
-        <location filename="../../c2t_wizard/ui/pages/signup.py" line="+81"/>
+        <location filename="../../c2t_wizard/ui/pages/signup.py" line="+82"/>
         <source>Create your Microsoft account</source>
         <translation>Microsoft-Konto erstellen</translation>
     </message>
@@ -2519,7 +2529,7 @@
 <context>
     <name>SummaryPage</name>
     <message>
-        <location filename="../../c2t_wizard/ui/pages/summary.py" line="+142"/>
+        <location filename="../../c2t_wizard/ui/pages/summary.py" line="+143"/>
         <source>Summary</source>
         <translation>Zusammenfassung</translation>
     </message>
@@ -2534,7 +2544,7 @@
         <translation>Personen und was geschehen ist</translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+23"/>
         <source>&amp;Retry for this person</source>
         <translation>Für diese Person e&amp;rneut versuchen</translation>
     </message>
@@ -2569,7 +2579,7 @@
         <translation>Mit neuen Personen in derselben Organisation neu beginnen, ohne sich erneut anzumelden.</translation>
     </message>
     <message numerus="yes">
-        <location line="+39"/>
+        <location line="+41"/>
         <source>%n retry(s) are on their way.</source>
         <translation>
             <numerusform>%n neuer Versuch läuft.</numerusform>
@@ -2592,7 +2602,7 @@
         <translation>Neuer Versuch für {name} …</translation>
     </message>
     <message>
-        <location line="-197"/>
+        <location line="-207"/>
         <source>Spreadsheet (*.csv)</source>
         <translation>Tabelle (*.csv)</translation>
     </message>
@@ -2617,7 +2627,17 @@
         <translation>Zusammenfassung exportieren</translation>
     </message>
     <message>
-        <location line="+138"/>
+        <location line="+68"/>
+        <source>One row per person. Press Enter on Retry to try a failed step again.</source>
+        <translation>Eine Zeile pro Person. Drücken Sie auf „Erneut versuchen“ die Eingabetaste, um einen fehlgeschlagenen Schritt zu wiederholen.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>&amp;People and what happened:</source>
+        <translation>&amp;Personen und was geschah:</translation>
+    </message>
+    <message>
+        <location line="+78"/>
         <source>The PDF is still being saved.</source>
         <translation>Das PDF wird noch gespeichert.</translation>
     </message>
@@ -2690,6 +2710,11 @@
     <name>SummaryTableModel</name>
     <message>
         <location filename="../../c2t_wizard/ui/summary_model.py" line="+101"/>
+        <source>Try again</source>
+        <translation>Erneut versuchen</translation>
+    </message>
+    <message>
+        <location line="+4"/>
         <source>Person</source>
         <translation>Person</translation>
     </message>
@@ -2812,7 +2837,7 @@
         <translation>Freie Namen, die Sie stattdessen &amp;nutzen können:</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+5"/>
         <source>Free names you could use instead</source>
         <translation>Freie Namen, die Sie stattdessen nutzen können</translation>
     </message>
@@ -2832,7 +2857,7 @@
         <translation>{domain}  – frei</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+3"/>
         <source>Use {domain}</source>
         <translation>{domain} verwenden</translation>
     </message>
@@ -2910,7 +2935,7 @@
 <context>
     <name>UsersModel</name>
     <message>
-        <location filename="../../c2t_wizard/ui/users_model.py" line="+679"/>
+        <location filename="../../c2t_wizard/ui/users_model.py" line="+667"/>
         <source>The username {upn} is also on row {rows}; each person needs their own.</source>
         <translation>Der Benutzername {upn} steht auch in Zeile {rows}; jede Person braucht einen eigenen.</translation>
     </message>
@@ -3412,7 +3437,7 @@
 <context>
     <name>UsersPage</name>
     <message>
-        <location filename="../../c2t_wizard/ui/pages/users.py" line="+79"/>
+        <location filename="../../c2t_wizard/ui/pages/users.py" line="+81"/>
         <source>Import people from a file</source>
         <translation>Personen aus einer Datei importieren</translation>
     </message>
@@ -3432,18 +3457,18 @@
         <translation>CSV-Dateien (*.csv)</translation>
     </message>
     <message>
-        <location line="+107"/>
+        <location line="+96"/>
         <source>Add your staff</source>
         <translation>Mitarbeitende hinzufügen</translation>
     </message>
     <message>
         <location line="+3"/>
-        <location line="+213"/>
+        <location line="+220"/>
         <source>Type in the people who will use Call2Teams, or import them from a spreadsheet. Each gets a Microsoft username and a temporary password.</source>
         <translation>Geben Sie die Personen ein, die Call2Teams nutzen werden, oder importieren Sie sie aus einer Tabelle. Jede Person erhält einen Microsoft-Benutzernamen und ein vorläufiges Kennwort.</translation>
     </message>
     <message>
-        <location line="-191"/>
+        <location line="-197"/>
         <source>&amp;Resume</source>
         <translation>&amp;Fortsetzen</translation>
     </message>
@@ -3518,7 +3543,7 @@
         <translation>Eine CSV-Vorlage zum Ausfüllen herunterladen</translation>
     </message>
     <message>
-        <location line="+18"/>
+        <location line="+19"/>
         <source>Problems to fix</source>
         <translation>Zu behebende Probleme</translation>
     </message>
@@ -3528,18 +3553,18 @@
         <translation>Drücken Sie bei einem Problem die Eingabetaste, um zur betroffenen Zelle zu gelangen.</translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+18"/>
         <source>Created without a licence: they can sign in to Microsoft and to the Call2Teams portal, but get no mailbox, Teams or Office apps. That costs nothing; you can add a licence later in the Microsoft 365 admin center.</source>
         <translation>Ohne Lizenz angelegt: Die Personen können sich bei Microsoft und im Call2Teams-Portal anmelden, erhalten aber kein Postfach, kein Teams und keine Office-Apps. Das kostet nichts; eine Lizenz können Sie später im Microsoft 365 Admin Center hinzufügen.</translation>
     </message>
     <message>
         <location line="+9"/>
-        <location line="+1109"/>
+        <location line="+1091"/>
         <source>&amp;Create users</source>
         <translation>Benutzer an&amp;legen</translation>
     </message>
     <message>
-        <location line="-1107"/>
+        <location line="-1089"/>
         <source>Create the users</source>
         <translation>Die Benutzer anlegen</translation>
     </message>
@@ -3554,7 +3579,7 @@
         <translation>Erneut ve&amp;rsuchen</translation>
     </message>
     <message>
-        <location line="+625"/>
+        <location line="+604"/>
         <source>1 already existed and was left unchanged</source>
         <translation>1 war schon vorhanden und blieb unverändert</translation>
     </message>
@@ -3567,7 +3592,7 @@
         </translation>
     </message>
     <message>
-        <location line="+202"/>
+        <location line="+203"/>
         <source>Added 1 person from {name}.</source>
         <translation>1 Person aus {name} hinzugefügt.</translation>
     </message>
@@ -3593,7 +3618,7 @@
         </translation>
     </message>
     <message>
-        <location line="+104"/>
+        <location line="+106"/>
         <source>Microsoft asked us to slow down; 1 waits a moment.</source>
         <translation>Microsoft hat um eine Pause gebeten; 1 Person wartet einen Moment.</translation>
     </message>
@@ -3619,7 +3644,7 @@
         </translation>
     </message>
     <message>
-        <location line="+59"/>
+        <location line="+50"/>
         <source>Microsoft is busy right now and didn&apos;t answer, even after several tries</source>
         <translation>Microsoft ist gerade ausgelastet und hat auch nach mehreren Versuchen nicht geantwortet</translation>
     </message>
@@ -3634,17 +3659,22 @@
         <translation>Ihre Anmeldung ist abgelaufen; melden Sie sich erneut an</translation>
     </message>
     <message>
-        <location line="-1168"/>
+        <location line="-1141"/>
         <source>Stop creating users</source>
         <translation>Anlegen der Benutzer abbrechen</translation>
     </message>
     <message>
-        <location line="-92"/>
+        <location line="-96"/>
         <source>Start &amp;over</source>
         <translation>&amp;Neu beginnen</translation>
     </message>
     <message>
-        <location line="+95"/>
+        <location line="+72"/>
+        <source>Problems to fi&amp;x:</source>
+        <translation>Zu &amp;behebende Probleme:</translation>
+    </message>
+    <message>
+        <location line="+27"/>
         <source>Res&amp;ume</source>
         <translation>F&amp;ortsetzen</translation>
     </message>
@@ -3669,7 +3699,7 @@
         <translation>%v von %m</translation>
     </message>
     <message>
-        <location line="+75"/>
+        <location line="+77"/>
         <source>Type in the people who will use Call2Teams, or import them from a spreadsheet. Each gets a Microsoft username ending in @{domain} and a temporary password.</source>
         <translation>Geben Sie die Personen ein, die Call2Teams nutzen werden, oder importieren Sie sie aus einer Tabelle. Jede Person erhält einen Microsoft-Benutzernamen mit der Endung @{domain} und ein vorläufiges Kennwort.</translation>
     </message>
@@ -3699,12 +3729,12 @@
         <translation>Wird angehalten … Warten auf die Antworten zu bereits Gesendetem.</translation>
     </message>
     <message>
-        <location line="+172"/>
+        <location line="+165"/>
         <source>Creating users…</source>
         <translation>Benutzer werden angelegt …</translation>
     </message>
     <message>
-        <location line="+85"/>
+        <location line="+78"/>
         <source>Microsoft refused the password; try again</source>
         <translation>Microsoft hat das Kennwort abgelehnt; versuchen Sie es erneut</translation>
     </message>
@@ -3749,12 +3779,12 @@
         <translation>unerwartete Antwort</translation>
     </message>
     <message>
-        <location line="+21"/>
+        <location line="+18"/>
         <source>Creating stopped: {reason}. Nobody was created twice; you can resume.</source>
         <translation>Das Anlegen wurde angehalten: {reason}. Niemand wurde doppelt angelegt; Sie können fortsetzen.</translation>
     </message>
     <message>
-        <location line="+47"/>
+        <location line="+41"/>
         <source>Stopped. {created} created so far; {remaining} not yet. Nothing was created twice: Resume carries on where it stopped.</source>
         <translation>Angehalten. Bisher {created} angelegt, {remaining} noch nicht. Nichts wurde doppelt angelegt: „Fortsetzen“ macht dort weiter, wo angehalten wurde.</translation>
     </message>
@@ -3784,7 +3814,7 @@
         <translation>Als Nächstes erhält jede Person ihre Anmeldedaten.</translation>
     </message>
     <message>
-        <location line="+57"/>
+        <location line="+58"/>
         <source>An earlier session started adding 1 person ({when}).</source>
         <translation>In einer früheren Sitzung wurde begonnen, 1 Person hinzuzufügen ({when}).</translation>
     </message>
@@ -3884,7 +3914,7 @@
         <translation>Zeile {row}, {column}: {reason}</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+14"/>
         <source>…and 1 more problem, marked on its cell.</source>
         <translation>… und 1 weiteres Problem, markiert an seiner Zelle.</translation>
     </message>
@@ -3907,17 +3937,17 @@
         <translation>Datei</translation>
     </message>
     <message>
-        <location line="+207"/>
+        <location line="+199"/>
         <source>Microsoft refused the sign-in ({problem})</source>
         <translation>Microsoft hat die Anmeldung abgelehnt ({problem})</translation>
     </message>
     <message>
-        <location line="-255"/>
+        <location line="-248"/>
         <source>Problems in {name}, by line of the file:</source>
         <translation>Probleme in {name}, nach Zeile der Datei:</translation>
     </message>
     <message>
-        <location line="+77"/>
+        <location line="+79"/>
         <source>Created {created} · already existed {existed} · failed {failed} · remaining {remaining}</source>
         <translation>Angelegt {created} · vorhanden {existed} · Fehler {failed} · offen {remaining}</translation>
     </message>
@@ -3940,7 +3970,7 @@
 <context>
     <name>WelcomePage</name>
     <message>
-        <location filename="../../c2t_wizard/ui/pages/welcome.py" line="+64"/>
+        <location filename="../../c2t_wizard/ui/pages/welcome.py" line="+65"/>
         <source>Welcome to Call2Teams</source>
         <translation>Willkommen bei Call2Teams</translation>
     </message>
@@ -3998,7 +4028,7 @@
         <translation>Gehen Sie alle Schritte in einer Übungsumgebung durch. Dabei wird nichts Echtes angelegt oder geändert.</translation>
     </message>
     <message>
-        <location line="+103"/>
+        <location line="+106"/>
         <source>&amp;Continue</source>
         <translation>&amp;Fortsetzen</translation>
     </message>
@@ -4013,7 +4043,7 @@
         <translation>Nicht mehr anbieten. Sie bleibt bei den früheren Einrichtungen, und niemand wird entfernt.</translation>
     </message>
     <message>
-        <location line="-76"/>
+        <location line="-79"/>
         <source>&amp;History of onboardings…</source>
         <translation>&amp;Verlauf der Einrichtungen …</translation>
     </message>
@@ -4023,7 +4053,7 @@
         <translation>Wer wann eingerichtet wurde und was mit jeder Person geschehen ist.</translation>
     </message>
     <message>
-        <location line="+98"/>
+        <location line="+101"/>
         <source>your organisation</source>
         <translation>Ihrer Organisation</translation>
     </message>

@@ -48,7 +48,6 @@ from PySide6.QtWidgets import (
     QStyle,
     QTableWidget,
     QTableWidgetItem,
-    QVBoxLayout,
     QWidget,
     QWizardPage,
 )
@@ -89,6 +88,7 @@ from c2t_wizard.services.delivery import (
 )
 from c2t_wizard.ui.file_errors import describe_file_error
 from c2t_wizard.ui.runner import Job, JobGroup, ServiceRunner
+from c2t_wizard.ui.scrolling import scrolling_layout
 from c2t_wizard.ui.welcome_sheet import (
     CLIPBOARD_CLEAR_MS,
     SecretClipboard,
@@ -96,7 +96,7 @@ from c2t_wizard.ui.welcome_sheet import (
     SheetWriter,
     WelcomeSheetError,
 )
-from c2t_wizard.ui.widgets import StatusKind, StatusLine
+from c2t_wizard.ui.widgets import StatusKind, StatusLine, leave_with_ctrl_tab
 
 if TYPE_CHECKING:
     from c2t_wizard.services.journal import Journal, PersonRecord
@@ -317,7 +317,7 @@ class CredentialsPage(QWizardPage):
         self.delivery_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.delivery_table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.delivery_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.delivery_table.setTabKeyNavigation(False)
+        leave_with_ctrl_tab(self.delivery_table)  # Tab and Ctrl+Tab leave the table; the arrows move in it
         self.delivery_table.setAlternatingRowColors(True)
         self.delivery_table.verticalHeader().setVisible(False)
         header = self.delivery_table.horizontalHeader()
@@ -415,7 +415,7 @@ class CredentialsPage(QWizardPage):
         buttons.addWidget(self.check_bounces_button)
         buttons.addWidget(self.retry_delivery_button)
 
-        layout = QVBoxLayout(self)
+        layout = scrolling_layout(self)
         layout.setSpacing(8)
         layout.addWidget(self.reset_notice)
         layout.addLayout(form)
@@ -1567,6 +1567,7 @@ class CredentialsPage(QWizardPage):
                     table.setItem(index, column, item)
                 item.setText(text)
                 item.setToolTip(text)
+                item.setData(Qt.ItemDataRole.AccessibleTextRole, text)  # the status icon's meaning, in words
             status = table.item(index, Column.STATUS)
             pixmap = icons.get(row.state)
             if status is not None:

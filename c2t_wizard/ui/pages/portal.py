@@ -78,8 +78,9 @@ from c2t_wizard.services.portal_invites import (
 from c2t_wizard.ui.file_errors import describe_file_error
 from c2t_wizard.ui.portal_model import Column, PortalRow, PortalTableModel
 from c2t_wizard.ui.runner import Job, JobGroup, ServiceRunner
+from c2t_wizard.ui.scrolling import scrolling_layout
 from c2t_wizard.ui.welcome_sheet import SecretClipboard, SheetPage, write_welcome_sheet
-from c2t_wizard.ui.widgets import StatusKind, StatusLine, make_secondary
+from c2t_wizard.ui.widgets import StatusKind, StatusLine, leave_with_ctrl_tab, make_secondary
 
 if TYPE_CHECKING:
     from c2t_wizard.domain.welcome_message import WelcomeMessage
@@ -257,7 +258,7 @@ class PortalPage(QWizardPage):
         self.portal_table.setAlternatingRowColors(True)
         self.portal_table.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         self.portal_table.setWordWrap(False)  # one line per person: a long username is shortened, not broken
-        self.portal_table.setTabKeyNavigation(False)
+        leave_with_ctrl_tab(self.portal_table)  # Tab and Ctrl+Tab leave the table; the arrows move in it
         self.portal_table.verticalHeader().setVisible(False)
         self.portal_table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
         header = self.portal_table.horizontalHeader()
@@ -417,7 +418,7 @@ class PortalPage(QWizardPage):
         progress.addWidget(self.portal_progress, 1)
         progress.addWidget(self.portal_cancel_button)
 
-        layout = QVBoxLayout(self)
+        layout = scrolling_layout(self)
         layout.setSpacing(6)
         layout.addWidget(self.backend_label)
         layout.addLayout(account_row)

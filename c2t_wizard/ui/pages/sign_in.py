@@ -45,7 +45,9 @@ from c2t_wizard.services.auth import (
 from c2t_wizard.services.graph import GraphSession
 from c2t_wizard.services.http_retry import http_transient
 from c2t_wizard.services.tenant_info import load_tenant_facts
+from c2t_wizard.ui.colors import colours
 from c2t_wizard.ui.runner import Job, ServiceRunner
+from c2t_wizard.ui.scrolling import scrolling_layout
 from c2t_wizard.ui.widgets import StatusKind, StatusLine, make_secondary
 
 log = logging.getLogger(__name__)
@@ -244,10 +246,11 @@ class SignInPage(QWizardPage):
         self.device_code_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.device_code_label.setContentsMargins(18, 6, 18, 6)
         self.device_code_label.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        focus_ring = colours(self.palette()).accent_border.name()
         self.device_code_label.setStyleSheet(
             "QLabel#device_code_label { border: 1px solid palette(mid); border-radius: 6px;"
             " background: palette(base); }"
-            "QLabel#device_code_label:focus { border: 2px solid palette(highlight); }"
+            f"QLabel#device_code_label:focus {{ border: 2px solid {focus_ring}; }}"
         )
         step_two.setBuddy(self.device_code_label)
         self.copy_code_button = QPushButton(self.tr("Co&py code"), self._device)
@@ -468,7 +471,7 @@ class SignInPage(QWizardPage):
         self._rule.setFrameShape(QFrame.Shape.HLine)
         self._rule.setFrameShadow(QFrame.Shadow.Sunken)
 
-        layout = QVBoxLayout(self)
+        layout = scrolling_layout(self)
         layout.setSpacing(10)
         layout.addWidget(self._panels)
         layout.addSpacing(2)

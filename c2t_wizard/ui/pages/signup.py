@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QVBoxLayout,
     QWidget,
     QWizardPage,
 )
@@ -23,7 +22,9 @@ from c2t_wizard.domain.onboarding import Onboarding
 from c2t_wizard.domain.tenant_name import Availability, AvailabilityState, tenant_domain
 from c2t_wizard.services.backend import Backend
 from c2t_wizard.services.tenant_discovery import TenantDiscovery
+from c2t_wizard.ui.colors import colours
 from c2t_wizard.ui.runner import Job, ServiceRunner
+from c2t_wizard.ui.scrolling import scrolling_layout
 from c2t_wizard.ui.widgets import StatusKind, StatusLine
 
 POLL_INTERVAL = 3.0
@@ -167,7 +168,7 @@ class SignupPage(QWizardPage):
         rule.setFrameShape(QFrame.Shape.HLine)
         rule.setFrameShadow(QFrame.Shadow.Sunken)
 
-        layout = QVBoxLayout(self)
+        layout = scrolling_layout(self)
         layout.setSpacing(10)
         layout.addWidget(self._checklist)
         layout.addSpacing(4)
@@ -442,9 +443,10 @@ class SignupPage(QWizardPage):
 
     def _set_mark(self, mark: QLabel, text: str, *, done: bool) -> None:
         mark.setText(text)
-        colour = "palette(highlight)" if not done else "#2e7d32"
+        ours = colours(self.palette())
+        colour = (ours.done_mark if done else ours.step_mark).name()
         radius = mark.height() // 2
         mark.setStyleSheet(
             f"QLabel {{ border-radius: {radius}px; background: {colour};"
-            " color: palette(highlighted-text); font-weight: bold; }"
+            f" color: {ours.mark_text.name()}; font-weight: bold; }}"
         )

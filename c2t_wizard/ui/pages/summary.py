@@ -23,10 +23,10 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
     QHeaderView,
+    QLabel,
     QMenu,
     QPushButton,
     QTableView,
-    QVBoxLayout,
     QWidget,
     QWizardPage,
 )
@@ -45,8 +45,9 @@ from c2t_wizard.ui.file_errors import describe_file_error
 from c2t_wizard.ui.report_pdf import ReportPdfWriter
 from c2t_wizard.ui.report_words import problem_words
 from c2t_wizard.ui.runner import Job, JobGroup, ServiceRunner
+from c2t_wizard.ui.scrolling import scrolling_layout
 from c2t_wizard.ui.summary_model import Column, SummaryTableModel
-from c2t_wizard.ui.widgets import StatusKind, StatusLine
+from c2t_wizard.ui.widgets import StatusKind, StatusLine, leave_with_ctrl_tab
 
 if TYPE_CHECKING:
     from c2t_wizard.services.delivery import DeliveryService
@@ -158,8 +159,16 @@ class SummaryPage(QWizardPage):
         self.summary_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.summary_table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.summary_table.setWordWrap(True)
+        leave_with_ctrl_tab(self.summary_table)  # Tab and Ctrl+Tab leave the table; the arrows move in it
+        self.summary_table.setAccessibleDescription(
+            self.tr("One row per person. Press Enter on Retry to try a failed step again.")
+        )
+        self.summary_table_label = QLabel(self.tr("&People and what happened:"), self)
+        self.summary_table_label.setObjectName("summary_table_label")
+        self.summary_table_label.setBuddy(self.summary_table)
         self.summary_table.verticalHeader().setVisible(False)
-        self.summary_table.verticalHeader().setDefaultSectionSize(40)
+        # Two lines (name, email) whatever the text size.
+        self.summary_table.verticalHeader().setDefaultSectionSize(self.fontMetrics().lineSpacing() * 2 + 8)
         self.summary_table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         header = self.summary_table.horizontalHeader()
         for column in (Column.NAME, Column.ACCOUNT, Column.DELIVERY, Column.INVITATION):
@@ -198,8 +207,10 @@ class SummaryPage(QWizardPage):
         buttons.addStretch(1)
         buttons.addWidget(self.more_people_button)
         buttons.addWidget(self.export_button)
-        layout = QVBoxLayout(self)
+        QWidget.setTabOrder(self.more_people_button, self.export_button)  # Tab follows the reading order
+        layout = scrolling_layout(self)
         layout.addWidget(self.summary_status)
+        layout.addWidget(self.summary_table_label)
         layout.addWidget(self.summary_table, 1)
         layout.addLayout(buttons)
         self.summary_table.selectionModel().selectionChanged.connect(self._update_buttons)

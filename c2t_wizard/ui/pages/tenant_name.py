@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QSizePolicy,
     QSpacerItem,
     QStyle,
-    QVBoxLayout,
     QWidget,
     QWizardPage,
 )
@@ -36,7 +35,8 @@ from c2t_wizard.domain.tenant_name import (
 )
 from c2t_wizard.services.tenant_discovery import TenantDiscovery
 from c2t_wizard.ui.runner import Job, ServiceRunner
-from c2t_wizard.ui.widgets import StatusKind, StatusLine, make_secondary
+from c2t_wizard.ui.scrolling import scrolling_layout
+from c2t_wizard.ui.widgets import StatusKind, StatusLine, leave_with_ctrl_tab, make_secondary
 
 DEBOUNCE_MS = 400
 PREFIX_ROLE = Qt.ItemDataRole.UserRole
@@ -174,6 +174,7 @@ class TenantNamePage(QWizardPage):
         self._suggestions_label.setObjectName("tenant_suggestions_label")
         self.tenant_suggestions = SuggestionList(self)
         self.tenant_suggestions.setObjectName("tenant_suggestions")
+        leave_with_ctrl_tab(self.tenant_suggestions)
         self.tenant_suggestions.setAccessibleName(self.tr("Free names you could use instead"))
         self.tenant_suggestions.setAccessibleDescription(
             self.tr("Press Enter or double-click to use a name.")
@@ -201,7 +202,7 @@ class TenantNamePage(QWizardPage):
         form.addRow("", self.tenant_status)
         form.addRow("", self.tenant_warning)
 
-        layout = QVBoxLayout(self)
+        layout = scrolling_layout(self)
         layout.setSpacing(8)
         layout.addLayout(form)
         layout.addSpacing(6)
@@ -378,6 +379,7 @@ class TenantNamePage(QWizardPage):
         for answer in free:
             domain = tenant_domain(answer.prefix)
             item = QListWidgetItem(free_icon, self.tr("{domain}  — free").format(domain=domain))
+            item.setData(Qt.ItemDataRole.AccessibleTextRole, item.text())  # the words say what the tick means
             item.setData(PREFIX_ROLE, answer.prefix)
             item.setToolTip(self.tr("Use {domain}").format(domain=domain))
             self.tenant_suggestions.addItem(item)

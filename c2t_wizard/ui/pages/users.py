@@ -30,7 +30,6 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSizePolicy,
     QTableView,
-    QVBoxLayout,
     QWidget,
     QWizard,
     QWizardPage,
@@ -38,9 +37,11 @@ from PySide6.QtWidgets import (
 
 from c2t_wizard.domain.onboarding import Onboarding
 from c2t_wizard.lazy import lazy_import
+from c2t_wizard.ui.colors import colours
 from c2t_wizard.ui.file_errors import describe_file_error
 from c2t_wizard.ui.runner import Job, JobGroup, ServiceRunner
-from c2t_wizard.ui.widgets import StatusKind, StatusLine, make_secondary
+from c2t_wizard.ui.scrolling import scrolling_layout
+from c2t_wizard.ui.widgets import StatusKind, StatusLine, buddy_label, leave_with_ctrl_tab, make_secondary
 
 if TYPE_CHECKING:
     import asyncio
@@ -203,8 +204,9 @@ class UsersPage(QWizardPage):
         self.resume_banner = QFrame(self)
         self.resume_banner.setObjectName("resume_banner")
         self.resume_banner.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        border = colours(self.palette()).accent_border.name()
         self.resume_banner.setStyleSheet(
-            "QFrame#resume_banner { border: 1px solid palette(highlight); border-radius: 6px;"
+            f"QFrame#resume_banner {{ border: 1px solid {border}; border-radius: 6px;"
             " background: palette(base); }"
         )
         self.resume_text = StatusLine(self.resume_banner)
@@ -274,6 +276,7 @@ class UsersPage(QWizardPage):
         self.users_summary.setObjectName("users_summary")
         self.users_problems = QListWidget(self)
         self.users_problems.setObjectName("users_problems")
+        leave_with_ctrl_tab(self.users_problems)
         self.users_problems.setAccessibleName(self.tr("Problems to fix"))
         self.users_problems.setAccessibleDescription(self.tr("Press Enter on a problem to go to its cell."))
         self.users_problems.setWordWrap(True)
@@ -283,6 +286,9 @@ class UsersPage(QWizardPage):
         self.users_problems.setFixedHeight(self.fontMetrics().lineSpacing() * 4 + 10)
         self.users_problems.itemActivated.connect(self._go_to_problem)
         self.users_problems.setVisible(False)
+        self.users_problems_label = buddy_label(
+            self.tr("Problems to fi&x:"), self.users_problems, "users_problems_label"
+        )
 
         # --- licence note -----------------------------------------------------------------------------
         self.licence_note = StatusLine(self)
@@ -340,12 +346,13 @@ class UsersPage(QWizardPage):
         creation_row.addWidget(self.creation_progress, 1)
         creation_row.addStretch(0)  # takes the room while there is no progress bar
 
-        layout = QVBoxLayout(self)
+        layout = scrolling_layout(self)
         layout.setSpacing(6)
         layout.addWidget(self.resume_banner)
         layout.addLayout(toolbar)
         layout.addWidget(self.users_table, 1)
         layout.addWidget(self.users_summary)
+        layout.addWidget(self.users_problems_label)
         layout.addWidget(self.users_problems)
         layout.addWidget(self.licence_note)
         layout.addLayout(creation_row)
@@ -353,6 +360,7 @@ class UsersPage(QWizardPage):
         layout.addWidget(self.creation_status)
 
         self.setTabOrder(self.resume_run_button, self.start_over_button)
+        self.setTabOrder(self.download_template_button, self.users_table)  # the buttons sit above the table
         self._render()
 
     # --- the model, loaded on first show ---------------------------------------------------------------
@@ -1228,6 +1236,7 @@ class UsersPage(QWizardPage):
                         )
                     )
                     item.setData(ProblemWhere, (number, int(column)))
+                    item.setData(Qt.ItemDataRole.AccessibleTextRole, item.text())  # says what the icon means
                     item.setIcon(icon)
                     problems.addItem(item)
                     total += 1
@@ -1253,6 +1262,7 @@ class UsersPage(QWizardPage):
             item.setData(ProblemWhere, None)
             if model is not None:
                 item.setIcon(model._icon("warning"))
+                item.setData(Qt.ItemDataRole.AccessibleTextRole, item.text())
             problems.addItem(item)
 
     def _go_to_problem(self, item: QListWidgetItem) -> None:
@@ -1458,7 +1468,7 @@ class UsersTable(QTableView):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setTabKeyNavigation(False)
+        leave_with_ctrl_tab(self)
         self.setEditTriggers(
             QAbstractItemView.EditTrigger.DoubleClicked
             | QAbstractItemView.EditTrigger.EditKeyPressed

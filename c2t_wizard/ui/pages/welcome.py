@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 
 from c2t_wizard.domain.onboarding import JourneyStep, Onboarding, StartChoice
 from c2t_wizard.ui.choice_card import ChoiceCard
+from c2t_wizard.ui.scrolling import scrolling_layout
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -151,7 +152,7 @@ class WelcomePage(QWizardPage):
         shortcuts.addStretch(1)
         shortcuts.addWidget(self.history_button)
 
-        self._layout = layout = QVBoxLayout(self)
+        self._layout = layout = scrolling_layout(self)
         layout.setSpacing(10)
         layout.addWidget(intro)
         layout.addSpacing(6)
@@ -196,11 +197,14 @@ class WelcomePage(QWizardPage):
     def _build_offer(self) -> None:
         from PySide6.QtCore import Qt  # not at import: the Qt namespace's enums would delay the first paint
 
+        from c2t_wizard.ui.colors import colours
+
         self.resume_offer = QFrame(self)
         self.resume_offer.setObjectName("resume_offer")
         self.resume_offer.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        border = colours(self.palette()).accent_border.name()
         self.resume_offer.setStyleSheet(
-            "QFrame#resume_offer { border: 1px solid palette(highlight); border-radius: 6px; }"
+            f"QFrame#resume_offer {{ border: 1px solid {border}; border-radius: 6px; }}"
         )
         self.resume_title = QLabel(self.resume_offer)
         self.resume_title.setObjectName("resume_title")
