@@ -154,9 +154,25 @@ def test_a_run_under_faults_leaves_everyone_created_mailed_and_invited_exactly_o
 ) -> None:
     count = 12
     report = tmp_path / "report.json"
-    done = run(home, command(home, write_csv(tmp_path / "staff.csv", "hl", count), "--report", str(report),
-                             faults=FAULTS))  # fmt: skip
-    assert done.returncode == 0, done.stderr
+    staff = write_csv(tmp_path / "staff.csv", "hl", count)
+    done = run(home, command(home, staff, "--report", str(report), faults=FAULTS))
+    assert done.returncode in (0, 1), done.stderr
+    if done.returncode == 1:
+        # Each call is tried 5 times: under these faults about 0.3**5 of them (a few runs in a hundred, with
+        # 36 calls and 8 in flight, whose rolls the seed cannot fix) give up. The report says who and why;
+        # the partner reruns the same file, which finishes them and does nothing twice.
+        if report.exists():
+            failed = [p for p in json.loads(report.read_text(encoding="utf-8"))["people"] if not p["ok"]]
+            assert failed, done.stderr
+            assert all(
+                any(p[step]["problem"] for step in ("account", "delivery", "invitation")) for p in failed
+            ), failed
+            assert all(f"failed: {p['username']}" in done.stderr for p in failed), done.stderr
+            assert f"Done: {count - len(failed)} of {count} onboarded" in done.stderr
+        else:  # the sign-in itself gave up: nothing was started
+            assert "Try again" in done.stderr or "try again" in done.stderr, done.stderr
+        done = run(home, command(home, staff, "--report", str(report)))
+        assert done.returncode == 0, done.stderr
     assert "QT-MODULES []" in done.stderr, "the headless command imported Qt GUI modules"
     assert f"Done: {count} of {count} onboarded" in done.stderr
 
