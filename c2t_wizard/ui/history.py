@@ -181,7 +181,7 @@ class HistoryDialog(QDialog):
             state = self.tr("Finished") if run.finished else self.tr("Not finished")
             cells = [
                 local_time(run.created_at),
-                run.domain,
+                run.organisation_name,
                 str(run.total),
                 self.tr("{done} of {total}").format(done=run.delivered, total=run.made_by_wizard),
                 self.tr("{done} of {total}").format(done=run.invited, total=run.with_account),
@@ -241,7 +241,7 @@ class HistoryDialog(QDialog):
         self._exporting = None
         try:
             if isinstance(result, Report):
-                write_report_pdf(path, result, run.domain)
+                write_report_pdf(path, result, run.organisation_name)
         except OSError as exc:
             self._on_export_failed(exc)
             return

@@ -4122,7 +4122,7 @@
 <context>
     <name>WelcomeSheet</name>
     <message>
-        <location filename="../../c2t_wizard/ui/welcome_sheet.py" line="+45"/>
+        <location filename="../../c2t_wizard/sheet_pdf.py" line="+57"/>
         <source>{name} can&apos;t be written there (the folder may be read-only, or the file open in another program)</source>
         <translation>{name} kann dort nicht geschrieben werden (der Ordner ist vielleicht schreibgeschützt oder die Datei in einem anderen Programm geöffnet)</translation>
     </message>

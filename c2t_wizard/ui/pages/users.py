@@ -776,7 +776,7 @@ class UsersPage(QWizardPage):
         async def work(report: Callable[[object], None]) -> list[CreationResult]:
             todo = list(runs)
             if people:
-                run_id = journal.start_run(tenant_id, list(people))
+                run_id = journal.start_run(tenant_id, list(people), organisation=facts.display_name)
                 report(_RunStarted(run_id))
                 todo.append(run_id)
             results: list[CreationResult] = []
