@@ -47,6 +47,7 @@ from c2t_wizard.services.journal import (
     PersonState,
     person_key,
 )
+from c2t_wizard.services.journey import finish_if_done
 
 if TYPE_CHECKING:
     from c2t_wizard.domain.users import NewUser
@@ -251,7 +252,9 @@ class OnboardingRun:
         cancelled = cancelled or self._stop.is_set()
         result = await asyncio.to_thread(self._outcome, run_id, resumed, cancelled, request)
         if not cancelled:
-            await asyncio.to_thread(journal.finish_run, run_id)
+            # Closed only with nothing left, as the summary page closes it: after a failure (a sheet not
+            # written, a mail not sent), a rerun of the same file resumes this run and redoes what failed.
+            await asyncio.to_thread(finish_if_done, journal, [run_id])
         self._emit(RunEvent(Step.DONE, total - result.failed, total, result.failed))
         return result
 
