@@ -50,6 +50,12 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         type=str.upper,
         help="how much to write to the log file",
     )
+    parser.add_argument(
+        "--self-test",
+        action="store_true",
+        help="check this installation without a window: onboard three people into a practice "
+        "organisation (embedded sandbox, temporary folder) and say which step failed, if any",
+    )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     return parser.parse_args(argv)
 
@@ -73,6 +79,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         from c2t_wizard.onboard_cli import main as onboard
 
         return onboard(arguments[1:])
+    if "--self-test" in arguments:
+        # Checks the installation headless, against an embedded sandbox (no window, no QtWidgets).
+        from c2t_wizard.self_test import main as self_test
+
+        return self_test(arguments)
     # Until the window has painted, nearly everything made is a module, a class or a Qt wrapper that lives
     # as long as the app: collecting garbage then only walks them (about 5 ms of the start).
     # WizardApplication.start_services freezes what exists at the first paint and from then on collects on the

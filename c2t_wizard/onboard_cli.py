@@ -1,9 +1,11 @@
 """``c2t-wizard onboard``: the whole onboarding from a CSV file, without a window.
 
 The same services as the wizard (``services.onboarding_run``): sign in, create the people, hand over their
-sign-in details, invite them into the Call2Teams portal, write the report. Never imports Qt, so it runs on
-a server without display libraries. Exit status: 0 every person ended well, 1 some did not (the report and
-the last lines say who), 2 bad input or usage (nothing sent).
+sign-in details, invite them into the Call2Teams portal, write the report. Never imports QtWidgets, so it
+runs on a server without display libraries; and no Qt at all unless a welcome sheet is asked for
+(``--deliver pdf:PATH``: then ``c2t_wizard.sheet_pdf``, QtGui on the offscreen platform, draws it).
+Exit status: 0 every person ended well, 1 some did not (the report and the last lines say who), 2 bad input
+or usage (nothing sent).
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import asyncio
 import logging
 import sys
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
@@ -25,6 +27,7 @@ from c2t_wizard.domain.portal import PortalRole
 from c2t_wizard.logging_setup import setup_logging
 
 if TYPE_CHECKING:
+    from c2t_wizard.domain.welcome_message import WelcomeMessage
     from c2t_wizard.services.auth import AuthService, DeviceCodePrompt
     from c2t_wizard.services.journal import Journal
     from c2t_wizard.services.onboarding_run import OnboardingResult, RunEvent
@@ -40,6 +43,9 @@ examples:
       staff.csv, mail each their sign-in details and invite them as Service Viewers
   c2t-wizard onboard --users staff.csv --role account_owner,service_contributor --account 42 \\
       --report done.json --yes
+  c2t-wizard onboard --users staff.csv --role service_viewer --deliver pdf:welcome.pdf
+      the sign-in details on a printable welcome sheet (one page per person, readable only by you)
+      instead of mails
   c2t-wizard onboard --sandbox --sandbox-state ./demo --users staff.csv --role service_viewer
       the same against the embedded sandbox (the practice organisation's administrator signs in)
 
@@ -90,10 +96,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--deliver",
         default="graph",
-        metavar="graph|none",
+        metavar="graph|pdf:PATH|none",
         help="how the sign-in details are handed over: 'graph' mails each person from your mailbox "
-        "(default); 'none' hands nothing over (a later run or the wizard does). 'pdf:PATH' (a welcome "
-        "sheet) needs the window: use the wizard for it. Example: --deliver none",
+        "(default); 'pdf:PATH' writes a welcome sheet to PATH, one page per person with their temporary "
+        "password (readable only by you; an existing file is kept and the sheet gets a numbered name); "
+        "'none' hands nothing over (a later run or the wizard does). Example: --deliver pdf:welcome.pdf",
     )
     parser.add_argument(
         "--report",
@@ -191,17 +198,21 @@ class Options:
     sandbox_state: Path | None
     sandbox_faults: str
     yes: bool
+    sheet: Path | None = None
+    """Where the welcome sheet goes (``--deliver pdf:PATH``)."""
+    check_tenant: bool = False
+    """Check that the organisation is found by its domain before signing in (the self-test; sandbox only)."""
 
 
 def options_from(args: argparse.Namespace) -> Options:
-    deliver = str(args.deliver).strip().lower()
-    if deliver.startswith("pdf:"):
-        raise UsageError(
-            "--deliver pdf:PATH needs the window (the welcome sheet is drawn by Qt): use the wizard, or "
-            "--deliver graph / none"
-        )
-    if deliver not in ("graph", "none"):
-        raise UsageError(f"--deliver {args.deliver!r}: choose graph or none")
+    deliver = str(args.deliver).strip()
+    sheet: Path | None = None
+    if deliver[:4].lower() == "pdf:":
+        sheet = sheet_target(deliver[4:])
+        deliver = "pdf"
+    deliver = deliver.lower()
+    if deliver not in ("graph", "pdf", "none"):
+        raise UsageError(f"--deliver {args.deliver!r}: choose graph, pdf:PATH or none")
     if (args.sandbox_state or args.sandbox_faults) and not args.sandbox:
         raise UsageError("--sandbox-state and --sandbox-faults need --sandbox")
     return Options(
@@ -214,7 +225,52 @@ def options_from(args: argparse.Namespace) -> Options:
         sandbox_state=args.sandbox_state,
         sandbox_faults=args.sandbox_faults or "",
         yes=bool(args.yes),
+        sheet=sheet,
     )
+
+
+def sheet_target(text: str) -> Path:
+    """The welcome sheet's path from ``pdf:PATH`` (".pdf" added when missing); its folder must exist."""
+    if not text.strip():
+        raise UsageError("--deliver pdf:PATH: say where the welcome sheet goes, e.g. pdf:welcome.pdf")
+    path = Path(text).expanduser()
+    if path.suffix.lower() != ".pdf":
+        path = path.with_name(path.name + ".pdf")
+    if not path.parent.is_dir():
+        raise UsageError(f"--deliver pdf:{text}: the folder {path.parent} doesn't exist")
+    return path
+
+
+def free_sheet_path(path: Path) -> Path:
+    """``path``, or when a file is there already (an earlier run's sheet, still to be printed), the first
+    free "NAME-2.pdf", "NAME-3.pdf", …: a sheet is never overwritten."""
+    number = 1
+    candidate = path
+    while candidate.exists():
+        number += 1
+        candidate = path.with_name(f"{path.stem}-{number}{path.suffix}")
+    return candidate
+
+
+def sheet_writer(path: Path, progress: PlainProgress | RichProgress) -> Callable[..., Path]:
+    """The ``OnboardingRun`` sheet hook: writes the pages with ``sheet_pdf`` (imported here, only when a
+    sheet is asked for) to ``path`` or a free name beside it, on the calling (main) thread."""
+    from c2t_wizard import sheet_pdf
+
+    sheet_pdf.ensure_gui_application()
+
+    def write(pages: Sequence[tuple[str, WelcomeMessage]]) -> Path:
+        target = free_sheet_path(path)
+        count = sheet_pdf.write_welcome_sheet(
+            target, [sheet_pdf.SheetPage(name, message) for name, message in pages], title="Welcome sheets"
+        )
+        progress.say(
+            f"Welcome sheet written to {target} ({count} page{'s' if count != 1 else ''}, readable only by "
+            "you): print it, hand each person their page, then delete the file."
+        )
+        return target
+
+    return write
 
 
 # --- progress ---------------------------------------------------------------------------------------------
@@ -296,7 +352,13 @@ class RichProgress:
             task = self._progress.add_task(_STEP_WORDS[step], total=event.total or 1, failed=failed)
             self._tasks[step] = task
         self._progress.update(task, completed=event.done, total=max(event.total, 1), failed=failed)
-        if event.person is not None and event.outcome not in ("created", "exists", "sent", "invited"):
+        if event.person is not None and event.outcome not in (
+            "created",
+            "exists",
+            "sent",
+            "on_welcome_sheet",
+            "invited",
+        ):
             detail = f" ({event.detail})" if event.detail else ""
             self.say(f"{event.person}: {event.outcome}{detail}")
 
@@ -334,7 +396,16 @@ async def _sign_in(
     await auth.sign_in_with_device_code(_sign_in_prompt(progress))
 
 
-async def run_onboarding(options: Options, config: Config, progress: PlainProgress | RichProgress) -> int:
+async def run_onboarding(
+    options: Options,
+    config: Config,
+    progress: PlainProgress | RichProgress,
+    stage: Callable[[str], None] | None = None,
+    result_seen: Callable[[OnboardingResult], None] | None = None,
+) -> int:
+    """The whole command after its input was checked; returns the exit status. ``stage`` hears each stage's
+    name as it starts ("sandbox", "tenant", "sign-in", "users", "portal", "onboard", "report"), and
+    ``result_seen`` the run's result (the self-test names the failing step with them)."""
     from c2t_wizard.services.auth import DIRECTORY_SCOPES, GRAPH_SCOPES, AuthService
     from c2t_wizard.services.backend import Backend
     from c2t_wizard.services.delivery import SEND_MAIL_SCOPES, DeliveryService
@@ -347,9 +418,14 @@ async def run_onboarding(options: Options, config: Config, progress: PlainProgre
     from c2t_wizard.services.sandbox_process import SandboxProcess
     from c2t_wizard.services.tenant_info import load_tenant_facts
 
+    def enter(name: str) -> None:
+        if stage is not None:
+            stage(name)
+
     sandbox: SandboxProcess | None = None
     demo_admin: tuple[str, str] | None = None
     if options.sandbox:
+        enter("sandbox")
         sandbox = SandboxProcess(
             options.sandbox_state or config.fresh_sandbox_state(),
             faults=options.sandbox_faults,
@@ -368,6 +444,10 @@ async def run_onboarding(options: Options, config: Config, progress: PlainProgre
             config = config.with_endpoints(endpoints)
             admin = info["demo"]["admin"]
             demo_admin = (str(admin["username"]), str(admin["password"]))
+            if options.check_tenant:
+                enter("tenant")
+                await _check_tenant(backend, demo_admin[0], progress)
+        sheet_hook = sheet_writer(options.sheet, progress) if options.sheet is not None else None
         scopes: tuple[str, ...] = GRAPH_SCOPES
         if demo_admin is None:
             # No browser to ask later: the device-code sign-in asks for everything this run needs at once.
@@ -375,6 +455,7 @@ async def run_onboarding(options: Options, config: Config, progress: PlainProgre
             if options.deliver == "graph":
                 scopes += SEND_MAIL_SCOPES
         auth = AuthService.from_config(config, backend, open_browser=lambda _url: False, scopes=scopes)
+        enter("sign-in")
         progress.say("Signing in…")
         await _sign_in(auth, progress, demo_admin)
         graph = GraphSession(backend, auth)
@@ -385,6 +466,7 @@ async def run_onboarding(options: Options, config: Config, progress: PlainProgre
                 f"approves it at {access.approval_link}"
             )
         facts = await load_tenant_facts(await graph.client(), scopes=auth.scopes)
+        enter("users")
         default = facts.default_domain or ""
         domains = facts.domain_names
         parsed = read_users(options.users, default_domain=default, verified_domains=domains, final=True)
@@ -394,6 +476,7 @@ async def run_onboarding(options: Options, config: Config, progress: PlainProgre
             f"{len(parsed.users)} people to onboard."
         )
 
+        enter("portal")
         portal = make_portal_backend(config, backend, authenticator=auth)
         if portal.kind is not BackendKind.API:
             raise UsageError(
@@ -430,11 +513,21 @@ async def run_onboarding(options: Options, config: Config, progress: PlainProgre
             language=config.language or "en",
         )
         run = OnboardingRun(
-            journal, directory, delivery=delivery, portal=portal, report=progress.event, stop=stop
+            journal,
+            directory,
+            delivery=delivery,
+            portal=portal,
+            report=progress.event,
+            stop=stop,
+            sheet=sheet_hook,
         )
+        enter("onboard")
         result = await run.run(request)
+        if result_seen is not None:
+            result_seen(result)
         _summarise(result, progress)
         if options.report is not None:
+            enter("report")
             write_report(options.report, result, journal)
             progress.say(f"Report written to {options.report}")
         return EXIT_OK if result.good else EXIT_FAILED
@@ -449,6 +542,20 @@ async def run_onboarding(options: Options, config: Config, progress: PlainProgre
             journal.close()
         if sandbox is not None:
             sandbox.stop()
+
+
+async def _check_tenant(backend: Any, username: str, progress: PlainProgress | RichProgress) -> None:
+    """The organisation of ``username`` is found by its name (the public discovery the wizard's first page
+    asks): the sandbox's identity side answers."""
+    from c2t_wizard.domain.tenant_name import AvailabilityState
+    from c2t_wizard.services.tenant_discovery import TenantDiscovery
+
+    domain = username.rpartition("@")[2]
+    prefix = domain.split(".", 1)[0]
+    answer = await TenantDiscovery(backend).check(prefix, fresh=True)
+    if answer.state is not AvailabilityState.TAKEN:
+        raise RuntimeError(f"the organisation {domain} was not found ({answer.state.value})")
+    progress.say(f"Organisation {domain} found.")
 
 
 def _confirm(count: int, organisation: str, account: str) -> bool:

@@ -3,7 +3,8 @@
     python scripts/translations.py          # lupdate into resources/translations/*.ts, then lrelease
     python scripts/translations.py --check  # change nothing; exit 1 if untranslated strings or a stale .qm
 
-lupdate reads every ``.py`` file under ``c2t_wizard/ui`` and merges what it finds into the ``.ts`` file:
+lupdate reads every ``.py`` file under ``c2t_wizard/ui`` (and ``c2t_wizard/sheet_pdf.py``, the welcome
+sheet's renderer shared with the headless command) and merges what it finds into the ``.ts`` file:
 existing translations are kept, new strings arrive unfinished, strings gone from the code are dropped (a
 string that only moved to another class gets its old translation back as a suggestion, still unfinished).
 Translate the unfinished ones, in Qt Linguist
@@ -24,6 +25,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 UI_DIR = ROOT / "c2t_wizard" / "ui"
+SHARED_QT = (ROOT / "c2t_wizard" / "sheet_pdf.py",)
+"""Qt code outside ``ui`` whose strings the window shows (translated there)."""
 TRANSLATIONS_DIR = ROOT / "resources" / "translations"
 LANGUAGES = ("de",)
 
@@ -38,8 +41,8 @@ def qm_path(language: str) -> Path:
 
 
 def sources() -> list[Path]:
-    """Every Python file of the UI, in a stable order."""
-    return sorted(UI_DIR.rglob("*.py"))
+    """Every Python file of the UI, and the shared Qt code the window uses, in a stable order."""
+    return sorted([*UI_DIR.rglob("*.py"), *SHARED_QT])
 
 
 def tool(name: str) -> str:

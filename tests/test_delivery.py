@@ -738,7 +738,7 @@ def test_a_journal_of_schema_1_gains_the_delivery_columns(tmp_path: Path) -> Non
     db.commit()
     db.close()
     with Journal.open(path) as journal:
-        assert journal.schema_version == SCHEMA_VERSION == 3
+        assert journal.schema_version == SCHEMA_VERSION == 4
         before = journal.person(run_id, user.upn.lower())
         journal.mark_delivery_not_confirmed(
             run_id, user.upn.lower(), "sendmail", in_doubt=True, problem="network"

@@ -158,7 +158,7 @@ def test_a_journal_of_schema_2_gains_the_invitations(tmp_path: Path) -> None:
     db.commit()
     db.close()
     with Journal.open(path) as journal:
-        assert journal.schema_version == SCHEMA_VERSION == 3
+        assert journal.schema_version == SCHEMA_VERSION == 4
         assert journal.person(run, person_key(person(0).upn)).user_id == "id-0"
         assert journal.invitations(run) == []
         row = journal.plan_invitations([plan(run, 0)])[0]

@@ -240,7 +240,7 @@ def test_a_journal_of_the_first_schema_is_migrated_with_its_data_intact(tmp_path
     db.close()
 
     with Journal.open(path) as journal:
-        assert journal.schema_version == SCHEMA_VERSION == 3
+        assert journal.schema_version == SCHEMA_VERSION == 4
         people = journal.people("run-1")
         assert [p.key for p in people] == [r[0] for r in rows]
         a, b, c = people
@@ -262,7 +262,13 @@ def test_a_journal_of_the_first_schema_is_migrated_with_its_data_intact(tmp_path
         assert journal.invitation("run-1", b.key).state is InvitationState.INVITED  # type: ignore[union-attr]
         progress = run_progress(journal, "run-1")
         assert (progress.next_step, progress.total, progress.delivered) == (JourneyStep.CREATE, 3, 2)
+        # Schema 1 never knew the organisation's name: the run is named by its people's domain.
+        assert (progress.organisation, progress.organisation_name) == ("", "contoso.onmicrosoft.com")
+        # A run started on the migrated file records the organisation's display name.
+        newer = journal.start_run("tenant-a", [person(9)], organisation="Contoso Ltd")
+        assert run_progress(journal, newer).organisation_name == "Contoso Ltd"
     with Journal.open(path) as again:
         assert again.schema_version == SCHEMA_VERSION
         assert [p.key for p in again.people("run-1")] == [r[0] for r in rows]
-        assert [run.run_id for run in run_history(again)] == ["run-1"]
+        assert [run.run_id for run in run_history(again)][-1] == "run-1"
+        assert {run.organisation for run in run_history(again)} == {"", "Contoso Ltd"}

@@ -7,6 +7,7 @@ checks start one more on the same state once the command has exited. Each test u
 
 from __future__ import annotations
 
+import ast
 import html
 import json
 import os
@@ -14,6 +15,7 @@ import re
 import select
 import signal
 import sqlite3
+import stat
 import subprocess
 import sys
 from collections import Counter
@@ -23,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import pypdf
 import pytest
 from conftest import ROOT, Sandbox, start_sandbox
 from helpers import portal as sandbox_portal
@@ -35,11 +38,22 @@ QT_CHECK = (
     "import sys\n"
     "from c2t_wizard.app import main\n"
     "code = main(sys.argv[1:])\n"
-    "qt = sorted(m for m in sys.modules if m.startswith(('PySide6.QtWidgets', 'PySide6.QtGui')))\n"
-    "sys.stderr.write(f'QT-MODULES {qt}\\n')\n"
+    "qt = sorted(m for m in sys.modules if m == 'PySide6' or m.startswith('PySide6.'))\n"
+    "ui = sorted(m for m in sys.modules if m.startswith('c2t_wizard.ui'))\n"
+    "sys.stderr.write(f'QT-MODULES {qt + ui}\\n')\n"
     "sys.exit(code)\n"
 )
-"""Runs the app's entry point with the given arguments, then says which Qt GUI modules were imported."""
+"""Runs the app's entry point with the given arguments, then says which PySide6 modules (and modules of the
+window's code) were imported."""
+
+
+def qt_modules(stderr: str) -> list[str]:
+    found = re.search(r"^QT-MODULES (\[.*\])$", stderr, re.MULTILINE)
+    assert found is not None, stderr
+    modules: list[str] = ast.literal_eval(found.group(1))
+    return modules
+
+
 SCHEMA = json.loads((ROOT / "docs" / "report-schema.json").read_text(encoding="utf-8"))
 
 
@@ -206,6 +220,93 @@ def test_a_run_under_faults_leaves_everyone_created_mailed_and_invited_exactly_o
         assert not [secret for secret in passwords if secret.encode("utf-8") in data], path
 
 
+def journal_rows(home: Home, prefix: str) -> list[sqlite3.Row]:
+    db = sqlite3.connect(home.root / "home" / "data" / "journal.sqlite3")
+    try:
+        db.row_factory = sqlite3.Row
+        return db.execute(
+            "SELECT p.*, r.organisation FROM people p JOIN runs r ON r.id = p.run_id "
+            "WHERE p.upn LIKE ? ORDER BY r.created_at, p.position",
+            (f"{prefix}.%",),
+        ).fetchall()
+    finally:
+        db.close()
+
+
+def test_pdf_delivery_writes_one_private_page_per_person_recorded_as_the_page_does_and_never_twice(
+    home: Home, truth: Any, tmp_path: Path
+) -> None:
+    count = 3
+    csv = write_csv(tmp_path / "staff.csv", "sheet", count)
+    folder = tmp_path / "sheets"
+    folder.mkdir()
+    sheet, report = folder / "welcome.pdf", tmp_path / "report.json"
+    args = command(home, csv, "--deliver", f"pdf:{folder / 'welcome'}", "--report", str(report))
+    done = run(home, args)
+    assert done.returncode == 0, done.stderr
+    modules = qt_modules(done.stderr)
+    # The sheet needs QtGui (offscreen): never QtWidgets, never the window's code.
+    assert "PySide6.QtGui" in modules
+    assert not [m for m in modules if m.startswith(("PySide6.QtWidgets", "c2t_wizard.ui"))], modules
+    assert f"Done: {count} of {count} onboarded" in done.stderr
+    assert f"Welcome sheet written to {sheet} ({count} pages" in done.stderr
+
+    # One page per person, each with their username and temporary password; readable only by the user.
+    assert stat.S_IMODE(sheet.stat().st_mode) == 0o600
+    reader = pypdf.PdfReader(str(sheet))
+    assert len(reader.pages) == count
+    passwords = []
+    for number, page in enumerate(reader.pages):
+        text = page.extract_text()
+        assert f"sheet.{number}@" in "".join(text.split())
+        found = re.search(r"Temporary\s+password:\s*(\S+)", text)
+        assert found is not None, text
+        passwords.append(found.group(1))
+    assert len(set(passwords)) == count
+
+    # The journal records a delivery "pdf" per person, as the Credentials page does; the run names the
+    # organisation by its display name.
+    rows = journal_rows(home, "sheet")
+    assert len(rows) == count
+    assert {(r["delivery_method"], r["delivery_state"], r["credentials_pending"]) for r in rows} == {
+        ("pdf", "on_welcome_sheet", 0)
+    }
+    assert all(r["credentials_delivered_at"] for r in rows)
+    (organisation,) = {r["organisation"] for r in rows}
+    assert organisation
+    assert "." not in organisation  # the display name (e.g. Contoso), not a domain
+    assert f"Signed in to {organisation} as" in done.stderr
+    data = json.loads(report.read_text(encoding="utf-8"))
+    Draft202012Validator(SCHEMA, format_checker=FormatChecker()).validate(data)
+    assert {p["delivery"]["status"] for p in data["people"]} == {"delivered"}
+    box = truth()
+    assert not ours(outbox_to(box), "sheet"), "nothing is mailed when the sheet carries the details"
+    assert ours(invitations_to(box), "sheet") == {f"sheet.{i}@partner-example.com": 1 for i in range(count)}
+    box.stop()
+
+    # A rerun of the same file hands nobody a second password: no new sheet, the first one unchanged.
+    first = sheet.read_bytes()
+    again = run(home, args)
+    assert again.returncode == 0, again.stderr
+    assert "Welcome sheet written" not in again.stderr
+    assert sorted(p.name for p in folder.iterdir()) == ["welcome.pdf"]
+    assert sheet.read_bytes() == first
+    rows = journal_rows(home, "sheet")
+    assert sum(r["delivery_method"] == "pdf" for r in rows) == count
+    assert all(r["credentials_replaced_at"] is None for r in rows)
+
+    # No password in the report, the logs, the journal, or what the command printed.
+    written = [p for p in home.root.joinpath("home").rglob("*") if p.is_file() and "sandbox" not in p.parts]
+    written.append(report)
+    assert any(p.suffix == ".sqlite3" for p in written)
+    assert any(p.suffix == ".log" for p in written), written
+    for path in written:
+        content = path.read_bytes()
+        assert not [secret for secret in passwords if secret.encode("utf-8") in content], path
+    for output in (done.stdout, done.stderr, again.stdout, again.stderr):
+        assert not [secret for secret in passwords if secret in output]
+
+
 def test_a_bad_file_exits_2_listing_each_problem_and_changes_nothing(
     home: Home, truth: Any, tmp_path: Path
 ) -> None:
@@ -316,8 +417,9 @@ def test_a_run_killed_while_creating_and_run_again_ends_with_everyone_once(
     ("args", "says"),
     [
         (["--role", "owner"], "unknown role 'owner'"),
-        (["--role", "service_viewer", "--deliver", "pdf:/tmp/sheet.pdf"], "needs the window"),
-        (["--role", "service_viewer", "--deliver", "fax"], "choose graph or none"),
+        (["--role", "service_viewer", "--deliver", "pdf:/no/such/folder/sheet.pdf"], "doesn't exist"),
+        (["--role", "service_viewer", "--deliver", "pdf:"], "say where the welcome sheet goes"),
+        (["--role", "service_viewer", "--deliver", "fax"], "choose graph, pdf:PATH or none"),
         (["--role", "service_viewer", "--sandbox-faults", "503=1"], "need --sandbox"),
     ],
 )

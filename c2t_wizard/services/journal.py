@@ -29,6 +29,10 @@ discipline as the creation rows: ``SENDING`` is written before the call, the ans
 activation link itself is never stored (whoever opens it becomes an administrator): only the
 invitation's id and expiry, and how the link was handed over (``link_method``/``link_state``).
 
+Schema 4 added ``runs.organisation``: the organisation's display name, known at sign-in and written when
+the run starts, so the resume offer and the history name it ("Continue onboarding Contoso: …") instead of a
+domain; runs of an older journal have none (they are named by their domain).
+
 The journal never holds a password or a token: no column is meant for one and no method takes one.
 One ``Journal`` may be used from several threads (one connection guarded by a lock).
 """
@@ -52,7 +56,7 @@ if TYPE_CHECKING:
     from c2t_wizard.domain.users import NewUser
 
 JOURNAL_FILE = "journal.sqlite3"
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 _MAX_DETAIL = 500
 
 _SCHEMA = """
@@ -65,7 +69,8 @@ CREATE TABLE IF NOT EXISTS runs (
     tenant_id TEXT NOT NULL,
     created_at TEXT NOT NULL,
     updated_at TEXT NOT NULL,
-    finished_at TEXT
+    finished_at TEXT,
+    organisation TEXT
 );
 CREATE TABLE IF NOT EXISTS people (
     run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
@@ -180,6 +185,8 @@ _MIGRATIONS = (
     ("credentials_replaced_at", "TEXT"),
 )
 """Columns added to ``people`` after schema 1 (a journal written by an older version gets them)."""
+_RUN_MIGRATIONS = (("organisation", "TEXT"),)
+"""Columns added to ``runs`` after schema 3 (the organisation's display name, known at sign-in)."""
 
 
 class InvitationState(Enum):
@@ -369,6 +376,8 @@ class RunSummary:
     exists: int
     failed: int
     credentials_pending: int
+    organisation: str = ""
+    """The organisation's display name when the run started ("" in runs of schema 3 and older)."""
 
     @property
     def creation_done(self) -> bool:
@@ -424,6 +433,10 @@ def _migrate(db: sqlite3.Connection) -> None:
     for name, kind in _MIGRATIONS:
         if name not in columns:
             db.execute(f"ALTER TABLE people ADD COLUMN {name} {kind}")
+    run_columns = {str(row[1]) for row in db.execute("PRAGMA table_info(runs)").fetchall()}
+    for name, kind in _RUN_MIGRATIONS:
+        if name not in run_columns:
+            db.execute(f"ALTER TABLE runs ADD COLUMN {name} {kind}")
     db.execute(
         "UPDATE meta SET value = ? WHERE key = 'schema_version' AND CAST(value AS INTEGER) < ?",
         (str(SCHEMA_VERSION), SCHEMA_VERSION),
@@ -526,8 +539,9 @@ class Journal:
                     raise JournalError(f"no person {key!r} in run {run_id!r}")
             self._db.execute("UPDATE runs SET updated_at = ? WHERE id = ?", (now, run_id))
 
-    def start_run(self, tenant_id: str, people: Sequence[NewUser]) -> str:
-        """A new run with everyone ``PLANNED``; returns its id. Two people with one username: JournalError."""
+    def start_run(self, tenant_id: str, people: Sequence[NewUser], *, organisation: str = "") -> str:
+        """A new run with everyone ``PLANNED``; returns its id. Two people with one username: JournalError.
+        ``organisation`` is the organisation's display name (the resume offer and history name it)."""
         keys = [person_key(user.upn) for user in people]
         twice = sorted(key for key, count in Counter(keys).items() if count > 1)
         if twice:
@@ -536,8 +550,9 @@ class Journal:
         now = _iso(_now())
         with self.transaction():
             self._db.execute(
-                "INSERT INTO runs (id, tenant_id, created_at, updated_at) VALUES (?, ?, ?, ?)",
-                (run_id, tenant_id, now, now),
+                "INSERT INTO runs (id, tenant_id, created_at, updated_at, organisation) "
+                "VALUES (?, ?, ?, ?, ?)",
+                (run_id, tenant_id, now, now, organisation or None),
             )
             self._db.executemany(
                 "INSERT INTO people (run_id, key, position, upn, username, domain, first_name, last_name, "
@@ -968,7 +983,8 @@ class Journal:
 
     def _summaries(self, where: str, args: tuple[Any, ...]) -> list[RunSummary]:
         query = (  # ``where`` is one of three fixed clauses; values are bound
-            "SELECT r.id, r.tenant_id, r.created_at, r.updated_at, r.finished_at, COUNT(p.key) AS total, "  # noqa: S608
+            "SELECT r.id, r.tenant_id, r.created_at, r.updated_at, r.finished_at, r.organisation, "  # noqa: S608
+            "COUNT(p.key) AS total, "
             "COALESCE(SUM(p.state = 'planned'), 0) AS planned, "
             "COALESCE(SUM(p.state = 'sending'), 0) AS sending, "
             "COALESCE(SUM(p.state = 'created'), 0) AS created, "
@@ -994,6 +1010,7 @@ class Journal:
                 exists=row["exists_"],
                 failed=row["failed"],
                 credentials_pending=row["pending"],
+                organisation=row["organisation"] or "",
             )
             for row in rows
         ]

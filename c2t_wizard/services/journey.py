@@ -42,7 +42,8 @@ class RunProgress:
     run_id: str
     tenant_id: str
     domain: str
-    """The domain most of the run's people got their username in (names the organisation in words)."""
+    """The domain most of the run's people got their username in (names the organisation when
+    ``organisation`` is unknown)."""
     created_at: datetime
     finished_at: datetime | None
     total: int
@@ -57,6 +58,13 @@ class RunProgress:
     invited: int
     """Invited to the portal (or already invited, or accepted)."""
     invitation_failed: int
+    organisation: str = ""
+    """The organisation's display name, recorded when the run started ("" in older journals)."""
+
+    @property
+    def organisation_name(self) -> str:
+        """The organisation in words: its display name, else the domain ("" when neither is known)."""
+        return self.organisation or self.domain
 
     @property
     def to_deliver(self) -> int:
@@ -130,6 +138,7 @@ def _progress(journal: Journal, summary: RunSummary) -> RunProgress:
         delivered=sum(1 for p in ours if not p.credentials_pending),
         invited=invited,
         invitation_failed=failed,
+        organisation=summary.organisation,
     )
 
 

@@ -15,6 +15,10 @@
   before recording it: the mail is found in Sent Items by the id written before it was sent
   (``find_unrecorded_mail``), recorded as sent, and neither reset nor sent again. ``Delivery.NONE`` hands
   nothing over (the credentials stay pending; a later run or the wizard resets and delivers them).
+  ``Delivery.PDF`` puts everyone pending on one welcome sheet through the ``sheet`` hook the caller gives (the
+  PDF is drawn by Qt, which services never import; the headless command passes ``sheet_pdf``'s writer),
+  resetting a password nobody knows any more first, and records each as delivered on the sheet ("pdf"),
+  as the Credentials page does: a rerun hands nobody a second password.
 - **invite**: ``invite_people`` with the portal backend, into one Call2Teams account with the given roles,
   for everyone who has a Microsoft account now (created, or there before).
 
@@ -26,6 +30,7 @@ carries one. No Qt.
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import threading
 from collections.abc import Callable, Sequence
@@ -33,7 +38,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import TYPE_CHECKING
 
-from c2t_wizard.domain.welcome_message import build_welcome_message
+from c2t_wizard.domain.welcome_message import WelcomeMessage, build_welcome_message
 from c2t_wizard.services.journal import (
     DeliveryState,
     InvitationRecord,
@@ -43,6 +48,7 @@ from c2t_wizard.services.journal import (
     PersonState,
     person_key,
 )
+from c2t_wizard.services.journey import finish_if_done
 
 if TYPE_CHECKING:
     from c2t_wizard.domain.users import NewUser
@@ -66,7 +72,13 @@ class Delivery(Enum):
     """How the sign-in details are handed over in a headless run."""
 
     GRAPH = "graph"
+    PDF = "pdf"
     NONE = "none"
+
+
+SheetHook = Callable[[Sequence[tuple[str, WelcomeMessage]]], object]
+"""Writes a welcome sheet, one page per (display name, message), on the caller's loop thread; raises OSError
+when it cannot (nothing is then recorded as delivered)."""
 
 
 GOOD_DELIVERY = frozenset({DeliveryState.SENT, DeliveryState.CONFIRMED, DeliveryState.ON_WELCOME_SHEET})
@@ -189,8 +201,10 @@ class OnboardingRun:
         portal: PortalBackend | None = None,
         report: Callable[[RunEvent], None] | None = None,
         stop: threading.Event | None = None,
+        sheet: SheetHook | None = None,
     ) -> None:
         self._journal = journal
+        self._sheet = sheet
         self._directory = directory
         self._delivery = delivery
         self._portal = portal
@@ -217,6 +231,8 @@ class OnboardingRun:
         cancelled = self._stop.is_set()
         if not cancelled and request.deliver is Delivery.GRAPH and self._delivery is not None:
             await self.deliver(request, run_id, passwords)
+        elif not cancelled and request.deliver is Delivery.PDF and self._delivery is not None:
+            await self._deliver_sheet(request, run_id, passwords)
         passwords.clear()
         cancelled = cancelled or self._stop.is_set()
         if not cancelled and request.account_id and request.roles and self._portal is not None:
@@ -224,7 +240,9 @@ class OnboardingRun:
         cancelled = cancelled or self._stop.is_set()
         result = await asyncio.to_thread(self._outcome, run_id, resumed, cancelled, request)
         if not cancelled:
-            await asyncio.to_thread(journal.finish_run, run_id)
+            # Closed only with nothing left, as the summary page closes it: after a failure (a sheet not
+            # written, a mail not sent), a rerun of the same file resumes this run and redoes what failed.
+            await asyncio.to_thread(finish_if_done, journal, [run_id])
         self._emit(RunEvent(Step.DONE, total - result.failed, total, result.failed))
         return result
 
@@ -239,7 +257,11 @@ class OnboardingRun:
         run_id = await asyncio.to_thread(find_resumable_run, journal, request.tenant_id, request.people)
         resumed = run_id is not None
         if run_id is None:
-            run_id = await asyncio.to_thread(journal.start_run, request.tenant_id, list(request.people))
+            run_id = await asyncio.to_thread(
+                functools.partial(journal.start_run, organisation=request.organisation),
+                request.tenant_id,
+                list(request.people),
+            )
         else:
             await asyncio.to_thread(journal.requeue, run_id)
         self._run_id = run_id
@@ -428,6 +450,91 @@ class OnboardingRun:
                         )
                         settle(rest, "failed", problem.value, bad=True)
                 return
+
+    async def _deliver_sheet(
+        self, request: OnboardingRequest, run_id: str, passwords: dict[str, str]
+    ) -> None:
+        """Everyone whose credentials are pending onto one welcome sheet (``sheet``), then recorded."""
+        from c2t_wizard.services.delivery import (
+            DeliveryError,
+            DeliveryMethod,
+            record_delivered,
+            record_password_replaced,
+        )
+
+        assert self._delivery is not None
+        delivery, journal, method = self._delivery, self._journal, DeliveryMethod.WELCOME_SHEET.value
+        pending = [
+            person
+            for person in await asyncio.to_thread(journal.people, run_id)
+            if person.state is PersonState.CREATED and person.credentials_pending
+        ]
+        counts = _Counts(len(pending))
+        self._emit(RunEvent(Step.DELIVER, 0, len(pending)))
+
+        async def settle(person: PersonRecord, outcome: str, problem: str = "") -> None:
+            if problem:
+                await asyncio.to_thread(
+                    journal.mark_delivery_not_confirmed,
+                    run_id,
+                    person.key,
+                    method,
+                    in_doubt=False,
+                    problem=problem,
+                )
+            counts.done += 1
+            counts.failed += bool(problem)
+            detail = problem or ("new temporary password" if person.key in self._reset else "")
+            self._emit(
+                RunEvent(Step.DELIVER, counts.done, counts.total, counts.failed, person.upn, outcome, detail)
+            )
+
+        if not pending or self._sheet is None:
+            for person in pending:
+                await settle(person, "failed", "NO_SHEET")
+            return
+        sign_in_url = await delivery.sign_in_url(request.tenant_domains[0] if request.tenant_domains else "")
+        pages: list[tuple[str, WelcomeMessage]] = []
+        on_sheet: list[PersonRecord] = []
+        for person in pending:
+            if self._stop.is_set():
+                break
+            password = passwords.get(person.key)
+            if password is None:
+                # Created by an earlier process that was stopped before handing the password over.
+                try:
+                    password = await delivery.reset_password(person.user_id or person.upn)
+                except DeliveryError as exc:
+                    await settle(person, "failed", exc.problem.value)
+                    continue
+                self._reset.add(person.key)
+                await record_password_replaced(journal, [(run_id, person.key)])
+            message = build_welcome_message(
+                person.user,
+                password,
+                language=request.language,
+                sign_in_url=sign_in_url,
+                organisation=request.organisation,
+            )
+            pages.append((person.display_name, message))
+            on_sheet.append(person)
+            del password, message
+        if not pages:
+            return
+        try:
+            self._sheet(pages)  # Qt's text layout: on this (the caller's) thread, a millisecond or two a page
+        except OSError as exc:
+            log.warning("The welcome sheet could not be written: %s", type(exc).__name__)
+            for person in on_sheet:
+                await settle(person, "failed", "SHEET_NOT_WRITTEN")
+            return
+        finally:
+            pages.clear()
+        await record_delivered(
+            journal, [(run_id, person.key) for person in on_sheet], DeliveryMethod.WELCOME_SHEET
+        )
+        for person in on_sheet:
+            await settle(person, "on_welcome_sheet")
 
     # --- invite -----------------------------------------------------------------------------------------
 

@@ -14,6 +14,7 @@ closing runs the partner gave up) are here too, so the page only shows them. No 
 from __future__ import annotations
 
 import asyncio
+import functools
 import threading
 from collections.abc import Callable, Coroutine, Sequence
 from dataclasses import dataclass, field
@@ -95,18 +96,21 @@ async def create_people(
     directory: DirectoryService,
     *,
     tenant_id: str = "",
+    organisation: str = "",
     people: Sequence[NewUser] = (),
     runs: Sequence[str] = (),
     requeue: bool = False,
     report: Callable[[object], None],
     stop: threading.Event,
 ) -> list[CreationResult]:
-    """Create ``people`` in a new run of ``tenant_id`` (after going on with ``runs``, their failed people
-    tried again when ``requeue``), one run after the other until one is stopped. ``stop`` is looked at
-    between runs; within one, ``DirectoryService.cancel_creation`` stops it."""
+    """Create ``people`` in a new run of ``tenant_id`` (named ``organisation``), after going on with
+    ``runs`` (their failed people tried again when ``requeue``), one run after the other until one is
+    stopped. ``stop`` is looked at between runs; within one, ``DirectoryService.cancel_creation`` stops it."""
     todo = list(runs)
     if people:
-        run_id = await asyncio.to_thread(journal.start_run, tenant_id, list(people))
+        run_id = await asyncio.to_thread(
+            functools.partial(journal.start_run, organisation=organisation), tenant_id, list(people)
+        )
         report(CreationStarted(run_id))
         todo.append(run_id)
     results: list[CreationResult] = []

@@ -191,7 +191,7 @@ class HistoryDialog(QDialog):
             state = self.tr("Finished") if run.finished else self.tr("Not finished")
             cells = [
                 local_time(run.created_at),
-                run.domain,
+                run.organisation_name,
                 str(run.total),
                 self.tr("{done} of {total}").format(done=run.delivered, total=run.made_by_wizard),
                 self.tr("{done} of {total}").format(done=run.invited, total=run.with_account),
@@ -250,7 +250,7 @@ class HistoryDialog(QDialog):
 
     def _on_exported(self, run: RunProgress, path: Path, result: object) -> None:
         if isinstance(result, Report):
-            writer = ReportPdfWriter(path, result, run.domain, self)
+            writer = ReportPdfWriter(path, result, run.organisation_name, self)
             writer.progress.connect(self._on_pdf_progress)
             writer.finished.connect(self._on_pdf_written)
             writer.failed.connect(self._on_export_failed)

@@ -3559,12 +3559,12 @@
     </message>
     <message>
         <location line="+9"/>
-        <location line="+1091"/>
+        <location line="+1092"/>
         <source>&amp;Create users</source>
         <translation>Benutzer an&amp;legen</translation>
     </message>
     <message>
-        <location line="-1089"/>
+        <location line="-1090"/>
         <source>Create the users</source>
         <translation>Die Benutzer anlegen</translation>
     </message>
@@ -3579,7 +3579,7 @@
         <translation>Erneut ve&amp;rsuchen</translation>
     </message>
     <message>
-        <location line="+604"/>
+        <location line="+605"/>
         <source>1 already existed and was left unchanged</source>
         <translation>1 war schon vorhanden und blieb unverändert</translation>
     </message>
@@ -3659,7 +3659,7 @@
         <translation>Ihre Anmeldung ist abgelaufen; melden Sie sich erneut an</translation>
     </message>
     <message>
-        <location line="-1141"/>
+        <location line="-1142"/>
         <source>Stop creating users</source>
         <translation>Anlegen der Benutzer abbrechen</translation>
     </message>
@@ -3734,7 +3734,7 @@
         <translation>Benutzer werden angelegt …</translation>
     </message>
     <message>
-        <location line="+78"/>
+        <location line="+79"/>
         <source>Microsoft refused the password; try again</source>
         <translation>Microsoft hat das Kennwort abgelehnt; versuchen Sie es erneut</translation>
     </message>
@@ -4173,7 +4173,7 @@
 <context>
     <name>WelcomeSheet</name>
     <message>
-        <location filename="../../c2t_wizard/ui/welcome_sheet.py" line="+45"/>
+        <location filename="../../c2t_wizard/sheet_pdf.py" line="+57"/>
         <source>{name} can&apos;t be written there (the folder may be read-only, or the file open in another program)</source>
         <translation>{name} kann dort nicht geschrieben werden (der Ordner ist vielleicht schreibgeschützt oder die Datei in einem anderen Programm geöffnet)</translation>
     </message>

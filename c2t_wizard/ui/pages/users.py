@@ -771,6 +771,7 @@ class UsersPage(QWizardPage):
                 journal,
                 directory,
                 tenant_id=tenant_id,
+                organisation=facts.display_name,
                 people=people,
                 runs=runs,
                 requeue=requeue,

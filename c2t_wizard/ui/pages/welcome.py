@@ -245,7 +245,7 @@ class WelcomePage(QWizardPage):
             self._build_offer()
         self.resume_offer.setVisible(True)
         done, total = progress.counts
-        organisation = progress.domain or self.tr("your organisation")
+        organisation = progress.organisation_name or self.tr("your organisation")
         step = progress.next_step
         if step is JourneyStep.CREATE:
             text = _plural(
