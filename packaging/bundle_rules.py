@@ -1,0 +1,85 @@
+"""What the frozen build keeps of Qt, and what it leaves out.
+
+Used by ``c2t-wizard.spec`` (filters PyInstaller's lists before anything is copied) and by ``postbuild.py``
+(deletes what a hook copied anyway, then checks nothing kept needs what was dropped). Plain functions of a
+file's path inside the bundle, the same on Linux, Windows and macOS, so a test can check them.
+
+The app imports QtCore, QtGui and QtWidgets only (PDF: QPdfWriter is QtGui). QtSvg stays for the
+application icon (an SVG), QtDBus for the desktop portal theme (file dialogs in a Flatpak), XcbQpa and
+WaylandClient for the two Linux display platforms.
+"""
+
+from __future__ import annotations
+
+import re
+
+PYSIDE_MODULES = ("QtCore", "QtGui", "QtWidgets", "QtSvg")
+"""The PySide6 modules the app (and its icon) use; every other one is excluded from the analysis."""
+
+QT_LIBRARIES = frozenset({"Core", "Gui", "Widgets", "Svg", "DBus", "XcbQpa", "WaylandClient"})
+"""Qt's own libraries kept (``libQt6Core.so.6``, ``Qt6Core.dll``, ``QtCore.framework``)."""
+
+QT_PLUGINS = frozenset(
+    {
+        # Display platforms: offscreen (tests, smoke test), X11, Wayland, Windows, macOS.
+        "platforms/qoffscreen",
+        "platforms/qxcb",
+        "platforms/qwayland",
+        "platforms/qwindows",
+        "platforms/qcocoa",
+        "platforms/qdirect2d",
+        # Wayland needs its shell protocol and (without a compositor's server-side decorations) a title bar.
+        "wayland-shell-integration/xdg-shell",
+        "wayland-decoration-client/bradient",
+        # Native file dialogs through the desktop portal (Flatpak, GNOME, KDE).
+        "platformthemes/qxdgdesktopportal",
+        # The SVG application icon; PNG is built into QtGui.
+        "imageformats/qsvg",
+        "iconengines/qsvgicon",
+        # Windows and macOS styles.
+        "styles/qmodernwindowsstyle",
+        "styles/qwindowsvistastyle",
+        "styles/qmacstyle",
+    }
+)
+"""Qt plugins kept, as ``<kind>/<name>`` without ``lib`` prefix or suffix."""
+
+TRANSLATION_LANGUAGES = ("de",)
+"""Qt's own translations kept (the app's languages other than English, which needs none)."""
+
+_QT_LIBRARY = re.compile(
+    r"(?:^|/)(?:lib)?Qt6?([A-Za-z0-9]+?)(?:\.so[.\d]*|\.dll|\.dylib|\.framework(?:/.*)?)$"
+)
+_PLUGIN = re.compile(r"(?:^|/)PySide6/(?:Qt/)?plugins/([^/]+)/(?:lib)?([^/.]+)\.(?:so|dll|dylib)$")
+_TRANSLATION = re.compile(r"(?:^|/)PySide6/(?:Qt/)?translations/([a-z_]+?)_([a-zA-Z_]+)\.qm$")
+
+
+def _normal(path: str) -> str:
+    return path.replace("\\", "/")
+
+
+def qt_library(path: str) -> str | None:
+    """The Qt library a bundle file belongs to (``Core`` for ``.../libQt6Core.so.6``), else None."""
+    path = _normal(path)
+    if "PySide6/" not in path:
+        return None
+    match = _QT_LIBRARY.search(path)
+    return match.group(1) if match else None
+
+
+def keep(path: str) -> bool:
+    """Whether the bundle keeps this file (a destination path inside the bundle)."""
+    path = _normal(path)
+    plugin = _PLUGIN.search(path)
+    if plugin:
+        return f"{plugin.group(1)}/{plugin.group(2)}" in QT_PLUGINS
+    if "/plugins/" in path and "PySide6/" in path:
+        return False  # a plugin's data file of a kind not kept
+    translation = _TRANSLATION.search(path)
+    if translation:
+        catalog, language = translation.groups()
+        return catalog == "qtbase" and language in TRANSLATION_LANGUAGES
+    library = qt_library(path)
+    if library is not None:
+        return library in QT_LIBRARIES
+    return True
