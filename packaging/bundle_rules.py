@@ -12,6 +12,7 @@ WaylandClient for the two Linux display platforms.
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 PYSIDE_MODULES = ("QtCore", "QtGui", "QtWidgets", "QtSvg")
 """The PySide6 modules the app (and its icon) use; every other one is excluded from the analysis."""
@@ -83,3 +84,46 @@ def keep(path: str) -> bool:
     if library is not None:
         return library in QT_LIBRARIES
     return True
+
+
+MSGRAPH_KEPT = frozenset(
+    {"models", "users", "organization", "role_management", "directory_objects", "directory_roles"}
+)
+"""The request-builder trees of ``msgraph.generated`` the app reaches (``client.users``, ``client.me`` (a
+user item), ``client.organization``, ``client.role_management``), and every model (kiota picks models by
+discriminator at run time). PyInstaller would otherwise take all ~16,700 modules: each builder names its
+children in ``TYPE_CHECKING`` blocks and property bodies."""
+
+MSGRAPH_USER_ITEM_KEPT = frozenset(
+    {"member_of", "transitive_member_of", "send_mail", "change_password", "authentication"}
+)
+"""Of one user's (and ``/me``'s) ~90 child builders, those the app may use; mail folders and sendMail go
+through httpx (``services/delivery.py``), the rest (calendars, drives, Teams, OneNote ...) are never used."""
+
+
+def msgraph_kept(module: str) -> bool:
+    """Whether the bundle keeps this ``msgraph`` module."""
+    parts = module.split(".")
+    if parts[:2] != ["msgraph", "generated"] or len(parts) < 4:
+        return True  # msgraph itself, and generated's own modules (base_graph_service_client)
+    if parts[2] not in MSGRAPH_KEPT:
+        return False
+    if parts[2:4] == ["users", "item"] and len(parts) > 5:
+        return parts[4] in MSGRAPH_USER_ITEM_KEPT
+    return True
+
+
+def msgraph_excludes(generated: Path) -> list[str]:
+    """The ``msgraph.generated`` packages to leave out of the analysis (from the installed folders)."""
+    excluded = []
+    for child in sorted(generated.iterdir()):
+        if child.is_dir() and child.name != "__pycache__":
+            name = f"msgraph.generated.{child.name}"
+            if not msgraph_kept(f"{name}.x"):
+                excluded.append(name)
+    for child in sorted((generated / "users" / "item").iterdir()):
+        if child.is_dir() and child.name != "__pycache__":
+            name = f"msgraph.generated.users.item.{child.name}"
+            if not msgraph_kept(f"{name}.x"):
+                excluded.append(name)
+    return excluded

@@ -193,3 +193,43 @@ def test_the_icon_files_have_the_layout_windows_and_macos_read() -> None:
     assert icns[:4] == b"icns"
     assert int.from_bytes(icns[4:8], "big") == len(icns)
     assert icns[8:12] == b"icp4"
+
+
+def _service_sources() -> str:
+    return "\n".join(p.read_text(encoding="utf-8") for p in sorted((ROOT / "c2t_wizard").rglob("*.py")))
+
+
+def test_the_bundle_keeps_every_msgraph_module_the_app_imports() -> None:
+    imported = set(re.findall(r"\b(msgraph\.generated(?:\.\w+)+)", _service_sources()))
+    assert imported
+    assert {module for module in imported if not bundle_rules.msgraph_kept(module)} == set()
+
+
+REQUEST_METHODS = {"get", "patch", "post", "delete", "with_url", "by_user_id"}
+
+
+def test_the_bundle_keeps_every_graph_request_builder_the_app_reaches() -> None:
+    """``client.<tree>`` and ``client.me.<child>`` / ``users.by_user_id(...).<child>``: a new one used by
+    the app must be added to bundle_rules, or the frozen app fails with an ImportError there."""
+    source = _service_sources()
+    trees = set(re.findall(r"(?<![\w.])client\.(\w+)", source)) - {"request_adapter", "get"}
+    assert {"users", "me"} <= trees
+    through = {"me": "users", "batch": None}  # /me is a user item; $batch is msgraph_core's builder
+    for tree in trees:
+        target = through.get(tree, tree)
+        assert target is None or target in bundle_rules.MSGRAPH_KEPT, f"client.{tree} is not in the bundle"
+    children = set(re.findall(r"(?:\bclient\.me|by_user_id\([^)]*\))\.(\w+)", source))
+    children -= REQUEST_METHODS
+    children = {child for child in children if not child.startswith("to_")}
+    assert children, "no child builder found: the pattern no longer matches the app's code"
+    assert children <= bundle_rules.MSGRAPH_USER_ITEM_KEPT
+
+
+def test_msgraph_rules() -> None:
+    assert bundle_rules.msgraph_kept("msgraph.graph_service_client")
+    assert bundle_rules.msgraph_kept("msgraph.generated.base_graph_service_client")
+    assert bundle_rules.msgraph_kept("msgraph.generated.models.user")
+    assert bundle_rules.msgraph_kept("msgraph.generated.users.item.user_item_request_builder")
+    assert bundle_rules.msgraph_kept("msgraph.generated.users.item.transitive_member_of.x")
+    assert not bundle_rules.msgraph_kept("msgraph.generated.users.item.drive.drive_request_builder")
+    assert not bundle_rules.msgraph_kept("msgraph.generated.groups.groups_request_builder")
