@@ -45,6 +45,10 @@ def trim(folder: Path) -> list[str]:
         if (path.is_file() or path.is_symlink()) and not keep(relative):
             path.unlink()
             removed.append(relative)
+    for link in sorted(base.rglob("*")):
+        if link.is_symlink() and not link.exists():  # led to a file removed above
+            link.unlink()
+            removed.append(link.relative_to(base).as_posix())
     for directory in sorted((p for p in base.rglob("*") if p.is_dir()), key=lambda p: -len(p.parts)):
         if not any(directory.iterdir()):
             directory.rmdir()
@@ -52,17 +56,67 @@ def trim(folder: Path) -> list[str]:
 
 
 _NOT_FOUND = re.compile(r"^\s*(\S+) => not found", re.MULTILINE)
+_RESOLVED = re.compile(r"=> (/\S+) \(0x", re.MULTILINE)
+
+
+def _ldd(path: Path, base: Path) -> str:
+    env = dict(os.environ, LD_LIBRARY_PATH=str(base.resolve()))
+    return subprocess.run(["ldd", str(path)], capture_output=True, text=True, env=env, check=False).stdout
+
+
+BUNDLED_ANYWAY = (
+    "libxcb-cursor",
+    "libxcb-icccm",
+    "libxcb-keysyms",
+    "libxcb-image",
+    "libxcb-render-util",
+    "libxcb-util",
+)
+"""Small X11 helpers Qt's xcb platform needs that minimal desktops often lack (Qt >= 6.5 refuses to start
+on X11 without xcb-cursor): kept when the build machine has them."""
+
+
+def unneeded_system_libraries(folder: Path) -> list[Path]:
+    """System libraries PyInstaller copied that the bundle leaves to the system.
+
+    - those only a removed binary needed (the GTK theme plugin's cairo, pango, gdk-pixbuf ...);
+    - those only Qt needs and the PySide6 wheel itself expects from the system (glib, X11, xcb, fontconfig,
+      freetype, libstdc++ ...): the frozen app asks of the partner's machine what ``pip install PySide6``
+      does, and never mixes the build machine's fontconfig with the partner's configuration.
+    Python's own libraries (OpenSSL, SQLite, zlib, libffi ...) stay: the interpreter was built against them.
+    Linux only; ``ldd`` resolves needs transitively, so each library's needs come with it."""
+    base = contents(folder)
+    # Real files only: the symbolic links at the top lead to a package's own libraries (Qt, shiboken).
+    candidates = {
+        path
+        for path in base.glob("lib*.so*")
+        if path.is_file() and not path.is_symlink() and not path.name.startswith("libpython")
+    }
+    qt_roots, python_roots = [], [folder / folder.name]
+    for path in base.rglob("*.so*"):
+        if not path.is_file() or path in candidates or path.is_symlink():
+            continue
+        top = path.relative_to(base).parts[0]
+        (qt_roots if top in ("PySide6", "shiboken6") else python_roots).append(path)
+
+    def needs(roots: list[Path]) -> set[Path]:
+        found: set[Path] = set()
+        for root in roots:
+            found |= {Path(resolved).resolve() for resolved in _RESOLVED.findall(_ldd(root, base))}
+        return found
+
+    keep = needs(python_roots)
+    keep |= {path.resolve() for path in needs(qt_roots) if path.name.startswith(BUNDLED_ANYWAY)}
+    return sorted(path for path in candidates if path.resolve() not in keep)
 
 
 def missing_qt_libraries(folder: Path) -> dict[str, list[str]]:
     """Kept ELF files (Qt libraries and plugins) that need a ``libQt6*`` the bundle lacks (Linux only)."""
     base = contents(folder)
-    env = dict(os.environ, LD_LIBRARY_PATH=str(base))
     missing: dict[str, list[str]] = {}
     qt = base / "PySide6" / "Qt"
     for path in sorted([*qt.glob("lib/*.so*"), *qt.glob("plugins/*/*.so")]):
-        result = subprocess.run(["ldd", str(path)], capture_output=True, text=True, env=env, check=False)
-        needed = [name for name in _NOT_FOUND.findall(result.stdout) if name.startswith("libQt6")]
+        needed = [name for name in _NOT_FOUND.findall(_ldd(path, base)) if name.startswith("libQt6")]
         if needed:
             missing[path.relative_to(base).as_posix()] = needed
     return missing
@@ -76,6 +130,11 @@ def command_trim(args: argparse.Namespace) -> int:
     removed = trim(folder)
     print(f"postbuild: removed {len(removed)} files the bundle rules leave out")
     if sys.platform.startswith("linux") and shutil.which("ldd"):
+        unneeded = unneeded_system_libraries(folder)
+        for path in unneeded:
+            path.unlink()
+        names = ", ".join(path.name for path in unneeded)
+        print(f"postbuild: removed {len(unneeded)} system libraries left to the system: {names}")
         missing = missing_qt_libraries(folder)
         for where, names in missing.items():
             print(f"postbuild: {where} needs {', '.join(names)}, which the trim removed", file=sys.stderr)
