@@ -68,9 +68,16 @@ def qt_library(path: str) -> str | None:
     return match.group(1) if match else None
 
 
+LEFT_OUT_FILES = frozenset({"opengl32sw.dll"})
+"""Windows: Mesa's software OpenGL (20 MB), loaded only when something asks for OpenGL without a driver; the
+app's widgets paint without OpenGL."""
+
+
 def keep(path: str) -> bool:
     """Whether the bundle keeps this file (a destination path inside the bundle)."""
     path = _normal(path)
+    if path.rsplit("/", 1)[-1].lower() in LEFT_OUT_FILES:
+        return False
     plugin = _PLUGIN.search(path)
     if plugin:
         return f"{plugin.group(1)}/{plugin.group(2)}" in QT_PLUGINS

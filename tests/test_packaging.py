@@ -122,6 +122,7 @@ def test_the_bundle_keeps_every_qt_module_the_app_imports() -> None:
         ("PySide6/Qt6Qml.dll", False),
         ("PySide6/Qt/lib/QtNetwork.framework/Versions/A/QtNetwork", False),
         ("PySide6/Qt/lib/libicudata.so.73", True),
+        ("PySide6\\opengl32sw.dll", False),
         ("PySide6/Qt/plugins/platforms/libqoffscreen.so", True),
         ("PySide6/Qt/plugins/platforms/libqxcb.so", True),
         ("PySide6/Qt/plugins/platforms/libqwayland.so", True),
