@@ -69,7 +69,8 @@ DIST := dist
 APP_DIR := $(DIST)/c2t-wizard
 ifeq ($(OS),Windows_NT)
 PLATFORM := windows
-FROZEN := $(APP_DIR)/c2t-wizard.exe
+# The console twin of the windowed c2t-wizard.exe (same code and folder): its output reaches the smoke test.
+FROZEN := $(APP_DIR)/c2t-wizard-cli.exe
 else ifeq ($(shell uname -s),Darwin)
 PLATFORM := macos
 FROZEN := $(DIST)/C2T Wizard.app/Contents/MacOS/c2t-wizard
@@ -101,6 +102,14 @@ freeze: $(FREEZE_STAMP) icons
 	C2T_ICON_DIR=$(ICON_DIR) $(BIN)/pyinstaller --noconfirm --log-level WARN --workpath build/pyinstaller \
 		--distpath $(DIST) packaging/c2t-wizard.spec
 	$(BIN)/python packaging/postbuild.py trim $(APP_DIR) --max-mb 150
+# Linux: what install.sh (in the tarball) needs: the menu entry, the AppStream metadata, the icons if any.
+ifeq ($(PLATFORM),linux)
+	mkdir -p $(APP_DIR)/share
+	cp packaging/linux/com.call2teams.C2TWizard.desktop packaging/linux/com.call2teams.C2TWizard.metainfo.xml \
+		$(APP_DIR)/share/
+	cp packaging/linux/install.sh $(APP_DIR)/
+	if [ -d $(ICON_DIR)/hicolor ]; then mkdir -p $(APP_DIR)/share/icons && cp -r $(ICON_DIR)/hicolor $(APP_DIR)/share/icons/; fi
+endif
 
 smoke: $(STAMP)
 	$(SMOKE_TEST)

@@ -79,6 +79,9 @@ def test_every_place_starts_the_executable_by_the_specs_name() -> None:
     assert f'#define AppExe "{name}.exe"' in inno
     assert "PrivilegesRequired=lowest" in inno  # per-user: no administrator needed
     assert f"FROZEN := $(APP_DIR)/{name}" in (ROOT / "Makefile").read_text(encoding="utf-8")
+    install = (PACKAGING / "linux" / "install.sh").read_text(encoding="utf-8")
+    assert f"s|^Exec={name}|" in install  # the installed menu entry gets the full path
+    assert f'ln -sf "$dest/{name}"' in install
 
 
 def test_the_release_workflow_calls_only_makefile_targets_that_exist() -> None:
