@@ -1,7 +1,8 @@
 """Process start -> first paint of the wizard, against a bare PySide6 QWizard measured in the same run.
 
 Budget (DESIGN.md): the wizard's median within 1.25x of the bare QWizard's. Runs are interleaved so
-both see the same machine load. Usage: python benchmarks/startup.py [--runs N]
+both see the same machine load. Usage: python benchmarks/startup.py [--runs N] [--frozen EXE]
+(--frozen adds the frozen build, e.g. dist/c2t-wizard/c2t-wizard: `make bench-bundle`).
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ def first_paint_ms(command: list[str], env: dict[str, str]) -> float:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=9)
+    parser.add_argument("--frozen", help="also time this frozen executable (and with --sandbox)")
     args = parser.parse_args()
 
     # A throw-away home, through the variables platformdirs reads (not C2T_HOME): the app finds its folders
@@ -51,6 +53,10 @@ def main() -> int:
         "c2t-wizard": [sys.executable, "-m", "c2t_wizard"],
         "c2t-wizard --sandbox": [sys.executable, "-m", "c2t_wizard", "--sandbox"],
     }
+    if args.frozen:
+        frozen = str(Path(args.frozen).resolve())
+        variants["frozen c2t-wizard"] = [frozen]
+        variants["frozen --sandbox"] = [frozen, "--sandbox"]
     # Bytecode, as an installed copy has (pip compiles it on install); this machine exports
     # PYTHONDONTWRITEBYTECODE, so a source checkout would otherwise recompile the app on every start.
     subprocess.run(
