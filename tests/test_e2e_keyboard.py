@@ -210,6 +210,7 @@ def test_whole_journey_from_the_keyboard_alone(qtbot: QtBot, config: Config) -> 
         wait_for(qtbot, create.isEnabled, "Create users is offered once the usernames are checked")
         keys.alt("C")
         wait_for(qtbot, lambda: users.state is UsersState.EDITING and users.isComplete(), "people created")
+        keys.assert_focus_on_page()  # the work is done: the focus is still somewhere to go on from
         keys.next_page(PageId.CREDENTIALS)
 
         # --- Credentials: sent from the admin's mailbox by Alt+S ----------------------------------------
@@ -226,6 +227,7 @@ def test_whole_journey_from_the_keyboard_alone(qtbot: QtBot, config: Config) -> 
             lambda: [r.state for r in credentials.rows] == [RowState.DELIVERED] * 2 and not credentials.busy,
             "both messages sent",
         )
+        keys.assert_focus_on_page()
         keys.next_page(PageId.PORTAL)
 
         # --- Portal: a customer account, the first person its administrator, invited by Alt+I ----------
@@ -262,6 +264,7 @@ def test_whole_journey_from_the_keyboard_alone(qtbot: QtBot, config: Config) -> 
             lambda: not portal.busy and [r.state for r in portal.rows] == [InvitationState.INVITED] * 2,
             "both invited",
         )
+        assert keys.assert_focus_on_page() is portal.portal_table  # Stop has gone: the people, with the news
         assert portal.rows[0].roles == frozenset({PortalRole.ACCOUNT_OWNER, PortalRole.SERVICE_CONTRIBUTOR})
         keys.next_page(PageId.SUMMARY)
 

@@ -933,6 +933,8 @@ class PortalPage(QWizardPage):
         )
 
     def _finish_progress(self) -> None:
+        if self.portal_cancel_button.hasFocus():  # hidden with the focus, it would pass it on to Back
+            self.portal_table.setFocus(Qt.FocusReason.OtherFocusReason)
         self.portal_progress.setVisible(False)
         self.portal_cancel_button.setVisible(False)
 
