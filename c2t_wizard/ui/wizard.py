@@ -116,6 +116,7 @@ class OnboardingWizard(QWizard):
         self._remembered_username = ""
         """An account remembered from an earlier session (the token cache), before anyone signed in."""
         self.currentIdChanged.connect(self._on_page_changed)
+        self.currentIdChanged.connect(self._focus_visible_widget)
         if services is not None:
             self.install_services(services)
 
@@ -449,6 +450,45 @@ class OnboardingWizard(QWizard):
                 self.welcome_page.show_signed_in(self._remembered_username.rpartition("@")[2] or None)
         elif page_id == PageId.USERS:
             self._keep_sign_in = False  # arrived: Back and Next again take the usual way
+
+    def _focus_visible_widget(self) -> None:
+        """Where QWizard leaves the focus on a new page is not always where anyone can see it: on the page's
+        first focusable child even when that is hidden (the Users page's resume banner, when there is
+        nothing to resume), or still on the page just left (its table, now hidden). The keys would then
+        go to a widget nobody sees. The focus moves to the page's first visible, enabled widget in the Tab
+        order, else to Next/Finish."""
+        # Called as the page is being shown: "visible" means visible once the page is.
+        focused = self.focusWidget()
+        page: QWidget | None = self.currentPage()  # None once the wizard has finished
+        if focused is None or page is None:
+            return
+        if page.isAncestorOf(focused):
+            fine = focused.isVisibleTo(page)
+        else:  # the wizard's own buttons are fine; another page's widgets are hidden
+            fine = focused.isVisibleTo(self) and not any(
+                other.isAncestorOf(focused) for other in map(self.page, self.pageIds())
+            )
+        if fine and focused.isEnabled():
+            return
+        from PySide6.QtCore import Qt  # only here: the Qt namespace's enums would delay the first paint
+
+        candidate = page.nextInFocusChain()
+        while candidate is not None and candidate is not page:
+            takes_tab = candidate.focusPolicy().value & Qt.FocusPolicy.TabFocus.value
+            if (
+                takes_tab
+                and page.isAncestorOf(candidate)
+                and candidate.isVisibleTo(page)
+                and candidate.isEnabled()
+            ):
+                candidate.setFocus(Qt.FocusReason.TabFocusReason)
+                return
+            candidate = candidate.nextInFocusChain()
+        for which in (QWizard.WizardButton.NextButton, QWizard.WizardButton.FinishButton):
+            button = self.button(which)
+            if button.isVisibleTo(self) and button.isEnabled():
+                button.setFocus(Qt.FocusReason.TabFocusReason)
+                return
 
     def nextId(self) -> int:
         current = self.currentId()

@@ -939,6 +939,8 @@ class PortalPage(QWizardPage):
         )
 
     def _finish_progress(self) -> None:
+        if self.portal_cancel_button.hasFocus():  # hidden with the focus, it would pass it on to Back
+            self.portal_table.setFocus(Qt.FocusReason.OtherFocusReason)
         self.portal_progress.setVisible(False)
         self.portal_cancel_button.setVisible(False)
 
@@ -1277,9 +1279,25 @@ class PortalPage(QWizardPage):
         self.retry_failed_button.setEnabled(idle and has_account and model.count("failed") > 0)
         self.revoke_button.setEnabled(idle and bool(selected))
         self.check_button.setEnabled(idle and model.count("invited", "already_invited") > 0)
+        if not idle:
+            self._keep_focus_while_busy()
         self.portal_account_combo.setEnabled(idle)
         self.portal_roles_editor.setEnabled(idle)
         self._show_guide()
+
+    def _keep_focus_while_busy(self) -> None:
+        """The account and the roles are locked while the page works; a focus inside them would be dropped
+        (Qt clears the focus of a widget whose parent is disabled), leaving the keyboard nowhere. It goes to
+        Stop when there is one, else to the people, whose rows show the progress."""
+        focused = self.focusWidget()
+        if focused is None or not (
+            focused is self.portal_account_combo or self.portal_roles_editor.isAncestorOf(focused)
+        ):
+            return
+        target = (
+            self.portal_cancel_button if self.portal_cancel_button.isVisibleTo(self) else self.portal_table
+        )
+        target.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _on_account_changed(self) -> None:
         self._show_guide()
