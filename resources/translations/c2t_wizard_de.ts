@@ -12,7 +12,7 @@
 <context>
     <name>CredentialsPage</name>
     <message>
-        <location filename="../../c2t_wizard/ui/pages/credentials.py" line="+257"/>
+        <location filename="../../c2t_wizard/ui/pages/credentials.py" line="+430"/>
         <source>Hand over the passwords</source>
         <translation>Kennwörter übergeben</translation>
     </message>
@@ -22,18 +22,18 @@
         <translation>Jede Person erhält ihren Benutzernamen und ihr vorläufiges Kennwort an ihre geschäftliche E-Mail-Adresse, dazu die nächsten Schritte. Der Assistent hält Kennwörter nur im Arbeitsspeicher.</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="-171"/>
         <source>How to deliver</source>
         <translation>Zustellweg</translation>
     </message>
     <message>
         <location line="+2"/>
-        <location line="+1104"/>
+        <location line="+1119"/>
         <source>Send from your mailbox (Microsoft 365)</source>
         <translation>Aus Ihrem Postfach senden (Microsoft 365)</translation>
     </message>
     <message>
-        <location line="-1103"/>
+        <location line="-1118"/>
         <source>Open messages in your mail app</source>
         <translation>Nachrichten in Ihrem Mailprogramm öffnen</translation>
     </message>
@@ -133,7 +133,7 @@
         <translation>Dass Microsoft eine Mail angenommen hat, heißt nicht, dass sie angekommen ist. Eine Mail, die nicht zugestellt werden kann, kommt als Unzustellbarkeitsbericht in Ihren Posteingang zurück, manchmal erst viel später.</translation>
     </message>
     <message>
-        <location line="+75"/>
+        <location line="+90"/>
         <source>Getting the list of people ready…</source>
         <translation>Die Liste der Personen wird vorbereitet …</translation>
     </message>
@@ -143,17 +143,17 @@
         <translation>Das Protokoll ist noch nicht geöffnet. Gehen Sie einen Schritt zurück und wieder vor.</translation>
     </message>
     <message>
-        <location line="-136"/>
+        <location line="-151"/>
         <source>Deliver to selec&amp;ted</source>
         <translation>An &amp;Ausgewählte zustellen</translation>
     </message>
     <message>
-        <location line="-230"/>
+        <location line="-224"/>
         <source>PDF files (*.pdf)</source>
         <translation>PDF-Dateien (*.pdf)</translation>
     </message>
     <message numerus="yes">
-        <location line="+520"/>
+        <location line="+529"/>
         <source>%n person(s) were created in an earlier session and never got their password. For security, the wizard never stores passwords, so these people get a new temporary password now.</source>
         <translation>
             <numerusform>%n Person wurde in einer früheren Sitzung angelegt und hat ihr Kennwort nie erhalten. Aus Sicherheitsgründen speichert der Assistent keine Kennwörter, daher bekommt sie jetzt ein neues vorläufiges Kennwort.</numerusform>
@@ -476,7 +476,7 @@
         <translation>Neue vorläufige Kennwörter werden festgelegt …</translation>
     </message>
     <message>
-        <location line="-1109"/>
+        <location line="-1124"/>
         <source>New pass&amp;word</source>
         <translation>Neues Kenn&amp;wort</translation>
     </message>
@@ -491,7 +491,7 @@
         <translation>Für eine Nachricht, von der Sie nicht wissen, ob sie angekommen ist: Ein neues vorläufiges Kennwort ersetzt das zuvor übergebene, und Sie stellen das neue zu.</translation>
     </message>
     <message numerus="yes">
-        <location line="+509"/>
+        <location line="+524"/>
         <source>%n person(s) get a new temporary password. The one handed over before stops working, so deliver the new one to them next. Go on?</source>
         <translation>
             <numerusform>%n Person bekommt ein neues vorläufiges Kennwort. Das zuvor übergebene gilt dann nicht mehr: Stellen Sie ihr als Nächstes das neue zu. Fortfahren?</numerusform>
@@ -804,20 +804,89 @@
     </message>
 </context>
 <context>
+    <name>JourneyMap</name>
+    <message>
+        <location filename="../../c2t_wizard/ui/journey_map.py" line="+145"/>
+        <source>Tenant</source>
+        <translation>Organisation</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Sign-up</source>
+        <translation>Registrierung</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Sign in</source>
+        <translation>Anmelden</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Users</source>
+        <translation>Benutzer</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Passwords</source>
+        <translation>Kennwörter</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Portal</source>
+        <translation>Portal</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Summary</source>
+        <translation>Zusammenfassung</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Step {number} of {count}: {name}</source>
+        <translation>Schritt {number} von {count}: {name}</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>current step</source>
+        <translation>aktueller Schritt</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>done</source>
+        <translation>erledigt</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>skipped</source>
+        <translation>übersprungen</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>to do</source>
+        <translation>offen</translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>Onboarding in {count} steps</source>
+        <translation>Einrichtung in {count} Schritten</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Your progress through the onboarding</source>
+        <translation>Ihr Fortschritt bei der Einrichtung</translation>
+    </message>
+</context>
+<context>
     <name>OnboardingWizard</name>
     <message>
-        <location filename="../../c2t_wizard/ui/application.py" line="+119"/>
-        <location filename="../../c2t_wizard/ui/wizard.py" line="+86"/>
+        <location filename="../../c2t_wizard/ui/application.py" line="+123"/>
+        <location line="+46"/>
+        <location filename="../../c2t_wizard/ui/wizard.py" line="+477"/>
         <source>Call2Teams onboarding</source>
         <translation>Call2Teams-Einrichtung</translation>
     </message>
     <message>
-        <location line="+33"/>
-        <source>SANDBOX</source>
-        <translation>ÜBUNGSUMGEBUNG</translation>
-    </message>
-    <message>
-        <location filename="../../c2t_wizard/ui/wizard.py" line="+180"/>
+        <location filename="../../c2t_wizard/ui/wizard.py" line="-181"/>
         <source>Stop and close?</source>
         <translation>Anhalten und schließen?</translation>
     </message>
@@ -845,7 +914,7 @@
 <context>
     <name>PortalPage</name>
     <message>
-        <location filename="../../c2t_wizard/ui/pages/portal.py" line="+168"/>
+        <location filename="../../c2t_wizard/ui/pages/portal.py" line="+435"/>
         <source>Invite your staff to the Call2Teams portal</source>
         <translation>Ihre Mitarbeiter in das Call2Teams-Portal einladen</translation>
     </message>
@@ -855,7 +924,7 @@
         <translation>Jede Person erhält eine Einladung an ihre echte geschäftliche E-Mail-Adresse und nimmt sie mit ihrem neuen Microsoft-Konto an. Wählen Sie das Konto und die Rollen jeder Person.</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="-260"/>
         <source>Call2Teams account to invite into</source>
         <translation>Call2Teams-Konto, in das eingeladen wird</translation>
     </message>
@@ -980,7 +1049,7 @@
         <translation>Ü&amp;berspringen</translation>
     </message>
     <message>
-        <location line="+84"/>
+        <location line="+99"/>
         <source>Getting the list of people ready…</source>
         <translation>Die Liste der Personen wird vorbereitet …</translation>
     </message>
@@ -1398,7 +1467,7 @@
 <context>
     <name>PortalRoles</name>
     <message>
-        <location line="-1155"/>
+        <location line="-1164"/>
         <source>Account Administrator</source>
         <translation>Kontoadministrator (Account Administrator)</translation>
     </message>
@@ -1829,12 +1898,12 @@
 <context>
     <name>SignInPage</name>
     <message>
-        <location filename="../../c2t_wizard/ui/pages/sign_in.py" line="+126"/>
+        <location filename="../../c2t_wizard/ui/pages/sign_in.py" line="+495"/>
         <source>Sign in to Microsoft</source>
         <translation>Bei Microsoft anmelden</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="-363"/>
         <source>&amp;Sign in with Microsoft</source>
         <translation>Mit Microsoft &amp;anmelden</translation>
     </message>
@@ -2055,7 +2124,7 @@
         <translation>Wer Ihre Dateien auf diesem Computer lesen kann, könnte Ihre Anmeldung verwenden.</translation>
     </message>
     <message>
-        <location line="+120"/>
+        <location line="+130"/>
         <source>Getting a code from Microsoft…</source>
         <translation>Code wird bei Microsoft angefordert …</translation>
     </message>
@@ -2383,7 +2452,7 @@
 <context>
     <name>SignupPage</name>
     <message>
-        <location filename="../../c2t_wizard/ui/pages/signup.py" line="+81"/>
+        <location filename="../../c2t_wizard/ui/pages/signup.py" line="+182"/>
         <source>Create your Microsoft account</source>
         <translation>Microsoft-Konto erstellen</translation>
     </message>
@@ -2393,7 +2462,7 @@
         <translation>Sie registrieren sich auf der Website von Microsoft in Ihrem Browser. Lassen Sie dieses Fenster geöffnet: Es bemerkt von selbst, wenn Sie fertig sind.</translation>
     </message>
     <message>
-        <location line="+16"/>
+        <location line="-91"/>
         <source>&amp;Open the sign-up page</source>
         <translation>&amp;Registrierungsseite öffnen</translation>
     </message>
@@ -2428,7 +2497,7 @@
         <translation>Registrierung ist fertig: jetzt prüfen</translation>
     </message>
     <message>
-        <location line="+95"/>
+        <location line="+110"/>
         <source>Your browser didn&apos;t open. Open this address yourself: {url}</source>
         <translation>Der Browser hat sich nicht geöffnet. Öffnen Sie diese Adresse bitte selbst: {url}</translation>
     </message>
@@ -2511,7 +2580,7 @@
 <context>
     <name>SummaryPage</name>
     <message>
-        <location filename="../../c2t_wizard/ui/pages/summary.py" line="+142"/>
+        <location filename="../../c2t_wizard/ui/pages/summary.py" line="+206"/>
         <source>Summary</source>
         <translation>Zusammenfassung</translation>
     </message>
@@ -2521,7 +2590,7 @@
         <translation>Was mit jeder Person geschehen ist. Was schiefging, sagt warum, und „Erneut versuchen“ wiederholt genau diesen Schritt. „Exportieren“ speichert eine Kopie (ohne Kennwörter).</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="-59"/>
         <source>People and what happened</source>
         <translation>Personen und was geschehen ist</translation>
     </message>
@@ -2561,7 +2630,7 @@
         <translation>Mit neuen Personen in derselben Organisation neu beginnen, ohne sich erneut anzumelden.</translation>
     </message>
     <message numerus="yes">
-        <location line="+39"/>
+        <location line="+54"/>
         <source>%n retry(s) are on their way.</source>
         <translation>
             <numerusform>%n neuer Versuch läuft.</numerusform>
@@ -2584,7 +2653,7 @@
         <translation>Neuer Versuch für {name} …</translation>
     </message>
     <message>
-        <location line="-195"/>
+        <location line="-204"/>
         <source>Spreadsheet (*.csv)</source>
         <translation>Tabelle (*.csv)</translation>
     </message>
@@ -2609,7 +2678,7 @@
         <translation>Zusammenfassung exportieren</translation>
     </message>
     <message>
-        <location line="+207"/>
+        <location line="+216"/>
         <source>Exporting…</source>
         <translation>Exportiere …</translation>
     </message>
@@ -2721,7 +2790,7 @@
 <context>
     <name>TenantNamePage</name>
     <message>
-        <location filename="../../c2t_wizard/ui/pages/tenant_name.py" line="+95"/>
+        <location filename="../../c2t_wizard/ui/pages/tenant_name.py" line="+213"/>
         <source>Choose your organisation&apos;s Microsoft name</source>
         <translation>Microsoft-Namen für Ihre Organisation wählen</translation>
     </message>
@@ -2731,7 +2800,7 @@
         <translation>Microsoft gibt jeder Organisation eine eigene Adresse. Damit melden sich Ihre Mitarbeitenden an, zum Beispiel anna@ihrname.onmicrosoft.com.</translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="-110"/>
         <source>Organisation name</source>
         <translation>Name der Organisation</translation>
     </message>
@@ -2801,7 +2870,7 @@
         <translation>Drücken Sie die Eingabetaste oder doppelklicken Sie, um einen Namen zu übernehmen.</translation>
     </message>
     <message>
-        <location line="+180"/>
+        <location line="+195"/>
         <source>Looking for free names you could use instead…</source>
         <translation>Suche nach freien Namen, die Sie stattdessen nutzen können …</translation>
     </message>
@@ -3411,18 +3480,18 @@
         <translation>CSV-Dateien (*.csv)</translation>
     </message>
     <message>
-        <location line="+107"/>
+        <location line="+326"/>
         <source>Add your staff</source>
         <translation>Mitarbeitende hinzufügen</translation>
     </message>
     <message>
-        <location line="+3"/>
-        <location line="+213"/>
+        <location line="-9"/>
+        <location line="+12"/>
         <source>Type in the people who will use Call2Teams, or import them from a spreadsheet. Each gets a Microsoft username and a temporary password.</source>
         <translation>Geben Sie die Personen ein, die Call2Teams nutzen werden, oder importieren Sie sie aus einer Tabelle. Jede Person erhält einen Microsoft-Benutzernamen und ein vorläufiges Kennwort.</translation>
     </message>
     <message>
-        <location line="-191"/>
+        <location line="-203"/>
         <source>&amp;Resume</source>
         <translation>&amp;Fortsetzen</translation>
     </message>
@@ -3513,12 +3582,12 @@
     </message>
     <message>
         <location line="+9"/>
-        <location line="+1109"/>
+        <location line="+1125"/>
         <source>&amp;Create users</source>
         <translation>Benutzer an&amp;legen</translation>
     </message>
     <message>
-        <location line="-1107"/>
+        <location line="-1123"/>
         <source>Create the users</source>
         <translation>Die Benutzer anlegen</translation>
     </message>
@@ -3533,7 +3602,7 @@
         <translation>Erneut ve&amp;rsuchen</translation>
     </message>
     <message>
-        <location line="+625"/>
+        <location line="+641"/>
         <source>1 already existed and was left unchanged</source>
         <translation>1 war schon vorhanden und blieb unverändert</translation>
     </message>
@@ -3613,7 +3682,7 @@
         <translation>Ihre Anmeldung ist abgelaufen; melden Sie sich erneut an</translation>
     </message>
     <message>
-        <location line="-1168"/>
+        <location line="-1184"/>
         <source>Stop creating users</source>
         <translation>Anlegen der Benutzer abbrechen</translation>
     </message>
@@ -3653,7 +3722,7 @@
         <translation>Geben Sie die Personen ein, die Call2Teams nutzen werden, oder importieren Sie sie aus einer Tabelle. Jede Person erhält einen Microsoft-Benutzernamen mit der Endung @{domain} und ein vorläufiges Kennwort.</translation>
     </message>
     <message>
-        <location line="+68"/>
+        <location line="+84"/>
         <source>Users are being created.</source>
         <translation>Benutzer werden gerade angelegt.</translation>
     </message>
@@ -3919,7 +3988,7 @@
 <context>
     <name>WelcomePage</name>
     <message>
-        <location filename="../../c2t_wizard/ui/pages/welcome.py" line="+64"/>
+        <location filename="../../c2t_wizard/ui/pages/welcome.py" line="+154"/>
         <source>Welcome to Call2Teams</source>
         <translation>Willkommen bei Call2Teams</translation>
     </message>
@@ -3929,7 +3998,7 @@
         <translation>Dieser Assistent macht Ihr Team Schritt für Schritt startklar für Call2Teams. Das dauert ein paar Minuten; Sie können jederzeit unterbrechen und später weitermachen.</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+6"/>
         <source>It will:
 •  create a Microsoft work account for your organisation, if you don&apos;t have one yet
 •  add your staff to it
@@ -3942,12 +4011,12 @@
 •  sie zum Call2Teams-Portal einladen</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+7"/>
         <source>How would you like to start?</source>
         <translation>Wie möchten Sie beginnen?</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+3"/>
         <source>I need a &amp;Microsoft tenant</source>
         <translation>Ich brauche einen &amp;Microsoft-Mandanten</translation>
     </message>
@@ -3957,7 +4026,7 @@
         <translation>Ihre Organisation hat noch kein Microsoft 365 und kein Geschäfts-, Schul- oder Unikonto. Wir helfen Ihnen, eines einzurichten.</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+5"/>
         <source>I &amp;already have one</source>
         <translation>Ich habe &amp;bereits einen</translation>
     </message>
@@ -3967,7 +4036,7 @@
         <translation>Ihre Organisation nutzt bereits Microsoft 365 oder hat ein Geschäfts-, Schul- oder Unikonto. Sie melden sich damit an.</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+5"/>
         <source>Try the &amp;demo (sandbox)</source>
         <translation>&amp;Demo ausprobieren (Sandbox)</translation>
     </message>
@@ -3977,24 +4046,37 @@
         <translation>Gehen Sie alle Schritte in einer Übungsumgebung durch. Dabei wird nichts Echtes angelegt oder geändert.</translation>
     </message>
     <message>
-        <location line="+103"/>
+        <location line="+15"/>
+        <location line="+74"/>
         <source>&amp;Continue</source>
         <translation>&amp;Fortsetzen</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="-73"/>
+        <location line="+76"/>
         <source>I&apos;m done &amp;with it</source>
         <translation>Damit bin ich fer&amp;tig</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="-74"/>
+        <location line="+77"/>
         <source>Don&apos;t offer it again. It stays in the past onboardings, and nobody is removed.</source>
         <translation>Nicht mehr anbieten. Sie bleibt bei den früheren Einrichtungen, und niemand wird entfernt.</translation>
     </message>
     <message>
-        <location line="-76"/>
+        <location line="-83"/>
         <source>&amp;History of onboardings…</source>
         <translation>&amp;Verlauf der Einrichtungen …</translation>
+    </message>
+    <message>
+        <location line="-2"/>
+        <source>&amp;Language:</source>
+        <translation>&amp;Sprache:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Language of the wizard</source>
+        <translation>Sprache des Assistenten</translation>
     </message>
     <message>
         <location line="+2"/>
@@ -4002,7 +4084,7 @@
         <translation>Wer wann eingerichtet wurde und was mit jeder Person geschehen ist.</translation>
     </message>
     <message>
-        <location line="+98"/>
+        <location line="+107"/>
         <source>your organisation</source>
         <translation>Ihrer Organisation</translation>
     </message>
@@ -4114,7 +4196,7 @@
         <translation>Einrichtung von {organisation} fortsetzen</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+9"/>
         <source>Onboard more &amp;people in {organisation}</source>
         <translation>Weitere &amp;Personen in {organisation} einrichten</translation>
     </message>

@@ -33,7 +33,7 @@ from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QCoreApplication, QDateTime, QLocale, QStandardPaths, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QDateTime, QEvent, QLocale, QStandardPaths, Qt, Signal
 from PySide6.QtGui import QIcon, QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -254,13 +254,7 @@ class CredentialsPage(QWizardPage):
         self.clipboard = SecretClipboard(self, clear_after_ms=clear_after_ms)
         self.clipboard.cleared.connect(self._on_clipboard_cleared)
 
-        self.setTitle(self.tr("Hand over the passwords"))
-        self.setSubTitle(
-            self.tr(
-                "Each person gets their username and temporary password at their work email, with what to "
-                "do next. The wizard keeps passwords in memory only."
-            )
-        )
+        self._retranslate_titles()
 
         # --- the method and the language -------------------------------------------------------------
         self.delivery_method_combo = QComboBox(self)
@@ -430,6 +424,21 @@ class CredentialsPage(QWizardPage):
         self._on_method_changed()
 
     # --- QWizardPage --------------------------------------------------------------------------------
+
+    def _retranslate_titles(self) -> None:
+        """The page's title and subtitle in the language now installed."""
+        self.setTitle(self.tr("Hand over the passwords"))
+        self.setSubTitle(
+            self.tr(
+                "Each person gets their username and temporary password at their work email, with what to "
+                "do next. The wizard keeps passwords in memory only."
+            )
+        )
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self._retranslate_titles()
+        super().changeEvent(event)
 
     def initializePage(self) -> None:
         wizard = self.wizard()
