@@ -117,6 +117,8 @@ class WizardApplication:
         from c2t_wizard.ui.theme import ColorSchemeFollower, app_icon
 
         self.qapp.setWindowIcon(app_icon())
+        # Follows the system's light or dark scheme from the first paint on (asking builds the Qt
+        # namespace's enums, which the first paint must not wait for; see choice_card.py).
         self.theme = ColorSchemeFollower(self.qapp)
         self.translators = install_translations(self.qapp, config.language)
         self.qapp.setApplicationDisplayName(
@@ -285,6 +287,7 @@ class WizardApplication:
         if self._freeze:  # app.main() held collection off until now: see there
             gc.freeze()
         self.collector.start()
+        self.theme.start()
         start_rotating()
         self.runner.start()
         self.services = services = self._build_services()

@@ -6,112 +6,139 @@ follows light and dark (and a palette change) without being told.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPaintEvent, QPalette, QPen
-from PySide6.QtWidgets import QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtCore import QEvent, QPointF, QRectF
+from PySide6.QtGui import (
+    QBrush,
+    QColor,
+    QFont,
+    QFontMetricsF,
+    QPainter,
+    QPainterPath,
+    QPainterPathStroker,
+    QPaintEvent,
+    QPalette,
+)
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from c2t_wizard.domain.journey_map import STEP_COUNT, MapEntry, MapStep, StepState, current_entry
 
 
 class JourneyStepItem(QWidget):
-    """One step: a numbered circle (a tick when done) and the step's name."""
+    """One step: a numbered circle (a tick when done) and the step's name.
+
+    Painted with filled paths only and named by a label: the map is in the first paint, which must not wait
+    for PySide6 to build the ``Qt`` namespace's enums (``QPainter.setPen``'s and ``drawText``'s overloads
+    would; see ``choice_card.py``).
+    """
 
     DIAMETER = 24
+    MARGIN = 4
 
     def __init__(self, entry: MapEntry, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName(f"journey_step_{entry.step.value}")
         self.entry = entry
         self.name = ""
+        self.label = QLabel(self)
+        self.label.setObjectName(f"journey_step_{entry.step.value}_name")
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(self.MARGIN + self.DIAMETER + 10, 7, 8, 7)
+        layout.addWidget(self.label, 1)
+        self.setMinimumHeight(self.DIAMETER + 14)
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
 
     def set_entry(self, entry: MapEntry, name: str, spoken: str, state_words: str) -> None:
         self.entry = entry
         self.name = name
+        self.label.setText(name)
+        font = QFont(self.font())
+        font.setBold(entry.state is StepState.CURRENT)
+        self.label.setFont(font)
         self.setAccessibleName(spoken)
         self.setAccessibleDescription(state_words)
         self.setToolTip(f"{spoken} ({state_words})")
-        self.updateGeometry()
+        self._colour_label()
         self.update()
 
     def _font(self) -> QFont:
-        font = QFont(self.font())
-        font.setBold(self.entry.state is StepState.CURRENT)
-        return font
+        return self.label.font()
 
-    def sizeHint(self) -> QSize:
-        metrics = QFontMetrics(self._font())
-        height = max(self.DIAMETER, metrics.height()) + 14
-        return QSize(self.DIAMETER + 10 + metrics.horizontalAdvance(self.name) + 12, height)
+    def _colour_label(self) -> None:
+        palette = self.label.palette()  # a copy (QPalette(...) would build the Qt namespace)
+        palette.setColor(QPalette.ColorRole.WindowText, self.colours()[2])
+        self.label.setPalette(palette)
 
-    def minimumSizeHint(self) -> QSize:
-        return self.sizeHint()
+    def _roles(self) -> tuple[tuple[QPalette.ColorGroup, QPalette.ColorRole], ...]:
+        """(circle fill, circle mark, name text) as palette roles, for this step's state."""
+        active, disabled, role = QPalette.ColorGroup.Active, QPalette.ColorGroup.Disabled, QPalette.ColorRole
+        state = self.entry.state
+        if state in (StepState.CURRENT, StepState.DONE):
+            return (active, role.Highlight), (active, role.HighlightedText), (active, role.WindowText)
+        if state is StepState.SKIPPED:
+            grey = (disabled, role.WindowText)
+            return (active, role.Window), grey, grey
+        return (active, role.Window), (active, role.WindowText), (active, role.WindowText)
 
     def colours(self) -> tuple[QColor, QColor, QColor]:
         """(circle fill, circle mark, name text) for this step's state, from the palette now in force."""
         palette = self.palette()
-        state = self.entry.state
-        window = palette.color(QPalette.ColorRole.Window)
-        text = palette.color(QPalette.ColorRole.WindowText)
-        if state is StepState.CURRENT:
-            return (
-                palette.color(QPalette.ColorRole.Highlight),
-                palette.color(QPalette.ColorRole.HighlightedText),
-                text,
-            )
-        if state is StepState.DONE:
-            return (
-                palette.color(QPalette.ColorRole.Highlight),
-                palette.color(QPalette.ColorRole.HighlightedText),
-                text,
-            )
-        if state is StepState.SKIPPED:
-            grey = palette.color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.WindowText)
-            return window, grey, grey
-        return window, text, text
+        fill, mark, text = (palette.color(group, role) for group, role in self._roles())
+        return fill, mark, text
+
+    def _brushes(self) -> tuple[QBrush, QBrush]:
+        """The fill's and the mark's brushes (the palette's own: a QColor would build the Qt namespace)."""
+        palette = self.palette()
+        fill, mark, _text = (palette.brush(group, role) for group, role in self._roles())
+        return fill, mark
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange:
+            self._colour_label()
 
     def paintEvent(self, event: QPaintEvent) -> None:
-        fill, mark, text = self.colours()
+        fill, mark = self._brushes()
         state = self.entry.state
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        d = self.DIAMETER
-        circle = QRectF(4.5, (self.height() - d) / 2 + 0.5, d - 1, d - 1)
-        if state is StepState.CURRENT:
-            band = QColor(self.palette().color(QPalette.ColorRole.Highlight))
-            band.setAlpha(40)
-            painter.setPen(Qt.PenStyle.NoPen)
-            painter.setBrush(band)
-            painter.drawRoundedRect(QRectF(self.rect()).adjusted(0, 2, 0, -2), 6, 6)
-        outline = QPen(mark if state in (StepState.TODO, StepState.SKIPPED) else fill, 1.5)
-        if state is StepState.SKIPPED:
-            outline.setStyle(Qt.PenStyle.DashLine)
-        painter.setPen(outline)
-        painter.setBrush(fill)
-        painter.drawEllipse(circle)
+        if state is StepState.CURRENT:  # a light band in the highlight colour behind the current step
+            current = QPainterPath()
+            current.addRoundedRect(QRectF(self.rect()).adjusted(0, 2, 0, -2), 6.0, 6.0)
+            painter.setOpacity(0.16)
+            painter.fillPath(current, fill)
+            painter.setOpacity(1.0)
+        d = float(self.DIAMETER)
+        circle = QRectF(self.MARGIN, (self.height() - d) / 2, d, d)
+        disc = QPainterPath()
+        disc.addEllipse(circle)
+        painter.fillPath(disc, fill)
+        if state in (StepState.TODO, StepState.SKIPPED):  # hollow: a ring in the mark's colour
+            ring = QPainterPath()
+            ring.addEllipse(circle)
+            width = 1.5 if state is StepState.TODO else 1.0
+            ring.addEllipse(circle.adjusted(width, width, -width, -width))
+            painter.fillPath(ring, mark)
+        centre = circle.center()
         if state is StepState.DONE:
-            pen = QPen(mark, 2.4)
-            pen.setCapStyle(Qt.PenCapStyle.RoundCap)
-            pen.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
-            painter.setPen(pen)
-            c = circle.center()
-            painter.drawPolyline(
-                [
-                    QPointF(c.x() - 5.5, c.y()),
-                    QPointF(c.x() - 1.5, c.y() + 4),
-                    QPointF(c.x() + 5.5, c.y() - 4),
-                ]
-            )
+            x, y = centre.x(), centre.y()
+            tick = QPainterPath(QPointF(x - 5.5, y))
+            tick.lineTo(x - 1.5, y + 4)
+            tick.lineTo(x + 5.5, y - 4)
+            stroker = QPainterPathStroker()
+            stroker.setWidth(2.4)
+            painter.fillPath(stroker.createStroke(tick), mark)
         else:
-            painter.setPen(mark)
-            number_font = QFont(self.font())
-            number_font.setBold(True)
-            painter.setFont(number_font)
-            painter.drawText(circle, Qt.AlignmentFlag.AlignCenter, str(self.entry.number))
-        painter.setPen(text)
-        painter.setFont(self._font())
-        label = QRectF(circle.right() + 10, 0, self.width() - circle.right() - 12, self.height())
-        painter.drawText(label, int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft), self.name)
+            font = QFont(self.font())
+            font.setBold(True)
+            metrics = QFontMetricsF(font)
+            number = str(self.entry.number)
+            baseline = QPointF(
+                centre.x() - metrics.horizontalAdvance(number) / 2,
+                centre.y() + (metrics.ascent() - metrics.descent()) / 2,
+            )
+            digits = QPainterPath()
+            digits.addText(baseline, font, number)
+            painter.fillPath(digits, mark)
         painter.end()
 
 

@@ -9,10 +9,14 @@ Our own colours are read from the palette at paint time, so every widget follows
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QSize, Qt, Signal
+from PySide6.QtCore import QObject, QSize, Signal
 from PySide6.QtGui import QColor, QGuiApplication, QIcon, QPalette, QPixmap
 from PySide6.QtWidgets import QApplication
+
+if TYPE_CHECKING:
+    from PySide6.QtCore import Qt
 
 ICON_PATH = Path(__file__).resolve().parent.parent.parent / "resources" / "icon.svg"
 
@@ -32,14 +36,14 @@ def dark_palette() -> QPalette:
     palette = QPalette()
     role = QPalette.ColorRole
     window = QColor("#202124")
-    base = QColor("#17181a")
+    base = QColor("#2a2b2f")  # lighter than the window: Fusion draws radio rims darker than the window
     text = QColor("#e8eaed")
     disabled = QColor("#8a8d91")
     for which, colour in (
         (role.Window, window),
         (role.WindowText, text),
         (role.Base, base),
-        (role.AlternateBase, QColor("#26282b")),
+        (role.AlternateBase, QColor("#303236")),
         (role.ToolTipBase, QColor("#303134")),
         (role.ToolTipText, text),
         (role.PlaceholderText, disabled),
@@ -84,10 +88,18 @@ class ColorSchemeFollower(QObject):
         self._switched_from: str | None = None
         """The platform's style name while our dark Fusion is in force (None: the platform's look)."""
         self._forced: Qt.ColorScheme | None = None
+        self._following = False
         self.dark = is_dark(app.palette())
+
+    def start(self) -> None:
+        """Apply the system's scheme now and follow its changes; idempotent."""
+        if self._following:
+            return
+        self._following = True
         hints = QGuiApplication.styleHints()
         hints.colorSchemeChanged.connect(self._system_changed)
-        self.apply(hints.colorScheme())
+        if self._forced is None:
+            self.apply(hints.colorScheme())
 
     def _system_changed(self, scheme: Qt.ColorScheme) -> None:
         if self._forced is None:
@@ -100,6 +112,8 @@ class ColorSchemeFollower(QObject):
 
     def apply(self, scheme: Qt.ColorScheme) -> None:
         """Dark or light as ``scheme`` says (Unknown: the platform's look, whatever it is)."""
+        from PySide6.QtCore import Qt  # after the first paint: see choice_card.py
+
         app = self._app
         if scheme == Qt.ColorScheme.Dark:
             if self._switched_from is None and not is_dark(app.palette()):
@@ -118,7 +132,11 @@ class ColorSchemeFollower(QObject):
 
     def stop(self) -> None:
         """Stop following the system (the app is closing; another app object may follow in tests)."""
-        QGuiApplication.styleHints().colorSchemeChanged.disconnect(self._system_changed)
+        if self._following:
+            QGuiApplication.styleHints().colorSchemeChanged.disconnect(self._system_changed)
+            self._following = False
         if self._switched_from is not None:
+            from PySide6.QtCore import Qt
+
             self._forced = None
             self.apply(Qt.ColorScheme.Light)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import Enum
 
-from PySide6.QtCore import QPointF, QSize, Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, QPointF, QSize, Qt, QTimer
 from PySide6.QtGui import (
     QColor,
     QHideEvent,
@@ -25,10 +25,26 @@ from PySide6.QtWidgets import (
 
 
 def make_secondary(widget: QWidget) -> None:
-    """Show ``widget``'s text (and its children's) in the dimmer colour of placeholder text."""
+    """Show ``widget``'s text (and its children's) in the dimmer colour of placeholder text, and again in
+    the new palette's when the application's palette changes (light to dark)."""
+    _apply_secondary(widget)
+    widget.installEventFilter(_SecondaryText(widget))
+
+
+def _apply_secondary(widget: QWidget) -> None:
     palette = widget.palette()
     palette.setColor(widget.foregroundRole(), palette.color(QPalette.ColorRole.PlaceholderText))
     widget.setPalette(palette)
+
+
+class _SecondaryText(QObject):
+    """Re-applies the dimmer colour when the palette around the widget changes (light <-> dark)."""
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        # Setting the same colour again sends no second PaletteChange: no loop.
+        if event.type() == QEvent.Type.PaletteChange and isinstance(watched, QWidget):
+            _apply_secondary(watched)
+        return False
 
 
 class BusySpinner(QWidget):
