@@ -140,6 +140,7 @@ def test_current_done_and_skipped_are_drawn_apart(journey: Any) -> None:
 
 
 def test_the_map_follows_a_switch_to_dark_and_back(qtbot: Any, journey: Any) -> None:
+    from c2t_wizard.ui.dark_style import DarkFusionStyle
     from c2t_wizard.ui.theme import ColorSchemeFollower
 
     app = QApplication.instance()
@@ -154,12 +155,14 @@ def test_the_map_follows_a_switch_to_dark_and_back(qtbot: Any, journey: Any) -> 
         # The system says dark: the signal Qt emits when the scheme changes.
         QGuiApplication.styleHints().colorSchemeChanged.emit(Qt.ColorScheme.Dark)
         assert follower.dark
+        assert isinstance(app.style(), DarkFusionStyle)  # rims on check boxes and radio buttons
         qtbot.waitUntil(lambda: journey.palette().color(QPalette.ColorRole.Window).lightness() < 128)
         assert light_window.lightness() > 128
         assert circle_colour(item) == journey.palette().color(QPalette.ColorRole.Highlight) != light_circle
         QGuiApplication.styleHints().colorSchemeChanged.emit(Qt.ColorScheme.Light)
         assert not follower.dark
         qtbot.waitUntil(lambda: journey.palette().color(QPalette.ColorRole.Window) == light_window)
+        assert not isinstance(app.style(), DarkFusionStyle)
         assert circle_colour(item) == light_circle
     finally:
         follower.stop()
@@ -178,6 +181,52 @@ def test_the_icon_loads_from_svg_at_every_size() -> None:
         assert not pixmap.isNull()
         assert pixmap.width() == size
     assert logo_pixmap(48, 2.0).width() == 96  # crisp on a high-DPI screen
+
+
+def test_the_wizard_moves_the_map_along_and_greys_what_the_choice_skips(qtbot: Any, runner: Any) -> None:
+    import dataclasses
+
+    from PySide6.QtWidgets import QRadioButton, QWizard
+
+    from c2t_wizard.config import Endpoints
+    from c2t_wizard.services.backend import Backend
+    from c2t_wizard.services.tenant_discovery import TenantDiscovery
+    from c2t_wizard.ui.services import Services
+    from c2t_wizard.ui.wizard import OnboardingWizard, PageId
+
+    unused = Backend(Endpoints(login="https://127.0.0.1:1", graph="https://127.0.0.1:1", signup="https://x"))
+    given = {"runner": runner, "backend": unused, "discovery": TenantDiscovery(unused)}
+    required = {
+        field.name: given.get(field.name)
+        for field in dataclasses.fields(Services)
+        if field.name in given
+        or (field.default is dataclasses.MISSING and field.default_factory is dataclasses.MISSING)
+    }
+    wizard = OnboardingWizard(Services(**required), open_url=lambda url: True)
+    qtbot.addWidget(wizard)
+    wizard.show()
+    qtbot.waitExposed(wizard)
+    journey = wizard.journey_map
+    # No delivery service here: no way to hand over passwords, so that step is skipped throughout.
+    try:
+        assert wizard.sideWidget() is journey
+        assert states(journey.entries) == [T, T, T, T, X, T, T]
+        existing = wizard.findChild(QRadioButton, "choice_existing_tenant")
+        assert existing is not None
+        existing.click()
+        assert states(journey.entries) == [X, X, T, T, X, T, T]
+        new = wizard.findChild(QRadioButton, "choice_new_tenant")
+        assert new is not None
+        new.click()
+        assert states(journey.entries) == [T, T, T, T, X, T, T]
+        wizard.button(QWizard.WizardButton.NextButton).click()
+        assert wizard.currentId() == PageId.TENANT_NAME
+        assert states(journey.entries) == [C, T, T, T, X, T, T]
+        assert accessible_name(journey) == "Step 1 of 7: Tenant"
+        wizard.back()
+        assert states(journey.entries) == [T, T, T, T, X, T, T]
+    finally:
+        wizard.close()
 
 
 # --- the language switch --------------------------------------------------------------------------------

@@ -118,13 +118,13 @@ class ColorSchemeFollower(QObject):
         if scheme == Qt.ColorScheme.Dark:
             if self._switched_from is None and not is_dark(app.palette()):
                 # The platform gives no dark palette of its own: Fusion paints a dark one properly.
+                from c2t_wizard.ui.dark_style import DarkFusionStyle  # QStyle's enums: only when dark
+
                 self._switched_from = app.style().name()
-                if self._switched_from.lower() != "fusion":
-                    app.setStyle("Fusion")
+                app.setStyle(DarkFusionStyle())
                 app.setPalette(dark_palette())
         elif self._switched_from is not None:
-            if self._switched_from.lower() != app.style().name().lower():
-                app.setStyle(self._switched_from)
+            app.setStyle(self._switched_from)
             self._switched_from = None
             app.setPalette(QPalette())  # nothing set: the platform's palette again
         self.dark = is_dark(app.palette())
