@@ -143,12 +143,13 @@ def shoot_all(out: Path, language: str, scheme: str, captions_file: Path) -> int
         open_url=lambda url: opened.append(url) or True,
         auth_options={"open_browser": browser},
     )
-    if scheme == "dark":
-        app.theme.force(Qt.ColorScheme.Dark)
     wizard = app.wizard
     wizard.resize(1000, 640)
     app.show()
     app.start_services()
+    if scheme == "dark":
+        assert app.theme is not None
+        app.theme.force(Qt.ColorScheme.Dark)
     wait_until(lambda: app.backend.known is not None, 30)
     try:
         shoot(wizard, out, "01-welcome", "Welcome: choose how to start")

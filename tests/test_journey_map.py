@@ -254,6 +254,7 @@ def test_switching_language_on_welcome_changes_texts_live_and_persists(qtbot: An
     app = build()
     try:
         app.show()
+        qtbot.waitUntil(lambda: app.runner.running, timeout=5000)  # the map comes after the first paint
         wizard = app.wizard
         page = wizard.welcome_page
         question = page.findChild(QLabel, "welcome_question")
@@ -268,14 +269,23 @@ def test_switching_language_on_welcome_changes_texts_live_and_persists(qtbot: An
         assert wizard.windowTitle() != "Call2Teams onboarding"
         assert wizard.buttonText(QWizard.WizardButton.CancelButton) == "Abbrechen"
         settings = tmp_path / "settings" / SETTINGS_FILE_NAME
-        qtbot.waitUntil(lambda: json.loads(settings.read_text(encoding="utf-8"))["language"] == "de")
+
+        def remembered() -> object:
+            return (
+                json.loads(settings.read_text(encoding="utf-8")).get("language")
+                if settings.exists()
+                else None
+            )
+
+        qtbot.waitUntil(lambda: remembered() == "de")
         choose(app, "en")
         qtbot.waitUntil(lambda: page.title() == "Welcome to Call2Teams")
         assert question.text() == "How would you like to start?"
         assert wizard.journey_map.items[S.USERS].name == "Users"
         assert wizard.windowTitle() == "Call2Teams onboarding"
+        qtbot.waitUntil(lambda: remembered() == "en")
         choose(app, "de")
-        qtbot.waitUntil(lambda: json.loads(settings.read_text(encoding="utf-8"))["language"] == "de")
+        qtbot.waitUntil(lambda: remembered() == "de")
     finally:
         app.shutdown()
     # A new wizard starts in the remembered language.

@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from c2t_wizard.services.graph import GraphSession
     from c2t_wizard.services.journal import Journal
     from c2t_wizard.ui.services import Services
+    from c2t_wizard.ui.theme import ColorSchemeFollower
 
 log = logging.getLogger(__name__)
 
@@ -114,12 +115,8 @@ class WizardApplication:
         self.qapp: QApplication = existing if isinstance(existing, QApplication) else QApplication(list(argv))
         self.qapp.setApplicationName("c2t-wizard")
         self.qapp.setOrganizationName("Call2Teams")
-        from c2t_wizard.ui.theme import ColorSchemeFollower, app_icon
-
-        self.qapp.setWindowIcon(app_icon())
-        # Follows the system's light or dark scheme from the first paint on (asking builds the Qt
-        # namespace's enums, which the first paint must not wait for; see choice_card.py).
-        self.theme = ColorSchemeFollower(self.qapp)
+        self.theme: ColorSchemeFollower | None = None
+        """Follows the system's light or dark scheme from the first paint on (start_services)."""
         self.translators = install_translations(self.qapp, config.language)
         self.qapp.setApplicationDisplayName(
             QCoreApplication.translate("OnboardingWizard", "Call2Teams onboarding")
@@ -287,6 +284,12 @@ class WizardApplication:
         if self._freeze:  # app.main() held collection off until now: see there
             gc.freeze()
         self.collector.start()
+        # Light or dark as the system says, and the icon: asking for the scheme builds the Qt namespace's
+        # enums and the icon loads the SVG plugin, which the first paint must not wait for.
+        from c2t_wizard.ui.theme import ColorSchemeFollower, app_icon
+
+        self.qapp.setWindowIcon(app_icon())
+        self.theme = ColorSchemeFollower(self.qapp)
         self.theme.start()
         start_rotating()
         self.runner.start()
@@ -336,7 +339,8 @@ class WizardApplication:
             self.sandbox.stop()
         self.runner.shutdown(cleanup=self._close_services)
         self.collector.stop()
-        self.theme.stop()
+        if self.theme is not None:
+            self.theme.stop()
         self.errors.uninstall()
         for translator in self.translators:
             self.qapp.removeTranslator(translator)

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from c2t_wizard.services.journal import Journal
     from c2t_wizard.services.journey import RunProgress
     from c2t_wizard.ui.history import HistoryDialog
+    from c2t_wizard.ui.journey_map import JourneyMap
     from c2t_wizard.ui.pages.credentials import CredentialsPage
     from c2t_wizard.ui.pages.portal import PortalPage
     from c2t_wizard.ui.pages.sign_in import SignInPage
@@ -39,6 +40,9 @@ class PageId(IntEnum):
     PORTAL = 60
     SUMMARY = 70
 
+
+MAP_PLACE_WIDTH = 170
+"""The journey map's usual width, kept free for it before the first paint."""
 
 PAGE_STEPS: dict[int, MapStep] = {
     PageId.TENANT_NAME: MapStep.TENANT,
@@ -106,13 +110,13 @@ class OnboardingWizard(QWizard):
         self.setWizardStyle(
             QWizard.WizardStyle.MacStyle if sys.platform == "darwin" else QWizard.WizardStyle.ModernStyle
         )
-        from c2t_wizard.ui.journey_map import JourneyMap
-        from c2t_wizard.ui.theme import app_icon, logo_pixmap
-
-        self.setWindowIcon(app_icon())
-        self.setPixmap(QWizard.WizardPixmap.LogoPixmap, logo_pixmap(48, self.devicePixelRatioF()))
-        self.journey_map = JourneyMap(self)
-        self.setSideWidget(self.journey_map)
+        # The journey map, the icon and the logo come with the services, after the first paint (their
+        # modules, the SVG plugin and the painter classes would delay it by tens of ms); until then an
+        # empty widget keeps the map's place so the page does not move when it arrives.
+        self.journey_map: JourneyMap | None = None
+        self._map_place = QWidget(self)
+        self._map_place.setFixedWidth(MAP_PLACE_WIDTH)
+        self.setSideWidget(self._map_place)
         self.setOption(QWizard.WizardOption.NoBackButtonOnStartPage, True)
         self.setOption(QWizard.WizardOption.HaveHelpButton, False)
         self.setMinimumSize(760, 560)
@@ -242,6 +246,7 @@ class OnboardingWizard(QWizard):
         self.setPage(PageId.SUMMARY, self.summary_page)
         self.summary_page.more_people_requested.connect(self.onboard_more_people)
         self.sign_in_page.completeChanged.connect(self._signed_in_for_more_people)
+        self._show_journey_map()
         if services.journal is not None:
             self._look_for_unfinished_run()
         self._look_for_remembered_sign_in()
@@ -468,6 +473,18 @@ class OnboardingWizard(QWizard):
         dialog.load()
         dialog.open()
 
+    def _show_journey_map(self) -> None:
+        """The journey map beside the pages, the window's icon and the header's logo (after first paint)."""
+        from c2t_wizard.ui.journey_map import JourneyMap
+        from c2t_wizard.ui.theme import app_icon, logo_pixmap
+
+        self.setWindowIcon(app_icon())
+        self.setPixmap(QWizard.WizardPixmap.LogoPixmap, logo_pixmap(48, self.devicePixelRatioF()))
+        self.journey_map = JourneyMap(self)
+        self.setSideWidget(self.journey_map)
+        self._map_place.deleteLater()
+        self.update_journey_map()
+
     def mark_sandbox(self) -> None:
         """Say in the window's title that this is the sandbox (nothing real is changed)."""
         self._sandbox_mark = True
@@ -486,6 +503,8 @@ class OnboardingWizard(QWizard):
 
     def update_journey_map(self) -> None:
         """Show where the partner is among the seven steps (decided by ``domain.journey_map``)."""
+        if self.journey_map is None:
+            return
         from c2t_wizard.domain.journey_map import journey_map
 
         current = PAGE_STEPS.get(self.currentId())
