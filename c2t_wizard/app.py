@@ -11,12 +11,10 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from c2t_wizard import __version__
-from c2t_wizard.config import LOG_LEVELS, Config
+from c2t_wizard.config import LANGUAGES, LOG_LEVELS, Config
 from c2t_wizard.logging_setup import setup_logging
 
 log = logging.getLogger("c2t_wizard")
-
-LANGUAGES = ("en", "de")
 
 
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:

@@ -125,6 +125,11 @@ def _log_level(value: str) -> str:
     return level if level in LOG_LEVELS else "INFO"
 
 
+def _language(value: str) -> str | None:
+    """A language the wizard speaks, from the settings file (anything else: the system's)."""
+    return value if value in LANGUAGES else None
+
+
 def read_settings(path: Path) -> dict[str, str]:
     """The user's settings file (``{"client_id": "..."}``); a missing or unreadable file means no settings.
 
@@ -143,6 +148,31 @@ def read_settings(path: Path) -> dict[str, str]:
     if not isinstance(data, dict):
         return {}
     return {str(key): str(value) for key, value in data.items() if isinstance(value, str) and value}
+
+
+def write_setting(path: Path, key: str, value: str | None) -> None:
+    """Set (or, with None, remove) one plain, non-secret value in the settings file, keeping the others."""
+    import json
+
+    settings: dict[str, object] = {}
+    try:
+        loaded = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        loaded = {}
+    if isinstance(loaded, dict):
+        settings = loaded
+    if value is None:
+        settings.pop(key, None)
+    else:
+        settings[key] = value
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(path.name + ".tmp")
+    temporary.write_text(json.dumps(settings, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    temporary.replace(path)
+
+
+LANGUAGES = ("en", "de")
+"""The languages the wizard speaks (English is the source text)."""
 
 
 class Config(NamedTuple):
@@ -171,7 +201,7 @@ class Config(NamedTuple):
             sandbox_state=Path(state) if state else None,
             sandbox_faults=env.get("C2T_SANDBOX_FAULTS", ""),
             client_id=env.get("C2T_CLIENT_ID") or settings.get("client_id") or DEFAULT_CLIENT_ID,
-            language=env.get("C2T_LANG") or None,
+            language=env.get("C2T_LANG") or _language(settings.get("language", "")),
             log_level=_log_level(env.get("C2T_LOG_LEVEL", "INFO")),
         )
 

@@ -22,7 +22,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtWidgets import QApplication
 
-from c2t_wizard.config import Config, Endpoints
+from c2t_wizard.config import SETTINGS_FILE_NAME, Config, Endpoints, write_setting
 from c2t_wizard.domain.onboarding import Onboarding, StartChoice
 from c2t_wizard.logging_setup import start_rotating
 from c2t_wizard.services.backend import Backend
@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from c2t_wizard.services.graph import GraphSession
     from c2t_wizard.services.journal import Journal
     from c2t_wizard.ui.services import Services
+    from c2t_wizard.ui.theme import ColorSchemeFollower
 
 log = logging.getLogger(__name__)
 
@@ -114,6 +115,8 @@ class WizardApplication:
         self.qapp: QApplication = existing if isinstance(existing, QApplication) else QApplication(list(argv))
         self.qapp.setApplicationName("c2t-wizard")
         self.qapp.setOrganizationName("Call2Teams")
+        self.theme: ColorSchemeFollower | None = None
+        """Follows the system's light or dark scheme from the first paint on (start_services)."""
         self.translators = install_translations(self.qapp, config.language)
         self.qapp.setApplicationDisplayName(
             QCoreApplication.translate("OnboardingWizard", "Call2Teams onboarding")
@@ -148,13 +151,33 @@ class WizardApplication:
         self._launch_detached = launch_detached or _start_detached
         self.quit: Callable[[], None] = QApplication.quit
         self.wizard.demo_requested.connect(self.restart_as_demo)
+        self.wizard.language_requested.connect(self.set_language)
         if config.sandbox:
-            sandbox = QCoreApplication.translate("OnboardingWizard", "SANDBOX")
-            self.wizard.setWindowTitle(f"{self.wizard.windowTitle()} — {sandbox}")
+            self.wizard.mark_sandbox()
         self.errors.set_window(self.wizard)
         self.qapp.aboutToQuit.connect(self.shutdown)
         self._closed = False
         self._first_paint = FirstPaint(self.wizard, self.start_services)
+
+    def set_language(self, language: str) -> None:
+        """Switch the wizard to ``language`` now (every page retranslates itself) and remember it."""
+        for translator in self.translators:
+            self.qapp.removeTranslator(translator)
+        self.translators = install_translations(self.qapp, language)
+        self.qapp.setApplicationDisplayName(
+            QCoreApplication.translate("OnboardingWizard", "Call2Teams onboarding")
+        )
+        self.config = self.config._replace(language=language)
+        path = self.config.paths.settings_dir / SETTINGS_FILE_NAME
+
+        async def remember() -> None:
+            write_setting(path, "language", language)
+
+        if self.runner.running:
+            self.runner.submit(remember(), name="remember the language", essential=True)
+        else:  # before the first paint: nothing else is running yet
+            write_setting(path, "language", language)
+        log.info("Language switched to %s", language)
 
     def _opener(self, url: str) -> bool:
         """Open ``url`` in the browser (or what a test put in its place)."""
@@ -261,6 +284,13 @@ class WizardApplication:
         if self._freeze:  # app.main() held collection off until now: see there
             gc.freeze()
         self.collector.start()
+        # Light or dark as the system says, and the icon: asking for the scheme builds the Qt namespace's
+        # enums and the icon loads the SVG plugin, which the first paint must not wait for.
+        from c2t_wizard.ui.theme import ColorSchemeFollower, app_icon
+
+        self.qapp.setWindowIcon(app_icon())
+        self.theme = ColorSchemeFollower(self.qapp)
+        self.theme.start()
         start_rotating()
         self.runner.start()
         self.services = services = self._build_services()
@@ -309,6 +339,8 @@ class WizardApplication:
             self.sandbox.stop()
         self.runner.shutdown(cleanup=self._close_services)
         self.collector.stop()
+        if self.theme is not None:
+            self.theme.stop()
         self.errors.uninstall()
         for translator in self.translators:
             self.qapp.removeTranslator(translator)

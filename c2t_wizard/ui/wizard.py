@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from enum import IntEnum
 from typing import TYPE_CHECKING, Protocol
 
-from PySide6.QtCore import Signal, SignalInstance
+from PySide6.QtCore import QEvent, Signal, SignalInstance
 from PySide6.QtWidgets import QWidget, QWizard
 
+from c2t_wizard.domain.journey_map import MapStep
 from c2t_wizard.domain.onboarding import JourneyStep, Onboarding, StartChoice
 
 if TYPE_CHECKING:
@@ -19,6 +21,7 @@ if TYPE_CHECKING:
     from c2t_wizard.services.journal import Journal
     from c2t_wizard.services.journey import RunProgress
     from c2t_wizard.ui.history import HistoryDialog
+    from c2t_wizard.ui.journey_map import JourneyMap
     from c2t_wizard.ui.pages.credentials import CredentialsPage
     from c2t_wizard.ui.pages.portal import PortalPage
     from c2t_wizard.ui.pages.sign_in import SignInPage
@@ -36,6 +39,21 @@ class PageId(IntEnum):
     CREDENTIALS = 50
     PORTAL = 60
     SUMMARY = 70
+
+
+MAP_PLACE_WIDTH = 170
+"""The journey map's usual width, kept free for it before the first paint."""
+
+PAGE_STEPS: dict[int, MapStep] = {
+    PageId.TENANT_NAME: MapStep.TENANT,
+    PageId.SIGNUP: MapStep.SIGNUP,
+    PageId.SIGN_IN: MapStep.SIGN_IN,
+    PageId.USERS: MapStep.USERS,
+    PageId.CREDENTIALS: MapStep.PASSWORDS,
+    PageId.PORTAL: MapStep.PORTAL,
+    PageId.SUMMARY: MapStep.SUMMARY,
+}
+"""Each page after Welcome and its step on the journey map."""
 
 
 class StoppablePage(Protocol):
@@ -68,9 +86,12 @@ class OnboardingWizard(QWizard):
     Signals:
         demo_requested(): the partner chose the demo while the app talks to Microsoft; the app restarts
             itself on the sandbox (the demo never touches a real tenant).
+        language_requested(str): the partner chose another language on the Welcome page; the app installs
+            it and remembers it (every page retranslates itself on the LanguageChange event).
     """
 
     demo_requested = Signal()
+    language_requested = Signal(str)
 
     def __init__(
         self,
@@ -84,8 +105,19 @@ class OnboardingWizard(QWizard):
         from c2t_wizard.ui.scrolling import fit_wizard_header
 
         self.setObjectName("OnboardingWizard")
-        self.setWindowTitle(self.tr("Call2Teams onboarding"))
-        self.setWizardStyle(QWizard.WizardStyle.ModernStyle)
+        self._sandbox_mark = False
+        self._retranslate_title()
+        # The platform's wizard look: Mac's own on macOS, the modern header elsewhere (Windows, Linux).
+        self.setWizardStyle(
+            QWizard.WizardStyle.MacStyle if sys.platform == "darwin" else QWizard.WizardStyle.ModernStyle
+        )
+        # The journey map, the icon and the logo come with the services, after the first paint (their
+        # modules, the SVG plugin and the painter classes would delay it by tens of ms); until then an
+        # empty widget keeps the map's place so the page does not move when it arrives.
+        self.journey_map: JourneyMap | None = None
+        self._map_place = QWidget(self)
+        self._map_place.setFixedWidth(MAP_PLACE_WIDTH)
+        self.setSideWidget(self._map_place)
         fit_wizard_header(self)
         self.setOption(QWizard.WizardOption.NoBackButtonOnStartPage, True)
         self.setOption(QWizard.WizardOption.HaveHelpButton, False)
@@ -106,6 +138,8 @@ class OnboardingWizard(QWizard):
         self.welcome_page.close_offer_requested.connect(self.close_offered_run)
         self.welcome_page.more_people_requested.connect(self.onboard_more_people)
         self.welcome_page.history_requested.connect(self.show_history)
+        self.welcome_page.language_chosen.connect(self.language_requested)
+        self.welcome_page.completeChanged.connect(self.update_journey_map)
         self.setPage(PageId.WELCOME, self.welcome_page)
         self.setStartId(PageId.WELCOME)
         self.offered_run: RunProgress | None = None
@@ -215,6 +249,7 @@ class OnboardingWizard(QWizard):
         self.setPage(PageId.SUMMARY, self.summary_page)
         self.summary_page.more_people_requested.connect(self.onboard_more_people)
         self.sign_in_page.completeChanged.connect(self._signed_in_for_more_people)
+        self._show_journey_map()
         if services.journal is not None:
             self._look_for_unfinished_run()
         self._look_for_remembered_sign_in()
@@ -441,7 +476,54 @@ class OnboardingWizard(QWizard):
         dialog.load()
         dialog.open()
 
+    def _show_journey_map(self) -> None:
+        """The journey map beside the pages, the window's icon and the header's logo (after first paint)."""
+        from c2t_wizard.ui.journey_map import JourneyMap
+        from c2t_wizard.ui.theme import app_icon, logo_pixmap
+
+        self.setWindowIcon(app_icon())
+        self.setPixmap(QWizard.WizardPixmap.LogoPixmap, logo_pixmap(48, self.devicePixelRatioF()))
+        self.journey_map = JourneyMap(self)
+        self.setSideWidget(self.journey_map)
+        self._map_place.deleteLater()
+        self.update_journey_map()
+
+    def mark_sandbox(self) -> None:
+        """Say in the window's title that this is the sandbox (nothing real is changed)."""
+        self._sandbox_mark = True
+        self._retranslate_title()
+
+    def _retranslate_title(self) -> None:
+        title = self.tr("Call2Teams onboarding")
+        if self._sandbox_mark:
+            title = f"{title} — {self.tr('SANDBOX')}"
+        self.setWindowTitle(title)
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self._retranslate_title()
+        super().changeEvent(event)
+
+    def update_journey_map(self) -> None:
+        """Show where the partner is among the seven steps (decided by ``domain.journey_map``)."""
+        if self.journey_map is None:
+            return
+        from c2t_wizard.domain.journey_map import journey_map
+
+        current = PAGE_STEPS.get(self.currentId())
+        passed = [PAGE_STEPS[page] for page in self.visitedIds() if page in PAGE_STEPS]
+        self.journey_map.set_entries(
+            journey_map(
+                current,
+                passed,
+                self.onboarding.choice,
+                resume_step=self.onboarding.resume_step,
+                passwords_offered=self.credentials_page is not None or not self.has_services,
+            )
+        )
+
     def _on_page_changed(self, page_id: int) -> None:
+        self.update_journey_map()
         if page_id == PageId.WELCOME:
             facts = self.onboarding.tenant_facts
             if facts is not None:

@@ -4,7 +4,7 @@
 <context>
     <name>BusySpinner</name>
     <message>
-        <location filename="../../c2t_wizard/ui/widgets.py" line="+74"/>
+        <location filename="../../c2t_wizard/ui/widgets.py" line="+75"/>
         <source>Busy</source>
         <translation>Beschäftigt</translation>
     </message>
@@ -12,7 +12,7 @@
 <context>
     <name>CredentialsPage</name>
     <message>
-        <location filename="../../c2t_wizard/ui/pages/credentials.py" line="+265"/>
+        <location filename="../../c2t_wizard/ui/pages/credentials.py" line="+446"/>
         <source>Hand over the passwords</source>
         <translation>Kennwörter übergeben</translation>
     </message>
@@ -22,18 +22,18 @@
         <translation>Jede Person erhält ihren Benutzernamen und ihr vorläufiges Kennwort an ihre geschäftliche E-Mail-Adresse, dazu die nächsten Schritte. Der Assistent hält Kennwörter nur im Arbeitsspeicher.</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="-179"/>
         <source>How to deliver</source>
         <translation>Zustellweg</translation>
     </message>
     <message>
         <location line="+2"/>
-        <location line="+1070"/>
+        <location line="+1093"/>
         <source>Send from your mailbox (Microsoft 365)</source>
         <translation>Aus Ihrem Postfach senden (Microsoft 365)</translation>
     </message>
     <message>
-        <location line="-1069"/>
+        <location line="-1092"/>
         <source>Open messages in your mail app</source>
         <translation>Nachrichten in Ihrem Mailprogramm öffnen</translation>
     </message>
@@ -133,7 +133,7 @@
         <translation>Dass Microsoft eine Mail angenommen hat, heißt nicht, dass sie angekommen ist. Eine Mail, die nicht zugestellt werden kann, kommt als Unzustellbarkeitsbericht in Ihren Posteingang zurück, manchmal erst viel später.</translation>
     </message>
     <message>
-        <location line="+75"/>
+        <location line="+98"/>
         <source>Getting the list of people ready…</source>
         <translation>Die Liste der Personen wird vorbereitet …</translation>
     </message>
@@ -143,17 +143,17 @@
         <translation>Das Protokoll ist noch nicht geöffnet. Gehen Sie einen Schritt zurück und wieder vor.</translation>
     </message>
     <message>
-        <location line="-136"/>
+        <location line="-159"/>
         <source>Deliver to selec&amp;ted</source>
         <translation>An &amp;Ausgewählte zustellen</translation>
     </message>
     <message>
-        <location line="-230"/>
+        <location line="-224"/>
         <source>PDF files (*.pdf)</source>
         <translation>PDF-Dateien (*.pdf)</translation>
     </message>
     <message numerus="yes">
-        <location line="+515"/>
+        <location line="+532"/>
         <source>%n person(s) were created in an earlier session and never got their password. For security, the wizard never stores passwords, so these people get a new temporary password now.</source>
         <translation>
             <numerusform>%n Person wurde in einer früheren Sitzung angelegt und hat ihr Kennwort nie erhalten. Aus Sicherheitsgründen speichert der Assistent keine Kennwörter, daher bekommt sie jetzt ein neues vorläufiges Kennwort.</numerusform>
@@ -476,7 +476,7 @@
         <translation>Neue vorläufige Kennwörter werden festgelegt …</translation>
     </message>
     <message>
-        <location line="-1075"/>
+        <location line="-1098"/>
         <source>New pass&amp;word</source>
         <translation>Neues Kenn&amp;wort</translation>
     </message>
@@ -491,7 +491,7 @@
         <translation>Für eine Nachricht, von der Sie nicht wissen, ob sie angekommen ist: Ein neues vorläufiges Kennwort ersetzt das zuvor übergebene, und Sie stellen das neue zu.</translation>
     </message>
     <message numerus="yes">
-        <location line="+503"/>
+        <location line="+526"/>
         <source>%n person(s) get a new temporary password. The one handed over before stops working, so deliver the new one to them next. Go on?</source>
         <translation>
             <numerusform>%n Person bekommt ein neues vorläufiges Kennwort. Das zuvor übergebene gilt dann nicht mehr: Stellen Sie ihr als Nächstes das neue zu. Fortfahren?</numerusform>
@@ -822,20 +822,89 @@
     </message>
 </context>
 <context>
+    <name>JourneyMap</name>
+    <message>
+        <location filename="../../c2t_wizard/ui/journey_map.py" line="+172"/>
+        <source>Tenant</source>
+        <translation>Organisation</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Sign-up</source>
+        <translation>Registrierung</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Sign in</source>
+        <translation>Anmelden</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Users</source>
+        <translation>Benutzer</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Passwords</source>
+        <translation>Kennwörter</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Portal</source>
+        <translation>Portal</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Summary</source>
+        <translation>Zusammenfassung</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Step {number} of {count}: {name}</source>
+        <translation>Schritt {number} von {count}: {name}</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>current step</source>
+        <translation>aktueller Schritt</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>done</source>
+        <translation>erledigt</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>skipped</source>
+        <translation>übersprungen</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>to do</source>
+        <translation>offen</translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>Onboarding in {count} steps</source>
+        <translation>Einrichtung in {count} Schritten</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Your progress through the onboarding</source>
+        <translation>Ihr Fortschritt bei der Einrichtung</translation>
+    </message>
+</context>
+<context>
     <name>OnboardingWizard</name>
     <message>
-        <location filename="../../c2t_wizard/ui/application.py" line="+119"/>
-        <location filename="../../c2t_wizard/ui/wizard.py" line="+87"/>
+        <location filename="../../c2t_wizard/ui/application.py" line="+122"/>
+        <location line="+46"/>
+        <location filename="../../c2t_wizard/ui/wizard.py" line="+497"/>
         <source>Call2Teams onboarding</source>
         <translation>Call2Teams-Einrichtung</translation>
     </message>
     <message>
-        <location line="+33"/>
-        <source>SANDBOX</source>
-        <translation>ÜBUNGSUMGEBUNG</translation>
-    </message>
-    <message>
-        <location filename="../../c2t_wizard/ui/wizard.py" line="+181"/>
+        <location filename="../../c2t_wizard/ui/wizard.py" line="-193"/>
         <source>Stop and close?</source>
         <translation>Anhalten und schließen?</translation>
     </message>
@@ -863,7 +932,7 @@
 <context>
     <name>PortalPage</name>
     <message>
-        <location filename="../../c2t_wizard/ui/pages/portal.py" line="+170"/>
+        <location filename="../../c2t_wizard/ui/pages/portal.py" line="+437"/>
         <source>Invite your staff to the Call2Teams portal</source>
         <translation>Ihre Mitarbeiter in das Call2Teams-Portal einladen</translation>
     </message>
@@ -873,7 +942,7 @@
         <translation>Jede Person erhält eine Einladung an ihre echte geschäftliche E-Mail-Adresse und nimmt sie mit ihrem neuen Microsoft-Konto an. Wählen Sie das Konto und die Rollen jeder Person.</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="-260"/>
         <source>Call2Teams account to invite into</source>
         <translation>Call2Teams-Konto, in das eingeladen wird</translation>
     </message>
@@ -998,7 +1067,7 @@
         <translation>Ü&amp;berspringen</translation>
     </message>
     <message>
-        <location line="+84"/>
+        <location line="+99"/>
         <source>Getting the list of people ready…</source>
         <translation>Die Liste der Personen wird vorbereitet …</translation>
     </message>
@@ -1189,7 +1258,7 @@
     </message>
     <message numerus="yes">
         <location line="+2"/>
-        <location line="+328"/>
+        <location line="+330"/>
         <source>%n failed</source>
         <translation>
             <numerusform>%n fehlgeschlagen</numerusform>
@@ -1197,7 +1266,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location line="-326"/>
+        <location line="-328"/>
         <source>%n not sent (stopped)</source>
         <translation>
             <numerusform>%n nicht gesendet (angehalten)</numerusform>
@@ -1215,7 +1284,7 @@
         <translation>Die Einladungen wurden unterbrochen: {why}</translation>
     </message>
     <message>
-        <location line="+21"/>
+        <location line="+23"/>
         <source>Select people with an invitation to withdraw.</source>
         <translation>Wählen Sie Personen mit einer Einladung aus, um sie zurückzuziehen.</translation>
     </message>
@@ -1416,7 +1485,7 @@
 <context>
     <name>PortalRoles</name>
     <message>
-        <location line="-1154"/>
+        <location line="-1165"/>
         <source>Account Administrator</source>
         <translation>Kontoadministrator (Account Administrator)</translation>
     </message>
@@ -1847,12 +1916,12 @@
 <context>
     <name>SignInPage</name>
     <message>
-        <location filename="../../c2t_wizard/ui/pages/sign_in.py" line="+128"/>
+        <location filename="../../c2t_wizard/ui/pages/sign_in.py" line="+498"/>
         <source>Sign in to Microsoft</source>
         <translation>Bei Microsoft anmelden</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="-364"/>
         <source>&amp;Sign in with Microsoft</source>
         <translation>Mit Microsoft &amp;anmelden</translation>
     </message>
@@ -2073,7 +2142,7 @@
         <translation>Wer Ihre Dateien auf diesem Computer lesen kann, könnte Ihre Anmeldung verwenden.</translation>
     </message>
     <message>
-        <location line="+120"/>
+        <location line="+130"/>
         <source>Getting a code from Microsoft…</source>
         <translation>Code wird bei Microsoft angefordert …</translation>
     </message>
@@ -2401,7 +2470,7 @@
 <context>
     <name>SignupPage</name>
     <message>
-        <location filename="../../c2t_wizard/ui/pages/signup.py" line="+82"/>
+        <location filename="../../c2t_wizard/ui/pages/signup.py" line="+183"/>
         <source>Create your Microsoft account</source>
         <translation>Microsoft-Konto erstellen</translation>
     </message>
@@ -2411,7 +2480,7 @@
         <translation>Sie registrieren sich auf der Website von Microsoft in Ihrem Browser. Lassen Sie dieses Fenster geöffnet: Es bemerkt von selbst, wenn Sie fertig sind.</translation>
     </message>
     <message>
-        <location line="+16"/>
+        <location line="-91"/>
         <source>&amp;Open the sign-up page</source>
         <translation>&amp;Registrierungsseite öffnen</translation>
     </message>
@@ -2446,7 +2515,7 @@
         <translation>Registrierung ist fertig: jetzt prüfen</translation>
     </message>
     <message>
-        <location line="+95"/>
+        <location line="+110"/>
         <source>Your browser didn&apos;t open. Open this address yourself: {url}</source>
         <translation>Der Browser hat sich nicht geöffnet. Öffnen Sie diese Adresse bitte selbst: {url}</translation>
     </message>
@@ -2529,7 +2598,7 @@
 <context>
     <name>SummaryPage</name>
     <message>
-        <location filename="../../c2t_wizard/ui/pages/summary.py" line="+143"/>
+        <location filename="../../c2t_wizard/ui/pages/summary.py" line="+217"/>
         <source>Summary</source>
         <translation>Zusammenfassung</translation>
     </message>
@@ -2539,7 +2608,7 @@
         <translation>Was mit jeder Person geschehen ist. Was schiefging, sagt warum, und „Erneut versuchen“ wiederholt genau diesen Schritt. „Exportieren“ speichert eine Kopie (ohne Kennwörter).</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="-69"/>
         <source>People and what happened</source>
         <translation>Personen und was geschehen ist</translation>
     </message>
@@ -2579,7 +2648,7 @@
         <translation>Mit neuen Personen in derselben Organisation neu beginnen, ohne sich erneut anzumelden.</translation>
     </message>
     <message numerus="yes">
-        <location line="+41"/>
+        <location line="+56"/>
         <source>%n retry(s) are on their way.</source>
         <translation>
             <numerusform>%n neuer Versuch läuft.</numerusform>
@@ -2602,7 +2671,7 @@
         <translation>Neuer Versuch für {name} …</translation>
     </message>
     <message>
-        <location line="-207"/>
+        <location line="-216"/>
         <source>Spreadsheet (*.csv)</source>
         <translation>Tabelle (*.csv)</translation>
     </message>
@@ -2627,7 +2696,7 @@
         <translation>Zusammenfassung exportieren</translation>
     </message>
     <message>
-        <location line="+68"/>
+        <location line="+62"/>
         <source>One row per person. Press Enter on Retry to try a failed step again.</source>
         <translation>Eine Zeile pro Person. Drücken Sie auf „Erneut versuchen“ die Eingabetaste, um einen fehlgeschlagenen Schritt zu wiederholen.</translation>
     </message>
@@ -2637,7 +2706,7 @@
         <translation>&amp;Personen und was geschah:</translation>
     </message>
     <message>
-        <location line="+78"/>
+        <location line="+93"/>
         <source>The PDF is still being saved.</source>
         <translation>Das PDF wird noch gespeichert.</translation>
     </message>
@@ -2767,7 +2836,7 @@
 <context>
     <name>TenantNamePage</name>
     <message>
-        <location filename="../../c2t_wizard/ui/pages/tenant_name.py" line="+95"/>
+        <location filename="../../c2t_wizard/ui/pages/tenant_name.py" line="+214"/>
         <source>Choose your organisation&apos;s Microsoft name</source>
         <translation>Microsoft-Namen für Ihre Organisation wählen</translation>
     </message>
@@ -2777,7 +2846,7 @@
         <translation>Microsoft gibt jeder Organisation eine eigene Adresse. Damit melden sich Ihre Mitarbeitenden an, zum Beispiel anna@ihrname.onmicrosoft.com.</translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="-111"/>
         <source>Organisation name</source>
         <translation>Name der Organisation</translation>
     </message>
@@ -2847,7 +2916,7 @@
         <translation>Drücken Sie die Eingabetaste oder doppelklicken Sie, um einen Namen zu übernehmen.</translation>
     </message>
     <message>
-        <location line="+180"/>
+        <location line="+195"/>
         <source>Looking for free names you could use instead…</source>
         <translation>Suche nach freien Namen, die Sie stattdessen nutzen können …</translation>
     </message>
@@ -3457,18 +3526,18 @@
         <translation>CSV-Dateien (*.csv)</translation>
     </message>
     <message>
-        <location line="+96"/>
+        <location line="+322"/>
         <source>Add your staff</source>
         <translation>Mitarbeitende hinzufügen</translation>
     </message>
     <message>
-        <location line="+3"/>
-        <location line="+220"/>
+        <location line="-9"/>
+        <location line="+12"/>
         <source>Type in the people who will use Call2Teams, or import them from a spreadsheet. Each gets a Microsoft username and a temporary password.</source>
         <translation>Geben Sie die Personen ein, die Call2Teams nutzen werden, oder importieren Sie sie aus einer Tabelle. Jede Person erhält einen Microsoft-Benutzernamen und ein vorläufiges Kennwort.</translation>
     </message>
     <message>
-        <location line="-197"/>
+        <location line="-209"/>
         <source>&amp;Resume</source>
         <translation>&amp;Fortsetzen</translation>
     </message>
@@ -3559,12 +3628,12 @@
     </message>
     <message>
         <location line="+9"/>
-        <location line="+1092"/>
+        <location line="+1108"/>
         <source>&amp;Create users</source>
         <translation>Benutzer an&amp;legen</translation>
     </message>
     <message>
-        <location line="-1090"/>
+        <location line="-1106"/>
         <source>Create the users</source>
         <translation>Die Benutzer anlegen</translation>
     </message>
@@ -3579,7 +3648,7 @@
         <translation>Erneut ve&amp;rsuchen</translation>
     </message>
     <message>
-        <location line="+605"/>
+        <location line="+621"/>
         <source>1 already existed and was left unchanged</source>
         <translation>1 war schon vorhanden und blieb unverändert</translation>
     </message>
@@ -3659,7 +3728,7 @@
         <translation>Ihre Anmeldung ist abgelaufen; melden Sie sich erneut an</translation>
     </message>
     <message>
-        <location line="-1142"/>
+        <location line="-1158"/>
         <source>Stop creating users</source>
         <translation>Anlegen der Benutzer abbrechen</translation>
     </message>
@@ -3704,7 +3773,7 @@
         <translation>Geben Sie die Personen ein, die Call2Teams nutzen werden, oder importieren Sie sie aus einer Tabelle. Jede Person erhält einen Microsoft-Benutzernamen mit der Endung @{domain} und ein vorläufiges Kennwort.</translation>
     </message>
     <message>
-        <location line="+68"/>
+        <location line="+84"/>
         <source>Users are being created.</source>
         <translation>Benutzer werden gerade angelegt.</translation>
     </message>
@@ -3970,7 +4039,7 @@
 <context>
     <name>WelcomePage</name>
     <message>
-        <location filename="../../c2t_wizard/ui/pages/welcome.py" line="+65"/>
+        <location filename="../../c2t_wizard/ui/pages/welcome.py" line="+155"/>
         <source>Welcome to Call2Teams</source>
         <translation>Willkommen bei Call2Teams</translation>
     </message>
@@ -3980,7 +4049,7 @@
         <translation>Dieser Assistent macht Ihr Team Schritt für Schritt startklar für Call2Teams. Das dauert ein paar Minuten; Sie können jederzeit unterbrechen und später weitermachen.</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+6"/>
         <source>It will:
 •  create a Microsoft work account for your organisation, if you don&apos;t have one yet
 •  add your staff to it
@@ -3993,12 +4062,12 @@
 •  sie zum Call2Teams-Portal einladen</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+7"/>
         <source>How would you like to start?</source>
         <translation>Wie möchten Sie beginnen?</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+3"/>
         <source>I need a &amp;Microsoft tenant</source>
         <translation>Ich brauche einen &amp;Microsoft-Mandanten</translation>
     </message>
@@ -4008,7 +4077,7 @@
         <translation>Ihre Organisation hat noch kein Microsoft 365 und kein Geschäfts-, Schul- oder Unikonto. Wir helfen Ihnen, eines einzurichten.</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+5"/>
         <source>I &amp;already have one</source>
         <translation>Ich habe &amp;bereits einen</translation>
     </message>
@@ -4018,7 +4087,7 @@
         <translation>Ihre Organisation nutzt bereits Microsoft 365 oder hat ein Geschäfts-, Schul- oder Unikonto. Sie melden sich damit an.</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+5"/>
         <source>Try the &amp;demo (sandbox)</source>
         <translation>&amp;Demo ausprobieren (Sandbox)</translation>
     </message>
@@ -4028,24 +4097,37 @@
         <translation>Gehen Sie alle Schritte in einer Übungsumgebung durch. Dabei wird nichts Echtes angelegt oder geändert.</translation>
     </message>
     <message>
-        <location line="+106"/>
+        <location line="+15"/>
+        <location line="+77"/>
         <source>&amp;Continue</source>
         <translation>&amp;Fortsetzen</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="-76"/>
+        <location line="+79"/>
         <source>I&apos;m done &amp;with it</source>
         <translation>Damit bin ich fer&amp;tig</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="-77"/>
+        <location line="+80"/>
         <source>Don&apos;t offer it again. It stays in the past onboardings, and nobody is removed.</source>
         <translation>Nicht mehr anbieten. Sie bleibt bei den früheren Einrichtungen, und niemand wird entfernt.</translation>
     </message>
     <message>
-        <location line="-79"/>
+        <location line="-86"/>
         <source>&amp;History of onboardings…</source>
         <translation>&amp;Verlauf der Einrichtungen …</translation>
+    </message>
+    <message>
+        <location line="-2"/>
+        <source>&amp;Language:</source>
+        <translation>&amp;Sprache:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Language of the wizard</source>
+        <translation>Sprache des Assistenten</translation>
     </message>
     <message>
         <location line="+2"/>
@@ -4053,7 +4135,7 @@
         <translation>Wer wann eingerichtet wurde und was mit jeder Person geschehen ist.</translation>
     </message>
     <message>
-        <location line="+101"/>
+        <location line="+110"/>
         <source>your organisation</source>
         <translation>Ihrer Organisation</translation>
     </message>
@@ -4165,7 +4247,7 @@
         <translation>Einrichtung von {organisation} fortsetzen</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+9"/>
         <source>Onboard more &amp;people in {organisation}</source>
         <translation>Weitere &amp;Personen in {organisation} einrichten</translation>
     </message>

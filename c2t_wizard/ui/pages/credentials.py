@@ -33,7 +33,7 @@ from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, QDateTime, QLocale, QStandardPaths, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QDateTime, QEvent, QLocale, QStandardPaths, Qt, Signal
 from PySide6.QtGui import QIcon, QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -48,6 +48,7 @@ from PySide6.QtWidgets import (
     QStyle,
     QTableWidget,
     QTableWidgetItem,
+    QVBoxLayout,
     QWidget,
     QWizardPage,
 )
@@ -262,13 +263,7 @@ class CredentialsPage(QWizardPage):
         self.clipboard = SecretClipboard(self, clear_after_ms=clear_after_ms)
         self.clipboard.cleared.connect(self._on_clipboard_cleared)
 
-        self.setTitle(self.tr("Hand over the passwords"))
-        self.setSubTitle(
-            self.tr(
-                "Each person gets their username and temporary password at their work email, with what to "
-                "do next. The wizard keeps passwords in memory only."
-            )
-        )
+        self._retranslate_titles()
 
         # --- the method and the language -------------------------------------------------------------
         self.delivery_method_combo = QComboBox(self)
@@ -405,15 +400,23 @@ class CredentialsPage(QWizardPage):
         form.addWidget(self.method_help, 1, 1, 1, 3)
         form.setColumnStretch(1, 1)
 
-        buttons = QHBoxLayout()
-        buttons.setSpacing(8)
-        buttons.addWidget(self.deliver_all_button)
-        buttons.addWidget(self.deliver_selected_button)
-        buttons.addWidget(self.confirm_delivery_button)
-        buttons.addWidget(self.new_password_button)
-        buttons.addStretch(1)
-        buttons.addWidget(self.check_bounces_button)
-        buttons.addWidget(self.retry_delivery_button)
+        # Two rows: six buttons in one are clipped beside the journey map (German's labels are long).
+        delivering = QHBoxLayout()
+        delivering.setSpacing(8)
+        delivering.addWidget(self.deliver_all_button)
+        delivering.addWidget(self.deliver_selected_button)
+        delivering.addWidget(self.confirm_delivery_button)
+        delivering.addStretch(1)
+        after = QHBoxLayout()
+        after.setSpacing(8)
+        after.addWidget(self.new_password_button)
+        after.addStretch(1)
+        after.addWidget(self.check_bounces_button)
+        after.addWidget(self.retry_delivery_button)
+        buttons = QVBoxLayout()
+        buttons.setSpacing(6)
+        buttons.addLayout(delivering)
+        buttons.addLayout(after)
 
         layout = scrolling_layout(self)
         layout.setSpacing(8)
@@ -438,6 +441,21 @@ class CredentialsPage(QWizardPage):
         self._on_method_changed()
 
     # --- QWizardPage --------------------------------------------------------------------------------
+
+    def _retranslate_titles(self) -> None:
+        """The page's title and subtitle in the language now installed."""
+        self.setTitle(self.tr("Hand over the passwords"))
+        self.setSubTitle(
+            self.tr(
+                "Each person gets their username and temporary password at their work email, with what to "
+                "do next. The wizard keeps passwords in memory only."
+            )
+        )
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self._retranslate_titles()
+        super().changeEvent(event)
 
     def initializePage(self) -> None:
         wizard = self.wizard()

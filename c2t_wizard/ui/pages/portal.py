@@ -20,7 +20,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, QLocale, QStandardPaths, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QLocale, QStandardPaths, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -167,13 +167,7 @@ class PortalPage(QWizardPage):
         self._syncing_roles = False
         self.clipboard = SecretClipboard(self)
 
-        self.setTitle(self.tr("Invite your staff to the Call2Teams portal"))
-        self.setSubTitle(
-            self.tr(
-                "Each person gets an invitation at their real work email and accepts it with their new "
-                "Microsoft account. Choose the account and each person's roles."
-            )
-        )
+        self._retranslate_titles()
 
         self.backend_label = QLabel(self)
         self.backend_label.setObjectName("portal_backend_label")
@@ -437,6 +431,21 @@ class PortalPage(QWizardPage):
         self._update_buttons()
 
     # --- QWizardPage ---------------------------------------------------------------------------------
+
+    def _retranslate_titles(self) -> None:
+        """The page's title and subtitle in the language now installed."""
+        self.setTitle(self.tr("Invite your staff to the Call2Teams portal"))
+        self.setSubTitle(
+            self.tr(
+                "Each person gets an invitation at their real work email and accepts it with their new "
+                "Microsoft account. Choose the account and each person's roles."
+            )
+        )
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self._retranslate_titles()
+        super().changeEvent(event)
 
     def initializePage(self) -> None:
         self._cancel_jobs()

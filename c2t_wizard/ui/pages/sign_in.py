@@ -10,7 +10,7 @@ from enum import Enum
 from typing import Any
 
 import httpx
-from PySide6.QtCore import QDateTime, QLocale, Qt, Signal
+from PySide6.QtCore import QDateTime, QEvent, QLocale, Qt, Signal
 from PySide6.QtGui import QFontDatabase, QGuiApplication, QHideEvent
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -125,8 +125,7 @@ class SignInPage(QWizardPage):
         """The organisation the partner should sign in to (a domain), "" when any will do."""
         self._notice_no_browser = False
 
-        self.setTitle(self.tr("Sign in to Microsoft"))
-        self.setSubTitle(self._subtitle())
+        self._retranslate_titles()
 
         # --- the choices (created first: first in the focus chain) -----------------------------------
         self._choices = QWidget(self)
@@ -493,6 +492,16 @@ class SignInPage(QWizardPage):
         self._enter(SignInState.CHOICES)
 
     # --- QWizardPage ------------------------------------------------------------------------------
+
+    def _retranslate_titles(self) -> None:
+        """The page's title and subtitle in the language now installed."""
+        self.setTitle(self.tr("Sign in to Microsoft"))
+        self.setSubTitle(self._subtitle())
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self._retranslate_titles()
+        super().changeEvent(event)
 
     def initializePage(self) -> None:
         self._stop_running()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 from collections.abc import Callable
 
-from PySide6.QtCore import QLocale, Qt, QTime, QTimer
+from PySide6.QtCore import QEvent, QLocale, Qt, QTime, QTimer
 from PySide6.QtGui import QGuiApplication, QHideEvent, QShowEvent, QTextDocumentFragment
 from PySide6.QtWidgets import (
     QFrame,
@@ -79,13 +79,7 @@ class SignupPage(QWizardPage):
         self._poll_job: Job | None = None
         self._endpoints_job: Job | None = None
 
-        self.setTitle(self.tr("Create your Microsoft account"))
-        self.setSubTitle(
-            self.tr(
-                "You sign up on Microsoft's website, in your browser. "
-                "Keep this window open: it notices by itself when you're done."
-            )
-        )
+        self._retranslate_titles()
 
         self._poll_timer = QTimer(self)
         self._poll_timer.setObjectName("signup_poll_timer")
@@ -183,6 +177,21 @@ class SignupPage(QWizardPage):
         self.setTabOrder(self.copy_name_button, self.signup_done_button)
 
     # --- QWizardPage --------------------------------------------------------------------------------
+
+    def _retranslate_titles(self) -> None:
+        """The page's title and subtitle in the language now installed."""
+        self.setTitle(self.tr("Create your Microsoft account"))
+        self.setSubTitle(
+            self.tr(
+                "You sign up on Microsoft's website, in your browser. "
+                "Keep this window open: it notices by itself when you're done."
+            )
+        )
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self._retranslate_titles()
+        super().changeEvent(event)
 
     def initializePage(self) -> None:
         self._stop_watching()

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QCoreApplication, QLocale, QModelIndex, QStandardPaths, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QLocale, QModelIndex, QStandardPaths, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -140,13 +140,7 @@ class SummaryPage(QWizardPage):
         self._retries: dict[tuple[str, str], Job] = {}
         self._exporting: Job | ReportPdfWriter | None = None
         self.setObjectName("page_summary")
-        self.setTitle(self.tr("Summary"))
-        self.setSubTitle(
-            self.tr(
-                "What happened to each person. Anything that went wrong says why, and Retry redoes just "
-                "that step. Export keeps a copy (no passwords in it)."
-            )
-        )
+        self._retranslate_titles()
         self.setFinalPage(True)
 
         self.summary_status = StatusLine(self)
@@ -217,6 +211,21 @@ class SummaryPage(QWizardPage):
         self._update_buttons()
 
     # --- QWizardPage ---------------------------------------------------------------------------------
+
+    def _retranslate_titles(self) -> None:
+        """The page's title and subtitle in the language now installed."""
+        self.setTitle(self.tr("Summary"))
+        self.setSubTitle(
+            self.tr(
+                "What happened to each person. Anything that went wrong says why, and Retry redoes just "
+                "that step. Export keeps a copy (no passwords in it)."
+            )
+        )
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self._retranslate_titles()
+        super().changeEvent(event)
 
     def initializePage(self) -> None:
         self.reload()

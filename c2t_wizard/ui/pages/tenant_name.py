@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import Enum
 
-from PySide6.QtCore import QSize, Qt, QTimer
+from PySide6.QtCore import QEvent, QSize, Qt, QTimer
 from PySide6.QtGui import QHideEvent, QKeyEvent, QShowEvent
 from PySide6.QtWidgets import (
     QFormLayout,
@@ -92,13 +92,7 @@ class TenantNamePage(QWizardPage):
         self._suggestion_job: Job | None = None
         self._suggestions_for = ""
 
-        self.setTitle(self.tr("Choose your organisation's Microsoft name"))
-        self.setSubTitle(
-            self.tr(
-                "Microsoft gives every organisation its own address. Your staff will sign in with it, "
-                "for example anna@yourname.onmicrosoft.com."
-            )
-        )
+        self._retranslate_titles()
 
         self._debounce = QTimer(self)
         self._debounce.setObjectName("tenant_check_debounce")
@@ -214,6 +208,21 @@ class TenantNamePage(QWizardPage):
         self._render()
 
     # --- QWizardPage -------------------------------------------------------------------------
+
+    def _retranslate_titles(self) -> None:
+        """The page's title and subtitle in the language now installed."""
+        self.setTitle(self.tr("Choose your organisation's Microsoft name"))
+        self.setSubTitle(
+            self.tr(
+                "Microsoft gives every organisation its own address. Your staff will sign in with it, "
+                "for example anna@yourname.onmicrosoft.com."
+            )
+        )
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self._retranslate_titles()
+        super().changeEvent(event)
 
     def initializePage(self) -> None:
         if self._onboarding.organisation_name and not self.org_name_edit.text():

@@ -15,7 +15,7 @@ from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, QLocale, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QLocale, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QHideEvent, QKeyEvent, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -186,13 +186,7 @@ class UsersPage(QWizardPage):
         self._readiness_text = ""
         """The "sign in first" / "getting ready" line while it is shown (it goes once the page is ready)."""
 
-        self.setTitle(self.tr("Add your staff"))
-        self.setSubTitle(
-            self.tr(
-                "Type in the people who will use Call2Teams, or import them from a spreadsheet. "
-                "Each gets a Microsoft username and a temporary password."
-            )
-        )
+        self._retranslate_titles()
 
         self._debounce = QTimer(self)
         self._debounce.setObjectName("users_check_debounce")
@@ -415,6 +409,22 @@ class UsersPage(QWizardPage):
             )
 
     # --- QWizardPage -----------------------------------------------------------------------------------
+
+    def _retranslate_titles(self) -> None:
+        """The page's title and subtitle in the language now installed."""
+        self.setTitle(self.tr("Add your staff"))
+        self.setSubTitle(
+            self.tr(
+                "Type in the people who will use Call2Teams, or import them from a spreadsheet. "
+                "Each gets a Microsoft username and a temporary password."
+            )
+        )
+        self._apply_domains()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self._retranslate_titles()
+        super().changeEvent(event)
 
     def initializePage(self) -> None:
         model = self.model

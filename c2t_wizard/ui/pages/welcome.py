@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QEvent, QLocale, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
+    QComboBox,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -24,6 +25,10 @@ if TYPE_CHECKING:
     from datetime import datetime
 
     from c2t_wizard.services.journey import RunProgress
+
+
+LANGUAGE_NAMES = {"en": "English", "de": "Deutsch"}
+"""Each language by its own name (never translated: a partner looks for the name they read)."""
 
 
 def local_time(moment: datetime) -> str:
@@ -51,68 +56,33 @@ class WelcomePage(QWizardPage):
             history).
         more_people_requested(): onboard more people in the signed-in organisation.
         history_requested(): show the past onboardings.
+        language_chosen(str): the partner chose another language ("en", "de"); whoever owns the app
+            installs it (the page retranslates itself on the LanguageChange that follows) and remembers it.
     """
 
     continue_requested = Signal()
     close_offer_requested = Signal()
     more_people_requested = Signal()
     history_requested = Signal()
+    language_chosen = Signal(str)
 
     def __init__(self, onboarding: Onboarding, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("page_welcome")
         self._onboarding = onboarding
-        self.setTitle(self.tr("Welcome to Call2Teams"))
-        self.setSubTitle(
-            self.tr(
-                "This assistant gets your team ready for Call2Teams, one step at a time. "
-                "It can take a few minutes; you can stop and come back later."
-            )
-        )
+        self.intro = QLabel(self)
+        self.intro.setObjectName("welcome_intro")
+        self.intro.setWordWrap(True)
 
-        intro = QLabel(
-            self.tr(
-                "It will:\n"
-                "•  create a Microsoft work account for your organisation, if you don't have one yet\n"
-                "•  add your staff to it\n"
-                "•  send each of them their sign-in details\n"
-                "•  invite them to the Call2Teams portal"
-            ),
-            self,
-        )
-        intro.setObjectName("welcome_intro")
-        intro.setWordWrap(True)
-
-        question = QLabel(self.tr("How would you like to start?"), self)
-        question.setObjectName("welcome_question")
-        font = question.font()
+        self.question = QLabel(self)
+        self.question.setObjectName("welcome_question")
+        font = self.question.font()
         font.setBold(True)
-        question.setFont(font)
+        self.question.setFont(font)
 
         self._cards: dict[StartChoice, ChoiceCard] = {
-            StartChoice.NEW_TENANT: ChoiceCard(
-                self.tr("I need a &Microsoft tenant"),
-                self.tr(
-                    "You don't have Microsoft 365 or a work account for your organisation yet. "
-                    "We'll help you create one."
-                ),
-                self,
-            ),
-            StartChoice.EXISTING_TENANT: ChoiceCard(
-                self.tr("I &already have one"),
-                self.tr(
-                    "Your organisation already uses Microsoft 365 or has a work account. "
-                    "You'll sign in with it."
-                ),
-                self,
-            ),
-            StartChoice.DEMO: ChoiceCard(
-                self.tr("Try the &demo (sandbox)"),
-                self.tr(
-                    "Walk through every step in a practice environment. Nothing real is created or changed."
-                ),
-                self,
-            ),
+            choice: ChoiceCard("", "", self)
+            for choice in (StartChoice.NEW_TENANT, StartChoice.EXISTING_TENANT, StartChoice.DEMO)
         }
         names = {
             StartChoice.NEW_TENANT: "choice_new_tenant",
@@ -123,10 +93,20 @@ class WelcomePage(QWizardPage):
         self._group.setExclusive(True)
         for choice, card in self._cards.items():
             card.radio.setObjectName(names[choice])
-            card.radio.setAccessibleName(card.radio.text().replace("&", ""))
             card.setObjectName("choice_card")
             self._group.addButton(card.radio)
             card.radio.toggled.connect(self._on_toggled)
+
+        # --- the language, switched at once and remembered (the wizard's owner does both) -------------
+        self.language_combo = QComboBox(self)
+        self.language_combo.setObjectName("language_combo")
+        for code, name in LANGUAGE_NAMES.items():
+            self.language_combo.addItem(name, code)
+        self.language_label = QLabel(self)
+        self.language_label.setObjectName("language_label")
+        self.language_label.setBuddy(self.language_combo)
+        self.show_language(QLocale().name())
+        self.language_combo.activated.connect(self._on_language_activated)
 
         # The offer to continue an unfinished onboarding is built when there is one (``show_offer``):
         # its frame touches Qt enums the first paint must not wait for.
@@ -142,9 +122,9 @@ class WelcomePage(QWizardPage):
         self.more_people_button.setObjectName("more_people_button")
         self.more_people_button.clicked.connect(self.more_people_requested)
         self.more_people_button.setVisible(False)
-        self.history_button = QPushButton(self.tr("&History of onboardings…"), self)
+        self._organisation: str | None = None
+        self.history_button = QPushButton(self)
         self.history_button.setObjectName("history_button")
-        self.history_button.setToolTip(self.tr("Who was onboarded when, and what happened to each person."))
         self.history_button.clicked.connect(self.history_requested)
         self.history_button.setVisible(False)
         shortcuts = QHBoxLayout()
@@ -154,14 +134,98 @@ class WelcomePage(QWizardPage):
 
         self._layout = layout = scrolling_layout(self)
         layout.setSpacing(10)
-        layout.addWidget(intro)
+        layout.addWidget(self.intro)
         layout.addSpacing(6)
-        layout.addWidget(question)
+        layout.addWidget(self.question)
         for card in self._cards.values():
             layout.addWidget(card)
         layout.addStretch(1)
         layout.addLayout(shortcuts)
+        language_row = QHBoxLayout()
+        language_row.addStretch(1)
+        language_row.addWidget(self.language_label)
+        language_row.addWidget(self.language_combo)
+        layout.addLayout(language_row)
+        self._progress: RunProgress | None = None
+        self.retranslate()
         self._show_choice(onboarding.choice)
+
+    def retranslate(self) -> None:
+        """Every text of the page in the language now installed (at first, and on a language change)."""
+        self.setTitle(self.tr("Welcome to Call2Teams"))
+        self.setSubTitle(
+            self.tr(
+                "This assistant gets your team ready for Call2Teams, one step at a time. "
+                "It can take a few minutes; you can stop and come back later."
+            )
+        )
+        self.intro.setText(
+            self.tr(
+                "It will:\n"
+                "•  create a Microsoft work account for your organisation, if you don't have one yet\n"
+                "•  add your staff to it\n"
+                "•  send each of them their sign-in details\n"
+                "•  invite them to the Call2Teams portal"
+            )
+        )
+        self.question.setText(self.tr("How would you like to start?"))
+        texts = {
+            StartChoice.NEW_TENANT: (
+                self.tr("I need a &Microsoft tenant"),
+                self.tr(
+                    "You don't have Microsoft 365 or a work account for your organisation yet. "
+                    "We'll help you create one."
+                ),
+            ),
+            StartChoice.EXISTING_TENANT: (
+                self.tr("I &already have one"),
+                self.tr(
+                    "Your organisation already uses Microsoft 365 or has a work account. "
+                    "You'll sign in with it."
+                ),
+            ),
+            StartChoice.DEMO: (
+                self.tr("Try the &demo (sandbox)"),
+                self.tr(
+                    "Walk through every step in a practice environment. Nothing real is created or changed."
+                ),
+            ),
+        }
+        for choice, (title, explanation) in texts.items():
+            card = self._cards[choice]
+            card.radio.setText(title)
+            card.radio.setAccessibleName(title.replace("&", ""))
+            card.radio.setAccessibleDescription(explanation)
+            card.explanation.setText(explanation)
+        self.language_label.setText(self.tr("&Language:"))
+        self.language_combo.setAccessibleName(self.tr("Language of the wizard"))
+        self.history_button.setText(self.tr("&History of onboardings…"))
+        self.history_button.setToolTip(self.tr("Who was onboarded when, and what happened to each person."))
+        if self._offer_built:
+            self.continue_button.setText(self.tr("&Continue"))
+            self.close_offer_button.setText(self.tr("I'm done &with it"))
+            self.close_offer_button.setToolTip(
+                self.tr("Don't offer it again. It stays in the past onboardings, and nobody is removed.")
+            )
+            if self._progress is not None:
+                self.show_offer(self._progress)
+        self.show_signed_in(self._organisation)
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    def show_language(self, locale_name: str) -> None:
+        """Show ``locale_name``'s language as chosen (without asking for a switch)."""
+        code = locale_name[:2].lower()
+        index = self.language_combo.findData(code if code in LANGUAGE_NAMES else "en")
+        self.language_combo.setCurrentIndex(index)
+
+    def _on_language_activated(self, index: int) -> None:
+        code = str(self.language_combo.itemData(index))
+        if code != QLocale().name()[:2].lower():
+            self.language_chosen.emit(code)
 
     @property
     def choice(self) -> StartChoice:
@@ -237,6 +301,7 @@ class WelcomePage(QWizardPage):
 
     def show_offer(self, progress: RunProgress | None) -> None:
         """Offer to continue ``progress`` (None: nothing to offer)."""
+        self._progress = progress
         if progress is None:
             if self._offer_built:
                 self.resume_offer.setVisible(False)
@@ -307,6 +372,7 @@ class WelcomePage(QWizardPage):
 
     def show_signed_in(self, organisation: str | None) -> None:
         """An organisation is signed in (None: none): a shortcut to onboard more people there."""
+        self._organisation = organisation
         self.more_people_button.setVisible(bool(organisation))
         if organisation:
             self.more_people_button.setText(

@@ -1,0 +1,221 @@
+"""The journey map beside the wizard's pages: where the partner is among the seven steps.
+
+It draws what ``domain.journey_map`` decided; colours come from the palette at paint time, so the map
+follows light and dark (and a palette change) without being told.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QPointF, QRectF
+from PySide6.QtGui import (
+    QBrush,
+    QColor,
+    QFont,
+    QFontMetricsF,
+    QPainter,
+    QPainterPath,
+    QPainterPathStroker,
+    QPaintEvent,
+    QPalette,
+)
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
+
+from c2t_wizard.domain.journey_map import STEP_COUNT, MapEntry, MapStep, StepState, current_entry
+
+
+class JourneyStepItem(QWidget):
+    """One step: a numbered circle (a tick when done) and the step's name.
+
+    Painted with filled paths only and named by a label: the map is in the first paint, which must not wait
+    for PySide6 to build the ``Qt`` namespace's enums (``QPainter.setPen``'s and ``drawText``'s overloads
+    would; see ``choice_card.py``).
+    """
+
+    DIAMETER = 24
+    MARGIN = 4
+
+    def __init__(self, entry: MapEntry, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName(f"journey_step_{entry.step.value}")
+        self.entry = entry
+        self.name = ""
+        self.label = QLabel(self)
+        self.label.setObjectName(f"journey_step_{entry.step.value}_name")
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(self.MARGIN + self.DIAMETER + 10, 7, 8, 7)
+        layout.addWidget(self.label, 1)
+        self.setMinimumHeight(self.DIAMETER + 14)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+
+    def set_entry(self, entry: MapEntry, name: str, spoken: str, state_words: str) -> None:
+        self.entry = entry
+        self.name = name
+        self.label.setText(name)
+        font = QFont(self.font())
+        font.setBold(entry.state is StepState.CURRENT)
+        self.label.setFont(font)
+        self.setAccessibleName(spoken)
+        self.setAccessibleDescription(state_words)
+        self.setToolTip(f"{spoken} ({state_words})")
+        self._colour_label()
+        self.update()
+
+    def _font(self) -> QFont:
+        return self.label.font()
+
+    def _colour_label(self) -> None:
+        palette = self.label.palette()  # a copy (QPalette(...) would build the Qt namespace)
+        palette.setColor(QPalette.ColorRole.WindowText, self.colours()[2])
+        self.label.setPalette(palette)
+
+    def _roles(self) -> tuple[tuple[QPalette.ColorGroup, QPalette.ColorRole], ...]:
+        """(circle fill, circle mark, name text) as palette roles, for this step's state."""
+        active, disabled, role = QPalette.ColorGroup.Active, QPalette.ColorGroup.Disabled, QPalette.ColorRole
+        state = self.entry.state
+        if state in (StepState.CURRENT, StepState.DONE):
+            return (active, role.Highlight), (active, role.HighlightedText), (active, role.WindowText)
+        if state is StepState.SKIPPED:
+            grey = (disabled, role.WindowText)
+            return (active, role.Window), grey, grey
+        return (active, role.Window), (active, role.WindowText), (active, role.WindowText)
+
+    def colours(self) -> tuple[QColor, QColor, QColor]:
+        """(circle fill, circle mark, name text) for this step's state, from the palette now in force."""
+        palette = self.palette()
+        fill, mark, text = (palette.color(group, role) for group, role in self._roles())
+        return fill, mark, text
+
+    def _brushes(self) -> tuple[QBrush, QBrush]:
+        """The fill's and the mark's brushes (the palette's own: a QColor would build the Qt namespace)."""
+        palette = self.palette()
+        fill, mark, _text = (palette.brush(group, role) for group, role in self._roles())
+        return fill, mark
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange:
+            self._colour_label()
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        fill, mark = self._brushes()
+        state = self.entry.state
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        if state is StepState.CURRENT:  # a light band in the highlight colour behind the current step
+            current = QPainterPath()
+            current.addRoundedRect(QRectF(self.rect()).adjusted(0, 2, 0, -2), 6.0, 6.0)
+            painter.setOpacity(0.16)
+            painter.fillPath(current, fill)
+            painter.setOpacity(1.0)
+        d = float(self.DIAMETER)
+        circle = QRectF(self.MARGIN, (self.height() - d) / 2, d, d)
+        disc = QPainterPath()
+        disc.addEllipse(circle)
+        painter.fillPath(disc, fill)
+        if state in (StepState.TODO, StepState.SKIPPED):  # hollow: a ring in the mark's colour
+            ring = QPainterPath()
+            ring.addEllipse(circle)
+            width = 1.5 if state is StepState.TODO else 1.0
+            ring.addEllipse(circle.adjusted(width, width, -width, -width))
+            painter.fillPath(ring, mark)
+        centre = circle.center()
+        if state is StepState.DONE:
+            x, y = centre.x(), centre.y()
+            tick = QPainterPath(QPointF(x - 5.5, y))
+            tick.lineTo(x - 1.5, y + 4)
+            tick.lineTo(x + 5.5, y - 4)
+            stroker = QPainterPathStroker()
+            stroker.setWidth(2.4)
+            painter.fillPath(stroker.createStroke(tick), mark)
+        else:
+            font = QFont(self.font())
+            font.setBold(True)
+            metrics = QFontMetricsF(font)
+            number = str(self.entry.number)
+            baseline = QPointF(
+                centre.x() - metrics.horizontalAdvance(number) / 2,
+                centre.y() + (metrics.ascent() - metrics.descent()) / 2,
+            )
+            digits = QPainterPath()
+            digits.addText(baseline, font, number)
+            painter.fillPath(digits, mark)
+        painter.end()
+
+
+class JourneyMap(QWidget):
+    """The seven steps beside the pages (``QWizard.setSideWidget``).
+
+    A screen reader reads the map as "Step 4 of 7: Users" and each step as "Step N of 7: name" with its
+    state ("current step", "done", "skipped", "to do") as the description.
+    """
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("journey_map")
+        self.entries: tuple[MapEntry, ...] = tuple(
+            MapEntry(step, number, StepState.TODO) for number, step in enumerate(MapStep, start=1)
+        )
+        self.items: dict[MapStep, JourneyStepItem] = {}
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 12, 12, 12)
+        layout.setSpacing(2)
+        for entry in self.entries:
+            item = JourneyStepItem(entry, self)
+            self.items[entry.step] = item
+            layout.addWidget(item)
+        layout.addStretch(1)
+        self.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Preferred)
+        self._retranslate()
+
+    def step_name(self, step: MapStep) -> str:
+        names = {
+            MapStep.TENANT: self.tr("Tenant"),
+            MapStep.SIGNUP: self.tr("Sign-up"),
+            MapStep.SIGN_IN: self.tr("Sign in"),
+            MapStep.USERS: self.tr("Users"),
+            MapStep.PASSWORDS: self.tr("Passwords"),
+            MapStep.PORTAL: self.tr("Portal"),
+            MapStep.SUMMARY: self.tr("Summary"),
+        }
+        return names[step]
+
+    def spoken(self, entry: MapEntry) -> str:
+        """ "Step 4 of 7: Users"."""
+        return self.tr("Step {number} of {count}: {name}").format(
+            number=entry.number, count=STEP_COUNT, name=self.step_name(entry.step)
+        )
+
+    def state_words(self, state: StepState) -> str:
+        words = {
+            StepState.CURRENT: self.tr("current step"),
+            StepState.DONE: self.tr("done"),
+            StepState.SKIPPED: self.tr("skipped"),
+            StepState.TODO: self.tr("to do"),
+        }
+        return words[state]
+
+    def set_entries(self, entries: tuple[MapEntry, ...]) -> None:
+        self.entries = entries
+        self._retranslate()
+
+    def _retranslate(self) -> None:
+        for entry in self.entries:
+            self.items[entry.step].set_entry(
+                entry, self.step_name(entry.step), self.spoken(entry), self.state_words(entry.state)
+            )
+        current = current_entry(self.entries)
+        if current is None:
+            self.setAccessibleName(self.tr("Onboarding in {count} steps").format(count=STEP_COUNT))
+        else:
+            self.setAccessibleName(self.spoken(current))
+        self.setAccessibleDescription(self.tr("Your progress through the onboarding"))
+        self.updateGeometry()
+
+    def accessible_text(self) -> str:
+        """What a screen reader says about the map as a whole."""
+        return self.accessibleName()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self._retranslate()
+        super().changeEvent(event)
