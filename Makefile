@@ -83,8 +83,8 @@ TARBALL := $(DIST)/c2t-wizard-$(VERSION)-$(PLATFORM)-$(ARCH).tar.gz
 # The application icon (an SVG); until one exists the build says so and uses PyInstaller's default icon.
 ICON ?= $(firstword $(wildcard packaging/icon.svg resources/icon.svg) packaging/icon.svg)
 ICON_DIR := build/icons
-# The smoke test of the frozen app, run by `make bundle` (a failure fails the build). ONE line to change
-# once `c2t-wizard --self-test` lands:  SMOKE_TEST = "$(FROZEN)" --self-test
+# The smoke test of the frozen app, run by `make bundle` (a failure fails the build): its --self-test, then
+# a first paint of the window offscreen.
 SMOKE_TEST = $(BIN)/python packaging/smoke.py "$(FROZEN)"
 
 $(FREEZE_STAMP): $(STAMP) pyproject.toml

@@ -178,14 +178,6 @@ def test_the_frozen_entry_runs_the_commands_the_app_starts_itself_with(
     assert entry("--version").startswith("c2t-wizard ")
 
 
-def test_the_smoke_users_file_is_three_valid_people() -> None:
-    from c2t_wizard.domain.csv_import import parse_users_csv
-
-    parsed = parse_users_csv((PACKAGING / "smoke-users.csv").read_bytes(), default_domain="contoso.example")
-    assert parsed.problems == []
-    assert len(parsed.users) == 3
-
-
 def test_the_icon_files_have_the_layout_windows_and_macos_read() -> None:
     pngs = {size: b"\x89PNG" + bytes([size % 256]) * 7 for size in {*icons.ICO, *icons.ICNS.values()}}
     ico = icons.ico(pngs)
