@@ -6,6 +6,7 @@ first Paint event has been handled, i.e. from a zero-timer started by that event
 
 from __future__ import annotations
 
+import resource
 import sys
 import time
 
@@ -26,6 +27,8 @@ class Probe(QObject):
 
     def report_and_quit(self) -> None:
         sys.stdout.write(f"first-paint {time.monotonic():.6f}\n")
+        # Peak memory so far (KiB on Linux): the baseline of benchmarks/run.py's memory row.
+        sys.stdout.write(f"max-rss-kib {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}\n")
         sys.stdout.flush()
         QApplication.quit()
 
