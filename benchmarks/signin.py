@@ -2,10 +2,11 @@
 
 What the sign-in page does when "Sign in" is clicked in the demo (the practice organisation's administrator,
 ``AuthService.sign_in_with_password``), then what it reads before showing the organisation
-(``load_tenant_facts``: /me, the organisation, the roles). Cold: in this new process, modules not yet
-imported (``benchmarks/run.py`` times it from the process's start). Warm: the same again in this process with
-a new connection and a new sign-in (modules loaded). Prints one JSON line: ``cold_done`` (``time.monotonic``
-when the facts were there the first time) and ``warm_ms``.
+(``load_tenant_facts``: /me, the organisation, the roles). Cold: the first time in this new process, the
+click coming right at first paint (the worst case): the app starts importing msgraph's models in a worker
+thread then (``warm_up_graph_models``), and so does this script, at the same moment as the sign-in; only the
+app's own modules are imported before (as the app has them at first paint). Warm: the same again in this
+process with a new connection and a new sign-in. Prints one JSON line: ``cold_ms`` and ``warm_ms``.
 """
 
 from __future__ import annotations
@@ -40,14 +41,29 @@ async def facts_once(info: dict[str, object]) -> None:
         await backend.aclose()
 
 
+async def cold(info: dict[str, object]) -> float:
+    from c2t_wizard.services.graph import warm_up_graph_models
+
+    started = time.perf_counter()
+    warm_up = asyncio.ensure_future(warm_up_graph_models())  # as the app does at first paint
+    await facts_once(info)
+    seconds = time.perf_counter() - started
+    await warm_up
+    return seconds * 1000
+
+
 def main() -> int:
     info = json.loads(sys.argv[1])
-    asyncio.run(facts_once(info))
-    cold_done = time.monotonic()
+    import c2t_wizard.services.auth
+    import c2t_wizard.services.backend
+    import c2t_wizard.services.graph
+    import c2t_wizard.services.tenant_info  # noqa: F401
+
+    cold_ms = asyncio.run(cold(info))
     started = time.perf_counter()
     asyncio.run(facts_once(info))
     warm_ms = (time.perf_counter() - started) * 1000
-    print(json.dumps({"cold_done": cold_done, "warm_ms": warm_ms}), flush=True)
+    print(json.dumps({"cold_ms": cold_ms, "warm_ms": warm_ms}), flush=True)
     return 0
 
 
