@@ -26,6 +26,7 @@ import os
 import resource
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Coroutine
 from pathlib import Path
@@ -189,12 +190,65 @@ def main() -> int:
         if not create.isEnabled():
             raise SystemExit("Create never became enabled")
 
+        pauses: list[tuple[float, int, str]] = []
+        gc_started: list[float] = []
+
+        def on_gc(phase: str, info: dict[str, int]) -> None:
+            if phase == "start":
+                gc_started[:] = [time.perf_counter()]
+            elif gc_started:
+                pauses.append(
+                    (
+                        (time.perf_counter() - gc_started[0]) * 1000,
+                        info["generation"],
+                        threading.current_thread().name,
+                    )
+                )
+
+        gc.callbacks.append(on_gc)
+        samples: dict[str, int] = {}
+        last_tick = [time.perf_counter()]
+        watching = threading.Event()
+
+        def watchdog() -> None:
+            import traceback
+
+            main = threading.main_thread().ident
+            while not watching.wait(0.005):
+                if time.perf_counter() - last_tick[0] > 0.03:
+                    frame = sys._current_frames().get(main or 0)
+                    if frame is not None:
+                        where = " < ".join(
+                            f"{Path(f.filename).name}:{f.lineno}:{f.name}"
+                            for f in traceback.extract_stack(frame)[-4:][::-1]
+                        )
+                        samples[where] = samples.get(where, 0) + 1
+
+        if os.environ.get("C2T_BENCH_DEBUG"):
+            threading.Thread(target=watchdog, daemon=True).start()
+            QTimer.singleShot(0, lambda: None)
+            ticker_hook = QTimer()
+            ticker_hook.timeout.connect(lambda: last_tick.__setitem__(0, time.perf_counter()))
+            ticker_hook.start(5)
         ended: list[float] = []
         page.work_ended.connect(lambda: ended.append(time.perf_counter()))
         started = time.perf_counter()
         QTimer.singleShot(0, page.create_users)
         gaps = ticking(lambda now: bool(ended) or now > args.limit)
         seconds = (ended[0] if ended else time.perf_counter()) - started
+        gc.callbacks.remove(on_gc)
+        watching.set()
+        if os.environ.get("C2T_BENCH_DEBUG"):
+            ticker_hook.stop()
+            for where, n in sorted(samples.items(), key=lambda x: -x[1])[:12]:
+                print(n, where, file=sys.stderr)
+        if os.environ.get("C2T_BENCH_DEBUG"):
+            print(
+                "longest gc pauses (ms, generation, thread):",
+                sorted(pauses, reverse=True)[:5],
+                file=sys.stderr,
+            )
+            print("largest gaps (ms):", sorted(gaps, reverse=True)[:8], file=sys.stderr)
         created = sum(
             1 for run_id in page.run_ids for p in journal.people(run_id) if p.state is PersonState.CREATED
         )
