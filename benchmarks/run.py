@@ -561,6 +561,9 @@ def main() -> int:
     parser.add_argument("--only", nargs="+", choices=GROUPS, help="just these groups")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--baseline-rounds", type=int, default=1)
+    parser.add_argument(
+        "--no-pacing", action="store_true", help="quota group: the app not pacing (429s only), to compare"
+    )
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "latest.json")
     args = parser.parse_args()
     groups = args.only or list(GROUPS)
@@ -577,9 +580,13 @@ def main() -> int:
     doc = tbl.document(bench.rows, doc_machine, quick=bench.quick)
     args.out.write_text(tbl.dumps(doc), encoding="utf-8")
     m = doc_machine
-    print(
-        f"\n{m['cores']} cores, Python {m['python']}, Qt {m['qt']} (PySide6 {m['pyside6']}), {m['platform']}"
+    where = (
+        f"{m['cores']} cores, Python {m['python']}, Qt {m['qt']} (PySide6 {m['pyside6']}), {m['platform']}"
     )
+    load = m["load_average_at_start"]
+    markdown = tbl.markdown_table(bench.rows)
+    args.out.with_suffix(".md").write_text(f"{where}; load average at the start {load}\n\n{markdown}\n")
+    print(f"\n{where}")
     print(tbl.text_table(bench.rows))
     print(
         f"\n{doc['passed']} pass, {doc['failed']} fail, {doc['not_measured']} not measured; "
