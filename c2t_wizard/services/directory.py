@@ -799,8 +799,16 @@ class _Creation:
                     batch = [
                         self.ready.popleft() for _ in range(min(self.service.batch_size, len(self.ready)))
                     ]
-                await self.service.pace(len(batch))
-                if self._stopped():  # stopped while waiting for the quota: these people stay planned
+                # Waiting for the quota is a sleeper: a stop ends the wait (the people stay planned).
+                pacing = asyncio.ensure_future(self.service.pace(len(batch)))
+                self.sleepers.add(pacing)
+                pacing.add_done_callback(self.sleepers.discard)
+                try:
+                    await pacing
+                except asyncio.CancelledError:
+                    if not self._stopped():
+                        raise
+                if self._stopped():
                     async with self.cond:
                         self.ready.extendleft(reversed(batch))
                     return

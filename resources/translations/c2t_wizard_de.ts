@@ -3391,7 +3391,7 @@
 <context>
     <name>UsersPage</name>
     <message>
-        <location filename="../../c2t_wizard/ui/pages/users.py" line="+79"/>
+        <location filename="../../c2t_wizard/ui/pages/users.py" line="+82"/>
         <source>Import people from a file</source>
         <translation>Personen aus einer Datei importieren</translation>
     </message>
@@ -3411,7 +3411,7 @@
         <translation>CSV-Dateien (*.csv)</translation>
     </message>
     <message>
-        <location line="+107"/>
+        <location line="+109"/>
         <source>Add your staff</source>
         <translation>Mitarbeitende hinzufügen</translation>
     </message>
@@ -3513,12 +3513,12 @@
     </message>
     <message>
         <location line="+9"/>
-        <location line="+1109"/>
+        <location line="+1118"/>
         <source>&amp;Create users</source>
         <translation>Benutzer an&amp;legen</translation>
     </message>
     <message>
-        <location line="-1107"/>
+        <location line="-1116"/>
         <source>Create the users</source>
         <translation>Die Benutzer anlegen</translation>
     </message>
@@ -3533,7 +3533,7 @@
         <translation>Erneut ve&amp;rsuchen</translation>
     </message>
     <message>
-        <location line="+625"/>
+        <location line="+627"/>
         <source>1 already existed and was left unchanged</source>
         <translation>1 war schon vorhanden und blieb unverändert</translation>
     </message>
@@ -3585,7 +3585,7 @@
         </translation>
     </message>
     <message>
-        <location line="+97"/>
+        <location line="+104"/>
         <source>&amp;Create 1 user</source>
         <translation>1 Benutzer an&amp;legen</translation>
     </message>
@@ -3613,7 +3613,7 @@
         <translation>Ihre Anmeldung ist abgelaufen; melden Sie sich erneut an</translation>
     </message>
     <message>
-        <location line="-1168"/>
+        <location line="-1177"/>
         <source>Stop creating users</source>
         <translation>Anlegen der Benutzer abbrechen</translation>
     </message>
@@ -3683,7 +3683,7 @@
         <translation>Benutzer werden angelegt …</translation>
     </message>
     <message>
-        <location line="+85"/>
+        <location line="+86"/>
         <source>Microsoft refused the password; try again</source>
         <translation>Microsoft hat das Kennwort abgelehnt; versuchen Sie es erneut</translation>
     </message>
@@ -3733,7 +3733,7 @@
         <translation>Das Anlegen wurde angehalten: {reason}. Niemand wurde doppelt angelegt; Sie können fortsetzen.</translation>
     </message>
     <message>
-        <location line="+47"/>
+        <location line="+48"/>
         <source>Stopped. {created} created so far; {remaining} not yet. Nothing was created twice: Resume carries on where it stopped.</source>
         <translation>Angehalten. Bisher {created} angelegt, {remaining} noch nicht. Nichts wurde doppelt angelegt: „Fortsetzen“ macht dort weiter, wo angehalten wurde.</translation>
     </message>
@@ -3886,12 +3886,25 @@
         <translation>Datei</translation>
     </message>
     <message>
-        <location line="+207"/>
+        <location line="+48"/>
+        <source>About 1 minute left.</source>
+        <translation>Noch etwa 1 Minute.</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+1"/>
+        <source>About %n minutes left.</source>
+        <translation>
+            <numerusform>Noch etwa %n Minute.</numerusform>
+            <numerusform>Noch etwa %n Minuten.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+165"/>
         <source>Microsoft refused the sign-in ({problem})</source>
         <translation>Microsoft hat die Anmeldung abgelehnt ({problem})</translation>
     </message>
     <message>
-        <location line="-255"/>
+        <location line="-262"/>
         <source>Problems in {name}, by line of the file:</source>
         <translation>Probleme in {name}, nach Zeile der Datei:</translation>
     </message>
@@ -3906,7 +3919,7 @@
         <translation>Benutzer werden angelegt … {done} von {total} erledigt.</translation>
     </message>
     <message>
-        <location line="+32"/>
+        <location line="+39"/>
         <source>Sign in first: the users are created in your organisation.</source>
         <translation>Melden Sie sich zuerst an: Die Benutzer werden in Ihrer Organisation angelegt.</translation>
     </message>
