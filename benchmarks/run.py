@@ -515,7 +515,7 @@ class Bench:
                 Budget(20),
                 runs=[100 * max(errors)] if errors else [],
                 not_measured="" if errors else "no ETA reported",
-                note="CreationProgress.eta_seconds (the service's; the Users page does not show it yet)",
+                note="CreationProgress.eta_seconds (the Users page shows it once over a minute)",
             )
         )
 
