@@ -6,8 +6,10 @@ first Paint event has been handled, i.e. from a zero-timer started by that event
 
 from __future__ import annotations
 
+import resource
 import sys
 import time
+from pathlib import Path
 
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication, QLabel, QVBoxLayout, QWizard, QWizardPage
@@ -26,6 +28,16 @@ class Probe(QObject):
 
     def report_and_quit(self) -> None:
         sys.stdout.write(f"first-paint {time.monotonic():.6f}\n")
+        # Peak memory so far (KiB; VmHWM, as ru_maxrss survives exec): benchmarks/run.py's memory baseline.
+        peak = next(
+            (
+                line.split()[1]
+                for line in Path("/proc/self/status").read_text().splitlines()
+                if line.startswith("VmHWM:")
+            ),
+            str(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss),
+        )
+        sys.stdout.write(f"max-rss-kib {peak}\n")
         sys.stdout.flush()
         QApplication.quit()
 

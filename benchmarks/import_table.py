@@ -34,6 +34,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+from bulk_create import consent  # noqa: E402
 from conftest import Sandbox, start_sandbox  # noqa: E402
 from helpers.sandbox_web import sign_up  # noqa: E402
 
@@ -74,6 +75,7 @@ def one_round(box: Sandbox, rows: int, data: Path, limit: float) -> dict[str, fl
     app = QApplication.instance() or QApplication(sys.argv)
     prefix = f"imp{os.getpid()}{time.monotonic_ns() % 10**7}"
     tenant = sign_up(box.base, organisation=f"Import {prefix}", prefix=prefix)
+    consent(box, f"{prefix}.onmicrosoft.com")
     runner = ServiceRunner()
     runner.start()
     collector = GuiThreadCollector()

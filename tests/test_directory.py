@@ -629,6 +629,39 @@ def test_cancel_stops_new_batches_and_the_run_resumes(sandbox_box: Sandbox, jour
     assert set(second.passwords) == {r.key for r in second.people}  # same process: all passwords known
 
 
+def test_a_run_paced_to_the_write_quota_says_how_long_and_stops_while_it_waits(
+    sandbox_box: Sandbox, journal: Journal
+) -> None:
+    """10 writes per 10 minutes: the first batch goes, the next waits for the window; the ETA says so, and a
+    cancel ends the wait at once with everyone not sent still planned."""
+    box = sandbox_box
+    staff = people("paced", 30)
+    run_id = journal.start_run(box.info["demo"]["tenant_id"], staff)
+    heard: list[CreationProgress] = []
+
+    async def run() -> Any:
+        async with directory(
+            box, journal, batch_size=10, max_in_flight=2, write_quota=(10, 600.0)
+        ) as service:
+
+            def report(progress: CreationProgress) -> None:
+                heard.append(progress)
+                if progress.created >= 10:
+                    service.cancel_creation(run_id)
+
+            return await service.create_users(run_id, report=report)
+
+    result = asyncio.run(run())
+    assert result.cancelled
+    assert result.created == 10
+    later = [r for r in journal.people(run_id) if r.state is PersonState.PLANNED]
+    assert len(later) == 20
+    assert all(r.attempts == 0 for r in later)  # never sent: waiting for the quota
+    etas = [p.eta_seconds for p in heard if p.eta_seconds is not None]
+    assert etas
+    assert max(etas) > 2 * 600  # two more windows for the other 20
+
+
 def test_cancelling_the_task_lets_in_flight_batches_finish(sandbox_box: Sandbox, journal: Journal) -> None:
     box = sandbox_box
     staff = people("taskcancel", 40)

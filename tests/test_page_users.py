@@ -614,6 +614,31 @@ def test_create_25_users(qtbot: QtBot, runner: ServiceRunner, fresh: Admin, clea
     assert hosted.onboarding.user_run_ids == hosted.page.run_ids
 
 
+def test_a_run_held_back_by_the_write_quota_says_how_long_it_will_take(
+    qtbot: QtBot, runner: ServiceRunner, clean_faults: Sandbox, tmp_path: Path
+) -> None:
+    """Paced to a write quota of 5 per 10 minutes, 15 people take two more windows: the page says about 20
+    minutes are left, and Stop ends the wait at once."""
+    admin = sign_in(runner, clean_faults, tmp_path, fresh=True)
+    admin.directory = CountingDirectory(
+        admin.graph, admin.journal, batch_size=5, max_in_flight=1, write_quota=(5, 600.0)
+    )
+    try:
+        hosted = host(qtbot, runner, admin)
+        fill(hosted, people(15, str(admin.facts.default_domain), "paced"))
+        ready(qtbot, hosted)
+        qtbot.mouseClick(hosted.button("create_users_button"), Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: "minutes left" in hosted.status().text(), timeout=WAIT)
+        assert "About 20 minutes left." in hosted.status().text()
+        assert hosted.statuses().count("✓ Created") == 5
+        qtbot.mouseClick(hosted.button("cancel_creation_button"), Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: hosted.page.state is UsersState.EDITING, timeout=WAIT)
+        assert hosted.statuses().count("Waiting") == 10
+        assert "left" not in hosted.status().text()
+    finally:
+        close_admin(runner, admin)
+
+
 def test_cancel_then_resume_creates_nobody_twice(
     qtbot: QtBot, runner: ServiceRunner, clean_faults: Sandbox, tmp_path: Path
 ) -> None:

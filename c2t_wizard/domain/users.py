@@ -207,7 +207,11 @@ def _check_name(field: Field, value: str, limit: int, *, required: bool) -> list
     if len(value) > limit:
         problems.append(FieldProblem(field, Problem.TOO_LONG, str(limit)))
     # Line breaks, tabs and other control characters: Graph may keep them, but they are never meant.
-    bad = _distinct(char for char in value if unicodedata.category(char) == "Cc")
+    # isprintable() is False for every control character (and for a few harmless ones): the character by
+    # character look only when it could find something (a 10,000-row import checks 30,000 names).
+    bad = (
+        "" if value.isprintable() else _distinct(char for char in value if unicodedata.category(char) == "Cc")
+    )
     if bad:
         problems.append(FieldProblem(field, Problem.INVALID_CHARACTERS, bad))
     return problems
@@ -220,7 +224,7 @@ def _check_username(username: str) -> list[FieldProblem]:
     problems = []
     if len(username) > LOCAL_MAX:
         problems.append(FieldProblem(field, Problem.TOO_LONG, str(LOCAL_MAX)))
-    bad = _distinct(char for char in username if char not in UPN_ALLOWED)
+    bad = "" if UPN_ALLOWED.issuperset(username) else _distinct(c for c in username if c not in UPN_ALLOWED)
     if bad:
         problems.append(FieldProblem(field, Problem.INVALID_CHARACTERS, bad))
     if username.startswith("."):
@@ -240,7 +244,9 @@ def _check_domain(domain: str, verified: set[str]) -> list[FieldProblem]:
     problems = []
     if len(domain) > DOMAIN_MAX:
         problems.append(FieldProblem(field, Problem.TOO_LONG, str(DOMAIN_MAX)))
-    bad = _distinct(char for char in domain if char not in _DOMAIN_ALLOWED)
+    bad = (
+        "" if _DOMAIN_ALLOWED.issuperset(domain) else _distinct(c for c in domain if c not in _DOMAIN_ALLOWED)
+    )
     if bad:
         problems.append(FieldProblem(field, Problem.INVALID_CHARACTERS, bad))
     if domain.startswith(".") or domain.endswith("."):

@@ -20,6 +20,10 @@ How a run goes (``DirectoryService.create_users``):
   first attempt (less ``CLOCK_SKEW``); otherwise ``EXISTS``.
   A conflict on anything else (``proxyAddresses``: a group, contact or shared mailbox holds the address) is
   not "existed": the person fails with ``ADDRESS_IN_USE`` and nothing is read back.
+- Paced to Graph's identity write quota (``write_quota``: 3,000 writes per 150 s per app and tenant,
+  ``throttling-limits.md``): a batch waits until the writes sent in the last window leave room for its items
+  (each item is one write), with a small margin for the clock and the network, so a run of thousands does not
+  run into a storm of 429s; the quota's window also gives the run's ``eta_seconds``.
 - Cancel (``cancel_creation`` from any thread, or cancelling the task): no new batch starts, batches on the
   wire are answered and recorded, people never sent stay ``PLANNED``: the run can be resumed.
 
@@ -67,6 +71,11 @@ else:
 log = logging.getLogger(__name__)
 
 BATCH_LIMIT = 20
+WRITE_QUOTA = (3000, 150.0)
+"""Graph's identity write quota per app and tenant: (writes, seconds)."""
+QUOTA_MARGIN = 0.02
+"""The quota's window is taken this much longer (plus ``QUOTA_SLACK`` s): our clock is not Graph's."""
+QUOTA_SLACK = 0.2
 """Graph's maximum number of requests in one ``$batch``."""
 CLOCK_SKEW = timedelta(minutes=2)
 """How far Microsoft's clock may be behind ours when comparing createdDateTime with our first attempt."""
@@ -121,6 +130,9 @@ class CreationProgress:
     total: int
     waiting: int = 0
     """People held back by throttling or an outage right now."""
+    eta_seconds: float | None = None
+    """Seconds until everyone still to send is answered, from the pace so far and the write quota (None
+    before the first answer)."""
     last: PersonRecord | None = None
     """The person whose outcome was recorded last (None in the first report)."""
 
@@ -279,6 +291,7 @@ class DirectoryService:
         batch_size: int = BATCH_LIMIT,
         max_in_flight: int = 4,
         max_total_wait: float = 120.0,
+        write_quota: tuple[int, float] | None = WRITE_QUOTA,
         sleep: Callable[[float], Awaitable[Any]] | None = None,
         clock: Callable[[], float] = time.monotonic,
         rng: random.Random | None = None,
@@ -292,6 +305,10 @@ class DirectoryService:
         self.batch_size = batch_size
         self.max_in_flight = max_in_flight
         self.max_total_wait = max_total_wait
+        self.write_quota = write_quota
+        """(writes, seconds) to pace to; None: no pacing (429s only)."""
+        self._sent_at: deque[float] = deque()
+        """When each write of the quota's current window was sent (this service's clock)."""
         self._sleep = sleep
         self._clock = clock
         self._rng = rng or random.Random()
@@ -316,6 +333,44 @@ class DirectoryService:
     def backoff(self, retries: int) -> float:
         """Exponential back-off with jitter for the ``retries``-th retry (1, 2, …): the shared policy's."""
         return self._policy.backoff(retries)
+
+    def _quota_window(self) -> float:
+        assert self.write_quota is not None
+        return self.write_quota[1] * (1 + QUOTA_MARGIN) + QUOTA_SLACK
+
+    async def pace(self, writes: int) -> None:
+        """Wait until ``writes`` more fit in the write quota's window, then count them as sent now."""
+        if self.write_quota is None:
+            return
+        limit = self.write_quota[0]
+        writes = min(writes, limit)
+        while True:
+            now = self._clock()
+            window = self._quota_window()
+            while self._sent_at and self._sent_at[0] <= now - window:
+                self._sent_at.popleft()
+            over = len(self._sent_at) + writes - limit
+            if over <= 0:
+                self._sent_at.extend([now] * writes)
+                return
+            await self.sleep(max(self._sent_at[over - 1] + window - now, 0.001))
+
+    def eta(self, remaining: int, per_second: float) -> float:
+        """Seconds until ``remaining`` more writes are sent at ``per_second`` (the pace so far), none of
+        them before the write quota's window has room."""
+        now = self._clock()
+        if self.write_quota is None:
+            return remaining / per_second
+        limit, window = self.write_quota[0], self._quota_window()
+        sent = [t for t in self._sent_at if t > now - window]
+        times: list[float] = []
+        for n in range(1, remaining + 1):
+            at = now + n / per_second
+            earlier = len(sent) + len(times) - limit  # the write whose window must end first
+            if earlier >= 0:
+                at = max(at, (sent[earlier] if earlier < len(sent) else times[earlier - len(sent)]) + window)
+            times.append(at)
+        return (times[-1] - now) if times else 0.0
 
     # --- creation -------------------------------------------------------------------------------------
 
@@ -654,6 +709,8 @@ class _Creation:
         self.report_to = report
         self.ready: deque[_Item] = deque()
         self.outstanding = 0
+        self.total_at_start = 0
+        self.started = 0.0
         self.waiting = 0
         self.stopping = False
         self.sleepers: set[asyncio.Task[None]] = set()
@@ -697,7 +754,8 @@ class _Creation:
                 password = self.service._password_for(self.run_id, record.key, self.given)
                 in_doubt = record.in_doubt or record.state is PersonState.SENDING
                 self.ready.append(_Item(record, password, in_doubt))
-        self.outstanding = len(self.ready)
+        self.outstanding = self.total_at_start = len(self.ready)
+        self.started = self.service._clock()
         self.report()
         if not self.ready:
             return
@@ -741,10 +799,26 @@ class _Creation:
                     batch = [
                         self.ready.popleft() for _ in range(min(self.service.batch_size, len(self.ready)))
                     ]
+                # Waiting for the quota is a sleeper: a stop ends the wait (the people stay planned).
+                pacing = asyncio.ensure_future(self.service.pace(len(batch)))
+                self.sleepers.add(pacing)
+                pacing.add_done_callback(self.sleepers.discard)
+                try:
+                    await pacing
+                except asyncio.CancelledError:
+                    if not self._stopped():
+                        raise
+                if self._stopped():
+                    async with self.cond:
+                        self.ready.extendleft(reversed(batch))
+                    return
                 await self._send(client, batch)
         except BaseException:
             await self._stop()
             raise
+
+    def _stopped(self) -> bool:
+        return self.stopping
 
     def _worth_waking(self) -> bool:
         return bool(self.ready) or self.stopping or not self.outstanding
@@ -970,14 +1044,21 @@ class _Creation:
         if self.report_to is None:
             return
         summary = self.journal.run(self.run_id)
+        remaining = summary.planned + summary.sending
+        eta: float | None = None
+        answered = self.total_at_start - self.outstanding
+        elapsed = self.service._clock() - self.started
+        if answered > 0 and elapsed > 0:
+            eta = self.service.eta(remaining, answered / elapsed)
         progress = CreationProgress(
             created=summary.created,
             existed=summary.exists,
             failed=summary.failed,
-            remaining=summary.planned + summary.sending,
+            remaining=remaining,
             total=summary.total,
             waiting=self.waiting,
             last=self.last,
+            eta_seconds=eta,
         )
         try:
             self.report_to(progress)

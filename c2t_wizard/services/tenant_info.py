@@ -70,16 +70,38 @@ async def _read(policy: RetryPolicy | None, what: str, call: Callable[[], Awaita
     return await (policy or RetryPolicy()).run(call, classify=http_transient, what=what)
 
 
+async def _get_json(builder: Any) -> dict[str, Any]:
+    """A GET through msgraph's request adapter (its auth and middleware; an error answer raises msgraph's
+    ``ODataError`` as before) with the answer read as plain JSON. Reading it into msgraph's models would
+    import about 1,300 model modules on the way to the first tenant facts (seconds on a cold process:
+    ``python benchmarks/run.py --only signin``); the few fields shown here need none of them."""
+    import json
+
+    from msgraph.generated.models.o_data_errors.o_data_error import ODataError
+
+    info = builder.to_get_request_information(_no_sdk_retries())
+    raw = await builder.request_adapter.send_primitive_async(info, "bytes", {"XXX": ODataError})
+    try:
+        answer = json.loads(raw) if raw else {}
+    except ValueError:
+        raise TenantInfoError("Graph answered with something that is not JSON") from None
+    return answer if isinstance(answer, dict) else {}
+
+
+def _text(value: Any) -> str:
+    return value if isinstance(value, str) else ""
+
+
 async def load_me(client: GraphServiceClient, policy: RetryPolicy | None = None) -> SignedInUser:
     """``GET /me``."""
-    me = await _read(policy, "GET /me", lambda: client.me.get(request_configuration=_no_sdk_retries()))
-    if me is None or not me.id:
+    me = await _read(policy, "GET /me", lambda: _get_json(client.me))
+    if not _text(me.get("id")):
         raise TenantInfoError("GET /me returned no user")
     return SignedInUser(
-        id=str(me.id),
-        display_name=me.display_name or "",
-        user_principal_name=me.user_principal_name or "",
-        mail=me.mail or None,
+        id=_text(me["id"]),
+        display_name=_text(me.get("displayName")),
+        user_principal_name=_text(me.get("userPrincipalName")),
+        mail=_text(me.get("mail")) or None,
     )
 
 
@@ -87,19 +109,21 @@ async def load_organization(
     client: GraphServiceClient, policy: RetryPolicy | None = None
 ) -> tuple[str, str, tuple[VerifiedDomain, ...]]:
     """``GET /organization``: tenant id, display name, verified domains."""
-    response = await _read(
-        policy, "GET /organization", lambda: client.organization.get(request_configuration=_no_sdk_retries())
-    )
-    organizations = (response.value if response is not None else None) or []
+    response = await _read(policy, "GET /organization", lambda: _get_json(client.organization))
+    organizations = [o for o in (response.get("value") or []) if isinstance(o, dict)]
     if not organizations:
         raise TenantInfoError("GET /organization returned no organization")
     org = organizations[0]
     domains = tuple(
-        VerifiedDomain(name=d.name, is_initial=bool(d.is_initial), is_default=bool(d.is_default))
-        for d in (org.verified_domains or [])
-        if d.name
+        VerifiedDomain(
+            name=_text(d.get("name")),
+            is_initial=bool(d.get("isInitial")),
+            is_default=bool(d.get("isDefault")),
+        )
+        for d in (org.get("verifiedDomains") or [])
+        if isinstance(d, dict) and _text(d.get("name"))
     )
-    return str(org.id or ""), org.display_name or "", domains
+    return _text(org.get("id")), _text(org.get("displayName")), domains
 
 
 async def load_directory_roles(
@@ -117,37 +141,29 @@ async def load_memberships(
 ) -> tuple[tuple[DirectoryRole, ...], int]:
     """``load_directory_roles``, and how many directoryRole entries came in the limited view (no
     ``roleTemplateId``: a role is held, but Graph does not say which)."""
-    from msgraph.generated.models.directory_role import DirectoryRole as GraphDirectoryRole
-
     hidden = 0
     roles: list[DirectoryRole] = []
     seen: set[str] = set()
     builder: Any = client.me.transitive_member_of
     for _ in range(MAX_PAGES):
-        page = await _read(
-            policy,
-            "GET /me/transitiveMemberOf",
-            lambda b=builder: b.get(request_configuration=_no_sdk_retries()),  # type: ignore[misc]
-        )
-        if page is None:
-            break
-        for item in page.value or []:
-            template = getattr(item, "role_template_id", None)
-            is_role = isinstance(item, GraphDirectoryRole) or (
-                (item.odata_type or "").lower() == "#microsoft.graph.directoryrole"
-            )
+        page = await _read(policy, "GET /me/transitiveMemberOf", lambda b=builder: _get_json(b))  # type: ignore[misc]
+        for item in page.get("value") or []:
+            if not isinstance(item, dict):
+                continue
+            template = _text(item.get("roleTemplateId"))
+            is_role = _text(item.get("@odata.type")).lower() == "#microsoft.graph.directoryrole"
             if is_role and not template:
                 hidden += 1
-            if is_role and template and str(template).lower() not in seen:
-                seen.add(str(template).lower())
+            if is_role and template and template.lower() not in seen:
+                seen.add(template.lower())
                 roles.append(
                     DirectoryRole(
-                        role_template_id=str(template).lower(),
-                        display_name=getattr(item, "display_name", None) or "",
-                        id=str(item.id or ""),
+                        role_template_id=template.lower(),
+                        display_name=_text(item.get("displayName")),
+                        id=_text(item.get("id")),
                     )
                 )
-        next_link = page.odata_next_link
+        next_link = _text(page.get("@odata.nextLink"))
         if not next_link:
             break
         builder = client.me.transitive_member_of.with_url(next_link)

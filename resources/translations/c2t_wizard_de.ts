@@ -4,7 +4,7 @@
 <context>
     <name>BusySpinner</name>
     <message>
-        <location filename="../../c2t_wizard/ui/widgets.py" line="+75"/>
+        <location filename="../../c2t_wizard/ui/widgets.py" line="+74"/>
         <source>Busy</source>
         <translation>Beschäftigt</translation>
     </message>
@@ -12,7 +12,7 @@
 <context>
     <name>CredentialsPage</name>
     <message>
-        <location filename="../../c2t_wizard/ui/pages/credentials.py" line="+446"/>
+        <location filename="../../c2t_wizard/ui/pages/credentials.py" line="+447"/>
         <source>Hand over the passwords</source>
         <translation>Kennwörter übergeben</translation>
     </message>
@@ -3506,7 +3506,7 @@
 <context>
     <name>UsersPage</name>
     <message>
-        <location filename="../../c2t_wizard/ui/pages/users.py" line="+81"/>
+        <location filename="../../c2t_wizard/ui/pages/users.py" line="+84"/>
         <source>Import people from a file</source>
         <translation>Personen aus einer Datei importieren</translation>
     </message>
@@ -3526,7 +3526,7 @@
         <translation>CSV-Dateien (*.csv)</translation>
     </message>
     <message>
-        <location line="+322"/>
+        <location line="+324"/>
         <source>Add your staff</source>
         <translation>Mitarbeitende hinzufügen</translation>
     </message>
@@ -3628,12 +3628,12 @@
     </message>
     <message>
         <location line="+9"/>
-        <location line="+1108"/>
+        <location line="+1117"/>
         <source>&amp;Create users</source>
         <translation>Benutzer an&amp;legen</translation>
     </message>
     <message>
-        <location line="-1106"/>
+        <location line="-1115"/>
         <source>Create the users</source>
         <translation>Die Benutzer anlegen</translation>
     </message>
@@ -3648,7 +3648,7 @@
         <translation>Erneut ve&amp;rsuchen</translation>
     </message>
     <message>
-        <location line="+621"/>
+        <location line="+623"/>
         <source>1 already existed and was left unchanged</source>
         <translation>1 war schon vorhanden und blieb unverändert</translation>
     </message>
@@ -3700,7 +3700,7 @@
         </translation>
     </message>
     <message>
-        <location line="+97"/>
+        <location line="+104"/>
         <source>&amp;Create 1 user</source>
         <translation>1 Benutzer an&amp;legen</translation>
     </message>
@@ -3728,7 +3728,7 @@
         <translation>Ihre Anmeldung ist abgelaufen; melden Sie sich erneut an</translation>
     </message>
     <message>
-        <location line="-1158"/>
+        <location line="-1167"/>
         <source>Stop creating users</source>
         <translation>Anlegen der Benutzer abbrechen</translation>
     </message>
@@ -3803,7 +3803,7 @@
         <translation>Benutzer werden angelegt …</translation>
     </message>
     <message>
-        <location line="+79"/>
+        <location line="+80"/>
         <source>Microsoft refused the password; try again</source>
         <translation>Microsoft hat das Kennwort abgelehnt; versuchen Sie es erneut</translation>
     </message>
@@ -3853,7 +3853,7 @@
         <translation>Das Anlegen wurde angehalten: {reason}. Niemand wurde doppelt angelegt; Sie können fortsetzen.</translation>
     </message>
     <message>
-        <location line="+41"/>
+        <location line="+42"/>
         <source>Stopped. {created} created so far; {remaining} not yet. Nothing was created twice: Resume carries on where it stopped.</source>
         <translation>Angehalten. Bisher {created} angelegt, {remaining} noch nicht. Nichts wurde doppelt angelegt: „Fortsetzen“ macht dort weiter, wo angehalten wurde.</translation>
     </message>
@@ -4006,12 +4006,25 @@
         <translation>Datei</translation>
     </message>
     <message>
-        <location line="+199"/>
+        <location line="+49"/>
+        <source>About 1 minute left.</source>
+        <translation>Noch etwa 1 Minute.</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+1"/>
+        <source>About %n minutes left.</source>
+        <translation>
+            <numerusform>Noch etwa %n Minute.</numerusform>
+            <numerusform>Noch etwa %n Minuten.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+156"/>
         <source>Microsoft refused the sign-in ({problem})</source>
         <translation>Microsoft hat die Anmeldung abgelehnt ({problem})</translation>
     </message>
     <message>
-        <location line="-248"/>
+        <location line="-255"/>
         <source>Problems in {name}, by line of the file:</source>
         <translation>Probleme in {name}, nach Zeile der Datei:</translation>
     </message>
@@ -4026,7 +4039,7 @@
         <translation>Benutzer werden angelegt … {done} von {total} erledigt.</translation>
     </message>
     <message>
-        <location line="+32"/>
+        <location line="+39"/>
         <source>Sign in first: the users are created in your organisation.</source>
         <translation>Melden Sie sich zuerst an: Die Benutzer werden in Ihrer Organisation angelegt.</translation>
     </message>

@@ -60,6 +60,9 @@ else:
     user_creation = lazy_import("c2t_wizard.services.user_creation")
 
 DEBOUNCE_MS = 500
+ETA_SHOWN_FROM_S = 60.0
+"""A run expected to take at least this long says how long (paced to Microsoft's write quota, thousands of
+people take minutes)."""
 CHECK_BATCH = 20
 """Usernames per availability check: one Graph ``$batch`` of ``GET /users/{upn}`` (Graph's maximum)."""
 CHECK_WAVE = 5000
@@ -162,6 +165,8 @@ class UsersPage(QWizardPage):
         """Short jobs (a file, the journal): never cancelled by the page."""
         self._passwords: dict[str, str] = {}
         self._waiting = 0
+        self._eta: float | None = None
+        """Seconds left in the creation run, as the service estimates them (None: not known yet)."""
         self._import_problems: list[CsvProblem] = []
         """The last file's notices and problems, worded in the user's language when shown."""
         self._offered_runs: list[RunSummary] = []
@@ -818,6 +823,7 @@ class UsersPage(QWizardPage):
             return
         if value.progress is not None:
             self._waiting = value.progress.waiting
+            self._eta = value.progress.eta_seconds
         if self._stop.is_set():  # a stop asked before the run was listening
             self._cancel_runs()
         self._apply_states(value.run_id, value.changed)
@@ -890,6 +896,7 @@ class UsersPage(QWizardPage):
     def _finish_run(self, *, stopped: bool) -> None:
         self._state = UsersState.EDITING
         self._waiting = 0
+        self._eta = None
         model = self.model
         model.set_locked(False)
         # After the run, nobody is "creating…": whatever is not final waits for Resume.
@@ -1309,6 +1316,13 @@ class UsersPage(QWizardPage):
                     self._waiting,
                     self.tr("Microsoft asked us to slow down; 1 waits a moment."),
                     self.tr("Microsoft asked us to slow down; %n wait a moment.", "", self._waiting),
+                )
+            if self._eta is not None and self._eta >= ETA_SHOWN_FROM_S:
+                minutes = max(1, round(self._eta / 60))
+                text += " " + _plural(
+                    minutes,
+                    self.tr("About 1 minute left."),
+                    self.tr("About %n minutes left.", "", minutes),
                 )
             self.creation_status.show_status(StatusKind.BUSY, text)
         elif not running:
