@@ -28,9 +28,9 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
-from c2t_wizard.domain.onboarding import Onboarding, StartChoice
+from c2t_wizard.domain.onboarding import Onboarding
 from c2t_wizard.domain.roles import KnownRole, TenantFacts
-from c2t_wizard.domain.tenant_name import tenant_domain
+from c2t_wizard.domain.sign_in_target import SignInTarget, is_wrong_tenant, sign_in_target
 from c2t_wizard.logging_setup import redact
 from c2t_wizard.services.auth import (
     DIRECTORY_SCOPES,
@@ -52,7 +52,6 @@ from c2t_wizard.ui.widgets import StatusKind, StatusLine, make_secondary
 
 log = logging.getLogger(__name__)
 
-DEMO_TENANT = "contoso.onmicrosoft.com"
 """The sandbox's demo organisation (used when no demo account says otherwise)."""
 _MAX_DETAIL = 300
 
@@ -505,8 +504,9 @@ class SignInPage(QWizardPage):
 
     def initializePage(self) -> None:
         self._stop_running()
-        authority, expected = self._authority()
-        self._expected_tenant = expected
+        target = self._target()
+        authority = target.authority
+        self._expected_tenant = target.expected
         self.setSubTitle(self._subtitle())
         self._refresh_demo_choice()
         if self._cache_mode is None and self._cache_job is None:
@@ -1296,35 +1296,12 @@ class SignInPage(QWizardPage):
             "allowed to add users."
         )
 
-    def _authority(self) -> tuple[str | None, str]:
-        """The tenant to sign in to (None: any organisation) and the domain to name in messages."""
-        onboarding = self._onboarding
-        if onboarding.choice is StartChoice.DEMO:
-            domain = DEMO_TENANT
-            if self._demo_account is not None and "@" in self._demo_account[0]:
-                domain = self._demo_account[0].rpartition("@")[2].lower()
-            return domain, domain
-        if onboarding.choice is StartChoice.NEW_TENANT and (onboarding.tenant_id or onboarding.tenant_prefix):
-            domain = tenant_domain(onboarding.tenant_prefix) if onboarding.tenant_prefix else ""
-            return onboarding.tenant_id or domain, domain or str(onboarding.tenant_id)
-        if onboarding.resume_tenant_id:  # continuing a run: its tenant, named by its people's domain
-            return onboarding.resume_tenant_id, onboarding.resume_domain or onboarding.resume_tenant_id
-        if onboarding.resume_domain:  # more people where the remembered account signed in before
-            return onboarding.resume_domain, onboarding.resume_domain
-        return None, ""
+    def _target(self) -> SignInTarget:
+        demo = self._demo_account[0] if self._demo_account is not None else None
+        return sign_in_target(self._onboarding, demo)
 
     def _wrong_tenant(self, facts: TenantFacts) -> bool:
-        expected = self._expected_tenant.lower()
-        if not expected:
-            return False
-        tenant_id = (self._onboarding.tenant_id or "").lower()
-        if self._onboarding.choice is StartChoice.NEW_TENANT and tenant_id and facts.tenant_id:
-            return facts.tenant_id.lower() != tenant_id
-        resumed = (self._onboarding.resume_tenant_id or "").lower()
-        if resumed and facts.tenant_id:
-            return facts.tenant_id.lower() != resumed
-        names = {name.lower() for name in facts.domain_names}
-        return bool(names) and expected not in names and expected != facts.tenant_id.lower()
+        return is_wrong_tenant(self._onboarding, self._expected_tenant, facts)
 
     def _fallback_state(self) -> SignInState:
         """Where a cancelled or failed attempt returns to: the facts of whoever is still signed in, or the
