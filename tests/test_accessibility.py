@@ -485,10 +485,17 @@ def _fusion_palette(dark: bool) -> QPalette:
     return palette
 
 
+def _app_dark_palette() -> QPalette:
+    from c2t_wizard.ui.theme import dark_palette
+
+    return dark_palette()
+
+
 PALETTES = {
     "application": lambda: QApplication.palette(),
     "fusion-light": lambda: _fusion_palette(False),
     "fusion-dark": lambda: _fusion_palette(True),
+    "wizard-dark": _app_dark_palette,  # what the wizard switches to when the system turns dark
 }
 
 
@@ -711,3 +718,32 @@ def test_every_icon_in_a_table_or_list_has_words_for_a_screen_reader(built: Buil
                         silent.append(f"{_describe(view)} row {row} column {column}: {index.data()!r}")
                 column += 1
     assert not silent, silent
+
+
+@pytest.mark.parametrize("name", list(PALETTES))
+def test_every_step_of_the_journey_map_is_readable(qapp: QApplication, name: str) -> None:
+    from c2t_wizard.domain.journey_map import MapEntry, MapStep, StepState
+    from c2t_wizard.ui.journey_map import JourneyStepItem
+
+    palette = PALETTES[name]()
+    window = palette.color(QPalette.ColorRole.Window)
+    failing: dict[str, float] = {}
+    for state in StepState:
+        item = JourneyStepItem(MapEntry(MapStep.USERS, 4, state))
+        item.setPalette(palette)
+        fill, mark, text = item.colours()
+        behind = item.band() if state is StepState.CURRENT else window
+        pairs = {
+            "name": (text, behind, TEXT_CONTRAST),
+            # The number is text; the tick (done) is an icon.
+            "mark": (mark, fill, MARK_CONTRAST if state is StepState.DONE else TEXT_CONTRAST),
+            # A filled disc, or a hollow ring in the mark's colour, must be seen on the map.
+            "circle": (fill if state in (StepState.CURRENT, StepState.DONE) else mark, behind, MARK_CONTRAST),
+        }
+        failing |= {
+            f"{state.value} {what}": round(contrast_ratio(fore, back), 2)
+            for what, (fore, back, needed) in pairs.items()
+            if contrast_ratio(fore, back) < needed
+        }
+        item.deleteLater()
+    assert not failing, f"{name}: {failing}"

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QApplication
 
 from c2t_wizard.domain.journey_map import MapStep, StepState, journey_map
 from c2t_wizard.domain.onboarding import JourneyStep, StartChoice
+from c2t_wizard.ui.colors import colours
 
 S = MapStep
 
@@ -124,16 +125,14 @@ def circle_colour(item: Any) -> Any:
 
 def test_current_done_and_skipped_are_drawn_apart(journey: Any) -> None:
     journey.set_entries(journey_map(S.USERS, [S.SIGN_IN, S.USERS], StartChoice.EXISTING_TENANT))
-    highlight = journey.palette().color(QPalette.ColorRole.Highlight)
+    ours = colours(journey.palette())
     window = journey.palette().color(QPalette.ColorRole.Window)
-    assert circle_colour(journey.items[S.USERS]) == highlight  # current: filled
-    assert circle_colour(journey.items[S.SIGN_IN]) == highlight  # done: filled, with a tick
+    assert circle_colour(journey.items[S.USERS]) == ours.step_mark  # current: filled
+    assert circle_colour(journey.items[S.SIGN_IN]) == ours.done_mark  # done: filled, with a tick
     assert circle_colour(journey.items[S.SIGNUP]) == window  # skipped: hollow, greyed
     skipped_text = journey.items[S.SIGNUP].colours()[2]
     todo_text = journey.items[S.PORTAL].colours()[2]
-    assert skipped_text == journey.palette().color(
-        QPalette.ColorGroup.Disabled, QPalette.ColorRole.WindowText
-    )
+    assert skipped_text == ours.secondary_text
     assert skipped_text != todo_text
     assert journey.items[S.USERS]._font().bold()
     assert not journey.items[S.PORTAL]._font().bold()
@@ -158,7 +157,7 @@ def test_the_map_follows_a_switch_to_dark_and_back(qtbot: Any, journey: Any) -> 
         assert isinstance(app.style(), DarkFusionStyle)  # rims on check boxes and radio buttons
         qtbot.waitUntil(lambda: journey.palette().color(QPalette.ColorRole.Window).lightness() < 128)
         assert light_window.lightness() > 128
-        assert circle_colour(item) == journey.palette().color(QPalette.ColorRole.Highlight) != light_circle
+        assert circle_colour(item) == colours(journey.palette()).step_mark != light_circle
         QGuiApplication.styleHints().colorSchemeChanged.emit(Qt.ColorScheme.Light)
         assert not follower.dark
         qtbot.waitUntil(lambda: journey.palette().color(QPalette.ColorRole.Window) == light_window)

@@ -88,6 +88,7 @@ _LIGHT = {
     "warning_tint": QColor(230, 160, 0),
     "step_mark": QColor("#0f6cbd"),
     "done_mark": QColor("#2e7d32"),
+    "mark_text": QColor("#ffffff"),
     "accent_border": QColor("#0f6cbd"),
 }
 _DARK = {
@@ -97,8 +98,11 @@ _DARK = {
     "link_text": QColor("#6cb8f6"),
     "error_tint": QColor(214, 48, 49),
     "warning_tint": QColor(230, 160, 0),
-    "step_mark": QColor("#2f65ca"),
-    "done_mark": QColor("#2e7d32"),
+    # Light discs with a dark mark: a filled disc must stand out on a dark window (3:1) and its number
+    # stay readable on it (4.5:1); a mid blue with white digits cannot do both.
+    "step_mark": QColor("#6cb8f6"),
+    "done_mark": QColor("#8fd88f"),
+    "mark_text": QColor("#000000"),
     "accent_border": QColor("#6cb8f6"),
 }
 
@@ -136,7 +140,7 @@ def colours(palette: QPalette) -> Colours:
         warning_cell=mix(base, chosen["warning_tint"], 0.25),
         step_mark=QColor(chosen["step_mark"]),
         done_mark=QColor(chosen["done_mark"]),
-        mark_text=QColor("#ffffff"),
+        mark_text=QColor(chosen["mark_text"]),
         accent_border=QColor(chosen["accent_border"]),
         secondary_text=_secondary(palette),
     )

@@ -21,14 +21,16 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from c2t_wizard.domain.journey_map import STEP_COUNT, MapEntry, MapStep, StepState, current_entry
+from c2t_wizard.ui.colors import colours, mix
+
+BAND_OPACITY = 0.16
 
 
 class JourneyStepItem(QWidget):
     """One step: a numbered circle (a tick when done) and the step's name.
 
-    Painted with filled paths only and named by a label: the map is in the first paint, which must not wait
-    for PySide6 to build the ``Qt`` namespace's enums (``QPainter.setPen``'s and ``drawText``'s overloads
-    would; see ``choice_card.py``).
+    Painted with filled paths only and named by a label (``QPainter.setPen``'s and ``drawText``'s overloads
+    would build the ``Qt`` namespace's enums; see ``choice_card.py``).
     """
 
     DIAMETER = 24
@@ -68,28 +70,31 @@ class JourneyStepItem(QWidget):
         palette.setColor(QPalette.ColorRole.WindowText, self.colours()[2])
         self.label.setPalette(palette)
 
-    def _roles(self) -> tuple[tuple[QPalette.ColorGroup, QPalette.ColorRole], ...]:
-        """(circle fill, circle mark, name text) as palette roles, for this step's state."""
-        active, disabled, role = QPalette.ColorGroup.Active, QPalette.ColorGroup.Disabled, QPalette.ColorRole
-        state = self.entry.state
-        if state in (StepState.CURRENT, StepState.DONE):
-            return (active, role.Highlight), (active, role.HighlightedText), (active, role.WindowText)
-        if state is StepState.SKIPPED:
-            grey = (disabled, role.WindowText)
-            return (active, role.Window), grey, grey
-        return (active, role.Window), (active, role.WindowText), (active, role.WindowText)
-
     def colours(self) -> tuple[QColor, QColor, QColor]:
-        """(circle fill, circle mark, name text) for this step's state, from the palette now in force."""
+        """(circle fill, circle mark, name text) for this step's state, from the palette now in force: our
+        step colours (``ui.colors``, tested for contrast in light and dark), the name in the window's text
+        colour, a skipped step's name and ring in the secondary colour (greyed, yet readable)."""
         palette = self.palette()
-        fill, mark, text = (palette.color(group, role) for group, role in self._roles())
-        return fill, mark, text
+        ours = colours(palette)
+        window = palette.color(QPalette.ColorRole.Window)
+        text = palette.color(QPalette.ColorRole.WindowText)
+        state = self.entry.state
+        if state is StepState.CURRENT:
+            return ours.step_mark, ours.mark_text, text
+        if state is StepState.DONE:
+            return ours.done_mark, ours.mark_text, text
+        if state is StepState.SKIPPED:
+            return window, ours.secondary_text, ours.secondary_text
+        return window, text, text
+
+    def band(self) -> QColor:
+        """Behind the current step: a light band of its mark's colour over the window."""
+        palette = self.palette()
+        return mix(palette.color(QPalette.ColorRole.Window), colours(palette).step_mark, BAND_OPACITY)
 
     def _brushes(self) -> tuple[QBrush, QBrush]:
-        """The fill's and the mark's brushes (the palette's own: a QColor would build the Qt namespace)."""
-        palette = self.palette()
-        fill, mark, _text = (palette.brush(group, role) for group, role in self._roles())
-        return fill, mark
+        fill, mark, _text = self.colours()
+        return QBrush(fill), QBrush(mark)
 
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
@@ -101,12 +106,10 @@ class JourneyStepItem(QWidget):
         state = self.entry.state
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        if state is StepState.CURRENT:  # a light band in the highlight colour behind the current step
+        if state is StepState.CURRENT:  # a light band in the mark's colour behind the current step
             current = QPainterPath()
             current.addRoundedRect(QRectF(self.rect()).adjusted(0, 2, 0, -2), 6.0, 6.0)
-            painter.setOpacity(0.16)
-            painter.fillPath(current, fill)
-            painter.setOpacity(1.0)
+            painter.fillPath(current, QBrush(self.band()))
         d = float(self.DIAMETER)
         circle = QRectF(self.MARGIN, (self.height() - d) / 2, d, d)
         disc = QPainterPath()
