@@ -84,7 +84,7 @@ endif
 ARCH := $(shell uname -m)
 TARBALL := $(DIST)/c2t-wizard-$(VERSION)-$(PLATFORM)-$(ARCH).tar.gz
 # The application icon (an SVG); until one exists the build says so and uses PyInstaller's default icon.
-ICON ?= $(firstword $(wildcard packaging/icon.svg resources/icon.svg) packaging/icon.svg)
+ICON ?= c2t_wizard/resources/icon.svg
 ICON_DIR := build/icons
 # The smoke test of the frozen app, run by `make bundle` (a failure fails the build): its --self-test, then
 # a first paint of the window offscreen.

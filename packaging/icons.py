@@ -1,6 +1,6 @@
 """Application icons for the installers, made from one SVG (``make icons ICON=path/to/icon.svg``).
 
-    python packaging/icons.py packaging/icon.svg build/icons
+    python packaging/icons.py c2t_wizard/resources/icon.svg build/icons
 
 Writes ``hicolor/<n>x<n>/apps/<app id>.png`` and ``scalable/apps/<app id>.svg`` (Linux desktop entry and
 Flatpak), ``c2t-wizard.ico`` (Windows: PNG-compressed entries, Vista and later) and ``c2t-wizard.icns``

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QApplication
 if TYPE_CHECKING:
     from PySide6.QtCore import Qt
 
-ICON_PATH = Path(__file__).resolve().parent.parent.parent / "resources" / "icon.svg"
+ICON_PATH = Path(__file__).resolve().parent.parent / "resources" / "icon.svg"
 
 
 def app_icon() -> QIcon:
