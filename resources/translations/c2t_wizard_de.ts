@@ -824,7 +824,7 @@
 <context>
     <name>JourneyMap</name>
     <message>
-        <location filename="../../c2t_wizard/ui/journey_map.py" line="+172"/>
+        <location filename="../../c2t_wizard/ui/journey_map.py" line="+175"/>
         <source>Tenant</source>
         <translation>Organisation</translation>
     </message>
@@ -1916,7 +1916,7 @@
 <context>
     <name>SignInPage</name>
     <message>
-        <location filename="../../c2t_wizard/ui/pages/sign_in.py" line="+498"/>
+        <location filename="../../c2t_wizard/ui/pages/sign_in.py" line="+497"/>
         <source>Sign in to Microsoft</source>
         <translation>Bei Microsoft anmelden</translation>
     </message>
@@ -2142,7 +2142,7 @@
         <translation>Wer Ihre Dateien auf diesem Computer lesen kann, könnte Ihre Anmeldung verwenden.</translation>
     </message>
     <message>
-        <location line="+130"/>
+        <location line="+131"/>
         <source>Getting a code from Microsoft…</source>
         <translation>Code wird bei Microsoft angefordert …</translation>
     </message>
