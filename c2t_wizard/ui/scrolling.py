@@ -4,7 +4,7 @@ room than the window has, and the wizard's header grows to show its whole subtit
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject
-from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QVBoxLayout, QWidget, QWizard, QWizardPage
+from PySide6.QtWidgets import QLabel, QScrollArea, QVBoxLayout, QWidget, QWizard, QWizardPage
 
 
 def scrolling_layout(page: QWidget) -> QVBoxLayout:
@@ -16,14 +16,20 @@ def scrolling_layout(page: QWidget) -> QVBoxLayout:
     area = QScrollArea(page)
     area.setObjectName(f"{page.objectName() or 'page'}_scroll")
     area.setWidgetResizable(True)
-    area.setFrameShape(QFrame.Shape.NoFrame)
+    # No frame; an int, not QFrame.Shape.NoFrame: touching a QtWidgets enum before the first paint makes
+    # PySide6 build the enums of every QtWidgets class (tens of ms: benchmarks/startup.py).
+    area.setFrameStyle(0)
     content = QWidget(area)
     # No Tab stop of its own (it follows the focus inside it): a widget with a focus proxy is skipped by Tab.
     # (Not setFocusPolicy: its enum would build all Qt namespace enums before the first paint.)
     area.setFocusProxy(content)
     content.setObjectName(f"{page.objectName() or 'page'}_content")
     area.setWidget(content)
-    area.viewport().setAutoFillBackground(False)
+    # The viewport by name: ``viewport()`` would make PySide6 build every QtWidgets enum (79) before the first
+    # paint, as touching one of them does.
+    viewport = area.findChild(QWidget, "qt_scrollarea_viewport")
+    if viewport is not None:
+        viewport.setAutoFillBackground(False)
     content.setAutoFillBackground(False)
     outer = QVBoxLayout(page)
     outer.setContentsMargins(0, 0, 0, 0)
@@ -90,6 +96,6 @@ def _ancestors(widget: QWidget) -> list[QWidget]:
     return found
 
 
-def fit_wizard_header(wizard: QWizard) -> None:
+def fit_wizard_header(wizard: QWizard) -> _WrappedLabelsFit:
     """Let the wizard's title and subtitle grow to show all their words, however large the text."""
-    _WrappedLabelsFit(wizard)
+    return _WrappedLabelsFit(wizard)

@@ -102,7 +102,6 @@ class OnboardingWizard(QWizard):
     ) -> None:
         super().__init__(parent)
         from c2t_wizard.ui.pages.welcome import WelcomePage
-        from c2t_wizard.ui.scrolling import fit_wizard_header
 
         self.setObjectName("OnboardingWizard")
         self._sandbox_mark = False
@@ -118,7 +117,6 @@ class OnboardingWizard(QWizard):
         self._map_place = QWidget(self)
         self._map_place.setFixedWidth(MAP_PLACE_WIDTH)
         self.setSideWidget(self._map_place)
-        fit_wizard_header(self)
         self.setOption(QWizard.WizardOption.NoBackButtonOnStartPage, True)
         self.setOption(QWizard.WizardOption.HaveHelpButton, False)
         self.setMinimumSize(760, 560)
@@ -169,6 +167,11 @@ class OnboardingWizard(QWizard):
         if self._services is not None:
             return
         self._services = services
+        # The header's title and subtitle grow with large text from here on: looking for the header's labels
+        # makes PySide6 build every QtWidgets enum, which the first paint must not wait for.
+        from c2t_wizard.ui.scrolling import fit_wizard_header
+
+        fit_wizard_header(self).fit()
         # Imported here: page modules (and the services they use) load after the first paint.
         from c2t_wizard.ui.pages.sign_in import SignInPage
         from c2t_wizard.ui.pages.signup import SignupPage
