@@ -477,7 +477,9 @@ class CredentialsPage(QWizardPage):
         self.reset_notice.setVisible(False)
         self.mail_cap_notice.setVisible(False)
         self.bounce_status.setVisible(False)
-        self.delivery_status.show_status(StatusKind.BUSY, self.tr("Getting the list of people ready…"))
+        self.delivery_status.show_status(
+            StatusKind.BUSY, lambda: self.tr("Getting the list of people ready…")
+        )
         self._render()
         facts = self._onboarding.tenant_facts
         domain = (facts.initial_domain if facts else None) or self._onboarding.tenant_domain
@@ -493,7 +495,7 @@ class CredentialsPage(QWizardPage):
         if journal is None:
             self._loading = False
             self.delivery_status.show_status(
-                StatusKind.WARNING, self.tr("The journal isn't open yet. Go back and forward again.")
+                StatusKind.WARNING, lambda: self.tr("The journal isn't open yet. Go back and forward again.")
             )
             self._render()
             return
@@ -641,7 +643,7 @@ class CredentialsPage(QWizardPage):
         if resets:
             self.reset_notice.show_status(
                 StatusKind.INFO,
-                self.tr(
+                lambda: self.tr(
                     "%n person(s) were created in an earlier session and never got their password. For "
                     "security, the wizard never stores passwords, so these people get a new temporary "
                     "password now.",
@@ -652,7 +654,9 @@ class CredentialsPage(QWizardPage):
             self.reset_notice.setVisible(True)
             self._reset(resets)
         if not rows:
-            self.delivery_status.show_status(StatusKind.INFO, self.tr("Nobody new to deliver a password to."))
+            self.delivery_status.show_status(
+                StatusKind.INFO, lambda: self.tr("Nobody new to deliver a password to.")
+            )
         else:
             self._show_summary()
             self._work_out_cap(load)
@@ -759,7 +763,7 @@ class CredentialsPage(QWizardPage):
 
         self.bounce_status.show_status(
             StatusKind.BUSY,
-            self.tr(
+            lambda: self.tr(
                 "A mail Microsoft accepted can still bounce. To notice it, the wizard reads the subject of "
                 "new messages in your Inbox (never their content): Microsoft may ask you to allow that."
             ),
@@ -809,7 +813,7 @@ class CredentialsPage(QWizardPage):
             self._work_out_cap(self._load)
             self.bounce_status.show_status(
                 StatusKind.WARNING,
-                self.tr(
+                lambda: self.tr(
                     "%n mail(s) bounced: Microsoft accepted them but couldn't deliver them. Deliver to those "
                     "people another way: a welcome sheet, the clipboard, or your mail app if it sends from "
                     "another address.",
@@ -820,7 +824,7 @@ class CredentialsPage(QWizardPage):
         else:
             self.bounce_status.show_status(
                 StatusKind.INFO,
-                self.tr(
+                lambda: self.tr(
                     "No bounced mail so far. A bounce can come hours later: Check for bounces looks again."
                 ),
             )
@@ -830,7 +834,7 @@ class CredentialsPage(QWizardPage):
     def _on_bounce_check_failed(self, error: BaseException) -> None:
         self.bounce_status.show_status(
             StatusKind.WARNING,
-            self.tr("Bounced mail couldn't be looked for: {problem}").format(
+            lambda: self.tr("Bounced mail couldn't be looked for: {problem}").format(
                 problem=self._error_words(error)
             ),
         )
@@ -842,7 +846,9 @@ class CredentialsPage(QWizardPage):
         self._loading = False
         self.delivery_status.show_status(
             StatusKind.ERROR,
-            self.tr("The list of people couldn't be read: {error}").format(error=self._error_words(error)),
+            lambda: self.tr("The list of people couldn't be read: {error}").format(
+                error=self._error_words(error)
+            ),
         )
         self._render()
 
@@ -945,7 +951,7 @@ class CredentialsPage(QWizardPage):
                 record_confirmed(journal, people), "confirm delivery", lambda _r: None, essential=True
             )
         self.delivery_status.show_status(
-            StatusKind.OK, self.tr("%n delivery(ies) marked as delivered.", "", len(rows))
+            StatusKind.OK, lambda: self.tr("%n delivery(ies) marked as delivered.", "", len(rows))
         )
         self._render()
 
@@ -983,7 +989,7 @@ class CredentialsPage(QWizardPage):
             if left_out:
                 self.delivery_status.show_status(
                     StatusKind.WARNING,
-                    self.tr(
+                    lambda: self.tr(
                         "Mail from your address won't reach these people today. Choose another way to "
                         "deliver above: a welcome sheet, the clipboard or your mail app."
                     ),
@@ -994,7 +1000,9 @@ class CredentialsPage(QWizardPage):
             self._mail_since = datetime.now(UTC)
         for row in targets:
             row.problem = None
-        self.delivery_status.show_status(StatusKind.BUSY, self.tr("Asking for permission to send mail…"))
+        self.delivery_status.show_status(
+            StatusKind.BUSY, lambda: self.tr("Asking for permission to send mail…")
+        )
         outgoing = [
             Outgoing(
                 row.key,
@@ -1037,7 +1045,7 @@ class CredentialsPage(QWizardPage):
             self._render()
             return
         if value == SENDING:
-            self.delivery_status.show_status(StatusKind.BUSY, self.tr("Sending…"))
+            self.delivery_status.show_status(StatusKind.BUSY, lambda: self.tr("Sending…"))
             return
         if not isinstance(value, SendOutcome):
             return
@@ -1086,7 +1094,7 @@ class CredentialsPage(QWizardPage):
         elif over:
             self.delivery_status.show_status(
                 StatusKind.WARNING,
-                self.tr(
+                lambda: self.tr(
                     "Mail went to everyone Microsoft's daily limit allows. %n person(s) are over the limit: "
                     "deliver to them another way (choose a welcome sheet, the clipboard or your mail app "
                     "above, then Deliver to selected).",
@@ -1098,7 +1106,7 @@ class CredentialsPage(QWizardPage):
         elif doubtful:
             self.delivery_status.show_status(
                 StatusKind.WARNING,
-                self.tr(
+                lambda: self.tr(
                     "%n message(s) may have been sent: Microsoft's answer was lost and your Sent Items "
                     "couldn't be checked. Look in your Sent Items; Retry failed asks before sending again.",
                     "",
@@ -1133,7 +1141,7 @@ class CredentialsPage(QWizardPage):
         self.set_method(DeliveryMethod.MAILTO)
         self.delivery_status.show_status(
             StatusKind.WARNING,
-            self.tr(
+            lambda: self.tr(
                 "Your account has no Microsoft 365 mailbox (it has no Exchange licence), so the wizard can't "
                 "send from it. Your mail app is chosen instead: deliver again from there."
             ),
@@ -1167,14 +1175,14 @@ class CredentialsPage(QWizardPage):
         if failed:
             self.delivery_status.show_status(
                 StatusKind.ERROR,
-                self.tr(
+                lambda: self.tr(
                     "Your mail app didn't open. Choose another way to deliver, such as the welcome sheet."
                 ),
             )
         elif pasted:
             self.delivery_status.show_status(
                 StatusKind.INFO,
-                self.tr(
+                lambda: self.tr(
                     "The message is too long for a mail link, so it's on the clipboard: paste it into the "
                     "message your mail app opened, then send it. The clipboard is cleared in a minute."
                 ),
@@ -1182,7 +1190,7 @@ class CredentialsPage(QWizardPage):
         elif too_long:
             self.delivery_status.show_status(
                 StatusKind.WARNING,
-                self.tr(
+                lambda: self.tr(
                     "%n message(s) are too long for a mail link. Select each of those people and use "
                     "Deliver to selected: the message then goes via the clipboard.",
                     "",
@@ -1192,7 +1200,7 @@ class CredentialsPage(QWizardPage):
         else:
             self.delivery_status.show_status(
                 StatusKind.OK,
-                self.tr(
+                lambda: self.tr(
                     "%n message(s) opened in your mail app: check each one and send it.", "", len(opened)
                 ),
             )
@@ -1205,7 +1213,7 @@ class CredentialsPage(QWizardPage):
         seconds = max(1, round(self.clipboard.clear_after_ms / 1000))
         self.delivery_status.show_status(
             StatusKind.OK,
-            self.tr(
+            lambda: self.tr(
                 "The message for {name} is on the clipboard: paste it into a message to {email}. "
                 "The clipboard is cleared in %n second(s).",
                 "",
@@ -1234,7 +1242,7 @@ class CredentialsPage(QWizardPage):
         pages = [SheetPage(row.record.display_name, self.message_for(row)) for row in targets]
         # Page by page on the event loop: hundreds of pages take a second or more, too long for the window
         # to wait, and Qt's text layout belongs to the GUI thread.
-        self.delivery_status.show_status(StatusKind.BUSY, self.tr("Saving the welcome sheets…"))
+        self.delivery_status.show_status(StatusKind.BUSY, lambda: self.tr("Saving the welcome sheets…"))
         self._sheet = writer = SheetWriter(path, pages, title=self.tr("Welcome sheets"), parent=self)
         writer.finished.connect(functools.partial(self._on_sheet_saved, path, targets))
         writer.failed.connect(self._on_sheet_failed)
@@ -1250,7 +1258,7 @@ class CredentialsPage(QWizardPage):
         self._record(targets, DeliveryMethod.WELCOME_SHEET)
         self.delivery_status.show_status(
             StatusKind.OK,
-            self.tr(
+            lambda: self.tr(
                 "Saved %n page(s) to {path}. Print them, hand each person their page, then delete the file.",
                 "",
                 count if isinstance(count, int) else len(targets),
@@ -1268,7 +1276,9 @@ class CredentialsPage(QWizardPage):
         self._forget_sheet()
         self.delivery_status.show_status(
             StatusKind.ERROR,
-            self.tr("The welcome sheet couldn't be saved: {error}").format(error=self._error_words(error)),
+            lambda: self.tr("The welcome sheet couldn't be saved: {error}").format(
+                error=self._error_words(error)
+            ),
         )
         self._render()
 
@@ -1300,7 +1310,7 @@ class CredentialsPage(QWizardPage):
 
     def _on_clipboard_cleared(self) -> None:
         if self.delivery_status.kind is StatusKind.OK and self.method is DeliveryMethod.CLIPBOARD:
-            self.delivery_status.show_status(StatusKind.INFO, self.tr("The clipboard was cleared."))
+            self.delivery_status.show_status(StatusKind.INFO, lambda: self.tr("The clipboard was cleared."))
 
     # --- jobs --------------------------------------------------------------------------------------------
 
@@ -1327,7 +1337,8 @@ class CredentialsPage(QWizardPage):
 
     def _on_job_failed(self, error: BaseException) -> None:
         self.delivery_status.show_status(
-            StatusKind.ERROR, self.tr("Something went wrong: {error}").format(error=self._error_words(error))
+            StatusKind.ERROR,
+            lambda: self.tr("Something went wrong: {error}").format(error=self._error_words(error)),
         )
 
     def _error_words(self, error: BaseException) -> str:
@@ -1446,17 +1457,19 @@ class CredentialsPage(QWizardPage):
         done = sum(1 for row in self._rows if row.state in _DONE)
         if done == len(self._rows):
             self.delivery_status.show_status(
-                StatusKind.OK, self.tr("Everyone has their password: %n delivered.", "", done)
+                StatusKind.OK, lambda: self.tr("Everyone has their password: %n delivered.", "", done)
             )
         elif any(row.state is RowState.RESETTING for row in self._rows):
-            self.delivery_status.show_status(StatusKind.BUSY, self.tr("Setting new temporary passwords…"))
+            self.delivery_status.show_status(
+                StatusKind.BUSY, lambda: self.tr("Setting new temporary passwords…")
+            )
         elif any(
             row.state is RowState.RESET_FAILED and row.problem is DeliveryProblem.RESET_NOT_ALLOWED
             for row in self._rows
         ):
             self.delivery_status.show_status(
                 StatusKind.ERROR,
-                self.tr(
+                lambda: self.tr(
                     "Microsoft refused to set new passwords: your account, or the permission the wizard was "
                     "given, does not allow resetting passwords. A Global Administrator can reset them (or "
                     "approve the wizard's permission to reset passwords); a User Administrator can reset "
@@ -1466,12 +1479,12 @@ class CredentialsPage(QWizardPage):
         elif any(row.state is RowState.RESET_FAILED for row in self._rows):
             self.delivery_status.show_status(
                 StatusKind.ERROR,
-                self.tr("Some new passwords couldn't be set. Use Retry failed to try again."),
+                lambda: self.tr("Some new passwords couldn't be set. Use Retry failed to try again."),
             )
         else:
             self.delivery_status.show_status(
                 StatusKind.INFO,
-                self.tr("{done} of {total} delivered.").format(done=done, total=len(self._rows)),
+                lambda: self.tr("{done} of {total} delivered.").format(done=done, total=len(self._rows)),
             )
 
     def _status_text(self, row: DeliveryRow) -> str:

@@ -456,7 +456,7 @@ class PortalPage(QWizardPage):
         self._guided_key = None
         self.portal_no_account.setVisible(False)
         self._show_guide()
-        self.portal_status.show_status(StatusKind.BUSY, self.tr("Getting the list of people ready…"))
+        self.portal_status.show_status(StatusKind.BUSY, lambda: self.tr("Getting the list of people ready…"))
         self._jobs.submit(
             self._backend.accounts(),
             "portal accounts",
@@ -467,7 +467,7 @@ class PortalPage(QWizardPage):
         if journal is None:
             self._loading = False
             self.portal_status.show_status(
-                StatusKind.WARNING, self.tr("The journal isn't open yet. Go back and forward again.")
+                StatusKind.WARNING, lambda: self.tr("The journal isn't open yet. Go back and forward again.")
             )
             self._fit_columns()
             self._update_buttons()
@@ -551,7 +551,7 @@ class PortalPage(QWizardPage):
         self._stop.set()
         if self._busy is not None:
             self.portal_status.show_status(
-                StatusKind.BUSY, self.tr("Stopping after the invitations on their way…")
+                StatusKind.BUSY, lambda: self.tr("Stopping after the invitations on their way…")
             )
 
     # --- loading -------------------------------------------------------------------------------------
@@ -603,7 +603,7 @@ class PortalPage(QWizardPage):
             return
         self.no_account_status.show_status(
             StatusKind.WARNING,
-            self.tr(
+            lambda: self.tr(
                 "You aren't an administrator of any Call2Teams account yet, so there is nowhere to invite "
                 "your staff. Ask Call2Teams, or an Account Owner of your partner account, to invite you to "
                 "your partner account; accept the invitation, then choose “Check again”. Or invite each "
@@ -617,7 +617,9 @@ class PortalPage(QWizardPage):
             return
         self.portal_status.show_status(
             StatusKind.ERROR,
-            self.tr("The portal's accounts couldn't be read: {why}").format(why=self._error_words(error)),
+            lambda: self.tr("The portal's accounts couldn't be read: {why}").format(
+                why=self._error_words(error)
+            ),
         )
 
     def _on_people(self, load: int, people: object) -> None:
@@ -631,7 +633,9 @@ class PortalPage(QWizardPage):
         self.model.set_rows(rows)
         self._fit_columns()
         if not rows:
-            self.portal_status.show_status(StatusKind.INFO, self.tr("Nobody to invite: no one was created."))
+            self.portal_status.show_status(
+                StatusKind.INFO, lambda: self.tr("Nobody to invite: no one was created.")
+            )
         else:
             self._show_summary()
         self._sync_role_boxes()
@@ -696,7 +700,9 @@ class PortalPage(QWizardPage):
         self._loading = False
         self.portal_status.show_status(
             StatusKind.ERROR,
-            self.tr("The list of people couldn't be read: {why}").format(why=describe_file_error(error)),
+            lambda: self.tr("The list of people couldn't be read: {why}").format(
+                why=describe_file_error(error)
+            ),
         )
         self._update_buttons()
         self.completeChanged.emit()
@@ -796,7 +802,9 @@ class PortalPage(QWizardPage):
             return
         roles = frozenset(role for role, box in self.role_boxes.items() if box.isChecked())
         if not roles:
-            self.portal_status.show_status(StatusKind.WARNING, self.tr("Everyone needs at least one role."))
+            self.portal_status.show_status(
+                StatusKind.WARNING, lambda: self.tr("Everyone needs at least one role.")
+            )
             self._sync_role_boxes()
             return
         keys = self._selected_keys()
@@ -837,11 +845,12 @@ class PortalPage(QWizardPage):
 
     def _say_refused(self, refused: Sequence[PortalRow]) -> None:
         first = refused[0]
-        assert first.email_problem is not None
+        problem = first.email_problem
+        assert problem is not None
         self.portal_status.show_status(
             StatusKind.ERROR,
-            self.tr("Not sent to {name}: {why}.").format(
-                name=first.name, why=self._email_words(first.email_problem)
+            lambda: self.tr("Not sent to {name}: {why}.").format(
+                name=first.name, why=self._email_words(problem)
             ),
         )
 
@@ -854,7 +863,7 @@ class PortalPage(QWizardPage):
             if refused:
                 self._say_refused(refused)
             else:
-                self.portal_status.show_status(StatusKind.INFO, self.tr("Nobody left to invite."))
+                self.portal_status.show_status(StatusKind.INFO, lambda: self.tr("Nobody left to invite."))
             return
         if self._backend.kind is BackendKind.GUIDED:
             self.open_portal()
@@ -894,7 +903,9 @@ class PortalPage(QWizardPage):
         self.portal_progress.setFormat(self.tr("%v of %m answered"))
         self.portal_progress.setVisible(len(rows) > 1)
         self.portal_cancel_button.setVisible(len(rows) > 1)
-        self.portal_status.show_status(StatusKind.BUSY, self.tr("Inviting %n person(s)…", "", len(rows)))
+        self.portal_status.show_status(
+            StatusKind.BUSY, lambda: self.tr("Inviting %n person(s)…", "", len(rows))
+        )
         backend, stop = self._backend, self._stop
 
         async def work(report: Callable[[object], None]) -> InviteSummary:
@@ -917,7 +928,7 @@ class PortalPage(QWizardPage):
         self.portal_progress.setValue(value.answered)
         self.portal_status.show_status(
             StatusKind.BUSY,
-            self.tr("%n of {total} answered…", "", value.answered).format(total=value.total),
+            lambda: self.tr("%n of {total} answered…", "", value.answered).format(total=value.total),
         )
 
     def _on_invited(self, keys: list[str], after: Callable[[], None] | None, summary: object) -> None:
@@ -936,7 +947,9 @@ class PortalPage(QWizardPage):
         kind = (
             StatusKind.ERROR if summary.failed else StatusKind.WARNING if summary.not_sent else StatusKind.OK
         )
-        self.portal_status.show_status(kind, self.tr("Done: {counts}.").format(counts=", ".join(parts)))
+        self.portal_status.show_status(
+            kind, lambda: self.tr("Done: {counts}.").format(counts=", ".join(parts))
+        )
         if after is not None:
             after()
 
@@ -944,7 +957,8 @@ class PortalPage(QWizardPage):
         self.model.set_sending([row.key for row in self.model.rows if row.sending], False)
         self._finish_progress()
         self.portal_status.show_status(
-            StatusKind.ERROR, self.tr("The invitations stopped: {why}").format(why=self._error_words(error))
+            StatusKind.ERROR,
+            lambda: self.tr("The invitations stopped: {why}").format(why=self._error_words(error)),
         )
 
     def _finish_progress(self) -> None:
@@ -967,14 +981,14 @@ class PortalPage(QWizardPage):
         ]
         if not keys:
             self.portal_status.show_status(
-                StatusKind.INFO, self.tr("Select people with an invitation to withdraw.")
+                StatusKind.INFO, lambda: self.tr("Select people with an invitation to withdraw.")
             )
             return
         backend, stop = self._backend, self._stop
         self._stop.clear()
         self.model.set_sending(keys, True)
         self.portal_status.show_status(
-            StatusKind.BUSY, self.tr("Withdrawing %n invitation(s)…", "", len(keys))
+            StatusKind.BUSY, lambda: self.tr("Withdrawing %n invitation(s)…", "", len(keys))
         )
 
         pairs = [(row.run_id, row.key) for key in keys if (row := self.model.row_of(key)) is not None]
@@ -1003,21 +1017,21 @@ class PortalPage(QWizardPage):
         if failed:
             self.portal_status.show_status(
                 StatusKind.ERROR,
-                self.tr("%n invitation(s) couldn't be withdrawn: {why}", "", len(failed)).format(
+                lambda: self.tr("%n invitation(s) couldn't be withdrawn: {why}", "", len(failed)).format(
                     why=self._problem_words(failed[0].problem.value, failed[0].detail)
                 ),
             )
         elif self._backend.kind is BackendKind.GUIDED:
             self.portal_status.show_status(
                 StatusKind.INFO,
-                self.tr(
+                lambda: self.tr(
                     "Recorded as withdrawn. Remove the invitation in the portal too: Account, then "
                     "Administrators, then the trash can next to the person."
                 ),
             )
         else:
             self.portal_status.show_status(
-                StatusKind.OK, self.tr("%n invitation(s) withdrawn.", "", len(outcomes))
+                StatusKind.OK, lambda: self.tr("%n invitation(s) withdrawn.", "", len(outcomes))
             )
 
     def check_accepted(self) -> None:
@@ -1025,7 +1039,7 @@ class PortalPage(QWizardPage):
         if self._busy is not None or journal is None:
             return
         rows = [(row.run_id, row.key) for row in self.model.rows if row.state is not None]
-        self.portal_status.show_status(StatusKind.BUSY, self.tr("Asking the portal who accepted…"))
+        self.portal_status.show_status(StatusKind.BUSY, lambda: self.tr("Asking the portal who accepted…"))
         self._busy = self._jobs.submit(
             refresh_recorded(self._backend, journal, rows), "check invitations", self._on_checked
         )
@@ -1045,7 +1059,9 @@ class PortalPage(QWizardPage):
         if isinstance(backend, GuidedPortal) and not backend.open_portal():
             self.portal_status.show_status(
                 StatusKind.ERROR,
-                self.tr("Your browser didn't open. Open {url} yourself.").format(url=backend.portal_url),
+                lambda: self.tr("Your browser didn't open. Open {url} yourself.").format(
+                    url=backend.portal_url
+                ),
             )
 
     def _guide_row(self) -> PortalRow | None:
@@ -1106,7 +1122,9 @@ class PortalPage(QWizardPage):
         from PySide6.QtGui import QGuiApplication
 
         QGuiApplication.clipboard().setText(edit.text())
-        self.portal_status.show_status(StatusKind.OK, self.tr("Copied: paste it into the portal's form."))
+        self.portal_status.show_status(
+            StatusKind.OK, lambda: self.tr("Copied: paste it into the portal's form.")
+        )
 
     def _fill_link_methods(self) -> None:
         combo = self.portal_link_method_combo
@@ -1132,7 +1150,8 @@ class PortalPage(QWizardPage):
         link = self.portal_link_edit.text().strip()
         if link and not link.lower().startswith(("https://", "http://")):
             self.portal_status.show_status(
-                StatusKind.ERROR, self.tr("That doesn't look like a link: copy it from the portal again.")
+                StatusKind.ERROR,
+                lambda: self.tr("That doesn't look like a link: copy it from the portal again."),
             )
             return
         send = SendMode.LINK if link else SendMode.EMAIL
@@ -1175,13 +1194,13 @@ class PortalPage(QWizardPage):
         if method is DeliveryMethod.SEND_MAIL and self._delivery is not None:
             delivery = self._delivery
             self.portal_status.show_status(
-                StatusKind.BUSY, self.tr("Sending the link to {email}…").format(email=row.email)
+                StatusKind.BUSY, lambda: self.tr("Sending the link to {email}…").format(email=row.email)
             )
             self._jobs.submit(
                 send_link_by_mail(delivery, journal, row.run_id, row.key, row.email, message),
                 "send activation link",
                 lambda _r: self.portal_status.show_status(
-                    StatusKind.OK, self.tr("The link was sent to {email}.").format(email=row.email)
+                    StatusKind.OK, lambda: self.tr("The link was sent to {email}.").format(email=row.email)
                 ),
                 self._on_link_failed,
             )
@@ -1190,17 +1209,17 @@ class PortalPage(QWizardPage):
             opened = self._open_url(build_mailto(row.email, message.subject, message.text).url)
             if not opened:
                 self.portal_status.show_status(
-                    StatusKind.ERROR, self.tr("Your mail app didn't open. Choose another way.")
+                    StatusKind.ERROR, lambda: self.tr("Your mail app didn't open. Choose another way.")
                 )
                 return
             self.portal_status.show_status(
-                StatusKind.OK, self.tr("The message is open in your mail app: send it.")
+                StatusKind.OK, lambda: self.tr("The message is open in your mail app: send it.")
             )
         elif method is DeliveryMethod.CLIPBOARD:
             self.clipboard.copy(message.text)
             self.portal_status.show_status(
                 StatusKind.OK,
-                self.tr("The message is on the clipboard: paste it into a mail to {email}.").format(
+                lambda: self.tr("The message is on the clipboard: paste it into a mail to {email}.").format(
                     email=row.email
                 ),
             )
@@ -1215,7 +1234,9 @@ class PortalPage(QWizardPage):
             except Exception as error:
                 self.portal_status.show_status(StatusKind.ERROR, describe_file_error(error))
                 return
-            self.portal_status.show_status(StatusKind.OK, self.tr("Saved to {path}.").format(path=chosen))
+            self.portal_status.show_status(
+                StatusKind.OK, lambda: self.tr("Saved to {path}.").format(path=chosen)
+            )
         self._jobs.submit(
             record_link_delivered(journal, people, method), "record link", lambda _r: None, essential=True
         )
@@ -1224,9 +1245,9 @@ class PortalPage(QWizardPage):
         why = error.problem.value if isinstance(error, DeliveryError) else describe_file_error(error)
         self.portal_status.show_status(
             StatusKind.ERROR,
-            self.tr("The link couldn't be sent ({why}). Choose another way and paste the link again.").format(
-                why=why
-            ),
+            lambda: self.tr(
+                "The link couldn't be sent ({why}). Choose another way and paste the link again."
+            ).format(why=why),
         )
 
     # --- showing ---------------------------------------------------------------------------------------

@@ -829,7 +829,7 @@ class SignInPage(QWizardPage):
         if self._notice_no_browser:
             self.sign_in_status.show_status(
                 StatusKind.INFO,
-                self.tr(
+                lambda: self.tr(
                     "Your browser couldn't be opened, so sign in with a code instead. "
                     "Waiting for you to enter the code…"
                 ),
@@ -1028,7 +1028,7 @@ class SignInPage(QWizardPage):
         if self._wrong_tenant(facts):
             self.role_status.show_status(
                 StatusKind.ERROR,
-                self.tr(
+                lambda: self.tr(
                     "This account belongs to {org}, not to {expected}. Choose “Use another account” and "
                     "sign in with an account of {expected}."
                 ).format(org=facts.initial_domain or facts.display_name, expected=self._expected_tenant),
@@ -1037,13 +1037,13 @@ class SignInPage(QWizardPage):
             role = facts.roles.granted_by
             self.role_status.show_status(
                 StatusKind.OK,
-                self.tr("You can add users: you're a {role}.").format(role=self._role_name(role)),
+                lambda: self.tr("You can add users: you're a {role}.").format(role=self._role_name(role)),
             )
         elif not facts.roles.known:
             # Graph did not say which roles they hold (the limited view): let them try, Microsoft decides.
             self.role_status.show_status(
                 StatusKind.WARNING,
-                self.tr(
+                lambda: self.tr(
                     "We couldn't check your role in {org}, so you can try: adding users works if you're a "
                     "Global Administrator or User Administrator."
                 ).format(org=facts.display_name or facts.initial_domain or ""),
@@ -1052,7 +1052,7 @@ class SignInPage(QWizardPage):
             # Eligible in PIM but not active: they can fix it themselves, no administrator needed.
             self.role_status.show_status(
                 StatusKind.WARNING,
-                self.tr(
+                lambda: self.tr(
                     "You are eligible for {role} but the role is not active. Activate it in Microsoft Entra "
                     "(Privileged Identity Management), then sign in again or choose “Check again”."
                 ).format(role=self._either(facts.roles.eligible)),
@@ -1082,7 +1082,7 @@ class SignInPage(QWizardPage):
         ):
             self.access_status.show_status(
                 StatusKind.INFO,
-                self.tr(
+                lambda: self.tr(
                     "To add people and set their passwords, the wizard needs permission to create users "
                     "and reset passwords in {org}. Microsoft asks for it once; it may need an "
                     "administrator's approval."

@@ -261,7 +261,7 @@ class SummaryPage(QWizardPage):
         self._load += 1
         if journal is None:
             self.summary_status.show_status(
-                StatusKind.WARNING, self.tr("The journal isn't open yet. Go back and forward again.")
+                StatusKind.WARNING, lambda: self.tr("The journal isn't open yet. Go back and forward again.")
             )
             return
         self._loading = True
@@ -271,7 +271,7 @@ class SummaryPage(QWizardPage):
             "invitation": self._portal() is not None,
         }
         self.model.available = frozenset(step for step, there in services.items() if there)
-        self.summary_status.show_status(StatusKind.BUSY, self.tr("Reading what happened…"))
+        self.summary_status.show_status(StatusKind.BUSY, lambda: self.tr("Reading what happened…"))
         run_ids = list(self._onboarding.user_run_ids)
         self._jobs.submit(
             asyncio.to_thread(build_report, journal, run_ids),
@@ -302,7 +302,7 @@ class SummaryPage(QWizardPage):
         )
         self._retries[(person.run_id, person.key)] = job
         self.summary_status.show_status(
-            StatusKind.BUSY, self.tr("Retrying for {name}…").format(name=person.display_name)
+            StatusKind.BUSY, lambda: self.tr("Retrying for {name}…").format(name=person.display_name)
         )
         self._update_buttons()
         return True
@@ -321,7 +321,7 @@ class SummaryPage(QWizardPage):
         if path is None:
             return
         run_ids = list(self._onboarding.user_run_ids)
-        self.summary_status.show_status(StatusKind.BUSY, self.tr("Exporting…"))
+        self.summary_status.show_status(StatusKind.BUSY, lambda: self.tr("Exporting…"))
         self._exporting = self._jobs.submit(
             asyncio.to_thread(export_work, journal, run_ids, kind, path),
             f"export {kind}",
@@ -361,24 +361,26 @@ class SummaryPage(QWizardPage):
         self._loading = False
         self.summary_status.show_status(
             StatusKind.ERROR,
-            self.tr("What happened couldn't be read: {why}").format(why=describe_file_error(error)),
+            lambda: self.tr("What happened couldn't be read: {why}").format(why=describe_file_error(error)),
         )
         self.completeChanged.emit()
 
     def _show_counts(self) -> None:
         rows = self.model.rows
         if not rows:
-            self.summary_status.show_status(StatusKind.INFO, self.tr("Nobody was onboarded in this run."))
+            self.summary_status.show_status(
+                StatusKind.INFO, lambda: self.tr("Nobody was onboarded in this run.")
+            )
             return
         ok = sum(person.ok for person in rows)
         if ok == len(rows):
             self.summary_status.show_status(
-                StatusKind.OK, self.tr("All %n person(s) are onboarded.", "", len(rows))
+                StatusKind.OK, lambda: self.tr("All %n person(s) are onboarded.", "", len(rows))
             )
             return
         self.summary_status.show_status(
             StatusKind.WARNING,
-            self.tr(
+            lambda: self.tr(
                 "%n of {total} person(s) are fully onboarded; the others say what is missing.", "", ok
             ).format(total=len(rows)),
         )
@@ -427,11 +429,11 @@ class SummaryPage(QWizardPage):
             words = "; ".join(problem_words(problem) for problem in person.problems)
             self.summary_status.show_status(
                 StatusKind.ERROR,
-                self.tr("{name}: still not done: {why}").format(name=person.display_name, why=words),
+                lambda: self.tr("{name}: still not done: {why}").format(name=person.display_name, why=words),
             )
         else:
             self.summary_status.show_status(
-                StatusKind.OK, self.tr("{name}: done.").format(name=person.display_name)
+                StatusKind.OK, lambda: self.tr("{name}: done.").format(name=person.display_name)
             )
             self._close_if_done()
         self._update_buttons()
@@ -441,7 +443,7 @@ class SummaryPage(QWizardPage):
         self.model.set_retrying(before, False)
         self.summary_status.show_status(
             StatusKind.ERROR,
-            self.tr("{name}: the retry didn't work: {why}").format(
+            lambda: self.tr("{name}: the retry didn't work: {why}").format(
                 name=before.display_name, why=_error_words(error)
             ),
         )
@@ -464,14 +466,17 @@ class SummaryPage(QWizardPage):
 
     def _on_pdf_progress(self, done: int, total: int) -> None:
         self.summary_status.show_status(
-            StatusKind.BUSY, self.tr("Saving the PDF: %n of {total} people…", "", done).format(total=total)
+            StatusKind.BUSY,
+            lambda: self.tr("Saving the PDF: %n of {total} people…", "", done).format(total=total),
         )
 
     def _on_pdf_written(self, path: object) -> None:
         if isinstance(self._exporting, ReportPdfWriter):
             self._exporting.deleteLater()
         self._exporting = None
-        self.summary_status.show_status(StatusKind.OK, self.tr("Saved to {path}.").format(path=str(path)))
+        self.summary_status.show_status(
+            StatusKind.OK, lambda: self.tr("Saved to {path}.").format(path=str(path))
+        )
         self._update_buttons()
 
     def _on_export_failed(self, error: BaseException) -> None:
@@ -480,7 +485,7 @@ class SummaryPage(QWizardPage):
         self._exporting = None
         self.summary_status.show_status(
             StatusKind.ERROR,
-            self.tr("The summary couldn't be saved: {why}").format(why=describe_file_error(error)),
+            lambda: self.tr("The summary couldn't be saved: {why}").format(why=describe_file_error(error)),
         )
         self._update_buttons()
 

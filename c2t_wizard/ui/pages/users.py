@@ -294,7 +294,7 @@ class UsersPage(QWizardPage):
         self.licence_note.setObjectName("licence_note")
         self.licence_note.show_status(
             StatusKind.INFO,
-            self.tr(
+            lambda: self.tr(
                 "Created without a licence: they can sign in to Microsoft and to the Call2Teams portal, "
                 "but get no mailbox, Teams or Office apps. That costs nothing; you can add a licence later "
                 "in the Microsoft 365 admin center."
@@ -578,13 +578,13 @@ class UsersPage(QWizardPage):
             "write the template",
             lambda _result: self.creation_status.show_status(
                 StatusKind.OK,
-                self.tr(
+                lambda: self.tr(
                     "Template saved as {path}. Fill it in with Excel, save it as CSV, and import it."
                 ).format(path=str(path)),
             ),
             lambda error: self.creation_status.show_status(
                 StatusKind.ERROR,
-                self.tr("The template couldn't be saved as {path}: {reason}").format(
+                lambda: self.tr("The template couldn't be saved as {path}: {reason}").format(
                     path=str(path), reason=describe_file_error(error)
                 ),
             ),
@@ -612,7 +612,7 @@ class UsersPage(QWizardPage):
         self._stop.set()
         self._cancel_runs()
         self.creation_status.show_status(
-            StatusKind.BUSY, self.tr("Stopping… waiting for the answers to what was already sent.")
+            StatusKind.BUSY, lambda: self.tr("Stopping… waiting for the answers to what was already sent.")
         )
         self._render()
 
@@ -777,7 +777,7 @@ class UsersPage(QWizardPage):
                 number = self.model.find_upn(user.upn)
                 if number is not None:
                     self.model.set_status(number, users_model.RowStatus.WAITING)
-        self.creation_status.show_status(StatusKind.BUSY, self.tr("Creating users…"))
+        self.creation_status.show_status(StatusKind.BUSY, lambda: self.tr("Creating users…"))
 
         people, runs = list(people), list(runs)
 
@@ -929,7 +929,7 @@ class UsersPage(QWizardPage):
         if stopped and counts["remaining"]:
             self.creation_status.show_status(
                 StatusKind.WARNING,
-                self.tr(
+                lambda: self.tr(
                     "Stopped. {created} created so far; {remaining} not yet. Nothing was created twice: "
                     "Resume carries on where it stopped."
                 ).format(created=counts["created"], remaining=counts["remaining"]),
@@ -1067,7 +1067,7 @@ class UsersPage(QWizardPage):
     def _on_journal_failed(self, error: BaseException) -> None:
         self.creation_status.show_status(
             StatusKind.ERROR,
-            self.tr("The record of earlier runs couldn't be read: {reason}").format(
+            lambda: self.tr("The record of earlier runs couldn't be read: {reason}").format(
                 reason=self._error_words(error)
             ),
         )
@@ -1167,7 +1167,7 @@ class UsersPage(QWizardPage):
             self.users_table.setCurrentIndex(model.index(first, 0))
         else:
             self.creation_status.show_status(
-                StatusKind.ERROR, self.tr("Nobody was added from {name}.").format(name=path.name)
+                StatusKind.ERROR, lambda: self.tr("Nobody was added from {name}.").format(name=path.name)
             )
         self._debounce.start()
         self._on_validated()
@@ -1177,7 +1177,7 @@ class UsersPage(QWizardPage):
             return
         self.creation_status.show_status(
             StatusKind.ERROR,
-            self.tr("{name} couldn't be opened: {reason}").format(
+            lambda: self.tr("{name} couldn't be opened: {reason}").format(
                 name=path.name, reason=describe_file_error(error)
             ),
         )
@@ -1205,7 +1205,7 @@ class UsersPage(QWizardPage):
         elif count:
             self.users_summary.show_status(
                 StatusKind.ERROR,
-                _plural(
+                lambda: _plural(
                     count,
                     self.tr("Fix 1 problem before creating: it is marked on its cell."),
                     self.tr("Fix %n problems before creating: each is marked on its cell.", "", count),
@@ -1214,7 +1214,7 @@ class UsersPage(QWizardPage):
         elif checking:  # why Create waits
             self.users_summary.show_status(
                 StatusKind.BUSY,
-                _plural(
+                lambda: _plural(
                     checking,
                     self.tr("Checking whether 1 username is free…"),
                     self.tr("Checking whether %n usernames are free…", "", checking),
@@ -1223,7 +1223,7 @@ class UsersPage(QWizardPage):
         elif self._import_problems:
             self.users_summary.show_status(
                 StatusKind.WARNING,
-                self.tr("Problems in {name}, by line of the file:").format(name=self._import_name),
+                lambda: self.tr("Problems in {name}, by line of the file:").format(name=self._import_name),
             )
         else:
             self.users_summary.clear()
