@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractItemView,
     QApplication,
+    QComboBox,
     QHeaderView,
     QLabel,
     QLineEdit,
@@ -77,6 +78,10 @@ def texts_of(root: QWidget) -> set[str]:
         ]
         if isinstance(widget, QLabel | QAbstractButton):
             found.append(("text", widget.text()))
+        if isinstance(widget, QAbstractButton) and (menu := getattr(widget, "menu", lambda: None)()):
+            found.extend(("menu", action.text()) for action in menu.actions())
+        if isinstance(widget, QComboBox):
+            found.extend(("item", widget.itemText(item)) for item in range(widget.count()))
         if isinstance(widget, QLineEdit | QPlainTextEdit | QTextEdit):
             found.append(("placeholderText", widget.placeholderText()))
         texts.update(f"{name} {what}: {_same_state(text)}" for what, text in found if text)

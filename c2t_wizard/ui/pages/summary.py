@@ -140,7 +140,6 @@ class SummaryPage(QWizardPage):
         self._retries: dict[tuple[str, str], Job] = {}
         self._exporting: Job | ReportPdfWriter | None = None
         self.setObjectName("page_summary")
-        self._retranslate_titles()
         self.setFinalPage(True)
 
         self.summary_status = StatusLine(self)
@@ -148,16 +147,12 @@ class SummaryPage(QWizardPage):
         self.model = SummaryTableModel(self)
         self.summary_table = QTableView(self)
         self.summary_table.setObjectName("summary_table")
-        self.summary_table.setAccessibleName(self.tr("People and what happened"))
         self.summary_table.setModel(self.model)
         self.summary_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.summary_table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.summary_table.setWordWrap(True)
         leave_with_ctrl_tab(self.summary_table)  # Tab and Ctrl+Tab leave the table; the arrows move in it
-        self.summary_table.setAccessibleDescription(
-            self.tr("One row per person. Press Enter on Retry to try a failed step again.")
-        )
-        self.summary_table_label = QLabel(self.tr("&People and what happened:"), self)
+        self.summary_table_label = QLabel(self)
         self.summary_table_label.setObjectName("summary_table_label")
         self.summary_table_label.setBuddy(self.summary_table)
         self.summary_table.verticalHeader().setVisible(False)
@@ -171,30 +166,25 @@ class SummaryPage(QWizardPage):
         self.summary_table.clicked.connect(self._on_clicked)
         self.summary_table.activated.connect(self._on_activated)
 
-        self.retry_button = QPushButton(self.tr("&Retry for this person"), self)
+        self.retry_button = QPushButton(self)
         self.retry_button.setObjectName("retry_button")
         self.retry_button.clicked.connect(self.retry_selected)
-        self.export_button = QPushButton(self.tr("&Export"), self)
+        self.export_button = QPushButton(self)
         self.export_button.setObjectName("export_button")
         menu = QMenu(self.export_button)
         menu.setObjectName("export_menu")
         self.export_actions: dict[str, QAction] = {}
-        for kind, words in (
-            ("csv", self.tr("As a spreadsheet (&CSV)…")),
-            ("json", self.tr("As data (&JSON)…")),
-            ("pdf", self.tr("As a document (&PDF)…")),
-        ):
-            action = menu.addAction(words)
+        for kind in ("csv", "json", "pdf"):
+            action = menu.addAction("")
             action.setObjectName(f"export_{kind}_action")
             action.triggered.connect(functools.partial(self.export, kind))
             self.export_actions[kind] = action
         self.export_button.setMenu(menu)
-        self.more_people_button = QPushButton(self.tr("Onboard &more people"), self)
+        self.more_people_button = QPushButton(self)
         self.more_people_button.setObjectName("more_people_button")
-        self.more_people_button.setToolTip(
-            self.tr("Start again with new people in the same organisation, without signing in again.")
-        )
         self.more_people_button.clicked.connect(self.more_people_requested)
+
+        self.retranslate()
 
         buttons = QHBoxLayout()
         buttons.addWidget(self.retry_button)
@@ -212,8 +202,22 @@ class SummaryPage(QWizardPage):
 
     # --- QWizardPage ---------------------------------------------------------------------------------
 
-    def _retranslate_titles(self) -> None:
-        """The page's title and subtitle in the language now installed."""
+    def retranslate(self) -> None:
+        """Every static text on the page, in the language now installed (again on each LanguageChange)."""
+        self.summary_table.setAccessibleName(self.tr("People and what happened"))
+        self.summary_table.setAccessibleDescription(
+            self.tr("One row per person. Press Enter on Retry to try a failed step again.")
+        )
+        self.summary_table_label.setText(self.tr("&People and what happened:"))
+        self.retry_button.setText(self.tr("&Retry for this person"))
+        self.export_button.setText(self.tr("&Export"))
+        self.export_actions["csv"].setText(self.tr("As a spreadsheet (&CSV)…"))
+        self.export_actions["json"].setText(self.tr("As data (&JSON)…"))
+        self.export_actions["pdf"].setText(self.tr("As a document (&PDF)…"))
+        self.more_people_button.setText(self.tr("Onboard &more people"))
+        self.more_people_button.setToolTip(
+            self.tr("Start again with new people in the same organisation, without signing in again.")
+        )
         self.setTitle(self.tr("Summary"))
         self.setSubTitle(
             self.tr(
@@ -224,7 +228,8 @@ class SummaryPage(QWizardPage):
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
-            self._retranslate_titles()
+            self.retranslate()
+            self.model.retranslate()
         super().changeEvent(event)
 
     def initializePage(self) -> None:
