@@ -263,30 +263,26 @@ class CredentialsPage(QWizardPage):
         self.clipboard = SecretClipboard(self, clear_after_ms=clear_after_ms)
         self.clipboard.cleared.connect(self._on_clipboard_cleared)
 
-        self._retranslate_titles()
-
         # --- the method and the language -------------------------------------------------------------
         self.delivery_method_combo = QComboBox(self)
         self.delivery_method_combo.setObjectName("delivery_method_combo")
-        self.delivery_method_combo.setAccessibleName(self.tr("How to deliver"))
-        for method, text in (
-            (DeliveryMethod.SEND_MAIL, self.tr("Send from your mailbox (Microsoft 365)")),
-            (DeliveryMethod.MAILTO, self.tr("Open messages in your mail app")),
-            (DeliveryMethod.CLIPBOARD, self.tr("Copy one message at a time")),
-            (DeliveryMethod.WELCOME_SHEET, self.tr("Print or save welcome sheets (PDF)")),
+        for method in (
+            DeliveryMethod.SEND_MAIL,
+            DeliveryMethod.MAILTO,
+            DeliveryMethod.CLIPBOARD,
+            DeliveryMethod.WELCOME_SHEET,
         ):
-            self.delivery_method_combo.addItem(text, method)
+            self.delivery_method_combo.addItem("", method)
         self.delivery_method_combo.currentIndexChanged.connect(self._on_method_changed)
-        method_label = QLabel(self.tr("&Deliver by:"), self)
+        self._method_label = method_label = QLabel(self)
         method_label.setBuddy(self.delivery_method_combo)
 
         self.message_language_combo = QComboBox(self)
         self.message_language_combo.setObjectName("message_language_combo")
-        self.message_language_combo.setAccessibleName(self.tr("Language of the message"))
         for code in SUPPORTED_LANGUAGES:
             self.message_language_combo.addItem(LANGUAGE_NAMES.get(code, code), code)
         self.set_message_language(message_language(QLocale().name()))
-        language_label = QLabel(self.tr("Message &language:"), self)
+        self._language_label = language_label = QLabel(self)
         language_label.setBuddy(self.message_language_combo)
 
         self.method_help = QLabel(self)
@@ -305,10 +301,6 @@ class CredentialsPage(QWizardPage):
         # --- the people ----------------------------------------------------------------------------------
         self.delivery_table = QTableWidget(0, 4, self)
         self.delivery_table.setObjectName("delivery_table")
-        self.delivery_table.setAccessibleName(self.tr("People and how their passwords were delivered"))
-        self.delivery_table.setHorizontalHeaderLabels(
-            [self.tr("Name"), self.tr("Username"), self.tr("Work email"), self.tr("Delivery")]
-        )
         self.delivery_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.delivery_table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.delivery_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -323,7 +315,7 @@ class CredentialsPage(QWizardPage):
         self.delivery_table.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         self.delivery_table.setWordWrap(False)
         self.delivery_table.itemSelectionChanged.connect(self._update_buttons)
-        table_label = QLabel(self.tr("&People:"), self)
+        self._table_label = table_label = QLabel(self)
         table_label.setBuddy(self.delivery_table)
 
         # --- actions -------------------------------------------------------------------------------------
@@ -334,34 +326,20 @@ class CredentialsPage(QWizardPage):
         bold.setBold(True)
         self.deliver_all_button.setFont(bold)
         self.deliver_all_button.clicked.connect(self.deliver_all)
-        self.deliver_selected_button = QPushButton(self.tr("Deliver to selec&ted"), self)
+        self.deliver_selected_button = QPushButton(self)
         self.deliver_selected_button.setObjectName("deliver_selected_button")
-        self.deliver_selected_button.setAccessibleName(self.tr("Deliver to the selected people"))
         self.deliver_selected_button.setAutoDefault(False)
         self.deliver_selected_button.clicked.connect(self.deliver_selected)
-        self.retry_delivery_button = QPushButton(self.tr("&Retry failed"), self)
+        self.retry_delivery_button = QPushButton(self)
         self.retry_delivery_button.setObjectName("retry_delivery_button")
-        self.retry_delivery_button.setAccessibleName(self.tr("Retry the deliveries that failed"))
         self.retry_delivery_button.setAutoDefault(False)
         self.retry_delivery_button.clicked.connect(self.retry_failed)
-        self.confirm_delivery_button = QPushButton(self.tr("&Mark as delivered"), self)
+        self.confirm_delivery_button = QPushButton(self)
         self.confirm_delivery_button.setObjectName("confirm_delivery_button")
-        self.confirm_delivery_button.setAccessibleName(
-            self.tr("Mark the selected messages as delivered (you sent or passed them on)")
-        )
         self.confirm_delivery_button.setAutoDefault(False)
         self.confirm_delivery_button.clicked.connect(self.confirm_selected)
-        self.new_password_button = QPushButton(self.tr("New pass&word"), self)
+        self.new_password_button = QPushButton(self)
         self.new_password_button.setObjectName("new_password_button")
-        self.new_password_button.setAccessibleName(
-            self.tr("Give the selected people a new temporary password, to deliver it again")
-        )
-        self.new_password_button.setToolTip(
-            self.tr(
-                "For a message you can't confirm reached its person: a new temporary password replaces "
-                "the one handed over before, and you deliver the new one."
-            )
-        )
         self.new_password_button.setAutoDefault(False)
         self.new_password_button.clicked.connect(self.new_password_for_selected)
 
@@ -372,17 +350,8 @@ class CredentialsPage(QWizardPage):
         self.mail_cap_notice = StatusLine(self)
         self.mail_cap_notice.setObjectName("mail_cap_notice")
         self.mail_cap_notice.setVisible(False)
-        self.check_bounces_button = QPushButton(self.tr("Check for &bounces"), self)
+        self.check_bounces_button = QPushButton(self)
         self.check_bounces_button.setObjectName("check_bounces_button")
-        self.check_bounces_button.setAccessibleName(
-            self.tr("Look in your Inbox for mail that could not be delivered")
-        )
-        self.check_bounces_button.setToolTip(
-            self.tr(
-                "Microsoft accepting a mail doesn't mean it arrived. A mail that can't be delivered comes "
-                "back as a bounce report in your Inbox, sometimes much later."
-            )
-        )
         self.check_bounces_button.setAutoDefault(False)
         self.check_bounces_button.clicked.connect(self.check_bounces)
         self.bounce_status = StatusLine(self)
@@ -430,6 +399,8 @@ class CredentialsPage(QWizardPage):
         layout.addWidget(self.delivery_status)
         layout.addWidget(self.bounce_status)
 
+        self.retranslate()
+
         self.setTabOrder(self.delivery_method_combo, self.message_language_combo)
         self.setTabOrder(self.message_language_combo, self.delivery_table)
         self.setTabOrder(self.delivery_table, self.deliver_all_button)
@@ -442,8 +413,53 @@ class CredentialsPage(QWizardPage):
 
     # --- QWizardPage --------------------------------------------------------------------------------
 
-    def _retranslate_titles(self) -> None:
-        """The page's title and subtitle in the language now installed."""
+    def retranslate(self) -> None:
+        """Every static text on the page, in the language now installed (again on each LanguageChange)."""
+        combo = self.delivery_method_combo
+        combo.setAccessibleName(self.tr("How to deliver"))
+        for method, text in (
+            (DeliveryMethod.SEND_MAIL, self.tr("Send from your mailbox (Microsoft 365)")),
+            (DeliveryMethod.MAILTO, self.tr("Open messages in your mail app")),
+            (DeliveryMethod.CLIPBOARD, self.tr("Copy one message at a time")),
+            (DeliveryMethod.WELCOME_SHEET, self.tr("Print or save welcome sheets (PDF)")),
+        ):
+            combo.setItemText(combo.findData(method), text)
+        self._method_label.setText(self.tr("&Deliver by:"))
+        self.message_language_combo.setAccessibleName(self.tr("Language of the message"))
+        self._language_label.setText(self.tr("Message &language:"))
+        self.delivery_table.setAccessibleName(self.tr("People and how their passwords were delivered"))
+        self.delivery_table.setHorizontalHeaderLabels(
+            [self.tr("Name"), self.tr("Username"), self.tr("Work email"), self.tr("Delivery")]
+        )
+        self._table_label.setText(self.tr("&People:"))
+        self.deliver_selected_button.setText(self.tr("Deliver to selec&ted"))
+        self.deliver_selected_button.setAccessibleName(self.tr("Deliver to the selected people"))
+        self.retry_delivery_button.setText(self.tr("&Retry failed"))
+        self.retry_delivery_button.setAccessibleName(self.tr("Retry the deliveries that failed"))
+        self.confirm_delivery_button.setText(self.tr("&Mark as delivered"))
+        self.confirm_delivery_button.setAccessibleName(
+            self.tr("Mark the selected messages as delivered (you sent or passed them on)")
+        )
+        self.new_password_button.setText(self.tr("New pass&word"))
+        self.new_password_button.setAccessibleName(
+            self.tr("Give the selected people a new temporary password, to deliver it again")
+        )
+        self.new_password_button.setToolTip(
+            self.tr(
+                "For a message you can't confirm reached its person: a new temporary password replaces "
+                "the one handed over before, and you deliver the new one."
+            )
+        )
+        self.check_bounces_button.setText(self.tr("Check for &bounces"))
+        self.check_bounces_button.setAccessibleName(
+            self.tr("Look in your Inbox for mail that could not be delivered")
+        )
+        self.check_bounces_button.setToolTip(
+            self.tr(
+                "Microsoft accepting a mail doesn't mean it arrived. A mail that can't be delivered comes "
+                "back as a bounce report in your Inbox, sometimes much later."
+            )
+        )
         self.setTitle(self.tr("Hand over the passwords"))
         self.setSubTitle(
             self.tr(
@@ -454,7 +470,10 @@ class CredentialsPage(QWizardPage):
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
-            self._retranslate_titles()
+            self.retranslate()
+            self._refresh_methods(preselect=False)  # the mailbox's state, the button and help for the method
+            self._render()
+            self._show_cap()
         super().changeEvent(event)
 
     def initializePage(self) -> None:
@@ -700,27 +719,31 @@ class CredentialsPage(QWizardPage):
             self.mail_cap_notice.setVisible(False)
             return
         remaining = plan.remaining or 0
-        text = self.tr(
-            "Your mailbox's address ends in onmicrosoft.com, so Microsoft lets it mail at most {cap} people "
-            "outside your organisation a day. The wizard mailed {sent} in the last 24 hours (mail from other "
-            "apps counts too): up to {remaining} more can get their password by mail today."
-        ).format(cap=MOERA_CAP, sent=plan.sent, remaining=remaining)
-        if plan.bounced:
-            text += " " + self.tr(
-                "%n mail(s) from your organisation bounced in the last 24 hours: the limit may be reached "
-                "already.",
-                "",
-                plan.bounced,
-            )
         waiting = {row.key for row in self._rows if row.state not in _DONE}
         beyond = [key for key in plan.beyond if key in waiting]
-        if beyond:
-            text += " " + self.tr(
-                "%n person(s) are beyond that: give them their password with your mail app (if it sends from "
-                "another address), the clipboard or a welcome sheet.",
-                "",
-                len(beyond),
-            )
+
+        def text() -> str:
+            words = self.tr(
+                "Your mailbox's address ends in onmicrosoft.com, so Microsoft lets it mail at most {cap} "
+                "people outside your organisation a day. The wizard mailed {sent} in the last 24 hours (mail "
+                "from other apps counts too): up to {remaining} more can get their password by mail today."
+            ).format(cap=MOERA_CAP, sent=plan.sent, remaining=remaining)
+            if plan.bounced:
+                words += " " + self.tr(
+                    "%n mail(s) from your organisation bounced in the last 24 hours: the limit may be "
+                    "reached already.",
+                    "",
+                    plan.bounced,
+                )
+            if beyond:
+                words += " " + self.tr(
+                    "%n person(s) are beyond that: give them their password with your mail app (if it sends "
+                    "from another address), the clipboard or a welcome sheet.",
+                    "",
+                    len(beyond),
+                )
+            return words
+
         warn = bool(beyond or plan.bounced)
         self.mail_cap_notice.show_status(StatusKind.WARNING if warn else StatusKind.INFO, text)
         self.mail_cap_notice.setVisible(True)
@@ -786,11 +809,15 @@ class CredentialsPage(QWizardPage):
         if not isinstance(value, tuple) or len(value) != 3:
             return
         step, number, total = value
-        if step == "waiting":
-            text = self.tr("Waiting a little before looking for bounced mail ({number} of {total})…")
-        else:
-            text = self.tr("Looking for bounced mail in your Inbox ({number} of {total})…")
-        self.bounce_status.show_status(StatusKind.BUSY, text.format(number=number, total=total))
+
+        def text() -> str:
+            if step == "waiting":
+                words = self.tr("Waiting a little before looking for bounced mail ({number} of {total})…")
+            else:
+                words = self.tr("Looking for bounced mail in your Inbox ({number} of {total})…")
+            return words.format(number=number, total=total)
+
+        self.bounce_status.show_status(StatusKind.BUSY, text)
 
     def _mark_bounced(self, keys: set[str]) -> None:
         newly = []
@@ -1090,7 +1117,8 @@ class CredentialsPage(QWizardPage):
             else []
         )
         if certain:
-            self.delivery_status.show_status(StatusKind.ERROR, self._problem_text(certain[0]))
+            first = certain[0]
+            self.delivery_status.show_status(StatusKind.ERROR, lambda: self._problem_text(first))
         elif over:
             self.delivery_status.show_status(
                 StatusKind.WARNING,
@@ -1127,7 +1155,7 @@ class CredentialsPage(QWizardPage):
         if problem is DeliveryProblem.NO_MAILBOX:
             self._fall_back_from_send_mail()
             return
-        self.delivery_status.show_status(StatusKind.ERROR, self._problem_text(problem))
+        self.delivery_status.show_status(StatusKind.ERROR, lambda: self._problem_text(problem))
         self._render()
 
     def _fall_back_from_send_mail(self) -> None:
