@@ -3377,7 +3377,7 @@
         <translation>{character} (ein Zeichen, das die Codierung der Datei nicht darstellen konnte)</translation>
     </message>
     <message>
-        <location line="+34"/>
+        <location line="+40"/>
         <source>First name</source>
         <translation>Vorname</translation>
     </message>
@@ -3497,8 +3497,8 @@
         <translation>unbekannter Fehler</translation>
     </message>
     <message>
-        <location line="-171"/>
-        <location line="+215"/>
+        <location line="-177"/>
+        <location line="+221"/>
         <source>“{value}”</source>
         <translation>„{value}“</translation>
     </message>
@@ -3526,23 +3526,23 @@
         <translation>CSV-Dateien (*.csv)</translation>
     </message>
     <message>
-        <location line="+324"/>
+        <location line="+320"/>
         <source>Add your staff</source>
         <translation>Mitarbeitende hinzufügen</translation>
     </message>
     <message>
-        <location line="-9"/>
-        <location line="+12"/>
+        <location line="-48"/>
+        <location line="+51"/>
         <source>Type in the people who will use Call2Teams, or import them from a spreadsheet. Each gets a Microsoft username and a temporary password.</source>
         <translation>Geben Sie die Personen ein, die Call2Teams nutzen werden, oder importieren Sie sie aus einer Tabelle. Jede Person erhält einen Microsoft-Benutzernamen und ein vorläufiges Kennwort.</translation>
     </message>
     <message>
-        <location line="-209"/>
+        <location line="-23"/>
         <source>&amp;Resume</source>
         <translation>&amp;Fortsetzen</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+1"/>
         <source>Resume the unfinished run</source>
         <translation>Den unterbrochenen Durchgang fortsetzen</translation>
     </message>
@@ -3552,7 +3552,7 @@
         <translation>Mit einer leeren Liste neu beginnen</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="-22"/>
         <source>People to create</source>
         <translation>Anzulegende Personen</translation>
     </message>
@@ -3567,7 +3567,7 @@
         <translation>&amp;Anzulegende Personen:</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+16"/>
         <source>&amp;Add person</source>
         <translation>Person &amp;hinzufügen</translation>
     </message>
@@ -3587,32 +3587,32 @@
         <translation>Die ausgewählten Personen entfernen</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+1"/>
         <source>&amp;Import from file…</source>
         <translation>Aus Datei &amp;importieren …</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+1"/>
         <source>Import people from a CSV file</source>
         <translation>Personen aus einer CSV-Datei importieren</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="-18"/>
         <source>A CSV file from Excel: the Microsoft 365 “Add multiple users” template, the Entra “Bulk create” template, or ours.</source>
         <translation>Eine CSV-Datei aus Excel: die Vorlage „Mehrere Benutzer hinzufügen“ von Microsoft 365, die Vorlage „Massenerstellung“ von Entra oder unsere.</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+19"/>
         <source>Download &amp;template…</source>
         <translation>&amp;Vorlage herunterladen …</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+1"/>
         <source>Download a CSV template to fill in</source>
         <translation>Eine CSV-Vorlage zum Ausfüllen herunterladen</translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="-16"/>
         <source>Problems to fix</source>
         <translation>Zu behebende Probleme</translation>
     </message>
@@ -3622,33 +3622,32 @@
         <translation>Drücken Sie bei einem Problem die Eingabetaste, um zur betroffenen Zelle zu gelangen.</translation>
     </message>
     <message>
-        <location line="+18"/>
+        <location line="-125"/>
         <source>Created without a licence: they can sign in to Microsoft and to the Call2Teams portal, but get no mailbox, Teams or Office apps. That costs nothing; you can add a licence later in the Microsoft 365 admin center.</source>
         <translation>Ohne Lizenz angelegt: Die Personen können sich bei Microsoft und im Call2Teams-Portal anmelden, erhalten aber kein Postfach, kein Teams und keine Office-Apps. Das kostet nichts; eine Lizenz können Sie später im Microsoft 365 Admin Center hinzufügen.</translation>
     </message>
     <message>
-        <location line="+9"/>
-        <location line="+1117"/>
+        <location line="+1169"/>
         <source>&amp;Create users</source>
         <translation>Benutzer an&amp;legen</translation>
     </message>
     <message>
-        <location line="-1115"/>
+        <location line="-1027"/>
         <source>Create the users</source>
         <translation>Die Benutzer anlegen</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+1"/>
         <source>&amp;Stop</source>
         <translation>Anhal&amp;ten</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+4"/>
         <source>Try failed a&amp;gain</source>
         <translation>Erneut ve&amp;rsuchen</translation>
     </message>
     <message>
-        <location line="+623"/>
+        <location line="+534"/>
         <source>1 already existed and was left unchanged</source>
         <translation>1 war schon vorhanden und blieb unverändert</translation>
     </message>
@@ -3661,7 +3660,7 @@
         </translation>
     </message>
     <message>
-        <location line="+203"/>
+        <location line="+205"/>
         <source>Added 1 person from {name}.</source>
         <translation>1 Person aus {name} hinzugefügt.</translation>
     </message>
@@ -3687,7 +3686,7 @@
         </translation>
     </message>
     <message>
-        <location line="+106"/>
+        <location line="+109"/>
         <source>Microsoft asked us to slow down; 1 waits a moment.</source>
         <translation>Microsoft hat um eine Pause gebeten; 1 Person wartet einen Moment.</translation>
     </message>
@@ -3700,7 +3699,7 @@
         </translation>
     </message>
     <message>
-        <location line="+104"/>
+        <location line="+106"/>
         <source>&amp;Create 1 user</source>
         <translation>1 Benutzer an&amp;legen</translation>
     </message>
@@ -3728,52 +3727,52 @@
         <translation>Ihre Anmeldung ist abgelaufen; melden Sie sich erneut an</translation>
     </message>
     <message>
-        <location line="-1167"/>
+        <location line="-1081"/>
         <source>Stop creating users</source>
         <translation>Anlegen der Benutzer abbrechen</translation>
     </message>
     <message>
-        <location line="-96"/>
+        <location line="-13"/>
         <source>Start &amp;over</source>
         <translation>&amp;Neu beginnen</translation>
     </message>
     <message>
-        <location line="+72"/>
+        <location line="-5"/>
         <source>Problems to fi&amp;x:</source>
         <translation>Zu &amp;behebende Probleme:</translation>
     </message>
     <message>
-        <location line="+27"/>
+        <location line="+19"/>
         <source>Res&amp;ume</source>
         <translation>F&amp;ortsetzen</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+1"/>
         <source>Resume creating the people not created yet</source>
         <translation>Mit den noch nicht angelegten Personen fortfahren</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+2"/>
         <source>Try the failed people again</source>
         <translation>Die fehlgeschlagenen Personen erneut versuchen</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="-21"/>
         <source>Users created</source>
         <translation>Angelegte Benutzer</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+1"/>
         <source>%v of %m</source>
         <translation>%v von %m</translation>
     </message>
     <message>
-        <location line="+77"/>
+        <location line="-34"/>
         <source>Type in the people who will use Call2Teams, or import them from a spreadsheet. Each gets a Microsoft username ending in @{domain} and a temporary password.</source>
         <translation>Geben Sie die Personen ein, die Call2Teams nutzen werden, oder importieren Sie sie aus einer Tabelle. Jede Person erhält einen Microsoft-Benutzernamen mit der Endung @{domain} und ein vorläufiges Kennwort.</translation>
     </message>
     <message>
-        <location line="+84"/>
+        <location line="+130"/>
         <source>Users are being created.</source>
         <translation>Benutzer werden gerade angelegt.</translation>
     </message>
@@ -3858,7 +3857,7 @@
         <translation>Angehalten. Bisher {created} angelegt, {remaining} noch nicht. Nichts wurde doppelt angelegt: „Fortsetzen“ macht dort weiter, wo angehalten wurde.</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+7"/>
         <source>{count} created</source>
         <translation>{count} angelegt</translation>
     </message>
@@ -3883,7 +3882,7 @@
         <translation>Als Nächstes erhält jede Person ihre Anmeldedaten.</translation>
     </message>
     <message>
-        <location line="+58"/>
+        <location line="+60"/>
         <source>An earlier session started adding 1 person ({when}).</source>
         <translation>In einer früheren Sitzung wurde begonnen, 1 Person hinzuzufügen ({when}).</translation>
     </message>
@@ -4006,7 +4005,7 @@
         <translation>Datei</translation>
     </message>
     <message>
-        <location line="+49"/>
+        <location line="+52"/>
         <source>About 1 minute left.</source>
         <translation>Noch etwa 1 Minute.</translation>
     </message>
@@ -4019,12 +4018,12 @@
         </translation>
     </message>
     <message>
-        <location line="+156"/>
+        <location line="+158"/>
         <source>Microsoft refused the sign-in ({problem})</source>
         <translation>Microsoft hat die Anmeldung abgelehnt ({problem})</translation>
     </message>
     <message>
-        <location line="-255"/>
+        <location line="-260"/>
         <source>Problems in {name}, by line of the file:</source>
         <translation>Probleme in {name}, nach Zeile der Datei:</translation>
     </message>
@@ -4034,12 +4033,12 @@
         <translation>Angelegt {created} · vorhanden {existed} · Fehler {failed} · offen {remaining}</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+9"/>
         <source>Creating users… {done} of {total} done.</source>
         <translation>Benutzer werden angelegt … {done} von {total} erledigt.</translation>
     </message>
     <message>
-        <location line="+39"/>
+        <location line="+41"/>
         <source>Sign in first: the users are created in your organisation.</source>
         <translation>Melden Sie sich zuerst an: Die Benutzer werden in Ihrer Organisation angelegt.</translation>
     </message>

@@ -191,8 +191,6 @@ class UsersPage(QWizardPage):
         self._readiness_text = ""
         """The "sign in first" / "getting ready" line while it is shown (it goes once the page is ready)."""
 
-        self._retranslate_titles()
-
         self._debounce = QTimer(self)
         self._debounce.setObjectName("users_check_debounce")
         self._debounce.setSingleShot(True)
@@ -210,12 +208,8 @@ class UsersPage(QWizardPage):
         )
         self.resume_text = StatusLine(self.resume_banner)
         self.resume_text.setObjectName("resume_text")
-        self.resume_run_button = self._button(
-            self.tr("&Resume"), "resume_run_button", self.resume_offered_run
-        )
-        self.resume_run_button.setAccessibleName(self.tr("Resume the unfinished run"))
-        self.start_over_button = self._button(self.tr("Start &over"), "start_over_button", self.start_over)
-        self.start_over_button.setAccessibleName(self.tr("Start over with an empty list"))
+        self.resume_run_button = self._button("resume_run_button", self.resume_offered_run)
+        self.start_over_button = self._button("start_over_button", self.start_over)
         banner_layout = QHBoxLayout(self.resume_banner)
         banner_layout.setContentsMargins(10, 8, 10, 8)
         banner_layout.addWidget(self.resume_text, 1)
@@ -226,38 +220,17 @@ class UsersPage(QWizardPage):
         # --- toolbar ----------------------------------------------------------------------------------
         self.users_table = UsersTable(self)
         self.users_table.setObjectName("users_table")
-        self.users_table.setAccessibleName(self.tr("People to create"))
-        self.users_table.setAccessibleDescription(
-            self.tr(
-                "Type to edit a cell, F2 to change it, Enter to finish, Tab for the next cell. "
-                "Delete removes the selected people."
-            )
-        )
-        table_label = QLabel(self.tr("&People to create:"), self)
+        self._table_label = table_label = QLabel(self)
         table_label.setObjectName("users_table_label")
         table_label.setBuddy(self.users_table)
         font = table_label.font()
         font.setBold(True)
         table_label.setFont(font)
 
-        self.add_user_button = self._button(self.tr("&Add person"), "add_user_button", self.add_user)
-        self.add_user_button.setAccessibleName(self.tr("Add a person"))
-        self.remove_user_button = self._button(self.tr("Re&move"), "remove_user_button", self.remove_selected)
-        self.remove_user_button.setAccessibleName(self.tr("Remove the selected people"))
-        self.import_csv_button = self._button(
-            self.tr("&Import from file…"), "import_csv_button", self.import_csv
-        )
-        self.import_csv_button.setAccessibleName(self.tr("Import people from a CSV file"))
-        self.import_csv_button.setToolTip(
-            self.tr(
-                "A CSV file from Excel: the Microsoft 365 “Add multiple users” template, the Entra "
-                "“Bulk create” template, or ours."
-            )
-        )
-        self.download_template_button = self._button(
-            self.tr("Download &template…"), "download_template_button", self.download_template
-        )
-        self.download_template_button.setAccessibleName(self.tr("Download a CSV template to fill in"))
+        self.add_user_button = self._button("add_user_button", self.add_user)
+        self.remove_user_button = self._button("remove_user_button", self.remove_selected)
+        self.import_csv_button = self._button("import_csv_button", self.import_csv)
+        self.download_template_button = self._button("download_template_button", self.download_template)
         toolbar = QHBoxLayout()
         toolbar.setSpacing(6)
         toolbar.addWidget(table_label)
@@ -276,8 +249,6 @@ class UsersPage(QWizardPage):
         self.users_problems = QListWidget(self)
         self.users_problems.setObjectName("users_problems")
         leave_with_ctrl_tab(self.users_problems)
-        self.users_problems.setAccessibleName(self.tr("Problems to fix"))
-        self.users_problems.setAccessibleDescription(self.tr("Press Enter on a problem to go to its cell."))
         self.users_problems.setWordWrap(True)
         side = self.fontMetrics().height()
         self.users_problems.setIconSize(QSize(side, side))
@@ -285,9 +256,7 @@ class UsersPage(QWizardPage):
         self.users_problems.setFixedHeight(self.fontMetrics().lineSpacing() * 4 + 10)
         self.users_problems.itemActivated.connect(self._go_to_problem)
         self.users_problems.setVisible(False)
-        self.users_problems_label = buddy_label(
-            self.tr("Problems to fi&x:"), self.users_problems, "users_problems_label"
-        )
+        self.users_problems_label = buddy_label("", self.users_problems, "users_problems_label")
 
         # --- licence note -----------------------------------------------------------------------------
         self.licence_note = StatusLine(self)
@@ -303,28 +272,14 @@ class UsersPage(QWizardPage):
         make_secondary(self.licence_note)
 
         # --- creation ---------------------------------------------------------------------------------
-        self.create_users_button = self._button(
-            self.tr("&Create users"), "create_users_button", self.create_users
-        )
-        self.create_users_button.setAccessibleName(self.tr("Create the users"))
-        self.cancel_creation_button = self._button(
-            self.tr("&Stop"), "cancel_creation_button", self.cancel_creation
-        )
-        self.cancel_creation_button.setAccessibleName(self.tr("Stop creating users"))
+        self.create_users_button = self._button("create_users_button", self.create_users)
+        self.cancel_creation_button = self._button("cancel_creation_button", self.cancel_creation)
         # Not "&Resume": the banner's Resume has R (each mnemonic on the page is used once).
-        self.resume_creation_button = self._button(
-            self.tr("Res&ume"), "resume_creation_button", self.resume_creation
-        )
-        self.resume_creation_button.setAccessibleName(self.tr("Resume creating the people not created yet"))
-        self.retry_failed_button = self._button(
-            self.tr("Try failed a&gain"), "retry_failed_button", self.retry_failed
-        )
-        self.retry_failed_button.setAccessibleName(self.tr("Try the failed people again"))
+        self.resume_creation_button = self._button("resume_creation_button", self.resume_creation)
+        self.retry_failed_button = self._button("retry_failed_button", self.retry_failed)
         self.creation_progress = QProgressBar(self)
         self.creation_progress.setObjectName("creation_progress")
-        self.creation_progress.setAccessibleName(self.tr("Users created"))
         self.creation_progress.setTextVisible(True)
-        self.creation_progress.setFormat(self.tr("%v of %m"))
         self.creation_progress.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         # The counts have a line of their own, under the bar: beside it they left the bar no room (or were cut
         # off) at the wizard's minimum width, with three buttons showing or in German.
@@ -357,6 +312,8 @@ class UsersPage(QWizardPage):
         layout.addLayout(creation_row)
         layout.addWidget(self.creation_counts)
         layout.addWidget(self.creation_status)
+
+        self.retranslate()
 
         self.setTabOrder(self.resume_run_button, self.start_over_button)
         self.setTabOrder(self.download_template_button, self.users_table)  # the buttons sit above the table
@@ -415,8 +372,47 @@ class UsersPage(QWizardPage):
 
     # --- QWizardPage -----------------------------------------------------------------------------------
 
-    def _retranslate_titles(self) -> None:
-        """The page's title and subtitle in the language now installed."""
+    def retranslate(self) -> None:
+        """Every static text on the page, in the language now installed (again on each LanguageChange)."""
+        self.users_table.setAccessibleName(self.tr("People to create"))
+        self.users_table.setAccessibleDescription(
+            self.tr(
+                "Type to edit a cell, F2 to change it, Enter to finish, Tab for the next cell. "
+                "Delete removes the selected people."
+            )
+        )
+        self._table_label.setText(self.tr("&People to create:"))
+        self.import_csv_button.setToolTip(
+            self.tr(
+                "A CSV file from Excel: the Microsoft 365 “Add multiple users” template, the Entra "
+                "“Bulk create” template, or ours."
+            )
+        )
+        self.users_problems.setAccessibleName(self.tr("Problems to fix"))
+        self.users_problems.setAccessibleDescription(self.tr("Press Enter on a problem to go to its cell."))
+        self.users_problems_label.setText(self.tr("Problems to fi&x:"))
+        self.creation_progress.setAccessibleName(self.tr("Users created"))
+        self.creation_progress.setFormat(self.tr("%v of %m"))
+        self.resume_run_button.setText(self.tr("&Resume"))
+        self.resume_run_button.setAccessibleName(self.tr("Resume the unfinished run"))
+        self.start_over_button.setText(self.tr("Start &over"))
+        self.start_over_button.setAccessibleName(self.tr("Start over with an empty list"))
+        self.add_user_button.setText(self.tr("&Add person"))
+        self.add_user_button.setAccessibleName(self.tr("Add a person"))
+        self.remove_user_button.setText(self.tr("Re&move"))
+        self.remove_user_button.setAccessibleName(self.tr("Remove the selected people"))
+        self.import_csv_button.setText(self.tr("&Import from file…"))
+        self.import_csv_button.setAccessibleName(self.tr("Import people from a CSV file"))
+        self.download_template_button.setText(self.tr("Download &template…"))
+        self.download_template_button.setAccessibleName(self.tr("Download a CSV template to fill in"))
+        # its text counts the people: _render_buttons
+        self.create_users_button.setAccessibleName(self.tr("Create the users"))
+        self.cancel_creation_button.setText(self.tr("&Stop"))
+        self.cancel_creation_button.setAccessibleName(self.tr("Stop creating users"))
+        self.resume_creation_button.setText(self.tr("Res&ume"))
+        self.resume_creation_button.setAccessibleName(self.tr("Resume creating the people not created yet"))
+        self.retry_failed_button.setText(self.tr("Try failed a&gain"))
+        self.retry_failed_button.setAccessibleName(self.tr("Try the failed people again"))
         self.setTitle(self.tr("Add your staff"))
         self.setSubTitle(
             self.tr(
@@ -428,7 +424,14 @@ class UsersPage(QWizardPage):
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
-            self._retranslate_titles()
+            self.retranslate()
+            if self._model is not None:
+                self._model.retranslate()
+            if self._readiness_text and self.creation_status.text() == self._readiness_text:
+                self.creation_status.clear()  # worded again by the render below
+                self._readiness_text = ""
+            self._listed = None  # the problem list is worded again too
+            self._on_validated()
         super().changeEvent(event)
 
     def initializePage(self) -> None:
@@ -935,22 +938,26 @@ class UsersPage(QWizardPage):
                 ).format(created=counts["created"], remaining=counts["remaining"]),
             )
             return
-        parts = [self.tr("{count} created").format(count=counts["created"])]
-        if existed := counts["existed"]:
-            parts.append(
-                _plural(
-                    existed,
-                    self.tr("1 already existed and was left unchanged"),
-                    self.tr("%n already existed and were left unchanged", "", existed),
+
+        def text() -> str:
+            parts = [self.tr("{count} created").format(count=counts["created"])]
+            if existed := counts["existed"]:
+                parts.append(
+                    _plural(
+                        existed,
+                        self.tr("1 already existed and was left unchanged"),
+                        self.tr("%n already existed and were left unchanged", "", existed),
+                    )
                 )
-            )
-        if counts["failed"]:
-            parts.append(self.tr("{count} failed").format(count=counts["failed"]))
-        text = self.tr("Done: {parts}.").format(parts=", ".join(parts))
-        if counts["failed"]:
-            text += " " + self.tr("The reason is in each row's status; you can try them again.")
-        elif counts["created"] or counts["existed"]:
-            text += " " + self.tr("Next, each person gets their sign-in details.")
+            if counts["failed"]:
+                parts.append(self.tr("{count} failed").format(count=counts["failed"]))
+            words = self.tr("Done: {parts}.").format(parts=", ".join(parts))
+            if counts["failed"]:
+                words += " " + self.tr("The reason is in each row's status; you can try them again.")
+            elif counts["created"] or counts["existed"]:
+                words += " " + self.tr("Next, each person gets their sign-in details.")
+            return words
+
         kind = StatusKind.WARNING if counts["failed"] else StatusKind.OK
         self.creation_status.show_status(kind, text)
 
@@ -1308,23 +1315,28 @@ class UsersPage(QWizardPage):
             self.creation_counts.setAccessibleName(text)
             self.creation_progress.setAccessibleDescription(text)
         if running and self._state is UsersState.CREATING:
-            text = self.tr("Creating users… {done} of {total} done.").format(
-                done=counts["created"] + counts["existed"] + counts["failed"], total=counts["total"]
-            )
-            if self._waiting:
-                text += " " + _plural(
-                    self._waiting,
-                    self.tr("Microsoft asked us to slow down; 1 waits a moment."),
-                    self.tr("Microsoft asked us to slow down; %n wait a moment.", "", self._waiting),
+            waiting, eta = self._waiting, self._eta
+
+            def creating() -> str:
+                words = self.tr("Creating users… {done} of {total} done.").format(
+                    done=counts["created"] + counts["existed"] + counts["failed"], total=counts["total"]
                 )
-            if self._eta is not None and self._eta >= ETA_SHOWN_FROM_S:
-                minutes = max(1, round(self._eta / 60))
-                text += " " + _plural(
-                    minutes,
-                    self.tr("About 1 minute left."),
-                    self.tr("About %n minutes left.", "", minutes),
-                )
-            self.creation_status.show_status(StatusKind.BUSY, text)
+                if waiting:
+                    words += " " + _plural(
+                        waiting,
+                        self.tr("Microsoft asked us to slow down; 1 waits a moment."),
+                        self.tr("Microsoft asked us to slow down; %n wait a moment.", "", waiting),
+                    )
+                if eta is not None and eta >= ETA_SHOWN_FROM_S:
+                    minutes = max(1, round(eta / 60))
+                    words += " " + _plural(
+                        minutes,
+                        self.tr("About 1 minute left."),
+                        self.tr("About %n minutes left.", "", minutes),
+                    )
+                return words
+
+            self.creation_status.show_status(StatusKind.BUSY, creating)
         elif not running:
             self._render_readiness()
         self._lock_back(running)
@@ -1456,8 +1468,8 @@ class UsersPage(QWizardPage):
         if index.flags() & Qt.ItemFlag.ItemIsEditable:
             table.edit(index)
 
-    def _button(self, text: str, name: str, slot: Callable[[], None]) -> QPushButton:
-        button = QPushButton(text, self)
+    def _button(self, name: str, slot: Callable[[], None]) -> QPushButton:
+        button = QPushButton(self)
         button.setObjectName(name)
         button.setAutoDefault(False)
         button.clicked.connect(lambda _checked=False: slot())
