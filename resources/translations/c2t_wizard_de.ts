@@ -2162,17 +2162,17 @@
         <translation>Microsoft fragt Sie im Browser, ob Sie das Hinzufügen von Benutzern erlauben. Schließen Sie es dort ab…</translation>
     </message>
     <message>
-        <location line="+44"/>
+        <location line="+46"/>
         <source>A request to allow the wizard was sent to the administrators of {org}. Once one of them has approved it, choose “Try again”.</source>
         <translation>Eine Anfrage, den Assistenten zuzulassen, wurde an die Administratoren von {org} gesendet. Sobald einer von ihnen zugestimmt hat, wählen Sie „Erneut versuchen“.</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+4"/>
         <source>Only an administrator can allow the wizard to add users in {org}. Ask a {approvers} to open this link and accept (the page it ends on may not load; that&apos;s fine), or to sign in here once and tick “Consent on behalf of your organization”. Then choose “Try again”.</source>
         <translation>Nur ein Administrator kann dem Assistenten erlauben, in {org} Benutzer hinzuzufügen. Bitten Sie einen {approvers}, diesen Link zu öffnen und zuzustimmen (die Seite, auf der er endet, lädt eventuell nicht; das ist in Ordnung), oder sich hier einmal anzumelden und „Zustimmung im Namen Ihrer Organisation erteilen“ anzukreuzen. Wählen Sie danach „Erneut versuchen“.</translation>
     </message>
     <message>
-        <location line="+18"/>
+        <location line="+19"/>
         <source>Cloud Application Administrator</source>
         <translation>Cloudanwendungsadministrator</translation>
     </message>
@@ -2202,7 +2202,7 @@
         <translation>Ihre frühere Anmeldung ist abgelaufen. Bitte melden Sie sich erneut an.</translation>
     </message>
     <message>
-        <location line="+182"/>
+        <location line="+183"/>
         <source>Open {url} in your browser</source>
         <translation>{url} im Browser öffnen</translation>
     </message>
@@ -2217,7 +2217,7 @@
         <translation>3.  Melden Sie sich dort mit Ihrem Administratorkonto an. Dieses Fenster macht dann von selbst weiter. Der Code gilt bis {time} Uhr.</translation>
     </message>
     <message>
-        <location line="-171"/>
+        <location line="-172"/>
         <source>Your browser couldn&apos;t be opened, so sign in with a code instead. Waiting for you to enter the code…</source>
         <translation>Der Browser ließ sich nicht öffnen, deshalb melden Sie sich stattdessen mit einem Code an. Warten auf Ihre Eingabe des Codes …</translation>
     </message>
@@ -2237,7 +2237,7 @@
         <translation>Ihre Anmeldung ist abgelaufen. Bitte melden Sie sich erneut an.</translation>
     </message>
     <message>
-        <location line="+16"/>
+        <location line="+19"/>
         <source>We couldn&apos;t read your organisation&apos;s details from Microsoft.</source>
         <translation>Die Angaben Ihrer Organisation ließen sich nicht von Microsoft abrufen.</translation>
     </message>
@@ -2247,12 +2247,12 @@
         <translation>Prüfen Sie Ihre Internetverbindung und versuchen Sie es dann erneut.</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+1"/>
         <source>Try again in a moment.</source>
         <translation>Versuchen Sie es gleich noch einmal.</translation>
     </message>
     <message>
-        <location line="+21"/>
+        <location line="+22"/>
         <source>You&apos;re signed out. Sign in again to go on.</source>
         <translation>Sie sind abgemeldet. Melden Sie sich erneut an, um fortzufahren.</translation>
     </message>
@@ -2312,30 +2312,30 @@
         <translation>Sie sind für die Rolle {role} berechtigt, aber sie ist nicht aktiv. Aktivieren Sie sie in Microsoft Entra (Privileged Identity Management) und melden Sie sich dann erneut an oder wählen Sie „Erneut prüfen“.</translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+19"/>
         <source>If your role is managed in Privileged Identity Management, the wizard can&apos;t see whether you are eligible for it: activate it in Microsoft Entra first.</source>
         <translation>Wenn Ihre Rolle über Privileged Identity Management verwaltet wird, kann der Assistent nicht sehen, ob Sie für sie berechtigt sind: Aktivieren Sie sie zuerst in Microsoft Entra.</translation>
     </message>
     <message>
-        <location line="-360"/>
-        <location line="+387"/>
+        <location line="-363"/>
+        <location line="+392"/>
         <source>{first} or {last}</source>
         <translation>{first} oder {last}</translation>
     </message>
     <message>
-        <location line="-386"/>
-        <location line="+386"/>
+        <location line="-391"/>
+        <location line="+391"/>
         <source>, </source>
         <translation>, </translation>
     </message>
     <message>
-        <location line="-37"/>
+        <location line="-39"/>
         <source>{name} isn&apos;t allowed to add users to {org}. You need the {roles} role. A Global Administrator of your organisation can give it to you in the Microsoft 365 admin center, under Roles. Then choose “Check again”, or use another account.</source>
         <translation>{name} darf in {org} keine Benutzer hinzufügen. Dafür brauchen Sie die Rolle {roles}. Ein globaler Administrator Ihrer Organisation kann sie Ihnen im Microsoft 365 Admin Center unter „Rollen“ zuweisen. Wählen Sie danach „Erneut prüfen“ oder verwenden Sie ein anderes Konto.</translation>
     </message>
     <message>
-        <location line="-358"/>
-        <location line="+400"/>
+        <location line="-361"/>
+        <location line="+405"/>
         <source>Global Administrator</source>
         <translation>Globaler Administrator</translation>
     </message>
@@ -2345,8 +2345,8 @@
         <translation>Benutzeradministrator</translation>
     </message>
     <message>
-        <location line="-400"/>
-        <location line="+401"/>
+        <location line="-405"/>
+        <location line="+406"/>
         <source>Privileged Role Administrator</source>
         <translation>Administrator für privilegierte Rollen</translation>
     </message>
@@ -2372,12 +2372,12 @@
     </message>
     <message>
         <location line="+10"/>
-        <location line="+74"/>
+        <location line="+17"/>
         <source>Something went wrong while signing in. Try again; if it keeps happening, send the details below to Call2Teams support.</source>
         <translation>Bei der Anmeldung ist etwas schiefgelaufen. Versuchen Sie es erneut; wenn es wieder passiert, senden Sie die Details unten an den Call2Teams-Support.</translation>
     </message>
     <message>
-        <location line="-64"/>
+        <location line="+10"/>
         <source>Signing in took too long, so we stopped waiting. Please try again.</source>
         <translation>Die Anmeldung hat zu lange gedauert, deshalb haben wir das Warten beendet. Bitte versuchen Sie es erneut.</translation>
     </message>
@@ -2452,7 +2452,7 @@
         <translation>Der Code ist abgelaufen. Wählen Sie „Stattdessen mit Code anmelden“, um einen neuen zu erhalten.</translation>
     </message>
     <message>
-        <location line="+95"/>
+        <location line="+83"/>
         <source>Practice only: signs in as {username}, without a browser.</source>
         <translation>Nur zum Üben: meldet Sie ohne Browser als {username} an.</translation>
     </message>
@@ -3526,7 +3526,7 @@
         <translation>CSV-Dateien (*.csv)</translation>
     </message>
     <message>
-        <location line="+320"/>
+        <location line="+321"/>
         <source>Add your staff</source>
         <translation>Mitarbeitende hinzufügen</translation>
     </message>
@@ -3627,12 +3627,12 @@
         <translation>Ohne Lizenz angelegt: Die Personen können sich bei Microsoft und im Call2Teams-Portal anmelden, erhalten aber kein Postfach, kein Teams und keine Office-Apps. Das kostet nichts; eine Lizenz können Sie später im Microsoft 365 Admin Center hinzufügen.</translation>
     </message>
     <message>
-        <location line="+1169"/>
+        <location line="+1178"/>
         <source>&amp;Create users</source>
         <translation>Benutzer an&amp;legen</translation>
     </message>
     <message>
-        <location line="-1027"/>
+        <location line="-1036"/>
         <source>Create the users</source>
         <translation>Die Benutzer anlegen</translation>
     </message>
@@ -3660,7 +3660,7 @@
         </translation>
     </message>
     <message>
-        <location line="+205"/>
+        <location line="+212"/>
         <source>Added 1 person from {name}.</source>
         <translation>1 Person aus {name} hinzugefügt.</translation>
     </message>
@@ -3673,7 +3673,7 @@
         </translation>
     </message>
     <message>
-        <location line="+62"/>
+        <location line="+64"/>
         <source>Fix 1 problem before creating: it is marked on its cell.</source>
         <translation>Beheben Sie vor dem Anlegen 1 Problem: Es ist an seiner Zelle markiert.</translation>
     </message>
@@ -3727,7 +3727,7 @@
         <translation>Ihre Anmeldung ist abgelaufen; melden Sie sich erneut an</translation>
     </message>
     <message>
-        <location line="-1081"/>
+        <location line="-1090"/>
         <source>Stop creating users</source>
         <translation>Anlegen der Benutzer abbrechen</translation>
     </message>
@@ -3882,7 +3882,7 @@
         <translation>Als Nächstes erhält jede Person ihre Anmeldedaten.</translation>
     </message>
     <message>
-        <location line="+60"/>
+        <location line="+62"/>
         <source>An earlier session started adding 1 person ({when}).</source>
         <translation>In einer früheren Sitzung wurde begonnen, 1 Person hinzuzufügen ({when}).</translation>
     </message>
@@ -3918,12 +3918,12 @@
         <translation>Wählen Sie „Fortsetzen“, um weiterzumachen, oder beginnen Sie mit einer leeren Liste neu.</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+6"/>
         <source>An earlier session added 1 person ({when}) and didn&apos;t finish the onboarding.</source>
         <translation>In einer früheren Sitzung wurde 1 Person hinzugefügt ({when}), die Einrichtung aber nicht abgeschlossen.</translation>
     </message>
     <message numerus="yes">
-        <location line="+2"/>
+        <location line="+3"/>
         <source>An earlier session added %n people ({when}) and didn&apos;t finish the onboarding.</source>
         <translation>
             <numerusform>In einer früheren Sitzung wurde %n Person hinzugefügt ({when}), die Einrichtung aber nicht abgeschlossen.</numerusform>
@@ -3936,12 +3936,12 @@
         <translation>Wählen Sie „Fortsetzen“, um mit ihnen weiterzumachen, oder beginnen Sie mit einer leeren Liste neu.</translation>
     </message>
     <message>
-        <location line="+33"/>
+        <location line="+34"/>
         <source>The record of earlier runs couldn&apos;t be read: {reason}</source>
         <translation>Die Aufzeichnung früherer Durchgänge ließ sich nicht lesen: {reason}</translation>
     </message>
     <message>
-        <location line="+84"/>
+        <location line="+86"/>
         <source>1 of them has problems, marked on the cells: fix them here or remove that person before creating.</source>
         <translation>1 davon hat Probleme, markiert an den Zellen: Beheben Sie sie hier oder entfernen Sie die Person, bevor Sie anlegen.</translation>
     </message>
@@ -3954,7 +3954,7 @@
         </translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+14"/>
         <source>Nobody was added from {name}.</source>
         <translation>Aus {name} wurde niemand hinzugefügt.</translation>
     </message>

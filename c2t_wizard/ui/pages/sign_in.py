@@ -708,18 +708,20 @@ class SignInPage(QWizardPage):
         """Who must approve, the link to send them, and "Try again" once they have."""
         facts = self._facts
         org = (facts.display_name or facts.initial_domain or "") if facts else ""
-        approvers = self._either_names(list(access.approvers))
-        if access.problem is AuthProblem.ADMIN_APPROVAL_REQUESTED:
-            text = self.tr(
-                "A request to allow the wizard was sent to the administrators of {org}. Once one of them "
-                "has approved it, choose “Try again”."
-            ).format(org=org)
-        else:
-            text = self.tr(
+        requested = access.problem is AuthProblem.ADMIN_APPROVAL_REQUESTED
+
+        def text() -> str:
+            if requested:
+                return self.tr(
+                    "A request to allow the wizard was sent to the administrators of {org}. Once one of them "
+                    "has approved it, choose “Try again”."
+                ).format(org=org)
+            return self.tr(
                 "Only an administrator can allow the wizard to add users in {org}. Ask a {approvers} to "
                 "open this link and accept (the page it ends on may not load; that's fine), or to sign "
                 "in here once and tick “Consent on behalf of your organization”. Then choose “Try again”."
-            ).format(org=org, approvers=approvers)
+            ).format(org=org, approvers=self._either_names(list(access.approvers)))
+
         self.access_status.show_status(StatusKind.WARNING, text)
         self.allow_access_button.setVisible(False)
         self.consent_link_edit.setText(access.approval_link)
@@ -899,14 +901,15 @@ class SignInPage(QWizardPage):
         elif http_transient(error) is not None and not isinstance(error, httpx.TransportError):
             self._show_error(StatusKind.ERROR, self._busy_text)
         else:
-            text = self.tr("We couldn't read your organisation's details from Microsoft.")
-            if isinstance(error, httpx.TransportError):
-                text += " " + self.tr("Check your internet connection, then try again.")
-                self._show_error(StatusKind.ERROR, text)
-            else:
-                self._show_error(
-                    StatusKind.ERROR, lambda: text + " " + self.tr("Try again in a moment."), error
-                )
+            offline = isinstance(error, httpx.TransportError)
+
+            def text() -> str:
+                words = self.tr("We couldn't read your organisation's details from Microsoft.")
+                if offline:
+                    return words + " " + self.tr("Check your internet connection, then try again.")
+                return words + " " + self.tr("Try again in a moment.")
+
+            self._show_error(StatusKind.ERROR, text, None if offline else error)
         self.retry_button.setVisible(True)
         self.retry_button.setFocus(Qt.FocusReason.OtherFocusReason)
 
@@ -1089,20 +1092,24 @@ class SignInPage(QWizardPage):
             )
             self.recheck_button.setVisible(True)
         else:
-            text = self.tr(
-                "{name} isn't allowed to add users to {org}. You need the {roles} role. A Global "
-                "Administrator of your organisation can give it to you in the Microsoft 365 admin "
-                "center, under Roles. Then choose “Check again”, or use another account."
-            ).format(
-                name=user.display_name or user.user_principal_name,
-                org=facts.display_name or facts.initial_domain or "",
-                roles=self._either(facts.roles.missing),
-            )
-            if not facts.roles.eligibility_known:
-                text += " " + self.tr(
-                    "If your role is managed in Privileged Identity Management, the wizard can't see "
-                    "whether you are eligible for it: activate it in Microsoft Entra first."
+
+            def text() -> str:
+                words = self.tr(
+                    "{name} isn't allowed to add users to {org}. You need the {roles} role. A Global "
+                    "Administrator of your organisation can give it to you in the Microsoft 365 admin "
+                    "center, under Roles. Then choose “Check again”, or use another account."
+                ).format(
+                    name=user.display_name or user.user_principal_name,
+                    org=facts.display_name or facts.initial_domain or "",
+                    roles=self._either(facts.roles.missing),
                 )
+                if not facts.roles.eligibility_known:
+                    words += " " + self.tr(
+                        "If your role is managed in Privileged Identity Management, the wizard can't see "
+                        "whether you are eligible for it: activate it in Microsoft Entra first."
+                    )
+                return words
+
             self.role_status.show_status(StatusKind.ERROR, text)
             self.recheck_button.setVisible(True)
         if (
@@ -1160,6 +1167,23 @@ class SignInPage(QWizardPage):
             return
         tenant = self._expected_tenant
         problem = error.problem
+        code_expired = self._prompt is not None
+        if self._auth_failure_words(problem, tenant, code_expired=code_expired):
+            self._show_error(
+                StatusKind.ERROR, lambda: self._auth_failure_words(problem, tenant, code_expired=code_expired)
+            )
+        else:
+            self._show_error(
+                StatusKind.ERROR,
+                lambda: self.tr(
+                    "Something went wrong while signing in. Try again; if it keeps happening, send the "
+                    "details below to Call2Teams support."
+                ),
+                error,
+            )
+
+    def _auth_failure_words(self, problem: AuthProblem, tenant: str, *, code_expired: bool) -> str:
+        """What went wrong signing in, in the language now installed ("" when the problem is unknown)."""
         messages: dict[AuthProblem, str] = {
             AuthProblem.TIMED_OUT: self.tr(
                 "Signing in took too long, so we stopped waiting. Please try again."
@@ -1208,7 +1232,7 @@ class SignInPage(QWizardPage):
             ),
         }
         if problem is AuthProblem.USER_NOT_FOUND:
-            text = (
+            return (
                 self.tr(
                     "This account isn't in the organisation {tenant}. Sign in with an account of that "
                     "organisation."
@@ -1216,21 +1240,9 @@ class SignInPage(QWizardPage):
                 if tenant
                 else self.tr("Microsoft couldn't find this account. Check the username and try again.")
             )
-        elif problem is AuthProblem.TIMED_OUT and self._prompt is not None:
-            text = self.tr("The code has expired. Choose “Sign in with a code instead” to get a new one.")
-        else:
-            text = messages.get(problem, "")
-        if text:
-            self._show_error(StatusKind.ERROR, text)
-        else:
-            self._show_error(
-                StatusKind.ERROR,
-                lambda: self.tr(
-                    "Something went wrong while signing in. Try again; if it keeps happening, send the "
-                    "details below to Call2Teams support."
-                ),
-                error,
-            )
+        if problem is AuthProblem.TIMED_OUT and code_expired:
+            return self.tr("The code has expired. Choose “Sign in with a code instead” to get a new one.")
+        return messages.get(problem, "")
 
     def _show_error(
         self, kind: StatusKind, text: str | Callable[[], str], details_of: BaseException | None = None

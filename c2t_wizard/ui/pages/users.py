@@ -171,7 +171,8 @@ class UsersPage(QWizardPage):
         """The last file's notices and problems, worded in the user's language when shown."""
         self._offered_runs: list[RunSummary] = []
         self._resume_checked_for: str | None = None
-        self._failure = ""
+        self._failure: Callable[[], str] | None = None
+        """Why the last run stopped, worded in the language shown (None: it didn't fail)."""
         self._run_keys: dict[str, set[str]] = {}
         self._complete = (False, False)
         self._fitted = False
@@ -773,7 +774,7 @@ class UsersPage(QWizardPage):
         self.resume_banner.setVisible(False)
         self._stop = stop = threading.Event()
         self._state = UsersState.CREATING
-        self._failure = ""
+        self._failure = None
         self.model.set_locked(True)
         if people:
             for user in people:  # shown as waiting until the journal says otherwise
@@ -890,7 +891,7 @@ class UsersPage(QWizardPage):
 
     def _on_creation_failed(self, error: BaseException) -> None:
         self._creation_job = None
-        self._failure = self.tr(
+        self._failure = lambda: self.tr(
             "Creating stopped: {reason}. Nobody was created twice; you can resume."
         ).format(reason=self._error_words(error))
         self._finish_run(stopped=True)
@@ -926,7 +927,7 @@ class UsersPage(QWizardPage):
 
     def _summarise(self, *, stopped: bool) -> None:
         counts = self._counts()
-        if self._failure:
+        if self._failure is not None:
             self.creation_status.show_status(StatusKind.ERROR, self._failure)
             return
         if stopped and counts["remaining"]:
@@ -1009,41 +1010,46 @@ class UsersPage(QWizardPage):
         self._offered_runs = runs
         total = sum(run.total for run in runs)
         left = sum(run.planned + run.sending + run.failed for run in runs)
-        when = QLocale().toString(runs[0].created_at.astimezone(), QLocale.FormatType.ShortFormat)
-        # One count per sentence, each with its own plural.
-        if left:
-            parts = [
-                _plural(
-                    total,
-                    self.tr("An earlier session started adding 1 person ({when})."),
-                    self.tr("An earlier session started adding %n people ({when}).", "", total),
-                ).format(when=when)
-            ]
-            if left == total:
-                parts.append(self.tr("Nobody has been created yet."))
-            else:
-                parts.append(
+
+        def text() -> str:
+            when = QLocale().toString(runs[0].created_at.astimezone(), QLocale.FormatType.ShortFormat)
+            # One count per sentence, each with its own plural.
+            if left:
+                parts = [
                     _plural(
-                        left,
-                        self.tr("1 of them hasn't been created yet."),
-                        self.tr("%n of them haven't been created yet.", "", left),
-                    )
-                )
-            parts.append(self.tr("Resume to carry on, or start over with an empty list."))
-        else:
-            parts = [
-                _plural(
-                    total,
-                    self.tr("An earlier session added 1 person ({when}) and didn't finish the onboarding."),
-                    self.tr(
-                        "An earlier session added %n people ({when}) and didn't finish the onboarding.",
-                        "",
                         total,
-                    ),
-                ).format(when=when),
-                self.tr("Resume to carry on with them, or start over with an empty list."),
-            ]
-        text = " ".join(parts)
+                        self.tr("An earlier session started adding 1 person ({when})."),
+                        self.tr("An earlier session started adding %n people ({when}).", "", total),
+                    ).format(when=when)
+                ]
+                if left == total:
+                    parts.append(self.tr("Nobody has been created yet."))
+                else:
+                    parts.append(
+                        _plural(
+                            left,
+                            self.tr("1 of them hasn't been created yet."),
+                            self.tr("%n of them haven't been created yet.", "", left),
+                        )
+                    )
+                parts.append(self.tr("Resume to carry on, or start over with an empty list."))
+            else:
+                parts = [
+                    _plural(
+                        total,
+                        self.tr(
+                            "An earlier session added 1 person ({when}) and didn't finish the onboarding."
+                        ),
+                        self.tr(
+                            "An earlier session added %n people ({when}) and didn't finish the onboarding.",
+                            "",
+                            total,
+                        ),
+                    ).format(when=when),
+                    self.tr("Resume to carry on with them, or start over with an empty list."),
+                ]
+            return " ".join(parts)
+
         self.resume_text.show_status(StatusKind.INFO, text)
         self.resume_banner.setVisible(True)
 
@@ -1149,25 +1155,29 @@ class UsersPage(QWizardPage):
         self._import_name = path.name
         troubled = sum(1 for number in added if model.is_troubled(number))
         if added:
-            text = _plural(
-                len(added),
-                self.tr("Added 1 person from {name}."),
-                self.tr("Added %n people from {name}.", "", len(added)),
-            ).format(name=path.name)
-            if troubled:
-                text += " " + _plural(
-                    troubled,
-                    self.tr(
-                        "1 of them has problems, marked on the cells: fix them here or remove that person "
-                        "before creating."
-                    ),
-                    self.tr(
-                        "%n of them have problems, marked on the cells: fix them here or remove those "
-                        "people before creating.",
-                        "",
+
+            def text() -> str:
+                words = _plural(
+                    len(added),
+                    self.tr("Added 1 person from {name}."),
+                    self.tr("Added %n people from {name}.", "", len(added)),
+                ).format(name=path.name)
+                if troubled:
+                    words += " " + _plural(
                         troubled,
-                    ),
-                )
+                        self.tr(
+                            "1 of them has problems, marked on the cells: fix them here or remove that "
+                            "person before creating."
+                        ),
+                        self.tr(
+                            "%n of them have problems, marked on the cells: fix them here or remove those "
+                            "people before creating.",
+                            "",
+                            troubled,
+                        ),
+                    )
+                return words
+
             self.creation_status.show_status(StatusKind.WARNING if troubled else StatusKind.OK, text)
             self.users_table.setFocus()
             first = next((number for number in added if model.is_troubled(number)), added[0])
