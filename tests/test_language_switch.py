@@ -45,6 +45,12 @@ HEADER_ROLES = (
     Qt.ItemDataRole.AccessibleTextRole,
 )
 
+ITEM_ROLES = (
+    Qt.ItemDataRole.DisplayRole,
+    Qt.ItemDataRole.ToolTipRole,
+    Qt.ItemDataRole.AccessibleTextRole,
+)
+
 
 def _model_texts(name: str, model: QAbstractItemModel) -> set[str]:
     texts: set[str] = set()
@@ -54,6 +60,12 @@ def _model_texts(name: str, model: QAbstractItemModel) -> set[str]:
             value = model.headerData(section, Qt.Orientation.Horizontal, role)
             if isinstance(value, str) and value:
                 texts.add(f"{name} header {section} {role.name}: {value}")
+    if isinstance(model, QAbstractListModel):  # a list's items (free names, problems) are words too
+        for row in range(model.rowCount(QModelIndex())):
+            for role in ITEM_ROLES:
+                value = model.data(model.index(row, 0), role)
+                if isinstance(value, str) and value:
+                    texts.add(f"{name} item {row} {role.name}: {_same_state(value)}")
     return texts
 
 

@@ -2916,22 +2916,22 @@
         <translation>Drücken Sie die Eingabetaste oder doppelklicken Sie, um einen Namen zu übernehmen.</translation>
     </message>
     <message>
-        <location line="+158"/>
+        <location line="+159"/>
         <source>Looking for free names you could use instead…</source>
         <translation>Suche nach freien Namen, die Sie stattdessen nutzen können …</translation>
     </message>
     <message>
-        <location line="+21"/>
+        <location line="+15"/>
         <source>{domain}  — free</source>
         <translation>{domain}  – frei</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+2"/>
         <source>Use {domain}</source>
         <translation>{domain} verwenden</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+24"/>
         <source>We couldn&apos;t find a free alternative just now. Try a different name.</source>
         <translation>Gerade ließ sich keine freie Alternative finden. Versuchen Sie einen anderen Namen.</translation>
     </message>

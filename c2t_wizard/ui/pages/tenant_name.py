@@ -226,6 +226,7 @@ class TenantNamePage(QWizardPage):
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
             self.retranslate()
+            self._word_suggestions()
             self._render()
         super().changeEvent(event)
 
@@ -381,6 +382,15 @@ class TenantNamePage(QWizardPage):
             on_failure=self._on_suggestions_failed,
         )
 
+    def _word_suggestions(self) -> None:
+        """The free names offered, in the language now installed."""
+        for row in range(self.tenant_suggestions.count()):
+            item = self.tenant_suggestions.item(row)
+            domain = tenant_domain(str(item.data(PREFIX_ROLE)))
+            item.setText(self.tr("{domain}  — free").format(domain=domain))
+            item.setData(Qt.ItemDataRole.AccessibleTextRole, item.text())  # the words say what the tick means
+            item.setToolTip(self.tr("Use {domain}").format(domain=domain))
+
     def _on_suggestions(self, answers: object) -> None:
         if self.sender() is not self._suggestion_job:
             return
@@ -391,12 +401,10 @@ class TenantNamePage(QWizardPage):
         free_icon = self.style().standardIcon(QStyle.StandardPixmap.SP_DialogApplyButton, None, self)
         self.tenant_suggestions.clear()
         for answer in free:
-            domain = tenant_domain(answer.prefix)
-            item = QListWidgetItem(free_icon, self.tr("{domain}  — free").format(domain=domain))
-            item.setData(Qt.ItemDataRole.AccessibleTextRole, item.text())  # the words say what the tick means
+            item = QListWidgetItem(free_icon, "")
             item.setData(PREFIX_ROLE, answer.prefix)
-            item.setToolTip(self.tr("Use {domain}").format(domain=domain))
             self.tenant_suggestions.addItem(item)
+        self._word_suggestions()
         if free:
             self.tenant_suggestions.setCurrentRow(0)
             self.tenant_suggestions_status.clear()
