@@ -176,6 +176,12 @@ class PortalTableModel(QAbstractTableModel):
 
         self.change(row, edit)
 
+    def retranslate(self) -> None:
+        """Tell the views that every heading and cell reads differently now (the language was switched)."""
+        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, Column.COUNT - 1)
+        if self._rows:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self._rows) - 1, Column.COUNT - 1))
+
     # --- Qt ---------------------------------------------------------------------------------------------
 
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008 (Qt's signature)

@@ -962,6 +962,12 @@ class UsersModel(QAbstractTableModel):
             return "".join(words)
         return self.tr("{first} and {last}").format(first=", ".join(words[:-1]), last=words[-1])
 
+    def retranslate(self) -> None:
+        """Tell the views that every heading and cell reads differently now (the language was switched)."""
+        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(Column) - 1)
+        if self._rows:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self._rows) - 1, len(Column) - 1))
+
     # --- Qt model ------------------------------------------------------------------------------------
 
     def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008 (Qt's signature)

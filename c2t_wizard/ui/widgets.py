@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from enum import Enum
 
 from PySide6.QtCore import QEvent, QObject, QPointF, QSize, Qt, QTimer
@@ -71,7 +72,15 @@ class BusySpinner(QWidget):
         self._timer.timeout.connect(self._advance)
         side = self.fontMetrics().height()
         self.setFixedSize(side, side)
+        self.retranslate()
+
+    def retranslate(self) -> None:
         self.setAccessibleName(self.tr("Busy"))
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
 
     def sizeHint(self) -> QSize:
         side = self.fontMetrics().height()
@@ -156,6 +165,7 @@ class StatusLine(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._kind = StatusKind.NONE
+        self._words: Callable[[], str] | None = None
         self._icon = QLabel(self)
         self._icon.setObjectName("status_icon")
         self._spinner = BusySpinner(self)
@@ -190,7 +200,11 @@ class StatusLine(QWidget):
         """Put a widget (e.g. a Retry button) at the end of the line."""
         self._layout.addWidget(widget, 0, Qt.AlignmentFlag.AlignVCenter)
 
-    def show_status(self, kind: StatusKind, text: str) -> None:
+    def show_status(self, kind: StatusKind, text: str | Callable[[], str]) -> None:
+        """Show ``text``; given as a function producing the words, a language switch re-words them."""
+        self._words = text if callable(text) else None
+        if callable(text):
+            text = text()
         self._kind = kind
         self._label.setText(text)
         self._spinner.set_running(kind is StatusKind.BUSY)
@@ -207,6 +221,14 @@ class StatusLine(QWidget):
 
     def clear(self) -> None:
         self.show_status(StatusKind.NONE, "")
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange and self._words is not None:
+            text = self._words()  # the same news in other words: not announced again
+            self._label.setText(text)
+            self._label.setAccessibleName(text)
+            self.setAccessibleName(text)
+        super().changeEvent(event)
 
 
 class _LeaveOnCtrlTab(QObject):

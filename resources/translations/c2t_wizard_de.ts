@@ -4,7 +4,7 @@
 <context>
     <name>BusySpinner</name>
     <message>
-        <location filename="../../c2t_wizard/ui/widgets.py" line="+74"/>
+        <location filename="../../c2t_wizard/ui/widgets.py" line="+78"/>
         <source>Busy</source>
         <translation>Beschäftigt</translation>
     </message>
@@ -12,7 +12,7 @@
 <context>
     <name>CredentialsPage</name>
     <message>
-        <location filename="../../c2t_wizard/ui/pages/credentials.py" line="+447"/>
+        <location filename="../../c2t_wizard/ui/pages/credentials.py" line="+463"/>
         <source>Hand over the passwords</source>
         <translation>Kennwörter übergeben</translation>
     </message>
@@ -22,18 +22,18 @@
         <translation>Jede Person erhält ihren Benutzernamen und ihr vorläufiges Kennwort an ihre geschäftliche E-Mail-Adresse, dazu die nächsten Schritte. Der Assistent hält Kennwörter nur im Arbeitsspeicher.</translation>
     </message>
     <message>
-        <location line="-179"/>
+        <location line="-47"/>
         <source>How to deliver</source>
         <translation>Zustellweg</translation>
     </message>
     <message>
         <location line="+2"/>
-        <location line="+1093"/>
+        <location line="+984"/>
         <source>Send from your mailbox (Microsoft 365)</source>
         <translation>Aus Ihrem Postfach senden (Microsoft 365)</translation>
     </message>
     <message>
-        <location line="-1092"/>
+        <location line="-983"/>
         <source>Open messages in your mail app</source>
         <translation>Nachrichten in Ihrem Mailprogramm öffnen</translation>
     </message>
@@ -48,22 +48,22 @@
         <translation>Begrüßungsblätter drucken oder speichern (PDF)</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+3"/>
         <source>&amp;Deliver by:</source>
         <translation>&amp;Versand per:</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+1"/>
         <source>Language of the message</source>
         <translation>Sprache der Nachricht</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+1"/>
         <source>Message &amp;language:</source>
         <translation>Sprache der &amp;Nachricht:</translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+1"/>
         <source>People and how their passwords were delivered</source>
         <translation>Personen und wie ihre Kennwörter zugestellt wurden</translation>
     </message>
@@ -88,42 +88,42 @@
         <translation>Zustellung</translation>
     </message>
     <message>
-        <location line="+16"/>
+        <location line="+2"/>
         <source>&amp;People:</source>
         <translation>&amp;Personen:</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+2"/>
         <source>Deliver to the selected people</source>
         <translation>An die ausgewählten Personen zustellen</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+1"/>
         <source>&amp;Retry failed</source>
         <translation>Fehlgeschlagene e&amp;rneut versuchen</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+1"/>
         <source>Retry the deliveries that failed</source>
         <translation>Die fehlgeschlagenen Zustellungen erneut versuchen</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+1"/>
         <source>&amp;Mark as delivered</source>
         <translation>Als &amp;zugestellt markieren</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+2"/>
         <source>Mark the selected messages as delivered (you sent or passed them on)</source>
         <translation>Die ausgewählten Nachrichten als zugestellt markieren (Sie haben sie gesendet oder weitergegeben)</translation>
     </message>
     <message>
-        <location line="+25"/>
+        <location line="+12"/>
         <source>Check for &amp;bounces</source>
         <translation>Auf &amp;Unzustellbares prüfen</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+2"/>
         <source>Look in your Inbox for mail that could not be delivered</source>
         <translation>Im Posteingang nach Mails suchen, die nicht zugestellt werden konnten</translation>
     </message>
@@ -133,27 +133,27 @@
         <translation>Dass Microsoft eine Mail angenommen hat, heißt nicht, dass sie angekommen ist. Eine Mail, die nicht zugestellt werden kann, kommt als Unzustellbarkeitsbericht in Ihren Posteingang zurück, manchmal erst viel später.</translation>
     </message>
     <message>
-        <location line="+98"/>
+        <location line="+41"/>
         <source>Getting the list of people ready…</source>
         <translation>Die Liste der Personen wird vorbereitet …</translation>
     </message>
     <message>
-        <location line="+16"/>
+        <location line="+17"/>
         <source>The journal isn&apos;t open yet. Go back and forward again.</source>
         <translation>Das Protokoll ist noch nicht geöffnet. Gehen Sie einen Schritt zurück und wieder vor.</translation>
     </message>
     <message>
-        <location line="-159"/>
+        <location line="-82"/>
         <source>Deliver to selec&amp;ted</source>
         <translation>An &amp;Ausgewählte zustellen</translation>
     </message>
     <message>
-        <location line="-224"/>
+        <location line="-322"/>
         <source>PDF files (*.pdf)</source>
         <translation>PDF-Dateien (*.pdf)</translation>
     </message>
     <message numerus="yes">
-        <location line="+532"/>
+        <location line="+553"/>
         <source>%n person(s) were created in an earlier session and never got their password. For security, the wizard never stores passwords, so these people get a new temporary password now.</source>
         <translation>
             <numerusform>%n Person wurde in einer früheren Sitzung angelegt und hat ihr Kennwort nie erhalten. Aus Sicherheitsgründen speichert der Assistent keine Kennwörter, daher bekommt sie jetzt ein neues vorläufiges Kennwort.</numerusform>
@@ -161,12 +161,12 @@
         </translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+11"/>
         <source>Nobody new to deliver a password to.</source>
         <translation>Es gibt niemanden, dem ein Kennwort zugestellt werden muss.</translation>
     </message>
     <message>
-        <location line="+45"/>
+        <location line="+50"/>
         <source>Your mailbox&apos;s address ends in onmicrosoft.com, so Microsoft lets it mail at most {cap} people outside your organisation a day. The wizard mailed {sent} in the last 24 hours (mail from other apps counts too): up to {remaining} more can get their password by mail today.</source>
         <translation>Die Adresse Ihres Postfachs endet auf onmicrosoft.com, daher lässt Microsoft damit höchstens {cap} Personen außerhalb Ihrer Organisation pro Tag anschreiben. Der Assistent hat in den letzten 24 Stunden {sent} angeschrieben (Mails aus anderen Programmen zählen mit): Bis zu {remaining} weitere können ihr Kennwort heute per Mail erhalten.</translation>
     </message>
@@ -179,7 +179,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location line="+9"/>
+        <location line="+7"/>
         <source>%n person(s) are beyond that: give them their password with your mail app (if it sends from another address), the clipboard or a welcome sheet.</source>
         <translation>
             <numerusform>%n Person liegt darüber: Geben Sie ihr das Kennwort über Ihr Mailprogramm (falls es von einer anderen Adresse sendet), die Zwischenablage oder ein Begrüßungsblatt.</numerusform>
@@ -187,12 +187,12 @@
         </translation>
     </message>
     <message>
-        <location line="+48"/>
+        <location line="+50"/>
         <source>A mail Microsoft accepted can still bounce. To notice it, the wizard reads the subject of new messages in your Inbox (never their content): Microsoft may ask you to allow that.</source>
         <translation>Auch eine Mail, die Microsoft angenommen hat, kann unzustellbar zurückkommen. Um das zu bemerken, liest der Assistent den Betreff neuer Nachrichten in Ihrem Posteingang (nie ihren Inhalt): Microsoft fragt Sie eventuell, ob Sie das erlauben.</translation>
     </message>
     <message>
-        <location line="+23"/>
+        <location line="+25"/>
         <source>Waiting a little before looking for bounced mail ({number} of {total})…</source>
         <translation>Kurze Wartezeit vor der Suche nach unzustellbaren Mails ({number} von {total}) …</translation>
     </message>
@@ -202,7 +202,7 @@
         <translation>Suche im Posteingang nach unzustellbaren Mails ({number} von {total}) …</translation>
     </message>
     <message numerus="yes">
-        <location line="+25"/>
+        <location line="+27"/>
         <source>%n mail(s) bounced: Microsoft accepted them but couldn&apos;t deliver them. Deliver to those people another way: a welcome sheet, the clipboard, or your mail app if it sends from another address.</source>
         <translation>
             <numerusform>%n Mail kam unzustellbar zurück: Microsoft hat sie angenommen, aber nicht zustellen können. Stellen Sie dieser Person auf anderem Weg zu: mit einem Begrüßungsblatt, über die Zwischenablage oder mit Ihrem Mailprogramm, falls es von einer anderen Adresse sendet.</numerusform>
@@ -225,7 +225,7 @@
         <translation>Die Liste der Personen ließ sich nicht lesen: {error}</translation>
     </message>
     <message numerus="yes">
-        <location line="+103"/>
+        <location line="+105"/>
         <source>%n delivery(ies) marked as delivered.</source>
         <translation>
             <numerusform>%n Zustellung als zugestellt markiert.</numerusform>
@@ -251,18 +251,18 @@
         <translation>Mails von Ihrer Adresse erreichen diese Personen heute nicht. Wählen Sie oben einen anderen Weg: ein Begrüßungsblatt, die Zwischenablage oder Ihr Mailprogramm.</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+11"/>
         <source>Asking for permission to send mail…</source>
         <translation>Berechtigung zum Senden von E-Mails wird angefragt …</translation>
     </message>
     <message>
-        <location line="+43"/>
-        <location line="+444"/>
+        <location line="+44"/>
+        <location line="+450"/>
         <source>Sending…</source>
         <translation>Wird gesendet …</translation>
     </message>
     <message numerus="yes">
-        <location line="-394"/>
+        <location line="-399"/>
         <source>Mail went to everyone Microsoft&apos;s daily limit allows. %n person(s) are over the limit: deliver to them another way (choose a welcome sheet, the clipboard or your mail app above, then Deliver to selected).</source>
         <translation>
             <numerusform>Mails gingen an alle, die Microsofts Tageslimit zulässt. %n Person liegt über dem Limit: Stellen Sie ihr auf anderem Weg zu (wählen Sie oben Begrüßungsblatt, Zwischenablage oder Mailprogramm, dann „An Ausgewählte zustellen“).</numerusform>
@@ -358,12 +358,12 @@
         </translation>
     </message>
     <message>
-        <location line="+49"/>
+        <location line="+51"/>
         <source>The clipboard was cleared.</source>
         <translation>Die Zwischenablage wurde geleert.</translation>
     </message>
     <message>
-        <location line="+27"/>
+        <location line="+28"/>
         <source>Something went wrong: {error}</source>
         <translation>Etwas ist schiefgelaufen: {error}</translation>
     </message>
@@ -421,7 +421,7 @@
         </translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+13"/>
         <source>Microsoft refused to set new passwords: your account, or the permission the wizard was given, does not allow resetting passwords. A Global Administrator can reset them (or approve the wizard&apos;s permission to reset passwords); a User Administrator can reset only people who are not administrators. Then use Retry failed.</source>
         <translation>Microsoft hat das Setzen neuer Kennwörter abgelehnt: Ihr Konto oder die Berechtigung, die der Assistent erhalten hat, erlaubt das Zurücksetzen von Kennwörtern nicht. Ein Globaler Administrator kann sie zurücksetzen (oder die Berechtigung des Assistenten zum Zurücksetzen von Kennwörtern genehmigen); ein Benutzeradministrator kann nur Personen zurücksetzen, die keine Administratoren sind. Verwenden Sie danach „Fehlgeschlagene erneut versuchen“.</translation>
     </message>
@@ -471,17 +471,17 @@
         <translation>Bereit (neues vorläufiges Kennwort)</translation>
     </message>
     <message>
-        <location line="-58"/>
+        <location line="-59"/>
         <source>Setting new temporary passwords…</source>
         <translation>Neue vorläufige Kennwörter werden festgelegt …</translation>
     </message>
     <message>
-        <location line="-1098"/>
+        <location line="-1049"/>
         <source>New pass&amp;word</source>
         <translation>Neues Kenn&amp;wort</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+2"/>
         <source>Give the selected people a new temporary password, to deliver it again</source>
         <translation>Den ausgewählten Personen ein neues vorläufiges Kennwort geben, um es erneut zuzustellen</translation>
     </message>
@@ -491,7 +491,7 @@
         <translation>Für eine Nachricht, von der Sie nicht wissen, ob sie angekommen ist: Ein neues vorläufiges Kennwort ersetzt das zuvor übergebene, und Sie stellen das neue zu.</translation>
     </message>
     <message numerus="yes">
-        <location line="+526"/>
+        <location line="+471"/>
         <source>%n person(s) get a new temporary password. The one handed over before stops working, so deliver the new one to them next. Go on?</source>
         <translation>
             <numerusform>%n Person bekommt ein neues vorläufiges Kennwort. Das zuvor übergebene gilt dann nicht mehr: Stellen Sie ihr als Nächstes das neue zu. Fortfahren?</numerusform>
@@ -504,12 +504,12 @@
         <translation>Neue vorläufige Kennwörter</translation>
     </message>
     <message>
-        <location line="+345"/>
+        <location line="+348"/>
         <source>Saving the welcome sheets…</source>
         <translation>Die Begrüßungsblätter werden gespeichert…</translation>
     </message>
     <message>
-        <location line="+81"/>
+        <location line="+83"/>
         <source>Welcome mails are being sent.</source>
         <translation>Willkommens-Mails werden gerade gesendet.</translation>
     </message>
@@ -519,7 +519,7 @@
         <translation>Neue temporäre Kennwörter werden gerade festgelegt.</translation>
     </message>
     <message>
-        <location line="+149"/>
+        <location line="+152"/>
         <source>Some new passwords couldn&apos;t be set. Use Retry failed to try again.</source>
         <translation>Einige neue Kennwörter ließen sich nicht festlegen. Versuchen Sie es mit „Fehlgeschlagene erneut versuchen“ noch einmal.</translation>
     </message>
@@ -899,7 +899,7 @@
     <message>
         <location filename="../../c2t_wizard/ui/application.py" line="+122"/>
         <location line="+46"/>
-        <location filename="../../c2t_wizard/ui/wizard.py" line="+497"/>
+        <location filename="../../c2t_wizard/ui/wizard.py" line="+500"/>
         <source>Call2Teams onboarding</source>
         <translation>Call2Teams-Einrichtung</translation>
     </message>
@@ -932,7 +932,7 @@
 <context>
     <name>PortalPage</name>
     <message>
-        <location filename="../../c2t_wizard/ui/pages/portal.py" line="+437"/>
+        <location filename="../../c2t_wizard/ui/pages/portal.py" line="+457"/>
         <source>Invite your staff to the Call2Teams portal</source>
         <translation>Ihre Mitarbeiter in das Call2Teams-Portal einladen</translation>
     </message>
@@ -942,117 +942,117 @@
         <translation>Jede Person erhält eine Einladung an ihre echte geschäftliche E-Mail-Adresse und nimmt sie mit ihrem neuen Microsoft-Konto an. Wählen Sie das Konto und die Rollen jeder Person.</translation>
     </message>
     <message>
-        <location line="-260"/>
+        <location line="-35"/>
         <source>Call2Teams account to invite into</source>
         <translation>Call2Teams-Konto, in das eingeladen wird</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+1"/>
         <source>&amp;Account:</source>
         <translation>&amp;Konto:</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+1"/>
         <source>Check a&amp;gain</source>
         <translation>&amp;Noch einmal prüfen</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+2"/>
         <source>Check again which Call2Teams accounts you administer</source>
         <translation>Noch einmal prüfen, welche Call2Teams-Konten Sie verwalten</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+2"/>
         <source>Invite in the &amp;browser instead</source>
         <translation>Stattdessen im &amp;Browser einladen</translation>
     </message>
     <message>
-        <location line="+45"/>
+        <location line="+3"/>
         <source>People and their portal invitations</source>
         <translation>Personen und ihre Portal-Einladungen</translation>
     </message>
     <message>
-        <location line="+21"/>
+        <location line="+1"/>
         <source>&amp;People (double-click an email to change it):</source>
         <translation>&amp;Personen (Doppelklick auf eine E-Mail-Adresse, um sie zu ändern):</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+1"/>
         <source>&amp;Invite all</source>
         <translation>Alle &amp;einladen</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+1"/>
         <source>Invite selec&amp;ted</source>
         <translation>&amp;Ausgewählte einladen</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+1"/>
         <source>&amp;Retry failed</source>
         <translation>Fehlgeschlagene &amp;wiederholen</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+1"/>
         <source>&amp;Withdraw</source>
         <translation>&amp;Zurückziehen</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+1"/>
         <source>Withdraw the selected invitations</source>
         <translation>Die ausgewählten Einladungen zurückziehen</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+1"/>
         <source>Check &amp;who accepted</source>
         <translation>Prüfen, wer &amp;angenommen hat</translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+1"/>
         <source>&amp;Stop</source>
         <translation>&amp;Anhalten</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+1"/>
         <source>Stop after the invitations on their way</source>
         <translation>Nach den laufenden Einladungen anhalten</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+1"/>
         <source>In the Call2Teams portal</source>
         <translation>Im Call2Teams-Portal</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+1"/>
         <source>&amp;Open the portal</source>
         <translation>Portal ö&amp;ffnen</translation>
     </message>
     <message>
-        <location line="+16"/>
+        <location line="+1"/>
         <source>Email</source>
         <translation>E-Mail</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+1"/>
         <source>First name</source>
         <translation>Vorname</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+1"/>
         <source>Last name</source>
         <translation>Nachname</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+2"/>
         <source>Copy</source>
         <translation>Kopieren</translation>
     </message>
     <message>
-        <location line="+18"/>
+        <location line="+2"/>
         <source>Chose “Copy link” in the portal? Paste the activation link here</source>
         <translation>„Copy link“ im Portal gewählt? Fügen Sie den Aktivierungslink hier ein</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+2"/>
         <source>How to send the activation link</source>
         <translation>Wie der Aktivierungslink gesendet wird</translation>
     </message>
@@ -1062,12 +1062,12 @@
         <translation>&amp;Erledigt: eingeladen</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+1"/>
         <source>S&amp;kip</source>
         <translation>Ü&amp;berspringen</translation>
     </message>
     <message>
-        <location line="+99"/>
+        <location line="+28"/>
         <source>Getting the list of people ready…</source>
         <translation>Die Liste der Personen wird vorbereitet …</translation>
     </message>
@@ -1087,17 +1087,17 @@
         <translation>Anhalten nach den laufenden Einladungen …</translation>
     </message>
     <message>
-        <location line="+28"/>
+        <location line="+727"/>
         <source>{name} (your partner account)</source>
         <translation>{name} (Ihr Partnerkonto)</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+3"/>
         <source>↳ {name} (in “My Customer Portal”)</source>
         <translation>↳ {name} (unter „My Customer Portal“)</translation>
     </message>
     <message>
-        <location line="+16"/>
+        <location line="-688"/>
         <source>None: you administer no Call2Teams account</source>
         <translation>Keines: Sie verwalten kein Call2Teams-Konto</translation>
     </message>
@@ -1112,17 +1112,17 @@
         <translation>Die Konten des Portals konnten nicht gelesen werden: {why}</translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+17"/>
         <source>Nobody to invite: no one was created.</source>
         <translation>Niemand einzuladen: Es wurde niemand angelegt.</translation>
     </message>
     <message>
-        <location line="+65"/>
+        <location line="+66"/>
         <source>The list of people couldn&apos;t be read: {why}</source>
         <translation>Die Liste der Personen konnte nicht gelesen werden: {why}</translation>
     </message>
     <message>
-        <location line="+18"/>
+        <location line="+20"/>
         <source>enter the person&apos;s work email</source>
         <translation>geben Sie die geschäftliche E-Mail-Adresse der Person ein</translation>
     </message>
@@ -1205,12 +1205,12 @@
         <translation>In Kontoadministrator enthalten.</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+10"/>
         <source>Everyone needs at least one role.</source>
         <translation>Jede Person braucht mindestens eine Rolle.</translation>
     </message>
     <message>
-        <location line="+44"/>
+        <location line="+46"/>
         <source>Not sent to {name}: {why}.</source>
         <translation>Nicht an {name} gesendet: {why}.</translation>
     </message>
@@ -1225,7 +1225,7 @@
         <translation>%v von %m beantwortet</translation>
     </message>
     <message numerus="yes">
-        <location line="+3"/>
+        <location line="+4"/>
         <source>Inviting %n person(s)…</source>
         <translation>
             <numerusform>%n Person wird eingeladen …</numerusform>
@@ -1233,7 +1233,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location line="+23"/>
+        <location line="+24"/>
         <source>%n of {total} answered…</source>
         <translation>
             <numerusform>%n von {total} beantwortet …</numerusform>
@@ -1258,7 +1258,7 @@
     </message>
     <message numerus="yes">
         <location line="+2"/>
-        <location line="+330"/>
+        <location line="+362"/>
         <source>%n failed</source>
         <translation>
             <numerusform>%n fehlgeschlagen</numerusform>
@@ -1266,7 +1266,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location line="-328"/>
+        <location line="-360"/>
         <source>%n not sent (stopped)</source>
         <translation>
             <numerusform>%n nicht gesendet (angehalten)</numerusform>
@@ -1274,12 +1274,12 @@
         </translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+5"/>
         <source>Done: {counts}.</source>
         <translation>Fertig: {counts}.</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+10"/>
         <source>The invitations stopped: {why}</source>
         <translation>Die Einladungen wurden unterbrochen: {why}</translation>
     </message>
@@ -1328,7 +1328,7 @@
         <translation>Ihr Browser hat sich nicht geöffnet. Öffnen Sie {url} selbst.</translation>
     </message>
     <message>
-        <location line="+23"/>
+        <location line="+25"/>
         <source>Click Invite all (or select people and Invite selected): the wizard opens the portal and walks you through each person.</source>
         <translation>Klicken Sie auf „Alle einladen“ (oder wählen Sie Personen aus und klicken Sie auf „Ausgewählte einladen“): Der Assistent öffnet das Portal und führt Sie durch jede Person.</translation>
     </message>
@@ -1373,12 +1373,12 @@
         <translation>Dann senden, oder „Copy link“ wählen und den Link unten einfügen.</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+8"/>
         <source>Copied: paste it into the portal&apos;s form.</source>
         <translation>Kopiert: Fügen Sie es in das Formular des Portals ein.</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+9"/>
         <source>Send from your mailbox</source>
         <translation>Aus Ihrem Postfach senden</translation>
     </message>
@@ -1398,7 +1398,7 @@
         <translation>Drucken oder speichern (PDF)</translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+20"/>
         <source>That doesn&apos;t look like a link: copy it from the portal again.</source>
         <translation>Das sieht nicht wie ein Link aus: Kopieren Sie ihn erneut aus dem Portal.</translation>
     </message>
@@ -1438,17 +1438,17 @@
         <translation>Die Einladung speichern</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+9"/>
         <source>Saved to {path}.</source>
         <translation>Gespeichert unter {path}.</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+11"/>
         <source>The link couldn&apos;t be sent ({why}). Choose another way and paste the link again.</source>
         <translation>Der Link konnte nicht gesendet werden ({why}). Wählen Sie einen anderen Weg und fügen Sie den Link erneut ein.</translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+11"/>
         <source>Guided: you invite each person in the Call2Teams portal ({url}); the wizard shows what to enter and keeps track. To invite automatically instead, set up the portal API (C2T_PORTAL_URL and an API key).</source>
         <translation>Geführt: Sie laden jede Person im Call2Teams-Portal ({url}) ein; der Assistent zeigt, was einzugeben ist, und behält den Überblick. Um stattdessen automatisch einzuladen, richten Sie die Portal-API ein (C2T_PORTAL_URL und ein API-Schlüssel).</translation>
     </message>
@@ -1458,7 +1458,7 @@
         <translation>Der Assistent sendet die Einladungen über die API des Call2Teams-Portals. Um stattdessen von Hand im Browser einzuladen, entfernen Sie die Einstellungen der Portal-API und starten Sie den Assistenten neu.</translation>
     </message>
     <message numerus="yes">
-        <location line="+12"/>
+        <location line="+30"/>
         <source>%n of {total} invited</source>
         <translation>
             <numerusform>%n von {total} eingeladen</numerusform>
@@ -1485,7 +1485,7 @@
 <context>
     <name>PortalRoles</name>
     <message>
-        <location line="-1165"/>
+        <location line="-1229"/>
         <source>Account Administrator</source>
         <translation>Kontoadministrator (Account Administrator)</translation>
     </message>
@@ -1528,7 +1528,7 @@
 <context>
     <name>PortalTableModel</name>
     <message>
-        <location filename="../../c2t_wizard/ui/portal_model.py" line="+193"/>
+        <location filename="../../c2t_wizard/ui/portal_model.py" line="+199"/>
         <source>Name</source>
         <translation>Name</translation>
     </message>
@@ -1916,88 +1916,88 @@
 <context>
     <name>SignInPage</name>
     <message>
-        <location filename="../../c2t_wizard/ui/pages/sign_in.py" line="+497"/>
+        <location filename="../../c2t_wizard/ui/pages/sign_in.py" line="+513"/>
         <source>Sign in to Microsoft</source>
         <translation>Bei Microsoft anmelden</translation>
     </message>
     <message>
-        <location line="-364"/>
+        <location line="-74"/>
         <source>&amp;Sign in with Microsoft</source>
         <translation>Mit Microsoft &amp;anmelden</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+1"/>
         <source>Sign in with Microsoft in your browser</source>
         <translation>Im Browser mit Microsoft anmelden</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+2"/>
         <source>Your browser opens Microsoft&apos;s sign-in page. Come back here when you&apos;re done.</source>
         <translation>Ihr Browser öffnet die Anmeldeseite von Microsoft. Kommen Sie danach hierher zurück.</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+2"/>
         <source>Sign in with a &amp;code instead</source>
         <translation>Stattdessen mit &amp;Code anmelden</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+1"/>
         <source>Sign in with a code instead</source>
         <translation>Stattdessen mit Code anmelden</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+2"/>
         <source>You get a short code to type in on another device, for example your phone.</source>
         <translation>Sie erhalten einen kurzen Code, den Sie auf einem anderen Gerät eingeben, zum Beispiel auf Ihrem Handy.</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+2"/>
         <source>Sign in as the &amp;demo administrator</source>
         <translation>Als &amp;Demo-Administrator anmelden</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+1"/>
         <source>Sign in as the demo administrator</source>
         <translation>Als Demo-Administrator anmelden</translation>
     </message>
     <message>
-        <location line="+31"/>
+        <location line="+7"/>
         <source>Microsoft&apos;s sign-in page is open in your browser. Sign in there with your administrator account and accept the permissions; then come back to this window.</source>
         <translation>Die Anmeldeseite von Microsoft ist in Ihrem Browser geöffnet. Melden Sie sich dort mit Ihrem Administratorkonto an und akzeptieren Sie die Berechtigungen; kommen Sie dann zu diesem Fenster zurück.</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+6"/>
         <source>Don&apos;t see it? Check your browser&apos;s windows and tabs, or cancel and choose “Sign in with a code instead”.</source>
         <translation>Nicht zu sehen? Schauen Sie in die Fenster und Tabs Ihres Browsers, oder brechen Sie ab und wählen Sie „Stattdessen mit Code anmelden“.</translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+4"/>
         <source>1.  On this computer or on your phone, open this page:</source>
         <translation>1.  Öffnen Sie auf diesem Computer oder auf Ihrem Handy diese Seite:</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+1"/>
         <source>2.  Type in this &amp;code:</source>
         <translation>2.  Geben Sie diesen &amp;Code ein:</translation>
     </message>
     <message>
-        <location line="+25"/>
+        <location line="+1"/>
         <source>Co&amp;py code</source>
         <translation>Code ko&amp;pieren</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+1"/>
         <source>Copy the code to the clipboard</source>
         <translation>Den Code in die Zwischenablage kopieren</translation>
     </message>
     <message>
-        <location line="+3"/>
-        <location line="+98"/>
+        <location line="+1"/>
+        <location line="+25"/>
         <source>Copied.</source>
         <translation>Kopiert.</translation>
     </message>
     <message>
-        <location line="-68"/>
+        <location line="-24"/>
         <source>Organisation</source>
         <translation>Organisation</translation>
     </message>
@@ -2012,62 +2012,62 @@
         <translation>Angemeldet als</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+4"/>
         <source>Or&amp;ganisation:</source>
         <translation>&amp;Organisation:</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+1"/>
         <source>Microsoft do&amp;main:</source>
         <translation>Microsoft-&amp;Domäne:</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+1"/>
         <source>Signed &amp;in as:</source>
         <translation>Angemeldet a&amp;ls:</translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+2"/>
         <source>Check your role again</source>
         <translation>Ihre Rolle erneut prüfen</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+1"/>
         <source>Use &amp;another account</source>
         <translation>Anderes &amp;Konto verwenden</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+1"/>
         <source>Sign in with another account</source>
         <translation>Mit einem anderen Konto anmelden</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+1"/>
         <source>Sign &amp;out</source>
         <translation>&amp;Abmelden</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+1"/>
         <source>Sign out and forget this sign-in</source>
         <translation>Abmelden und diese Anmeldung vergessen</translation>
     </message>
     <message>
-        <location line="-14"/>
+        <location line="-5"/>
         <source>&amp;Check again</source>
         <translation>Erneut &amp;prüfen</translation>
     </message>
     <message>
-        <location line="+27"/>
+        <location line="+6"/>
         <source>Allow adding &amp;users</source>
         <translation>&amp;Benutzer hinzufügen erlauben</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+2"/>
         <source>Allow the wizard to create users and reset passwords</source>
         <translation>Dem Assistenten erlauben, Benutzer anzulegen und Kennwörter zurückzusetzen</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+2"/>
         <source>Link for your administrator</source>
         <translation>Link für Ihren Administrator</translation>
     </message>
@@ -2077,42 +2077,42 @@
         <translation>L&amp;ink kopieren</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+1"/>
         <source>Copy the link for your administrator</source>
         <translation>Den Link für Ihren Administrator kopieren</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+1"/>
         <source>Tr&amp;y again</source>
         <translation>Erneut &amp;versuchen</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+1"/>
         <source>Try again after an administrator approved</source>
         <translation>Erneut versuchen, nachdem ein Administrator zugestimmt hat</translation>
     </message>
     <message>
-        <location line="+58"/>
+        <location line="+2"/>
         <source>Ca&amp;ncel</source>
         <translation>Abb&amp;rechen</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+1"/>
         <source>Cancel signing in</source>
         <translation>Anmeldung abbrechen</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+1"/>
         <source>&amp;Try again</source>
         <translation>&amp;Erneut versuchen</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+1"/>
         <source>Read your organisation&apos;s details again</source>
         <translation>Die Angaben Ihrer Organisation erneut abrufen</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+1"/>
         <source>D&amp;etails</source>
         <translation>De&amp;tails</translation>
     </message>
@@ -2122,17 +2122,17 @@
         <translation>Technische Details anzeigen</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+1"/>
         <source>Technical details</source>
         <translation>Technische Details</translation>
     </message>
     <message>
-        <location line="+16"/>
+        <location line="+2"/>
         <source>&amp;Remember my sign-in in a file on this computer (not encrypted)</source>
         <translation>Anmeldung in einer Datei auf diesem Computer &amp;merken (unverschlüsselt)</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+3"/>
         <source>Remember my sign-in in a file on this computer, not encrypted</source>
         <translation>Anmeldung in einer Datei auf diesem Computer merken, unverschlüsselt</translation>
     </message>
@@ -2142,7 +2142,7 @@
         <translation>Wer Ihre Dateien auf diesem Computer lesen kann, könnte Ihre Anmeldung verwenden.</translation>
     </message>
     <message>
-        <location line="+131"/>
+        <location line="+104"/>
         <source>Getting a code from Microsoft…</source>
         <translation>Code wird bei Microsoft angefordert …</translation>
     </message>
@@ -2152,27 +2152,27 @@
         <translation>Anmeldung als {username} …</translation>
     </message>
     <message>
-        <location line="+28"/>
+        <location line="+29"/>
         <source>Your browser didn&apos;t open. Type the address into a browser yourself: {url}</source>
         <translation>Der Browser hat sich nicht geöffnet. Geben Sie die Adresse bitte selbst in einen Browser ein: {url}</translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+11"/>
         <source>Microsoft asks you in your browser to allow adding users. Finish there…</source>
         <translation>Microsoft fragt Sie im Browser, ob Sie das Hinzufügen von Benutzern erlauben. Schließen Sie es dort ab…</translation>
     </message>
     <message>
-        <location line="+44"/>
+        <location line="+46"/>
         <source>A request to allow the wizard was sent to the administrators of {org}. Once one of them has approved it, choose “Try again”.</source>
         <translation>Eine Anfrage, den Assistenten zuzulassen, wurde an die Administratoren von {org} gesendet. Sobald einer von ihnen zugestimmt hat, wählen Sie „Erneut versuchen“.</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+4"/>
         <source>Only an administrator can allow the wizard to add users in {org}. Ask a {approvers} to open this link and accept (the page it ends on may not load; that&apos;s fine), or to sign in here once and tick “Consent on behalf of your organization”. Then choose “Try again”.</source>
         <translation>Nur ein Administrator kann dem Assistenten erlauben, in {org} Benutzer hinzuzufügen. Bitten Sie einen {approvers}, diesen Link zu öffnen und zuzustimmen (die Seite, auf der er endet, lädt eventuell nicht; das ist in Ordnung), oder sich hier einmal anzumelden und „Zustimmung im Namen Ihrer Organisation erteilen“ anzukreuzen. Wählen Sie danach „Erneut versuchen“.</translation>
     </message>
     <message>
-        <location line="+18"/>
+        <location line="+19"/>
         <source>Cloud Application Administrator</source>
         <translation>Cloudanwendungsadministrator</translation>
     </message>
@@ -2202,7 +2202,7 @@
         <translation>Ihre frühere Anmeldung ist abgelaufen. Bitte melden Sie sich erneut an.</translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+183"/>
         <source>Open {url} in your browser</source>
         <translation>{url} im Browser öffnen</translation>
     </message>
@@ -2217,7 +2217,7 @@
         <translation>3.  Melden Sie sich dort mit Ihrem Administratorkonto an. Dieses Fenster macht dann von selbst weiter. Der Code gilt bis {time} Uhr.</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="-172"/>
         <source>Your browser couldn&apos;t be opened, so sign in with a code instead. Waiting for you to enter the code…</source>
         <translation>Der Browser ließ sich nicht öffnen, deshalb melden Sie sich stattdessen mit einem Code an. Warten auf Ihre Eingabe des Codes …</translation>
     </message>
@@ -2232,12 +2232,12 @@
         <translation>Angemeldet als {username}. Die Angaben Ihrer Organisation werden abgerufen …</translation>
     </message>
     <message>
-        <location line="+18"/>
+        <location line="+19"/>
         <source>Your sign-in has expired. Please sign in again.</source>
         <translation>Ihre Anmeldung ist abgelaufen. Bitte melden Sie sich erneut an.</translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+19"/>
         <source>We couldn&apos;t read your organisation&apos;s details from Microsoft.</source>
         <translation>Die Angaben Ihrer Organisation ließen sich nicht von Microsoft abrufen.</translation>
     </message>
@@ -2247,12 +2247,12 @@
         <translation>Prüfen Sie Ihre Internetverbindung und versuchen Sie es dann erneut.</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+1"/>
         <source>Try again in a moment.</source>
         <translation>Versuchen Sie es gleich noch einmal.</translation>
     </message>
     <message>
-        <location line="+20"/>
+        <location line="+22"/>
         <source>You&apos;re signed out. Sign in again to go on.</source>
         <translation>Sie sind abgemeldet. Melden Sie sich erneut an, um fortzufahren.</translation>
     </message>
@@ -2267,7 +2267,7 @@
         <translation>Die Datei für Ihre Anmeldung ließ sich nicht schreiben, daher hat sich nichts geändert.</translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+32"/>
         <source>Your sign-in is kept encrypted on this computer.</source>
         <translation>Ihre Anmeldung wird verschlüsselt auf diesem Computer gespeichert.</translation>
     </message>
@@ -2312,30 +2312,30 @@
         <translation>Sie sind für die Rolle {role} berechtigt, aber sie ist nicht aktiv. Aktivieren Sie sie in Microsoft Entra (Privileged Identity Management) und melden Sie sich dann erneut an oder wählen Sie „Erneut prüfen“.</translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+19"/>
         <source>If your role is managed in Privileged Identity Management, the wizard can&apos;t see whether you are eligible for it: activate it in Microsoft Entra first.</source>
         <translation>Wenn Ihre Rolle über Privileged Identity Management verwaltet wird, kann der Assistent nicht sehen, ob Sie für sie berechtigt sind: Aktivieren Sie sie zuerst in Microsoft Entra.</translation>
     </message>
     <message>
-        <location line="-349"/>
-        <location line="+376"/>
+        <location line="-363"/>
+        <location line="+392"/>
         <source>{first} or {last}</source>
         <translation>{first} oder {last}</translation>
     </message>
     <message>
-        <location line="-375"/>
-        <location line="+375"/>
+        <location line="-391"/>
+        <location line="+391"/>
         <source>, </source>
         <translation>, </translation>
     </message>
     <message>
-        <location line="-37"/>
+        <location line="-39"/>
         <source>{name} isn&apos;t allowed to add users to {org}. You need the {roles} role. A Global Administrator of your organisation can give it to you in the Microsoft 365 admin center, under Roles. Then choose “Check again”, or use another account.</source>
         <translation>{name} darf in {org} keine Benutzer hinzufügen. Dafür brauchen Sie die Rolle {roles}. Ein globaler Administrator Ihrer Organisation kann sie Ihnen im Microsoft 365 Admin Center unter „Rollen“ zuweisen. Wählen Sie danach „Erneut prüfen“ oder verwenden Sie ein anderes Konto.</translation>
     </message>
     <message>
-        <location line="-347"/>
-        <location line="+389"/>
+        <location line="-361"/>
+        <location line="+405"/>
         <source>Global Administrator</source>
         <translation>Globaler Administrator</translation>
     </message>
@@ -2345,8 +2345,8 @@
         <translation>Benutzeradministrator</translation>
     </message>
     <message>
-        <location line="-389"/>
-        <location line="+390"/>
+        <location line="-405"/>
+        <location line="+406"/>
         <source>Privileged Role Administrator</source>
         <translation>Administrator für privilegierte Rollen</translation>
     </message>
@@ -2372,12 +2372,12 @@
     </message>
     <message>
         <location line="+10"/>
-        <location line="+74"/>
+        <location line="+17"/>
         <source>Something went wrong while signing in. Try again; if it keeps happening, send the details below to Call2Teams support.</source>
         <translation>Bei der Anmeldung ist etwas schiefgelaufen. Versuchen Sie es erneut; wenn es wieder passiert, senden Sie die Details unten an den Call2Teams-Support.</translation>
     </message>
     <message>
-        <location line="-64"/>
+        <location line="+10"/>
         <source>Signing in took too long, so we stopped waiting. Please try again.</source>
         <translation>Die Anmeldung hat zu lange gedauert, deshalb haben wir das Warten beendet. Bitte versuchen Sie es erneut.</translation>
     </message>
@@ -2452,7 +2452,7 @@
         <translation>Der Code ist abgelaufen. Wählen Sie „Stattdessen mit Code anmelden“, um einen neuen zu erhalten.</translation>
     </message>
     <message>
-        <location line="+93"/>
+        <location line="+83"/>
         <source>Practice only: signs in as {username}, without a browser.</source>
         <translation>Nur zum Üben: meldet Sie ohne Browser als {username} an.</translation>
     </message>
@@ -2470,7 +2470,7 @@
 <context>
     <name>SignupPage</name>
     <message>
-        <location filename="../../c2t_wizard/ui/pages/signup.py" line="+183"/>
+        <location filename="../../c2t_wizard/ui/pages/signup.py" line="+185"/>
         <source>Create your Microsoft account</source>
         <translation>Microsoft-Konto erstellen</translation>
     </message>
@@ -2480,52 +2480,52 @@
         <translation>Sie registrieren sich auf der Website von Microsoft in Ihrem Browser. Lassen Sie dieses Fenster geöffnet: Es bemerkt von selbst, wenn Sie fertig sind.</translation>
     </message>
     <message>
-        <location line="-91"/>
+        <location line="-10"/>
         <source>&amp;Open the sign-up page</source>
         <translation>&amp;Registrierungsseite öffnen</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+1"/>
         <source>Open Microsoft&apos;s sign-up page in your browser</source>
         <translation>Die Registrierungsseite von Microsoft im Browser öffnen</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+1"/>
         <source>&amp;Copy name again</source>
         <translation>Namen erneut &amp;kopieren</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+1"/>
         <source>Copy the name to the clipboard again</source>
         <translation>Den Namen erneut in die Zwischenablage kopieren</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+1"/>
         <source>Steps to follow</source>
         <translation>Diese Schritte sind zu tun</translation>
     </message>
     <message>
-        <location line="+26"/>
+        <location line="+1"/>
         <source>I&apos;ve finished &amp;signing up</source>
         <translation>Registrierung ist &amp;fertig</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+1"/>
         <source>I&apos;ve finished signing up: check now</source>
         <translation>Registrierung ist fertig: jetzt prüfen</translation>
     </message>
     <message>
-        <location line="+110"/>
+        <location line="+73"/>
         <source>Your browser didn&apos;t open. Open this address yourself: {url}</source>
         <translation>Der Browser hat sich nicht geöffnet. Öffnen Sie diese Adresse bitte selbst: {url}</translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+15"/>
         <source>“{name}” is on your clipboard: paste it when Microsoft asks for a domain name.</source>
         <translation>„{name}“ ist in der Zwischenablage: Fügen Sie es ein, wenn Microsoft nach einem Domänennamen fragt.</translation>
     </message>
     <message>
-        <location line="+40"/>
+        <location line="+39"/>
         <source>The sign-up page isn&apos;t ready yet. Press “Open the sign-up page” to try again.</source>
         <translation>Die Registrierungsseite ist noch nicht bereit. Klicken Sie auf „Registrierungsseite öffnen“, um es erneut zu versuchen.</translation>
     </message>
@@ -2540,7 +2540,7 @@
         <translation>{domain} ist da: Der Microsoft-Mandant Ihrer Organisation ist bereit.</translation>
     </message>
     <message>
-        <location line="+20"/>
+        <location line="+23"/>
         <source>Waiting for {domain} to appear…</source>
         <translation>Warten, bis {domain} erscheint …</translation>
     </message>
@@ -2550,12 +2550,12 @@
         <translation>Warten, bis {domain} erscheint … Die Prüfung um {time} hat nicht geklappt; wir versuchen es erneut.</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+2"/>
         <source>Waiting for {domain} to appear… (last checked {time})</source>
         <translation>Warten, bis {domain} erscheint … (zuletzt geprüft um {time})</translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+18"/>
         <source>Open Microsoft&apos;s sign-up page with the button below. Under &lt;b&gt;Microsoft 365 Business Basic&lt;/b&gt;, select &lt;b&gt;Buy now&lt;/b&gt;.</source>
         <translation>Öffnen Sie die Registrierungsseite von Microsoft mit der Schaltfläche unten. Wählen Sie unter &lt;b&gt;Microsoft 365 Business Basic&lt;/b&gt; &lt;b&gt;Jetzt kaufen&lt;/b&gt;.</translation>
     </message>
@@ -2590,7 +2590,7 @@
         <translation>Kommen Sie hierher zurück: Diese Seite bemerkt von selbst, wenn Ihr Mandant da ist.</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+9"/>
         <source>Step {number}: {text}</source>
         <translation>Schritt {number}: {text}</translation>
     </message>
@@ -2598,7 +2598,7 @@
 <context>
     <name>SummaryPage</name>
     <message>
-        <location filename="../../c2t_wizard/ui/pages/summary.py" line="+217"/>
+        <location filename="../../c2t_wizard/ui/pages/summary.py" line="+221"/>
         <source>Summary</source>
         <translation>Zusammenfassung</translation>
     </message>
@@ -2608,22 +2608,22 @@
         <translation>Was mit jeder Person geschehen ist. Was schiefging, sagt warum, und „Erneut versuchen“ wiederholt genau diesen Schritt. „Exportieren“ speichert eine Kopie (ohne Kennwörter).</translation>
     </message>
     <message>
-        <location line="-69"/>
+        <location line="-17"/>
         <source>People and what happened</source>
         <translation>Personen und was geschehen ist</translation>
     </message>
     <message>
-        <location line="+23"/>
+        <location line="+5"/>
         <source>&amp;Retry for this person</source>
         <translation>Für diese Person e&amp;rneut versuchen</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+1"/>
         <source>&amp;Export</source>
         <translation>&amp;Exportieren</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+1"/>
         <source>As a spreadsheet (&amp;CSV)…</source>
         <translation>Als Tabelle (&amp;CSV) …</translation>
     </message>
@@ -2638,17 +2638,17 @@
         <translation>Als Dokument (&amp;PDF) …</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+1"/>
         <source>Onboard &amp;more people</source>
         <translation>&amp;Weitere Personen einrichten</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+2"/>
         <source>Start again with new people in the same organisation, without signing in again.</source>
         <translation>Mit neuen Personen in derselben Organisation neu beginnen, ohne sich erneut anzumelden.</translation>
     </message>
     <message numerus="yes">
-        <location line="+56"/>
+        <location line="+37"/>
         <source>%n retry(s) are on their way.</source>
         <translation>
             <numerusform>%n neuer Versuch läuft.</numerusform>
@@ -2671,7 +2671,7 @@
         <translation>Neuer Versuch für {name} …</translation>
     </message>
     <message>
-        <location line="-216"/>
+        <location line="-221"/>
         <source>Spreadsheet (*.csv)</source>
         <translation>Tabelle (*.csv)</translation>
     </message>
@@ -2696,7 +2696,7 @@
         <translation>Zusammenfassung exportieren</translation>
     </message>
     <message>
-        <location line="+62"/>
+        <location line="+113"/>
         <source>One row per person. Press Enter on Retry to try a failed step again.</source>
         <translation>Eine Zeile pro Person. Drücken Sie auf „Erneut versuchen“ die Eingabetaste, um einen fehlgeschlagenen Schritt zu wiederholen.</translation>
     </message>
@@ -2706,7 +2706,7 @@
         <translation>&amp;Personen und was geschah:</translation>
     </message>
     <message>
-        <location line="+93"/>
+        <location line="+47"/>
         <source>The PDF is still being saved.</source>
         <translation>Das PDF wird noch gespeichert.</translation>
     </message>
@@ -2721,12 +2721,12 @@
         <translation>Was geschehen ist, konnte nicht gelesen werden: {why}</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+8"/>
         <source>Nobody was onboarded in this run.</source>
         <translation>In diesem Durchgang wurde niemand eingerichtet.</translation>
     </message>
     <message numerus="yes">
-        <location line="+5"/>
+        <location line="+6"/>
         <source>All %n person(s) are onboarded.</source>
         <translation>
             <numerusform>Die %n Person ist eingerichtet.</numerusform>
@@ -2757,7 +2757,7 @@
         <translation>{name}: der neue Versuch hat nicht geklappt: {why}</translation>
     </message>
     <message numerus="yes">
-        <location line="+23"/>
+        <location line="+24"/>
         <source>Saving the PDF: %n of {total} people…</source>
         <translation>
             <numerusform>PDF wird gespeichert: %n von {total} Personen…</numerusform>
@@ -2765,12 +2765,12 @@
         </translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+8"/>
         <source>Saved to {path}.</source>
         <translation>Gespeichert unter {path}.</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+10"/>
         <source>The summary couldn&apos;t be saved: {why}</source>
         <translation>Die Zusammenfassung konnte nicht gespeichert werden: {why}</translation>
     </message>
@@ -2778,7 +2778,7 @@
 <context>
     <name>SummaryTableModel</name>
     <message>
-        <location filename="../../c2t_wizard/ui/summary_model.py" line="+101"/>
+        <location filename="../../c2t_wizard/ui/summary_model.py" line="+107"/>
         <source>Try again</source>
         <translation>Erneut versuchen</translation>
     </message>
@@ -2836,7 +2836,7 @@
 <context>
     <name>TenantNamePage</name>
     <message>
-        <location filename="../../c2t_wizard/ui/pages/tenant_name.py" line="+214"/>
+        <location filename="../../c2t_wizard/ui/pages/tenant_name.py" line="+218"/>
         <source>Choose your organisation&apos;s Microsoft name</source>
         <translation>Microsoft-Namen für Ihre Organisation wählen</translation>
     </message>
@@ -2846,7 +2846,7 @@
         <translation>Microsoft gibt jeder Organisation eine eigene Adresse. Damit melden sich Ihre Mitarbeitenden an, zum Beispiel anna@ihrname.onmicrosoft.com.</translation>
     </message>
     <message>
-        <location line="-111"/>
+        <location line="-26"/>
         <source>Organisation name</source>
         <translation>Name der Organisation</translation>
     </message>
@@ -2856,12 +2856,12 @@
         <translation>z. B. Muster Sanitär GmbH</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+1"/>
         <source>&amp;Organisation name:</source>
         <translation>&amp;Organisation:</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+1"/>
         <source>Microsoft name</source>
         <translation>Microsoft-Name</translation>
     </message>
@@ -2876,37 +2876,37 @@
         <translation>z. B. mustersanitaer</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+1"/>
         <source>&amp;Microsoft name:</source>
         <translation>&amp;Microsoft-Name:</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+1"/>
         <source>ends in .onmicrosoft.com</source>
         <translation>endet auf .onmicrosoft.com</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+3"/>
         <source>This becomes your organisation&apos;s Microsoft address. Choose carefully: it can&apos;t be changed later.</source>
         <translation>Das wird Ihre Microsoft-Adresse. Wählen Sie sorgfältig: Sie lässt sich später nicht ändern.</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+4"/>
         <source>&amp;Try again</source>
         <translation>&amp;Erneut versuchen</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+1"/>
         <source>Try the check again</source>
         <translation>Prüfung erneut versuchen</translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+1"/>
         <source>Free names you could &amp;use instead:</source>
         <translation>Freie Namen, die Sie stattdessen &amp;nutzen können:</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+1"/>
         <source>Free names you could use instead</source>
         <translation>Freie Namen, die Sie stattdessen nutzen können</translation>
     </message>
@@ -2916,22 +2916,22 @@
         <translation>Drücken Sie die Eingabetaste oder doppelklicken Sie, um einen Namen zu übernehmen.</translation>
     </message>
     <message>
-        <location line="+195"/>
+        <location line="+159"/>
         <source>Looking for free names you could use instead…</source>
         <translation>Suche nach freien Namen, die Sie stattdessen nutzen können …</translation>
     </message>
     <message>
-        <location line="+21"/>
+        <location line="+15"/>
         <source>{domain}  — free</source>
         <translation>{domain}  – frei</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+2"/>
         <source>Use {domain}</source>
         <translation>{domain} verwenden</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+24"/>
         <source>We couldn&apos;t find a free alternative just now. Try a different name.</source>
         <translation>Gerade ließ sich keine freie Alternative finden. Versuchen Sie einen anderen Namen.</translation>
     </message>
@@ -2946,7 +2946,7 @@
         <translation>Geben Sie einen Namen aus Buchstaben und Ziffern ein.</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+4"/>
         <source>Type your organisation&apos;s name, or choose a Microsoft name.</source>
         <translation>Geben Sie den Namen Ihrer Organisation ein oder wählen Sie einen Microsoft-Namen.</translation>
     </message>
@@ -3377,7 +3377,7 @@
         <translation>{character} (ein Zeichen, das die Codierung der Datei nicht darstellen konnte)</translation>
     </message>
     <message>
-        <location line="+34"/>
+        <location line="+40"/>
         <source>First name</source>
         <translation>Vorname</translation>
     </message>
@@ -3497,8 +3497,8 @@
         <translation>unbekannter Fehler</translation>
     </message>
     <message>
-        <location line="-171"/>
-        <location line="+215"/>
+        <location line="-177"/>
+        <location line="+221"/>
         <source>“{value}”</source>
         <translation>„{value}“</translation>
     </message>
@@ -3526,23 +3526,23 @@
         <translation>CSV-Dateien (*.csv)</translation>
     </message>
     <message>
-        <location line="+324"/>
+        <location line="+321"/>
         <source>Add your staff</source>
         <translation>Mitarbeitende hinzufügen</translation>
     </message>
     <message>
-        <location line="-9"/>
-        <location line="+12"/>
+        <location line="-48"/>
+        <location line="+51"/>
         <source>Type in the people who will use Call2Teams, or import them from a spreadsheet. Each gets a Microsoft username and a temporary password.</source>
         <translation>Geben Sie die Personen ein, die Call2Teams nutzen werden, oder importieren Sie sie aus einer Tabelle. Jede Person erhält einen Microsoft-Benutzernamen und ein vorläufiges Kennwort.</translation>
     </message>
     <message>
-        <location line="-209"/>
+        <location line="-23"/>
         <source>&amp;Resume</source>
         <translation>&amp;Fortsetzen</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+1"/>
         <source>Resume the unfinished run</source>
         <translation>Den unterbrochenen Durchgang fortsetzen</translation>
     </message>
@@ -3552,7 +3552,7 @@
         <translation>Mit einer leeren Liste neu beginnen</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="-22"/>
         <source>People to create</source>
         <translation>Anzulegende Personen</translation>
     </message>
@@ -3567,7 +3567,7 @@
         <translation>&amp;Anzulegende Personen:</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+16"/>
         <source>&amp;Add person</source>
         <translation>Person &amp;hinzufügen</translation>
     </message>
@@ -3587,32 +3587,32 @@
         <translation>Die ausgewählten Personen entfernen</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+1"/>
         <source>&amp;Import from file…</source>
         <translation>Aus Datei &amp;importieren …</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+1"/>
         <source>Import people from a CSV file</source>
         <translation>Personen aus einer CSV-Datei importieren</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="-18"/>
         <source>A CSV file from Excel: the Microsoft 365 “Add multiple users” template, the Entra “Bulk create” template, or ours.</source>
         <translation>Eine CSV-Datei aus Excel: die Vorlage „Mehrere Benutzer hinzufügen“ von Microsoft 365, die Vorlage „Massenerstellung“ von Entra oder unsere.</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+19"/>
         <source>Download &amp;template…</source>
         <translation>&amp;Vorlage herunterladen …</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+1"/>
         <source>Download a CSV template to fill in</source>
         <translation>Eine CSV-Vorlage zum Ausfüllen herunterladen</translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="-16"/>
         <source>Problems to fix</source>
         <translation>Zu behebende Probleme</translation>
     </message>
@@ -3622,33 +3622,32 @@
         <translation>Drücken Sie bei einem Problem die Eingabetaste, um zur betroffenen Zelle zu gelangen.</translation>
     </message>
     <message>
-        <location line="+18"/>
+        <location line="-125"/>
         <source>Created without a licence: they can sign in to Microsoft and to the Call2Teams portal, but get no mailbox, Teams or Office apps. That costs nothing; you can add a licence later in the Microsoft 365 admin center.</source>
         <translation>Ohne Lizenz angelegt: Die Personen können sich bei Microsoft und im Call2Teams-Portal anmelden, erhalten aber kein Postfach, kein Teams und keine Office-Apps. Das kostet nichts; eine Lizenz können Sie später im Microsoft 365 Admin Center hinzufügen.</translation>
     </message>
     <message>
-        <location line="+9"/>
-        <location line="+1117"/>
+        <location line="+1178"/>
         <source>&amp;Create users</source>
         <translation>Benutzer an&amp;legen</translation>
     </message>
     <message>
-        <location line="-1115"/>
+        <location line="-1036"/>
         <source>Create the users</source>
         <translation>Die Benutzer anlegen</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+1"/>
         <source>&amp;Stop</source>
         <translation>Anhal&amp;ten</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+4"/>
         <source>Try failed a&amp;gain</source>
         <translation>Erneut ve&amp;rsuchen</translation>
     </message>
     <message>
-        <location line="+623"/>
+        <location line="+534"/>
         <source>1 already existed and was left unchanged</source>
         <translation>1 war schon vorhanden und blieb unverändert</translation>
     </message>
@@ -3661,7 +3660,7 @@
         </translation>
     </message>
     <message>
-        <location line="+203"/>
+        <location line="+212"/>
         <source>Added 1 person from {name}.</source>
         <translation>1 Person aus {name} hinzugefügt.</translation>
     </message>
@@ -3674,7 +3673,7 @@
         </translation>
     </message>
     <message>
-        <location line="+62"/>
+        <location line="+64"/>
         <source>Fix 1 problem before creating: it is marked on its cell.</source>
         <translation>Beheben Sie vor dem Anlegen 1 Problem: Es ist an seiner Zelle markiert.</translation>
     </message>
@@ -3687,7 +3686,7 @@
         </translation>
     </message>
     <message>
-        <location line="+106"/>
+        <location line="+109"/>
         <source>Microsoft asked us to slow down; 1 waits a moment.</source>
         <translation>Microsoft hat um eine Pause gebeten; 1 Person wartet einen Moment.</translation>
     </message>
@@ -3700,7 +3699,7 @@
         </translation>
     </message>
     <message>
-        <location line="+104"/>
+        <location line="+106"/>
         <source>&amp;Create 1 user</source>
         <translation>1 Benutzer an&amp;legen</translation>
     </message>
@@ -3728,52 +3727,52 @@
         <translation>Ihre Anmeldung ist abgelaufen; melden Sie sich erneut an</translation>
     </message>
     <message>
-        <location line="-1167"/>
+        <location line="-1090"/>
         <source>Stop creating users</source>
         <translation>Anlegen der Benutzer abbrechen</translation>
     </message>
     <message>
-        <location line="-96"/>
+        <location line="-13"/>
         <source>Start &amp;over</source>
         <translation>&amp;Neu beginnen</translation>
     </message>
     <message>
-        <location line="+72"/>
+        <location line="-5"/>
         <source>Problems to fi&amp;x:</source>
         <translation>Zu &amp;behebende Probleme:</translation>
     </message>
     <message>
-        <location line="+27"/>
+        <location line="+19"/>
         <source>Res&amp;ume</source>
         <translation>F&amp;ortsetzen</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+1"/>
         <source>Resume creating the people not created yet</source>
         <translation>Mit den noch nicht angelegten Personen fortfahren</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+2"/>
         <source>Try the failed people again</source>
         <translation>Die fehlgeschlagenen Personen erneut versuchen</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="-21"/>
         <source>Users created</source>
         <translation>Angelegte Benutzer</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+1"/>
         <source>%v of %m</source>
         <translation>%v von %m</translation>
     </message>
     <message>
-        <location line="+77"/>
+        <location line="-34"/>
         <source>Type in the people who will use Call2Teams, or import them from a spreadsheet. Each gets a Microsoft username ending in @{domain} and a temporary password.</source>
         <translation>Geben Sie die Personen ein, die Call2Teams nutzen werden, oder importieren Sie sie aus einer Tabelle. Jede Person erhält einen Microsoft-Benutzernamen mit der Endung @{domain} und ein vorläufiges Kennwort.</translation>
     </message>
     <message>
-        <location line="+84"/>
+        <location line="+130"/>
         <source>Users are being created.</source>
         <translation>Benutzer werden gerade angelegt.</translation>
     </message>
@@ -3858,7 +3857,7 @@
         <translation>Angehalten. Bisher {created} angelegt, {remaining} noch nicht. Nichts wurde doppelt angelegt: „Fortsetzen“ macht dort weiter, wo angehalten wurde.</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+7"/>
         <source>{count} created</source>
         <translation>{count} angelegt</translation>
     </message>
@@ -3883,7 +3882,7 @@
         <translation>Als Nächstes erhält jede Person ihre Anmeldedaten.</translation>
     </message>
     <message>
-        <location line="+58"/>
+        <location line="+62"/>
         <source>An earlier session started adding 1 person ({when}).</source>
         <translation>In einer früheren Sitzung wurde begonnen, 1 Person hinzuzufügen ({when}).</translation>
     </message>
@@ -3919,12 +3918,12 @@
         <translation>Wählen Sie „Fortsetzen“, um weiterzumachen, oder beginnen Sie mit einer leeren Liste neu.</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+6"/>
         <source>An earlier session added 1 person ({when}) and didn&apos;t finish the onboarding.</source>
         <translation>In einer früheren Sitzung wurde 1 Person hinzugefügt ({when}), die Einrichtung aber nicht abgeschlossen.</translation>
     </message>
     <message numerus="yes">
-        <location line="+2"/>
+        <location line="+3"/>
         <source>An earlier session added %n people ({when}) and didn&apos;t finish the onboarding.</source>
         <translation>
             <numerusform>In einer früheren Sitzung wurde %n Person hinzugefügt ({when}), die Einrichtung aber nicht abgeschlossen.</numerusform>
@@ -3937,12 +3936,12 @@
         <translation>Wählen Sie „Fortsetzen“, um mit ihnen weiterzumachen, oder beginnen Sie mit einer leeren Liste neu.</translation>
     </message>
     <message>
-        <location line="+33"/>
+        <location line="+34"/>
         <source>The record of earlier runs couldn&apos;t be read: {reason}</source>
         <translation>Die Aufzeichnung früherer Durchgänge ließ sich nicht lesen: {reason}</translation>
     </message>
     <message>
-        <location line="+84"/>
+        <location line="+86"/>
         <source>1 of them has problems, marked on the cells: fix them here or remove that person before creating.</source>
         <translation>1 davon hat Probleme, markiert an den Zellen: Beheben Sie sie hier oder entfernen Sie die Person, bevor Sie anlegen.</translation>
     </message>
@@ -3955,7 +3954,7 @@
         </translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+14"/>
         <source>Nobody was added from {name}.</source>
         <translation>Aus {name} wurde niemand hinzugefügt.</translation>
     </message>
@@ -4006,7 +4005,7 @@
         <translation>Datei</translation>
     </message>
     <message>
-        <location line="+49"/>
+        <location line="+52"/>
         <source>About 1 minute left.</source>
         <translation>Noch etwa 1 Minute.</translation>
     </message>
@@ -4019,12 +4018,12 @@
         </translation>
     </message>
     <message>
-        <location line="+156"/>
+        <location line="+158"/>
         <source>Microsoft refused the sign-in ({problem})</source>
         <translation>Microsoft hat die Anmeldung abgelehnt ({problem})</translation>
     </message>
     <message>
-        <location line="-255"/>
+        <location line="-260"/>
         <source>Problems in {name}, by line of the file:</source>
         <translation>Probleme in {name}, nach Zeile der Datei:</translation>
     </message>
@@ -4034,12 +4033,12 @@
         <translation>Angelegt {created} · vorhanden {existed} · Fehler {failed} · offen {remaining}</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+9"/>
         <source>Creating users… {done} of {total} done.</source>
         <translation>Benutzer werden angelegt … {done} von {total} erledigt.</translation>
     </message>
     <message>
-        <location line="+39"/>
+        <location line="+41"/>
         <source>Sign in first: the users are created in your organisation.</source>
         <translation>Melden Sie sich zuerst an: Die Benutzer werden in Ihrer Organisation angelegt.</translation>
     </message>

@@ -263,30 +263,26 @@ class CredentialsPage(QWizardPage):
         self.clipboard = SecretClipboard(self, clear_after_ms=clear_after_ms)
         self.clipboard.cleared.connect(self._on_clipboard_cleared)
 
-        self._retranslate_titles()
-
         # --- the method and the language -------------------------------------------------------------
         self.delivery_method_combo = QComboBox(self)
         self.delivery_method_combo.setObjectName("delivery_method_combo")
-        self.delivery_method_combo.setAccessibleName(self.tr("How to deliver"))
-        for method, text in (
-            (DeliveryMethod.SEND_MAIL, self.tr("Send from your mailbox (Microsoft 365)")),
-            (DeliveryMethod.MAILTO, self.tr("Open messages in your mail app")),
-            (DeliveryMethod.CLIPBOARD, self.tr("Copy one message at a time")),
-            (DeliveryMethod.WELCOME_SHEET, self.tr("Print or save welcome sheets (PDF)")),
+        for method in (
+            DeliveryMethod.SEND_MAIL,
+            DeliveryMethod.MAILTO,
+            DeliveryMethod.CLIPBOARD,
+            DeliveryMethod.WELCOME_SHEET,
         ):
-            self.delivery_method_combo.addItem(text, method)
+            self.delivery_method_combo.addItem("", method)
         self.delivery_method_combo.currentIndexChanged.connect(self._on_method_changed)
-        method_label = QLabel(self.tr("&Deliver by:"), self)
+        self._method_label = method_label = QLabel(self)
         method_label.setBuddy(self.delivery_method_combo)
 
         self.message_language_combo = QComboBox(self)
         self.message_language_combo.setObjectName("message_language_combo")
-        self.message_language_combo.setAccessibleName(self.tr("Language of the message"))
         for code in SUPPORTED_LANGUAGES:
             self.message_language_combo.addItem(LANGUAGE_NAMES.get(code, code), code)
         self.set_message_language(message_language(QLocale().name()))
-        language_label = QLabel(self.tr("Message &language:"), self)
+        self._language_label = language_label = QLabel(self)
         language_label.setBuddy(self.message_language_combo)
 
         self.method_help = QLabel(self)
@@ -305,10 +301,6 @@ class CredentialsPage(QWizardPage):
         # --- the people ----------------------------------------------------------------------------------
         self.delivery_table = QTableWidget(0, 4, self)
         self.delivery_table.setObjectName("delivery_table")
-        self.delivery_table.setAccessibleName(self.tr("People and how their passwords were delivered"))
-        self.delivery_table.setHorizontalHeaderLabels(
-            [self.tr("Name"), self.tr("Username"), self.tr("Work email"), self.tr("Delivery")]
-        )
         self.delivery_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.delivery_table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.delivery_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -323,7 +315,7 @@ class CredentialsPage(QWizardPage):
         self.delivery_table.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         self.delivery_table.setWordWrap(False)
         self.delivery_table.itemSelectionChanged.connect(self._update_buttons)
-        table_label = QLabel(self.tr("&People:"), self)
+        self._table_label = table_label = QLabel(self)
         table_label.setBuddy(self.delivery_table)
 
         # --- actions -------------------------------------------------------------------------------------
@@ -334,34 +326,20 @@ class CredentialsPage(QWizardPage):
         bold.setBold(True)
         self.deliver_all_button.setFont(bold)
         self.deliver_all_button.clicked.connect(self.deliver_all)
-        self.deliver_selected_button = QPushButton(self.tr("Deliver to selec&ted"), self)
+        self.deliver_selected_button = QPushButton(self)
         self.deliver_selected_button.setObjectName("deliver_selected_button")
-        self.deliver_selected_button.setAccessibleName(self.tr("Deliver to the selected people"))
         self.deliver_selected_button.setAutoDefault(False)
         self.deliver_selected_button.clicked.connect(self.deliver_selected)
-        self.retry_delivery_button = QPushButton(self.tr("&Retry failed"), self)
+        self.retry_delivery_button = QPushButton(self)
         self.retry_delivery_button.setObjectName("retry_delivery_button")
-        self.retry_delivery_button.setAccessibleName(self.tr("Retry the deliveries that failed"))
         self.retry_delivery_button.setAutoDefault(False)
         self.retry_delivery_button.clicked.connect(self.retry_failed)
-        self.confirm_delivery_button = QPushButton(self.tr("&Mark as delivered"), self)
+        self.confirm_delivery_button = QPushButton(self)
         self.confirm_delivery_button.setObjectName("confirm_delivery_button")
-        self.confirm_delivery_button.setAccessibleName(
-            self.tr("Mark the selected messages as delivered (you sent or passed them on)")
-        )
         self.confirm_delivery_button.setAutoDefault(False)
         self.confirm_delivery_button.clicked.connect(self.confirm_selected)
-        self.new_password_button = QPushButton(self.tr("New pass&word"), self)
+        self.new_password_button = QPushButton(self)
         self.new_password_button.setObjectName("new_password_button")
-        self.new_password_button.setAccessibleName(
-            self.tr("Give the selected people a new temporary password, to deliver it again")
-        )
-        self.new_password_button.setToolTip(
-            self.tr(
-                "For a message you can't confirm reached its person: a new temporary password replaces "
-                "the one handed over before, and you deliver the new one."
-            )
-        )
         self.new_password_button.setAutoDefault(False)
         self.new_password_button.clicked.connect(self.new_password_for_selected)
 
@@ -372,17 +350,8 @@ class CredentialsPage(QWizardPage):
         self.mail_cap_notice = StatusLine(self)
         self.mail_cap_notice.setObjectName("mail_cap_notice")
         self.mail_cap_notice.setVisible(False)
-        self.check_bounces_button = QPushButton(self.tr("Check for &bounces"), self)
+        self.check_bounces_button = QPushButton(self)
         self.check_bounces_button.setObjectName("check_bounces_button")
-        self.check_bounces_button.setAccessibleName(
-            self.tr("Look in your Inbox for mail that could not be delivered")
-        )
-        self.check_bounces_button.setToolTip(
-            self.tr(
-                "Microsoft accepting a mail doesn't mean it arrived. A mail that can't be delivered comes "
-                "back as a bounce report in your Inbox, sometimes much later."
-            )
-        )
         self.check_bounces_button.setAutoDefault(False)
         self.check_bounces_button.clicked.connect(self.check_bounces)
         self.bounce_status = StatusLine(self)
@@ -430,6 +399,8 @@ class CredentialsPage(QWizardPage):
         layout.addWidget(self.delivery_status)
         layout.addWidget(self.bounce_status)
 
+        self.retranslate()
+
         self.setTabOrder(self.delivery_method_combo, self.message_language_combo)
         self.setTabOrder(self.message_language_combo, self.delivery_table)
         self.setTabOrder(self.delivery_table, self.deliver_all_button)
@@ -442,8 +413,53 @@ class CredentialsPage(QWizardPage):
 
     # --- QWizardPage --------------------------------------------------------------------------------
 
-    def _retranslate_titles(self) -> None:
-        """The page's title and subtitle in the language now installed."""
+    def retranslate(self) -> None:
+        """Every static text on the page, in the language now installed (again on each LanguageChange)."""
+        combo = self.delivery_method_combo
+        combo.setAccessibleName(self.tr("How to deliver"))
+        for method, text in (
+            (DeliveryMethod.SEND_MAIL, self.tr("Send from your mailbox (Microsoft 365)")),
+            (DeliveryMethod.MAILTO, self.tr("Open messages in your mail app")),
+            (DeliveryMethod.CLIPBOARD, self.tr("Copy one message at a time")),
+            (DeliveryMethod.WELCOME_SHEET, self.tr("Print or save welcome sheets (PDF)")),
+        ):
+            combo.setItemText(combo.findData(method), text)
+        self._method_label.setText(self.tr("&Deliver by:"))
+        self.message_language_combo.setAccessibleName(self.tr("Language of the message"))
+        self._language_label.setText(self.tr("Message &language:"))
+        self.delivery_table.setAccessibleName(self.tr("People and how their passwords were delivered"))
+        self.delivery_table.setHorizontalHeaderLabels(
+            [self.tr("Name"), self.tr("Username"), self.tr("Work email"), self.tr("Delivery")]
+        )
+        self._table_label.setText(self.tr("&People:"))
+        self.deliver_selected_button.setText(self.tr("Deliver to selec&ted"))
+        self.deliver_selected_button.setAccessibleName(self.tr("Deliver to the selected people"))
+        self.retry_delivery_button.setText(self.tr("&Retry failed"))
+        self.retry_delivery_button.setAccessibleName(self.tr("Retry the deliveries that failed"))
+        self.confirm_delivery_button.setText(self.tr("&Mark as delivered"))
+        self.confirm_delivery_button.setAccessibleName(
+            self.tr("Mark the selected messages as delivered (you sent or passed them on)")
+        )
+        self.new_password_button.setText(self.tr("New pass&word"))
+        self.new_password_button.setAccessibleName(
+            self.tr("Give the selected people a new temporary password, to deliver it again")
+        )
+        self.new_password_button.setToolTip(
+            self.tr(
+                "For a message you can't confirm reached its person: a new temporary password replaces "
+                "the one handed over before, and you deliver the new one."
+            )
+        )
+        self.check_bounces_button.setText(self.tr("Check for &bounces"))
+        self.check_bounces_button.setAccessibleName(
+            self.tr("Look in your Inbox for mail that could not be delivered")
+        )
+        self.check_bounces_button.setToolTip(
+            self.tr(
+                "Microsoft accepting a mail doesn't mean it arrived. A mail that can't be delivered comes "
+                "back as a bounce report in your Inbox, sometimes much later."
+            )
+        )
         self.setTitle(self.tr("Hand over the passwords"))
         self.setSubTitle(
             self.tr(
@@ -454,7 +470,10 @@ class CredentialsPage(QWizardPage):
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
-            self._retranslate_titles()
+            self.retranslate()
+            self._refresh_methods(preselect=False)  # the mailbox's state, the button and help for the method
+            self._render()
+            self._show_cap()
         super().changeEvent(event)
 
     def initializePage(self) -> None:
@@ -477,7 +496,9 @@ class CredentialsPage(QWizardPage):
         self.reset_notice.setVisible(False)
         self.mail_cap_notice.setVisible(False)
         self.bounce_status.setVisible(False)
-        self.delivery_status.show_status(StatusKind.BUSY, self.tr("Getting the list of people ready…"))
+        self.delivery_status.show_status(
+            StatusKind.BUSY, lambda: self.tr("Getting the list of people ready…")
+        )
         self._render()
         facts = self._onboarding.tenant_facts
         domain = (facts.initial_domain if facts else None) or self._onboarding.tenant_domain
@@ -493,7 +514,7 @@ class CredentialsPage(QWizardPage):
         if journal is None:
             self._loading = False
             self.delivery_status.show_status(
-                StatusKind.WARNING, self.tr("The journal isn't open yet. Go back and forward again.")
+                StatusKind.WARNING, lambda: self.tr("The journal isn't open yet. Go back and forward again.")
             )
             self._render()
             return
@@ -641,7 +662,7 @@ class CredentialsPage(QWizardPage):
         if resets:
             self.reset_notice.show_status(
                 StatusKind.INFO,
-                self.tr(
+                lambda: self.tr(
                     "%n person(s) were created in an earlier session and never got their password. For "
                     "security, the wizard never stores passwords, so these people get a new temporary "
                     "password now.",
@@ -652,7 +673,9 @@ class CredentialsPage(QWizardPage):
             self.reset_notice.setVisible(True)
             self._reset(resets)
         if not rows:
-            self.delivery_status.show_status(StatusKind.INFO, self.tr("Nobody new to deliver a password to."))
+            self.delivery_status.show_status(
+                StatusKind.INFO, lambda: self.tr("Nobody new to deliver a password to.")
+            )
         else:
             self._show_summary()
             self._work_out_cap(load)
@@ -696,27 +719,31 @@ class CredentialsPage(QWizardPage):
             self.mail_cap_notice.setVisible(False)
             return
         remaining = plan.remaining or 0
-        text = self.tr(
-            "Your mailbox's address ends in onmicrosoft.com, so Microsoft lets it mail at most {cap} people "
-            "outside your organisation a day. The wizard mailed {sent} in the last 24 hours (mail from other "
-            "apps counts too): up to {remaining} more can get their password by mail today."
-        ).format(cap=MOERA_CAP, sent=plan.sent, remaining=remaining)
-        if plan.bounced:
-            text += " " + self.tr(
-                "%n mail(s) from your organisation bounced in the last 24 hours: the limit may be reached "
-                "already.",
-                "",
-                plan.bounced,
-            )
         waiting = {row.key for row in self._rows if row.state not in _DONE}
         beyond = [key for key in plan.beyond if key in waiting]
-        if beyond:
-            text += " " + self.tr(
-                "%n person(s) are beyond that: give them their password with your mail app (if it sends from "
-                "another address), the clipboard or a welcome sheet.",
-                "",
-                len(beyond),
-            )
+
+        def text() -> str:
+            words = self.tr(
+                "Your mailbox's address ends in onmicrosoft.com, so Microsoft lets it mail at most {cap} "
+                "people outside your organisation a day. The wizard mailed {sent} in the last 24 hours (mail "
+                "from other apps counts too): up to {remaining} more can get their password by mail today."
+            ).format(cap=MOERA_CAP, sent=plan.sent, remaining=remaining)
+            if plan.bounced:
+                words += " " + self.tr(
+                    "%n mail(s) from your organisation bounced in the last 24 hours: the limit may be "
+                    "reached already.",
+                    "",
+                    plan.bounced,
+                )
+            if beyond:
+                words += " " + self.tr(
+                    "%n person(s) are beyond that: give them their password with your mail app (if it sends "
+                    "from another address), the clipboard or a welcome sheet.",
+                    "",
+                    len(beyond),
+                )
+            return words
+
         warn = bool(beyond or plan.bounced)
         self.mail_cap_notice.show_status(StatusKind.WARNING if warn else StatusKind.INFO, text)
         self.mail_cap_notice.setVisible(True)
@@ -759,7 +786,7 @@ class CredentialsPage(QWizardPage):
 
         self.bounce_status.show_status(
             StatusKind.BUSY,
-            self.tr(
+            lambda: self.tr(
                 "A mail Microsoft accepted can still bounce. To notice it, the wizard reads the subject of "
                 "new messages in your Inbox (never their content): Microsoft may ask you to allow that."
             ),
@@ -782,11 +809,15 @@ class CredentialsPage(QWizardPage):
         if not isinstance(value, tuple) or len(value) != 3:
             return
         step, number, total = value
-        if step == "waiting":
-            text = self.tr("Waiting a little before looking for bounced mail ({number} of {total})…")
-        else:
-            text = self.tr("Looking for bounced mail in your Inbox ({number} of {total})…")
-        self.bounce_status.show_status(StatusKind.BUSY, text.format(number=number, total=total))
+
+        def text() -> str:
+            if step == "waiting":
+                words = self.tr("Waiting a little before looking for bounced mail ({number} of {total})…")
+            else:
+                words = self.tr("Looking for bounced mail in your Inbox ({number} of {total})…")
+            return words.format(number=number, total=total)
+
+        self.bounce_status.show_status(StatusKind.BUSY, text)
 
     def _mark_bounced(self, keys: set[str]) -> None:
         newly = []
@@ -809,7 +840,7 @@ class CredentialsPage(QWizardPage):
             self._work_out_cap(self._load)
             self.bounce_status.show_status(
                 StatusKind.WARNING,
-                self.tr(
+                lambda: self.tr(
                     "%n mail(s) bounced: Microsoft accepted them but couldn't deliver them. Deliver to those "
                     "people another way: a welcome sheet, the clipboard, or your mail app if it sends from "
                     "another address.",
@@ -820,7 +851,7 @@ class CredentialsPage(QWizardPage):
         else:
             self.bounce_status.show_status(
                 StatusKind.INFO,
-                self.tr(
+                lambda: self.tr(
                     "No bounced mail so far. A bounce can come hours later: Check for bounces looks again."
                 ),
             )
@@ -830,7 +861,7 @@ class CredentialsPage(QWizardPage):
     def _on_bounce_check_failed(self, error: BaseException) -> None:
         self.bounce_status.show_status(
             StatusKind.WARNING,
-            self.tr("Bounced mail couldn't be looked for: {problem}").format(
+            lambda: self.tr("Bounced mail couldn't be looked for: {problem}").format(
                 problem=self._error_words(error)
             ),
         )
@@ -842,7 +873,9 @@ class CredentialsPage(QWizardPage):
         self._loading = False
         self.delivery_status.show_status(
             StatusKind.ERROR,
-            self.tr("The list of people couldn't be read: {error}").format(error=self._error_words(error)),
+            lambda: self.tr("The list of people couldn't be read: {error}").format(
+                error=self._error_words(error)
+            ),
         )
         self._render()
 
@@ -945,7 +978,7 @@ class CredentialsPage(QWizardPage):
                 record_confirmed(journal, people), "confirm delivery", lambda _r: None, essential=True
             )
         self.delivery_status.show_status(
-            StatusKind.OK, self.tr("%n delivery(ies) marked as delivered.", "", len(rows))
+            StatusKind.OK, lambda: self.tr("%n delivery(ies) marked as delivered.", "", len(rows))
         )
         self._render()
 
@@ -983,7 +1016,7 @@ class CredentialsPage(QWizardPage):
             if left_out:
                 self.delivery_status.show_status(
                     StatusKind.WARNING,
-                    self.tr(
+                    lambda: self.tr(
                         "Mail from your address won't reach these people today. Choose another way to "
                         "deliver above: a welcome sheet, the clipboard or your mail app."
                     ),
@@ -994,7 +1027,9 @@ class CredentialsPage(QWizardPage):
             self._mail_since = datetime.now(UTC)
         for row in targets:
             row.problem = None
-        self.delivery_status.show_status(StatusKind.BUSY, self.tr("Asking for permission to send mail…"))
+        self.delivery_status.show_status(
+            StatusKind.BUSY, lambda: self.tr("Asking for permission to send mail…")
+        )
         outgoing = [
             Outgoing(
                 row.key,
@@ -1037,7 +1072,7 @@ class CredentialsPage(QWizardPage):
             self._render()
             return
         if value == SENDING:
-            self.delivery_status.show_status(StatusKind.BUSY, self.tr("Sending…"))
+            self.delivery_status.show_status(StatusKind.BUSY, lambda: self.tr("Sending…"))
             return
         if not isinstance(value, SendOutcome):
             return
@@ -1082,11 +1117,12 @@ class CredentialsPage(QWizardPage):
             else []
         )
         if certain:
-            self.delivery_status.show_status(StatusKind.ERROR, self._problem_text(certain[0]))
+            first = certain[0]
+            self.delivery_status.show_status(StatusKind.ERROR, lambda: self._problem_text(first))
         elif over:
             self.delivery_status.show_status(
                 StatusKind.WARNING,
-                self.tr(
+                lambda: self.tr(
                     "Mail went to everyone Microsoft's daily limit allows. %n person(s) are over the limit: "
                     "deliver to them another way (choose a welcome sheet, the clipboard or your mail app "
                     "above, then Deliver to selected).",
@@ -1098,7 +1134,7 @@ class CredentialsPage(QWizardPage):
         elif doubtful:
             self.delivery_status.show_status(
                 StatusKind.WARNING,
-                self.tr(
+                lambda: self.tr(
                     "%n message(s) may have been sent: Microsoft's answer was lost and your Sent Items "
                     "couldn't be checked. Look in your Sent Items; Retry failed asks before sending again.",
                     "",
@@ -1119,7 +1155,7 @@ class CredentialsPage(QWizardPage):
         if problem is DeliveryProblem.NO_MAILBOX:
             self._fall_back_from_send_mail()
             return
-        self.delivery_status.show_status(StatusKind.ERROR, self._problem_text(problem))
+        self.delivery_status.show_status(StatusKind.ERROR, lambda: self._problem_text(problem))
         self._render()
 
     def _fall_back_from_send_mail(self) -> None:
@@ -1133,7 +1169,7 @@ class CredentialsPage(QWizardPage):
         self.set_method(DeliveryMethod.MAILTO)
         self.delivery_status.show_status(
             StatusKind.WARNING,
-            self.tr(
+            lambda: self.tr(
                 "Your account has no Microsoft 365 mailbox (it has no Exchange licence), so the wizard can't "
                 "send from it. Your mail app is chosen instead: deliver again from there."
             ),
@@ -1167,14 +1203,14 @@ class CredentialsPage(QWizardPage):
         if failed:
             self.delivery_status.show_status(
                 StatusKind.ERROR,
-                self.tr(
+                lambda: self.tr(
                     "Your mail app didn't open. Choose another way to deliver, such as the welcome sheet."
                 ),
             )
         elif pasted:
             self.delivery_status.show_status(
                 StatusKind.INFO,
-                self.tr(
+                lambda: self.tr(
                     "The message is too long for a mail link, so it's on the clipboard: paste it into the "
                     "message your mail app opened, then send it. The clipboard is cleared in a minute."
                 ),
@@ -1182,7 +1218,7 @@ class CredentialsPage(QWizardPage):
         elif too_long:
             self.delivery_status.show_status(
                 StatusKind.WARNING,
-                self.tr(
+                lambda: self.tr(
                     "%n message(s) are too long for a mail link. Select each of those people and use "
                     "Deliver to selected: the message then goes via the clipboard.",
                     "",
@@ -1192,7 +1228,7 @@ class CredentialsPage(QWizardPage):
         else:
             self.delivery_status.show_status(
                 StatusKind.OK,
-                self.tr(
+                lambda: self.tr(
                     "%n message(s) opened in your mail app: check each one and send it.", "", len(opened)
                 ),
             )
@@ -1205,7 +1241,7 @@ class CredentialsPage(QWizardPage):
         seconds = max(1, round(self.clipboard.clear_after_ms / 1000))
         self.delivery_status.show_status(
             StatusKind.OK,
-            self.tr(
+            lambda: self.tr(
                 "The message for {name} is on the clipboard: paste it into a message to {email}. "
                 "The clipboard is cleared in %n second(s).",
                 "",
@@ -1234,7 +1270,7 @@ class CredentialsPage(QWizardPage):
         pages = [SheetPage(row.record.display_name, self.message_for(row)) for row in targets]
         # Page by page on the event loop: hundreds of pages take a second or more, too long for the window
         # to wait, and Qt's text layout belongs to the GUI thread.
-        self.delivery_status.show_status(StatusKind.BUSY, self.tr("Saving the welcome sheets…"))
+        self.delivery_status.show_status(StatusKind.BUSY, lambda: self.tr("Saving the welcome sheets…"))
         self._sheet = writer = SheetWriter(path, pages, title=self.tr("Welcome sheets"), parent=self)
         writer.finished.connect(functools.partial(self._on_sheet_saved, path, targets))
         writer.failed.connect(self._on_sheet_failed)
@@ -1250,7 +1286,7 @@ class CredentialsPage(QWizardPage):
         self._record(targets, DeliveryMethod.WELCOME_SHEET)
         self.delivery_status.show_status(
             StatusKind.OK,
-            self.tr(
+            lambda: self.tr(
                 "Saved %n page(s) to {path}. Print them, hand each person their page, then delete the file.",
                 "",
                 count if isinstance(count, int) else len(targets),
@@ -1268,7 +1304,9 @@ class CredentialsPage(QWizardPage):
         self._forget_sheet()
         self.delivery_status.show_status(
             StatusKind.ERROR,
-            self.tr("The welcome sheet couldn't be saved: {error}").format(error=self._error_words(error)),
+            lambda: self.tr("The welcome sheet couldn't be saved: {error}").format(
+                error=self._error_words(error)
+            ),
         )
         self._render()
 
@@ -1300,7 +1338,7 @@ class CredentialsPage(QWizardPage):
 
     def _on_clipboard_cleared(self) -> None:
         if self.delivery_status.kind is StatusKind.OK and self.method is DeliveryMethod.CLIPBOARD:
-            self.delivery_status.show_status(StatusKind.INFO, self.tr("The clipboard was cleared."))
+            self.delivery_status.show_status(StatusKind.INFO, lambda: self.tr("The clipboard was cleared."))
 
     # --- jobs --------------------------------------------------------------------------------------------
 
@@ -1327,7 +1365,8 @@ class CredentialsPage(QWizardPage):
 
     def _on_job_failed(self, error: BaseException) -> None:
         self.delivery_status.show_status(
-            StatusKind.ERROR, self.tr("Something went wrong: {error}").format(error=self._error_words(error))
+            StatusKind.ERROR,
+            lambda: self.tr("Something went wrong: {error}").format(error=self._error_words(error)),
         )
 
     def _error_words(self, error: BaseException) -> str:
@@ -1446,17 +1485,19 @@ class CredentialsPage(QWizardPage):
         done = sum(1 for row in self._rows if row.state in _DONE)
         if done == len(self._rows):
             self.delivery_status.show_status(
-                StatusKind.OK, self.tr("Everyone has their password: %n delivered.", "", done)
+                StatusKind.OK, lambda: self.tr("Everyone has their password: %n delivered.", "", done)
             )
         elif any(row.state is RowState.RESETTING for row in self._rows):
-            self.delivery_status.show_status(StatusKind.BUSY, self.tr("Setting new temporary passwords…"))
+            self.delivery_status.show_status(
+                StatusKind.BUSY, lambda: self.tr("Setting new temporary passwords…")
+            )
         elif any(
             row.state is RowState.RESET_FAILED and row.problem is DeliveryProblem.RESET_NOT_ALLOWED
             for row in self._rows
         ):
             self.delivery_status.show_status(
                 StatusKind.ERROR,
-                self.tr(
+                lambda: self.tr(
                     "Microsoft refused to set new passwords: your account, or the permission the wizard was "
                     "given, does not allow resetting passwords. A Global Administrator can reset them (or "
                     "approve the wizard's permission to reset passwords); a User Administrator can reset "
@@ -1466,12 +1507,12 @@ class CredentialsPage(QWizardPage):
         elif any(row.state is RowState.RESET_FAILED for row in self._rows):
             self.delivery_status.show_status(
                 StatusKind.ERROR,
-                self.tr("Some new passwords couldn't be set. Use Retry failed to try again."),
+                lambda: self.tr("Some new passwords couldn't be set. Use Retry failed to try again."),
             )
         else:
             self.delivery_status.show_status(
                 StatusKind.INFO,
-                self.tr("{done} of {total} delivered.").format(done=done, total=len(self._rows)),
+                lambda: self.tr("{done} of {total} delivered.").format(done=done, total=len(self._rows)),
             )
 
     def _status_text(self, row: DeliveryRow) -> str:

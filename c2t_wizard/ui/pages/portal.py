@@ -162,12 +162,11 @@ class PortalPage(QWizardPage):
         self._load = 0
         self._loading = False
         self._accounts: list[PortalAccount] = []
+        self._account_depths: dict[str, int] = {}
         self._default_roles: frozenset[PortalRole] = DEFAULT_ROLES
         self._guided_key: str | None = None
         self._syncing_roles = False
         self.clipboard = SecretClipboard(self)
-
-        self._retranslate_titles()
 
         self.backend_label = QLabel(self)
         self.backend_label.setObjectName("portal_backend_label")
@@ -177,9 +176,8 @@ class PortalPage(QWizardPage):
         # --- the account ---------------------------------------------------------------------------------
         self.portal_account_combo = QComboBox(self)
         self.portal_account_combo.setObjectName("portal_account_combo")
-        self.portal_account_combo.setAccessibleName(self.tr("Call2Teams account to invite into"))
         self.portal_account_combo.currentIndexChanged.connect(self._on_account_changed)
-        account_label = QLabel(self.tr("&Account:"), self)
+        self._account_label = account_label = QLabel(self)
         account_label.setBuddy(self.portal_account_combo)
 
         # --- no account to invite into: what it means and what to do -----------------------------------
@@ -187,16 +185,11 @@ class PortalPage(QWizardPage):
         self.portal_no_account.setObjectName("portal_no_account")
         self.no_account_status = StatusLine(self.portal_no_account)
         self.no_account_status.setObjectName("portal_no_account_status")
-        self.accounts_again_button = QPushButton(self.tr("Check a&gain"), self.portal_no_account)
+        self.accounts_again_button = QPushButton(self.portal_no_account)
         self.accounts_again_button.setObjectName("portal_accounts_again_button")
-        self.accounts_again_button.setAccessibleName(
-            self.tr("Check again which Call2Teams accounts you administer")
-        )
         self.accounts_again_button.setAutoDefault(False)
         self.accounts_again_button.clicked.connect(self.initializePage)
-        self.switch_guided_button = QPushButton(
-            self.tr("Invite in the &browser instead"), self.portal_no_account
-        )
+        self.switch_guided_button = QPushButton(self.portal_no_account)
         self.switch_guided_button.setObjectName("portal_switch_guided_button")
         self.switch_guided_button.setAutoDefault(False)
         self.switch_guided_button.clicked.connect(self.switch_to_guided)
@@ -219,9 +212,8 @@ class PortalPage(QWizardPage):
         boxes_row = QHBoxLayout()
         self.role_boxes: dict[PortalRole, QCheckBox] = {}
         for role in ROLE_ORDER:
-            box = QCheckBox(role_name(role), self.portal_roles_editor)
+            box = QCheckBox(self.portal_roles_editor)
             box.setObjectName(f"portal_role_{role.value}")
-            box.setToolTip(role_description(role))
             box.toggled.connect(self._on_role_toggled)
             boxes_row.addWidget(box)
             self.role_boxes[role] = box
@@ -240,7 +232,6 @@ class PortalPage(QWizardPage):
         )
         self.portal_table = QTableView(self)
         self.portal_table.setObjectName("portal_table")
-        self.portal_table.setAccessibleName(self.tr("People and their portal invitations"))
         self.portal_table.setModel(self.model)
         self.portal_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.portal_table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
@@ -261,27 +252,26 @@ class PortalPage(QWizardPage):
         header.setHighlightSections(False)  # a bold header would no longer fit its column
         self.portal_table.selectionModel().selectionChanged.connect(self._on_selection)
         self.model.dataChanged.connect(self._on_rows_changed)
-        table_label = QLabel(self.tr("&People (double-click an email to change it):"), self)
+        self._table_label = table_label = QLabel(self)
         table_label.setBuddy(self.portal_table)
 
         # --- actions -------------------------------------------------------------------------------------
-        self.invite_all_button = QPushButton(self.tr("&Invite all"), self)
+        self.invite_all_button = QPushButton(self)
         self.invite_all_button.setObjectName("invite_all_button")
         bold = self.invite_all_button.font()
         bold.setBold(True)
         self.invite_all_button.setFont(bold)
         self.invite_all_button.clicked.connect(self.invite_all)
-        self.invite_selected_button = QPushButton(self.tr("Invite selec&ted"), self)
+        self.invite_selected_button = QPushButton(self)
         self.invite_selected_button.setObjectName("invite_selected_button")
         self.invite_selected_button.clicked.connect(self.invite_selected)
-        self.retry_failed_button = QPushButton(self.tr("&Retry failed"), self)
+        self.retry_failed_button = QPushButton(self)
         self.retry_failed_button.setObjectName("retry_failed_button")
         self.retry_failed_button.clicked.connect(self.retry_failed)
-        self.revoke_button = QPushButton(self.tr("&Withdraw"), self)
+        self.revoke_button = QPushButton(self)
         self.revoke_button.setObjectName("revoke_button")
-        self.revoke_button.setAccessibleName(self.tr("Withdraw the selected invitations"))
         self.revoke_button.clicked.connect(self.revoke_selected)
-        self.check_button = QPushButton(self.tr("Check &who accepted"), self)
+        self.check_button = QPushButton(self)
         self.check_button.setObjectName("portal_check_button")
         self.check_button.clicked.connect(self.check_accepted)
         for button in (
@@ -296,9 +286,8 @@ class PortalPage(QWizardPage):
         self.portal_progress = QProgressBar(self)
         self.portal_progress.setObjectName("portal_progress")
         self.portal_progress.setVisible(False)
-        self.portal_cancel_button = QPushButton(self.tr("&Stop"), self)
+        self.portal_cancel_button = QPushButton(self)
         self.portal_cancel_button.setObjectName("portal_cancel_button")
-        self.portal_cancel_button.setAccessibleName(self.tr("Stop after the invitations on their way"))
         self.portal_cancel_button.setAutoDefault(False)
         self.portal_cancel_button.setVisible(False)
         self.portal_cancel_button.clicked.connect(self.stop_work)
@@ -307,9 +296,9 @@ class PortalPage(QWizardPage):
         self.portal_status.setObjectName("portal_status")
 
         # --- guided: what to do in the portal -----------------------------------------------------------
-        self.portal_guide = QGroupBox(self.tr("In the Call2Teams portal"), self)
+        self.portal_guide = QGroupBox(self)
         self.portal_guide.setObjectName("portal_guide")
-        self.open_portal_button = QPushButton(self.tr("&Open the portal"), self.portal_guide)
+        self.open_portal_button = QPushButton(self.portal_guide)
         self.open_portal_button.setObjectName("open_portal_button")
         self.open_portal_button.setAutoDefault(False)
         self.open_portal_button.clicked.connect(self.open_portal)
@@ -322,20 +311,22 @@ class PortalPage(QWizardPage):
         self.guide_path.setWordWrap(True)
         self.guide_path.setTextFormat(Qt.TextFormat.PlainText)
         self.guide_fields: dict[str, QLineEdit] = {}
+        self._guide_labels: dict[str, QLabel] = {}
+        self._copy_buttons: list[QPushButton] = []
         fields = QGridLayout()
         fields.setHorizontalSpacing(6)
-        for n, (name, text) in enumerate(
-            (("email", self.tr("Email")), ("first", self.tr("First name")), ("last", self.tr("Last name")))
-        ):
+        for n, name in enumerate(("email", "first", "last")):
             edit = QLineEdit(self.portal_guide)
             edit.setObjectName(f"portal_guide_{name}")
             edit.setReadOnly(True)
-            copy = QPushButton(self.tr("Copy"), self.portal_guide)
+            copy = QPushButton(self.portal_guide)
+            self._copy_buttons.append(copy)
             copy.setObjectName(f"portal_copy_{name}")
             copy.setAutoDefault(False)
             copy.clicked.connect(functools.partial(self._copy_field, edit))
-            label = QLabel(text, self.portal_guide)
+            label = QLabel(self.portal_guide)
             label.setBuddy(edit)
+            self._guide_labels[name] = label
             fields.addWidget(label, 0, n * 3)
             fields.addWidget(edit, 0, n * 3 + 1)
             fields.addWidget(copy, 0, n * 3 + 2)
@@ -347,17 +338,13 @@ class PortalPage(QWizardPage):
         self.guide_roles.setTextFormat(Qt.TextFormat.PlainText)
         self.portal_link_edit = QLineEdit(self.portal_guide)
         self.portal_link_edit.setObjectName("portal_link_edit")
-        self.portal_link_edit.setPlaceholderText(
-            self.tr("Chose “Copy link” in the portal? Paste the activation link here")
-        )
         self.portal_link_method_combo = QComboBox(self.portal_guide)
         self.portal_link_method_combo.setObjectName("portal_link_method_combo")
-        self.portal_link_method_combo.setAccessibleName(self.tr("How to send the activation link"))
-        self.portal_done_button = QPushButton(self.tr("&Done: invited"), self.portal_guide)
+        self.portal_done_button = QPushButton(self.portal_guide)
         self.portal_done_button.setObjectName("portal_done_button")
         self.portal_done_button.setAutoDefault(False)
         self.portal_done_button.clicked.connect(self.mark_done)
-        self.portal_skip_button = QPushButton(self.tr("S&kip"), self.portal_guide)
+        self.portal_skip_button = QPushButton(self.portal_guide)
         self.portal_skip_button.setObjectName("portal_skip_button")
         self.portal_skip_button.setAutoDefault(False)
         self.portal_skip_button.clicked.connect(self._guide_next)
@@ -425,15 +412,48 @@ class PortalPage(QWizardPage):
         layout.addLayout(progress)
         layout.addWidget(self.portal_status)
 
-        self._show_backend()
+        self.retranslate()
         self._fill_link_methods()
         self._sync_role_boxes()
         self._update_buttons()
 
     # --- QWizardPage ---------------------------------------------------------------------------------
 
-    def _retranslate_titles(self) -> None:
-        """The page's title and subtitle in the language now installed."""
+    def retranslate(self) -> None:
+        """Every static text on the page, in the language now installed (again on each LanguageChange)."""
+        self._show_backend()
+        self.portal_account_combo.setAccessibleName(self.tr("Call2Teams account to invite into"))
+        self._account_label.setText(self.tr("&Account:"))
+        self.accounts_again_button.setText(self.tr("Check a&gain"))
+        self.accounts_again_button.setAccessibleName(
+            self.tr("Check again which Call2Teams accounts you administer")
+        )
+        self.switch_guided_button.setText(self.tr("Invite in the &browser instead"))
+        for role, box in self.role_boxes.items():
+            box.setText(role_name(role))  # its tooltip says what it includes: _show_implied
+        self.portal_table.setAccessibleName(self.tr("People and their portal invitations"))
+        self._table_label.setText(self.tr("&People (double-click an email to change it):"))
+        self.invite_all_button.setText(self.tr("&Invite all"))
+        self.invite_selected_button.setText(self.tr("Invite selec&ted"))
+        self.retry_failed_button.setText(self.tr("&Retry failed"))
+        self.revoke_button.setText(self.tr("&Withdraw"))
+        self.revoke_button.setAccessibleName(self.tr("Withdraw the selected invitations"))
+        self.check_button.setText(self.tr("Check &who accepted"))
+        self.portal_cancel_button.setText(self.tr("&Stop"))
+        self.portal_cancel_button.setAccessibleName(self.tr("Stop after the invitations on their way"))
+        self.portal_guide.setTitle(self.tr("In the Call2Teams portal"))
+        self.open_portal_button.setText(self.tr("&Open the portal"))
+        self._guide_labels["email"].setText(self.tr("Email"))
+        self._guide_labels["first"].setText(self.tr("First name"))
+        self._guide_labels["last"].setText(self.tr("Last name"))
+        for copy in self._copy_buttons:
+            copy.setText(self.tr("Copy"))
+        self.portal_link_edit.setPlaceholderText(
+            self.tr("Chose “Copy link” in the portal? Paste the activation link here")
+        )
+        self.portal_link_method_combo.setAccessibleName(self.tr("How to send the activation link"))
+        self.portal_done_button.setText(self.tr("&Done: invited"))
+        self.portal_skip_button.setText(self.tr("S&kip"))
         self.setTitle(self.tr("Invite your staff to the Call2Teams portal"))
         self.setSubTitle(
             self.tr(
@@ -444,7 +464,12 @@ class PortalPage(QWizardPage):
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
-            self._retranslate_titles()
+            self.retranslate()
+            self._fill_link_methods()
+            self._name_accounts()
+            self._sync_role_boxes()
+            self._show_guide()
+            self.model.retranslate()
         super().changeEvent(event)
 
     def initializePage(self) -> None:
@@ -456,7 +481,7 @@ class PortalPage(QWizardPage):
         self._guided_key = None
         self.portal_no_account.setVisible(False)
         self._show_guide()
-        self.portal_status.show_status(StatusKind.BUSY, self.tr("Getting the list of people ready…"))
+        self.portal_status.show_status(StatusKind.BUSY, lambda: self.tr("Getting the list of people ready…"))
         self._jobs.submit(
             self._backend.accounts(),
             "portal accounts",
@@ -467,7 +492,7 @@ class PortalPage(QWizardPage):
         if journal is None:
             self._loading = False
             self.portal_status.show_status(
-                StatusKind.WARNING, self.tr("The journal isn't open yet. Go back and forward again.")
+                StatusKind.WARNING, lambda: self.tr("The journal isn't open yet. Go back and forward again.")
             )
             self._fit_columns()
             self._update_buttons()
@@ -551,7 +576,7 @@ class PortalPage(QWizardPage):
         self._stop.set()
         if self._busy is not None:
             self.portal_status.show_status(
-                StatusKind.BUSY, self.tr("Stopping after the invitations on their way…")
+                StatusKind.BUSY, lambda: self.tr("Stopping after the invitations on their way…")
             )
 
     # --- loading -------------------------------------------------------------------------------------
@@ -577,14 +602,10 @@ class PortalPage(QWizardPage):
         chosen = self.portal_account_combo.currentData()  # kept across a reload ("Onboard more people")
         self.portal_account_combo.blockSignals(True)
         self.portal_account_combo.clear()
-        for account, depth in ordered:
-            if account.kind is AccountKind.PARTNER:
-                text = self.tr("{name} (your partner account)").format(name=account.name)
-            else:
-                text = "    " * max(0, depth - 1) + self.tr("↳ {name} (in “My Customer Portal”)").format(
-                    name=account.name
-                )
-            self.portal_account_combo.addItem(text, account.id)
+        self._account_depths = {account.id: depth for account, depth in ordered}
+        for account, _depth in ordered:
+            self.portal_account_combo.addItem("", account.id)
+        self._name_accounts()
         if chosen is not None and (index := self.portal_account_combo.findData(chosen)) >= 0:
             self.portal_account_combo.setCurrentIndex(index)
         self.portal_account_combo.blockSignals(False)
@@ -603,7 +624,7 @@ class PortalPage(QWizardPage):
             return
         self.no_account_status.show_status(
             StatusKind.WARNING,
-            self.tr(
+            lambda: self.tr(
                 "You aren't an administrator of any Call2Teams account yet, so there is nowhere to invite "
                 "your staff. Ask Call2Teams, or an Account Owner of your partner account, to invite you to "
                 "your partner account; accept the invitation, then choose “Check again”. Or invite each "
@@ -617,7 +638,9 @@ class PortalPage(QWizardPage):
             return
         self.portal_status.show_status(
             StatusKind.ERROR,
-            self.tr("The portal's accounts couldn't be read: {why}").format(why=self._error_words(error)),
+            lambda: self.tr("The portal's accounts couldn't be read: {why}").format(
+                why=self._error_words(error)
+            ),
         )
 
     def _on_people(self, load: int, people: object) -> None:
@@ -631,7 +654,9 @@ class PortalPage(QWizardPage):
         self.model.set_rows(rows)
         self._fit_columns()
         if not rows:
-            self.portal_status.show_status(StatusKind.INFO, self.tr("Nobody to invite: no one was created."))
+            self.portal_status.show_status(
+                StatusKind.INFO, lambda: self.tr("Nobody to invite: no one was created.")
+            )
         else:
             self._show_summary()
         self._sync_role_boxes()
@@ -696,7 +721,9 @@ class PortalPage(QWizardPage):
         self._loading = False
         self.portal_status.show_status(
             StatusKind.ERROR,
-            self.tr("The list of people couldn't be read: {why}").format(why=describe_file_error(error)),
+            lambda: self.tr("The list of people couldn't be read: {why}").format(
+                why=describe_file_error(error)
+            ),
         )
         self._update_buttons()
         self.completeChanged.emit()
@@ -796,7 +823,9 @@ class PortalPage(QWizardPage):
             return
         roles = frozenset(role for role, box in self.role_boxes.items() if box.isChecked())
         if not roles:
-            self.portal_status.show_status(StatusKind.WARNING, self.tr("Everyone needs at least one role."))
+            self.portal_status.show_status(
+                StatusKind.WARNING, lambda: self.tr("Everyone needs at least one role.")
+            )
             self._sync_role_boxes()
             return
         keys = self._selected_keys()
@@ -837,11 +866,12 @@ class PortalPage(QWizardPage):
 
     def _say_refused(self, refused: Sequence[PortalRow]) -> None:
         first = refused[0]
-        assert first.email_problem is not None
+        problem = first.email_problem
+        assert problem is not None
         self.portal_status.show_status(
             StatusKind.ERROR,
-            self.tr("Not sent to {name}: {why}.").format(
-                name=first.name, why=self._email_words(first.email_problem)
+            lambda: self.tr("Not sent to {name}: {why}.").format(
+                name=first.name, why=self._email_words(problem)
             ),
         )
 
@@ -854,7 +884,7 @@ class PortalPage(QWizardPage):
             if refused:
                 self._say_refused(refused)
             else:
-                self.portal_status.show_status(StatusKind.INFO, self.tr("Nobody left to invite."))
+                self.portal_status.show_status(StatusKind.INFO, lambda: self.tr("Nobody left to invite."))
             return
         if self._backend.kind is BackendKind.GUIDED:
             self.open_portal()
@@ -894,7 +924,9 @@ class PortalPage(QWizardPage):
         self.portal_progress.setFormat(self.tr("%v of %m answered"))
         self.portal_progress.setVisible(len(rows) > 1)
         self.portal_cancel_button.setVisible(len(rows) > 1)
-        self.portal_status.show_status(StatusKind.BUSY, self.tr("Inviting %n person(s)…", "", len(rows)))
+        self.portal_status.show_status(
+            StatusKind.BUSY, lambda: self.tr("Inviting %n person(s)…", "", len(rows))
+        )
         backend, stop = self._backend, self._stop
 
         async def work(report: Callable[[object], None]) -> InviteSummary:
@@ -917,7 +949,7 @@ class PortalPage(QWizardPage):
         self.portal_progress.setValue(value.answered)
         self.portal_status.show_status(
             StatusKind.BUSY,
-            self.tr("%n of {total} answered…", "", value.answered).format(total=value.total),
+            lambda: self.tr("%n of {total} answered…", "", value.answered).format(total=value.total),
         )
 
     def _on_invited(self, keys: list[str], after: Callable[[], None] | None, summary: object) -> None:
@@ -936,7 +968,9 @@ class PortalPage(QWizardPage):
         kind = (
             StatusKind.ERROR if summary.failed else StatusKind.WARNING if summary.not_sent else StatusKind.OK
         )
-        self.portal_status.show_status(kind, self.tr("Done: {counts}.").format(counts=", ".join(parts)))
+        self.portal_status.show_status(
+            kind, lambda: self.tr("Done: {counts}.").format(counts=", ".join(parts))
+        )
         if after is not None:
             after()
 
@@ -944,7 +978,8 @@ class PortalPage(QWizardPage):
         self.model.set_sending([row.key for row in self.model.rows if row.sending], False)
         self._finish_progress()
         self.portal_status.show_status(
-            StatusKind.ERROR, self.tr("The invitations stopped: {why}").format(why=self._error_words(error))
+            StatusKind.ERROR,
+            lambda: self.tr("The invitations stopped: {why}").format(why=self._error_words(error)),
         )
 
     def _finish_progress(self) -> None:
@@ -967,14 +1002,14 @@ class PortalPage(QWizardPage):
         ]
         if not keys:
             self.portal_status.show_status(
-                StatusKind.INFO, self.tr("Select people with an invitation to withdraw.")
+                StatusKind.INFO, lambda: self.tr("Select people with an invitation to withdraw.")
             )
             return
         backend, stop = self._backend, self._stop
         self._stop.clear()
         self.model.set_sending(keys, True)
         self.portal_status.show_status(
-            StatusKind.BUSY, self.tr("Withdrawing %n invitation(s)…", "", len(keys))
+            StatusKind.BUSY, lambda: self.tr("Withdrawing %n invitation(s)…", "", len(keys))
         )
 
         pairs = [(row.run_id, row.key) for key in keys if (row := self.model.row_of(key)) is not None]
@@ -1003,21 +1038,21 @@ class PortalPage(QWizardPage):
         if failed:
             self.portal_status.show_status(
                 StatusKind.ERROR,
-                self.tr("%n invitation(s) couldn't be withdrawn: {why}", "", len(failed)).format(
+                lambda: self.tr("%n invitation(s) couldn't be withdrawn: {why}", "", len(failed)).format(
                     why=self._problem_words(failed[0].problem.value, failed[0].detail)
                 ),
             )
         elif self._backend.kind is BackendKind.GUIDED:
             self.portal_status.show_status(
                 StatusKind.INFO,
-                self.tr(
+                lambda: self.tr(
                     "Recorded as withdrawn. Remove the invitation in the portal too: Account, then "
                     "Administrators, then the trash can next to the person."
                 ),
             )
         else:
             self.portal_status.show_status(
-                StatusKind.OK, self.tr("%n invitation(s) withdrawn.", "", len(outcomes))
+                StatusKind.OK, lambda: self.tr("%n invitation(s) withdrawn.", "", len(outcomes))
             )
 
     def check_accepted(self) -> None:
@@ -1025,7 +1060,7 @@ class PortalPage(QWizardPage):
         if self._busy is not None or journal is None:
             return
         rows = [(row.run_id, row.key) for row in self.model.rows if row.state is not None]
-        self.portal_status.show_status(StatusKind.BUSY, self.tr("Asking the portal who accepted…"))
+        self.portal_status.show_status(StatusKind.BUSY, lambda: self.tr("Asking the portal who accepted…"))
         self._busy = self._jobs.submit(
             refresh_recorded(self._backend, journal, rows), "check invitations", self._on_checked
         )
@@ -1045,7 +1080,9 @@ class PortalPage(QWizardPage):
         if isinstance(backend, GuidedPortal) and not backend.open_portal():
             self.portal_status.show_status(
                 StatusKind.ERROR,
-                self.tr("Your browser didn't open. Open {url} yourself.").format(url=backend.portal_url),
+                lambda: self.tr("Your browser didn't open. Open {url} yourself.").format(
+                    url=backend.portal_url
+                ),
             )
 
     def _guide_row(self) -> PortalRow | None:
@@ -1106,16 +1143,22 @@ class PortalPage(QWizardPage):
         from PySide6.QtGui import QGuiApplication
 
         QGuiApplication.clipboard().setText(edit.text())
-        self.portal_status.show_status(StatusKind.OK, self.tr("Copied: paste it into the portal's form."))
+        self.portal_status.show_status(
+            StatusKind.OK, lambda: self.tr("Copied: paste it into the portal's form.")
+        )
 
     def _fill_link_methods(self) -> None:
         combo = self.portal_link_method_combo
+        chosen = combo.currentData()
+        combo.blockSignals(True)
         combo.clear()
         if self._delivery is not None:
             combo.addItem(self.tr("Send from your mailbox"), DeliveryMethod.SEND_MAIL)
         combo.addItem(self.tr("Open in your mail app"), DeliveryMethod.MAILTO)
         combo.addItem(self.tr("Copy the message"), DeliveryMethod.CLIPBOARD)
         combo.addItem(self.tr("Print or save (PDF)"), DeliveryMethod.WELCOME_SHEET)
+        combo.setCurrentIndex(max(0, combo.findData(chosen)))
+        combo.blockSignals(False)
 
     def set_link_method(self, method: DeliveryMethod) -> None:
         index = self.portal_link_method_combo.findData(method)
@@ -1132,7 +1175,8 @@ class PortalPage(QWizardPage):
         link = self.portal_link_edit.text().strip()
         if link and not link.lower().startswith(("https://", "http://")):
             self.portal_status.show_status(
-                StatusKind.ERROR, self.tr("That doesn't look like a link: copy it from the portal again.")
+                StatusKind.ERROR,
+                lambda: self.tr("That doesn't look like a link: copy it from the portal again."),
             )
             return
         send = SendMode.LINK if link else SendMode.EMAIL
@@ -1175,13 +1219,13 @@ class PortalPage(QWizardPage):
         if method is DeliveryMethod.SEND_MAIL and self._delivery is not None:
             delivery = self._delivery
             self.portal_status.show_status(
-                StatusKind.BUSY, self.tr("Sending the link to {email}…").format(email=row.email)
+                StatusKind.BUSY, lambda: self.tr("Sending the link to {email}…").format(email=row.email)
             )
             self._jobs.submit(
                 send_link_by_mail(delivery, journal, row.run_id, row.key, row.email, message),
                 "send activation link",
                 lambda _r: self.portal_status.show_status(
-                    StatusKind.OK, self.tr("The link was sent to {email}.").format(email=row.email)
+                    StatusKind.OK, lambda: self.tr("The link was sent to {email}.").format(email=row.email)
                 ),
                 self._on_link_failed,
             )
@@ -1190,17 +1234,17 @@ class PortalPage(QWizardPage):
             opened = self._open_url(build_mailto(row.email, message.subject, message.text).url)
             if not opened:
                 self.portal_status.show_status(
-                    StatusKind.ERROR, self.tr("Your mail app didn't open. Choose another way.")
+                    StatusKind.ERROR, lambda: self.tr("Your mail app didn't open. Choose another way.")
                 )
                 return
             self.portal_status.show_status(
-                StatusKind.OK, self.tr("The message is open in your mail app: send it.")
+                StatusKind.OK, lambda: self.tr("The message is open in your mail app: send it.")
             )
         elif method is DeliveryMethod.CLIPBOARD:
             self.clipboard.copy(message.text)
             self.portal_status.show_status(
                 StatusKind.OK,
-                self.tr("The message is on the clipboard: paste it into a mail to {email}.").format(
+                lambda: self.tr("The message is on the clipboard: paste it into a mail to {email}.").format(
                     email=row.email
                 ),
             )
@@ -1215,7 +1259,9 @@ class PortalPage(QWizardPage):
             except Exception as error:
                 self.portal_status.show_status(StatusKind.ERROR, describe_file_error(error))
                 return
-            self.portal_status.show_status(StatusKind.OK, self.tr("Saved to {path}.").format(path=chosen))
+            self.portal_status.show_status(
+                StatusKind.OK, lambda: self.tr("Saved to {path}.").format(path=chosen)
+            )
         self._jobs.submit(
             record_link_delivered(journal, people, method), "record link", lambda _r: None, essential=True
         )
@@ -1224,9 +1270,9 @@ class PortalPage(QWizardPage):
         why = error.problem.value if isinstance(error, DeliveryError) else describe_file_error(error)
         self.portal_status.show_status(
             StatusKind.ERROR,
-            self.tr("The link couldn't be sent ({why}). Choose another way and paste the link again.").format(
-                why=why
-            ),
+            lambda: self.tr(
+                "The link couldn't be sent ({why}). Choose another way and paste the link again."
+            ).format(why=why),
         )
 
     # --- showing ---------------------------------------------------------------------------------------
@@ -1249,6 +1295,22 @@ class PortalPage(QWizardPage):
                 )
             )
 
+    def _name_accounts(self) -> None:
+        """The account list's words, in the language now installed."""
+        combo = self.portal_account_combo
+        for account in self._accounts:
+            index = combo.findData(account.id)
+            if index < 0:
+                continue
+            if account.kind is AccountKind.PARTNER:
+                text = self.tr("{name} (your partner account)").format(name=account.name)
+            else:
+                depth = self._account_depths.get(account.id, 1)
+                text = "    " * max(0, depth - 1) + self.tr("↳ {name} (in “My Customer Portal”)").format(
+                    name=account.name
+                )
+            combo.setItemText(index, text)
+
     def _show_summary(self) -> None:
         model = self.model
         total = len(model.rows)
@@ -1256,13 +1318,17 @@ class PortalPage(QWizardPage):
         failed = model.count("failed")
         refused = model.count("refused")
         accepted = model.count("accepted")
-        text = self.tr("%n of {total} invited", "", done).format(total=total)
-        if accepted:
-            text += ", " + self.tr("%n accepted", "", accepted)
-        if failed:
-            text += ", " + self.tr("%n failed", "", failed)
-        if refused:
-            text += ", " + self.tr("%n with an email to fix", "", refused)
+
+        def text() -> str:
+            words = self.tr("%n of {total} invited", "", done).format(total=total)
+            if accepted:
+                words += ", " + self.tr("%n accepted", "", accepted)
+            if failed:
+                words += ", " + self.tr("%n failed", "", failed)
+            if refused:
+                words += ", " + self.tr("%n with an email to fix", "", refused)
+            return words + "."
+
         kind = (
             StatusKind.ERROR
             if failed
@@ -1272,7 +1338,7 @@ class PortalPage(QWizardPage):
             if done == total
             else StatusKind.INFO
         )
-        self.portal_status.show_status(kind, text + ".")
+        self.portal_status.show_status(kind, text)
 
     def _update_buttons(self) -> None:
         idle = self._busy is None and not self._loading

@@ -124,43 +124,21 @@ class SignInPage(QWizardPage):
         """The organisation the partner should sign in to (a domain), "" when any will do."""
         self._notice_no_browser = False
 
-        self._retranslate_titles()
-
         # --- the choices (created first: first in the focus chain) -----------------------------------
         self._choices = QWidget(self)
         self._choices.setObjectName("sign_in_choices")
-        self.sign_in_button = self._choice_button(
-            self.tr("&Sign in with Microsoft"),
-            "sign_in_button",
-            self.tr("Sign in with Microsoft in your browser"),
-            self.sign_in,
-        )
+        self.sign_in_button = self._choice_button("sign_in_button", self.sign_in)
         self.sign_in_button.setAutoDefault(True)
         self.sign_in_button.setDefault(True)
         bold = self.sign_in_button.font()
         bold.setBold(True)
         self.sign_in_button.setFont(bold)
-        sign_in_hint = self._secondary(
-            self.tr("Your browser opens Microsoft's sign-in page. Come back here when you're done."),
-            "sign_in_hint",
-        )
-        self.device_code_button = self._choice_button(
-            self.tr("Sign in with a &code instead"),
-            "device_code_button",
-            self.tr("Sign in with a code instead"),
-            self.sign_in_with_code,
-        )
-        device_hint = self._secondary(
-            self.tr("You get a short code to type in on another device, for example your phone."),
-            "device_code_hint",
-        )
-        self.demo_sign_in_button = self._choice_button(
-            self.tr("Sign in as the &demo administrator"),
-            "demo_sign_in_button",
-            self.tr("Sign in as the demo administrator"),
-            self.sign_in_as_demo,
-        )
-        self._demo_hint = self._secondary("", "demo_sign_in_hint")
+        self._sign_in_hint = sign_in_hint = self._secondary("sign_in_hint")
+        self.device_code_button = self._choice_button("device_code_button", self.sign_in_with_code)
+        self._device_hint = device_hint = self._secondary("device_code_hint")
+        self.demo_sign_in_button = self._choice_button("demo_sign_in_button", self.sign_in_as_demo)
+        self._demo_hint = self._secondary("demo_sign_in_hint")
+        self._retranslate_choices()  # the buttons' widths follow from their words
         tall = self.sign_in_button.sizeHint().height() + 10
         width = max(
             b.sizeHint().width() + 24
@@ -186,23 +164,10 @@ class SignInPage(QWizardPage):
         # --- waiting for the browser ---------------------------------------------------------------
         self._browser = QWidget(self)
         self._browser.setObjectName("sign_in_browser_panel")
-        browser_text = QLabel(
-            self.tr(
-                "Microsoft's sign-in page is open in your browser. Sign in there with your "
-                "administrator account and accept the permissions; then come back to this window."
-            ),
-            self._browser,
-        )
+        self._browser_text = browser_text = QLabel(self._browser)
         browser_text.setObjectName("sign_in_browser_text")
         browser_text.setWordWrap(True)
-        browser_hint = self._secondary(
-            self.tr(
-                "Don't see it? Check your browser's windows and tabs, or cancel and choose "
-                "“Sign in with a code instead”."
-            ),
-            "sign_in_browser_hint",
-            self._browser,
-        )
+        self._browser_hint = browser_hint = self._secondary("sign_in_browser_hint", self._browser)
         browser_layout = QVBoxLayout(self._browser)
         browser_layout.setContentsMargins(0, 0, 0, 0)
         browser_layout.setSpacing(8)
@@ -213,10 +178,9 @@ class SignInPage(QWizardPage):
         # --- device code ---------------------------------------------------------------------------
         self._device = QWidget(self)
         self._device.setObjectName("sign_in_device_panel")
-        step_one = QLabel(self._device)
+        self._step_one = step_one = QLabel(self._device)
         step_one.setObjectName("device_code_step_open")
         step_one.setWordWrap(True)
-        step_one.setText(self.tr("1.  On this computer or on your phone, open this page:"))
         self.verification_link = QLabel(self._device)
         self.verification_link.setObjectName("verification_link")
         self.verification_link.setTextFormat(Qt.TextFormat.RichText)
@@ -226,7 +190,7 @@ class SignInPage(QWizardPage):
         self.verification_link.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.verification_link.setOpenExternalLinks(False)
         self.verification_link.linkActivated.connect(self.open_verification_page)
-        step_two = QLabel(self.tr("2.  Type in this &code:"), self._device)
+        self._step_two = step_two = QLabel(self._device)
         step_two.setObjectName("device_code_step_code")
         self.device_code_label = QLabel(self._device)
         self.device_code_label.setObjectName("device_code_label")
@@ -251,12 +215,11 @@ class SignInPage(QWizardPage):
             f"QLabel#device_code_label:focus {{ border: 2px solid {focus_ring}; }}"
         )
         step_two.setBuddy(self.device_code_label)
-        self.copy_code_button = QPushButton(self.tr("Co&py code"), self._device)
+        self.copy_code_button = QPushButton(self._device)
         self.copy_code_button.setObjectName("copy_code_button")
-        self.copy_code_button.setAccessibleName(self.tr("Copy the code to the clipboard"))
         self.copy_code_button.setAutoDefault(False)
         self.copy_code_button.clicked.connect(self.copy_code)
-        self._copied = self._secondary(self.tr("Copied."), "device_code_copied", self._device)
+        self._copied = self._secondary("device_code_copied", self._device)
         self._copied.setVisible(False)
         self._step_three = QLabel(self._device)
         self._step_three.setObjectName("device_code_step_sign_in")
@@ -286,14 +249,14 @@ class SignInPage(QWizardPage):
         # --- signed in: the facts ------------------------------------------------------------------
         self._signed_in = QWidget(self)
         self._signed_in.setObjectName("sign_in_facts_panel")
-        self.tenant_org_label = self._fact("tenant_org_label", self.tr("Organisation"))
-        self.tenant_domain_label = self._fact("tenant_domain_label", self.tr("Microsoft domain"))
-        self.signed_in_user_label = self._fact("signed_in_user_label", self.tr("Signed in as"))
-        org_caption = QLabel(self.tr("Or&ganisation:"), self._signed_in)
+        self.tenant_org_label = self._fact("tenant_org_label")
+        self.tenant_domain_label = self._fact("tenant_domain_label")
+        self.signed_in_user_label = self._fact("signed_in_user_label")
+        self._org_caption = org_caption = QLabel(self._signed_in)
         org_caption.setBuddy(self.tenant_org_label)
-        domain_caption = QLabel(self.tr("Microsoft do&main:"), self._signed_in)
+        self._domain_caption = domain_caption = QLabel(self._signed_in)
         domain_caption.setBuddy(self.tenant_domain_label)
-        user_caption = QLabel(self.tr("Signed &in as:"), self._signed_in)
+        self._user_caption = user_caption = QLabel(self._signed_in)
         user_caption.setBuddy(self.signed_in_user_label)
         facts = QFormLayout()
         facts.setContentsMargins(0, 0, 0, 0)
@@ -305,21 +268,18 @@ class SignInPage(QWizardPage):
         facts.addRow(user_caption, self.signed_in_user_label)
         self.role_status = StatusLine(self._signed_in)
         self.role_status.setObjectName("role_status")
-        self.recheck_button = QPushButton(self.tr("&Check again"), self._signed_in)
+        self.recheck_button = QPushButton(self._signed_in)
         self.recheck_button.setObjectName("recheck_button")
-        self.recheck_button.setAccessibleName(self.tr("Check your role again"))
         self.recheck_button.setAutoDefault(False)
         self.recheck_button.clicked.connect(self.check_again)
         self.recheck_button.setVisible(False)
         self.role_status.add_widget(self.recheck_button)
-        self.switch_account_button = QPushButton(self.tr("Use &another account"), self._signed_in)
+        self.switch_account_button = QPushButton(self._signed_in)
         self.switch_account_button.setObjectName("switch_account_button")
-        self.switch_account_button.setAccessibleName(self.tr("Sign in with another account"))
         self.switch_account_button.setAutoDefault(False)
         self.switch_account_button.clicked.connect(self.switch_account)
-        self.sign_out_button = QPushButton(self.tr("Sign &out"), self._signed_in)
+        self.sign_out_button = QPushButton(self._signed_in)
         self.sign_out_button.setObjectName("sign_out_button")
-        self.sign_out_button.setAccessibleName(self.tr("Sign out and forget this sign-in"))
         self.sign_out_button.setAutoDefault(False)
         self.sign_out_button.clicked.connect(self.sign_out)
         account_row = QHBoxLayout()
@@ -332,29 +292,23 @@ class SignInPage(QWizardPage):
         self._access.setObjectName("directory_access_panel")
         self.access_status = StatusLine(self._access)
         self.access_status.setObjectName("directory_access_status")
-        self.allow_access_button = QPushButton(self.tr("Allow adding &users"), self._access)
+        self.allow_access_button = QPushButton(self._access)
         self.allow_access_button.setObjectName("allow_access_button")
-        self.allow_access_button.setAccessibleName(
-            self.tr("Allow the wizard to create users and reset passwords")
-        )
         self.allow_access_button.setAutoDefault(False)
         self.allow_access_button.clicked.connect(self.allow_directory_access)
         self.access_status.add_widget(self.allow_access_button)
         self.consent_link_edit = QLineEdit(self._access)
         self.consent_link_edit.setObjectName("admin_consent_link")
         self.consent_link_edit.setReadOnly(True)
-        self.consent_link_edit.setAccessibleName(self.tr("Link for your administrator"))
-        self.copy_consent_link_button = QPushButton(self.tr("Copy &link"), self._access)
+        self.copy_consent_link_button = QPushButton(self._access)
         self.copy_consent_link_button.setObjectName("copy_consent_link_button")
-        self.copy_consent_link_button.setAccessibleName(self.tr("Copy the link for your administrator"))
         self.copy_consent_link_button.setAutoDefault(False)
         self.copy_consent_link_button.clicked.connect(self.copy_consent_link)
-        self.access_retry_button = QPushButton(self.tr("Tr&y again"), self._access)
+        self.access_retry_button = QPushButton(self._access)
         self.access_retry_button.setObjectName("access_retry_button")
-        self.access_retry_button.setAccessibleName(self.tr("Try again after an administrator approved"))
         self.access_retry_button.setAutoDefault(False)
         self.access_retry_button.clicked.connect(self.allow_directory_access)
-        self._link_copied = self._secondary(self.tr("Copied."), "consent_link_copied", self._access)
+        self._link_copied = self._secondary("consent_link_copied", self._access)
         self._link_copied.setVisible(False)
         link_row = QHBoxLayout()
         link_row.setSpacing(8)
@@ -409,15 +363,13 @@ class SignInPage(QWizardPage):
         # --- status, cancel, retry, details -------------------------------------------------------
         self.sign_in_status = StatusLine(self)
         self.sign_in_status.setObjectName("sign_in_status")
-        self.cancel_sign_in_button = QPushButton(self.tr("Ca&ncel"), self)
+        self.cancel_sign_in_button = QPushButton(self)
         self.cancel_sign_in_button.setObjectName("cancel_sign_in_button")
-        self.cancel_sign_in_button.setAccessibleName(self.tr("Cancel signing in"))
         self.cancel_sign_in_button.setAutoDefault(False)
         self.cancel_sign_in_button.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
         self.cancel_sign_in_button.clicked.connect(self.cancel_sign_in)
-        self.retry_button = QPushButton(self.tr("&Try again"), self)
+        self.retry_button = QPushButton(self)
         self.retry_button.setObjectName("retry_button")
-        self.retry_button.setAccessibleName(self.tr("Read your organisation's details again"))
         self.retry_button.setAutoDefault(False)
         self.retry_button.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
         self.retry_button.clicked.connect(self.check_again)
@@ -425,8 +377,6 @@ class SignInPage(QWizardPage):
         self.sign_in_status.add_widget(self.retry_button)
         self.details_button = QToolButton(self)
         self.details_button.setObjectName("sign_in_details_button")
-        self.details_button.setText(self.tr("D&etails"))
-        self.details_button.setAccessibleName(self.tr("Show the technical details"))
         self.details_button.setCheckable(True)
         self.details_button.setAutoRaise(True)
         self.details_button.setArrowType(Qt.ArrowType.RightArrow)
@@ -439,7 +389,6 @@ class SignInPage(QWizardPage):
         self.details_label.setTextInteractionFlags(
             Qt.TextInteractionFlag.TextSelectableByMouse | Qt.TextInteractionFlag.TextSelectableByKeyboard
         )
-        self.details_label.setAccessibleName(self.tr("Technical details"))
         make_secondary(self.details_label)
         indent = self.fontMetrics().height() + 8
         details = QVBoxLayout()
@@ -454,16 +403,8 @@ class SignInPage(QWizardPage):
         self.token_cache_notice.setWordWrap(True)
         self.token_cache_notice.setTextFormat(Qt.TextFormat.PlainText)
         make_secondary(self.token_cache_notice)
-        self.remember_insecurely_checkbox = QCheckBox(
-            self.tr("&Remember my sign-in in a file on this computer (not encrypted)"), self
-        )
+        self.remember_insecurely_checkbox = QCheckBox(self)
         self.remember_insecurely_checkbox.setObjectName("remember_insecurely_checkbox")
-        self.remember_insecurely_checkbox.setAccessibleName(
-            self.tr("Remember my sign-in in a file on this computer, not encrypted")
-        )
-        self.remember_insecurely_checkbox.setAccessibleDescription(
-            self.tr("Anyone who can read your files on this computer could use your sign-in.")
-        )
         self.remember_insecurely_checkbox.toggled.connect(self._remember_toggled)
         self._rule = QFrame(self)
         self._rule.setFrameShape(QFrame.Shape.HLine)
@@ -480,6 +421,8 @@ class SignInPage(QWizardPage):
         layout.addWidget(self.token_cache_notice)
         layout.addWidget(self.remember_insecurely_checkbox)
 
+        self.retranslate()
+
         self.setTabOrder(self.sign_in_button, self.device_code_button)
         self.setTabOrder(self.device_code_button, self.demo_sign_in_button)
         self.setTabOrder(self.verification_link, self.device_code_label)
@@ -492,14 +435,90 @@ class SignInPage(QWizardPage):
 
     # --- QWizardPage ------------------------------------------------------------------------------
 
-    def _retranslate_titles(self) -> None:
-        """The page's title and subtitle in the language now installed."""
+    def _retranslate_choices(self) -> None:
+        self.sign_in_button.setText(self.tr("&Sign in with Microsoft"))
+        self.sign_in_button.setAccessibleName(self.tr("Sign in with Microsoft in your browser"))
+        self._sign_in_hint.setText(
+            self.tr("Your browser opens Microsoft's sign-in page. Come back here when you're done.")
+        )
+        self.device_code_button.setText(self.tr("Sign in with a &code instead"))
+        self.device_code_button.setAccessibleName(self.tr("Sign in with a code instead"))
+        self._device_hint.setText(
+            self.tr("You get a short code to type in on another device, for example your phone.")
+        )
+        self.demo_sign_in_button.setText(self.tr("Sign in as the &demo administrator"))
+        self.demo_sign_in_button.setAccessibleName(self.tr("Sign in as the demo administrator"))
+
+    def retranslate(self) -> None:
+        """Every static text on the page, in the language now installed (again on each LanguageChange)."""
+        self._retranslate_choices()
+        self._browser_text.setText(
+            self.tr(
+                "Microsoft's sign-in page is open in your browser. Sign in there with your "
+                "administrator account and accept the permissions; then come back to this window."
+            )
+        )
+        self._browser_hint.setText(
+            self.tr(
+                "Don't see it? Check your browser's windows and tabs, or cancel and choose "
+                "“Sign in with a code instead”."
+            )
+        )
+        self._step_one.setText(self.tr("1.  On this computer or on your phone, open this page:"))
+        self._step_two.setText(self.tr("2.  Type in this &code:"))
+        self.copy_code_button.setText(self.tr("Co&py code"))
+        self.copy_code_button.setAccessibleName(self.tr("Copy the code to the clipboard"))
+        self._copied.setText(self.tr("Copied."))
+        self.tenant_org_label.setProperty("caption", self.tr("Organisation"))
+        self.tenant_domain_label.setProperty("caption", self.tr("Microsoft domain"))
+        self.signed_in_user_label.setProperty("caption", self.tr("Signed in as"))
+        for label in (self.tenant_org_label, self.tenant_domain_label, self.signed_in_user_label):
+            if label.accessibleName():
+                label.setAccessibleName(f"{label.property('caption')}: {label.text()}")
+        self._org_caption.setText(self.tr("Or&ganisation:"))
+        self._domain_caption.setText(self.tr("Microsoft do&main:"))
+        self._user_caption.setText(self.tr("Signed &in as:"))
+        self.recheck_button.setText(self.tr("&Check again"))
+        self.recheck_button.setAccessibleName(self.tr("Check your role again"))
+        self.switch_account_button.setText(self.tr("Use &another account"))
+        self.switch_account_button.setAccessibleName(self.tr("Sign in with another account"))
+        self.sign_out_button.setText(self.tr("Sign &out"))
+        self.sign_out_button.setAccessibleName(self.tr("Sign out and forget this sign-in"))
+        self.allow_access_button.setText(self.tr("Allow adding &users"))
+        self.allow_access_button.setAccessibleName(
+            self.tr("Allow the wizard to create users and reset passwords")
+        )
+        self.consent_link_edit.setAccessibleName(self.tr("Link for your administrator"))
+        self.copy_consent_link_button.setText(self.tr("Copy &link"))
+        self.copy_consent_link_button.setAccessibleName(self.tr("Copy the link for your administrator"))
+        self.access_retry_button.setText(self.tr("Tr&y again"))
+        self.access_retry_button.setAccessibleName(self.tr("Try again after an administrator approved"))
+        self._link_copied.setText(self.tr("Copied."))
+        self.cancel_sign_in_button.setText(self.tr("Ca&ncel"))
+        self.cancel_sign_in_button.setAccessibleName(self.tr("Cancel signing in"))
+        self.retry_button.setText(self.tr("&Try again"))
+        self.retry_button.setAccessibleName(self.tr("Read your organisation's details again"))
+        self.details_button.setText(self.tr("D&etails"))
+        self.details_button.setAccessibleName(self.tr("Show the technical details"))
+        self.details_label.setAccessibleName(self.tr("Technical details"))
+        self.remember_insecurely_checkbox.setText(
+            self.tr("&Remember my sign-in in a file on this computer (not encrypted)")
+        )
+        self.remember_insecurely_checkbox.setAccessibleName(
+            self.tr("Remember my sign-in in a file on this computer, not encrypted")
+        )
+        self.remember_insecurely_checkbox.setAccessibleDescription(
+            self.tr("Anyone who can read your files on this computer could use your sign-in.")
+        )
         self.setTitle(self.tr("Sign in to Microsoft"))
         self.setSubTitle(self._subtitle())
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
-            self._retranslate_titles()
+            self.retranslate()
+            self._show_prompt()
+            self._show_cache_mode()
+            self._refresh_demo_choice()
         super().changeEvent(event)
 
     def initializePage(self) -> None:
@@ -593,7 +612,7 @@ class SignInPage(QWizardPage):
         self._prompt = None
         self._notice_no_browser = because_no_browser
         self._enter(SignInState.DEVICE_CODE)
-        self._busy(self.tr("Getting a code from Microsoft…"))
+        self._busy(lambda: self.tr("Getting a code from Microsoft…"))
         self._start(
             auth.sign_in_with_device_code,
             "device-code sign-in",
@@ -608,7 +627,7 @@ class SignInPage(QWizardPage):
             return
         username, password = self._demo_account
         self._enter(SignInState.SIGNING_IN)
-        self._busy(self.tr("Signing in as {username}…").format(username=username))
+        self._busy(lambda: self.tr("Signing in as {username}…").format(username=username))
         self._start(
             self._auth.sign_in_with_password(username, password),
             "demo sign-in",
@@ -636,9 +655,9 @@ class SignInPage(QWizardPage):
         if target and not self._open_url(target):
             self._show_error(
                 StatusKind.WARNING,
-                self.tr("Your browser didn't open. Type the address into a browser yourself: {url}").format(
-                    url=target
-                ),
+                lambda: self.tr(
+                    "Your browser didn't open. Type the address into a browser yourself: {url}"
+                ).format(url=target),
             )
 
     def allow_directory_access(self) -> None:
@@ -648,7 +667,7 @@ class SignInPage(QWizardPage):
             return
         auth, tenant = self._auth, self._facts.tenant_id
         self._enter(SignInState.BROWSER)
-        self._busy(self.tr("Microsoft asks you in your browser to allow adding users. Finish there…"))
+        self._busy(lambda: self.tr("Microsoft asks you in your browser to allow adding users. Finish there…"))
         self._start(
             auth.request_directory_access(tenant),
             "directory access",
@@ -689,18 +708,20 @@ class SignInPage(QWizardPage):
         """Who must approve, the link to send them, and "Try again" once they have."""
         facts = self._facts
         org = (facts.display_name or facts.initial_domain or "") if facts else ""
-        approvers = self._either_names(list(access.approvers))
-        if access.problem is AuthProblem.ADMIN_APPROVAL_REQUESTED:
-            text = self.tr(
-                "A request to allow the wizard was sent to the administrators of {org}. Once one of them "
-                "has approved it, choose “Try again”."
-            ).format(org=org)
-        else:
-            text = self.tr(
+        requested = access.problem is AuthProblem.ADMIN_APPROVAL_REQUESTED
+
+        def text() -> str:
+            if requested:
+                return self.tr(
+                    "A request to allow the wizard was sent to the administrators of {org}. Once one of them "
+                    "has approved it, choose “Try again”."
+                ).format(org=org)
+            return self.tr(
                 "Only an administrator can allow the wizard to add users in {org}. Ask a {approvers} to "
                 "open this link and accept (the page it ends on may not load; that's fine), or to sign "
                 "in here once and tick “Consent on behalf of your organization”. Then choose “Try again”."
-            ).format(org=org, approvers=approvers)
+            ).format(org=org, approvers=self._either_names(list(access.approvers)))
+
         self.access_status.show_status(StatusKind.WARNING, text)
         self.allow_access_button.setVisible(False)
         self.consent_link_edit.setText(access.approval_link)
@@ -740,7 +761,7 @@ class SignInPage(QWizardPage):
         self._onboarding.tenant_facts = None
         self._onboarding.signed_in_username = ""
         self._enter(SignInState.SIGNING_OUT)
-        self._busy(self.tr("Signing out…"))
+        self._busy(lambda: self.tr("Signing out…"))
         self.completeChanged.emit()
 
         async def run() -> None:
@@ -763,7 +784,7 @@ class SignInPage(QWizardPage):
             return await auth.sign_in_interactive(select_account=select_account, parent_window_handle=handle)
 
         self._enter(SignInState.BROWSER)
-        self._busy(self.tr("Finish signing in in your browser…"))
+        self._busy(lambda: self.tr("Finish signing in in your browser…"))
         self._start(
             run(),
             "switch account" if select_account else "interactive sign-in",
@@ -774,7 +795,7 @@ class SignInPage(QWizardPage):
 
     def _check_silently(self) -> None:
         self._enter(SignInState.CHECKING)
-        self._busy(self.tr("Checking whether you're already signed in…"))
+        self._busy(lambda: self.tr("Checking whether you're already signed in…"))
         auth = self._auth
         username = self._onboarding.signed_in_username or None
         self._start(
@@ -798,7 +819,7 @@ class SignInPage(QWizardPage):
         problem = error.problem if isinstance(error, AuthError) else None
         if problem is AuthProblem.INTERACTION_REQUIRED:
             self._show_error(
-                StatusKind.INFO, self.tr("Your earlier sign-in has expired. Please sign in again.")
+                StatusKind.INFO, lambda: self.tr("Your earlier sign-in has expired. Please sign in again.")
             )
         elif problem is AuthProblem.CANCELLED:
             self.sign_in_status.clear()
@@ -810,32 +831,19 @@ class SignInPage(QWizardPage):
         if not isinstance(prompt, DeviceCodePrompt) or self._state is not SignInState.DEVICE_CODE:
             return
         self._prompt = prompt
-        url = prompt.verification_uri
-        self.verification_link.setText(f'<a href="{html.escape(url, quote=True)}">{html.escape(url)}</a>')
-        self.verification_link.setAccessibleName(self.tr("Open {url} in your browser").format(url=url))
-        self.device_code_label.setText(prompt.user_code)
-        self.device_code_label.setAccessibleName(
-            self.tr("Your code: {code}").format(code=" ".join(prompt.user_code))
-        )
-        until = QDateTime.fromSecsSinceEpoch(int(prompt.expires_at)).time()
-        self._step_three.setText(
-            self.tr(
-                "3.  Sign in there with your administrator account. This window carries on by itself. "
-                "The code works until {time}."
-            ).format(time=QLocale().toString(until, QLocale.FormatType.ShortFormat))
-        )
+        self._show_prompt()
         self._copied.setVisible(False)
         self._show_panel(self._device)
         if self._notice_no_browser:
             self.sign_in_status.show_status(
                 StatusKind.INFO,
-                self.tr(
+                lambda: self.tr(
                     "Your browser couldn't be opened, so sign in with a code instead. "
                     "Waiting for you to enter the code…"
                 ),
             )
         else:
-            self._busy(self.tr("Waiting for you to enter the code…"))
+            self._busy(lambda: self.tr("Waiting for you to enter the code…"))
         self.cancel_sign_in_button.setVisible(True)
         self.copy_code_button.setFocus(Qt.FocusReason.OtherFocusReason)
 
@@ -858,7 +866,7 @@ class SignInPage(QWizardPage):
 
         self._enter(SignInState.LOADING)
         self._busy(
-            self.tr("Signed in as {username}. Reading your organisation's details…").format(
+            lambda: self.tr("Signed in as {username}. Reading your organisation's details…").format(
                 username=account.username
             )
         )
@@ -876,7 +884,9 @@ class SignInPage(QWizardPage):
         if isinstance(error, AuthError) and error.problem is AuthProblem.INTERACTION_REQUIRED:
             self._facts = None
             self._enter(SignInState.CHOICES)
-            self._show_error(StatusKind.INFO, self.tr("Your sign-in has expired. Please sign in again."))
+            self._show_error(
+                StatusKind.INFO, lambda: self.tr("Your sign-in has expired. Please sign in again.")
+            )
             self._focus_default()
             return
         self._enter(SignInState.FACTS_FAILED)
@@ -889,14 +899,17 @@ class SignInPage(QWizardPage):
         if isinstance(error, AuthError):
             self._show_failure(error)
         elif http_transient(error) is not None and not isinstance(error, httpx.TransportError):
-            self._show_error(StatusKind.ERROR, self._busy_text())
+            self._show_error(StatusKind.ERROR, self._busy_text)
         else:
-            text = self.tr("We couldn't read your organisation's details from Microsoft.")
-            if isinstance(error, httpx.TransportError):
-                text += " " + self.tr("Check your internet connection, then try again.")
-                self._show_error(StatusKind.ERROR, text)
-            else:
-                self._show_error(StatusKind.ERROR, text + " " + self.tr("Try again in a moment."), error)
+            offline = isinstance(error, httpx.TransportError)
+
+            def text() -> str:
+                words = self.tr("We couldn't read your organisation's details from Microsoft.")
+                if offline:
+                    return words + " " + self.tr("Check your internet connection, then try again.")
+                return words + " " + self.tr("Try again in a moment.")
+
+            self._show_error(StatusKind.ERROR, text, None if offline else error)
         self.retry_button.setVisible(True)
         self.retry_button.setFocus(Qt.FocusReason.OtherFocusReason)
 
@@ -916,7 +929,7 @@ class SignInPage(QWizardPage):
     def _on_signed_out(self, _result: object) -> None:
         self._account = None
         self._enter(SignInState.CHOICES)
-        self._show_error(StatusKind.INFO, self.tr("You're signed out. Sign in again to go on."))
+        self._show_error(StatusKind.INFO, lambda: self.tr("You're signed out. Sign in again to go on."))
         self._focus_default()
 
     def _on_sign_out_failed(self, error: BaseException) -> None:
@@ -924,7 +937,7 @@ class SignInPage(QWizardPage):
         self._enter(SignInState.CHOICES)
         self._show_error(
             StatusKind.WARNING,
-            self.tr("You're signed out, but the sign-in couldn't be removed from this computer."),
+            lambda: self.tr("You're signed out, but the sign-in couldn't be removed from this computer."),
             error,
         )
         self._focus_default()
@@ -982,6 +995,26 @@ class SignInPage(QWizardPage):
             + self.tr("The file for your sign-in couldn't be written, so nothing changed.")
         )
 
+    def _show_prompt(self) -> None:
+        """The device code's link, code and deadline, in the language now installed."""
+        prompt = self._prompt
+        if prompt is None:
+            return
+        url = prompt.verification_uri
+        self.verification_link.setText(f'<a href="{html.escape(url, quote=True)}">{html.escape(url)}</a>')
+        self.verification_link.setAccessibleName(self.tr("Open {url} in your browser").format(url=url))
+        self.device_code_label.setText(prompt.user_code)
+        self.device_code_label.setAccessibleName(
+            self.tr("Your code: {code}").format(code=" ".join(prompt.user_code))
+        )
+        until = QDateTime.fromSecsSinceEpoch(int(prompt.expires_at)).time()
+        self._step_three.setText(
+            self.tr(
+                "3.  Sign in there with your administrator account. This window carries on by itself. "
+                "The code works until {time}."
+            ).format(time=QLocale().toString(until, QLocale.FormatType.ShortFormat))
+        )
+
     def _show_cache_mode(self) -> None:
         mode = self._cache_mode
         box = self.remember_insecurely_checkbox
@@ -1028,7 +1061,7 @@ class SignInPage(QWizardPage):
         if self._wrong_tenant(facts):
             self.role_status.show_status(
                 StatusKind.ERROR,
-                self.tr(
+                lambda: self.tr(
                     "This account belongs to {org}, not to {expected}. Choose “Use another account” and "
                     "sign in with an account of {expected}."
                 ).format(org=facts.initial_domain or facts.display_name, expected=self._expected_tenant),
@@ -1037,13 +1070,13 @@ class SignInPage(QWizardPage):
             role = facts.roles.granted_by
             self.role_status.show_status(
                 StatusKind.OK,
-                self.tr("You can add users: you're a {role}.").format(role=self._role_name(role)),
+                lambda: self.tr("You can add users: you're a {role}.").format(role=self._role_name(role)),
             )
         elif not facts.roles.known:
             # Graph did not say which roles they hold (the limited view): let them try, Microsoft decides.
             self.role_status.show_status(
                 StatusKind.WARNING,
-                self.tr(
+                lambda: self.tr(
                     "We couldn't check your role in {org}, so you can try: adding users works if you're a "
                     "Global Administrator or User Administrator."
                 ).format(org=facts.display_name or facts.initial_domain or ""),
@@ -1052,27 +1085,31 @@ class SignInPage(QWizardPage):
             # Eligible in PIM but not active: they can fix it themselves, no administrator needed.
             self.role_status.show_status(
                 StatusKind.WARNING,
-                self.tr(
+                lambda: self.tr(
                     "You are eligible for {role} but the role is not active. Activate it in Microsoft Entra "
                     "(Privileged Identity Management), then sign in again or choose “Check again”."
                 ).format(role=self._either(facts.roles.eligible)),
             )
             self.recheck_button.setVisible(True)
         else:
-            text = self.tr(
-                "{name} isn't allowed to add users to {org}. You need the {roles} role. A Global "
-                "Administrator of your organisation can give it to you in the Microsoft 365 admin "
-                "center, under Roles. Then choose “Check again”, or use another account."
-            ).format(
-                name=user.display_name or user.user_principal_name,
-                org=facts.display_name or facts.initial_domain or "",
-                roles=self._either(facts.roles.missing),
-            )
-            if not facts.roles.eligibility_known:
-                text += " " + self.tr(
-                    "If your role is managed in Privileged Identity Management, the wizard can't see "
-                    "whether you are eligible for it: activate it in Microsoft Entra first."
+
+            def text() -> str:
+                words = self.tr(
+                    "{name} isn't allowed to add users to {org}. You need the {roles} role. A Global "
+                    "Administrator of your organisation can give it to you in the Microsoft 365 admin "
+                    "center, under Roles. Then choose “Check again”, or use another account."
+                ).format(
+                    name=user.display_name or user.user_principal_name,
+                    org=facts.display_name or facts.initial_domain or "",
+                    roles=self._either(facts.roles.missing),
                 )
+                if not facts.roles.eligibility_known:
+                    words += " " + self.tr(
+                        "If your role is managed in Privileged Identity Management, the wizard can't see "
+                        "whether you are eligible for it: activate it in Microsoft Entra first."
+                    )
+                return words
+
             self.role_status.show_status(StatusKind.ERROR, text)
             self.recheck_button.setVisible(True)
         if (
@@ -1082,7 +1119,7 @@ class SignInPage(QWizardPage):
         ):
             self.access_status.show_status(
                 StatusKind.INFO,
-                self.tr(
+                lambda: self.tr(
                     "To add people and set their passwords, the wizard needs permission to create users "
                     "and reset passwords in {org}. Microsoft asks for it once; it may need an "
                     "administrator's approval."
@@ -1121,7 +1158,7 @@ class SignInPage(QWizardPage):
         if not isinstance(error, AuthError):
             self._show_error(
                 StatusKind.ERROR,
-                self.tr(
+                lambda: self.tr(
                     "Something went wrong while signing in. Try again; if it keeps happening, send the "
                     "details below to Call2Teams support."
                 ),
@@ -1130,6 +1167,23 @@ class SignInPage(QWizardPage):
             return
         tenant = self._expected_tenant
         problem = error.problem
+        code_expired = self._prompt is not None
+        if self._auth_failure_words(problem, tenant, code_expired=code_expired):
+            self._show_error(
+                StatusKind.ERROR, lambda: self._auth_failure_words(problem, tenant, code_expired=code_expired)
+            )
+        else:
+            self._show_error(
+                StatusKind.ERROR,
+                lambda: self.tr(
+                    "Something went wrong while signing in. Try again; if it keeps happening, send the "
+                    "details below to Call2Teams support."
+                ),
+                error,
+            )
+
+    def _auth_failure_words(self, problem: AuthProblem, tenant: str, *, code_expired: bool) -> str:
+        """What went wrong signing in, in the language now installed ("" when the problem is unknown)."""
         messages: dict[AuthProblem, str] = {
             AuthProblem.TIMED_OUT: self.tr(
                 "Signing in took too long, so we stopped waiting. Please try again."
@@ -1178,7 +1232,7 @@ class SignInPage(QWizardPage):
             ),
         }
         if problem is AuthProblem.USER_NOT_FOUND:
-            text = (
+            return (
                 self.tr(
                     "This account isn't in the organisation {tenant}. Sign in with an account of that "
                     "organisation."
@@ -1186,28 +1240,18 @@ class SignInPage(QWizardPage):
                 if tenant
                 else self.tr("Microsoft couldn't find this account. Check the username and try again.")
             )
-        elif problem is AuthProblem.TIMED_OUT and self._prompt is not None:
-            text = self.tr("The code has expired. Choose “Sign in with a code instead” to get a new one.")
-        else:
-            text = messages.get(problem, "")
-        if text:
-            self._show_error(StatusKind.ERROR, text)
-        else:
-            self._show_error(
-                StatusKind.ERROR,
-                self.tr(
-                    "Something went wrong while signing in. Try again; if it keeps happening, send the "
-                    "details below to Call2Teams support."
-                ),
-                error,
-            )
+        if problem is AuthProblem.TIMED_OUT and code_expired:
+            return self.tr("The code has expired. Choose “Sign in with a code instead” to get a new one.")
+        return messages.get(problem, "")
 
-    def _show_error(self, kind: StatusKind, text: str, details_of: BaseException | None = None) -> None:
+    def _show_error(
+        self, kind: StatusKind, text: str | Callable[[], str], details_of: BaseException | None = None
+    ) -> None:
         self.sign_in_status.show_status(kind, text)
         self.cancel_sign_in_button.setVisible(self._state in _CANCELLABLE)
         self._set_details(_details(details_of) if details_of is not None else "")
 
-    def _busy(self, text: str) -> None:
+    def _busy(self, text: str | Callable[[], str]) -> None:
         self.sign_in_status.show_status(StatusKind.BUSY, text)
         self.cancel_sign_in_button.setVisible(self._state in _CANCELLABLE)
         self._set_details("")
@@ -1353,10 +1397,9 @@ class SignInPage(QWizardPage):
 
     # --- small builders -------------------------------------------------------------------------------
 
-    def _fact(self, name: str, caption: str) -> QLabel:
+    def _fact(self, name: str) -> QLabel:
         label = QLabel("—", self._signed_in)
         label.setObjectName(name)
-        label.setProperty("caption", caption)
         label.setTextFormat(Qt.TextFormat.PlainText)
         label.setTextInteractionFlags(
             Qt.TextInteractionFlag.TextSelectableByMouse | Qt.TextInteractionFlag.TextSelectableByKeyboard
@@ -1367,18 +1410,15 @@ class SignInPage(QWizardPage):
         label.setFont(font)
         return label
 
-    def _choice_button(
-        self, text: str, name: str, accessible_name: str, slot: Callable[[], None]
-    ) -> QPushButton:
-        button = QPushButton(text, self._choices)
+    def _choice_button(self, name: str, slot: Callable[[], None]) -> QPushButton:
+        button = QPushButton(self._choices)
         button.setObjectName(name)
-        button.setAccessibleName(accessible_name)
         button.setAutoDefault(False)
         button.clicked.connect(lambda _checked=False: slot())
         return button
 
-    def _secondary(self, text: str, name: str, parent: QWidget | None = None) -> QLabel:
-        label = QLabel(text, parent or self._choices)
+    def _secondary(self, name: str, parent: QWidget | None = None) -> QLabel:
+        label = QLabel(parent or self._choices)
         label.setObjectName(name)
         label.setWordWrap(True)
         label.setTextFormat(Qt.TextFormat.PlainText)

@@ -79,8 +79,6 @@ class SignupPage(QWizardPage):
         self._poll_job: Job | None = None
         self._endpoints_job: Job | None = None
 
-        self._retranslate_titles()
-
         self._poll_timer = QTimer(self)
         self._poll_timer.setObjectName("signup_poll_timer")
         self._poll_timer.setSingleShot(True)
@@ -92,17 +90,15 @@ class SignupPage(QWizardPage):
         self._advance_timer.timeout.connect(self._advance)
 
         # Created first so that it is first in the focus chain: the wizard focuses it on arrival.
-        self.open_signup_button = QPushButton(self.tr("&Open the sign-up page"), self)
+        self.open_signup_button = QPushButton(self)
         self.open_signup_button.setObjectName("open_signup_button")
-        self.open_signup_button.setAccessibleName(self.tr("Open Microsoft's sign-up page in your browser"))
         self.open_signup_button.setAutoDefault(True)
         open_font = self.open_signup_button.font()
         open_font.setBold(True)
         self.open_signup_button.setFont(open_font)
         self.open_signup_button.clicked.connect(self.open_signup)
-        self.copy_name_button = QPushButton(self.tr("&Copy name again"), self)
+        self.copy_name_button = QPushButton(self)
         self.copy_name_button.setObjectName("copy_name_button")
-        self.copy_name_button.setAccessibleName(self.tr("Copy the name to the clipboard again"))
         self.copy_name_button.setAutoDefault(False)
         self.copy_name_button.clicked.connect(self.copy_name)
 
@@ -112,7 +108,6 @@ class SignupPage(QWizardPage):
         # --- the checklist ---------------------------------------------------------------------------
         self._checklist = QFrame(self)
         self._checklist.setObjectName("signup_checklist")
-        self._checklist.setAccessibleName(self.tr("Steps to follow"))
         grid = QGridLayout(self._checklist)
         grid.setContentsMargins(0, 0, 0, 0)
         grid.setHorizontalSpacing(10)
@@ -138,12 +133,12 @@ class SignupPage(QWizardPage):
         # --- the watcher -------------------------------------------------------------------------------
         self.signup_status = StatusLine(self)
         self.signup_status.setObjectName("signup_status")
-        self.signup_done_button = QPushButton(self.tr("I've finished &signing up"), self)
+        self.signup_done_button = QPushButton(self)
         self.signup_done_button.setObjectName("signup_done_button")
-        self.signup_done_button.setAccessibleName(self.tr("I've finished signing up: check now"))
         self.signup_done_button.setAutoDefault(False)
         self.signup_done_button.clicked.connect(self.check_now)
 
+        self.retranslate()
         tall = self.open_signup_button.sizeHint().height() + 8
         self.open_signup_button.setMinimumHeight(tall)
         self.copy_name_button.setMinimumHeight(tall)
@@ -178,8 +173,15 @@ class SignupPage(QWizardPage):
 
     # --- QWizardPage --------------------------------------------------------------------------------
 
-    def _retranslate_titles(self) -> None:
-        """The page's title and subtitle in the language now installed."""
+    def retranslate(self) -> None:
+        """Every static text on the page, in the language now installed (again on each LanguageChange)."""
+        self.open_signup_button.setText(self.tr("&Open the sign-up page"))
+        self.open_signup_button.setAccessibleName(self.tr("Open Microsoft's sign-up page in your browser"))
+        self.copy_name_button.setText(self.tr("&Copy name again"))
+        self.copy_name_button.setAccessibleName(self.tr("Copy the name to the clipboard again"))
+        self._checklist.setAccessibleName(self.tr("Steps to follow"))
+        self.signup_done_button.setText(self.tr("I've finished &signing up"))
+        self.signup_done_button.setAccessibleName(self.tr("I've finished signing up: check now"))
         self.setTitle(self.tr("Create your Microsoft account"))
         self.setSubTitle(
             self.tr(
@@ -190,7 +192,9 @@ class SignupPage(QWizardPage):
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
-            self._retranslate_titles()
+            self.retranslate()
+            if self._prefix:
+                self._fill_checklist(reset_marks=False)
         super().changeEvent(event)
 
     def initializePage(self) -> None:
@@ -250,7 +254,7 @@ class SignupPage(QWizardPage):
         if not self._open_url(self._signup_url):
             self._clipboard_note.show_status(
                 StatusKind.WARNING,
-                self.tr("Your browser didn't open. Open this address yourself: {url}").format(
+                lambda: self.tr("Your browser didn't open. Open this address yourself: {url}").format(
                     url=self._signup_url
                 ),
             )
@@ -264,9 +268,9 @@ class SignupPage(QWizardPage):
         clipboard.setText(self._prefix)
         self._clipboard_note.show_status(
             StatusKind.INFO,
-            self.tr("“{name}” is on your clipboard: paste it when Microsoft asks for a domain name.").format(
-                name=self._prefix
-            ),
+            lambda: self.tr(
+                "“{name}” is on your clipboard: paste it when Microsoft asks for a domain name."
+            ).format(name=self._prefix),
         )
 
     def check_now(self) -> None:
@@ -304,7 +308,7 @@ class SignupPage(QWizardPage):
         self._endpoints_job = None
         self._clipboard_note.show_status(
             StatusKind.WARNING,
-            self.tr("The sign-up page isn't ready yet. Press “Open the sign-up page” to try again."),
+            lambda: self.tr("The sign-up page isn't ready yet. Press “Open the sign-up page” to try again."),
         )
 
     # --- the watcher --------------------------------------------------------------------------------
@@ -312,7 +316,7 @@ class SignupPage(QWizardPage):
     def _start_watching(self) -> None:
         if not self._prefix:
             self.signup_status.show_status(
-                StatusKind.WARNING, self.tr("Go back and choose a name for your organisation first.")
+                StatusKind.WARNING, lambda: self.tr("Go back and choose a name for your organisation first.")
             )
             return
         self._watching = True
@@ -375,7 +379,7 @@ class SignupPage(QWizardPage):
             self._set_mark(mark, "✓", done=True)
         self.signup_status.show_status(
             StatusKind.OK,
-            self.tr("{domain} exists: your organisation's Microsoft tenant is ready.").format(
+            lambda: self.tr("{domain} exists: your organisation's Microsoft tenant is ready.").format(
                 domain=tenant_domain(self._prefix)
             ),
         )
@@ -394,16 +398,19 @@ class SignupPage(QWizardPage):
 
     def _render_waiting(self) -> None:
         domain = tenant_domain(self._prefix)
-        if self._last_check is None:
-            text = self.tr("Waiting for {domain} to appear…").format(domain=domain)
-        elif self._last_check_failed:
-            text = self.tr(
-                "Waiting for {domain} to appear… We couldn't check at {time}; we'll try again."
-            ).format(domain=domain, time=self._time(self._last_check))
-        else:
-            text = self.tr("Waiting for {domain} to appear… (last checked {time})").format(
-                domain=domain, time=self._time(self._last_check)
+        last_check, failed = self._last_check, self._last_check_failed
+
+        def text() -> str:
+            if last_check is None:
+                return self.tr("Waiting for {domain} to appear…").format(domain=domain)
+            if failed:
+                return self.tr(
+                    "Waiting for {domain} to appear… We couldn't check at {time}; we'll try again."
+                ).format(domain=domain, time=self._time(last_check))
+            return self.tr("Waiting for {domain} to appear… (last checked {time})").format(
+                domain=domain, time=self._time(last_check)
             )
+
         self.signup_status.show_status(StatusKind.BUSY, text)
         self.signup_done_button.setEnabled(True)
 
@@ -411,7 +418,7 @@ class SignupPage(QWizardPage):
     def _time(time: QTime) -> str:
         return QLocale().toString(time, "HH:mm:ss")
 
-    def _fill_checklist(self) -> None:
+    def _fill_checklist(self, *, reset_marks: bool = True) -> None:
         name = html.escape(self._prefix)
         domain = f"<b>{name}</b>.onmicrosoft.com"
         # Microsoft's documented steps (config.MICROSOFT_SIGNUP): buy Business Basic, the business's details,
@@ -445,7 +452,8 @@ class SignupPage(QWizardPage):
         for number, (mark, text, step) in enumerate(
             zip(self._step_marks, self._step_texts, steps, strict=True), start=1
         ):
-            self._set_mark(mark, str(number), done=False)
+            if reset_marks:
+                self._set_mark(mark, str(number), done=False)
             text.setText(step)
             plain = QTextDocumentFragment.fromHtml(step).toPlainText()
             text.setAccessibleName(self.tr("Step {number}: {text}").format(number=number, text=plain))

@@ -140,7 +140,6 @@ class SummaryPage(QWizardPage):
         self._retries: dict[tuple[str, str], Job] = {}
         self._exporting: Job | ReportPdfWriter | None = None
         self.setObjectName("page_summary")
-        self._retranslate_titles()
         self.setFinalPage(True)
 
         self.summary_status = StatusLine(self)
@@ -148,16 +147,12 @@ class SummaryPage(QWizardPage):
         self.model = SummaryTableModel(self)
         self.summary_table = QTableView(self)
         self.summary_table.setObjectName("summary_table")
-        self.summary_table.setAccessibleName(self.tr("People and what happened"))
         self.summary_table.setModel(self.model)
         self.summary_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.summary_table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.summary_table.setWordWrap(True)
         leave_with_ctrl_tab(self.summary_table)  # Tab and Ctrl+Tab leave the table; the arrows move in it
-        self.summary_table.setAccessibleDescription(
-            self.tr("One row per person. Press Enter on Retry to try a failed step again.")
-        )
-        self.summary_table_label = QLabel(self.tr("&People and what happened:"), self)
+        self.summary_table_label = QLabel(self)
         self.summary_table_label.setObjectName("summary_table_label")
         self.summary_table_label.setBuddy(self.summary_table)
         self.summary_table.verticalHeader().setVisible(False)
@@ -171,30 +166,25 @@ class SummaryPage(QWizardPage):
         self.summary_table.clicked.connect(self._on_clicked)
         self.summary_table.activated.connect(self._on_activated)
 
-        self.retry_button = QPushButton(self.tr("&Retry for this person"), self)
+        self.retry_button = QPushButton(self)
         self.retry_button.setObjectName("retry_button")
         self.retry_button.clicked.connect(self.retry_selected)
-        self.export_button = QPushButton(self.tr("&Export"), self)
+        self.export_button = QPushButton(self)
         self.export_button.setObjectName("export_button")
         menu = QMenu(self.export_button)
         menu.setObjectName("export_menu")
         self.export_actions: dict[str, QAction] = {}
-        for kind, words in (
-            ("csv", self.tr("As a spreadsheet (&CSV)…")),
-            ("json", self.tr("As data (&JSON)…")),
-            ("pdf", self.tr("As a document (&PDF)…")),
-        ):
-            action = menu.addAction(words)
+        for kind in ("csv", "json", "pdf"):
+            action = menu.addAction("")
             action.setObjectName(f"export_{kind}_action")
             action.triggered.connect(functools.partial(self.export, kind))
             self.export_actions[kind] = action
         self.export_button.setMenu(menu)
-        self.more_people_button = QPushButton(self.tr("Onboard &more people"), self)
+        self.more_people_button = QPushButton(self)
         self.more_people_button.setObjectName("more_people_button")
-        self.more_people_button.setToolTip(
-            self.tr("Start again with new people in the same organisation, without signing in again.")
-        )
         self.more_people_button.clicked.connect(self.more_people_requested)
+
+        self.retranslate()
 
         buttons = QHBoxLayout()
         buttons.addWidget(self.retry_button)
@@ -212,8 +202,22 @@ class SummaryPage(QWizardPage):
 
     # --- QWizardPage ---------------------------------------------------------------------------------
 
-    def _retranslate_titles(self) -> None:
-        """The page's title and subtitle in the language now installed."""
+    def retranslate(self) -> None:
+        """Every static text on the page, in the language now installed (again on each LanguageChange)."""
+        self.summary_table.setAccessibleName(self.tr("People and what happened"))
+        self.summary_table.setAccessibleDescription(
+            self.tr("One row per person. Press Enter on Retry to try a failed step again.")
+        )
+        self.summary_table_label.setText(self.tr("&People and what happened:"))
+        self.retry_button.setText(self.tr("&Retry for this person"))
+        self.export_button.setText(self.tr("&Export"))
+        self.export_actions["csv"].setText(self.tr("As a spreadsheet (&CSV)…"))
+        self.export_actions["json"].setText(self.tr("As data (&JSON)…"))
+        self.export_actions["pdf"].setText(self.tr("As a document (&PDF)…"))
+        self.more_people_button.setText(self.tr("Onboard &more people"))
+        self.more_people_button.setToolTip(
+            self.tr("Start again with new people in the same organisation, without signing in again.")
+        )
         self.setTitle(self.tr("Summary"))
         self.setSubTitle(
             self.tr(
@@ -224,7 +228,8 @@ class SummaryPage(QWizardPage):
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
-            self._retranslate_titles()
+            self.retranslate()
+            self.model.retranslate()
         super().changeEvent(event)
 
     def initializePage(self) -> None:
@@ -261,7 +266,7 @@ class SummaryPage(QWizardPage):
         self._load += 1
         if journal is None:
             self.summary_status.show_status(
-                StatusKind.WARNING, self.tr("The journal isn't open yet. Go back and forward again.")
+                StatusKind.WARNING, lambda: self.tr("The journal isn't open yet. Go back and forward again.")
             )
             return
         self._loading = True
@@ -271,7 +276,7 @@ class SummaryPage(QWizardPage):
             "invitation": self._portal() is not None,
         }
         self.model.available = frozenset(step for step, there in services.items() if there)
-        self.summary_status.show_status(StatusKind.BUSY, self.tr("Reading what happened…"))
+        self.summary_status.show_status(StatusKind.BUSY, lambda: self.tr("Reading what happened…"))
         run_ids = list(self._onboarding.user_run_ids)
         self._jobs.submit(
             asyncio.to_thread(build_report, journal, run_ids),
@@ -302,7 +307,7 @@ class SummaryPage(QWizardPage):
         )
         self._retries[(person.run_id, person.key)] = job
         self.summary_status.show_status(
-            StatusKind.BUSY, self.tr("Retrying for {name}…").format(name=person.display_name)
+            StatusKind.BUSY, lambda: self.tr("Retrying for {name}…").format(name=person.display_name)
         )
         self._update_buttons()
         return True
@@ -321,7 +326,7 @@ class SummaryPage(QWizardPage):
         if path is None:
             return
         run_ids = list(self._onboarding.user_run_ids)
-        self.summary_status.show_status(StatusKind.BUSY, self.tr("Exporting…"))
+        self.summary_status.show_status(StatusKind.BUSY, lambda: self.tr("Exporting…"))
         self._exporting = self._jobs.submit(
             asyncio.to_thread(export_work, journal, run_ids, kind, path),
             f"export {kind}",
@@ -361,24 +366,26 @@ class SummaryPage(QWizardPage):
         self._loading = False
         self.summary_status.show_status(
             StatusKind.ERROR,
-            self.tr("What happened couldn't be read: {why}").format(why=describe_file_error(error)),
+            lambda: self.tr("What happened couldn't be read: {why}").format(why=describe_file_error(error)),
         )
         self.completeChanged.emit()
 
     def _show_counts(self) -> None:
         rows = self.model.rows
         if not rows:
-            self.summary_status.show_status(StatusKind.INFO, self.tr("Nobody was onboarded in this run."))
+            self.summary_status.show_status(
+                StatusKind.INFO, lambda: self.tr("Nobody was onboarded in this run.")
+            )
             return
         ok = sum(person.ok for person in rows)
         if ok == len(rows):
             self.summary_status.show_status(
-                StatusKind.OK, self.tr("All %n person(s) are onboarded.", "", len(rows))
+                StatusKind.OK, lambda: self.tr("All %n person(s) are onboarded.", "", len(rows))
             )
             return
         self.summary_status.show_status(
             StatusKind.WARNING,
-            self.tr(
+            lambda: self.tr(
                 "%n of {total} person(s) are fully onboarded; the others say what is missing.", "", ok
             ).format(total=len(rows)),
         )
@@ -427,11 +434,11 @@ class SummaryPage(QWizardPage):
             words = "; ".join(problem_words(problem) for problem in person.problems)
             self.summary_status.show_status(
                 StatusKind.ERROR,
-                self.tr("{name}: still not done: {why}").format(name=person.display_name, why=words),
+                lambda: self.tr("{name}: still not done: {why}").format(name=person.display_name, why=words),
             )
         else:
             self.summary_status.show_status(
-                StatusKind.OK, self.tr("{name}: done.").format(name=person.display_name)
+                StatusKind.OK, lambda: self.tr("{name}: done.").format(name=person.display_name)
             )
             self._close_if_done()
         self._update_buttons()
@@ -441,7 +448,7 @@ class SummaryPage(QWizardPage):
         self.model.set_retrying(before, False)
         self.summary_status.show_status(
             StatusKind.ERROR,
-            self.tr("{name}: the retry didn't work: {why}").format(
+            lambda: self.tr("{name}: the retry didn't work: {why}").format(
                 name=before.display_name, why=_error_words(error)
             ),
         )
@@ -464,14 +471,17 @@ class SummaryPage(QWizardPage):
 
     def _on_pdf_progress(self, done: int, total: int) -> None:
         self.summary_status.show_status(
-            StatusKind.BUSY, self.tr("Saving the PDF: %n of {total} people…", "", done).format(total=total)
+            StatusKind.BUSY,
+            lambda: self.tr("Saving the PDF: %n of {total} people…", "", done).format(total=total),
         )
 
     def _on_pdf_written(self, path: object) -> None:
         if isinstance(self._exporting, ReportPdfWriter):
             self._exporting.deleteLater()
         self._exporting = None
-        self.summary_status.show_status(StatusKind.OK, self.tr("Saved to {path}.").format(path=str(path)))
+        self.summary_status.show_status(
+            StatusKind.OK, lambda: self.tr("Saved to {path}.").format(path=str(path))
+        )
         self._update_buttons()
 
     def _on_export_failed(self, error: BaseException) -> None:
@@ -480,7 +490,7 @@ class SummaryPage(QWizardPage):
         self._exporting = None
         self.summary_status.show_status(
             StatusKind.ERROR,
-            self.tr("The summary couldn't be saved: {why}").format(why=describe_file_error(error)),
+            lambda: self.tr("The summary couldn't be saved: {why}").format(why=describe_file_error(error)),
         )
         self._update_buttons()
 

@@ -92,8 +92,6 @@ class TenantNamePage(QWizardPage):
         self._suggestion_job: Job | None = None
         self._suggestions_for = ""
 
-        self._retranslate_titles()
-
         self._debounce = QTimer(self)
         self._debounce.setObjectName("tenant_check_debounce")
         self._debounce.setSingleShot(True)
@@ -103,30 +101,22 @@ class TenantNamePage(QWizardPage):
         # --- organisation name ---------------------------------------------------------------
         self.org_name_edit = QLineEdit(self)
         self.org_name_edit.setObjectName("org_name_edit")
-        self.org_name_edit.setAccessibleName(self.tr("Organisation name"))
-        self.org_name_edit.setPlaceholderText(self.tr("e.g. Acme Plumbing Ltd"))
         self.org_name_edit.setMaxLength(256)
         self.org_name_edit.textChanged.connect(self._on_org_name_changed)
-        org_label = QLabel(self.tr("&Organisation name:"), self)
+        self._org_label = org_label = QLabel(self)
         org_label.setBuddy(self.org_name_edit)
 
         # --- prefix --------------------------------------------------------------------------
         self.tenant_prefix_edit = QLineEdit(self)
         self.tenant_prefix_edit.setObjectName("tenant_prefix_edit")
-        self.tenant_prefix_edit.setAccessibleName(self.tr("Microsoft name"))
-        self.tenant_prefix_edit.setAccessibleDescription(
-            self.tr("Followed by .onmicrosoft.com. Letters and digits only.")
-        )
-        self.tenant_prefix_edit.setPlaceholderText(self.tr("e.g. acmeplumbing"))
         self.tenant_prefix_edit.setMaxLength(64)
         self.tenant_prefix_edit.textEdited.connect(self._on_prefix_edited)
         self.tenant_prefix_edit.textChanged.connect(self._on_prefix_changed)
         self.tenant_prefix_edit.editingFinished.connect(self._tidy_prefix)
-        prefix_label = QLabel(self.tr("&Microsoft name:"), self)
+        self._prefix_label = prefix_label = QLabel(self)
         prefix_label.setBuddy(self.tenant_prefix_edit)
-        suffix = QLabel("." + ONMICROSOFT, self)
+        self._suffix = suffix = QLabel("." + ONMICROSOFT, self)
         suffix.setObjectName("tenant_suffix_label")
-        suffix.setAccessibleName(self.tr("ends in .onmicrosoft.com"))
         suffix_font = suffix.font()
         suffix_font.setBold(True)
         suffix.setFont(suffix_font)
@@ -135,13 +125,7 @@ class TenantNamePage(QWizardPage):
         prefix_row.addWidget(self.tenant_prefix_edit, 1)
         prefix_row.addWidget(suffix)
 
-        explanation = QLabel(
-            self.tr(
-                "This becomes your organisation's Microsoft address. "
-                "Choose carefully: it can't be changed later."
-            ),
-            self,
-        )
+        self._explanation = explanation = QLabel(self)
         explanation.setObjectName("tenant_prefix_explanation")
         explanation.setWordWrap(True)
         explanation.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
@@ -150,9 +134,8 @@ class TenantNamePage(QWizardPage):
         # --- status, warning, retry ----------------------------------------------------------
         self.tenant_status = StatusLine(self)
         self.tenant_status.setObjectName("tenant_status")
-        self.tenant_retry_button = QPushButton(self.tr("&Try again"), self)
+        self.tenant_retry_button = QPushButton(self)
         self.tenant_retry_button.setObjectName("tenant_retry_button")
-        self.tenant_retry_button.setAccessibleName(self.tr("Try the check again"))
         self.tenant_retry_button.setAutoDefault(False)
         self.tenant_retry_button.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
         self.tenant_retry_button.clicked.connect(self.retry)
@@ -164,15 +147,11 @@ class TenantNamePage(QWizardPage):
         self.tenant_warning.setVisible(False)
 
         # --- suggestions ---------------------------------------------------------------------
-        self._suggestions_label = QLabel(self.tr("Free names you could &use instead:"), self)
+        self._suggestions_label = QLabel(self)
         self._suggestions_label.setObjectName("tenant_suggestions_label")
         self.tenant_suggestions = SuggestionList(self)
         self.tenant_suggestions.setObjectName("tenant_suggestions")
         leave_with_ctrl_tab(self.tenant_suggestions)
-        self.tenant_suggestions.setAccessibleName(self.tr("Free names you could use instead"))
-        self.tenant_suggestions.setAccessibleDescription(
-            self.tr("Press Enter or double-click to use a name.")
-        )
         self.tenant_suggestions.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.tenant_suggestions.setUniformItemSizes(True)
         self.tenant_suggestions.setSpacing(3)
@@ -184,6 +163,8 @@ class TenantNamePage(QWizardPage):
         self.tenant_suggestions_status = StatusLine(self)
         self.tenant_suggestions_status.setObjectName("tenant_suggestions_status")
         self._show_suggestion_area(False)
+
+        self.retranslate()
 
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
@@ -209,8 +190,31 @@ class TenantNamePage(QWizardPage):
 
     # --- QWizardPage -------------------------------------------------------------------------
 
-    def _retranslate_titles(self) -> None:
-        """The page's title and subtitle in the language now installed."""
+    def retranslate(self) -> None:
+        """Every static text on the page, in the language now installed (again on each LanguageChange)."""
+        self.org_name_edit.setAccessibleName(self.tr("Organisation name"))
+        self.org_name_edit.setPlaceholderText(self.tr("e.g. Acme Plumbing Ltd"))
+        self._org_label.setText(self.tr("&Organisation name:"))
+        self.tenant_prefix_edit.setAccessibleName(self.tr("Microsoft name"))
+        self.tenant_prefix_edit.setAccessibleDescription(
+            self.tr("Followed by .onmicrosoft.com. Letters and digits only.")
+        )
+        self.tenant_prefix_edit.setPlaceholderText(self.tr("e.g. acmeplumbing"))
+        self._prefix_label.setText(self.tr("&Microsoft name:"))
+        self._suffix.setAccessibleName(self.tr("ends in .onmicrosoft.com"))
+        self._explanation.setText(
+            self.tr(
+                "This becomes your organisation's Microsoft address. "
+                "Choose carefully: it can't be changed later."
+            )
+        )
+        self.tenant_retry_button.setText(self.tr("&Try again"))
+        self.tenant_retry_button.setAccessibleName(self.tr("Try the check again"))
+        self._suggestions_label.setText(self.tr("Free names you could &use instead:"))
+        self.tenant_suggestions.setAccessibleName(self.tr("Free names you could use instead"))
+        self.tenant_suggestions.setAccessibleDescription(
+            self.tr("Press Enter or double-click to use a name.")
+        )
         self.setTitle(self.tr("Choose your organisation's Microsoft name"))
         self.setSubTitle(
             self.tr(
@@ -221,7 +225,9 @@ class TenantNamePage(QWizardPage):
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
-            self._retranslate_titles()
+            self.retranslate()
+            self._word_suggestions()
+            self._render()
         super().changeEvent(event)
 
     def initializePage(self) -> None:
@@ -366,7 +372,7 @@ class TenantNamePage(QWizardPage):
         if not candidates:
             return
         self.tenant_suggestions_status.show_status(
-            StatusKind.BUSY, self.tr("Looking for free names you could use instead…")
+            StatusKind.BUSY, lambda: self.tr("Looking for free names you could use instead…")
         )
         self._show_suggestion_area(True, busy=True)
         self._suggestion_job = self._runner.submit(
@@ -375,6 +381,15 @@ class TenantNamePage(QWizardPage):
             on_success=self._on_suggestions,
             on_failure=self._on_suggestions_failed,
         )
+
+    def _word_suggestions(self) -> None:
+        """The free names offered, in the language now installed."""
+        for row in range(self.tenant_suggestions.count()):
+            item = self.tenant_suggestions.item(row)
+            domain = tenant_domain(str(item.data(PREFIX_ROLE)))
+            item.setText(self.tr("{domain}  — free").format(domain=domain))
+            item.setData(Qt.ItemDataRole.AccessibleTextRole, item.text())  # the words say what the tick means
+            item.setToolTip(self.tr("Use {domain}").format(domain=domain))
 
     def _on_suggestions(self, answers: object) -> None:
         if self.sender() is not self._suggestion_job:
@@ -386,12 +401,10 @@ class TenantNamePage(QWizardPage):
         free_icon = self.style().standardIcon(QStyle.StandardPixmap.SP_DialogApplyButton, None, self)
         self.tenant_suggestions.clear()
         for answer in free:
-            domain = tenant_domain(answer.prefix)
-            item = QListWidgetItem(free_icon, self.tr("{domain}  — free").format(domain=domain))
-            item.setData(Qt.ItemDataRole.AccessibleTextRole, item.text())  # the words say what the tick means
+            item = QListWidgetItem(free_icon, "")
             item.setData(PREFIX_ROLE, answer.prefix)
-            item.setToolTip(self.tr("Use {domain}").format(domain=domain))
             self.tenant_suggestions.addItem(item)
+        self._word_suggestions()
         if free:
             self.tenant_suggestions.setCurrentRow(0)
             self.tenant_suggestions_status.clear()
@@ -400,7 +413,7 @@ class TenantNamePage(QWizardPage):
         else:
             self.tenant_suggestions_status.show_status(
                 StatusKind.INFO,
-                self.tr("We couldn't find a free alternative just now. Try a different name."),
+                lambda: self.tr("We couldn't find a free alternative just now. Try a different name."),
             )
             self._show_suggestion_area(True, busy=True)
 
@@ -409,7 +422,7 @@ class TenantNamePage(QWizardPage):
             return
         self._suggestion_job = None
         self.tenant_suggestions_status.show_status(
-            StatusKind.INFO, self.tr("We couldn't look for alternatives just now. Try another name.")
+            StatusKind.INFO, lambda: self.tr("We couldn't look for alternatives just now. Try another name.")
         )
         self._show_suggestion_area(True, busy=True)
 
@@ -472,32 +485,34 @@ class TenantNamePage(QWizardPage):
         retry = False
         if check.error is PrefixIssue.EMPTY:
             if self.org_name_edit.text().strip() and not self._prefix_edited_by_user:
-                text = self.tr("Type a name using letters and digits.")
+                status.show_status(StatusKind.INFO, lambda: self.tr("Type a name using letters and digits."))
             else:
-                text = self.tr("Type your organisation's name, or choose a Microsoft name.")
-            status.show_status(StatusKind.INFO, text)
+                status.show_status(
+                    StatusKind.INFO,
+                    lambda: self.tr("Type your organisation's name, or choose a Microsoft name."),
+                )
         elif check.error is PrefixIssue.INVALID_CHARACTERS:
             status.show_status(
                 StatusKind.ERROR,
-                self.tr("Only letters and digits: remove {characters}").format(
+                lambda: self.tr("Only letters and digits: remove {characters}").format(
                     characters=self._quote_characters(check.bad_characters)
                 ),
             )
         elif self._phase is _Phase.CHECKING or self._answer is None:
-            status.show_status(StatusKind.BUSY, self.tr("Checking {domain}…").format(domain=domain))
+            status.show_status(StatusKind.BUSY, lambda: self.tr("Checking {domain}…").format(domain=domain))
         else:
             state = self._answer.state
             if state is AvailabilityState.PROBABLY_FREE:
                 status.show_status(
                     StatusKind.OK,
-                    self.tr("{domain} looks free. Microsoft confirms it when you sign up.").format(
+                    lambda: self.tr("{domain} looks free. Microsoft confirms it when you sign up.").format(
                         domain=domain
                     ),
                 )
             elif state is AvailabilityState.TAKEN:
                 status.show_status(
                     StatusKind.ERROR,
-                    self.tr(
+                    lambda: self.tr(
                         "{domain} already belongs to another organisation. "
                         "Pick another name or one of the suggestions below."
                     ).format(domain=domain),
@@ -505,7 +520,7 @@ class TenantNamePage(QWizardPage):
             elif state is AvailabilityState.INVALID:
                 status.show_status(
                     StatusKind.ERROR,
-                    self.tr("Microsoft doesn't accept {domain} as a name. Try another one.").format(
+                    lambda: self.tr("Microsoft doesn't accept {domain} as a name. Try another one.").format(
                         domain=domain
                     ),
                 )
@@ -513,7 +528,7 @@ class TenantNamePage(QWizardPage):
                 retry = True
                 status.show_status(
                     StatusKind.WARNING,
-                    self.tr(
+                    lambda: self.tr(
                         "We couldn't check {domain} right now. Check your internet connection; "
                         "you can try again."
                     ).format(domain=domain),
@@ -522,7 +537,7 @@ class TenantNamePage(QWizardPage):
         if check.warning is PrefixIssue.LONGER_THAN_RECOMMENDED:
             self.tenant_warning.show_status(
                 StatusKind.INFO,
-                self.tr(
+                lambda: self.tr(
                     "That's a long name ({count} characters). Shorter names are easier for your "
                     "staff to type; we suggest 27 or fewer."
                 ).format(count=len(check.prefix)),

@@ -171,7 +171,8 @@ class UsersPage(QWizardPage):
         """The last file's notices and problems, worded in the user's language when shown."""
         self._offered_runs: list[RunSummary] = []
         self._resume_checked_for: str | None = None
-        self._failure = ""
+        self._failure: Callable[[], str] | None = None
+        """Why the last run stopped, worded in the language shown (None: it didn't fail)."""
         self._run_keys: dict[str, set[str]] = {}
         self._complete = (False, False)
         self._fitted = False
@@ -191,8 +192,6 @@ class UsersPage(QWizardPage):
         self._readiness_text = ""
         """The "sign in first" / "getting ready" line while it is shown (it goes once the page is ready)."""
 
-        self._retranslate_titles()
-
         self._debounce = QTimer(self)
         self._debounce.setObjectName("users_check_debounce")
         self._debounce.setSingleShot(True)
@@ -210,12 +209,8 @@ class UsersPage(QWizardPage):
         )
         self.resume_text = StatusLine(self.resume_banner)
         self.resume_text.setObjectName("resume_text")
-        self.resume_run_button = self._button(
-            self.tr("&Resume"), "resume_run_button", self.resume_offered_run
-        )
-        self.resume_run_button.setAccessibleName(self.tr("Resume the unfinished run"))
-        self.start_over_button = self._button(self.tr("Start &over"), "start_over_button", self.start_over)
-        self.start_over_button.setAccessibleName(self.tr("Start over with an empty list"))
+        self.resume_run_button = self._button("resume_run_button", self.resume_offered_run)
+        self.start_over_button = self._button("start_over_button", self.start_over)
         banner_layout = QHBoxLayout(self.resume_banner)
         banner_layout.setContentsMargins(10, 8, 10, 8)
         banner_layout.addWidget(self.resume_text, 1)
@@ -226,38 +221,17 @@ class UsersPage(QWizardPage):
         # --- toolbar ----------------------------------------------------------------------------------
         self.users_table = UsersTable(self)
         self.users_table.setObjectName("users_table")
-        self.users_table.setAccessibleName(self.tr("People to create"))
-        self.users_table.setAccessibleDescription(
-            self.tr(
-                "Type to edit a cell, F2 to change it, Enter to finish, Tab for the next cell. "
-                "Delete removes the selected people."
-            )
-        )
-        table_label = QLabel(self.tr("&People to create:"), self)
+        self._table_label = table_label = QLabel(self)
         table_label.setObjectName("users_table_label")
         table_label.setBuddy(self.users_table)
         font = table_label.font()
         font.setBold(True)
         table_label.setFont(font)
 
-        self.add_user_button = self._button(self.tr("&Add person"), "add_user_button", self.add_user)
-        self.add_user_button.setAccessibleName(self.tr("Add a person"))
-        self.remove_user_button = self._button(self.tr("Re&move"), "remove_user_button", self.remove_selected)
-        self.remove_user_button.setAccessibleName(self.tr("Remove the selected people"))
-        self.import_csv_button = self._button(
-            self.tr("&Import from file…"), "import_csv_button", self.import_csv
-        )
-        self.import_csv_button.setAccessibleName(self.tr("Import people from a CSV file"))
-        self.import_csv_button.setToolTip(
-            self.tr(
-                "A CSV file from Excel: the Microsoft 365 “Add multiple users” template, the Entra "
-                "“Bulk create” template, or ours."
-            )
-        )
-        self.download_template_button = self._button(
-            self.tr("Download &template…"), "download_template_button", self.download_template
-        )
-        self.download_template_button.setAccessibleName(self.tr("Download a CSV template to fill in"))
+        self.add_user_button = self._button("add_user_button", self.add_user)
+        self.remove_user_button = self._button("remove_user_button", self.remove_selected)
+        self.import_csv_button = self._button("import_csv_button", self.import_csv)
+        self.download_template_button = self._button("download_template_button", self.download_template)
         toolbar = QHBoxLayout()
         toolbar.setSpacing(6)
         toolbar.addWidget(table_label)
@@ -276,8 +250,6 @@ class UsersPage(QWizardPage):
         self.users_problems = QListWidget(self)
         self.users_problems.setObjectName("users_problems")
         leave_with_ctrl_tab(self.users_problems)
-        self.users_problems.setAccessibleName(self.tr("Problems to fix"))
-        self.users_problems.setAccessibleDescription(self.tr("Press Enter on a problem to go to its cell."))
         self.users_problems.setWordWrap(True)
         side = self.fontMetrics().height()
         self.users_problems.setIconSize(QSize(side, side))
@@ -285,16 +257,14 @@ class UsersPage(QWizardPage):
         self.users_problems.setFixedHeight(self.fontMetrics().lineSpacing() * 4 + 10)
         self.users_problems.itemActivated.connect(self._go_to_problem)
         self.users_problems.setVisible(False)
-        self.users_problems_label = buddy_label(
-            self.tr("Problems to fi&x:"), self.users_problems, "users_problems_label"
-        )
+        self.users_problems_label = buddy_label("", self.users_problems, "users_problems_label")
 
         # --- licence note -----------------------------------------------------------------------------
         self.licence_note = StatusLine(self)
         self.licence_note.setObjectName("licence_note")
         self.licence_note.show_status(
             StatusKind.INFO,
-            self.tr(
+            lambda: self.tr(
                 "Created without a licence: they can sign in to Microsoft and to the Call2Teams portal, "
                 "but get no mailbox, Teams or Office apps. That costs nothing; you can add a licence later "
                 "in the Microsoft 365 admin center."
@@ -303,28 +273,14 @@ class UsersPage(QWizardPage):
         make_secondary(self.licence_note)
 
         # --- creation ---------------------------------------------------------------------------------
-        self.create_users_button = self._button(
-            self.tr("&Create users"), "create_users_button", self.create_users
-        )
-        self.create_users_button.setAccessibleName(self.tr("Create the users"))
-        self.cancel_creation_button = self._button(
-            self.tr("&Stop"), "cancel_creation_button", self.cancel_creation
-        )
-        self.cancel_creation_button.setAccessibleName(self.tr("Stop creating users"))
+        self.create_users_button = self._button("create_users_button", self.create_users)
+        self.cancel_creation_button = self._button("cancel_creation_button", self.cancel_creation)
         # Not "&Resume": the banner's Resume has R (each mnemonic on the page is used once).
-        self.resume_creation_button = self._button(
-            self.tr("Res&ume"), "resume_creation_button", self.resume_creation
-        )
-        self.resume_creation_button.setAccessibleName(self.tr("Resume creating the people not created yet"))
-        self.retry_failed_button = self._button(
-            self.tr("Try failed a&gain"), "retry_failed_button", self.retry_failed
-        )
-        self.retry_failed_button.setAccessibleName(self.tr("Try the failed people again"))
+        self.resume_creation_button = self._button("resume_creation_button", self.resume_creation)
+        self.retry_failed_button = self._button("retry_failed_button", self.retry_failed)
         self.creation_progress = QProgressBar(self)
         self.creation_progress.setObjectName("creation_progress")
-        self.creation_progress.setAccessibleName(self.tr("Users created"))
         self.creation_progress.setTextVisible(True)
-        self.creation_progress.setFormat(self.tr("%v of %m"))
         self.creation_progress.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         # The counts have a line of their own, under the bar: beside it they left the bar no room (or were cut
         # off) at the wizard's minimum width, with three buttons showing or in German.
@@ -357,6 +313,8 @@ class UsersPage(QWizardPage):
         layout.addLayout(creation_row)
         layout.addWidget(self.creation_counts)
         layout.addWidget(self.creation_status)
+
+        self.retranslate()
 
         self.setTabOrder(self.resume_run_button, self.start_over_button)
         self.setTabOrder(self.download_template_button, self.users_table)  # the buttons sit above the table
@@ -415,8 +373,47 @@ class UsersPage(QWizardPage):
 
     # --- QWizardPage -----------------------------------------------------------------------------------
 
-    def _retranslate_titles(self) -> None:
-        """The page's title and subtitle in the language now installed."""
+    def retranslate(self) -> None:
+        """Every static text on the page, in the language now installed (again on each LanguageChange)."""
+        self.users_table.setAccessibleName(self.tr("People to create"))
+        self.users_table.setAccessibleDescription(
+            self.tr(
+                "Type to edit a cell, F2 to change it, Enter to finish, Tab for the next cell. "
+                "Delete removes the selected people."
+            )
+        )
+        self._table_label.setText(self.tr("&People to create:"))
+        self.import_csv_button.setToolTip(
+            self.tr(
+                "A CSV file from Excel: the Microsoft 365 “Add multiple users” template, the Entra "
+                "“Bulk create” template, or ours."
+            )
+        )
+        self.users_problems.setAccessibleName(self.tr("Problems to fix"))
+        self.users_problems.setAccessibleDescription(self.tr("Press Enter on a problem to go to its cell."))
+        self.users_problems_label.setText(self.tr("Problems to fi&x:"))
+        self.creation_progress.setAccessibleName(self.tr("Users created"))
+        self.creation_progress.setFormat(self.tr("%v of %m"))
+        self.resume_run_button.setText(self.tr("&Resume"))
+        self.resume_run_button.setAccessibleName(self.tr("Resume the unfinished run"))
+        self.start_over_button.setText(self.tr("Start &over"))
+        self.start_over_button.setAccessibleName(self.tr("Start over with an empty list"))
+        self.add_user_button.setText(self.tr("&Add person"))
+        self.add_user_button.setAccessibleName(self.tr("Add a person"))
+        self.remove_user_button.setText(self.tr("Re&move"))
+        self.remove_user_button.setAccessibleName(self.tr("Remove the selected people"))
+        self.import_csv_button.setText(self.tr("&Import from file…"))
+        self.import_csv_button.setAccessibleName(self.tr("Import people from a CSV file"))
+        self.download_template_button.setText(self.tr("Download &template…"))
+        self.download_template_button.setAccessibleName(self.tr("Download a CSV template to fill in"))
+        # its text counts the people: _render_buttons
+        self.create_users_button.setAccessibleName(self.tr("Create the users"))
+        self.cancel_creation_button.setText(self.tr("&Stop"))
+        self.cancel_creation_button.setAccessibleName(self.tr("Stop creating users"))
+        self.resume_creation_button.setText(self.tr("Res&ume"))
+        self.resume_creation_button.setAccessibleName(self.tr("Resume creating the people not created yet"))
+        self.retry_failed_button.setText(self.tr("Try failed a&gain"))
+        self.retry_failed_button.setAccessibleName(self.tr("Try the failed people again"))
         self.setTitle(self.tr("Add your staff"))
         self.setSubTitle(
             self.tr(
@@ -428,7 +425,14 @@ class UsersPage(QWizardPage):
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
-            self._retranslate_titles()
+            self.retranslate()
+            if self._model is not None:
+                self._model.retranslate()
+            if self._readiness_text and self.creation_status.text() == self._readiness_text:
+                self.creation_status.clear()  # worded again by the render below
+                self._readiness_text = ""
+            self._listed = None  # the problem list is worded again too
+            self._on_validated()
         super().changeEvent(event)
 
     def initializePage(self) -> None:
@@ -578,13 +582,13 @@ class UsersPage(QWizardPage):
             "write the template",
             lambda _result: self.creation_status.show_status(
                 StatusKind.OK,
-                self.tr(
+                lambda: self.tr(
                     "Template saved as {path}. Fill it in with Excel, save it as CSV, and import it."
                 ).format(path=str(path)),
             ),
             lambda error: self.creation_status.show_status(
                 StatusKind.ERROR,
-                self.tr("The template couldn't be saved as {path}: {reason}").format(
+                lambda: self.tr("The template couldn't be saved as {path}: {reason}").format(
                     path=str(path), reason=describe_file_error(error)
                 ),
             ),
@@ -612,7 +616,7 @@ class UsersPage(QWizardPage):
         self._stop.set()
         self._cancel_runs()
         self.creation_status.show_status(
-            StatusKind.BUSY, self.tr("Stopping… waiting for the answers to what was already sent.")
+            StatusKind.BUSY, lambda: self.tr("Stopping… waiting for the answers to what was already sent.")
         )
         self._render()
 
@@ -770,14 +774,14 @@ class UsersPage(QWizardPage):
         self.resume_banner.setVisible(False)
         self._stop = stop = threading.Event()
         self._state = UsersState.CREATING
-        self._failure = ""
+        self._failure = None
         self.model.set_locked(True)
         if people:
             for user in people:  # shown as waiting until the journal says otherwise
                 number = self.model.find_upn(user.upn)
                 if number is not None:
                     self.model.set_status(number, users_model.RowStatus.WAITING)
-        self.creation_status.show_status(StatusKind.BUSY, self.tr("Creating users…"))
+        self.creation_status.show_status(StatusKind.BUSY, lambda: self.tr("Creating users…"))
 
         people, runs = list(people), list(runs)
 
@@ -887,7 +891,7 @@ class UsersPage(QWizardPage):
 
     def _on_creation_failed(self, error: BaseException) -> None:
         self._creation_job = None
-        self._failure = self.tr(
+        self._failure = lambda: self.tr(
             "Creating stopped: {reason}. Nobody was created twice; you can resume."
         ).format(reason=self._error_words(error))
         self._finish_run(stopped=True)
@@ -923,34 +927,38 @@ class UsersPage(QWizardPage):
 
     def _summarise(self, *, stopped: bool) -> None:
         counts = self._counts()
-        if self._failure:
+        if self._failure is not None:
             self.creation_status.show_status(StatusKind.ERROR, self._failure)
             return
         if stopped and counts["remaining"]:
             self.creation_status.show_status(
                 StatusKind.WARNING,
-                self.tr(
+                lambda: self.tr(
                     "Stopped. {created} created so far; {remaining} not yet. Nothing was created twice: "
                     "Resume carries on where it stopped."
                 ).format(created=counts["created"], remaining=counts["remaining"]),
             )
             return
-        parts = [self.tr("{count} created").format(count=counts["created"])]
-        if existed := counts["existed"]:
-            parts.append(
-                _plural(
-                    existed,
-                    self.tr("1 already existed and was left unchanged"),
-                    self.tr("%n already existed and were left unchanged", "", existed),
+
+        def text() -> str:
+            parts = [self.tr("{count} created").format(count=counts["created"])]
+            if existed := counts["existed"]:
+                parts.append(
+                    _plural(
+                        existed,
+                        self.tr("1 already existed and was left unchanged"),
+                        self.tr("%n already existed and were left unchanged", "", existed),
+                    )
                 )
-            )
-        if counts["failed"]:
-            parts.append(self.tr("{count} failed").format(count=counts["failed"]))
-        text = self.tr("Done: {parts}.").format(parts=", ".join(parts))
-        if counts["failed"]:
-            text += " " + self.tr("The reason is in each row's status; you can try them again.")
-        elif counts["created"] or counts["existed"]:
-            text += " " + self.tr("Next, each person gets their sign-in details.")
+            if counts["failed"]:
+                parts.append(self.tr("{count} failed").format(count=counts["failed"]))
+            words = self.tr("Done: {parts}.").format(parts=", ".join(parts))
+            if counts["failed"]:
+                words += " " + self.tr("The reason is in each row's status; you can try them again.")
+            elif counts["created"] or counts["existed"]:
+                words += " " + self.tr("Next, each person gets their sign-in details.")
+            return words
+
         kind = StatusKind.WARNING if counts["failed"] else StatusKind.OK
         self.creation_status.show_status(kind, text)
 
@@ -1002,41 +1010,46 @@ class UsersPage(QWizardPage):
         self._offered_runs = runs
         total = sum(run.total for run in runs)
         left = sum(run.planned + run.sending + run.failed for run in runs)
-        when = QLocale().toString(runs[0].created_at.astimezone(), QLocale.FormatType.ShortFormat)
-        # One count per sentence, each with its own plural.
-        if left:
-            parts = [
-                _plural(
-                    total,
-                    self.tr("An earlier session started adding 1 person ({when})."),
-                    self.tr("An earlier session started adding %n people ({when}).", "", total),
-                ).format(when=when)
-            ]
-            if left == total:
-                parts.append(self.tr("Nobody has been created yet."))
-            else:
-                parts.append(
+
+        def text() -> str:
+            when = QLocale().toString(runs[0].created_at.astimezone(), QLocale.FormatType.ShortFormat)
+            # One count per sentence, each with its own plural.
+            if left:
+                parts = [
                     _plural(
-                        left,
-                        self.tr("1 of them hasn't been created yet."),
-                        self.tr("%n of them haven't been created yet.", "", left),
-                    )
-                )
-            parts.append(self.tr("Resume to carry on, or start over with an empty list."))
-        else:
-            parts = [
-                _plural(
-                    total,
-                    self.tr("An earlier session added 1 person ({when}) and didn't finish the onboarding."),
-                    self.tr(
-                        "An earlier session added %n people ({when}) and didn't finish the onboarding.",
-                        "",
                         total,
-                    ),
-                ).format(when=when),
-                self.tr("Resume to carry on with them, or start over with an empty list."),
-            ]
-        text = " ".join(parts)
+                        self.tr("An earlier session started adding 1 person ({when})."),
+                        self.tr("An earlier session started adding %n people ({when}).", "", total),
+                    ).format(when=when)
+                ]
+                if left == total:
+                    parts.append(self.tr("Nobody has been created yet."))
+                else:
+                    parts.append(
+                        _plural(
+                            left,
+                            self.tr("1 of them hasn't been created yet."),
+                            self.tr("%n of them haven't been created yet.", "", left),
+                        )
+                    )
+                parts.append(self.tr("Resume to carry on, or start over with an empty list."))
+            else:
+                parts = [
+                    _plural(
+                        total,
+                        self.tr(
+                            "An earlier session added 1 person ({when}) and didn't finish the onboarding."
+                        ),
+                        self.tr(
+                            "An earlier session added %n people ({when}) and didn't finish the onboarding.",
+                            "",
+                            total,
+                        ),
+                    ).format(when=when),
+                    self.tr("Resume to carry on with them, or start over with an empty list."),
+                ]
+            return " ".join(parts)
+
         self.resume_text.show_status(StatusKind.INFO, text)
         self.resume_banner.setVisible(True)
 
@@ -1067,7 +1080,7 @@ class UsersPage(QWizardPage):
     def _on_journal_failed(self, error: BaseException) -> None:
         self.creation_status.show_status(
             StatusKind.ERROR,
-            self.tr("The record of earlier runs couldn't be read: {reason}").format(
+            lambda: self.tr("The record of earlier runs couldn't be read: {reason}").format(
                 reason=self._error_words(error)
             ),
         )
@@ -1142,32 +1155,36 @@ class UsersPage(QWizardPage):
         self._import_name = path.name
         troubled = sum(1 for number in added if model.is_troubled(number))
         if added:
-            text = _plural(
-                len(added),
-                self.tr("Added 1 person from {name}."),
-                self.tr("Added %n people from {name}.", "", len(added)),
-            ).format(name=path.name)
-            if troubled:
-                text += " " + _plural(
-                    troubled,
-                    self.tr(
-                        "1 of them has problems, marked on the cells: fix them here or remove that person "
-                        "before creating."
-                    ),
-                    self.tr(
-                        "%n of them have problems, marked on the cells: fix them here or remove those "
-                        "people before creating.",
-                        "",
+
+            def text() -> str:
+                words = _plural(
+                    len(added),
+                    self.tr("Added 1 person from {name}."),
+                    self.tr("Added %n people from {name}.", "", len(added)),
+                ).format(name=path.name)
+                if troubled:
+                    words += " " + _plural(
                         troubled,
-                    ),
-                )
+                        self.tr(
+                            "1 of them has problems, marked on the cells: fix them here or remove that "
+                            "person before creating."
+                        ),
+                        self.tr(
+                            "%n of them have problems, marked on the cells: fix them here or remove those "
+                            "people before creating.",
+                            "",
+                            troubled,
+                        ),
+                    )
+                return words
+
             self.creation_status.show_status(StatusKind.WARNING if troubled else StatusKind.OK, text)
             self.users_table.setFocus()
             first = next((number for number in added if model.is_troubled(number)), added[0])
             self.users_table.setCurrentIndex(model.index(first, 0))
         else:
             self.creation_status.show_status(
-                StatusKind.ERROR, self.tr("Nobody was added from {name}.").format(name=path.name)
+                StatusKind.ERROR, lambda: self.tr("Nobody was added from {name}.").format(name=path.name)
             )
         self._debounce.start()
         self._on_validated()
@@ -1177,7 +1194,7 @@ class UsersPage(QWizardPage):
             return
         self.creation_status.show_status(
             StatusKind.ERROR,
-            self.tr("{name} couldn't be opened: {reason}").format(
+            lambda: self.tr("{name} couldn't be opened: {reason}").format(
                 name=path.name, reason=describe_file_error(error)
             ),
         )
@@ -1205,7 +1222,7 @@ class UsersPage(QWizardPage):
         elif count:
             self.users_summary.show_status(
                 StatusKind.ERROR,
-                _plural(
+                lambda: _plural(
                     count,
                     self.tr("Fix 1 problem before creating: it is marked on its cell."),
                     self.tr("Fix %n problems before creating: each is marked on its cell.", "", count),
@@ -1214,7 +1231,7 @@ class UsersPage(QWizardPage):
         elif checking:  # why Create waits
             self.users_summary.show_status(
                 StatusKind.BUSY,
-                _plural(
+                lambda: _plural(
                     checking,
                     self.tr("Checking whether 1 username is free…"),
                     self.tr("Checking whether %n usernames are free…", "", checking),
@@ -1223,7 +1240,7 @@ class UsersPage(QWizardPage):
         elif self._import_problems:
             self.users_summary.show_status(
                 StatusKind.WARNING,
-                self.tr("Problems in {name}, by line of the file:").format(name=self._import_name),
+                lambda: self.tr("Problems in {name}, by line of the file:").format(name=self._import_name),
             )
         else:
             self.users_summary.clear()
@@ -1308,23 +1325,28 @@ class UsersPage(QWizardPage):
             self.creation_counts.setAccessibleName(text)
             self.creation_progress.setAccessibleDescription(text)
         if running and self._state is UsersState.CREATING:
-            text = self.tr("Creating users… {done} of {total} done.").format(
-                done=counts["created"] + counts["existed"] + counts["failed"], total=counts["total"]
-            )
-            if self._waiting:
-                text += " " + _plural(
-                    self._waiting,
-                    self.tr("Microsoft asked us to slow down; 1 waits a moment."),
-                    self.tr("Microsoft asked us to slow down; %n wait a moment.", "", self._waiting),
+            waiting, eta = self._waiting, self._eta
+
+            def creating() -> str:
+                words = self.tr("Creating users… {done} of {total} done.").format(
+                    done=counts["created"] + counts["existed"] + counts["failed"], total=counts["total"]
                 )
-            if self._eta is not None and self._eta >= ETA_SHOWN_FROM_S:
-                minutes = max(1, round(self._eta / 60))
-                text += " " + _plural(
-                    minutes,
-                    self.tr("About 1 minute left."),
-                    self.tr("About %n minutes left.", "", minutes),
-                )
-            self.creation_status.show_status(StatusKind.BUSY, text)
+                if waiting:
+                    words += " " + _plural(
+                        waiting,
+                        self.tr("Microsoft asked us to slow down; 1 waits a moment."),
+                        self.tr("Microsoft asked us to slow down; %n wait a moment.", "", waiting),
+                    )
+                if eta is not None and eta >= ETA_SHOWN_FROM_S:
+                    minutes = max(1, round(eta / 60))
+                    words += " " + _plural(
+                        minutes,
+                        self.tr("About 1 minute left."),
+                        self.tr("About %n minutes left.", "", minutes),
+                    )
+                return words
+
+            self.creation_status.show_status(StatusKind.BUSY, creating)
         elif not running:
             self._render_readiness()
         self._lock_back(running)
@@ -1456,8 +1478,8 @@ class UsersPage(QWizardPage):
         if index.flags() & Qt.ItemFlag.ItemIsEditable:
             table.edit(index)
 
-    def _button(self, text: str, name: str, slot: Callable[[], None]) -> QPushButton:
-        button = QPushButton(text, self)
+    def _button(self, name: str, slot: Callable[[], None]) -> QPushButton:
+        button = QPushButton(self)
         button.setObjectName(name)
         button.setAutoDefault(False)
         button.clicked.connect(lambda _checked=False: slot())
