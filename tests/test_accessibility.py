@@ -747,3 +747,29 @@ def test_every_step_of_the_journey_map_is_readable(qapp: QApplication, name: str
         }
         item.deleteLater()
     assert not failing, f"{name}: {failing}"
+
+
+def test_the_header_fitter_lets_go_of_a_message_box_s_labels(qtbot: QtBot) -> None:
+    """A question asked from the wizard (closing while work runs) is a child of the wizard: its labels are not
+    the header's, and once it is gone, fitting the header again must not touch them (they are deleted)."""
+    from PySide6.QtWidgets import QMessageBox
+
+    wizard = QWizard()
+    wizard.setWizardStyle(QWizard.WizardStyle.ModernStyle)
+    page = QWizardPage()
+    page.setTitle("Title")
+    page.setSubTitle("Subtitle")
+    wizard.addPage(page)
+    qtbot.addWidget(wizard)
+    fitter = fit_wizard_header(wizard)
+    wizard.show()
+    qtbot.waitExposed(wizard)
+    question = QMessageBox(QMessageBox.Icon.Question, "Close?", "Work is still running. " * 6, parent=wizard)
+    question.open()
+    qtbot.waitExposed(question)
+    fitter.fit()
+    assert not [label for label in fitter.labels if label.window() is question]
+    with qtbot.waitSignal(question.destroyed):
+        question.deleteLater()
+    fitter.fit()  # raised "Internal C++ object (QLabel) already deleted" when it kept the question's labels
+    wizard.close()

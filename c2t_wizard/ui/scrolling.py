@@ -47,9 +47,20 @@ class _WrappedLabelsFit(QObject):
         wizard.installEventFilter(self)  # QWizard makes its header's labels when it first lays out a page
         wizard.currentIdChanged.connect(self.fit)
 
+    @property
+    def labels(self) -> list[QLabel]:
+        """The labels it keeps fitted."""
+        return list(self._labels)
+
     def _watch_new_labels(self) -> None:
         for label in self._wizard.findChildren(QLabel):
-            if label in self._labels or any(isinstance(p, QWizardPage) for p in _ancestors(label)):
+            # Only the wizard's own header: not a page's labels, nor a dialog's (a question asked from the
+            # wizard is its child, in a window of its own, and is deleted once answered).
+            if (
+                label in self._labels
+                or label.window() is not self._wizard
+                or any(isinstance(p, QWizardPage) for p in _ancestors(label))
+            ):
                 continue
             self._labels.append(label)
             label.installEventFilter(self)
