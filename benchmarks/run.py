@@ -185,7 +185,7 @@ class Bench:
                 baseline_name="one POST /users at a time",
                 baseline_runs=sequential,
                 speedup=True,
-                note="DirectoryService on the app's ServiceRunner: $batch of 20, 4 in flight",
+                note="DirectoryService on the app's ServiceRunner: $batch of 20, 8 in flight",
             )
         )
         self.rows.append(

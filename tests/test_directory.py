@@ -26,6 +26,8 @@ from c2t_wizard.services.backend import Backend
 from c2t_wizard.services.directory import (
     BACKOFF_BASE,
     BACKOFF_CAP,
+    BATCH_LIMIT,
+    MAX_IN_FLIGHT,
     CreationProgress,
     DirectoryService,
     FailureCode,
@@ -128,8 +130,11 @@ def check_no_licence(box: Sandbox, journal: Journal, run_id: str, started: datet
 
 
 @contextlib.asynccontextmanager
-async def directory(box: Sandbox, journal: Journal, **options: Any) -> AsyncIterator[DirectoryService]:
-    """A DirectoryService signed in as the demo tenant's administrator (ROPC), closed afterwards."""
+async def directory(
+    box: Sandbox, journal: Journal, kind: type[DirectoryService] = DirectoryService, **options: Any
+) -> AsyncIterator[DirectoryService]:
+    """A DirectoryService (or a ``kind`` of one) signed in as the demo tenant's administrator (ROPC), closed
+    afterwards."""
     backend = Backend(Endpoints.from_sandbox_line(box.info))
     auth = AuthService(backend)
     admin = box.info["demo"]["admin"]
@@ -137,7 +142,7 @@ async def directory(box: Sandbox, journal: Journal, **options: Any) -> AsyncIter
     session = GraphSession(backend, auth)
     try:
         await session.client()  # sign-in and client before any fault is switched on
-        yield DirectoryService(session, journal, **options)
+        yield kind(session, journal, **options)
     finally:
         await session.aclose()
         await backend.aclose()
@@ -590,6 +595,43 @@ def test_a_read_back_that_fails_ends_the_run_instead_of_hanging(
         assert record.state is PersonState.PLANNED
         assert record.in_doubt
     assert tenant_users(box, "readback") == {}
+
+
+def test_creation_keeps_max_in_flight_batches_on_the_wire_by_default(
+    sandbox_box: Sandbox, journal: Journal
+) -> None:
+    """A run of 10 batches: by default ``MAX_IN_FLIGHT`` (8) ``$batch`` requests go out together, never more.
+    Every batch is held until that many are on the wire (or 30 s pass, a failure), so the count does not
+    depend on the machine's speed."""
+    box = sandbox_box
+    staff = people("inflight", 10 * BATCH_LIMIT)
+    run_id = journal.start_run(box.info["demo"]["tenant_id"], staff)
+    seen = SimpleNamespace(now=0, most=0, full=False)
+
+    class Counting(DirectoryService):
+        async def post_batch(self, client: Any, items: Any) -> Any:
+            seen.now += 1
+            seen.most = max(seen.most, seen.now)
+            if seen.now == MAX_IN_FLIGHT:
+                seen.full = True
+                gate.set()
+            try:
+                if not seen.full:
+                    await asyncio.wait_for(gate.wait(), 30)
+                return await super().post_batch(client, items)
+            finally:
+                seen.now -= 1
+
+    gate = asyncio.Event()
+
+    async def run() -> Any:
+        async with directory(box, journal, Counting) as service:
+            return await service.create_users(run_id)
+
+    result = asyncio.run(run())
+    assert MAX_IN_FLIGHT == 8
+    assert seen.most == MAX_IN_FLIGHT
+    assert (result.created, result.failed) == (10 * BATCH_LIMIT, 0)
 
 
 # --- cancel and resume -------------------------------------------------------------------------------

@@ -22,6 +22,7 @@ from pytestqt.qtbot import QtBot
 from test_e2e_credentials import outbox, people, to_credentials
 
 from c2t_wizard.config import Config
+from c2t_wizard.services.directory import BATCH_LIMIT, MAX_IN_FLIGHT
 from c2t_wizard.services.journal import PersonState
 from c2t_wizard.ui.pages.credentials import RowState
 from c2t_wizard.ui.pages.users import UsersPage, UsersState
@@ -141,7 +142,8 @@ def test_closing_while_users_are_created_asks_then_stops_after_the_batch(
         directory = run.app.services.directory
         assert directory is not None
         monkeypatch.setattr(directory, "post_batch", gate.wrap(directory.post_batch))
-        users, upns = start_creating(run, qtbot, 120)
+        # More batches than go on the wire at once: some people are still planned when it stops.
+        users, upns = start_creating(run, qtbot, BATCH_LIMIT * (MAX_IN_FLIGHT + 2))
         journal = run.app.services.journal
         assert journal is not None
         qtbot.waitUntil(lambda: bool(users.run_ids), timeout=WAIT)

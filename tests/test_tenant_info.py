@@ -17,7 +17,7 @@ from c2t_wizard.domain.roles import KnownRole, TenantFacts
 from c2t_wizard.sandbox import state as sandbox_state
 from c2t_wizard.services.auth import GRAPH_SCOPES, AuthError, AuthProblem, AuthService
 from c2t_wizard.services.backend import Backend
-from c2t_wizard.services.graph import close_graph_client, create_graph_client, warm_up_graph_models
+from c2t_wizard.services.graph import close_graph_client, create_graph_client
 from c2t_wizard.services.tenant_info import load_role_assignments, load_tenant_facts
 
 # msgraph's generated request builders warn about their own deprecated classes when first imported.
@@ -200,8 +200,20 @@ def test_token_is_sent_to_the_graph_host_only(sandbox: Sandbox) -> None:
     assert asyncio.run(run()) == ("a-token", "")
 
 
-def test_warm_up_prepares_the_models() -> None:
-    assert asyncio.run(warm_up_graph_models()) > 100
+def test_warm_up_imports_the_client_but_not_msgraphs_whole_model_graph() -> None:
+    """The warm-up loads msgraph's client and the user and error models, not the ~1,200 model modules that
+    deserialising a ``User`` pulls in (memory; the wizard reads its answers as plain JSON)."""
+    code = (
+        "import asyncio, sys\n"
+        "from c2t_wizard.services.graph import warm_up_graph_models\n"
+        "loaded = asyncio.run(warm_up_graph_models())\n"
+        "names = [m for m in sys.modules if m.startswith('msgraph.')]\n"
+        "assert 'msgraph.graph_service_client' in sys.modules\n"
+        "assert 'msgraph.generated.models.user' in sys.modules\n"
+        "assert 'msgraph.generated.models.calendar' not in sys.modules\n"
+        "assert 0 < loaded < 100 and len(names) < 100, (loaded, len(names))\n"
+    )
+    subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True, timeout=60)
 
 
 def test_importing_the_services_does_not_import_msal_or_msgraph() -> None:

@@ -52,12 +52,16 @@ from c2t_wizard.services.journey import finish_if_done
 
 if TYPE_CHECKING:
     from c2t_wizard.domain.users import NewUser
-    from c2t_wizard.services.delivery import DeliveryService, SendOutcome
+    from c2t_wizard.services.delivery import DeliveryProblem, DeliveryService, SendOutcome
     from c2t_wizard.services.directory import DirectoryService
     from c2t_wizard.services.portal import PortalBackend
     from c2t_wizard.services.portal_invites import InviteProgress
 
 log = logging.getLogger(__name__)
+
+MAIL_IN_FLIGHT = 4
+"""Welcome mails (``sendMail``) on the wire at once: Graph's Outlook limit is 4 concurrent requests per app
+and mailbox (https://learn.microsoft.com/graph/throttling-limits#outlook-service-limits)."""
 
 
 class Step(Enum):
@@ -323,13 +327,7 @@ class OnboardingRun:
         """Graph ``sendMail`` to each person whose credentials are pending (see the module doc), with the
         Credentials page's cap split; ``passwords``: those known here (the others are reset first)."""
         from c2t_wizard.services.credentials_step import cap_domains, split_by_cap
-        from c2t_wizard.services.delivery import (
-            DeliveryError,
-            DeliveryMethod,
-            Outgoing,
-            find_unrecorded_mail,
-            record_password_replaced,
-        )
+        from c2t_wizard.services.delivery import DeliveryError, DeliveryMethod
 
         assert self._delivery is not None
         delivery, journal = self._delivery, self._journal
@@ -386,70 +384,102 @@ class OnboardingRun:
 
         sign_in_url = await delivery.sign_in_url(request.tenant_domains[0] if request.tenant_domains else "")
         by_key = {person.key: person for person in pending}
-        for person in pending:
-            if person.key not in within or self._stop.is_set():
-                continue
-            earlier = await find_unrecorded_mail(delivery, journal, person)
-            if earlier is not None:
-                # Mailed by a process that was stopped before recording it (or that can't be checked).
-                if earlier.sent:
-                    settle(person, "sent", "sent before the interruption")
-                else:
-                    why = earlier.problem.value if earlier.problem else ""
-                    settle(person, "in_doubt", why, bad=True)
-                continue
-            password = passwords.get(person.key)
-            if password is None:
-                # Created by an earlier process that was stopped before handing the password over.
-                try:
-                    password = await delivery.reset_password(person.user_id or person.upn)
-                except DeliveryError as exc:
+        slots = asyncio.Semaphore(MAIL_IN_FLIGHT)
+        stopped: list[DeliveryProblem] = []  # a problem that comes for everyone: nobody after it is sent to
+
+        async def one(person: PersonRecord) -> None:
+            async with slots:
+                if self._stop.is_set():
+                    return
+                if stopped:
                     await asyncio.to_thread(
                         journal.mark_delivery_not_confirmed,
                         run_id,
                         person.key,
                         DeliveryMethod.SEND_MAIL.value,
                         in_doubt=False,
-                        problem=exc.problem.value,
+                        problem=stopped[0].value,
                     )
-                    settle(person, "failed", exc.problem.value, bad=True)
-                    continue
-                self._reset.add(person.key)
-                await record_password_replaced(journal, [(run_id, person.key)])
-            message = build_welcome_message(
-                person.user,
-                password,
-                language=request.language,
-                sign_in_url=sign_in_url,
-                organisation=request.organisation,
-            )
-            item = Outgoing(person.key, person.email, message, run_id)
-            del password, message
+                    settle(person, "failed", stopped[0].value, bad=True)
+                    return
+                await self._mail_one(request, run_id, person, passwords, sign_in_url, by_key, settle, stopped)
 
-            def sent(outcome: SendOutcome) -> None:
-                target = by_key[outcome.key]
-                if outcome.sent:
-                    settle(target, "sent", "new temporary password" if outcome.key in self._reset else "")
-                else:
-                    word = "in_doubt" if outcome.in_doubt else "failed"
-                    settle(target, word, outcome.problem.value if outcome.problem else "", bad=True)
+        # At most MAIL_IN_FLIGHT sendMail calls at once (Outlook's limit per app and mailbox), each person
+        # recorded as their answer comes; the order of the answers is not the order of the people.
+        await asyncio.gather(*(one(person) for person in pending if person.key in within))
 
-            outcomes = await delivery.send_each([item], journal=journal, report=sent, stop=self._stop)
-            if any(o.problem is not None and o.problem.stops_sending for o in outcomes):
-                for rest in pending[pending.index(person) + 1 :]:
-                    if rest.key in within:
-                        problem = outcomes[0].problem
-                        assert problem is not None
-                        await asyncio.to_thread(
-                            journal.mark_delivery_not_confirmed,
-                            run_id,
-                            rest.key,
-                            DeliveryMethod.SEND_MAIL.value,
-                            in_doubt=False,
-                            problem=problem.value,
-                        )
-                        settle(rest, "failed", problem.value, bad=True)
+    async def _mail_one(
+        self,
+        request: OnboardingRequest,
+        run_id: str,
+        person: PersonRecord,
+        passwords: dict[str, str],
+        sign_in_url: str,
+        by_key: dict[str, PersonRecord],
+        settle: Callable[..., None],
+        stopped: list[DeliveryProblem],
+    ) -> None:
+        """One person's welcome mail (``deliver``): an unrecorded earlier mail, a reset when the password is
+        lost, the mail; a problem that comes for everyone goes into ``stopped``."""
+        from c2t_wizard.services.delivery import (
+            DeliveryError,
+            DeliveryMethod,
+            Outgoing,
+            find_unrecorded_mail,
+            record_password_replaced,
+        )
+
+        assert self._delivery is not None
+        delivery, journal = self._delivery, self._journal
+        earlier = await find_unrecorded_mail(delivery, journal, person)
+        if earlier is not None:
+            # Mailed by a process that was stopped before recording it (or that can't be checked).
+            if earlier.sent:
+                settle(person, "sent", "sent before the interruption")
+            else:
+                why = earlier.problem.value if earlier.problem else ""
+                settle(person, "in_doubt", why, bad=True)
+            return
+        password = passwords.get(person.key)
+        if password is None:
+            # Created by an earlier process that was stopped before handing the password over.
+            try:
+                password = await delivery.reset_password(person.user_id or person.upn)
+            except DeliveryError as exc:
+                await asyncio.to_thread(
+                    journal.mark_delivery_not_confirmed,
+                    run_id,
+                    person.key,
+                    DeliveryMethod.SEND_MAIL.value,
+                    in_doubt=False,
+                    problem=exc.problem.value,
+                )
+                settle(person, "failed", exc.problem.value, bad=True)
                 return
+            self._reset.add(person.key)
+            await record_password_replaced(journal, [(run_id, person.key)])
+        message = build_welcome_message(
+            person.user,
+            password,
+            language=request.language,
+            sign_in_url=sign_in_url,
+            organisation=request.organisation,
+        )
+        item = Outgoing(person.key, person.email, message, run_id)
+        del password, message
+
+        def sent(outcome: SendOutcome) -> None:
+            target = by_key[outcome.key]
+            if outcome.sent:
+                settle(target, "sent", "new temporary password" if outcome.key in self._reset else "")
+            else:
+                word = "in_doubt" if outcome.in_doubt else "failed"
+                settle(target, word, outcome.problem.value if outcome.problem else "", bad=True)
+
+        outcomes = await delivery.send_each([item], journal=journal, report=sent, stop=self._stop)
+        problem = outcomes[0].problem if outcomes else None
+        if problem is not None and problem.stops_sending and not stopped:
+            stopped.append(problem)
 
     async def _deliver_sheet(
         self, request: OnboardingRequest, run_id: str, passwords: dict[str, str]

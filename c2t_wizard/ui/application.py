@@ -309,7 +309,7 @@ class WizardApplication:
             on_success=self._users_services_ready,
             on_failure=self._journal_failed,
         )
-        # msgraph's first deserialisation costs ~2 s: pay it now, off the GUI thread, not when the user waits.
+        # msgraph's client imports: pay them now, off the GUI thread, not when the user waits.
         from c2t_wizard.services.graph import warm_up_graph_models
 
         self.runner.submit(
@@ -320,8 +320,8 @@ class WizardApplication:
         )
 
     def _warmed_up(self, _fields: object) -> None:
-        # msgraph's tens of thousands of long-lived model objects would make every full garbage collection
-        # stall the window (measured up to 170 ms); move them out of the collector's way.
+        # msgraph's and kiota's long-lived objects would make every full garbage collection stall the
+        # window (up to 170 ms with msgraph's whole model graph); move them out of the collector's way.
         if self._freeze:
             gc.freeze()
 
