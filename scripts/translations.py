@@ -1,4 +1,4 @@
-"""Update the German translation from the UI code, and compile it.
+"""Update the translations (German, and English's plural forms) from the UI code, and compile them.
 
     python scripts/translations.py          # lupdate into resources/translations/*.ts, then lrelease
     python scripts/translations.py --check  # change nothing; exit 1 if untranslated strings or a stale .qm
@@ -28,7 +28,10 @@ UI_DIR = ROOT / "c2t_wizard" / "ui"
 SHARED_QT = (ROOT / "c2t_wizard" / "sheet_pdf.py",)
 """Qt code outside ``ui`` whose strings the window shows (translated there)."""
 TRANSLATIONS_DIR = ROOT / "resources" / "translations"
-LANGUAGES = ("de",)
+LANGUAGES = ("de", "en")
+PLURALS_ONLY = ("en",)
+"""English needs a catalog only for ``%n`` messages: their singular and plural forms ("1 person",
+"2 people"); every other English text is the source itself."""
 
 
 def ts_path(language: str) -> Path:
@@ -76,6 +79,7 @@ def lupdate(ts: Path, language: str) -> None:
             "-locations",
             "relative",
             "-no-obsolete",
+            *(["-pluralonly"] if language in PLURALS_ONLY else []),
             "-silent",
             "-ts",
             str(ts),

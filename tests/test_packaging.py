@@ -60,7 +60,7 @@ def test_the_spec_ships_the_translations_where_the_app_loads_them() -> None:
     source, destination = spec_constants()["TRANSLATIONS"]
     assert (ROOT / source).resolve() == TRANSLATIONS_DIR
     assert destination == TRANSLATIONS_DIR.relative_to(ROOT).as_posix()
-    assert sorted(p.name for p in TRANSLATIONS_DIR.glob("*.qm")) == ["c2t_wizard_de.qm"]
+    assert sorted(p.name for p in TRANSLATIONS_DIR.glob("*.qm")) == ["c2t_wizard_de.qm", "c2t_wizard_en.qm"]
 
 
 def test_every_place_starts_the_executable_by_the_specs_name() -> None:

@@ -1,5 +1,6 @@
 """German: every string in the UI code is translated, the .qm is compiled from the .ts, the app loads it, and
-no translation loses a placeholder, a mnemonic or an HTML tag."""
+no translation loses a placeholder, a mnemonic or an HTML tag. English: a singular and a plural for every
+text with a count."""
 
 from __future__ import annotations
 
@@ -168,3 +169,40 @@ def test_the_mnemonic_counter() -> None:
     assert mnemonics("Fish && chips") == 0
     assert mnemonics("Tom &amp; Jerry &Go") == 1
     assert mnemonics("Plain") == 0
+
+
+# --- English's plural forms -------------------------------------------------------------------------------
+
+
+def test_english_has_a_singular_and_a_plural_for_every_count() -> None:
+    """The code's texts are English; only those with a count need a catalog: "1 person", "2 people"."""
+    report = script.check("en")
+    assert report.messages > 0
+    assert report.unfinished == [], [m.source for m in report.unfinished]
+    assert report.qm_current, RERUN
+    for message in script.read_ts(script.ts_path("en")):
+        assert message.numerus, message.source
+        assert len(message.translations) == 2, message.source
+        for form in message.translations:
+            assert "(s)" not in form, form
+            assert "(ies)" not in form, form
+            assert "%n" in form or "%n" not in message.source or "selected" in form, form
+
+
+@pytest.mark.parametrize("language", ["en", "C"])
+def test_english_counts_people_as_people(qtbot: QtBot, language: str) -> None:
+    """In English, and on a system whose locale names no language at all (C), a count reads naturally."""
+    from PySide6.QtCore import QCoreApplication
+
+    qapp = QApplication.instance()
+    assert isinstance(qapp, QApplication)
+    default_locale = QLocale()
+    installed = application.install_translations(qapp, language)
+    try:
+        words = "All %n person(s) are onboarded."
+        assert QCoreApplication.translate("SummaryPage", words, "", 1) == "The 1 person is onboarded."
+        assert QCoreApplication.translate("SummaryPage", words, "", 3) == "All 3 people are onboarded."
+    finally:
+        for translator in installed:
+            qapp.removeTranslator(translator)
+        QLocale.setDefault(default_locale)

@@ -52,7 +52,12 @@ def install_translations(app: QApplication, language: str | None) -> list[QTrans
     qt_dir = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
     for name, directory in (("qtbase", qt_dir), ("c2t_wizard", str(TRANSLATIONS_DIR))):
         translator = QTranslator(app)
-        if translator.load(locale, name, "_", directory):
+        loaded = translator.load(locale, name, "_", directory)
+        if not loaded and name == "c2t_wizard":
+            # No catalog for this language (or the "C" locale of a bare system): the texts stay English,
+            # with English's own plural forms ("1 person", "2 people"), which only a catalog gives.
+            loaded = translator.load("c2t_wizard_en", directory)
+        if loaded:
             app.installTranslator(translator)
             installed.append(translator)
     return installed

@@ -897,7 +897,7 @@
 <context>
     <name>OnboardingWizard</name>
     <message>
-        <location filename="../../c2t_wizard/ui/application.py" line="+122"/>
+        <location filename="../../c2t_wizard/ui/application.py" line="+127"/>
         <location line="+46"/>
         <location filename="../../c2t_wizard/ui/wizard.py" line="+500"/>
         <source>Call2Teams onboarding</source>
@@ -932,7 +932,7 @@
 <context>
     <name>PortalPage</name>
     <message>
-        <location filename="../../c2t_wizard/ui/pages/portal.py" line="+457"/>
+        <location filename="../../c2t_wizard/ui/pages/portal.py" line="+466"/>
         <source>Invite your staff to the Call2Teams portal</source>
         <translation>Ihre Mitarbeiter in das Call2Teams-Portal einladen</translation>
     </message>
@@ -1485,7 +1485,7 @@
 <context>
     <name>PortalRoles</name>
     <message>
-        <location line="-1229"/>
+        <location line="-1238"/>
         <source>Account Administrator</source>
         <translation>Kontoadministrator (Account Administrator)</translation>
     </message>
