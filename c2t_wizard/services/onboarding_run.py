@@ -327,7 +327,7 @@ class OnboardingRun:
         """Graph ``sendMail`` to each person whose credentials are pending (see the module doc), with the
         Credentials page's cap split; ``passwords``: those known here (the others are reset first)."""
         from c2t_wizard.services.credentials_step import cap_domains, split_by_cap
-        from c2t_wizard.services.delivery import DeliveryError, DeliveryMethod
+        from c2t_wizard.services.delivery import DeliveryError
 
         assert self._delivery is not None
         delivery, journal = self._delivery, self._journal
@@ -358,29 +358,13 @@ class OnboardingRun:
             )
         except DeliveryError as exc:
             for person in pending:
-                await asyncio.to_thread(
-                    journal.mark_delivery_not_confirmed,
-                    run_id,
-                    person.key,
-                    DeliveryMethod.SEND_MAIL.value,
-                    in_doubt=False,
-                    problem=exc.problem.value,
-                )
-                settle(person, "failed", exc.problem.value, bad=True)
+                await self._not_delivered(run_id, person, settle, exc.problem.value)
             return
         within_keys, beyond = split_by_cap(plan, [person.key for person in pending])
         within = set(within_keys)
         for person in pending:
             if person.key in beyond:
-                await asyncio.to_thread(
-                    journal.mark_delivery_not_confirmed,
-                    run_id,
-                    person.key,
-                    DeliveryMethod.SEND_MAIL.value,
-                    in_doubt=False,
-                    problem="OVER_DAILY_LIMIT",
-                )
-                settle(person, "failed", "OVER_DAILY_LIMIT", bad=True)
+                await self._not_delivered(run_id, person, settle, "OVER_DAILY_LIMIT")
 
         sign_in_url = await delivery.sign_in_url(request.tenant_domains[0] if request.tenant_domains else "")
         by_key = {person.key: person for person in pending}
@@ -392,21 +376,29 @@ class OnboardingRun:
                 if self._stop.is_set():
                     return
                 if stopped:
-                    await asyncio.to_thread(
-                        journal.mark_delivery_not_confirmed,
-                        run_id,
-                        person.key,
-                        DeliveryMethod.SEND_MAIL.value,
-                        in_doubt=False,
-                        problem=stopped[0].value,
-                    )
-                    settle(person, "failed", stopped[0].value, bad=True)
+                    await self._not_delivered(run_id, person, settle, stopped[0].value)
                     return
                 await self._mail_one(request, run_id, person, passwords, sign_in_url, by_key, settle, stopped)
 
         # At most MAIL_IN_FLIGHT sendMail calls at once (Outlook's limit per app and mailbox), each person
         # recorded as their answer comes; the order of the answers is not the order of the people.
         await asyncio.gather(*(one(person) for person in pending if person.key in within))
+
+    async def _not_delivered(
+        self, run_id: str, person: PersonRecord, settle: Callable[..., None], problem: str
+    ) -> None:
+        """A welcome mail not delivered, for ``problem``: recorded in the journal, and reported as failed."""
+        from c2t_wizard.services.delivery import DeliveryMethod
+
+        await asyncio.to_thread(
+            self._journal.mark_delivery_not_confirmed,
+            run_id,
+            person.key,
+            DeliveryMethod.SEND_MAIL.value,
+            in_doubt=False,
+            problem=problem,
+        )
+        settle(person, "failed", problem, bad=True)
 
     async def _mail_one(
         self,
@@ -423,7 +415,6 @@ class OnboardingRun:
         lost, the mail; a problem that comes for everyone goes into ``stopped``."""
         from c2t_wizard.services.delivery import (
             DeliveryError,
-            DeliveryMethod,
             Outgoing,
             find_unrecorded_mail,
             record_password_replaced,
@@ -446,15 +437,7 @@ class OnboardingRun:
             try:
                 password = await delivery.reset_password(person.user_id or person.upn)
             except DeliveryError as exc:
-                await asyncio.to_thread(
-                    journal.mark_delivery_not_confirmed,
-                    run_id,
-                    person.key,
-                    DeliveryMethod.SEND_MAIL.value,
-                    in_doubt=False,
-                    problem=exc.problem.value,
-                )
-                settle(person, "failed", exc.problem.value, bad=True)
+                await self._not_delivered(run_id, person, settle, exc.problem.value)
                 return
             self._reset.add(person.key)
             await record_password_replaced(journal, [(run_id, person.key)])
