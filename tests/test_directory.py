@@ -30,6 +30,7 @@ from c2t_wizard.services.directory import (
     MAX_IN_FLIGHT,
     CreationProgress,
     DirectoryService,
+    DirectoryUser,
     FailureCode,
     NotVisibleError,
     _is_ours,
@@ -420,6 +421,31 @@ def test_lost_answers_are_recognised_as_ours_and_others_are_not(
     assert set(result.needs_password_reset) == {keys[0], keys[1]}
     assert set(result.passwords) == {keys[3]}
     check_journal(box, journal, run_id, "lost", started, others={keys[2]})
+
+
+def test_a_user_read_back_is_read_from_graph_s_json() -> None:
+    read = DirectoryUser.from_json(
+        {
+            "id": "8f1c",
+            "userPrincipalName": "ada@contoso.onmicrosoft.com",
+            "displayName": "Ada Admin",
+            "mailNickname": "ada",
+            "otherMails": ["ada@example.com", 7],
+            "createdDateTime": "2026-01-01T12:00:00Z",
+        }
+    )
+    assert read == DirectoryUser(
+        "8f1c",
+        "ada@contoso.onmicrosoft.com",
+        "Ada Admin",
+        "ada",
+        ["ada@example.com"],
+        datetime(2026, 1, 1, 12, 0, tzinfo=UTC),
+    )
+    # what Graph may leave out or send as null
+    nulls = {"id": "1", "otherMails": None, "createdDateTime": None}
+    assert DirectoryUser.from_json(nulls) == DirectoryUser("1")
+    assert DirectoryUser.from_json({"createdDateTime": "yesterday"}).created_date_time is None
 
 
 def test_is_ours_compares_properties_and_time() -> None:

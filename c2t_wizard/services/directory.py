@@ -41,7 +41,7 @@ import time
 from collections import deque
 from collections.abc import Awaitable, Callable, Coroutine, Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, timedelta
+from datetime import UTC, datetime, timedelta
 from enum import Enum
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -124,6 +124,41 @@ class FailureCode(Enum):
 
 class NotVisibleError(TimeoutError):
     """A user did not become readable within the time allowed (``wait_until_visible``)."""
+
+
+@dataclass(frozen=True)
+class DirectoryUser:
+    """A user as ``GET /users/{id|upn}?$select=…`` answers (``_SELECT``), read from plain JSON; the same
+    attribute names as msgraph's ``User`` model."""
+
+    id: str | None
+    user_principal_name: str | None = None
+    display_name: str | None = None
+    mail_nickname: str | None = None
+    other_mails: list[str] = field(default_factory=list)
+    created_date_time: datetime | None = None
+
+    @classmethod
+    def from_json(cls, answer: dict[str, Any]) -> DirectoryUser:
+        def text(name: str) -> str | None:
+            value = answer.get(name)
+            return value if isinstance(value, str) else None
+
+        mails = answer.get("otherMails")
+        created = text("createdDateTime")
+        try:
+            # Graph writes "2026-01-01T12:00:00Z" (3.11's fromisoformat reads the "Z")
+            when = datetime.fromisoformat(created) if created else None
+        except ValueError:
+            when = None
+        return cls(
+            id=text("id"),
+            user_principal_name=text("userPrincipalName"),
+            display_name=text("displayName"),
+            mail_nickname=text("mailNickname"),
+            other_mails=[m for m in mails if isinstance(m, str)] if isinstance(mails, list) else [],
+            created_date_time=when,
+        )
 
 
 @dataclass(frozen=True)
@@ -426,25 +461,29 @@ class DirectoryService:
 
     # --- single-user reads ----------------------------------------------------------------------------
 
-    async def _get_user_once(self, client: GraphServiceClient, upn_or_id: str) -> User | None:
-        """``GET /users/{id|upn}?$select=…`` once (msgraph's own retries off); None on 404."""
+    async def _get_user_once(self, client: GraphServiceClient, upn_or_id: str) -> DirectoryUser | None:
+        """``GET /users/{id|upn}?$select=…`` once (msgraph's own retries off); None on 404. Read as plain
+        JSON: msgraph's ``User`` model would import its whole model graph (``graph.get_json``)."""
         from kiota_abstractions.base_request_configuration import RequestConfiguration
         from kiota_http.middleware.options import RetryHandlerOption
         from msgraph.generated.models.o_data_errors.o_data_error import ODataError
         from msgraph.generated.users.item.user_item_request_builder import UserItemRequestBuilder
+
+        from c2t_wizard.services.graph import get_json
 
         query = UserItemRequestBuilder.UserItemRequestBuilderGetQueryParameters(select=list(_SELECT))
         config = RequestConfiguration(
             query_parameters=query, options=[RetryHandlerOption(max_retries=0, should_retry=False)]
         )
         try:
-            return await client.users.by_user_id(upn_or_id).get(request_configuration=config)
+            answer = await get_json(client.users.by_user_id(upn_or_id), config)
         except ODataError as exc:
             if exc.response_status_code == 404:
                 return None
             raise
+        return DirectoryUser.from_json(answer)
 
-    async def get_user(self, upn_or_id: str, *, max_wait: float | None = None) -> User | None:
+    async def get_user(self, upn_or_id: str, *, max_wait: float | None = None) -> DirectoryUser | None:
         """The user (id, UPN, displayName, mailNickname, otherMails, createdDateTime), None on 404.
 
         429, 5xx, dropped connections and timeouts are retried after their Retry-After (or back-off) for at
@@ -1073,7 +1112,7 @@ class _Creation:
             log.exception("the progress callback failed")
 
 
-def _is_ours(person: PersonRecord, user: User) -> bool:
+def _is_ours(person: PersonRecord, user: DirectoryUser) -> bool:
     """Whether ``user`` (read back after "already exists") is the one an earlier attempt of ours created."""
     if (user.display_name or "") != person.display_name:
         return False

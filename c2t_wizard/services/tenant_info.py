@@ -71,21 +71,14 @@ async def _read(policy: RetryPolicy | None, what: str, call: Callable[[], Awaita
 
 
 async def _get_json(builder: Any) -> dict[str, Any]:
-    """A GET through msgraph's request adapter (its auth and middleware; an error answer raises msgraph's
-    ``ODataError`` as before) with the answer read as plain JSON. Reading it into msgraph's models would
-    import about 1,300 model modules on the way to the first tenant facts (seconds on a cold process:
-    ``python benchmarks/run.py --only signin``); the few fields shown here need none of them."""
-    import json
+    """A GET read as plain JSON (``graph.get_json``: no model import on the way to the first tenant facts,
+    ``python benchmarks/run.py --only signin``), msgraph's own retries off."""
+    from c2t_wizard.services.graph import GraphAnswerError, get_json
 
-    from msgraph.generated.models.o_data_errors.o_data_error import ODataError
-
-    info = builder.to_get_request_information(_no_sdk_retries())
-    raw = await builder.request_adapter.send_primitive_async(info, "bytes", {"XXX": ODataError})
     try:
-        answer = json.loads(raw) if raw else {}
-    except ValueError:
-        raise TenantInfoError("Graph answered with something that is not JSON") from None
-    return answer if isinstance(answer, dict) else {}
+        return await get_json(builder, _no_sdk_retries())
+    except GraphAnswerError as exc:
+        raise TenantInfoError(str(exc)) from None
 
 
 def _text(value: Any) -> str:
