@@ -586,22 +586,32 @@ def main() -> int:
             for group in GROUPS:
                 if group in groups:
                     measure: Callable[[], None] = getattr(bench, group)
+                    first = len(bench.rows)
                     measure()
+                    when = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+                    for row in bench.rows[first:]:
+                        row.group, row.measured_at = group, when
         finally:
             bench.close()
-    doc = tbl.document(bench.rows, doc_machine, quick=bench.quick)
+    rows = bench.rows
+    if args.only and args.out.exists():  # the other groups' rows stay as the last run measured them
+        previous = json.loads(args.out.read_text(encoding="utf-8"))
+        rows = tbl.merge([tbl.Row.from_json(data) for data in previous["rows"]], bench.rows, GROUPS)
+    doc = tbl.document(rows, doc_machine, quick=bench.quick)
     args.out.write_text(tbl.dumps(doc), encoding="utf-8")
     m = doc_machine
     where = (
         f"{m['cores']} cores, Python {m['python']}, Qt {m['qt']} (PySide6 {m['pyside6']}), {m['platform']}"
     )
     load = m["load_average_at_start"]
-    markdown = tbl.markdown_table(bench.rows)
+    if len(rows) > len(bench.rows):
+        load = f"{load} (for {', '.join(groups)}; other rows from earlier runs: `measured_at` in the JSON)"
+    markdown = tbl.markdown_table(rows)
     args.out.with_suffix(".md").write_text(f"{where}; load average at the start {load}\n\n{markdown}\n")
     print(f"\n{where}")
     print(tbl.text_table(bench.rows))
     print(
-        f"\n{doc['passed']} pass, {doc['failed']} fail, {doc['not_measured']} not measured; "
+        f"\n{doc['passed']} pass, {doc['failed']} fail, {doc['not_measured']} not measured in the file; "
         f"written to {args.out}"
     )
     return 0

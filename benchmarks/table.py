@@ -7,6 +7,9 @@ A row is one figure a user feels. It has the runs of the figure and, when there 
 baseline measured in the same ``make bench`` run; the median of each; the ratio between them when the budget
 is a ratio; the budget (a limit on the figure or on the ratio); and the command that measures it alone.
 Its verdict is ``pass``, ``fail`` or ``n/a`` (not measured: e.g. the bundle was not built).
+
+A row belongs to a group (``run.py --only GROUP`` measures one group). Measuring some groups again updates
+their rows in the file and keeps the others as they were (``merge``); each row says when it was measured.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from __future__ import annotations
 import json
 import math
 import platform
+import re
 import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -70,6 +74,10 @@ class Row:
     note: str = ""
     not_measured: str = ""
     """Why there is no figure (e.g. "not built"); the verdict is then n/a."""
+    group: str = ""
+    """The ``--only`` group that measures this row."""
+    measured_at: str = ""
+    """When (UTC, ISO 8601): rows of a file can come from different runs."""
 
     @property
     def value(self) -> float:
@@ -109,11 +117,62 @@ class Row:
             if self.baseline_name
             else None,
             "ratio": _finite(self.ratio),
+            "speedup": self.speedup,
             "budget": self.budget.text(self.unit) if self.budget else None,
             "verdict": self.verdict,
             "command": self.command,
-            "note": self.note or self.not_measured,
+            "note": self.note,
+            "not_measured": self.not_measured,
+            "group": self.group,
+            "measured_at": self.measured_at,
         }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Row:
+        """The row ``as_json`` wrote (its verdict and medians are worked out again from its runs)."""
+        baseline = data.get("baseline") or {}
+        return cls(
+            key=str(data["key"]),
+            figure=str(data["figure"]),
+            unit=str(data["unit"]),
+            command=str(data["command"]),
+            budget=parse_budget(data.get("budget")),
+            runs=[float(x) for x in data.get("runs", [])],
+            baseline_name=str(baseline.get("name", "")),
+            baseline_runs=[float(x) for x in baseline.get("runs", [])],
+            speedup=bool(data.get("speedup", False)),
+            note=str(data.get("note", "")),
+            not_measured=str(data.get("not_measured", "")),
+            group=str(data.get("group", "")),
+            measured_at=str(data.get("measured_at", "")),
+        )
+
+
+_BUDGET = re.compile(r"^(<=|>=) ([0-9.e+-]+)(x?)")
+
+
+def parse_budget(text: str | None) -> Budget | None:
+    """The budget ``Budget.text`` wrote ("<= 1.15x", ">= 60x", "<= 15 s"); None for none."""
+    if not text:
+        return None
+    found = _BUDGET.match(text)
+    if found is None:
+        raise ValueError(f"not a budget: {text!r}")
+    return Budget(
+        float(found[2]),
+        Compare(found[1]),
+        Subject.RATIO if found[3] else Subject.VALUE,
+    )
+
+
+def merge(previous: Sequence[Row], fresh: Sequence[Row], order: Sequence[str]) -> list[Row]:
+    """The table after measuring some groups again: ``fresh`` rows replace every ``previous`` row of their
+    groups; the other groups' rows stay. Groups in ``order``; rows of a group in the order they were made."""
+    measured = {row.group for row in fresh}
+    kept = [row for row in previous if row.group not in measured]
+    rows = [*kept, *fresh]
+    rank = {group: n for n, group in enumerate(order)}
+    return sorted(rows, key=lambda row: rank.get(row.group, len(rank)))  # stable: rows keep their order
 
 
 def median(values: Sequence[float]) -> float:

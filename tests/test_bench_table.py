@@ -24,6 +24,7 @@ from table import (
     dumps,
     markdown_table,
     median,
+    merge,
     ratio,
     text_table,
 )
@@ -103,7 +104,33 @@ def test_the_json_document_says_every_row_and_the_counts() -> None:
     assert last["ratio"] is None
     assert last["baseline"] is None
     assert last["verdict"] == "n/a"
-    assert last["note"] == "not built"
+    assert last["not_measured"] == "not built"
+
+
+def test_a_row_read_back_from_the_file_is_the_row_written() -> None:
+    rows = [
+        speedup_row(1.0, 70.0),
+        Row("slow", "slower", "s", "x", Budget(2, subject=Subject.RATIO), [3.0], "calm", [1.0], group="u"),
+        Row("onboard", "end to end", "s", "y", Budget(15), [18.6, 17.0], note="n", measured_at="2026-12-05"),
+        Row("info", "no budget", "MB", "z", None, [1.0]),
+        Row("bundle", "bundle", "MB", "make bundle", Budget(150), not_measured="not built"),
+    ]
+    doc = json.loads(dumps(document(rows, {}, quick=False)))
+    again = [Row.from_json(data) for data in doc["rows"]]
+    assert again == rows
+    assert [row.verdict for row in again] == ["pass", "FAIL", "FAIL", "info", "n/a"]
+
+
+def test_measuring_some_groups_again_replaces_only_their_rows() -> None:
+    def row(key: str, group: str, value: float) -> Row:
+        return Row(key, key, "s", "c", Budget(1), [value], group=group)
+
+    before = [row("a1", "a", 1), row("a2", "a", 1), row("b1", "b", 1), row("c1", "c", 1)]
+    fresh = [row("b1", "b", 2), row("b2", "b", 2), row("a1", "a", 2)]
+    merged = merge(before, fresh, order=["a", "b", "c"])
+    # group a was measured again and now has one row; b has a new row; c is kept
+    assert [(r.key, r.value) for r in merged] == [("a1", 2), ("b1", 2), ("b2", 2), ("c1", 1)]
+    assert merge(before, [], order=["a", "b", "c"]) == before
 
 
 @pytest.mark.parametrize("render", [text_table, markdown_table])
