@@ -276,3 +276,43 @@ def test_what_the_users_page_does_about_earlier_runs() -> None:
     assert resume_check(**chosen) == ResumeCheck(ResumeAction.RESTORE, ("run-1", "run-2"), "run-1,run-2")
     assert resume_check(**{**chosen, "checked_for": "run-1,run-2"}).action is ResumeAction.NOTHING
     assert resume_check(**{**chosen, "shown": ("run-1",)}).action is ResumeAction.NOTHING
+
+
+def test_handing_over_and_inviting_run_at_the_same_time_and_a_failure_stops_both() -> None:
+    from c2t_wizard.services.onboarding_run import _together
+
+    async def main() -> list[str]:
+        seen: list[str] = []
+        mailed, invited = asyncio.Event(), asyncio.Event()
+
+        async def deliver() -> None:
+            mailed.set()
+            await invited.wait()  # run one after the other, this never ends: the test's wait_for says so
+            seen.append("delivered")
+
+        async def invite() -> None:
+            invited.set()
+            await mailed.wait()
+            seen.append("invited")
+
+        await asyncio.wait_for(_together([deliver(), invite()]), 30)
+
+        cancelled = asyncio.Event()
+
+        async def fails() -> None:
+            await mailed.wait()
+            raise LookupError("a step failed")
+
+        async def waits() -> None:
+            try:
+                await asyncio.Event().wait()
+            except asyncio.CancelledError:
+                cancelled.set()
+                raise
+
+        with pytest.raises(LookupError):  # as it was raised, not in an exception group
+            await _together([waits(), fails()])
+        assert cancelled.is_set()  # the other step did not go on alone
+        return seen
+
+    assert sorted(asyncio.run(main())) == ["delivered", "invited"]

@@ -1,8 +1,11 @@
-"""One onboarding run, start to end, without a window: plan -> create -> deliver -> invite -> outcome.
+"""One onboarding run, start to end, without a window: plan -> create -> (deliver | invite) -> outcome.
 
 ``OnboardingRun.run`` drives the same step code the wizard's pages drive (``user_creation``,
-``credentials_step``, ``portal_invites``), in the same order, journal-backed; each step is a public method
-(``plan``, ``create``, ``deliver``, ``invite``):
+``credentials_step``, ``portal_invites``), journal-backed; each step is a public method (``plan``,
+``create``, ``deliver``, ``invite``). Delivering and inviting run at the same time once the accounts
+exist: neither needs the other (an invitation goes to the person's work email and needs their account, not
+their welcome mail), and each keeps its own service's pace (4 mails, 8 invitations in flight), so a run
+takes as long as the longer of the two, not their sum.
 
 - **plan**: a new journal run for the people, or the tenant's unfinished run with exactly the same people
   (by username) when there is one: a rerun of the same file after an interruption picks up where it stopped.
@@ -33,7 +36,7 @@ import asyncio
 import functools
 import logging
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Coroutine, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import TYPE_CHECKING
@@ -192,6 +195,19 @@ class _Counts:
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
+async def _together(steps: Sequence[Coroutine[object, object, None]]) -> None:
+    """Run ``steps`` at the same time; when one raises, the others are cancelled (each records what it got
+    answered before: a rerun resumes) and that exception is raised as it is."""
+    tasks = [asyncio.ensure_future(step) for step in steps]
+    try:
+        await asyncio.gather(*tasks)
+    except BaseException:
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        raise
+
+
 class OnboardingRun:
     """Runs one onboarding with the given services (see the module doc). ``stop`` (any thread) ends the
     run after what is on the wire is answered and recorded: it can be resumed."""
@@ -227,20 +243,23 @@ class OnboardingRun:
             self._report(event)
 
     async def run(self, request: OnboardingRequest) -> OnboardingResult:
-        """Every step in turn: ``plan``, ``create``, ``deliver``, ``invite``, then the outcome."""
+        """``plan``, ``create``, then ``deliver`` and ``invite`` at the same time, then the outcome."""
         journal = self._journal
         total = len(request.people)
         run_id, resumed = await self.plan(request)
         passwords = await self.create(run_id, total)
         cancelled = self._stop.is_set()
+        steps: list[Coroutine[object, object, None]] = []
         if not cancelled and request.deliver is Delivery.GRAPH and self._delivery is not None:
-            await self.deliver(request, run_id, passwords)
+            steps.append(self.deliver(request, run_id, passwords))
         elif not cancelled and request.deliver is Delivery.PDF and self._delivery is not None:
-            await self._deliver_sheet(request, run_id, passwords)
-        passwords.clear()
-        cancelled = cancelled or self._stop.is_set()
+            steps.append(self._deliver_sheet(request, run_id, passwords))
         if not cancelled and request.account_id and request.roles and self._portal is not None:
-            await self.invite(request, run_id)
+            steps.append(self.invite(request, run_id))
+        try:
+            await _together(steps)
+        finally:
+            passwords.clear()
         cancelled = cancelled or self._stop.is_set()
         result = await asyncio.to_thread(self._outcome, run_id, resumed, cancelled, request)
         if not cancelled:
