@@ -52,9 +52,10 @@ translations: $(STAMP)
 	$(BIN)/python scripts/translations.py
 
 # Every performance figure against its baseline measured in the same run: one table, written to
-# benchmarks/latest.json (~20 min on 2 cores). QUICK=1: one round of smaller sizes (~3 min; not for the README).
+# benchmarks/latest.json (~20 min on 2 cores, after `make bundle` for the bundle rows, ~1 min more). QUICK=1: one
+# round of smaller sizes (~3 min; not for the README).
 QUICK ?=
-bench: $(STAMP)
+bench: $(STAMP) bundle
 	QT_QPA_PLATFORM=offscreen $(BIN)/python benchmarks/run.py $(if $(QUICK),--quick --out benchmarks/quick.json)
 
 # 500 portal invitations at 150 ms latency: 8 in flight against one at a time (budget >= 6x).
