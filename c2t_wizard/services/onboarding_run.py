@@ -249,17 +249,20 @@ class OnboardingRun:
         run_id, resumed = await self.plan(request)
         passwords = await self.create(run_id, total)
         cancelled = self._stop.is_set()
-        steps: list[Coroutine[object, object, None]] = []
-        if not cancelled and request.deliver is Delivery.GRAPH and self._delivery is not None:
-            steps.append(self.deliver(request, run_id, passwords))
-        elif not cancelled and request.deliver is Delivery.PDF and self._delivery is not None:
-            steps.append(self._deliver_sheet(request, run_id, passwords))
+
+        async def hand_over() -> None:
+            try:
+                if not cancelled and request.deliver is Delivery.GRAPH and self._delivery is not None:
+                    await self.deliver(request, run_id, passwords)
+                elif not cancelled and request.deliver is Delivery.PDF and self._delivery is not None:
+                    await self._deliver_sheet(request, run_id, passwords)
+            finally:
+                passwords.clear()  # as soon as the details are handed over, not when the invitations end
+
+        steps = [hand_over()]
         if not cancelled and request.account_id and request.roles and self._portal is not None:
             steps.append(self.invite(request, run_id))
-        try:
-            await _together(steps)
-        finally:
-            passwords.clear()
+        await _together(steps)
         cancelled = cancelled or self._stop.is_set()
         result = await asyncio.to_thread(self._outcome, run_id, resumed, cancelled, request)
         if not cancelled:
