@@ -46,6 +46,7 @@ from c2t_wizard.services.graph import GraphSession
 from c2t_wizard.services.http_retry import http_transient
 from c2t_wizard.services.tenant_info import load_tenant_facts
 from c2t_wizard.ui.colors import colours
+from c2t_wizard.ui.flow import CheckBoxWords, check_box_row
 from c2t_wizard.ui.runner import Job, ServiceRunner
 from c2t_wizard.ui.scrolling import scrolling_layout
 from c2t_wizard.ui.widgets import StatusKind, StatusLine, make_secondary
@@ -149,7 +150,8 @@ class SignInPage(QWizardPage):
         choices.setHorizontalSpacing(16)
         choices.setVerticalSpacing(12)
         choices.setLabelAlignment(Qt.AlignmentFlag.AlignLeft)
-        choices.setRowWrapPolicy(QFormLayout.RowWrapPolicy.DontWrapRows)
+        # Each hint beside its button; below it when the text is large (no scrolling sideways).
+        choices.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         choices.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
         for button, hint in (
             (self.sign_in_button, sign_in_hint),
@@ -406,6 +408,8 @@ class SignInPage(QWizardPage):
         self.remember_insecurely_checkbox = QCheckBox(self)
         self.remember_insecurely_checkbox.setObjectName("remember_insecurely_checkbox")
         self.remember_insecurely_checkbox.toggled.connect(self._remember_toggled)
+        self.remember_insecurely_words = CheckBoxWords(self.remember_insecurely_checkbox, self)
+        self.remember_insecurely_words.setObjectName("remember_insecurely_words")
         self._rule = QFrame(self)
         self._rule.setFrameShape(QFrame.Shape.HLine)
         self._rule.setFrameShadow(QFrame.Shadow.Sunken)
@@ -419,7 +423,7 @@ class SignInPage(QWizardPage):
         layout.addStretch(1)
         layout.addWidget(self._rule)
         layout.addWidget(self.token_cache_notice)
-        layout.addWidget(self.remember_insecurely_checkbox)
+        layout.addLayout(check_box_row(self.remember_insecurely_checkbox, self.remember_insecurely_words))
 
         self.retranslate()
 
@@ -501,7 +505,7 @@ class SignInPage(QWizardPage):
         self.details_button.setText(self.tr("D&etails"))
         self.details_button.setAccessibleName(self.tr("Show the technical details"))
         self.details_label.setAccessibleName(self.tr("Technical details"))
-        self.remember_insecurely_checkbox.setText(
+        self.remember_insecurely_words.setText(
             self.tr("&Remember my sign-in in a file on this computer (not encrypted)")
         )
         self.remember_insecurely_checkbox.setAccessibleName(
