@@ -136,7 +136,7 @@ class CheckBoxWords(QLabel):
 def check_box_row(box: QCheckBox, words: CheckBoxWords) -> QHBoxLayout:
     """The box, then its words beside it, wrapping."""
     row = QHBoxLayout()
-    row.setSpacing(0)
+    row.setSpacing(6)  # as a check box keeps between its box and its words
     row.addWidget(box, 0)
     row.addWidget(words, 1)
     return row

@@ -67,7 +67,9 @@ class WrappingHeader(QHeaderView):
             return 0
         metrics = self.fontMetrics()
         beside = super().sectionSizeFromContents(logical).width() - metrics.horizontalAdvance(text)
-        return max(metrics.horizontalAdvance(word) for word in text.split()) + beside
+        # Each word on a line of its own: the widest line, as the header lays the heading out.
+        words = metrics.boundingRect(QRect(0, 0, 1, 100_000), int(Qt.TextFlag.TextWordWrap), text)
+        return words.width() + beside
 
     def share_room(self, table: QTableView, columns: Sequence[int]) -> None:
         """``columns`` share the table's room left by the others (as stretched columns do), but none gets

@@ -257,6 +257,7 @@ class PortalPage(QWizardPage):
         self.model.dataChanged.connect(self._on_rows_changed)
         self._table_label = table_label = QLabel(self)
         table_label.setBuddy(self.portal_table)
+        table_label.setWordWrap(True)
 
         # --- actions -------------------------------------------------------------------------------------
         self.invite_all_button = QPushButton(self)

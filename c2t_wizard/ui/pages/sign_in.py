@@ -265,6 +265,7 @@ class SignInPage(QWizardPage):
         facts.setHorizontalSpacing(14)
         facts.setVerticalSpacing(6)
         facts.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
+        facts.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)  # below its caption if need be
         facts.addRow(org_caption, self.tenant_org_label)
         facts.addRow(domain_caption, self.tenant_domain_label)
         facts.addRow(user_caption, self.signed_in_user_label)

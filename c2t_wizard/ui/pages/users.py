@@ -223,7 +223,7 @@ class UsersPage(QWizardPage):
         # --- toolbar ----------------------------------------------------------------------------------
         self.users_table = UsersTable(self)
         self.users_table.setObjectName("users_table")
-        wrap_headings(self.users_table)  # a long heading on two lines in a narrow column, not cut off
+        self._users_header = wrap_headings(self.users_table)  # long headings wrap, not cut off
         self._table_label = table_label = QLabel(self)
         table_label.setObjectName("users_table_label")
         table_label.setBuddy(self.users_table)
@@ -1415,7 +1415,9 @@ class UsersPage(QWizardPage):
         total = sum(shown.values())
         minimum = table.fontMetrics().averageCharWidth() * 9
         for column, weight in shown.items():
-            table.setColumnWidth(column, max(minimum, int(width * weight / total)))
+            # Never narrower than a word of its heading (large text: the table scrolls sideways instead).
+            least = max(minimum, self._users_header.longest_word(column))
+            table.setColumnWidth(column, max(least, int(width * weight / total)))
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
