@@ -149,6 +149,9 @@ class JourneyStepItem(QWidget):
             font = QFont(self.font())
             font.setBold(True)
             metrics = QFontMetricsF(font)
+            if metrics.height() > d * 0.8:  # large text: the number still inside its circle
+                font.setPointSizeF(font.pointSizeF() * d * 0.8 / metrics.height())
+                metrics = QFontMetricsF(font)
             number = str(self.entry.number)
             baseline = QPointF(
                 centre.x() - metrics.horizontalAdvance(number) / 2,

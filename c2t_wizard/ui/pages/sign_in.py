@@ -160,6 +160,8 @@ class SignInPage(QWizardPage):
         ):
             button.setMinimumSize(width, tall)
             hint.setMinimumHeight(tall)
+            # Narrower than this, a hint goes below its button (large text) rather than a word a line.
+            hint.setMinimumWidth(hint.fontMetrics().averageCharWidth() * 22)
             hint.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
             choices.addRow(button, hint)
 
