@@ -46,6 +46,7 @@ from c2t_wizard.services.tenant_discovery import TenantDiscovery
 from c2t_wizard.ui import announce as announcing
 from c2t_wizard.ui.colors import MARK_CONTRAST, TEXT_CONTRAST, colours, contrast_ratio, is_dark
 from c2t_wizard.ui.history import HistoryDialog
+from c2t_wizard.ui.journey_map import JourneyMap
 from c2t_wizard.ui.pages.welcome import WelcomePage
 from c2t_wizard.ui.runner import ServiceRunner
 from c2t_wizard.ui.scrolling import fit_wizard_header
@@ -600,8 +601,9 @@ def _unreadable(label: QLabel, window: QWidget) -> str | None:
 def built_large(qtbot: QtBot, request: pytest.FixtureRequest, large_text: float) -> Iterator[Built]:
     shown = BUILDERS[request.param](qtbot, request)
     window = shown.window
-    if isinstance(window, QWizard):  # as the app's wizard is (ui/wizard.py)
+    if isinstance(window, QWizard):  # as the app's wizard is (ui/wizard.py): the journey map beside the page
         window.setWizardStyle(QWizard.WizardStyle.ModernStyle)
+        window.setSideWidget(JourneyMap(window))
         fit_wizard_header(window)
         window.setMinimumSize(760, 560)
         window.resize(window.minimumSize())
