@@ -15,7 +15,7 @@ from conftest import Sandbox
 from helpers.identity_web import ScriptedBrowser
 from portal_helpers import RecordingPortal
 from PySide6.QtCore import QRect, Qt
-from PySide6.QtGui import QAccessible, QAccessibleEvent, QColor, QFont, QPalette
+from PySide6.QtGui import QAccessible, QAccessibleEvent, QColor, QFont, QFontMetrics, QPalette
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractItemView,
@@ -28,6 +28,8 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QRadioButton,
     QScrollArea,
+    QStyle,
+    QStyleOptionHeader,
     QTableView,
     QTextEdit,
     QWidget,
@@ -658,31 +660,36 @@ def test_every_label_is_readable_at_twice_the_text_size_at_the_minimum_size(
 
 def _cut_headings(header: QHeaderView) -> Iterator[tuple[str, str]]:
     """Each heading of ``header`` whose words do not all show in its section: on one line, or wrapped onto
-    lines that fit the header's height."""
+    lines that fit the header's height. The room is what the style gives a heading's words (the section
+    less its margins); the words are measured bold where sections are highlighted (a selected row's)."""
     model = header.model()
     if model is None:
         return
-    metrics = header.fontMetrics()
+    font = QFont(header.font())
+    font.setBold(font.bold() or header.highlightSections())
+    metrics = QFontMetrics(font)
     for section in range(header.count()):
         text = model.headerData(section, header.orientation(), Qt.ItemDataRole.DisplayRole)
         if header.isSectionHidden(section) or not text:
             continue
+        option = QStyleOptionHeader()
+        header.initStyleOption(option)
+        option.rect = QRect(0, 0, header.sectionSize(section), header.height())
+        option.text = str(text)
+        room = header.style().subElementRect(QStyle.SubElement.SE_HeaderLabel, option, header)
         one_line = metrics.horizontalAdvance(str(text))
-        # What the section needs beside its words (margins, a sort arrow, an icon): Qt's own measure.
-        beside = header.sectionSizeFromContents(section).width() - one_line
-        room = header.sectionSize(section) - beside
-        if one_line <= room:
+        if one_line <= room.width():
             continue
         if not header.defaultAlignment() & Qt.TextFlag.TextWordWrap:
-            yield str(text), f"needs {one_line} px on one line, has {room}"
+            yield str(text), f"needs {one_line} px on one line, has {room.width()}"
             continue
         wrapped = metrics.boundingRect(
-            QRect(0, 0, max(room, 1), 10_000), int(Qt.TextFlag.TextWordWrap), str(text)
+            QRect(0, 0, max(room.width(), 1), 10_000), int(Qt.TextFlag.TextWordWrap), str(text)
         )
-        if wrapped.width() > room:
-            yield str(text), f"a word needs {wrapped.width()} px, has {room}"
-        elif wrapped.height() > header.height() - 2:
-            yield str(text), f"wrapped, needs {wrapped.height()} px high, the header is {header.height()}"
+        if wrapped.width() > room.width():
+            yield str(text), f"a word needs {wrapped.width()} px, has {room.width()}"
+        elif wrapped.height() > room.height():
+            yield str(text), f"wrapped, needs {wrapped.height()} px high, has {room.height()}"
 
 
 # --- inputs and their labels --------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from PySide6.QtCore import QAbstractItemModel, QEvent, QObject, QRect, QSize, Qt
+from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import QHeaderView, QTableView, QWidget
 
 
@@ -32,23 +33,33 @@ class WrappingHeader(QHeaderView):
         text = model.headerData(logical, self.orientation()) if model is not None else None
         return str(text) if text else ""
 
+    def _metrics(self) -> QFontMetrics:
+        """The heading's font: bold, as a highlighted section's is, where sections are highlighted."""
+        font = QFont(self.font())
+        font.setBold(font.bold() or self.highlightSections())
+        return QFontMetrics(font)
+
+    def _margin(self, size: QSize) -> int:
+        """The style's margin around a heading (from its one-line size: margin, line, margin)."""
+        return max((size.height() - self.fontMetrics().height()) // 2, 0)
+
     def sectionSizeFromContents(self, logical: int) -> QSize:
         """Its heading's width on one line, and the height it needs wrapped at the column's width."""
         size = super().sectionSizeFromContents(logical)
         text = self._heading(logical)
         if not text:
             return size
-        metrics = self.fontMetrics()
-        one_line = metrics.horizontalAdvance(text)
-        room = self.sectionSize(logical) - (size.width() - one_line)  # less margins, sort arrow, icon
-        if one_line <= room or room <= 0:
+        metrics, margin = self._metrics(), self._margin(size)
+        room = self.sectionSize(logical) - 2 * margin  # what the style gives the words
+        if metrics.horizontalAdvance(text) <= room or room <= 0:
             return size
         wrapped = metrics.boundingRect(QRect(0, 0, room, 100_000), int(Qt.TextFlag.TextWordWrap), text)
-        return QSize(size.width(), size.height() + max(wrapped.height() - metrics.height(), 0))
+        return QSize(size.width(), max(size.height(), wrapped.height() + 2 * margin))
 
     def sizeHint(self) -> QSize:
-        hint = super().sizeHint()
-        return QSize(hint.width(), max(hint.height(), self._tallest()))
+        hint = super().sizeHint()  # its height is cached from the widths the columns had then
+        tallest = self._tallest()
+        return QSize(hint.width(), tallest if tallest > 0 else hint.height())
 
     def _tallest(self) -> int:
         return max(
@@ -61,15 +72,13 @@ class WrappingHeader(QHeaderView):
         )
 
     def longest_word(self, logical: int) -> int:
-        """The width the section needs for the longest word of its heading (with margins and arrow)."""
+        """The width the section needs for the longest word of its heading (and the style's margins)."""
         text = self._heading(logical)
         if not text:
             return 0
-        metrics = self.fontMetrics()
-        beside = super().sectionSizeFromContents(logical).width() - metrics.horizontalAdvance(text)
         # Each word on a line of its own: the widest line, as the header lays the heading out.
-        words = metrics.boundingRect(QRect(0, 0, 1, 100_000), int(Qt.TextFlag.TextWordWrap), text)
-        return words.width() + beside
+        words = self._metrics().boundingRect(QRect(0, 0, 1, 100_000), int(Qt.TextFlag.TextWordWrap), text)
+        return words.width() + 2 * self._margin(super().sectionSizeFromContents(logical)) + 1
 
     def share_room(self, table: QTableView, columns: Sequence[int]) -> None:
         """``columns`` share the table's room left by the others (as stretched columns do), but none gets

@@ -212,7 +212,7 @@ class PortalPage(QWizardPage):
         roles_layout = QVBoxLayout(self.portal_roles_editor)
         roles_layout.setSpacing(2)
         roles_layout.addWidget(self.portal_roles_editor.title_label)
-        boxes_row = FlowLayout()  # on more rows when the text is large
+        boxes_row = FlowLayout(spacing=6)  # on more rows when the text is large
         self.role_boxes: dict[PortalRole, QCheckBox] = {}
         for role in ROLE_ORDER:
             box = QCheckBox(self.portal_roles_editor)

@@ -189,7 +189,7 @@ class SummaryPage(QWizardPage):
 
         self.retranslate()
 
-        buttons = FlowLayout()  # on more rows when the text is large
+        buttons = FlowLayout(spacing=6)  # on more rows when the text is large
         buttons.addWidget(self.retry_button)
         buttons.add_stretch()
         buttons.addWidget(self.more_people_button)
