@@ -296,3 +296,65 @@ def test_switching_language_on_welcome_changes_texts_live_and_persists(qtbot: An
     finally:
         second.shutdown()
         QLocale.setDefault(original_locale)
+
+
+# --- large text in a small window ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def beside_a_page(qtbot: Any) -> Any:
+    """The map beside a page in a wizard of the app's minimum size, as ``ui/wizard.py`` places it."""
+    from PySide6.QtWidgets import QLabel, QVBoxLayout, QWizard, QWizardPage
+
+    from c2t_wizard.ui.journey_map import JourneyMap
+
+    wizard = QWizard()
+    wizard.setWizardStyle(QWizard.WizardStyle.ModernStyle)
+    page = QWizardPage()
+    QVBoxLayout(page).addWidget(QLabel("A page"))
+    wizard.addPage(page)
+    journey = JourneyMap(wizard)
+    wizard.setSideWidget(journey)
+    journey.set_entries(journey_map(S.USERS, [S.SIGN_IN, S.USERS], StartChoice.EXISTING_TENANT))
+    wizard.setMinimumSize(760, 560)
+    qtbot.addWidget(wizard)
+    wizard.resize(760, 560)
+    wizard.show()
+    qtbot.waitExposed(wizard)
+    return wizard, journey
+
+
+def _names_shown(journey: Any) -> list[bool]:
+    return [item.label.isVisible() for item in journey.items.values()]
+
+
+def test_at_twice_the_text_size_the_map_shows_its_circles_only_and_the_page_gets_the_room(
+    qtbot: Any, beside_a_page: Any
+) -> None:
+    wizard, journey = beside_a_page
+    assert _names_shown(journey) == [True] * 7, "normal text: every name beside its circle"
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    font = app.font()
+    large = app.font()
+    large.setPointSizeF(font.pointSizeF() * 2)
+    app.setFont(large)
+    try:
+        qtbot.waitUntil(lambda: _names_shown(journey) == [False] * 7)
+        widest = max(item.full_width() for item in journey.items.values())
+        qtbot.waitUntil(lambda: journey.width() < widest, timeout=2000)  # narrower than a name
+        # Still read out in full, and named in a tooltip.
+        assert accessible_name(journey.items[S.USERS]) == "Step 4 of 7: Users"
+        assert "Users" in journey.items[S.USERS].toolTip()
+        # A larger window has the room for the names again, each on a line of its full height.
+        wizard.resize(1600, 1000)
+        qtbot.waitUntil(lambda: _names_shown(journey) == [True] * 7)
+        qtbot.waitUntil(
+            lambda: all(
+                item.label.height() >= item.label.fontMetrics().height() for item in journey.items.values()
+            )
+        )
+    finally:
+        app.setFont(font)
+    wizard.resize(760, 560)
+    qtbot.waitUntil(lambda: _names_shown(journey) == [True] * 7)

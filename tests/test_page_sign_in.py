@@ -580,7 +580,8 @@ def test_memory_only_notice_and_opting_in_to_a_private_file(
     assert "won't remember you" in notice.text()
     assert hosted.checkbox.isVisible()
     assert not hosted.checkbox.isChecked()
-    assert "not encrypted" in hosted.checkbox.text()
+    assert "not encrypted" in hosted.page.remember_insecurely_words.text()  # its words, wrapping beside it
+    assert hosted.page.remember_insecurely_words.buddy() is hosted.checkbox
 
     qtbot.mouseClick(hosted.button("demo_sign_in_button"), Qt.MouseButton.LeftButton)
     wait_signed_in(qtbot, hosted)

@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QMenu,
     QPushButton,
@@ -27,6 +26,7 @@ from PySide6.QtWidgets import (
 from c2t_wizard.services.journey import RunProgress, run_history
 from c2t_wizard.services.report import Report, build_report
 from c2t_wizard.ui.file_errors import describe_file_error
+from c2t_wizard.ui.headings import wrap_headings
 from c2t_wizard.ui.pages.summary import ChooseFile, ask_export_path, choose_save_file, export_work
 from c2t_wizard.ui.pages.welcome import local_time
 from c2t_wizard.ui.report_pdf import ReportPdfWriter
@@ -64,6 +64,7 @@ class HistoryDialog(QDialog):
         self.history_status.setObjectName("history_status")
         self.history_table = QTableWidget(0, 6, self)
         self.history_table.setObjectName("history_table")
+        self._history_header = wrap_headings(self.history_table)  # long headings wrap, not cut off
         self.history_table.setAccessibleName(self.tr("Past onboardings"))
         self.history_table.setHorizontalHeaderLabels(
             [
@@ -84,7 +85,7 @@ class HistoryDialog(QDialog):
         self.history_table_label = QLabel(self.tr("&Past onboardings:"), self)
         self.history_table_label.setObjectName("history_table_label")
         self.history_table_label.setBuddy(self.history_table)
-        self.history_table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self._history_header.share_room(self.history_table, [1])  # the organisation takes the room left
         self.history_table.activated.connect(lambda _index: self.view_selected())
         self.history_table.itemSelectionChanged.connect(self._update_buttons)
 
@@ -200,7 +201,8 @@ class HistoryDialog(QDialog):
             for column, text in enumerate(cells):
                 table.setItem(number, column, QTableWidgetItem(text))
         table.resizeColumnsToContents()
-        table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self._history_header.wrap_to_fit(table)  # large text: headings on two lines rather than scrolling
+        self._history_header.share_room(table, [1])
         if self._runs:
             self.history_status.show_status(
                 StatusKind.INFO,
@@ -231,15 +233,14 @@ class HistoryDialog(QDialog):
         model.set_rows(report.people)
         view = QTableView(dialog)
         view.setObjectName("run_report_table")
+        report_header = wrap_headings(view)
         view.setAccessibleName(self.tr("People and what happened"))
         view.setModel(model)
         view.setWordWrap(True)
         view.verticalHeader().setVisible(False)
         leave_with_ctrl_tab(view)
         view.setColumnHidden(Column.RETRY, True)
-        header = view.horizontalHeader()
-        for column in (Column.NAME, Column.ACCOUNT, Column.DELIVERY, Column.INVITATION):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
+        report_header.share_room(view, (Column.NAME, Column.ACCOUNT, Column.DELIVERY, Column.INVITATION))
         box = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, dialog)
         box.rejected.connect(dialog.reject)
         layout = QVBoxLayout(dialog)

@@ -6,7 +6,7 @@ follows light and dark (and a palette change) without being told.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QPointF, QRectF
+from PySide6.QtCore import QEvent, QObject, QPointF, QRectF
 from PySide6.QtGui import (
     QBrush,
     QColor,
@@ -17,6 +17,7 @@ from PySide6.QtGui import (
     QPainterPathStroker,
     QPaintEvent,
     QPalette,
+    QResizeEvent,
 )
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
@@ -43,11 +44,25 @@ class JourneyStepItem(QWidget):
         self.name = ""
         self.label = QLabel(self)
         self.label.setObjectName(f"journey_step_{entry.step.value}_name")
-        layout = QHBoxLayout(self)
+        self._layout = layout = QHBoxLayout(self)
         layout.setContentsMargins(self.MARGIN + self.DIAMETER + 10, 7, 8, 7)
         layout.addWidget(self.label, 1)
         self.setMinimumHeight(self.DIAMETER + 14)
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+
+    def full_height(self) -> int:
+        """The height it needs to show its name whole (more than its minimum when the text is large)."""
+        margins = self._layout.contentsMargins()
+        return max(self.minimumHeight(), self.label.sizeHint().height() + margins.top() + margins.bottom())
+
+    def full_width(self) -> int:
+        """The width it needs to show its name beside its circle."""
+        margins = self._layout.contentsMargins()
+        return self.label.sizeHint().width() + margins.left() + margins.right()
+
+    def set_compact(self, compact: bool) -> None:
+        """Only the circle (the name stays its accessible name and tooltip) or the circle and the name."""
+        self.label.setVisible(not compact)
 
     def set_entry(self, entry: MapEntry, name: str, spoken: str, state_words: str) -> None:
         self.entry = entry
@@ -134,6 +149,9 @@ class JourneyStepItem(QWidget):
             font = QFont(self.font())
             font.setBold(True)
             metrics = QFontMetricsF(font)
+            if metrics.height() > d * 0.8:  # large text: the number still inside its circle
+                font.setPointSizeF(font.pointSizeF() * d * 0.8 / metrics.height())
+                metrics = QFontMetricsF(font)
             number = str(self.entry.number)
             baseline = QPointF(
                 centre.x() - metrics.horizontalAdvance(number) / 2,
@@ -159,7 +177,7 @@ class JourneyMap(QWidget):
             MapEntry(step, number, StepState.TODO) for number, step in enumerate(MapStep, start=1)
         )
         self.items: dict[MapStep, JourneyStepItem] = {}
-        layout = QVBoxLayout(self)
+        self._layout = layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 12, 12, 12)
         layout.setSpacing(2)
         for entry in self.entries:
@@ -168,7 +186,49 @@ class JourneyMap(QWidget):
             layout.addWidget(item)
         layout.addStretch(1)
         self.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Preferred)
+        self.compact = False
         self._retranslate()
+        if parent is not None:
+            parent.installEventFilter(
+                self
+            )  # its window's width decides whether the names fit beside the page
+
+    PAGE_CHARACTERS = 56
+    """What a page needs beside the map, in average characters of the text size in force: with less (large
+    text in a small window) the map shows its circles only, and the page has the room."""
+
+    def fit(self) -> None:
+        """The names beside their circles while the page keeps room for its words and every name fits its
+        height; only the circles otherwise (at twice the text size in the smallest window)."""
+        window = self.window()
+        layout = self._layout
+        margins = layout.contentsMargins()
+        items = list(self.items.values())
+        width = max(item.full_width() for item in items) + margins.left() + margins.right()
+        height = (
+            sum(item.full_height() for item in items)
+            + layout.spacing() * (len(items) - 1)
+            + margins.top()
+            + margins.bottom()
+        )
+        page = window.width() - width
+        compact = (
+            page < self.fontMetrics().averageCharWidth() * self.PAGE_CHARACTERS or height > self.height()
+        )
+        if compact != self.compact:
+            self.compact = compact
+            for item in items:
+                item.set_compact(compact)
+            self.updateGeometry()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() in (QEvent.Type.Resize, QEvent.Type.FontChange, QEvent.Type.LayoutRequest):
+            self.fit()
+        return False
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.fit()  # its height comes from the wizard's page area
 
     def step_name(self, step: MapStep) -> str:
         names = {
@@ -213,6 +273,8 @@ class JourneyMap(QWidget):
             self.setAccessibleName(self.spoken(current))
         self.setAccessibleDescription(self.tr("Your progress through the onboarding"))
         self.updateGeometry()
+        if self.parentWidget() is not None:
+            self.fit()  # another language: names of another length
 
     def accessible_text(self) -> str:
         """What a screen reader says about the map as a whole."""

@@ -12,7 +12,7 @@
 <context>
     <name>CredentialsPage</name>
     <message>
-        <location filename="../../c2t_wizard/ui/pages/credentials.py" line="+463"/>
+        <location filename="../../c2t_wizard/ui/pages/credentials.py" line="+472"/>
         <source>Hand over the passwords</source>
         <translation>Kennwörter übergeben</translation>
     </message>
@@ -148,12 +148,12 @@
         <translation>An &amp;Ausgewählte zustellen</translation>
     </message>
     <message>
-        <location line="-322"/>
+        <location line="-330"/>
         <source>PDF files (*.pdf)</source>
         <translation>PDF-Dateien (*.pdf)</translation>
     </message>
     <message numerus="yes">
-        <location line="+553"/>
+        <location line="+561"/>
         <source>%n person(s) were created in an earlier session and never got their password. For security, the wizard never stores passwords, so these people get a new temporary password now.</source>
         <translation>
             <numerusform>%n Person wurde in einer früheren Sitzung angelegt und hat ihr Kennwort nie erhalten. Aus Sicherheitsgründen speichert der Assistent keine Kennwörter, daher bekommt sie jetzt ein neues vorläufiges Kennwort.</numerusform>
@@ -674,7 +674,7 @@
     <name>HistoryDialog</name>
     <message>
         <location filename="../../c2t_wizard/ui/history.py" line="+54"/>
-        <location line="+13"/>
+        <location line="+14"/>
         <source>Past onboardings</source>
         <translation>Frühere Einrichtungen</translation>
     </message>
@@ -770,7 +770,7 @@
         <translation>{done} von {total}</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+11"/>
         <source>1 onboarding. Select it to view or export it.</source>
         <translation>1 Einrichtung. Wählen Sie sie aus, um sie anzusehen oder zu exportieren.</translation>
     </message>
@@ -798,12 +798,12 @@
         <translation>Einrichtung vom {when}</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+7"/>
         <source>People and what happened</source>
         <translation>Personen und was geschehen ist</translation>
     </message>
     <message numerus="yes">
-        <location line="+30"/>
+        <location line="+28"/>
         <source>Saving the PDF: %n of {total} people…</source>
         <translation>
             <numerusform>PDF wird gespeichert: %n von {total} Personen…</numerusform>
@@ -824,7 +824,7 @@
 <context>
     <name>JourneyMap</name>
     <message>
-        <location filename="../../c2t_wizard/ui/journey_map.py" line="+175"/>
+        <location filename="../../c2t_wizard/ui/journey_map.py" line="+235"/>
         <source>Tenant</source>
         <translation>Organisation</translation>
     </message>
@@ -932,7 +932,7 @@
 <context>
     <name>PortalPage</name>
     <message>
-        <location filename="../../c2t_wizard/ui/pages/portal.py" line="+466"/>
+        <location filename="../../c2t_wizard/ui/pages/portal.py" line="+467"/>
         <source>Invite your staff to the Call2Teams portal</source>
         <translation>Ihre Mitarbeiter in das Call2Teams-Portal einladen</translation>
     </message>
@@ -1485,7 +1485,7 @@
 <context>
     <name>PortalRoles</name>
     <message>
-        <location line="-1238"/>
+        <location line="-1237"/>
         <source>Account Administrator</source>
         <translation>Kontoadministrator (Account Administrator)</translation>
     </message>
@@ -1916,7 +1916,7 @@
 <context>
     <name>SignInPage</name>
     <message>
-        <location filename="../../c2t_wizard/ui/pages/sign_in.py" line="+513"/>
+        <location filename="../../c2t_wizard/ui/pages/sign_in.py" line="+520"/>
         <source>Sign in to Microsoft</source>
         <translation>Bei Microsoft anmelden</translation>
     </message>
@@ -2470,7 +2470,7 @@
 <context>
     <name>SignupPage</name>
     <message>
-        <location filename="../../c2t_wizard/ui/pages/signup.py" line="+185"/>
+        <location filename="../../c2t_wizard/ui/pages/signup.py" line="+183"/>
         <source>Create your Microsoft account</source>
         <translation>Microsoft-Konto erstellen</translation>
     </message>
@@ -2598,7 +2598,7 @@
 <context>
     <name>SummaryPage</name>
     <message>
-        <location filename="../../c2t_wizard/ui/pages/summary.py" line="+221"/>
+        <location filename="../../c2t_wizard/ui/pages/summary.py" line="+224"/>
         <source>Summary</source>
         <translation>Zusammenfassung</translation>
     </message>
@@ -2671,7 +2671,7 @@
         <translation>Neuer Versuch für {name} …</translation>
     </message>
     <message>
-        <location line="-221"/>
+        <location line="-223"/>
         <source>Spreadsheet (*.csv)</source>
         <translation>Tabelle (*.csv)</translation>
     </message>
@@ -2696,7 +2696,7 @@
         <translation>Zusammenfassung exportieren</translation>
     </message>
     <message>
-        <location line="+113"/>
+        <location line="+115"/>
         <source>One row per person. Press Enter on Retry to try a failed step again.</source>
         <translation>Eine Zeile pro Person. Drücken Sie auf „Erneut versuchen“ die Eingabetaste, um einen fehlgeschlagenen Schritt zu wiederholen.</translation>
     </message>
@@ -2836,7 +2836,7 @@
 <context>
     <name>TenantNamePage</name>
     <message>
-        <location filename="../../c2t_wizard/ui/pages/tenant_name.py" line="+218"/>
+        <location filename="../../c2t_wizard/ui/pages/tenant_name.py" line="+221"/>
         <source>Choose your organisation&apos;s Microsoft name</source>
         <translation>Microsoft-Namen für Ihre Organisation wählen</translation>
     </message>
@@ -3506,7 +3506,7 @@
 <context>
     <name>UsersPage</name>
     <message>
-        <location filename="../../c2t_wizard/ui/pages/users.py" line="+84"/>
+        <location filename="../../c2t_wizard/ui/pages/users.py" line="+86"/>
         <source>Import people from a file</source>
         <translation>Personen aus einer Datei importieren</translation>
     </message>
@@ -3627,12 +3627,12 @@
         <translation>Ohne Lizenz angelegt: Die Personen können sich bei Microsoft und im Call2Teams-Portal anmelden, erhalten aber kein Postfach, kein Teams und keine Office-Apps. Das kostet nichts; eine Lizenz können Sie später im Microsoft 365 Admin Center hinzufügen.</translation>
     </message>
     <message>
-        <location line="+1178"/>
+        <location line="+1180"/>
         <source>&amp;Create users</source>
         <translation>Benutzer an&amp;legen</translation>
     </message>
     <message>
-        <location line="-1036"/>
+        <location line="-1038"/>
         <source>Create the users</source>
         <translation>Die Benutzer anlegen</translation>
     </message>
@@ -3699,7 +3699,7 @@
         </translation>
     </message>
     <message>
-        <location line="+106"/>
+        <location line="+108"/>
         <source>&amp;Create 1 user</source>
         <translation>1 Benutzer an&amp;legen</translation>
     </message>
@@ -3727,7 +3727,7 @@
         <translation>Ihre Anmeldung ist abgelaufen; melden Sie sich erneut an</translation>
     </message>
     <message>
-        <location line="-1090"/>
+        <location line="-1092"/>
         <source>Stop creating users</source>
         <translation>Anlegen der Benutzer abbrechen</translation>
     </message>
@@ -4018,12 +4018,12 @@
         </translation>
     </message>
     <message>
-        <location line="+158"/>
+        <location line="+160"/>
         <source>Microsoft refused the sign-in ({problem})</source>
         <translation>Microsoft hat die Anmeldung abgelehnt ({problem})</translation>
     </message>
     <message>
-        <location line="-260"/>
+        <location line="-262"/>
         <source>Problems in {name}, by line of the file:</source>
         <translation>Probleme in {name}, nach Zeile der Datei:</translation>
     </message>

@@ -4,7 +4,7 @@
 <context>
     <name>CredentialsPage</name>
     <message numerus="yes">
-        <location filename="../../c2t_wizard/ui/pages/credentials.py" line="+666"/>
+        <location filename="../../c2t_wizard/ui/pages/credentials.py" line="+675"/>
         <source>%n person(s) were created in an earlier session and never got their password. For security, the wizard never stores passwords, so these people get a new temporary password now.</source>
         <translation>
             <numerusform>%n person was created in an earlier session and never got their password. For security, the wizard never stores passwords, so this person gets a new temporary password now.</numerusform>
@@ -127,7 +127,7 @@
 <context>
     <name>HistoryDialog</name>
     <message numerus="yes">
-        <location filename="../../c2t_wizard/ui/history.py" line="+209"/>
+        <location filename="../../c2t_wizard/ui/history.py" line="+211"/>
         <source>%n onboardings. Select one to view or export it.</source>
         <translation>
             <numerusform>%n onboarding. Select it to view or export it.</numerusform>
@@ -135,7 +135,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location line="+55"/>
+        <location line="+54"/>
         <source>Saving the PDF: %n of {total} people…</source>
         <translation>
             <numerusform>Saving the PDF: %n of {total} people…</numerusform>
@@ -146,7 +146,7 @@
 <context>
     <name>PortalPage</name>
     <message numerus="yes">
-        <location filename="../../c2t_wizard/ui/pages/portal.py" line="+811"/>
+        <location filename="../../c2t_wizard/ui/pages/portal.py" line="+812"/>
         <source>Roles for the %n selected person(s)</source>
         <translation>
             <numerusform>Roles for the selected person</numerusform>
@@ -254,7 +254,7 @@
 <context>
     <name>SummaryPage</name>
     <message numerus="yes">
-        <location filename="../../c2t_wizard/ui/pages/summary.py" line="+256"/>
+        <location filename="../../c2t_wizard/ui/pages/summary.py" line="+259"/>
         <source>%n retry(s) are on their way.</source>
         <translation>
             <numerusform>%n retry is on its way.</numerusform>
@@ -300,7 +300,7 @@
 <context>
     <name>UsersPage</name>
     <message numerus="yes">
-        <location filename="../../c2t_wizard/ui/pages/users.py" line="+950"/>
+        <location filename="../../c2t_wizard/ui/pages/users.py" line="+952"/>
         <source>%n already existed and were left unchanged</source>
         <translation>
             <numerusform>%n already existed and was left unchanged</numerusform>
@@ -388,7 +388,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location line="+99"/>
+        <location line="+101"/>
         <source>&amp;Create %n users</source>
         <translation>
             <numerusform>&amp;Create %n user</numerusform>

@@ -39,7 +39,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QFileDialog,
-    QGridLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -88,6 +87,8 @@ from c2t_wizard.services.delivery import (
     record_password_replaced,
 )
 from c2t_wizard.ui.file_errors import describe_file_error
+from c2t_wizard.ui.flow import FlowLayout
+from c2t_wizard.ui.headings import wrap_headings
 from c2t_wizard.ui.runner import Job, JobGroup, ServiceRunner
 from c2t_wizard.ui.scrolling import scrolling_layout
 from c2t_wizard.ui.welcome_sheet import (
@@ -301,6 +302,7 @@ class CredentialsPage(QWizardPage):
         # --- the people ----------------------------------------------------------------------------------
         self.delivery_table = QTableWidget(0, 4, self)
         self.delivery_table.setObjectName("delivery_table")
+        wrap_headings(self.delivery_table)  # a long heading on two lines in a narrow column, not cut off
         self.delivery_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.delivery_table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.delivery_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -359,27 +361,34 @@ class CredentialsPage(QWizardPage):
         self.bounce_status.setVisible(False)
 
         # --- layout --------------------------------------------------------------------------------------
-        form = QGridLayout()
-        form.setHorizontalSpacing(10)
-        form.setVerticalSpacing(6)
-        form.addWidget(method_label, 0, 0)
-        form.addWidget(self.delivery_method_combo, 0, 1)
-        form.addWidget(language_label, 0, 2)
-        form.addWidget(self.message_language_combo, 0, 3)
-        form.addWidget(self.method_help, 1, 1, 1, 3)
-        form.setColumnStretch(1, 1)
+        # The language on a row of its own when both do not fit (large text); the method's list may then
+        # be narrower than its longest choice (the open list shows it whole).
+        self.delivery_method_combo.setMinimumWidth(self.fontMetrics().horizontalAdvance("x" * 16))
+        method_row, language_row = QHBoxLayout(), QHBoxLayout()
+        method_row.setSpacing(10)
+        method_row.addWidget(method_label)
+        method_row.addWidget(self.delivery_method_combo, 1)
+        language_row.setSpacing(10)
+        language_row.addWidget(language_label)
+        language_row.addWidget(self.message_language_combo)
+        choosing = FlowLayout(spacing=16)
+        choosing.add_layout(method_row)
+        choosing.add_stretch()
+        choosing.add_layout(language_row)
+        form = QVBoxLayout()
+        form.setSpacing(6)
+        form.addLayout(choosing)
+        form.addWidget(self.method_help)
 
-        # Two rows: six buttons in one are clipped beside the journey map (German's labels are long).
-        delivering = QHBoxLayout()
-        delivering.setSpacing(8)
+        # Two rows: six buttons in one are clipped beside the journey map (German's labels are long); each
+        # wraps further when the text is large.
+        delivering = FlowLayout()
         delivering.addWidget(self.deliver_all_button)
         delivering.addWidget(self.deliver_selected_button)
         delivering.addWidget(self.confirm_delivery_button)
-        delivering.addStretch(1)
-        after = QHBoxLayout()
-        after.setSpacing(8)
+        after = FlowLayout()
         after.addWidget(self.new_password_button)
-        after.addStretch(1)
+        after.add_stretch()
         after.addWidget(self.check_bounces_button)
         after.addWidget(self.retry_delivery_button)
         buttons = QVBoxLayout()

@@ -76,6 +76,8 @@ from c2t_wizard.services.portal_invites import (
     revoke_recorded,
 )
 from c2t_wizard.ui.file_errors import describe_file_error
+from c2t_wizard.ui.flow import FlowLayout, TitledBox
+from c2t_wizard.ui.headings import wrap_headings
 from c2t_wizard.ui.portal_model import Column, PortalRow, PortalTableModel
 from c2t_wizard.ui.runner import Job, JobGroup, ServiceRunner
 from c2t_wizard.ui.scrolling import scrolling_layout
@@ -205,11 +207,12 @@ class PortalPage(QWizardPage):
         self.portal_no_account.setVisible(False)
 
         # --- the roles -----------------------------------------------------------------------------------
-        self.portal_roles_editor = QGroupBox(self)
+        self.portal_roles_editor = TitledBox(self)
         self.portal_roles_editor.setObjectName("portal_roles_editor")
         roles_layout = QVBoxLayout(self.portal_roles_editor)
         roles_layout.setSpacing(2)
-        boxes_row = QHBoxLayout()
+        roles_layout.addWidget(self.portal_roles_editor.title_label)
+        boxes_row = FlowLayout(spacing=6)  # on more rows when the text is large
         self.role_boxes: dict[PortalRole, QCheckBox] = {}
         for role in ROLE_ORDER:
             box = QCheckBox(self.portal_roles_editor)
@@ -217,7 +220,6 @@ class PortalPage(QWizardPage):
             box.toggled.connect(self._on_role_toggled)
             boxes_row.addWidget(box)
             self.role_boxes[role] = box
-        boxes_row.addStretch(1)
         self.roles_about = QLabel(self.portal_roles_editor)
         self.roles_about.setObjectName("portal_roles_about")
         self.roles_about.setWordWrap(True)
@@ -232,6 +234,7 @@ class PortalPage(QWizardPage):
         )
         self.portal_table = QTableView(self)
         self.portal_table.setObjectName("portal_table")
+        wrap_headings(self.portal_table)  # a long heading on two lines in a narrow column, not cut off
         self.portal_table.setModel(self.model)
         self.portal_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.portal_table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
@@ -254,6 +257,7 @@ class PortalPage(QWizardPage):
         self.model.dataChanged.connect(self._on_rows_changed)
         self._table_label = table_label = QLabel(self)
         table_label.setBuddy(self.portal_table)
+        table_label.setWordWrap(True)
 
         # --- actions -------------------------------------------------------------------------------------
         self.invite_all_button = QPushButton(self)
@@ -387,17 +391,14 @@ class PortalPage(QWizardPage):
         account_row.addWidget(self.portal_account_combo, 1)
 
         # Two rows: inviting, then what follows an invitation (in one row, German labels need more room
-        # than the window has beside the journey map).
-        inviting = QHBoxLayout()
-        inviting.setSpacing(8)
+        # than the window has beside the journey map); each wraps further when the text is large.
+        inviting = FlowLayout()
         inviting.addWidget(self.invite_all_button)
         inviting.addWidget(self.invite_selected_button)
-        inviting.addStretch(1)
-        after = QHBoxLayout()
-        after.setSpacing(8)
+        after = FlowLayout()
         after.addWidget(self.revoke_button)
         after.addWidget(self.check_button)
-        after.addStretch(1)
+        after.add_stretch()
         after.addWidget(self.retry_failed_button)
         buttons = QVBoxLayout()
         buttons.setSpacing(6)

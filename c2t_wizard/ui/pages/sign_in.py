@@ -46,6 +46,7 @@ from c2t_wizard.services.graph import GraphSession
 from c2t_wizard.services.http_retry import http_transient
 from c2t_wizard.services.tenant_info import load_tenant_facts
 from c2t_wizard.ui.colors import colours
+from c2t_wizard.ui.flow import CheckBoxWords, check_box_row
 from c2t_wizard.ui.runner import Job, ServiceRunner
 from c2t_wizard.ui.scrolling import scrolling_layout
 from c2t_wizard.ui.widgets import StatusKind, StatusLine, make_secondary
@@ -149,7 +150,8 @@ class SignInPage(QWizardPage):
         choices.setHorizontalSpacing(16)
         choices.setVerticalSpacing(12)
         choices.setLabelAlignment(Qt.AlignmentFlag.AlignLeft)
-        choices.setRowWrapPolicy(QFormLayout.RowWrapPolicy.DontWrapRows)
+        # Each hint beside its button; below it when the text is large (no scrolling sideways).
+        choices.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         choices.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
         for button, hint in (
             (self.sign_in_button, sign_in_hint),
@@ -158,6 +160,8 @@ class SignInPage(QWizardPage):
         ):
             button.setMinimumSize(width, tall)
             hint.setMinimumHeight(tall)
+            # Narrower than this, a hint goes below its button (large text) rather than a word a line.
+            hint.setMinimumWidth(hint.fontMetrics().averageCharWidth() * 22)
             hint.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
             choices.addRow(button, hint)
 
@@ -263,6 +267,7 @@ class SignInPage(QWizardPage):
         facts.setHorizontalSpacing(14)
         facts.setVerticalSpacing(6)
         facts.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
+        facts.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)  # below its caption if need be
         facts.addRow(org_caption, self.tenant_org_label)
         facts.addRow(domain_caption, self.tenant_domain_label)
         facts.addRow(user_caption, self.signed_in_user_label)
@@ -406,6 +411,8 @@ class SignInPage(QWizardPage):
         self.remember_insecurely_checkbox = QCheckBox(self)
         self.remember_insecurely_checkbox.setObjectName("remember_insecurely_checkbox")
         self.remember_insecurely_checkbox.toggled.connect(self._remember_toggled)
+        self.remember_insecurely_words = CheckBoxWords(self.remember_insecurely_checkbox, self)
+        self.remember_insecurely_words.setObjectName("remember_insecurely_words")
         self._rule = QFrame(self)
         self._rule.setFrameShape(QFrame.Shape.HLine)
         self._rule.setFrameShadow(QFrame.Shadow.Sunken)
@@ -419,7 +426,7 @@ class SignInPage(QWizardPage):
         layout.addStretch(1)
         layout.addWidget(self._rule)
         layout.addWidget(self.token_cache_notice)
-        layout.addWidget(self.remember_insecurely_checkbox)
+        layout.addLayout(check_box_row(self.remember_insecurely_checkbox, self.remember_insecurely_words))
 
         self.retranslate()
 
@@ -501,7 +508,7 @@ class SignInPage(QWizardPage):
         self.details_button.setText(self.tr("D&etails"))
         self.details_button.setAccessibleName(self.tr("Show the technical details"))
         self.details_label.setAccessibleName(self.tr("Technical details"))
-        self.remember_insecurely_checkbox.setText(
+        self.remember_insecurely_words.setText(
             self.tr("&Remember my sign-in in a file on this computer (not encrypted)")
         )
         self.remember_insecurely_checkbox.setAccessibleName(

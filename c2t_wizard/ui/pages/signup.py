@@ -10,7 +10,6 @@ from PySide6.QtGui import QGuiApplication, QHideEvent, QShowEvent, QTextDocument
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
-    QHBoxLayout,
     QLabel,
     QPushButton,
     QWidget,
@@ -23,6 +22,7 @@ from c2t_wizard.domain.tenant_name import Availability, AvailabilityState, tenan
 from c2t_wizard.services.backend import Backend
 from c2t_wizard.services.tenant_discovery import TenantDiscovery
 from c2t_wizard.ui.colors import colours
+from c2t_wizard.ui.flow import FlowLayout
 from c2t_wizard.ui.runner import Job, ServiceRunner
 from c2t_wizard.ui.scrolling import scrolling_layout
 from c2t_wizard.ui.widgets import StatusKind, StatusLine
@@ -142,16 +142,14 @@ class SignupPage(QWizardPage):
         tall = self.open_signup_button.sizeHint().height() + 8
         self.open_signup_button.setMinimumHeight(tall)
         self.copy_name_button.setMinimumHeight(tall)
-        buttons = QHBoxLayout()
-        buttons.setSpacing(8)
+        buttons = FlowLayout()  # on two rows when the text is large
         buttons.addWidget(self.open_signup_button)
         buttons.addWidget(self.copy_name_button)
-        buttons.addStretch(1)
 
-        watcher = QHBoxLayout()
-        watcher.setSpacing(12)
-        watcher.addWidget(self.signup_status, 1, Qt.AlignmentFlag.AlignVCenter)
-        watcher.addWidget(self.signup_done_button, 0, Qt.AlignmentFlag.AlignVCenter)
+        watcher = FlowLayout(spacing=12)  # the button below the status when both do not fit
+        watcher.addWidget(self.signup_status)
+        watcher.add_stretch()
+        watcher.addWidget(self.signup_done_button)
 
         rule = QFrame(self)
         rule.setFrameShape(QFrame.Shape.HLine)

@@ -21,7 +21,6 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFileDialog,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
     QMenu,
@@ -42,6 +41,8 @@ from c2t_wizard.services.summary_retry import (
     retry_invitation,
 )
 from c2t_wizard.ui.file_errors import describe_file_error
+from c2t_wizard.ui.flow import FlowLayout
+from c2t_wizard.ui.headings import wrap_headings
 from c2t_wizard.ui.report_pdf import ReportPdfWriter
 from c2t_wizard.ui.report_words import problem_words
 from c2t_wizard.ui.runner import Job, JobGroup, ServiceRunner
@@ -147,6 +148,7 @@ class SummaryPage(QWizardPage):
         self.model = SummaryTableModel(self)
         self.summary_table = QTableView(self)
         self.summary_table.setObjectName("summary_table")
+        summary_header = wrap_headings(self.summary_table)  # long headings wrap, not cut off
         self.summary_table.setModel(self.model)
         self.summary_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.summary_table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -160,9 +162,10 @@ class SummaryPage(QWizardPage):
         self.summary_table.verticalHeader().setDefaultSectionSize(self.fontMetrics().lineSpacing() * 2 + 8)
         self.summary_table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         header = self.summary_table.horizontalHeader()
-        for column in (Column.NAME, Column.ACCOUNT, Column.DELIVERY, Column.INVITATION):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(Column.RETRY, QHeaderView.ResizeMode.ResizeToContents)
+        # As stretched columns, but none narrower than a word of its heading.
+        shared = (Column.NAME, Column.ACCOUNT, Column.DELIVERY, Column.INVITATION)
+        summary_header.share_room(self.summary_table, shared)
         self.summary_table.clicked.connect(self._on_clicked)
         self.summary_table.activated.connect(self._on_activated)
 
@@ -186,9 +189,9 @@ class SummaryPage(QWizardPage):
 
         self.retranslate()
 
-        buttons = QHBoxLayout()
+        buttons = FlowLayout(spacing=6)  # on more rows when the text is large
         buttons.addWidget(self.retry_button)
-        buttons.addStretch(1)
+        buttons.add_stretch()
         buttons.addWidget(self.more_people_button)
         buttons.addWidget(self.export_button)
         QWidget.setTabOrder(self.more_people_button, self.export_button)  # Tab follows the reading order

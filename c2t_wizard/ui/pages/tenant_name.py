@@ -7,7 +7,7 @@ from enum import Enum
 from PySide6.QtCore import QEvent, QSize, Qt, QTimer
 from PySide6.QtGui import QHideEvent, QKeyEvent, QShowEvent
 from PySide6.QtWidgets import (
-    QFormLayout,
+    QGridLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -166,16 +166,19 @@ class TenantNamePage(QWizardPage):
 
         self.retranslate()
 
-        form = QFormLayout()
-        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
+        # A grid, not a form layout: its rows grow with their wrapped lines (large text), a form's did not.
+        form = QGridLayout()
         form.setVerticalSpacing(6)
         form.setHorizontalSpacing(12)
-        form.addRow(org_label, self.org_name_edit)
-        form.addItem(_spacer(4))
-        form.addRow(prefix_label, prefix_row)
-        form.addRow("", explanation)
-        form.addRow("", self.tenant_status)
-        form.addRow("", self.tenant_warning)
+        form.addWidget(org_label, 0, 0)
+        form.addWidget(self.org_name_edit, 0, 1)
+        form.addItem(_spacer(4), 1, 0)
+        form.addWidget(prefix_label, 2, 0)
+        form.addLayout(prefix_row, 2, 1)
+        form.addWidget(explanation, 3, 1)
+        form.addWidget(self.tenant_status, 4, 1)
+        form.addWidget(self.tenant_warning, 5, 1)
+        form.setColumnStretch(1, 1)
 
         layout = scrolling_layout(self)
         layout.setSpacing(8)

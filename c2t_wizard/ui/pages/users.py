@@ -39,6 +39,8 @@ from c2t_wizard.domain.onboarding import Onboarding
 from c2t_wizard.lazy import lazy_import
 from c2t_wizard.ui.colors import colours
 from c2t_wizard.ui.file_errors import describe_file_error
+from c2t_wizard.ui.flow import FlowLayout
+from c2t_wizard.ui.headings import wrap_headings
 from c2t_wizard.ui.runner import Job, JobGroup, ServiceRunner
 from c2t_wizard.ui.scrolling import scrolling_layout
 from c2t_wizard.ui.widgets import StatusKind, StatusLine, buddy_label, leave_with_ctrl_tab, make_secondary
@@ -221,6 +223,7 @@ class UsersPage(QWizardPage):
         # --- toolbar ----------------------------------------------------------------------------------
         self.users_table = UsersTable(self)
         self.users_table.setObjectName("users_table")
+        self._users_header = wrap_headings(self.users_table)  # long headings wrap, not cut off
         self._table_label = table_label = QLabel(self)
         table_label.setObjectName("users_table_label")
         table_label.setBuddy(self.users_table)
@@ -232,10 +235,9 @@ class UsersPage(QWizardPage):
         self.remove_user_button = self._button("remove_user_button", self.remove_selected)
         self.import_csv_button = self._button("import_csv_button", self.import_csv)
         self.download_template_button = self._button("download_template_button", self.download_template)
-        toolbar = QHBoxLayout()
-        toolbar.setSpacing(6)
+        toolbar = FlowLayout(spacing=6)  # the buttons wrap onto a second row when the text is large
         toolbar.addWidget(table_label)
-        toolbar.addStretch(1)
+        toolbar.add_stretch()
         for button in (
             self.add_user_button,
             self.remove_user_button,
@@ -1413,7 +1415,9 @@ class UsersPage(QWizardPage):
         total = sum(shown.values())
         minimum = table.fontMetrics().averageCharWidth() * 9
         for column, weight in shown.items():
-            table.setColumnWidth(column, max(minimum, int(width * weight / total)))
+            # Never narrower than a word of its heading (large text: the table scrolls sideways instead).
+            least = max(minimum, self._users_header.longest_word(column))
+            table.setColumnWidth(column, max(least, int(width * weight / total)))
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
