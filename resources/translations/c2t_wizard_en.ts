@@ -289,7 +289,7 @@
 <context>
     <name>UsersModel</name>
     <message numerus="yes">
-        <location filename="../../c2t_wizard/ui/users_model.py" line="+914"/>
+        <location filename="../../c2t_wizard/ui/users_model.py" line="+924"/>
         <source>{domains} and %n more</source>
         <translation>
             <numerusform>{domains} and %n more</numerusform>
@@ -300,7 +300,7 @@
 <context>
     <name>UsersPage</name>
     <message numerus="yes">
-        <location filename="../../c2t_wizard/ui/pages/users.py" line="+950"/>
+        <location filename="../../c2t_wizard/ui/pages/users.py" line="+958"/>
         <source>%n already existed and were left unchanged</source>
         <translation>
             <numerusform>%n already existed and was left unchanged</numerusform>
@@ -332,7 +332,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location line="+119"/>
+        <location line="+122"/>
         <source>Added %n people from {name}.</source>
         <translation>
             <numerusform>Added %n person from {name}.</numerusform>
