@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from helpers.identity_web import ScriptedBrowser
+from portal_helpers import RecordingPortal
 from PySide6.QtCore import QAbstractItemModel, QAbstractListModel, QLocale, QModelIndex, Qt, QTranslator
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -38,6 +39,7 @@ from users_page_helpers import Admin, Hosted, close_admin, sign_in
 from users_page_helpers import host as users_host
 
 from c2t_wizard.domain.users import NewUser
+from c2t_wizard.services.portal import PortalProblem
 from c2t_wizard.ui import application
 from c2t_wizard.ui.pages.sign_in import SignInState
 from c2t_wizard.ui.pages.users import UsersState
@@ -300,11 +302,47 @@ def build_signed_in(qtbot: QtBot, request: pytest.FixtureRequest) -> Built:
     return Built(hosted.wizard, page, factory.close)
 
 
+def build_portal_after_inviting(qtbot: QtBot, request: pytest.FixtureRequest) -> Built:
+    """Invitations sent: two invited (until a date), one refused as busy, and what the page says about it."""
+    from test_page_portal import host as portal_host
+
+    portal = RecordingPortal()
+    hosted = portal_host(
+        qtbot, request.getfixturevalue("runner"), request.getfixturevalue("journal"), portal, 3
+    )
+    page = hosted.page
+    portal.fail = {page.rows[2].email: PortalProblem.BUSY}
+    qtbot.waitUntil(page.invite_all_button.isEnabled, timeout=WAIT)
+    qtbot.mouseClick(page.invite_all_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: None not in hosted.states() and not page.busy, timeout=WAIT)
+    QApplication.processEvents()
+    return Built(hosted.wizard, page, hosted.wizard.close)
+
+
+def build_summary_after_a_retry(qtbot: QtBot, request: pytest.FixtureRequest) -> Built:
+    """A retried invitation refused again (the portal still busy): the row, and the page saying why."""
+    from test_page_summary import host as summary_host
+    from test_report import fill
+
+    record = request.getfixturevalue("journal")
+    run, _users = fill(record)
+    portal = RecordingPortal()
+    page = summary_host(qtbot, request.getfixturevalue("runner"), record, [run], portal=portal)
+    portal.fail = {page.rows[4].email: PortalProblem.BUSY}
+    assert page.retry(4)
+    qtbot.waitUntil(lambda: not page.busy and page.summary_status.kind is StatusKind.ERROR, timeout=WAIT)
+    QApplication.processEvents()
+    wizard = page.wizard()
+    return Built(wizard, page, wizard.close)
+
+
 STATES: dict[str, Callable[[QtBot, pytest.FixtureRequest], Built]] = {
     "users after a run": build_users_after_a_run,
     "users reading a file": build_users_reading_a_file,
     "users after reading a file": build_users_after_reading_a_file,
     "signed in": build_signed_in,
+    "portal after inviting": build_portal_after_inviting,
+    "summary after a retry": build_summary_after_a_retry,
 }
 
 

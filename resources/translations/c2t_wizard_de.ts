@@ -1087,7 +1087,7 @@
         <translation>Anhalten nach den laufenden Einladungen …</translation>
     </message>
     <message>
-        <location line="+727"/>
+        <location line="+730"/>
         <source>{name} (your partner account)</source>
         <translation>{name} (Ihr Partnerkonto)</translation>
     </message>
@@ -1097,7 +1097,7 @@
         <translation>↳ {name} (unter „My Customer Portal“)</translation>
     </message>
     <message>
-        <location line="-688"/>
+        <location line="-691"/>
         <source>None: you administer no Call2Teams account</source>
         <translation>Keines: Sie verwalten kein Call2Teams-Konto</translation>
     </message>
@@ -1241,7 +1241,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location line="+9"/>
+        <location line="+11"/>
         <source>%n invited</source>
         <translation>
             <numerusform>%n eingeladen</numerusform>
@@ -1258,7 +1258,7 @@
     </message>
     <message numerus="yes">
         <location line="+2"/>
-        <location line="+362"/>
+        <location line="+363"/>
         <source>%n failed</source>
         <translation>
             <numerusform>%n fehlgeschlagen</numerusform>
@@ -1266,7 +1266,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location line="-360"/>
+        <location line="-361"/>
         <source>%n not sent (stopped)</source>
         <translation>
             <numerusform>%n nicht gesendet (angehalten)</numerusform>
@@ -1274,12 +1274,12 @@
         </translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+1"/>
         <source>Done: {counts}.</source>
         <translation>Fertig: {counts}.</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+14"/>
         <source>The invitations stopped: {why}</source>
         <translation>Die Einladungen wurden unterbrochen: {why}</translation>
     </message>
@@ -1443,12 +1443,12 @@
         <translation>Gespeichert unter {path}.</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+10"/>
         <source>The link couldn&apos;t be sent ({why}). Choose another way and paste the link again.</source>
         <translation>Der Link konnte nicht gesendet werden ({why}). Wählen Sie einen anderen Weg und fügen Sie den Link erneut ein.</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+13"/>
         <source>Guided: you invite each person in the Call2Teams portal ({url}); the wizard shows what to enter and keeps track. To invite automatically instead, set up the portal API (C2T_PORTAL_URL and an API key).</source>
         <translation>Geführt: Sie laden jede Person im Call2Teams-Portal ({url}) ein; der Assistent zeigt, was einzugeben ist, und behält den Überblick. Um stattdessen automatisch einzuladen, richten Sie die Portal-API ein (C2T_PORTAL_URL und ein API-Schlüssel).</translation>
     </message>
@@ -1485,7 +1485,7 @@
 <context>
     <name>PortalRoles</name>
     <message>
-        <location line="-1238"/>
+        <location line="-1241"/>
         <source>Account Administrator</source>
         <translation>Kontoadministrator (Account Administrator)</translation>
     </message>
@@ -2742,12 +2742,12 @@
         </translation>
     </message>
     <message>
-        <location line="+48"/>
+        <location line="+47"/>
         <source>{name}: still not done: {why}</source>
         <translation>{name}: noch nicht erledigt: {why}</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+7"/>
         <source>{name}: done.</source>
         <translation>{name}: erledigt.</translation>
     </message>

@@ -170,7 +170,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location line="+9"/>
+        <location line="+11"/>
         <source>%n invited</source>
         <translation>
             <numerusform>%n invited</numerusform>
@@ -187,7 +187,7 @@
     </message>
     <message numerus="yes">
         <location line="+2"/>
-        <location line="+362"/>
+        <location line="+363"/>
         <source>%n failed</source>
         <translation>
             <numerusform>%n failed</numerusform>
@@ -195,7 +195,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location line="-360"/>
+        <location line="-361"/>
         <source>%n not sent (stopped)</source>
         <translation>
             <numerusform>%n not sent (stopped)</numerusform>
@@ -227,7 +227,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location line="+268"/>
+        <location line="+269"/>
         <source>%n of {total} invited</source>
         <translation>
             <numerusform>%n of {total} invited</numerusform>
@@ -278,7 +278,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location line="+86"/>
+        <location line="+88"/>
         <source>Saving the PDF: %n of {total} people…</source>
         <translation>
             <numerusform>Saving the PDF: %n of {total} people…</numerusform>
