@@ -88,8 +88,9 @@ def _model_texts(name: str, model: QAbstractItemModel) -> set[str]:
 
 
 def _same_state(text: str) -> str:
-    """``text`` without the random tags each build gives its names (c2tsignup5f3e9a01, anna.1b2c3d4e)."""
-    return re.sub(r"[0-9a-f]{8,}", "<tag>", text)
+    """``text`` without the random tags each build gives its names (c2tsignup5f3e9a01, anna.1b2c3d4e), and
+    without the clock's time (a mail "sent at 14:05" by one build, at 14:06 by the next)."""
+    return re.sub(r"\b\d{1,2}:\d{2}\b", "<time>", re.sub(r"[0-9a-f]{8,}", "<tag>", text))
 
 
 def texts_of(root: QWidget) -> set[str]:
@@ -336,11 +337,38 @@ def build_summary_after_a_retry(qtbot: QtBot, request: pytest.FixtureRequest) ->
     return Built(wizard, page, wizard.close)
 
 
+def build_credentials_after_sending(qtbot: QtBot, request: pytest.FixtureRequest) -> Built:
+    """Passwords sent by mail from the administrator's mailbox: each row says when, and the page says so."""
+    from test_page_credentials import create
+    from test_page_credentials import host as credentials_host
+
+    runner = request.getfixturevalue("runner")
+    home = request.getfixturevalue("tmp_path") / uuid.uuid4().hex[:8]
+    admin = sign_in(runner, request.getfixturevalue("sandbox"), home, fresh=False)
+    request.addfinalizer(lambda: close_admin(runner, admin))
+    run_id, passwords = create(runner, admin, 2)
+    hosted = credentials_host(qtbot, runner, admin, run_id, passwords)
+    page = hosted.page
+    qtbot.waitUntil(page.deliver_all_button.isEnabled, timeout=WAIT)
+    qtbot.mouseClick(page.deliver_all_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(
+        lambda: hosted.finish_enabled and page.delivery_status.kind is StatusKind.OK, timeout=WAIT
+    )
+    QApplication.processEvents()
+
+    def close() -> None:
+        hosted.cleanup()
+        hosted.wizard.close()
+
+    return Built(hosted.wizard, page, close)
+
+
 STATES: dict[str, Callable[[QtBot, pytest.FixtureRequest], Built]] = {
     "users after a run": build_users_after_a_run,
     "users reading a file": build_users_reading_a_file,
     "users after reading a file": build_users_after_reading_a_file,
     "signed in": build_signed_in,
+    "credentials after sending": build_credentials_after_sending,
     "portal after inviting": build_portal_after_inviting,
     "summary after a retry": build_summary_after_a_retry,
 }
