@@ -1087,7 +1087,7 @@
         <translation>Anhalten nach den laufenden Einladungen …</translation>
     </message>
     <message>
-        <location line="+730"/>
+        <location line="+731"/>
         <source>{name} (your partner account)</source>
         <translation>{name} (Ihr Partnerkonto)</translation>
     </message>
@@ -1097,7 +1097,7 @@
         <translation>↳ {name} (unter „My Customer Portal“)</translation>
     </message>
     <message>
-        <location line="-691"/>
+        <location line="-692"/>
         <source>None: you administer no Call2Teams account</source>
         <translation>Keines: Sie verwalten kein Call2Teams-Konto</translation>
     </message>
@@ -1258,7 +1258,7 @@
     </message>
     <message numerus="yes">
         <location line="+2"/>
-        <location line="+363"/>
+        <location line="+364"/>
         <source>%n failed</source>
         <translation>
             <numerusform>%n fehlgeschlagen</numerusform>
@@ -1266,7 +1266,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location line="-361"/>
+        <location line="-362"/>
         <source>%n not sent (stopped)</source>
         <translation>
             <numerusform>%n nicht gesendet (angehalten)</numerusform>
@@ -1438,7 +1438,7 @@
         <translation>Die Einladung speichern</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+10"/>
         <source>Saved to {path}.</source>
         <translation>Gespeichert unter {path}.</translation>
     </message>
@@ -1485,7 +1485,7 @@
 <context>
     <name>PortalRoles</name>
     <message>
-        <location line="-1241"/>
+        <location line="-1242"/>
         <source>Account Administrator</source>
         <translation>Kontoadministrator (Account Administrator)</translation>
     </message>

@@ -187,7 +187,7 @@
     </message>
     <message numerus="yes">
         <location line="+2"/>
-        <location line="+363"/>
+        <location line="+364"/>
         <source>%n failed</source>
         <translation>
             <numerusform>%n failed</numerusform>
@@ -195,7 +195,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location line="-361"/>
+        <location line="-362"/>
         <source>%n not sent (stopped)</source>
         <translation>
             <numerusform>%n not sent (stopped)</numerusform>
@@ -227,7 +227,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location line="+269"/>
+        <location line="+270"/>
         <source>%n of {total} invited</source>
         <translation>
             <numerusform>%n of {total} invited</numerusform>

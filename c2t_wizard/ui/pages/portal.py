@@ -1268,7 +1268,8 @@ class PortalPage(QWizardPage):
             try:
                 write_welcome_sheet(Path(chosen), [SheetPage(row.name, message)], title=message.subject)
             except Exception as error:
-                self.portal_status.show_status(StatusKind.ERROR, describe_file_error(error))
+                failure = error  # worded when shown (a language switch words it again)
+                self.portal_status.show_status(StatusKind.ERROR, lambda: describe_file_error(failure))
                 return
             self.portal_status.show_status(
                 StatusKind.OK, lambda: self.tr("Saved to {path}.").format(path=chosen)
