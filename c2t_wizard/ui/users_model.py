@@ -12,7 +12,7 @@ event loop (a ``dataChanged`` per run of changed rows, one ``rows_validated``).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import Enum, IntEnum
 from typing import Any
@@ -154,8 +154,9 @@ class UserRow:
     line: int | None = None
     """The file line it was imported from, if any."""
     status: RowStatus = RowStatus.DRAFT
-    status_detail: str = ""
-    """For FAILED: the reason in plain words."""
+    failure: tuple[str | None, str | None] = (None, None)
+    """For FAILED: why, as facts (the problem code and Microsoft's detail); worded when shown, so a language
+    switch re-words it."""
     problems: list[FieldProblem] = field(default_factory=list)
     """Kept by ``UsersModel`` (or ``prepare_rows``); a username on several rows is the model's to say."""
     upn_key: str = ""
@@ -245,8 +246,14 @@ class UsersModel(QAbstractTableModel):
     rows_validated = Signal()
     username_changed = Signal(int)
 
-    def __init__(self, parent: QObject | None = None) -> None:
+    def __init__(
+        self,
+        parent: QObject | None = None,
+        failure_words: Callable[[str | None, str | None], str] | None = None,
+    ) -> None:
         super().__init__(parent)
+        self.failure_words = failure_words
+        """Words for a failed row's code and detail (the page's, in the language installed now)."""
         self._rows: list[UserRow] = []
         self._verified: tuple[str, ...] = ()
         self._default_domain = ""
@@ -442,12 +449,15 @@ class UsersModel(QAbstractTableModel):
         self.flush()
         return len(doomed)
 
-    def set_status(self, index: int, status: RowStatus, detail: str = "") -> None:
-        """Shown at the next turn of the event loop (with every other change of this turn)."""
+    def set_status(
+        self, index: int, status: RowStatus, failure: tuple[str | None, str | None] = (None, None)
+    ) -> None:
+        """Shown at the next turn of the event loop (with every other change of this turn); ``failure`` is
+        the code and detail of a FAILED row, worded by ``failure_words``."""
         row = self._rows[index]
-        if row.status is status and row.status_detail == detail:
+        if row.status is status and row.failure == failure:
             return
-        row.status, row.status_detail = status, detail
+        row.status, row.failure = status, failure
         if index in self._troubled:
             self.problems_revision += 1
             self._validated = True
@@ -1111,9 +1121,9 @@ class UsersModel(QAbstractTableModel):
             case RowStatus.EXISTED:
                 return self.tr("Already existed")
             case _:
-                return self.tr("Failed: {reason}").format(
-                    reason=row.status_detail or self.tr("unknown error")
-                )
+                words = self.failure_words
+                reason = words(*row.failure) if words is not None else ""
+                return self.tr("Failed: {reason}").format(reason=reason or self.tr("unknown error"))
 
     def setData(self, index: AnyIndex, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
         if role != Qt.ItemDataRole.EditRole or not index.isValid():

@@ -1087,7 +1087,7 @@
         <translation>Anhalten nach den laufenden Einladungen …</translation>
     </message>
     <message>
-        <location line="+727"/>
+        <location line="+731"/>
         <source>{name} (your partner account)</source>
         <translation>{name} (Ihr Partnerkonto)</translation>
     </message>
@@ -1097,7 +1097,7 @@
         <translation>↳ {name} (unter „My Customer Portal“)</translation>
     </message>
     <message>
-        <location line="-688"/>
+        <location line="-692"/>
         <source>None: you administer no Call2Teams account</source>
         <translation>Keines: Sie verwalten kein Call2Teams-Konto</translation>
     </message>
@@ -1241,7 +1241,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location line="+9"/>
+        <location line="+11"/>
         <source>%n invited</source>
         <translation>
             <numerusform>%n eingeladen</numerusform>
@@ -1258,7 +1258,7 @@
     </message>
     <message numerus="yes">
         <location line="+2"/>
-        <location line="+362"/>
+        <location line="+364"/>
         <source>%n failed</source>
         <translation>
             <numerusform>%n fehlgeschlagen</numerusform>
@@ -1266,7 +1266,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location line="-360"/>
+        <location line="-362"/>
         <source>%n not sent (stopped)</source>
         <translation>
             <numerusform>%n nicht gesendet (angehalten)</numerusform>
@@ -1274,12 +1274,12 @@
         </translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+1"/>
         <source>Done: {counts}.</source>
         <translation>Fertig: {counts}.</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+14"/>
         <source>The invitations stopped: {why}</source>
         <translation>Die Einladungen wurden unterbrochen: {why}</translation>
     </message>
@@ -1438,17 +1438,17 @@
         <translation>Die Einladung speichern</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+10"/>
         <source>Saved to {path}.</source>
         <translation>Gespeichert unter {path}.</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+10"/>
         <source>The link couldn&apos;t be sent ({why}). Choose another way and paste the link again.</source>
         <translation>Der Link konnte nicht gesendet werden ({why}). Wählen Sie einen anderen Weg und fügen Sie den Link erneut ein.</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+13"/>
         <source>Guided: you invite each person in the Call2Teams portal ({url}); the wizard shows what to enter and keeps track. To invite automatically instead, set up the portal API (C2T_PORTAL_URL and an API key).</source>
         <translation>Geführt: Sie laden jede Person im Call2Teams-Portal ({url}) ein; der Assistent zeigt, was einzugeben ist, und behält den Überblick. Um stattdessen automatisch einzuladen, richten Sie die Portal-API ein (C2T_PORTAL_URL und ein API-Schlüssel).</translation>
     </message>
@@ -1485,7 +1485,7 @@
 <context>
     <name>PortalRoles</name>
     <message>
-        <location line="-1237"/>
+        <location line="-1241"/>
         <source>Account Administrator</source>
         <translation>Kontoadministrator (Account Administrator)</translation>
     </message>
@@ -2142,7 +2142,7 @@
         <translation>Wer Ihre Dateien auf diesem Computer lesen kann, könnte Ihre Anmeldung verwenden.</translation>
     </message>
     <message>
-        <location line="+104"/>
+        <location line="+106"/>
         <source>Getting a code from Microsoft…</source>
         <translation>Code wird bei Microsoft angefordert …</translation>
     </message>
@@ -2282,7 +2282,7 @@
         <translation>Ihre Anmeldung wird in einer Datei auf diesem Computer gespeichert, die nur Ihr Benutzerkonto lesen kann. Sie ist nicht verschlüsselt: Entfernen Sie das Häkchen, damit sie beim Schließen des Assistenten vergessen wird.</translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+93"/>
         <source>(no name)</source>
         <translation>(ohne Namen)</translation>
     </message>
@@ -2292,7 +2292,7 @@
         <translation>{name} ({username})</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="-75"/>
         <source>This account belongs to {org}, not to {expected}. Choose “Use another account” and sign in with an account of {expected}.</source>
         <translation>Dieses Konto gehört zu {org}, nicht zu {expected}. Wählen Sie „Anderes Konto verwenden“ und melden Sie sich mit einem Konto von {expected} an.</translation>
     </message>
@@ -2317,25 +2317,25 @@
         <translation>Wenn Ihre Rolle über Privileged Identity Management verwaltet wird, kann der Assistent nicht sehen, ob Sie für sie berechtigt sind: Aktivieren Sie sie zuerst in Microsoft Entra.</translation>
     </message>
     <message>
-        <location line="-363"/>
-        <location line="+392"/>
+        <location line="-356"/>
+        <location line="+397"/>
         <source>{first} or {last}</source>
         <translation>{first} oder {last}</translation>
     </message>
     <message>
-        <location line="-391"/>
-        <location line="+391"/>
+        <location line="-396"/>
+        <location line="+396"/>
         <source>, </source>
         <translation>, </translation>
     </message>
     <message>
-        <location line="-39"/>
+        <location line="-51"/>
         <source>{name} isn&apos;t allowed to add users to {org}. You need the {roles} role. A Global Administrator of your organisation can give it to you in the Microsoft 365 admin center, under Roles. Then choose “Check again”, or use another account.</source>
         <translation>{name} darf in {org} keine Benutzer hinzufügen. Dafür brauchen Sie die Rolle {roles}. Ein globaler Administrator Ihrer Organisation kann sie Ihnen im Microsoft 365 Admin Center unter „Rollen“ zuweisen. Wählen Sie danach „Erneut prüfen“ oder verwenden Sie ein anderes Konto.</translation>
     </message>
     <message>
-        <location line="-361"/>
-        <location line="+405"/>
+        <location line="-354"/>
+        <location line="+410"/>
         <source>Global Administrator</source>
         <translation>Globaler Administrator</translation>
     </message>
@@ -2345,18 +2345,18 @@
         <translation>Benutzeradministrator</translation>
     </message>
     <message>
-        <location line="-405"/>
-        <location line="+406"/>
+        <location line="-410"/>
+        <location line="+411"/>
         <source>Privileged Role Administrator</source>
         <translation>Administrator für privilegierte Rollen</translation>
     </message>
     <message>
-        <location line="-21"/>
+        <location line="-33"/>
         <source>To add people and set their passwords, the wizard needs permission to create users and reset passwords in {org}. Microsoft asks for it once; it may need an administrator&apos;s approval.</source>
         <translation>Um Personen hinzuzufügen und ihre Kennwörter festzulegen, braucht der Assistent die Berechtigung, in {org} Benutzer anzulegen und Kennwörter zurückzusetzen. Microsoft fragt einmal danach; eventuell muss ein Administrator zustimmen.</translation>
     </message>
     <message>
-        <location line="+22"/>
+        <location line="+34"/>
         <source>Global Reader</source>
         <translation>Globaler Leser</translation>
     </message>
@@ -2742,12 +2742,12 @@
         </translation>
     </message>
     <message>
-        <location line="+48"/>
+        <location line="+47"/>
         <source>{name}: still not done: {why}</source>
         <translation>{name}: noch nicht erledigt: {why}</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+7"/>
         <source>{name}: done.</source>
         <translation>{name}: erledigt.</translation>
     </message>
@@ -3004,7 +3004,7 @@
 <context>
     <name>UsersModel</name>
     <message>
-        <location filename="../../c2t_wizard/ui/users_model.py" line="+667"/>
+        <location filename="../../c2t_wizard/ui/users_model.py" line="+677"/>
         <source>The username {upn} is also on row {rows}; each person needs their own.</source>
         <translation>Der Benutzername {upn} steht auch in Zeile {rows}; jede Person braucht einen eigenen.</translation>
     </message>
@@ -3487,17 +3487,17 @@
         <translation>War schon vorhanden</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+4"/>
         <source>Failed: {reason}</source>
         <translation>Fehlgeschlagen: {reason}</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+0"/>
         <source>unknown error</source>
         <translation>unbekannter Fehler</translation>
     </message>
     <message>
-        <location line="-177"/>
+        <location line="-178"/>
         <location line="+221"/>
         <source>“{value}”</source>
         <translation>„{value}“</translation>
@@ -3627,12 +3627,12 @@
         <translation>Ohne Lizenz angelegt: Die Personen können sich bei Microsoft und im Call2Teams-Portal anmelden, erhalten aber kein Postfach, kein Teams und keine Office-Apps. Das kostet nichts; eine Lizenz können Sie später im Microsoft 365 Admin Center hinzufügen.</translation>
     </message>
     <message>
-        <location line="+1180"/>
+        <location line="+1191"/>
         <source>&amp;Create users</source>
         <translation>Benutzer an&amp;legen</translation>
     </message>
     <message>
-        <location line="-1038"/>
+        <location line="-1049"/>
         <source>Create the users</source>
         <translation>Die Benutzer anlegen</translation>
     </message>
@@ -3647,7 +3647,7 @@
         <translation>Erneut ve&amp;rsuchen</translation>
     </message>
     <message>
-        <location line="+534"/>
+        <location line="+542"/>
         <source>1 already existed and was left unchanged</source>
         <translation>1 war schon vorhanden und blieb unverändert</translation>
     </message>
@@ -3660,7 +3660,7 @@
         </translation>
     </message>
     <message>
-        <location line="+212"/>
+        <location line="+215"/>
         <source>Added 1 person from {name}.</source>
         <translation>1 Person aus {name} hinzugefügt.</translation>
     </message>
@@ -3727,7 +3727,7 @@
         <translation>Ihre Anmeldung ist abgelaufen; melden Sie sich erneut an</translation>
     </message>
     <message>
-        <location line="-1092"/>
+        <location line="-1103"/>
         <source>Stop creating users</source>
         <translation>Anlegen der Benutzer abbrechen</translation>
     </message>
@@ -3772,17 +3772,17 @@
         <translation>Geben Sie die Personen ein, die Call2Teams nutzen werden, oder importieren Sie sie aus einer Tabelle. Jede Person erhält einen Microsoft-Benutzernamen mit der Endung @{domain} und ein vorläufiges Kennwort.</translation>
     </message>
     <message>
-        <location line="+130"/>
+        <location line="+136"/>
         <source>Users are being created.</source>
         <translation>Benutzer werden gerade angelegt.</translation>
     </message>
     <message>
-        <location line="+66"/>
+        <location line="+616"/>
         <source>Reading {name}…</source>
         <translation>{name} wird gelesen …</translation>
     </message>
     <message>
-        <location line="+28"/>
+        <location line="-523"/>
         <source>Template saved as {path}. Fill it in with Excel, save it as CSV, and import it.</source>
         <translation>Vorlage gespeichert unter {path}. Füllen Sie sie in Excel aus, speichern Sie sie als CSV und importieren Sie sie.</translation>
     </message>
@@ -3802,7 +3802,7 @@
         <translation>Benutzer werden angelegt …</translation>
     </message>
     <message>
-        <location line="+80"/>
+        <location line="+83"/>
         <source>Microsoft refused the password; try again</source>
         <translation>Microsoft hat das Kennwort abgelehnt; versuchen Sie es erneut</translation>
     </message>
@@ -3941,7 +3941,7 @@
         <translation>Die Aufzeichnung früherer Durchgänge ließ sich nicht lesen: {reason}</translation>
     </message>
     <message>
-        <location line="+86"/>
+        <location line="+89"/>
         <source>1 of them has problems, marked on the cells: fix them here or remove that person before creating.</source>
         <translation>1 davon hat Probleme, markiert an den Zellen: Beheben Sie sie hier oder entfernen Sie die Person, bevor Sie anlegen.</translation>
     </message>

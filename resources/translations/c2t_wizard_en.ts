@@ -170,7 +170,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location line="+9"/>
+        <location line="+11"/>
         <source>%n invited</source>
         <translation>
             <numerusform>%n invited</numerusform>
@@ -187,7 +187,7 @@
     </message>
     <message numerus="yes">
         <location line="+2"/>
-        <location line="+362"/>
+        <location line="+364"/>
         <source>%n failed</source>
         <translation>
             <numerusform>%n failed</numerusform>
@@ -195,7 +195,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location line="-360"/>
+        <location line="-362"/>
         <source>%n not sent (stopped)</source>
         <translation>
             <numerusform>%n not sent (stopped)</numerusform>
@@ -227,7 +227,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location line="+268"/>
+        <location line="+270"/>
         <source>%n of {total} invited</source>
         <translation>
             <numerusform>%n of {total} invited</numerusform>
@@ -278,7 +278,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location line="+86"/>
+        <location line="+88"/>
         <source>Saving the PDF: %n of {total} people…</source>
         <translation>
             <numerusform>Saving the PDF: %n of {total} people…</numerusform>
@@ -289,7 +289,7 @@
 <context>
     <name>UsersModel</name>
     <message numerus="yes">
-        <location filename="../../c2t_wizard/ui/users_model.py" line="+914"/>
+        <location filename="../../c2t_wizard/ui/users_model.py" line="+924"/>
         <source>{domains} and %n more</source>
         <translation>
             <numerusform>{domains} and %n more</numerusform>
@@ -300,7 +300,7 @@
 <context>
     <name>UsersPage</name>
     <message numerus="yes">
-        <location filename="../../c2t_wizard/ui/pages/users.py" line="+952"/>
+        <location filename="../../c2t_wizard/ui/pages/users.py" line="+960"/>
         <source>%n already existed and were left unchanged</source>
         <translation>
             <numerusform>%n already existed and was left unchanged</numerusform>
@@ -332,7 +332,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location line="+119"/>
+        <location line="+122"/>
         <source>Added %n people from {name}.</source>
         <translation>
             <numerusform>Added %n person from {name}.</numerusform>

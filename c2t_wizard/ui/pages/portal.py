@@ -968,19 +968,21 @@ class PortalPage(QWizardPage):
             self.model.apply_record(record)
         self.model.set_sending(keys, False)
         self._finish_progress()
-        parts = [self.tr("%n invited", "", summary.invited)]
-        if summary.already:
-            parts.append(self.tr("%n already invited", "", summary.already))
-        if summary.failed:
-            parts.append(self.tr("%n failed", "", summary.failed))
-        if summary.not_sent:
-            parts.append(self.tr("%n not sent (stopped)", "", summary.not_sent))
+
+        def text() -> str:  # worded when shown: a language switch words the counts again too
+            parts = [self.tr("%n invited", "", summary.invited)]
+            if summary.already:
+                parts.append(self.tr("%n already invited", "", summary.already))
+            if summary.failed:
+                parts.append(self.tr("%n failed", "", summary.failed))
+            if summary.not_sent:
+                parts.append(self.tr("%n not sent (stopped)", "", summary.not_sent))
+            return self.tr("Done: {counts}.").format(counts=", ".join(parts))
+
         kind = (
             StatusKind.ERROR if summary.failed else StatusKind.WARNING if summary.not_sent else StatusKind.OK
         )
-        self.portal_status.show_status(
-            kind, lambda: self.tr("Done: {counts}.").format(counts=", ".join(parts))
-        )
+        self.portal_status.show_status(kind, text)
         if after is not None:
             after()
 
@@ -1267,7 +1269,8 @@ class PortalPage(QWizardPage):
             try:
                 write_welcome_sheet(Path(chosen), [SheetPage(row.name, message)], title=message.subject)
             except Exception as error:
-                self.portal_status.show_status(StatusKind.ERROR, describe_file_error(error))
+                failure = error  # worded when shown (a language switch words it again)
+                self.portal_status.show_status(StatusKind.ERROR, lambda: describe_file_error(failure))
                 return
             self.portal_status.show_status(
                 StatusKind.OK, lambda: self.tr("Saved to {path}.").format(path=chosen)
@@ -1277,12 +1280,13 @@ class PortalPage(QWizardPage):
         )
 
     def _on_link_failed(self, error: BaseException) -> None:
-        why = error.problem.value if isinstance(error, DeliveryError) else describe_file_error(error)
         self.portal_status.show_status(
             StatusKind.ERROR,
             lambda: self.tr(
                 "The link couldn't be sent ({why}). Choose another way and paste the link again."
-            ).format(why=why),
+            ).format(  # worded when shown, the reason too
+                why=error.problem.value if isinstance(error, DeliveryError) else describe_file_error(error)
+            ),
         )
 
     # --- showing ---------------------------------------------------------------------------------------

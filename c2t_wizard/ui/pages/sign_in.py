@@ -523,6 +523,8 @@ class SignInPage(QWizardPage):
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
             self.retranslate()
+            if self._state is SignInState.SIGNED_IN and self._facts is not None:
+                self._word_facts(self._facts)
             self._show_prompt()
             self._show_cache_mode()
             self._refresh_demo_choice()
@@ -1053,15 +1055,8 @@ class SignInPage(QWizardPage):
 
     def _show_facts(self, facts: TenantFacts) -> None:
         self._enter(SignInState.SIGNED_IN)
-        self.tenant_org_label.setText(facts.display_name or self.tr("(no name)"))
-        self.tenant_domain_label.setText(facts.initial_domain or facts.default_domain or "—")
+        self._word_facts(facts)
         user = facts.user
-        who = user.user_principal_name
-        if user.display_name and user.display_name != who:
-            who = self.tr("{name} ({username})").format(name=user.display_name, username=who)
-        self.signed_in_user_label.setText(who)
-        for label in (self.tenant_org_label, self.tenant_domain_label, self.signed_in_user_label):
-            label.setAccessibleName(f"{label.property('caption')}: {label.text()}")
         self.recheck_button.setVisible(False)
         self._approval.setVisible(False)
         self._access.setVisible(False)
@@ -1136,6 +1131,18 @@ class SignInPage(QWizardPage):
             self._access.setVisible(True)
         self.completeChanged.emit()
         self._focus_default()
+
+    def _word_facts(self, facts: TenantFacts) -> None:
+        """The organisation, its domain and who signed in, in the language installed now."""
+        self.tenant_org_label.setText(facts.display_name or self.tr("(no name)"))
+        self.tenant_domain_label.setText(facts.initial_domain or facts.default_domain or "—")
+        user = facts.user
+        who = user.user_principal_name
+        if user.display_name and user.display_name != who:
+            who = self.tr("{name} ({username})").format(name=user.display_name, username=who)
+        self.signed_in_user_label.setText(who)
+        for label in (self.tenant_org_label, self.tenant_domain_label, self.signed_in_user_label):
+            label.setAccessibleName(f"{label.property('caption')}: {label.text()}")
 
     def _either(self, roles: Sequence[KnownRole]) -> str:
         """ "User Administrator", or "Global Administrator or User Administrator"."""

@@ -434,10 +434,12 @@ class SummaryPage(QWizardPage):
             self._onboarding.passwords.pop(person.key, None)
         self.model.update_person(person)
         if person.problems:
-            words = "; ".join(problem_words(problem) for problem in person.problems)
             self.summary_status.show_status(
                 StatusKind.ERROR,
-                lambda: self.tr("{name}: still not done: {why}").format(name=person.display_name, why=words),
+                lambda: self.tr("{name}: still not done: {why}").format(  # the reasons worded when shown
+                    name=person.display_name,
+                    why="; ".join(problem_words(problem) for problem in person.problems),
+                ),
             )
         else:
             self.summary_status.show_status(

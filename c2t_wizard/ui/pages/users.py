@@ -184,7 +184,7 @@ class UsersPage(QWizardPage):
         self._import_tag = 0
         """Tags each read; an answer whose tag is no longer current is ignored."""
         self._reading = ""
-        """The "Reading {name}…" line while a file is read."""
+        """The name of the file being read (worded as "Reading {name}…", in the language installed now)."""
         self._filing: _Filing | None = None
         """A file read, its rows being added to the table a chunk per turn of the event loop."""
         self._listed: tuple[int, int] | None = None
@@ -327,7 +327,7 @@ class UsersPage(QWizardPage):
     @property
     def model(self) -> UsersModel:
         if self._model is None:
-            self._model = users_model.UsersModel(self)
+            self._model = users_model.UsersModel(self, failure_words=self._failure_words)
             self._model.setObjectName("users_model")
             table = self.users_table
             table.setModel(self._model)
@@ -479,6 +479,12 @@ class UsersPage(QWizardPage):
         super().hideEvent(event)
         if not self.isVisible():
             self._stop_checks()
+            # QWizard also hides and shows its current page while it lays itself out again (a new title, as
+            # on a language switch): only a page still hidden a turn of the event loop later was left.
+            QTimer.singleShot(0, self, self._drop_import_if_hidden)
+
+    def _drop_import_if_hidden(self) -> None:
+        if not self.isVisible():
             self._drop_import()
 
     # --- public for the wizard and tests ---------------------------------------------------------------
@@ -556,9 +562,8 @@ class UsersPage(QWizardPage):
         self._import_tag += 1
         tag = self._import_tag
         self._importing = True
-        self._render_buttons()
-        self._reading = self.tr("Reading {name}…").format(name=path.name)
-        self.users_summary.show_status(StatusKind.BUSY, self._reading)
+        self._reading = path.name
+        self._on_validated()  # the "Reading…" line shows (it was worded but stayed hidden), buttons wait
         self._jobs.submit(
             asyncio.to_thread(read),
             f"import {path.name}",
@@ -843,23 +848,26 @@ class UsersPage(QWizardPage):
             number = model.find_upn(key)
             if number is None:
                 continue
-            status, words = self._row_status(state, code, detail)
-            model.set_status(number, status, words)
+            status, failure = self._row_status(state, code, detail)
+            model.set_status(number, status, failure)
 
-    def _row_status(self, state: PersonState, code: str | None, detail: str | None) -> tuple[RowStatus, str]:
+    def _row_status(
+        self, state: PersonState, code: str | None, detail: str | None
+    ) -> tuple[RowStatus, tuple[str | None, str | None]]:
+        """A journal state as a row's status, and for a failure its facts (the model words them)."""
         RowStatus = users_model.RowStatus  # noqa: N806
         match state.value:
             case "planned":
-                return RowStatus.WAITING, ""
+                return RowStatus.WAITING, (None, None)
             case "sending":
                 running = self._state is not UsersState.EDITING
-                return (RowStatus.CREATING if running else RowStatus.WAITING), ""
+                return (RowStatus.CREATING if running else RowStatus.WAITING), (None, None)
             case "created":
-                return RowStatus.CREATED, ""
+                return RowStatus.CREATED, (None, None)
             case "exists":
-                return RowStatus.EXISTED, ""
+                return RowStatus.EXISTED, (None, None)
             case _:
-                return RowStatus.FAILED, self._failure_words(code, detail)
+                return RowStatus.FAILED, (code, detail)
 
     def _failure_words(self, code: str | None, detail: str | None) -> str:
         words = {
@@ -1066,7 +1074,7 @@ class UsersPage(QWizardPage):
             self._run_keys[run_id] = {person.key for person in people}
             for person in people:
                 row = users_model.UserRow.from_user(person.user)
-                row.status, row.status_detail = self._row_status(
+                row.status, row.failure = self._row_status(
                     person.state, person.failure_code, person.failure_detail
                 )
                 rows.append(row)
@@ -1103,6 +1111,9 @@ class UsersPage(QWizardPage):
             return False
         self._importing = False
         return True
+
+    def _reading_words(self) -> str:
+        return self.tr("Reading {name}…").format(name=self._reading)
 
     @property
     def _import_busy(self) -> bool:
@@ -1220,7 +1231,7 @@ class UsersPage(QWizardPage):
             else 0
         )
         if self._importing and self._reading:
-            self.users_summary.show_status(StatusKind.BUSY, self._reading)
+            self.users_summary.show_status(StatusKind.BUSY, self._reading_words)
         elif count:
             self.users_summary.show_status(
                 StatusKind.ERROR,
