@@ -182,6 +182,21 @@ def test_the_icon_loads_from_svg_at_every_size() -> None:
     assert logo_pixmap(48, 2.0).width() == 96  # crisp on a high-DPI screen
 
 
+def test_the_wizard_looks_like_the_platform_s_wizards(qtbot: Any) -> None:
+    import sys
+
+    from PySide6.QtWidgets import QWizard
+
+    from c2t_wizard.ui.wizard import OnboardingWizard, platform_wizard_style
+
+    assert platform_wizard_style("darwin") is QWizard.WizardStyle.MacStyle
+    for platform in ("win32", "linux"):
+        assert platform_wizard_style(platform) is QWizard.WizardStyle.ModernStyle
+    wizard = OnboardingWizard()
+    qtbot.addWidget(wizard)
+    assert wizard.wizardStyle() is platform_wizard_style(sys.platform)
+
+
 def test_the_wizard_moves_the_map_along_and_greys_what_the_choice_skips(qtbot: Any, runner: Any) -> None:
     import dataclasses
 

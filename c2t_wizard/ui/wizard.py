@@ -76,6 +76,12 @@ def open_in_browser(url: str) -> bool:
     return QDesktopServices.openUrl(QUrl(url))
 
 
+def platform_wizard_style(platform: str) -> QWizard.WizardStyle:
+    """The platform's wizard look (``sys.platform``): Mac's own on macOS, the modern header with its banner
+    and logo elsewhere (Windows, Linux)."""
+    return QWizard.WizardStyle.MacStyle if platform == "darwin" else QWizard.WizardStyle.ModernStyle
+
+
 class OnboardingWizard(QWizard):
     """From "no Microsoft tenant" to "my staff are administrators in the Call2Teams portal".
 
@@ -106,10 +112,7 @@ class OnboardingWizard(QWizard):
         self.setObjectName("OnboardingWizard")
         self._sandbox_mark = False
         self._retranslate_title()
-        # The platform's wizard look: Mac's own on macOS, the modern header elsewhere (Windows, Linux).
-        self.setWizardStyle(
-            QWizard.WizardStyle.MacStyle if sys.platform == "darwin" else QWizard.WizardStyle.ModernStyle
-        )
+        self.setWizardStyle(platform_wizard_style(sys.platform))
         # The journey map, the icon and the logo come with the services, after the first paint (their
         # modules, the SVG plugin and the painter classes would delay it by tens of ms); until then an
         # empty widget keeps the map's place so the page does not move when it arrives.
