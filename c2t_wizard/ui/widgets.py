@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from c2t_wizard.ui.announce import Urgency, announce
+from c2t_wizard.ui.breaking import breakable, plain
 from c2t_wizard.ui.colors import colours
 
 
@@ -194,7 +195,7 @@ class StatusLine(QWidget):
         return self._kind
 
     def text(self) -> str:
-        return self._label.text()
+        return plain(self._label.text())
 
     def add_widget(self, widget: QWidget) -> None:
         """Put a widget (e.g. a Retry button) at the end of the line."""
@@ -206,7 +207,7 @@ class StatusLine(QWidget):
         if callable(text):
             text = text()
         self._kind = kind
-        self._label.setText(text)
+        self._label.setText(breakable(text))  # a long address wraps after "@" and before "."
         self._spinner.set_running(kind is StatusKind.BUSY)
         if kind is StatusKind.BUSY:
             self._marker.setCurrentWidget(self._spinner)
@@ -225,7 +226,7 @@ class StatusLine(QWidget):
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange and self._words is not None:
             text = self._words()  # the same news in other words: not announced again
-            self._label.setText(text)
+            self._label.setText(breakable(text))
             self._label.setAccessibleName(text)
             self.setAccessibleName(text)
         super().changeEvent(event)
