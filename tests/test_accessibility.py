@@ -720,6 +720,25 @@ def test_every_label_is_readable_at_twice_the_text_size_at_the_minimum_size(
     assert not cut_headings, f"a table's heading is cut off: {cut_headings}"
 
 
+def test_the_history_table_fits_its_dialog_at_twice_the_text_size(
+    qtbot: QtBot, request: pytest.FixtureRequest, large_text: float
+) -> None:
+    """Its headings, then its cells, take more lines rather than the table scrolling sideways."""
+    built = build_history(qtbot, request)
+    try:
+        table = built.window.findChild(QTableView, "history_table")
+        assert table is not None
+        header = table.horizontalHeader()
+        assert header.length() <= table.viewport().width()
+        assert not table.horizontalScrollBar().isVisible()
+        started = table.model().index(0, 0).data()
+        spacing = table.fontMetrics().lineSpacing()
+        if table.columnWidth(0) < table.fontMetrics().horizontalAdvance(started):  # its words wrapped
+            assert table.rowHeight(0) >= 2 * spacing
+    finally:
+        built.close()
+
+
 def _cut_headings(header: QHeaderView) -> Iterator[tuple[str, str]]:
     """Each heading of ``header`` whose words do not all show in its section: on one line, or wrapped onto
     lines that fit the header's height. The room is what the style gives a heading's words (the section
