@@ -112,21 +112,31 @@ def build_welcome(qtbot: QtBot, request: pytest.FixtureRequest) -> Built:
     return Built(wizard, wizard.currentPage(), wizard.close)
 
 
-def build_welcome_de(qtbot: QtBot, request: pytest.FixtureRequest) -> Built:
-    """The Welcome page in German, whose words are longer."""
-    app = QApplication.instance()
-    assert isinstance(app, QApplication)
-    default = QLocale()
-    translators = install_translations(app, "de")
-    built = build_welcome(qtbot, request)
+def in_german(build: Callable[[QtBot, pytest.FixtureRequest], Built]) -> Callable[..., Built]:
+    """``build`` with the German translation installed, whose words are longer."""
 
-    def close() -> None:
-        built.close()
-        for translator in translators:
-            app.removeTranslator(translator)
-        QLocale.setDefault(default)
+    def build_de(qtbot: QtBot, request: pytest.FixtureRequest) -> Built:
+        app = QApplication.instance()
+        assert isinstance(app, QApplication)
+        default = QLocale()
+        translators = install_translations(app, "de")
+        try:
+            built = build(qtbot, request)
+        except BaseException:
+            for translator in translators:
+                app.removeTranslator(translator)
+            QLocale.setDefault(default)
+            raise
 
-    return Built(built.window, built.root, close)
+        def close() -> None:
+            built.close()
+            for translator in translators:
+                app.removeTranslator(translator)
+            QLocale.setDefault(default)
+
+        return Built(built.window, built.root, close)
+
+    return build_de
 
 
 def build_tenant_name(qtbot: QtBot, request: pytest.FixtureRequest) -> Built:
@@ -284,9 +294,10 @@ BUILDERS: dict[str, Callable[[QtBot, pytest.FixtureRequest], Built]] = {
 }
 AT_TWICE_THE_SIZE = {  # and the states whose words are the longest
     **BUILDERS,
-    "welcome_de": build_welcome_de,
+    "welcome_de": in_german(build_welcome),
     "tenant_name_free": build_tenant_name_free,
     "signed_in": build_signed_in,
+    "signed_in_de": in_german(build_signed_in),
 }
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QLabel, QPushButton
 from pytestqt.qtbot import QtBot
 
 from c2t_wizard.ui.breaking import BREAK, BreakableLabel, breakable, plain
@@ -73,3 +73,25 @@ def test_a_status_line_wraps_its_long_address_and_reads_it_plain(qtbot: QtBot) -
     assert label is not None
     assert label.accessibleName() == words
     assert label.minimumSizeHint().width() < label.fontMetrics().horizontalAdvance(ADDRESS)
+
+
+def test_a_status_line_puts_its_button_below_the_words_only_when_too_narrow(qtbot: QtBot) -> None:
+    status = StatusLine()
+    qtbot.addWidget(status)
+    button = QPushButton("Allow adding users", status)
+    status.add_widget(button)
+    status.show_status(StatusKind.INFO, "To add people the wizard needs permission to create users.")
+    label = status.findChild(QLabel, "status_text")
+    assert label is not None
+    status.show()
+    qtbot.waitExposed(status)
+    wide = status.sizeHint().width()
+    status.resize(wide, status.heightForWidth(wide))
+    qtbot.waitUntil(lambda: button.y() < label.geometry().bottom() and button.x() > label.geometry().right())
+    # Narrower than its longest word and the button side by side: the button below, the words above it.
+    narrow = status.minimumSizeHint().width()
+    assert narrow < label.minimumSizeHint().width() + button.sizeHint().width()
+    status.resize(narrow, status.heightForWidth(narrow))
+    qtbot.waitUntil(lambda: button.y() > label.geometry().bottom())
+    assert button.geometry().right() <= status.width()
+    assert label.heightForWidth(label.width()) <= label.height()
