@@ -13,8 +13,9 @@ from typing import Any
 import pytest
 from conftest import Sandbox
 from helpers.identity_web import ScriptedBrowser
+from helpers.sandbox_web import sign_up
 from portal_helpers import RecordingPortal
-from PySide6.QtCore import QRect, Qt
+from PySide6.QtCore import QLocale, QRect, Qt
 from PySide6.QtGui import QAccessible, QAccessibleEvent, QColor, QFont, QFontMetrics, QPalette
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -40,12 +41,13 @@ from pytestqt.qtbot import QtBot
 from users_page_helpers import Admin, close_admin, sign_in
 
 from c2t_wizard.config import Endpoints
-from c2t_wizard.domain.onboarding import Onboarding
+from c2t_wizard.domain.onboarding import Onboarding, StartChoice
 from c2t_wizard.domain.users import NewUser
 from c2t_wizard.services.backend import Backend
 from c2t_wizard.services.journal import Journal
 from c2t_wizard.services.tenant_discovery import TenantDiscovery
 from c2t_wizard.ui import announce as announcing
+from c2t_wizard.ui.application import install_translations
 from c2t_wizard.ui.colors import MARK_CONTRAST, TEXT_CONTRAST, colours, contrast_ratio, is_dark
 from c2t_wizard.ui.history import HistoryDialog
 from c2t_wizard.ui.journey_map import JourneyMap
@@ -110,6 +112,33 @@ def build_welcome(qtbot: QtBot, request: pytest.FixtureRequest) -> Built:
     return Built(wizard, wizard.currentPage(), wizard.close)
 
 
+def in_german(build: Callable[[QtBot, pytest.FixtureRequest], Built]) -> Callable[..., Built]:
+    """``build`` with the German translation installed, whose words are longer."""
+
+    def build_de(qtbot: QtBot, request: pytest.FixtureRequest) -> Built:
+        app = QApplication.instance()
+        assert isinstance(app, QApplication)
+        default = QLocale()
+        translators = install_translations(app, "de")
+        try:
+            built = build(qtbot, request)
+        except BaseException:
+            for translator in translators:
+                app.removeTranslator(translator)
+            QLocale.setDefault(default)
+            raise
+
+        def close() -> None:
+            built.close()
+            for translator in translators:
+                app.removeTranslator(translator)
+            QLocale.setDefault(default)
+
+        return Built(built.window, built.root, close)
+
+    return build_de
+
+
 def build_tenant_name(qtbot: QtBot, request: pytest.FixtureRequest) -> Built:
     from test_page_tenant_name import host
 
@@ -122,6 +151,17 @@ def build_tenant_name(qtbot: QtBot, request: pytest.FixtureRequest) -> Built:
         assert hosted.suggestions.count() > 0
 
     qtbot.waitUntil(suggested, timeout=WAIT)
+    return Built(hosted.wizard, hosted.page, hosted.wizard.close)
+
+
+def build_tenant_name_free(qtbot: QtBot, request: pytest.FixtureRequest) -> Built:
+    """A long name that is free: the status names its long domain."""
+    from test_page_tenant_name import host
+
+    runner = request.getfixturevalue("runner")
+    hosted = host(qtbot, runner, TenantDiscovery(request.getfixturevalue("backend")))
+    hosted.org.setText(f"Northwind Traders {uuid.uuid4().hex[:4]}")
+    qtbot.waitUntil(lambda: hosted.status.kind is StatusKind.OK, timeout=WAIT)
     return Built(hosted.wizard, hosted.page, hosted.wizard.close)
 
 
@@ -147,6 +187,28 @@ def build_sign_in(qtbot: QtBot, request: pytest.FixtureRequest) -> Built:
     )
     demo = sandbox.info["demo"]["admin"]
     hosted = factory(browser=ScriptedBrowser(idle=True), demo_account=(demo["username"], demo["password"]))
+    return Built(hosted.wizard, hosted.page, factory.close)
+
+
+def build_signed_in(qtbot: QtBot, request: pytest.FixtureRequest) -> Built:
+    """Signed in to a new organisation with a long name: its domain and the administrator's address."""
+    from test_page_sign_in import Factory, wait_signed_in
+
+    sandbox = request.getfixturevalue("sandbox")
+    prefix = f"northwindtraders{uuid.uuid4().hex[:4]}"
+    account = sign_up(sandbox.base, organisation="Northwind Traders", prefix=prefix)
+    factory = Factory(
+        qtbot,
+        request.getfixturevalue("runner"),
+        request.getfixturevalue("backend"),
+        request.getfixturevalue("tmp_path"),
+    )
+    hosted = factory(
+        browser=ScriptedBrowser(account["upn"], account["password"]),
+        onboarding=Onboarding(choice=StartChoice.NEW_TENANT, tenant_prefix=prefix),
+    )
+    qtbot.mouseClick(hosted.button("sign_in_button"), Qt.MouseButton.LeftButton)
+    wait_signed_in(qtbot, hosted)
     return Built(hosted.wizard, hosted.page, factory.close)
 
 
@@ -229,6 +291,13 @@ BUILDERS: dict[str, Callable[[QtBot, pytest.FixtureRequest], Built]] = {
     "portal": build_portal,
     "summary": build_summary,
     "history": build_history,
+}
+AT_TWICE_THE_SIZE = {  # and the states whose words are the longest
+    **BUILDERS,
+    "welcome_de": in_german(build_welcome),
+    "tenant_name_free": build_tenant_name_free,
+    "signed_in": build_signed_in,
+    "signed_in_de": in_german(build_signed_in),
 }
 
 
@@ -599,13 +668,17 @@ def _unreadable(label: QLabel, window: QWidget) -> str | None:
     return None
 
 
-@pytest.fixture(params=list(BUILDERS))
+@pytest.fixture(params=list(AT_TWICE_THE_SIZE))
 def built_large(qtbot: QtBot, request: pytest.FixtureRequest, large_text: float) -> Iterator[Built]:
-    shown = BUILDERS[request.param](qtbot, request)
+    shown = AT_TWICE_THE_SIZE[request.param](qtbot, request)
     window = shown.window
     if isinstance(window, QWizard):  # as the app's wizard is (ui/wizard.py): the journey map beside the page
+        journey_map = JourneyMap(window)
+        window.setSideWidget(journey_map)
+        # A wizard shown without a side widget places one given later only when it lays itself out again.
+        window.setWizardStyle(QWizard.WizardStyle.ClassicStyle)
         window.setWizardStyle(QWizard.WizardStyle.ModernStyle)
-        window.setSideWidget(JourneyMap(window))
+        assert journey_map.isVisible()
         fit_wizard_header(window)
         window.setMinimumSize(760, 560)
         window.resize(window.minimumSize())
@@ -656,6 +729,25 @@ def test_every_label_is_readable_at_twice_the_text_size_at_the_minimum_size(
         for heading, why in _cut_headings(view.horizontalHeader())
     }
     assert not cut_headings, f"a table's heading is cut off: {cut_headings}"
+
+
+def test_the_history_table_fits_its_dialog_at_twice_the_text_size(
+    qtbot: QtBot, request: pytest.FixtureRequest, large_text: float
+) -> None:
+    """Its headings, then its cells, take more lines rather than the table scrolling sideways."""
+    built = build_history(qtbot, request)
+    try:
+        table = built.window.findChild(QTableView, "history_table")
+        assert table is not None
+        header = table.horizontalHeader()
+        assert header.length() <= table.viewport().width()
+        assert not table.horizontalScrollBar().isVisible()
+        started = table.model().index(0, 0).data()
+        spacing = table.fontMetrics().lineSpacing()
+        if table.columnWidth(0) < table.fontMetrics().horizontalAdvance(started):  # its words wrapped
+            assert table.rowHeight(0) >= 2 * spacing
+    finally:
+        built.close()
 
 
 def _cut_headings(header: QHeaderView) -> Iterator[tuple[str, str]]:

@@ -136,23 +136,57 @@ class WrappingHeader(QHeaderView):
             if self.sectionSize(column) != widths[column]:
                 self.resizeSection(column, widths[column])
 
-    def wrap_to_fit(self, table: QTableView) -> None:
+    def wrap_to_fit(self, table: QTableView, *, cells: bool = False) -> None:
         """Where the columns sized to their contents are wider than the table, narrow those whose heading is
-        wider than their cells down to the heading's longest word (it wraps)."""
-        excess = self.length() - table.viewport().width()
-        for logical in range(self.count()):
-            if excess <= 0:
-                break
-            if (
-                self.isSectionHidden(logical)
-                or self.sectionResizeMode(logical) != self.ResizeMode.Interactive
-            ):
-                continue
-            least = max(table.sizeHintForColumn(logical), self.longest_word(logical))
-            give = min(excess, self.sectionSize(logical) - least)
-            if give > 0:
-                self.resizeSection(logical, self.sectionSize(logical) - give)
-                excess -= give
+        wider than their cells down to the heading's longest word (it wraps). With ``cells``, if that is not
+        enough, narrow columns down to their cells' longest word too (their words wrap, rows grow)."""
+        shared = [c for c in self._shared if c < self.count() and not self.isSectionHidden(c)]
+        # A column sharing the room left (``share_room``) counts at the least it will get.
+        excess = (
+            self.length()
+            - sum(self.sectionSize(c) - self.longest_word(c) for c in shared)
+            - table.viewport().width()
+        )
+        columns = [
+            logical
+            for logical in range(self.count())
+            if not self.isSectionHidden(logical)
+            and self.sectionResizeMode(logical) == self.ResizeMode.Interactive
+            and logical not in shared
+        ]
+        wrapped = False
+        for by_words in (False, True) if cells else (False,):
+            for logical in columns:
+                if excess <= 0:
+                    break
+                floor = (
+                    self._longest_cell_word(table, logical) if by_words else table.sizeHintForColumn(logical)
+                )
+                give = min(excess, self.sectionSize(logical) - max(floor, self.longest_word(logical)))
+                if give > 0:
+                    self.resizeSection(logical, self.sectionSize(logical) - give)
+                    excess -= give
+                    wrapped = wrapped or by_words
+        if wrapped:
+            table.resizeRowsToContents()
+
+    def _longest_cell_word(self, table: QTableView, logical: int) -> int:
+        """The width ``logical``'s cells need with each of their words on a line of its own."""
+        model = table.model()
+        if model is None or not table.wordWrap():
+            return table.sizeHintForColumn(logical)
+        metrics = table.fontMetrics()
+        texts = [str(model.index(row, logical).data() or "") for row in range(model.rowCount())]
+        one_line = max((metrics.horizontalAdvance(text) for text in texts), default=0)
+        padding = max(table.sizeHintForColumn(logical) - one_line, 0)  # the style's margins around a cell
+        words = max(
+            (
+                metrics.boundingRect(QRect(0, 0, 1, 100_000), int(Qt.TextFlag.TextWordWrap), text).width()
+                for text in texts
+            ),
+            default=0,
+        )
+        return words + padding
 
     def _refit(self) -> None:
         """Tell the table when the header needs another height (a column got narrower or wider)."""

@@ -201,7 +201,8 @@ class HistoryDialog(QDialog):
             for column, text in enumerate(cells):
                 table.setItem(number, column, QTableWidgetItem(text))
         table.resizeColumnsToContents()
-        self._history_header.wrap_to_fit(table)  # large text: headings on two lines rather than scrolling
+        # Large text: headings, then cells, on more lines rather than the table scrolling sideways.
+        self._history_header.wrap_to_fit(table, cells=True)
         self._history_header.share_room(table, [1])
         if self._runs:
             self.history_status.show_status(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from enum import Enum
 
-from PySide6.QtCore import QEvent, QObject, QPointF, QSize, Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, QPointF, QRect, QSize, Qt, QTimer
 from PySide6.QtGui import (
     QColor,
     QHideEvent,
@@ -20,6 +20,8 @@ from PySide6.QtWidgets import (
     QApplication,
     QHBoxLayout,
     QLabel,
+    QLayout,
+    QLayoutItem,
     QSizePolicy,
     QStackedWidget,
     QStyle,
@@ -27,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from c2t_wizard.ui.announce import Urgency, announce
+from c2t_wizard.ui.breaking import breakable, plain
 from c2t_wizard.ui.colors import colours
 
 
@@ -156,6 +159,100 @@ _ICONS = {
 }
 
 
+class _StatusLayout(QLayout):
+    """A status line's layout: the marker, the words beside it, and the added widgets after the words while
+    the width holds the words' longest word and them, else below the words (its height follows its width)."""
+
+    SPACING = 8
+    ROW_SPACING = 6
+
+    def __init__(self, parent: QWidget, marker: QWidget, label: QLabel, extras: QLayout) -> None:
+        super().__init__(parent)
+        self.setContentsMargins(0, 0, 0, 0)
+        self._items: list[QLayoutItem] = []
+        self.addWidget(marker)
+        self.addWidget(label)
+        self.addChildLayout(extras)
+        self.addItem(extras)
+
+    def addItem(self, item: QLayoutItem) -> None:
+        self._items.append(item)
+
+    def count(self) -> int:
+        return len(self._items)
+
+    def itemAt(self, index: int) -> QLayoutItem | None:
+        return self._items[index] if 0 <= index < len(self._items) else None
+
+    def takeAt(self, index: int) -> QLayoutItem | None:
+        return self._items.pop(index) if 0 <= index < len(self._items) else None
+
+    def hasHeightForWidth(self) -> bool:
+        return True
+
+    def heightForWidth(self, width: int) -> int:
+        return self._place(QRect(0, 0, width, 0), move=False)
+
+    def setGeometry(self, rect: QRect) -> None:
+        super().setGeometry(rect)
+        self._place(rect, move=True)
+
+    def _marker_width(self) -> int:
+        marker = self._items[0]
+        return 0 if marker.isEmpty() else marker.sizeHint().width() + self.SPACING
+
+    def _extras_width(self) -> int:
+        extras = self._items[2]
+        return 0 if extras.isEmpty() else extras.sizeHint().width()
+
+    def sizeHint(self) -> QSize:
+        extras = self._extras_width()
+        width = self._marker_width() + self._items[1].sizeHint().width()
+        width += self.SPACING + extras if extras else 0
+        return QSize(width, self.heightForWidth(width))
+
+    def minimumSize(self) -> QSize:
+        label = self._items[1].minimumSize()
+        width = self._marker_width() + max(label.width(), self._extras_width())
+        return QSize(width, label.height())
+
+    def _place(self, rect: QRect, *, move: bool) -> int:
+        marker, label, extras = self._items
+        indent = self._marker_width()
+        extras_width = self._extras_width()
+        below = bool(extras_width) and rect.width() < (
+            indent + label.minimumSize().width() + self.SPACING + extras_width
+        )
+        label_width = (
+            rect.width() - indent - (self.SPACING + extras_width if extras_width and not below else 0)
+        )
+        label_height = (
+            label.heightForWidth(label_width) if label.hasHeightForWidth() else label.sizeHint().height()
+        )
+        marker_height = 0 if marker.isEmpty() else marker.sizeHint().height()
+        extras_height = extras.sizeHint().height() if extras_width else 0
+        line = max(label_height, marker_height)
+        height = line + self.ROW_SPACING + extras_height if below else max(line, extras_height)
+        if move:
+            x, y = rect.x(), rect.y()
+            marker.setGeometry(QRect(x, y, marker.sizeHint().width(), marker_height))
+            label.setGeometry(QRect(x + indent, y, max(label_width, 0), label_height))
+            if below:
+                extras.setGeometry(
+                    QRect(x + indent, y + line + self.ROW_SPACING, extras_width, extras_height)
+                )
+            elif extras_width:
+                extras.setGeometry(
+                    QRect(
+                        x + indent + label_width + self.SPACING,
+                        y + (height - extras_height) // 2,
+                        extras_width,
+                        extras_height,
+                    )
+                )
+        return height
+
+
 class StatusLine(QWidget):
     """One line of status: an icon (or a spinner while busy) and plain words.
 
@@ -181,11 +278,11 @@ class StatusLine(QWidget):
         self._label.setWordWrap(True)
         self._label.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         self._label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
-        self._layout = QHBoxLayout(self)
-        self._layout.setContentsMargins(0, 0, 0, 0)
-        self._layout.setSpacing(8)
-        self._layout.addWidget(self._marker, 0, Qt.AlignmentFlag.AlignTop)
-        self._layout.addWidget(self._label, 1)
+        # The widgets added at the end of the line (``add_widget``) go below the words when the line is
+        # too narrow for both (large text): the status never makes its page scroll sideways.
+        self._extras = QHBoxLayout()
+        self._extras.setSpacing(8)
+        self._layout = _StatusLayout(self, self._marker, self._label, self._extras)
         self._marker.setVisible(False)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
 
@@ -194,11 +291,11 @@ class StatusLine(QWidget):
         return self._kind
 
     def text(self) -> str:
-        return self._label.text()
+        return plain(self._label.text())
 
     def add_widget(self, widget: QWidget) -> None:
         """Put a widget (e.g. a Retry button) at the end of the line."""
-        self._layout.addWidget(widget, 0, Qt.AlignmentFlag.AlignVCenter)
+        self._extras.addWidget(widget)
 
     def show_status(self, kind: StatusKind, text: str | Callable[[], str]) -> None:
         """Show ``text``; given as a function producing the words, a language switch re-words them."""
@@ -206,7 +303,7 @@ class StatusLine(QWidget):
         if callable(text):
             text = text()
         self._kind = kind
-        self._label.setText(text)
+        self._label.setText(breakable(text))  # a long address wraps after "@" and before "."
         self._spinner.set_running(kind is StatusKind.BUSY)
         if kind is StatusKind.BUSY:
             self._marker.setCurrentWidget(self._spinner)
@@ -225,7 +322,7 @@ class StatusLine(QWidget):
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange and self._words is not None:
             text = self._words()  # the same news in other words: not announced again
-            self._label.setText(text)
+            self._label.setText(breakable(text))
             self._label.setAccessibleName(text)
             self.setAccessibleName(text)
         super().changeEvent(event)

@@ -2,9 +2,22 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="de" sourcelanguage="en">
 <context>
+    <name>BreakableLabel</name>
+    <message>
+        <location filename="../../c2t_wizard/ui/breaking.py" line="+82"/>
+        <source>&amp;Copy</source>
+        <translation>&amp;Kopieren</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Select All</source>
+        <translation>Alles auswählen</translation>
+    </message>
+</context>
+<context>
     <name>BusySpinner</name>
     <message>
-        <location filename="../../c2t_wizard/ui/widgets.py" line="+78"/>
+        <location filename="../../c2t_wizard/ui/widgets.py" line="+79"/>
         <source>Busy</source>
         <translation>Beschäftigt</translation>
     </message>
@@ -1916,7 +1929,7 @@
 <context>
     <name>SignInPage</name>
     <message>
-        <location filename="../../c2t_wizard/ui/pages/sign_in.py" line="+520"/>
+        <location filename="../../c2t_wizard/ui/pages/sign_in.py" line="+521"/>
         <source>Sign in to Microsoft</source>
         <translation>Bei Microsoft anmelden</translation>
     </message>
@@ -4081,7 +4094,7 @@
     <message>
         <location line="+3"/>
         <source>I need a &amp;Microsoft tenant</source>
-        <translation>Ich brauche einen &amp;Microsoft-Mandanten</translation>
+        <translation>Neuen &amp;Microsoft-Mandanten anlegen</translation>
     </message>
     <message>
         <location line="+2"/>

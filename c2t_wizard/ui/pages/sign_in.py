@@ -45,6 +45,7 @@ from c2t_wizard.services.auth import (
 from c2t_wizard.services.graph import GraphSession
 from c2t_wizard.services.http_retry import http_transient
 from c2t_wizard.services.tenant_info import load_tenant_facts
+from c2t_wizard.ui.breaking import BreakableLabel
 from c2t_wizard.ui.colors import colours
 from c2t_wizard.ui.flow import CheckBoxWords, check_box_row
 from c2t_wizard.ui.runner import Job, ServiceRunner
@@ -1412,9 +1413,10 @@ class SignInPage(QWizardPage):
     # --- small builders -------------------------------------------------------------------------------
 
     def _fact(self, name: str) -> QLabel:
-        label = QLabel("—", self._signed_in)
+        label = BreakableLabel("—", self._signed_in)  # a long address wraps after "@" and before "."
         label.setObjectName(name)
-        label.setTextFormat(Qt.TextFormat.PlainText)
+        # The row's width, not a wrapping label's guess at a pleasing one (which wraps short names too).
+        label.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         label.setTextInteractionFlags(
             Qt.TextInteractionFlag.TextSelectableByMouse | Qt.TextInteractionFlag.TextSelectableByKeyboard
         )
