@@ -17,7 +17,7 @@
 <context>
     <name>BusySpinner</name>
     <message>
-        <location filename="../../c2t_wizard/ui/widgets.py" line="+79"/>
+        <location filename="../../c2t_wizard/ui/widgets.py" line="+81"/>
         <source>Busy</source>
         <translation>Beschäftigt</translation>
     </message>
@@ -783,7 +783,7 @@
         <translation>{done} von {total}</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+12"/>
         <source>1 onboarding. Select it to view or export it.</source>
         <translation>1 Einrichtung. Wählen Sie sie aus, um sie anzusehen oder zu exportieren.</translation>
     </message>
@@ -912,7 +912,7 @@
     <message>
         <location filename="../../c2t_wizard/ui/application.py" line="+127"/>
         <location line="+46"/>
-        <location filename="../../c2t_wizard/ui/wizard.py" line="+500"/>
+        <location filename="../../c2t_wizard/ui/wizard.py" line="+503"/>
         <source>Call2Teams onboarding</source>
         <translation>Call2Teams-Einrichtung</translation>
     </message>

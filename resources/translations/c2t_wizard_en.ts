@@ -127,7 +127,7 @@
 <context>
     <name>HistoryDialog</name>
     <message numerus="yes">
-        <location filename="../../c2t_wizard/ui/history.py" line="+211"/>
+        <location filename="../../c2t_wizard/ui/history.py" line="+212"/>
         <source>%n onboardings. Select one to view or export it.</source>
         <translation>
             <numerusform>%n onboarding. Select it to view or export it.</numerusform>
