@@ -354,6 +354,9 @@ def build_credentials_after_sending(qtbot: QtBot, request: pytest.FixtureRequest
     qtbot.waitUntil(
         lambda: hosted.finish_enabled and page.delivery_status.kind is StatusKind.OK, timeout=WAIT
     )
+    # Sending starts a look for bounced mail (a short wait first): compared while it runs in one page and
+    # has ended in the other, the two pages said different things (flaky).
+    qtbot.waitUntil(lambda: not page.checking_bounces, timeout=WAIT)
     QApplication.processEvents()
 
     def close() -> None:
