@@ -439,7 +439,6 @@ class OnboardingRun:
             DeliveryError,
             Outgoing,
             find_unrecorded_mail,
-            record_password_replaced,
         )
 
         assert self._delivery is not None
@@ -453,25 +452,13 @@ class OnboardingRun:
                 why = earlier.problem.value if earlier.problem else ""
                 settle(person, "in_doubt", why, bad=True)
             return
-        password = passwords.get(person.key)
-        if password is None:
-            # Created by an earlier process that was stopped before handing the password over.
-            try:
-                password = await delivery.reset_password(person.user_id or person.upn)
-            except DeliveryError as exc:
-                await self._not_delivered(run_id, person, settle, exc.problem.value)
-                return
-            self._reset.add(person.key)
-            await record_password_replaced(journal, [(run_id, person.key)])
-        message = build_welcome_message(
-            person.user,
-            password,
-            language=request.language,
-            sign_in_url=sign_in_url,
-            organisation=request.organisation,
-        )
+        try:
+            message = await self._welcome_message(request, run_id, person, passwords, sign_in_url)
+        except DeliveryError as exc:
+            await self._not_delivered(run_id, person, settle, exc.problem.value)
+            return
         item = Outgoing(person.key, person.email, message, run_id)
-        del password, message
+        del message
 
         def sent(outcome: SendOutcome) -> None:
             target = by_key[outcome.key]
@@ -486,6 +473,33 @@ class OnboardingRun:
         if problem is not None and problem.stops_sending and not stopped:
             stopped.append(problem)
 
+    async def _welcome_message(
+        self,
+        request: OnboardingRequest,
+        run_id: str,
+        person: PersonRecord,
+        passwords: dict[str, str],
+        sign_in_url: str,
+    ) -> WelcomeMessage:
+        """``person``'s welcome message, with the password this process created them with; one nobody knows
+        any more (created by an earlier process stopped before handing it over) is reset first, recorded, and
+        said in the outcome. A reset that fails raises ``DeliveryError``."""
+        from c2t_wizard.services.delivery import record_password_replaced
+
+        assert self._delivery is not None
+        password = passwords.get(person.key)
+        if password is None:
+            password = await self._delivery.reset_password(person.user_id or person.upn)
+            self._reset.add(person.key)
+            await record_password_replaced(self._journal, [(run_id, person.key)])
+        return build_welcome_message(
+            person.user,
+            password,
+            language=request.language,
+            sign_in_url=sign_in_url,
+            organisation=request.organisation,
+        )
+
     async def _deliver_sheet(
         self, request: OnboardingRequest, run_id: str, passwords: dict[str, str]
     ) -> None:
@@ -494,7 +508,6 @@ class OnboardingRun:
             DeliveryError,
             DeliveryMethod,
             record_delivered,
-            record_password_replaced,
         )
 
         assert self._delivery is not None
@@ -534,26 +547,14 @@ class OnboardingRun:
         for person in pending:
             if self._stop.is_set():
                 break
-            password = passwords.get(person.key)
-            if password is None:
-                # Created by an earlier process that was stopped before handing the password over.
-                try:
-                    password = await delivery.reset_password(person.user_id or person.upn)
-                except DeliveryError as exc:
-                    await settle(person, "failed", exc.problem.value)
-                    continue
-                self._reset.add(person.key)
-                await record_password_replaced(journal, [(run_id, person.key)])
-            message = build_welcome_message(
-                person.user,
-                password,
-                language=request.language,
-                sign_in_url=sign_in_url,
-                organisation=request.organisation,
-            )
+            try:
+                message = await self._welcome_message(request, run_id, person, passwords, sign_in_url)
+            except DeliveryError as exc:
+                await settle(person, "failed", exc.problem.value)
+                continue
             pages.append((person.display_name, message))
             on_sheet.append(person)
-            del password, message
+            del message
         if not pages:
             return
         try:

@@ -8,29 +8,20 @@ from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import QCheckBox, QGroupBox, QHBoxLayout, QLabel, QLayout, QLayoutItem, QWidget
 
 
-class FlowLayout(QLayout):
-    """Items left to right at their preferred size, starting a new row where the next one would not fit.
+class PlacedLayout(QLayout):
+    """A layout that keeps its items in a list and places them itself: ``_place(rect, move=...)`` lays them
+    out in ``rect`` (or only measures, ``move=False``) and answers the height they take; the height follows
+    the width."""
 
-    Its minimum width is its widest item's, so a scroll area holding it never needs a horizontal scroll bar
-    for it; its height follows from its width (``heightForWidth``).
-    """
-
-    def __init__(self, parent: QWidget | None = None, spacing: int = 8, row_spacing: int = 6) -> None:
+    def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._items: list[QLayoutItem] = []
-        self._stretch_at: int | None = None
-        self._height = 0
-        self._spacing = spacing
-        self._row_spacing = row_spacing
-        self.setContentsMargins(0, 0, 0, 0)
+
+    def _place(self, rect: QRect, *, move: bool) -> int:
+        raise NotImplementedError
 
     def addItem(self, item: QLayoutItem) -> None:
         self._items.append(item)
-
-    def add_stretch(self) -> None:
-        """Where a row's spare room goes (the items after it move to the right end of their row); a row
-        that wrapped starts at the left."""
-        self._stretch_at = len(self._items)
 
     def count(self) -> int:
         return len(self._items)
@@ -49,6 +40,31 @@ class FlowLayout(QLayout):
 
     def setGeometry(self, rect: QRect) -> None:
         super().setGeometry(rect)
+        self._place(rect, move=True)
+
+
+class FlowLayout(PlacedLayout):
+    """Items left to right at their preferred size, starting a new row where the next one would not fit.
+
+    Its minimum width is its widest item's, so a scroll area holding it never needs a horizontal scroll bar
+    for it; its height follows from its width (``heightForWidth``).
+    """
+
+    def __init__(self, parent: QWidget | None = None, spacing: int = 8, row_spacing: int = 6) -> None:
+        super().__init__(parent)
+        self._stretch_at: int | None = None
+        self._height = 0
+        self._spacing = spacing
+        self._row_spacing = row_spacing
+        self.setContentsMargins(0, 0, 0, 0)
+
+    def add_stretch(self) -> None:
+        """Where a row's spare room goes (the items after it move to the right end of their row); a row
+        that wrapped starts at the left."""
+        self._stretch_at = len(self._items)
+
+    def setGeometry(self, rect: QRect) -> None:
+        QLayout.setGeometry(self, rect)  # placed once, here (not again by PlacedLayout's)
         height = self._place(rect, move=True)
         if height != self._height:
             # Its rows at this width are its minimum height from now on: a layout that does not ask for

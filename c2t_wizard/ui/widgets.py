@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLayout,
-    QLayoutItem,
     QSizePolicy,
     QStackedWidget,
     QStyle,
@@ -31,6 +30,7 @@ from PySide6.QtWidgets import (
 from c2t_wizard.ui.announce import Urgency, announce
 from c2t_wizard.ui.breaking import breakable, plain
 from c2t_wizard.ui.colors import colours
+from c2t_wizard.ui.flow import PlacedLayout
 
 
 class _SecondaryColour(QObject):
@@ -159,7 +159,7 @@ _ICONS = {
 }
 
 
-class _StatusLayout(QLayout):
+class _StatusLayout(PlacedLayout):
     """A status line's layout: the marker, the words beside it, and the added widgets after the words while
     the width holds the words' longest word and them, else below the words (its height follows its width)."""
 
@@ -169,33 +169,10 @@ class _StatusLayout(QLayout):
     def __init__(self, parent: QWidget, marker: QWidget, label: QLabel, extras: QLayout) -> None:
         super().__init__(parent)
         self.setContentsMargins(0, 0, 0, 0)
-        self._items: list[QLayoutItem] = []
         self.addWidget(marker)
         self.addWidget(label)
         self.addChildLayout(extras)
         self.addItem(extras)
-
-    def addItem(self, item: QLayoutItem) -> None:
-        self._items.append(item)
-
-    def count(self) -> int:
-        return len(self._items)
-
-    def itemAt(self, index: int) -> QLayoutItem | None:
-        return self._items[index] if 0 <= index < len(self._items) else None
-
-    def takeAt(self, index: int) -> QLayoutItem | None:
-        return self._items.pop(index) if 0 <= index < len(self._items) else None
-
-    def hasHeightForWidth(self) -> bool:
-        return True
-
-    def heightForWidth(self, width: int) -> int:
-        return self._place(QRect(0, 0, width, 0), move=False)
-
-    def setGeometry(self, rect: QRect) -> None:
-        super().setGeometry(rect)
-        self._place(rect, move=True)
 
     def _marker_width(self) -> int:
         marker = self._items[0]
