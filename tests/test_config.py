@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from c2t_wizard import __version__
-from c2t_wizard.app import make_config, parse_args
+from c2t_wizard.app import NO_ARGUMENTS, build_parser, make_config, parse_args
 from c2t_wizard.config import DEFAULT_CLIENT_ID, MICROSOFT_LOGIN, Config, Endpoints
 
 
@@ -63,6 +63,14 @@ def test_command_line_wins_over_environment(tmp_path: Path) -> None:
     assert config.language == "en"
     assert config.log_level == "WARNING"
     assert config.sandbox_state == tmp_path
+
+
+def test_a_start_without_arguments_gets_the_parsers_defaults_without_building_it() -> None:
+    assert build_parser().parse_args([]) == NO_ARGUMENTS
+    args = parse_args([])
+    assert args == NO_ARGUMENTS
+    args.sandbox = True  # a copy: the defaults themselves stay as they are
+    assert not NO_ARGUMENTS.sandbox
 
 
 def test_version(capsys: pytest.CaptureFixture[str]) -> None:

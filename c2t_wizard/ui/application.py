@@ -8,6 +8,7 @@ import os
 import sys
 import time
 from collections.abc import Callable, Sequence
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -25,17 +26,17 @@ from PySide6.QtWidgets import QApplication
 from c2t_wizard.config import SETTINGS_FILE_NAME, Config, Endpoints, write_setting
 from c2t_wizard.domain.onboarding import Onboarding, StartChoice
 from c2t_wizard.logging_setup import start_rotating
-from c2t_wizard.services.backend import Backend
-from c2t_wizard.services.sandbox_process import SandboxProcess
-from c2t_wizard.ui.collector import GuiThreadCollector
-from c2t_wizard.ui.errors import ErrorReporter
-from c2t_wizard.ui.runner import ServiceRunner
 from c2t_wizard.ui.wizard import OnboardingWizard
 
 if TYPE_CHECKING:
+    from c2t_wizard.services.backend import Backend
     from c2t_wizard.services.directory import DirectoryService
     from c2t_wizard.services.graph import GraphSession
     from c2t_wizard.services.journal import Journal
+    from c2t_wizard.services.sandbox_process import SandboxProcess
+    from c2t_wizard.ui.collector import GuiThreadCollector
+    from c2t_wizard.ui.errors import ErrorReporter
+    from c2t_wizard.ui.runner import ServiceRunner
     from c2t_wizard.ui.services import Services
     from c2t_wizard.ui.theme import ColorSchemeFollower
 
@@ -98,7 +99,14 @@ async def _open_users_services(config: Config, graph: GraphSession) -> tuple[Jou
 
 
 class WizardApplication:
-    """Owns everything one run of the app needs, and tears it all down in order."""
+    """Owns everything one run of the app needs, and tears it all down in order.
+
+    Only the window (QApplication, translations, the wizard with its Welcome page) is built before the first
+    paint. The error reporter, the service thread, the collector, the backend and the sandbox's process are
+    built when first asked for, which ``start_services`` does on the first paint: their modules (threading,
+    inspect, traceback, ...) cost about a tenth of the start-up of a bare PySide6 wizard
+    (``benchmarks/startup.py``), which the partner would otherwise wait for.
+    """
 
     def __init__(
         self,
@@ -116,6 +124,7 @@ class WizardApplication:
         collector's way for good, as ``app.main`` does; tests, which build many apps in one process, don't."""
         self.config = config
         self._freeze = freeze_start
+        self._show_error_dialogs = show_error_dialogs
         existing = QApplication.instance()
         self.qapp: QApplication = existing if isinstance(existing, QApplication) else QApplication(list(argv))
         self.qapp.setApplicationName("c2t-wizard")
@@ -127,23 +136,8 @@ class WizardApplication:
             QCoreApplication.translate("OnboardingWizard", "Call2Teams onboarding")
         )
 
-        self.errors = ErrorReporter(show_dialogs=show_error_dialogs)
-        self.errors.install()
         # The service thread, the sandbox and msgraph's warm-up start once the window has painted
         # (start_services): nothing slow happens before the partner sees the wizard.
-        self.runner = ServiceRunner()
-        self.runner.unhandled.connect(lambda exc, name: self.errors.report(exc, where=name))
-        # Garbage is collected on the GUI thread only, from the first paint on: see collector.py.
-        self.collector = GuiThreadCollector(self.qapp)
-        self.sandbox: SandboxProcess | None = None
-        if config.sandbox:
-            self.backend = Backend()
-            self.sandbox = SandboxProcess(
-                config.sandbox_state or config.fresh_sandbox_state(), faults=config.sandbox_faults
-            )
-        else:
-            self.backend = Backend(config.endpoints)
-
         self._auth_options = auth_options or {}
         self.services: Services | None = None
         kwargs: dict[str, Any] = {}
@@ -159,10 +153,53 @@ class WizardApplication:
         self.wizard.language_requested.connect(self.set_language)
         if config.sandbox:
             self.wizard.mark_sandbox()
-        self.errors.set_window(self.wizard)
         self.qapp.aboutToQuit.connect(self.shutdown)
         self._closed = False
         self._first_paint = FirstPaint(self.wizard, self.start_services)
+
+    @cached_property
+    def errors(self) -> ErrorReporter:
+        """Logs every error and shows it once (installed as the excepthooks from when it is built)."""
+        from c2t_wizard.ui.errors import ErrorReporter
+
+        errors = ErrorReporter(show_dialogs=self._show_error_dialogs)
+        errors.install()
+        return errors
+
+    @cached_property
+    def runner(self) -> ServiceRunner:
+        """The service thread (started by ``start_services``)."""
+        from c2t_wizard.ui.runner import ServiceRunner
+
+        runner = ServiceRunner()
+        runner.unhandled.connect(lambda exc, name: self.errors.report(exc, where=name))
+        return runner
+
+    @cached_property
+    def collector(self) -> GuiThreadCollector:
+        """Garbage is collected on the GUI thread only, from the first paint on: see collector.py."""
+        from c2t_wizard.ui.collector import GuiThreadCollector
+
+        return GuiThreadCollector(self.qapp)
+
+    @cached_property
+    def backend(self) -> Backend:
+        """Microsoft's endpoints, or the sandbox's once it has said where it listens."""
+        from c2t_wizard.services.backend import Backend
+
+        return Backend() if self.config.sandbox else Backend(self.config.endpoints)
+
+    @cached_property
+    def sandbox(self) -> SandboxProcess | None:
+        """The sandbox's process (spawned by ``start_services``), or None when the app talks to Microsoft."""
+        if not self.config.sandbox:
+            return None
+        from c2t_wizard.services.sandbox_process import SandboxProcess
+
+        config = self.config
+        return SandboxProcess(
+            config.sandbox_state or config.fresh_sandbox_state(), faults=config.sandbox_faults
+        )
 
     def set_language(self, language: str) -> None:
         """Switch the wizard to ``language`` now (every page retranslates itself) and remember it."""
@@ -283,9 +320,11 @@ class WizardApplication:
 
     def start_services(self) -> None:
         """Start the service thread, the sandbox and msgraph's warm-up; idempotent (called on first paint)."""
-        if self.runner.running or self._closed:
+        if self._closed or self.runner.running:
             return
         log.info("Wizard shown; starting services")
+        # The error reporter first: it reports (and shows over the window) what goes wrong from here on.
+        self.errors.set_window(self.wizard)
         if self._freeze:  # app.main() held collection off until now: see there
             gc.freeze()
         self.collector.start()

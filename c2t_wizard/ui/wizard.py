@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import sys
 from collections.abc import Callable
 from enum import IntEnum
@@ -10,12 +11,12 @@ from typing import TYPE_CHECKING, Protocol
 from PySide6.QtCore import QEvent, Signal, SignalInstance
 from PySide6.QtWidgets import QWidget, QWizard
 
-from c2t_wizard.domain.journey_map import MapStep
 from c2t_wizard.domain.onboarding import JourneyStep, Onboarding, StartChoice
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QMessageBox
 
+    from c2t_wizard.domain.journey_map import MapStep
     from c2t_wizard.services.auth import AuthService
     from c2t_wizard.services.directory import DirectoryService
     from c2t_wizard.services.journal import Journal
@@ -44,16 +45,22 @@ class PageId(IntEnum):
 MAP_PLACE_WIDTH = 170
 """The journey map's usual width, kept free for it before the first paint."""
 
-PAGE_STEPS: dict[int, MapStep] = {
-    PageId.TENANT_NAME: MapStep.TENANT,
-    PageId.SIGNUP: MapStep.SIGNUP,
-    PageId.SIGN_IN: MapStep.SIGN_IN,
-    PageId.USERS: MapStep.USERS,
-    PageId.CREDENTIALS: MapStep.PASSWORDS,
-    PageId.PORTAL: MapStep.PORTAL,
-    PageId.SUMMARY: MapStep.SUMMARY,
-}
-"""Each page after Welcome and its step on the journey map."""
+
+@functools.cache
+def page_steps() -> dict[int, MapStep]:
+    """Each page after Welcome and its step on the journey map (asked for once the map is there, after the
+    first paint, which need not wait for the journey map's module)."""
+    from c2t_wizard.domain.journey_map import MapStep
+
+    return {
+        PageId.TENANT_NAME: MapStep.TENANT,
+        PageId.SIGNUP: MapStep.SIGNUP,
+        PageId.SIGN_IN: MapStep.SIGN_IN,
+        PageId.USERS: MapStep.USERS,
+        PageId.CREDENTIALS: MapStep.PASSWORDS,
+        PageId.PORTAL: MapStep.PORTAL,
+        PageId.SUMMARY: MapStep.SUMMARY,
+    }
 
 
 class StoppablePage(Protocol):
@@ -516,8 +523,9 @@ class OnboardingWizard(QWizard):
             return
         from c2t_wizard.domain.journey_map import journey_map
 
-        current = PAGE_STEPS.get(self.currentId())
-        passed = [PAGE_STEPS[page] for page in self.visitedIds() if page in PAGE_STEPS]
+        steps = page_steps()
+        current = steps.get(self.currentId())
+        passed = [steps[page] for page in self.visitedIds() if page in steps]
         self.journey_map.set_entries(
             journey_map(
                 current,
