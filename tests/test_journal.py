@@ -122,6 +122,38 @@ def test_state_transitions(journal: Journal) -> None:
     assert (requeued.state, requeued.failure_code) == (PersonState.PLANNED, None)
 
 
+def test_people_written_after_a_mark_are_those_written_since_in_the_runs_order(journal: Journal) -> None:
+    run = journal.start_run(TENANT, [person(i) for i in range(700)])
+    other = journal.start_run(TENANT, [person(i, "fabrikam.onmicrosoft.com") for i in range(3)])
+    keys = [p.key for p in journal.people(run)]
+    everyone, mark = journal.people_written_after(run, None)
+    assert [p.key for p in everyone] == keys
+    assert journal.people_written_after(run, mark) == ([], mark)
+
+    # More keys than one query binds, out of order, one written twice; another run's write is not ours.
+    written = [keys[650], *keys[:600], keys[3]]
+    journal.mark_sending(run, written)
+    journal.mark_failed(run, keys[3], "SERVER", "again")
+    journal.mark_sending(other, [journal.people(other)[0].key])
+    changed, later = journal.people_written_after(run, mark)
+    assert [p.key for p in changed] == [*keys[:600], keys[650]]
+    assert [p.state for p in changed[:3]] == [PersonState.SENDING, PersonState.SENDING, PersonState.SENDING]
+    assert changed[3].state is PersonState.FAILED
+    assert later > mark
+    assert journal.people_written_after(run, later) == ([], later)
+
+    # A write that is rolled back leaves the person as it was; reading it again is harmless.
+    def created_then_rolled_back() -> None:
+        with journal.transaction():
+            journal.mark_created(run, keys[699], "id-699")
+            raise RuntimeError("boom")
+
+    with pytest.raises(RuntimeError):
+        created_then_rolled_back()
+    again, _ = journal.people_written_after(run, later)
+    assert [(p.key, p.state) for p in again] == [(keys[699], PersonState.PLANNED)]
+
+
 def test_unknown_people_and_duplicate_usernames_are_refused(journal: Journal) -> None:
     run = journal.start_run(TENANT, [person(1)])
     with pytest.raises(JournalError):

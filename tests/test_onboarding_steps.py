@@ -33,6 +33,7 @@ from c2t_wizard.services.portal_invites import plan_invitation
 from c2t_wizard.services.user_creation import (
     CreationChanges,
     CreationStarted,
+    changes_reporter,
     close_runs,
     create_people,
     read_runs,
@@ -117,6 +118,31 @@ def test_new_people_get_a_run_and_every_change_is_reported(clean_faults: Sandbox
     assert last == {user.upn.lower(): PersonState.CREATED for user in staff}
     assert {p.key: p.state for p in journal.people(run_id)} == last
     assert set(results[0].passwords) == set(last)  # type: ignore[attr-defined]
+
+
+def test_a_progress_report_reads_only_the_people_written_since_the_last(
+    journal: Journal, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    staff = people("report", 1000)
+    run_id = journal.start_run("tenant", staff)
+    keys = [p.key for p in journal.people(run_id)]
+    read: list[int] = []
+    real_people = journal.people
+    monkeypatch.setattr(journal, "people", lambda run: read.append(1) or real_people(run))
+    reports: list[CreationChanges] = []
+    progressed = changes_reporter(journal, run_id, reports.append)  # type: ignore[arg-type]
+
+    progressed(None)
+    assert len(reports[-1].changed) == 1000  # the first report says where everyone is
+    journal.mark_sending(run_id, keys[980:])
+    journal.mark_created(run_id, keys[990], "id-990")
+    progressed(None)
+    assert list(reports[-1].changed) == keys[980:]
+    assert reports[-1].changed[keys[990]][0] is PersonState.CREATED
+    progressed(None)
+    assert reports[-1].changed == {}
+    # The whole run was read once, for the first report; later ones read the 20 people written since.
+    assert len(read) == 1
 
 
 def test_failed_people_are_tried_again_only_when_asked(clean_faults: Sandbox, journal: Journal) -> None:

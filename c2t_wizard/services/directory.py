@@ -60,7 +60,6 @@ if TYPE_CHECKING:
 
     import httpx
     from kiota_abstractions.request_information import RequestInformation
-    from msgraph.generated.models.user import User
     from msgraph.graph_service_client import GraphServiceClient
 
     from c2t_wizard.services.graph import GraphSession
@@ -616,9 +615,9 @@ class DirectoryService:
             waited += delay
 
     async def warm_up(self) -> None:
-        """Import and exercise what creating users needs (msgraph's user and batch serialisation, the request
-        options, the error model) without sending anything. Call it early (e.g. after sign-in): the first
-        batch then does not pay it while the partner watches the progress bar."""
+        """Import and exercise what creating users and checking usernames need (the ``$batch`` request, its
+        options, the username checks' batch serialisation, the error model) without sending anything. Call it
+        early (e.g. after sign-in): the first batch then does not pay it while the partner watches."""
         from kiota_abstractions.native_response_handler import NativeResponseHandler  # noqa: F401
         from kiota_http.middleware.options import ResponseHandlerOption, RetryHandlerOption  # noqa: F401
         from msgraph.generated.models.o_data_errors.o_data_error import ODataError  # noqa: F401
@@ -631,37 +630,65 @@ class DirectoryService:
 
         client = await self._graph.client()
         sample = NewUser("Warm", "Up", "Warm Up", "warm.up", "example.com", "warm.up@example.com")
+        _creation_batch(client, {"1": _user_json(sample, generate_password())})
         content = BatchRequestContent({})
-        info = client.users.to_post_request_information(_user_model(sample, generate_password()))
+        info = client.users.by_user_id(sample.upn).to_get_request_information()
         content.add_request("1", BatchRequestItem(request_information=info, id="1"))
         await client.batch.to_post_request_information(content)
-        client.users.by_user_id(sample.upn)
 
     # --- one $batch -------------------------------------------------------------------------------------
 
     async def post_batch(self, client: GraphServiceClient, items: Mapping[str, _Item]) -> _BatchAnswer:
-        """Send one ``$batch`` of ``POST /users`` through msgraph; the raw answer (status, headers, items)."""
-        requests = {
-            request_id: client.users.to_post_request_information(_user_model(item.record, item.password))
-            for request_id, item in items.items()
+        """Send one ``$batch`` of ``POST /users`` through msgraph's adapter; the raw answer (status, headers,
+        items). The bodies are written as JSON, not as msgraph ``User`` models: building and serialising
+        those took most of the service thread's time while creating users (py-spy), time in which it holds
+        the GIL the window needs to stay smooth."""
+        bodies = {request_id: _user_json(item.record, item.password) for request_id, item in items.items()}
+        return await _post_batch(client, _creation_batch(client, bodies), set(bodies))
+
+
+def _creation_batch(client: GraphServiceClient, bodies: Mapping[str, dict[str, Any]]) -> RequestInformation:
+    """``POST /$batch`` of one ``POST /users`` per body (item id -> body), as msgraph's batch builder sends
+    it, with its content written as JSON."""
+    import json
+
+    from kiota_abstractions.method import Method
+    from kiota_abstractions.request_information import RequestInformation
+
+    requests = [
+        {
+            "id": request_id,
+            "method": "POST",
+            "url": "/users",
+            "headers": {"accept": "application/json", "content-type": "application/json"},
+            "body": body,
         }
-        return await _send_batch(client, requests)
+        for request_id, body in bodies.items()
+    ]
+    request = RequestInformation(Method.POST, client.batch.url_template)
+    request.set_stream_content(json.dumps({"requests": requests}).encode(), "application/json")
+    return request
 
 
 async def _send_batch(client: GraphServiceClient, requests: Mapping[str, RequestInformation]) -> _BatchAnswer:
-    """One ``$batch`` of ``requests`` (item id -> request) through msgraph, with our own retries only
-    (bounded, journaled: msgraph's are off); the raw answer, with every item's status, headers and body
-    (items whose id was not asked for are left out)."""
-    from kiota_abstractions.native_response_handler import NativeResponseHandler
-    from kiota_http.middleware.options import ResponseHandlerOption, RetryHandlerOption
+    """One ``$batch`` of ``requests`` (item id -> request), built by msgraph (see ``_post_batch``)."""
     from msgraph_core.requests.batch_request_content import BatchRequestContent
     from msgraph_core.requests.batch_request_item import BatchRequestItem
-    from msgraph_core.requests.batch_response_content import BatchResponseContent
 
     content = BatchRequestContent({})
     for request_id, info in requests.items():
         content.add_request(request_id, BatchRequestItem(request_information=info, id=request_id))
-    request = await client.batch.to_post_request_information(content)
+    return await _post_batch(client, await client.batch.to_post_request_information(content), set(requests))
+
+
+async def _post_batch(client: GraphServiceClient, request: RequestInformation, ids: set[str]) -> _BatchAnswer:
+    """Send the ``$batch`` ``request`` (of items ``ids``) through msgraph's adapter, with our own retries only
+    (bounded, journaled: msgraph's are off); the raw answer, with every item's status, headers and body
+    (items whose id was not asked for are left out)."""
+    from kiota_abstractions.native_response_handler import NativeResponseHandler
+    from kiota_http.middleware.options import ResponseHandlerOption, RetryHandlerOption
+    from msgraph_core.requests.batch_response_content import BatchResponseContent
+
     request.add_request_options(
         [
             RetryHandlerOption(max_retries=0, should_retry=False),
@@ -676,7 +703,7 @@ async def _send_batch(client: GraphServiceClient, requests: Mapping[str, Request
     answers: dict[str, _Answer] = {}
     if response.status_code == 200 and isinstance(body, dict):
         for entry in body.get("responses") or []:
-            if not isinstance(entry, dict) or str(entry.get("id")) not in requests:
+            if not isinstance(entry, dict) or str(entry.get("id")) not in ids:
                 continue
             try:
                 status = int(entry.get("status", 0))
@@ -716,24 +743,22 @@ class _Person(Protocol):
     def mail_nickname(self) -> str: ...
 
 
-def _user_model(person: _Person, password: str) -> User:
-    """The body of ``POST /users``: enabled, no licence, a password to change at first sign-in."""
-    from msgraph.generated.models.password_profile import PasswordProfile
-    from msgraph.generated.models.user import User
-
-    user = User(
-        account_enabled=True,
-        display_name=person.display_name,
-        mail_nickname=person.mail_nickname,
-        user_principal_name=person.upn,
-        password_profile=PasswordProfile(password=password, force_change_password_next_sign_in=True),
-    )
+def _user_json(person: _Person, password: str) -> dict[str, Any]:
+    """The body of ``POST /users``: enabled, no licence, a password to change at first sign-in (the
+    properties msgraph's ``User`` model writes for the same values)."""
+    user: dict[str, Any] = {
+        "accountEnabled": True,
+        "displayName": person.display_name,
+        "mailNickname": person.mail_nickname,
+        "userPrincipalName": person.upn,
+        "passwordProfile": {"forceChangePasswordNextSignIn": True, "password": password},
+    }
     if person.first_name:
-        user.given_name = person.first_name
+        user["givenName"] = person.first_name
     if person.last_name:
-        user.surname = person.last_name
+        user["surname"] = person.last_name
     if person.email:
-        user.other_mails = [person.email]
+        user["otherMails"] = [person.email]
     return user
 
 

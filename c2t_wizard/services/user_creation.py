@@ -60,11 +60,16 @@ def changes_reporter(
     journal: Journal, run_id: str, report: Callable[[object], None]
 ) -> Callable[[CreationProgress | None], None]:
     """A progress callback for ``create_users`` that reports ``CreationChanges``: the people whose entry
-    changed since its last call. It runs on the loop, where reading the journal (a few ms) is harmless."""
+    changed since its last call. It runs on the loop and reads only the people written since its last call
+    (the whole run the first time): the service thread holds the GIL for that read, which the window waits
+    for, so it must not grow with the run."""
     seen: dict[str, PersonEntry] = {}
+    mark: int | None = None
 
     def progressed(progress: CreationProgress | None) -> None:
-        now = entries(journal.people(run_id))
+        nonlocal mark
+        people, mark = journal.people_written_after(run_id, mark)
+        now = entries(people)
         changed = {key: value for key, value in now.items() if seen.get(key) != value}
         seen.update(changed)
         report(CreationChanges(run_id, progress, changed))
