@@ -162,7 +162,7 @@ def test_what_the_first_paint_waits_for(tmp_path: Path, args: list[str]) -> None
     later_pages = {m for m in seen["modules"] if m.startswith("c2t_wizard.ui.pages.")}
     assert later_pages == {"c2t_wizard.ui.pages.welcome"}
     # The error reporter, the service thread, the collector, the backend, the sandbox's process and the
-    # journey map's steps come with the services (together ~4% of a bare wizard's start-up, in instructions).
+    # journey map's steps come with the services (together 3.4% of a bare wizard's start-up, in instructions).
     with_the_services = {
         "c2t_wizard.ui.errors",
         "c2t_wizard.ui.runner",
@@ -180,6 +180,22 @@ def test_what_the_first_paint_waits_for(tmp_path: Path, args: list[str]) -> None
     # at once when a QtWidgets enum is touched or an object of a class it does not know is wrapped.
     assert "DragDropMode" not in seen["enums"]
     assert not seen["gc"], "garbage collection waits for the first paint"
+
+
+def test_an_app_closed_before_its_first_paint_builds_nothing_to_tear_down(qtbot: Any, tmp_path: Path) -> None:
+    """The error reporter, the service thread, the collector, the backend and the sandbox's process come with
+    the first paint: closing before it neither builds nor starts them."""
+    from c2t_wizard.config import Config
+    from c2t_wizard.ui.application import WizardApplication
+
+    hook = sys.excepthook
+    app = WizardApplication(
+        Config.from_env({"C2T_HOME": str(tmp_path), "C2T_SANDBOX": "1"}), show_error_dialogs=False
+    )
+    app.shutdown()
+    assert app.config.sandbox
+    assert not {"errors", "runner", "collector", "backend", "sandbox"} & set(vars(app))
+    assert sys.excepthook is hook
 
 
 def test_garbage_is_collected_on_the_gui_thread_from_the_first_paint(qtbot: Any, tmp_path: Path) -> None:

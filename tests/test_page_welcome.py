@@ -193,3 +193,37 @@ def test_the_chosen_card_has_the_highlighted_border(qtbot: QtBot, welcome: Hoste
     welcome.radio(chosen).click()
     qtbot.waitUntil(lambda: border_colour(chosen) == palette.highlight().color().name(), timeout=2000)
     assert border_colour(other) == palette.mid().color().name()
+
+
+def test_a_paragraph_label_answers_the_heights_a_plain_label_does(qtbot: QtBot) -> None:
+    """The Welcome page's paragraphs remember their height per width; every answer must still be QLabel's
+    own, after the words, the font or the style change."""
+    from c2t_wizard.ui.choice_card import ParagraphLabel
+
+    words = "Walk through every step in a practice environment. Nothing real is created or changed."
+    remembering, plain = ParagraphLabel(words), QLabel(words)
+    plain.setWordWrap(True)
+    for label in (remembering, plain):
+        qtbot.addWidget(label)
+
+    def same_heights() -> None:
+        for width in (80, 160, 320, 640, 160, 80):
+            assert remembering.heightForWidth(width) == plain.heightForWidth(width)
+
+    same_heights()
+    for label in (remembering, plain):
+        label.setText(words + " " + words)
+    same_heights()
+    font = plain.font()
+    font.setPointSizeF(font.pointSizeF() * 2)
+    for label in (remembering, plain):
+        label.setFont(font)
+    same_heights()
+    before = remembering.heightForWidth(160)
+    for label in (remembering, plain):  # neither the words nor the font: only the style changes the height
+        label.setStyleSheet("QLabel { padding: 12px; }")
+    same_heights()
+    assert remembering.heightForWidth(160) > before
+    for width in range(100, 200):  # a window resized through many widths: the memory stays small
+        remembering.heightForWidth(width)
+    assert len(remembering._heights) <= 32

@@ -8,7 +8,7 @@ here rather than by a style sheet for the same reason.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QRectF
+from PySide6.QtCore import QEvent, QRectF
 from PySide6.QtGui import QMouseEvent, QPainter, QPainterPath, QPaintEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QRadioButton, QVBoxLayout, QWidget
 
@@ -26,6 +26,35 @@ def radio_indicator_width() -> int:
     return QRadioButton().sizeHint().width()
 
 
+class ParagraphLabel(QLabel):
+    """A word-wrapped label that remembers its height for each width it was asked about.
+
+    Laying out a window asks a word-wrapped label for its height at a width many times (QBoxLayout asks
+    again for its minimum, for each pass), and QLabel lays its words out anew for every answer: for the
+    Welcome page that was 1.2% of the start-up's instructions (valgrind; ``benchmarks/startup.py``). The
+    answer depends on the width, the words and the font, which key the memory; any other change (style,
+    screen) forgets it.
+    """
+
+    def __init__(self, text: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(text, parent)
+        self.setWordWrap(True)
+        self._heights: dict[tuple[int, str, str], int] = {}
+
+    def heightForWidth(self, width: int) -> int:
+        key = (width, self.text(), self.font().key())
+        height = self._heights.get(key)
+        if height is None:
+            if len(self._heights) >= 32:  # a window being resized asks for every width on the way
+                self._heights.clear()
+            height = self._heights[key] = super().heightForWidth(width)
+        return height
+
+    def changeEvent(self, event: QEvent) -> None:
+        self._heights.clear()
+        super().changeEvent(event)
+
+
 class ChoiceCard(QWidget):
     """A large radio choice: a bold title and one plain sentence under it; a click anywhere picks it.
 
@@ -41,9 +70,8 @@ class ChoiceCard(QWidget):
         font.setPointSizeF(font.pointSizeF() * 1.1)
         self.radio.setFont(font)
         self.radio.setAccessibleDescription(explanation)
-        self.explanation = QLabel(explanation, self)
+        self.explanation = ParagraphLabel(explanation, self)
         self.explanation.setObjectName("choice_explanation")
-        self.explanation.setWordWrap(True)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 12, 16, 12)  # 14 x 10 inside a 2 px border
         layout.setSpacing(2)

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from c2t_wizard.domain.onboarding import JourneyStep, Onboarding, StartChoice
-from c2t_wizard.ui.choice_card import ChoiceCard
+from c2t_wizard.ui.choice_card import ChoiceCard, ParagraphLabel
 from c2t_wizard.ui.scrolling import scrolling_layout
 
 if TYPE_CHECKING:
@@ -70,9 +70,8 @@ class WelcomePage(QWizardPage):
         super().__init__(parent)
         self.setObjectName("page_welcome")
         self._onboarding = onboarding
-        self.intro = QLabel(self)
+        self.intro = ParagraphLabel(parent=self)
         self.intro.setObjectName("welcome_intro")
-        self.intro.setWordWrap(True)
 
         self.question = QLabel(self)
         self.question.setObjectName("welcome_question")
