@@ -52,7 +52,7 @@ translations: $(STAMP)
 	$(BIN)/python scripts/translations.py
 
 # Every performance figure against its baseline measured in the same run: one table, written to
-# benchmarks/latest.json (~20 min on 2 cores, after `make bundle` for the bundle rows, ~1 min more). QUICK=1: one
+# benchmarks/latest.json (~10 min on 2 cores, after `make bundle` for the bundle rows, ~1 min more). QUICK=1: one
 # round of smaller sizes (~3 min; not for the README).
 QUICK ?=
 bench: $(STAMP) bundle
