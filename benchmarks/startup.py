@@ -29,15 +29,9 @@ def first_paint_ms(command: list[str], env: dict[str, str]) -> float:
     raise RuntimeError(f"{command} printed no first-paint line:\n{result.stdout}\n{result.stderr}")
 
 
-def measure(
-    runs: int, *, cold: bool = False, sandbox: bool = True, frozen: str | None = None
-) -> dict[str, list[float]]:
-    """Milliseconds from process start to first paint per variant, ``runs`` interleaved runs each (after one
-    warm-up each). ``cold``: no bytecode at all (an empty ``PYTHONPYCACHEPREFIX`` per run, nothing written),
-    as on the very first start after unpacking a copy without ``.pyc`` files."""
-    # A throw-away home, through the variables platformdirs reads (not C2T_HOME): the app finds its folders
-    # the way it does on a partner's machine.
-    home = Path(tempfile.mkdtemp(prefix="c2t-bench-"))
+def first_paint_env(home: Path) -> dict[str, str]:
+    """The environment of a start measured to its first paint: a throw-away ``home``, through the variables
+    platformdirs reads (not C2T_HOME), so the app finds its folders the way it does on a partner's machine."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("C2T_", "XDG_"))}
     env.update(
         QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"),
@@ -48,6 +42,27 @@ def measure(
         XDG_CACHE_HOME=str(home / ".cache"),
         C2T_QUIT_AFTER_FIRST_PAINT="1",
     )
+    return env
+
+
+def compile_app(env: dict[str, str]) -> None:
+    """Bytecode, as an installed copy has (pip compiles it on install); this machine exports
+    PYTHONDONTWRITEBYTECODE, so a source checkout would otherwise recompile the app on every start."""
+    subprocess.run(
+        [sys.executable, "-m", "compileall", "-q", str(ROOT / "c2t_wizard")],
+        check=True,
+        env={k: v for k, v in env.items() if k != "PYTHONDONTWRITEBYTECODE"},
+    )
+
+
+def measure(
+    runs: int, *, cold: bool = False, sandbox: bool = True, frozen: str | None = None
+) -> dict[str, list[float]]:
+    """Milliseconds from process start to first paint per variant, ``runs`` interleaved runs each (after one
+    warm-up each). ``cold``: no bytecode at all (an empty ``PYTHONPYCACHEPREFIX`` per run, nothing written),
+    as on the very first start after unpacking a copy without ``.pyc`` files."""
+    home = Path(tempfile.mkdtemp(prefix="c2t-bench-"))
+    env = first_paint_env(home)
     variants = {
         "bare QWizard": [sys.executable, str(ROOT / "benchmarks" / "bare_wizard.py")],
         "c2t-wizard": [sys.executable, "-m", "c2t_wizard"],
@@ -59,13 +74,7 @@ def measure(
         executable = str(Path(frozen).resolve())
         variants["frozen c2t-wizard"] = [executable]
         variants["frozen --sandbox"] = [executable, "--sandbox"]
-    # Bytecode, as an installed copy has (pip compiles it on install); this machine exports
-    # PYTHONDONTWRITEBYTECODE, so a source checkout would otherwise recompile the app on every start.
-    subprocess.run(
-        [sys.executable, "-m", "compileall", "-q", str(ROOT / "c2t_wizard")],
-        check=True,
-        env={k: v for k, v in env.items() if k != "PYTHONDONTWRITEBYTECODE"},
-    )
+    compile_app(env)
     times: dict[str, list[float]] = {name: [] for name in variants}
     try:
         for command in variants.values():  # one warm-up each (page cache, .pyc)

@@ -14,7 +14,6 @@ calls) is not counted here. ``--keep DIR`` keeps the callgrind files, for ``call
 from __future__ import annotations
 
 import argparse
-import os
 import re
 import shutil
 import subprocess
@@ -22,7 +21,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from startup import ROOT, compile_app, first_paint_env
 
 EXIT_AT_FIRST_PAINT = """
 import os, runpy, sys
@@ -81,22 +80,9 @@ def main() -> int:
     work = Path(tempfile.mkdtemp(prefix="c2t-instructions-"))
     keep = args.keep or work
     keep.mkdir(parents=True, exist_ok=True)
-    # A throw-away home, as benchmarks/startup.py uses, and the app's bytecode, as an installed copy has it.
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("C2T_", "XDG_"))}
-    env.update(
-        QT_QPA_PLATFORM="offscreen",
-        HOME=str(work),
-        XDG_CONFIG_HOME=str(work / ".config"),
-        XDG_DATA_HOME=str(work / ".local" / "share"),
-        XDG_STATE_HOME=str(work / ".local" / "state"),
-        XDG_CACHE_HOME=str(work / ".cache"),
-        C2T_QUIT_AFTER_FIRST_PAINT="1",
-    )
-    subprocess.run(
-        [sys.executable, "-m", "compileall", "-q", str(ROOT / "c2t_wizard")],
-        check=True,
-        env={k: v for k, v in env.items() if k != "PYTHONDONTWRITEBYTECODE"},
-    )
+    # What benchmarks/startup.py times, counted: the same throw-away home and the app's bytecode.
+    env = first_paint_env(work)
+    compile_app(env)
     wrapper = work / "exit_at_first_paint.py"
     wrapper.write_text(EXIT_AT_FIRST_PAINT, encoding="utf-8")
     variants = {
