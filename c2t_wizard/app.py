@@ -110,7 +110,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     # GUI thread only (ui/collector.py): automatic collection stays off while the app runs.
     gc.disable()
     try:
-        args = parse_args(argv)
+        args = parse_args(arguments)  # already read from sys.argv above
         config = make_config(args)
         config.paths.ensure()
         # A plain file until the window has painted; WizardApplication.start_services makes it rotate.
